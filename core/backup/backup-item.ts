@@ -1,0 +1,33 @@
+/**
+ * What the caller asks to back up. Files and folders are read from the host; registry exports and the
+ * inventory are produced by the caller and handed over as bytes.
+ */
+export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'Theme' | 'Registry' | 'Inventory';
+
+interface BackupItemBase {
+  /** Usually a ComponentName from domain/catalog ('Agent', 'UserPortal', …). */
+  component: string;
+  kind: BackupItemKind;
+  /** Where it goes inside the backup (`Data`, `UserPortal\web.config`); a folder item keeps its tree below it. */
+  relativePath: string;
+}
+
+export interface HostBackupItem extends BackupItemBase {
+  /** Windows path on the host: a file, or a folder backed up recursively. */
+  sourcePath: string;
+  /** When the source does not exist: record it as skipped instead of failing (e.g. a portal without App_Themes). */
+  optional?: boolean;
+  content?: undefined;
+}
+
+export interface ContentBackupItem extends BackupItemBase {
+  content: Buffer;
+  /** What the content came from, for the manifest (e.g. the registry key); defaults to the relative path. */
+  sourcePath?: string;
+}
+
+export type BackupItem = HostBackupItem | ContentBackupItem;
+
+export function isContentItem(item: BackupItem): item is ContentBackupItem {
+  return item.content !== undefined;
+}

@@ -1,0 +1,48 @@
+/**
+ * mfa-core: the only entry. `mfa-core <operation>` reads one JSON request on stdin and writes one envelope to stdout.
+ * `mfa-core --list` prints every operation contract; `mfa-core --version` the tool's version.
+ */
+import { operations, findOperation } from './operations/index';
+import validators from './generated/validators';
+import { describeContracts } from './operations/describe';
+import { execute, failure, parseRequest } from './runtime/execute';
+import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED, type Envelope } from './runtime/envelope';
+import { stderrSink } from './runtime/events';
+import { TOOL_VERSION } from './version';
+import { CoreError } from './util/errors';
+import type { StandaloneValidator } from './runtime/validate';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function finish(envelope: Envelope | unknown, exitCode: number): void {
+  process.stdout.write(JSON.stringify(envelope) + '\n', () => process.exit(exitCode));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [arg] = argv;
+  if (arg === '--list') return finish(describeContracts(operations, TOOL_VERSION), 0);
+  if (arg === '--version') return finish({ version: TOOL_VERSION }, 0);
+  const contract = arg ? findOperation(arg) : undefined;
+  if (!contract) {
+    const known = operations.map((o) => o.name).join(', ');
+    const e = badRequest('UnknownOperation', arg ? `Unknown operation '${arg}'. Known operations: ${known}.` : `Usage: mfa-core <operation> | --list | --version. Operations: ${known}.`, arg ?? 'operation');
+    const out = failure(e, EXIT_BAD_REQUEST);
+    return finish(out.envelope, out.exitCode);
+  }
+  try {
+    const request = parseRequest(await readStdin());
+    const validate: StandaloneValidator = validators[contract.name];
+    const outcome = await execute(contract, validate, request, stderrSink, TOOL_VERSION);
+    finish(outcome.envelope, outcome.exitCode);
+  } catch (e) {
+    const err = e instanceof CoreError ? e : new CoreError('InternalError', String((e as Error)?.message ?? e));
+    const out = failure(err, err instanceof BadRequestError ? EXIT_BAD_REQUEST : EXIT_FAILED);
+    finish(out.envelope, out.exitCode);
+  }
+}
+
+void main(process.argv.slice(2));

@@ -1,0 +1,119 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RegistryKey, RegistryValue, RegistryView } from '../host';
+import { CoreError } from '../../util/errors';
+import type { CommandResult, CommandRunner } from './command-runner';
+import { parseRegQueryKey } from './reg-query-output';
+import { checkRegistryKeyPath } from './registry-key-path';
+
+export interface WindowsRegistryOptions {
+  /** Full path of reg.exe (never looked up on PATH). */
+  regExe: string;
+  /** Folder for `reg export` output files. */
+  tempDirectory: string;
+  /** Unique part of temp file names (injectable so tests know the exact command line). */
+  randomId: () => string;
+}
+
+/** reg.exe's English message for a missing key or value; any other failure is reported, never taken as "absent". */
+const NOT_FOUND = /unable to find/i;
+
+/** `/reg:32` and `/reg:64` select the view whatever the bitness of this process (KEY_WOW64_32KEY/64KEY). */
+function viewSwitch(view: RegistryView): string {
+  return `/reg:${view}`;
+}
+
+function isNotFound(result: CommandResult): boolean {
+  return result.exitCode === 1 && NOT_FOUND.test(result.stderr + result.stdout);
+}
+
+function failure(code: string, what: string, key: string, view: RegistryView, result: CommandResult): CoreError {
+  const said = (result.stderr || result.stdout).trim();
+  return new CoreError(code, `${what} ${key} (${view}-bit view) failed: reg.exe exited with ${result.exitCode}${said ? `: ${said}` : ''}.`, key, {
+    view,
+    exitCode: result.exitCode,
+  });
+}
+
+/** reg.exe's /d text for a value (see `reg add /?`). */
+function dataArgument(value: RegistryValue): string {
+  const { type, data } = value;
+  const wrongShape = () =>
+    new CoreError('InvalidRegistryValue', `Registry value "${value.name}" of type ${type} cannot hold ${JSON.stringify(data)}.`, value.name);
+  switch (type) {
+    case 'REG_SZ':
+    case 'REG_EXPAND_SZ':
+      if (typeof data !== 'string') throw wrongShape();
+      return data;
+    case 'REG_DWORD':
+    case 'REG_QWORD': {
+      const max = type === 'REG_DWORD' ? 0xffffffff : Number.MAX_SAFE_INTEGER;
+      if (typeof data !== 'number' || !Number.isInteger(data) || data < 0 || data > max) throw wrongShape();
+      return String(data);
+    }
+    case 'REG_MULTI_SZ':
+      // reg.exe splits on the literal separator \0; a string that contains it cannot be written faithfully.
+      if (!Array.isArray(data) || data.some((s) => s.includes('\\0'))) throw wrongShape();
+      return data.join('\\0');
+    case 'REG_BINARY':
+      if (typeof data !== 'string' || !/^([0-9a-f]{2}(,[0-9a-f]{2})*)?$/i.test(data)) throw wrongShape();
+      return data.replace(/,/g, '');
+  }
+}
+
+/** The registry through reg.exe: one process per call, both views addressed explicitly. */
+export class WindowsRegistry {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly options: WindowsRegistryOptions,
+  ) {}
+
+  async getKey(key: string, view: RegistryView): Promise<RegistryKey | undefined> {
+    const path = checkRegistryKeyPath(key);
+    const result = await this.runner.run(this.options.regExe, ['query', path, viewSwitch(view)]);
+    if (isNotFound(result)) return undefined;
+    if (result.exitCode !== 0) throw failure('RegistryReadFailed', 'Reading', path, view, result);
+    const { values, subkeys } = parseRegQueryKey(result.stdout, path);
+    return { path: key, values, subkeys };
+  }
+
+  async setValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
+    const path = checkRegistryKeyPath(key);
+    const nameArgs = value.name === '' ? ['/ve'] : ['/v', value.name];
+    const args = ['add', path, ...nameArgs, '/t', value.type, '/d', dataArgument(value), '/f', viewSwitch(view)];
+    const result = await this.runner.run(this.options.regExe, args);
+    if (result.exitCode !== 0) throw failure('RegistryWriteFailed', `Writing value "${value.name}" of`, path, view, result);
+  }
+
+  /** Deleting a key that is already gone succeeds: a resumed upgrade may repeat the step. */
+  async deleteKey(key: string, view: RegistryView): Promise<void> {
+    const path = checkRegistryKeyPath(key);
+    const result = await this.runner.run(this.options.regExe, ['delete', path, '/f', viewSwitch(view)]);
+    if (isNotFound(result)) return;
+    if (result.exitCode !== 0) throw failure('RegistryWriteFailed', 'Deleting', path, view, result);
+  }
+
+  /** The text of the file `reg export` writes (UTF-16LE with a BOM), decoded; the temp file is removed afterwards. */
+  async exportKey(key: string, view: RegistryView): Promise<string> {
+    const path = checkRegistryKeyPath(key);
+    const file = join(this.options.tempDirectory, `mfa-reg-export-${this.options.randomId()}.reg`);
+    try {
+      const result = await this.runner.run(this.options.regExe, ['export', path, file, '/y', viewSwitch(view)]);
+      if (isNotFound(result)) {
+        throw new CoreError('RegistryKeyNotFound', `Registry key ${path} does not exist in the ${view}-bit view; nothing to export.`, path, { view });
+      }
+      if (result.exitCode !== 0) throw failure('RegistryExportFailed', 'Exporting', path, view, result);
+      return decodeRegFile(await readFile(file));
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+}
+
+/** regedit/reg export files are UTF-16LE with a BOM ("Windows Registry Editor Version 5.00"). */
+export function decodeRegFile(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  // Not expected from reg.exe; an ANSI "REGEDIT4" file or UTF-8 text still decodes sensibly this way.
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

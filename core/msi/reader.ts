@@ -1,0 +1,111 @@
+import * as CFB from 'cfb';
+import type { MsiInfo, MsiPlatform } from './msi-info';
+import { compoundFileProblem } from './compound-file-check';
+import { msiCorrupt } from './msi-corrupt';
+import { decodeMsiStreamName } from './stream-names';
+import { readStringPool, StringPoolFormatError } from './string-pool';
+import { readStringColumnsTable, TableFormatError } from './string-table';
+import { readSummaryInformation, SummaryFormatError, SUMMARY_PID, type SummaryValue } from './summary-information';
+
+export type { MsiInfo, MsiPlatform } from './msi-info';
+
+const SUMMARY_STREAM = '\u0005SummaryInformation';
+/** Property has two string columns: Property (key) and Value. */
+const PROPERTY_COLUMNS = 2;
+
+interface Streams {
+  tables: Map<string, Buffer>;
+  others: Map<string, Buffer>;
+}
+
+function openStreams(bytes: Buffer, source: string): Streams {
+  const problem = compoundFileProblem(bytes);
+  if (problem) throw msiCorrupt(source, problem);
+  let container: CFB.CFB$Container;
+  try {
+    container = CFB.parse(bytes, { type: 'buffer' });
+  } catch (e) {
+    throw msiCorrupt(source, `its compound-file structure is damaged or truncated (${(e as Error).message})`);
+  }
+  const streams: Streams = { tables: new Map(), others: new Map() };
+  for (const entry of container.FileIndex) {
+    if (entry.type !== 2) continue; // streams only; MSI keeps everything in the root storage
+    const content = Buffer.from(entry.content ?? []);
+    // cfb does not always notice a cut-off file: the stream then comes back shorter than its directory entry says.
+    if (content.length !== entry.size) {
+      throw msiCorrupt(source, `the file is truncated (stream needs ${entry.size} bytes, ${content.length} present)`);
+    }
+    const { name, isTable } = decodeMsiStreamName(entry.name);
+    (isTable ? streams.tables : streams.others).set(name, content);
+  }
+  return streams;
+}
+
+function platformOf(template: string): MsiPlatform {
+  const platform = template.split(';')[0].trim().toLowerCase();
+  // An empty platform means Intel (x86) in the Template property's documented syntax.
+  if (platform === 'intel' || platform === '') return 'x86';
+  if (platform === 'x64' || platform === 'amd64') return 'x64';
+  if (platform === 'arm64') return 'arm64';
+  return 'unknown';
+}
+
+function languagesOf(template: string): number[] {
+  const list = template.split(';')[1] ?? '';
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => /^\d+$/.test(s))
+    .map(Number);
+}
+
+function text(values: Map<number, SummaryValue>, pid: number): string | undefined {
+  const v = values.get(pid);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function required(map: Map<string, Buffer>, name: string, source: string): Buffer {
+  const stream = map.get(name);
+  if (!stream) throw msiCorrupt(source, `the ${name} stream is missing`);
+  return stream;
+}
+
+/** Reads the Summary Information and the Property table of an MSI database held in memory. */
+export function readMsi(bytes: Buffer, source: string): MsiInfo {
+  const streams = openStreams(bytes, source);
+  try {
+    const summary = readSummaryInformation(required(streams.others, SUMMARY_STREAM, source));
+    const pool = readStringPool(
+      required(streams.tables, '_StringPool', source),
+      required(streams.tables, '_StringData', source),
+    );
+    // A database without properties has no Property stream at all: that is valid, not corrupt.
+    const propertyStream = streams.tables.get('Property') ?? Buffer.alloc(0);
+    const properties: Record<string, string> = {};
+    for (const [name, value] of readStringColumnsTable(propertyStream, PROPERTY_COLUMNS, pool, 'Property')) {
+      properties[name] = value;
+    }
+
+    const template = text(summary, SUMMARY_PID.template) ?? '';
+    return {
+      source,
+      template,
+      platform: platformOf(template),
+      languages: languagesOf(template),
+      subject: text(summary, SUMMARY_PID.subject),
+      author: text(summary, SUMMARY_PID.author),
+      revisionNumber: text(summary, SUMMARY_PID.revisionNumber),
+      properties,
+      productCode: properties.ProductCode,
+      upgradeCode: properties.UpgradeCode,
+      productVersion: properties.ProductVersion,
+      productName: properties.ProductName,
+      manufacturer: properties.Manufacturer,
+    };
+  } catch (e) {
+    if (e instanceof SummaryFormatError || e instanceof StringPoolFormatError || e instanceof TableFormatError) {
+      throw msiCorrupt(source, e.message);
+    }
+    throw e;
+  }
+}

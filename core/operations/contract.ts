@@ -1,0 +1,93 @@
+/**
+ * The operation contract: the one place an operation is declared. The CLI's validator, the TypeScript types, the
+ * PowerShell cmdlet (parameters, help, [OutputType], ShouldProcess) and its format view are all derived from it.
+ */
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+
+/** How a PowerShell parameter is bound; carried in the input schema under the annotation keyword `x-mfa`. */
+export interface ParameterBinding {
+  /** ValueFromPipelineByPropertyName. */
+  pipeline?: boolean;
+  /** Extra names the parameter answers to (property names of the module's own objects). */
+  aliases?: string[];
+  /** A path: relative paths resolve against PowerShell's current location before they reach the core. */
+  path?: boolean;
+  /** Positional index. */
+  position?: number;
+}
+
+export interface Example {
+  title: string;
+  code: string;
+  remarks: string;
+}
+
+export type ConfirmImpact = 'Low' | 'Medium' | 'High';
+
+/** One step an operation would take; `-WhatIf` prints these, `-Confirm` asks about each one. */
+export interface PlannedAction {
+  /** Stable between a dry run and the real run of the same request. */
+  id: string;
+  /** What it acts on (file, server, product). */
+  target: string;
+  /** What it does, one line; details follow on later lines. */
+  description: string;
+}
+
+export type LogLevel = 'verbose' | 'info' | 'warning';
+
+export interface OperationContext {
+  readonly dryRun: boolean;
+  readonly toolVersion: string;
+  progress(activity: string, status: string, percent?: number): void;
+  log(level: LogLevel, message: string): void;
+  /**
+   * Run a state-changing step. In a dry run it is only recorded; in a real run it runs when the caller approved it
+   * (or approved everything), else it is recorded as skipped and `undefined` comes back.
+   */
+  act<T>(action: PlannedAction, run: () => Promise<T>): Promise<T | undefined>;
+}
+
+export interface OperationContract<I extends TObject = TObject, O extends TSchema = TSchema> {
+  /** CLI name, kebab-case: `merge-webconfig`. */
+  name: string;
+  /** Approved-verb cmdlet name: `Merge-MfaWebConfig`. */
+  cmdlet: string;
+  synopsis: string;
+  description: string;
+  examples: Example[];
+  /** One pipeline object's worth of parameters; property names are the PowerShell parameter names. */
+  input: I;
+  /** One output object. */
+  output: O;
+  /** PSTypeName given to every output object. */
+  outputTypeName: string;
+  /** Default table columns of the format view. */
+  view: string[];
+  /** Present when the operation changes state: the cmdlet then supports -WhatIf/-Confirm. */
+  changesState?: { confirmImpact: ConfirmImpact };
+  /**
+   * 'perItem' (default): the handler runs once per pipeline object, errors are per object.
+   * 'batch': the handler receives every object at once (one backup of many piped components).
+   */
+  batching?: 'perItem' | 'batch';
+  /** Longest a single core call may run before the transport stops it. */
+  timeoutSeconds?: number;
+  /** Related help topics (.LINK). */
+  links?: string[];
+  handler: (items: Static<I>[], ctx: OperationContext) => Promise<Static<O>[]>;
+}
+
+/** Typed identity helper: keeps the handler's types tied to the schemas. */
+export function defineOperation<I extends TObject, O extends TSchema>(contract: OperationContract<I, O>): OperationContract<I, O> {
+  return contract;
+}
+
+/** A per-item handler lifted to the batch signature used by the CLI. */
+export function perItem<I, O>(fn: (item: I, ctx: OperationContext) => Promise<O[]>) {
+  return async (items: I[], ctx: OperationContext): Promise<O[]> => {
+    const out: O[] = [];
+    for (const item of items) out.push(...(await fn(item, ctx)));
+    return out;
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Merge-MfaWebConfig: carry the old (backed-up) portal / mobile-app web.config into the new default one.
+ * The merge rules live in core/webconfig; this file reads the files, writes atomically with a timestamped copy first,
+ * and describes the write as one action so -WhatIf lists every change.
+ */
+import { promises as fs, constants } from 'node:fs';
+import * as path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { defineOperation, perItem, type OperationContext } from './contract';
+import { PathParameter, StringEnum } from './schema-helpers';
+import { mergeWebConfig, type MergeChange } from '../webconfig/index';
+import { CoreError } from '../util/errors';
+import { fileError, isReadOnlyFile, timestamp, writeFileAtomic } from '../util/atomic-write';
+import { resolveFileTarget, TargetParameters } from './target';
+
+const Input = Type.Object(
+  {
+    Path: PathParameter('The NEW web.config (written by the MFA Server installer) that receives the old settings.', {
+      pipeline: true,
+      aliases: ['WebConfigPath', 'FullName'],
+      position: 0,
+    }),
+    ReferencePath: PathParameter('The OLD web.config, backed up before the upgrade, whose settings are carried over.', {
+      pipeline: true,
+      aliases: ['BackupWebConfigPath'],
+      position: 1,
+    }),
+    WebServiceSdkUrl: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The new Web Service SDK URL (absolute http or https, host name as on the SDK certificate). Without it the old URL is carried over unchanged.',
+        'x-mfa': { pipeline: true, aliases: ['SdkUrl'] },
+      }),
+    ),
+    BasePath: Type.Optional(
+      PathParameter('The untouched default web.config of the OLD version: enables a three-way merge of other changed defaults.', { pipeline: true }),
+    ),
+    ...TargetParameters,
+  },
+  { additionalProperties: false },
+);
+
+const Output = Type.Object({
+  Path: Type.String(),
+  Section: Type.String(),
+  Name: Type.String(),
+  Action: StringEnum(['Updated', 'Added', 'Unchanged', 'OnlyInNew', 'Conflict', 'Review']),
+  OldValue: Type.Union([Type.String(), Type.Null()]),
+  NewValue: Type.Union([Type.String(), Type.Null()]),
+  IsSdkUrl: Type.Boolean(),
+  BackupPath: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const mergeWebConfigOperation = defineOperation({
+  name: 'merge-webconfig',
+  cmdlet: 'Merge-MfaWebConfig',
+  synopsis: 'Carries the settings of an old PhoneFactor-era web.config into the new MFA Server web.config.',
+  description: [
+    'Copies every appSettings entry and every applicationSettings value (including the Web Service SDK URL) from the',
+    'backed-up web.config (-ReferencePath) into the new default web.config (-Path): updates keys that exist, adds keys the',
+    'new file lacks in the same section with the file\'s own indentation and line endings, and reports keys that exist',
+    'only in the new file. With -BasePath (the old version\'s untouched default web.config) other changed defaults such as',
+    'customErrors or httpRuntime are carried over too, and true conflicts are reported instead of guessed.',
+    'Everything that is not edited stays byte-identical. Before writing, a timestamped copy of the target is kept beside',
+    'it, then the file is replaced atomically. Running the same merge again changes nothing. Secret values (such as',
+    'WEB_SERVICE_SDK_AUTHENTICATION_PASSWORD) are shown as ******** and never logged.',
+    'Encrypted sections cannot be merged: decrypt them with aspnet_regiis -pdf first and re-encrypt with -pef after.',
+  ].join(' '),
+  examples: [
+    {
+      title: 'Merge the backed-up portal settings into the new User portal',
+      code: "Merge-MfaWebConfig -Path 'C:\\inetpub\\wwwroot\\MultiFactorAuth\\web.config' -ReferencePath 'D:\\Backup\\PhoneFactor\\web.config' -WebServiceSdkUrl 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx'",
+      remarks: 'Writes a timestamped copy of the new web.config beside it, then the merged file. Outputs one object per setting.',
+    },
+    {
+      title: 'See what would change',
+      code: "Merge-MfaWebConfig -Path .\\new\\web.config -ReferencePath .\\old\\web.config -WhatIf",
+      remarks: 'Lists every change without writing anything.',
+    },
+    {
+      title: 'Merge a farm of web servers from a CSV in one call',
+      code: "Import-Csv .\\webservers.csv | Merge-MfaWebConfig -Confirm:$false",
+      remarks: 'The CSV has Path and ReferencePath columns (and optionally WebServiceSdkUrl).',
+    },
+  ],
+  input: Input,
+  output: Output,
+  outputTypeName: 'MfaServerUpgrade.WebConfigChange',
+  view: ['Section', 'Name', 'Action', 'OldValue', 'NewValue'],
+  changesState: { confirmImpact: 'Medium' },
+  links: ['Get-PhoneFactorComponent', 'Backup-PhoneFactor'],
+  handler: perItem(mergeOne),
+});
+
+async function mergeOne(item: typeof Input.static, ctx: OperationContext) {
+  if (item.WebServiceSdkUrl !== undefined) assertAbsoluteHttpUrl(item.WebServiceSdkUrl);
+  const targetPath = await resolveFileTarget(item, item.Path);
+  const referencePath = await resolveFileTarget(item, item.ReferencePath);
+  const basePath = item.BasePath === undefined ? undefined : await resolveFileTarget(item, item.BasePath);
+
+  const target = { path: targetPath, bytes: await readInput(targetPath) };
+  const reference = { path: referencePath, bytes: await readInput(referencePath) };
+  const base = basePath === undefined ? undefined : { path: basePath, bytes: await readInput(basePath) };
+  const merged = mergeWebConfig(target, reference, { webServiceSdkUrl: item.WebServiceSdkUrl, base });
+
+  let backupPath: string | null = null;
+  if (merged.changed) {
+    const written = await ctx.act(
+      { id: `write:${targetPath.toLowerCase()}`, target: targetPath, description: describeWrite(merged.changes) },
+      () => writeMerged(targetPath, merged.output),
+    );
+    backupPath = written ?? null;
+    if (written) ctx.log('info', `Merged ${countEdits(merged.changes)} setting(s) into ${targetPath}; previous file kept as ${written}`);
+  } else {
+    ctx.log('verbose', `${targetPath} already carries every setting of ${referencePath}: nothing to write.`);
+  }
+  return merged.changes.map((c: MergeChange) => ({ Path: targetPath, ...c, BackupPath: backupPath }));
+}
+
+function assertAbsoluteHttpUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new CoreError('InvalidSdkUrl', `-WebServiceSdkUrl '${value}' is not an absolute http or https URL (for example https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx).`, 'WebServiceSdkUrl');
+  }
+}
+
+async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    throw fileError(e, file);
+  }
+}
+
+const isEdit = (c: MergeChange) => c.Action === 'Updated' || c.Action === 'Added';
+const countEdits = (changes: MergeChange[]) => changes.filter(isEdit).length;
+
+function describeWrite(changes: MergeChange[]): string {
+  const lines = changes.filter(isEdit).map((c) => `  ${c.Action} ${c.Section}/${c.Name}: ${c.OldValue ?? '(none)'} -> ${c.NewValue ?? '(none)'}`);
+  return [`Merge ${lines.length} setting(s) into web.config`, ...lines].join('\n');
+}
+
+/** Keep a timestamped copy beside the target, then replace it atomically. Returns the copy's path. */
+async function writeMerged(target: string, bytes: Buffer): Promise<string> {
+  if (await isReadOnlyFile(target)) {
+    throw new CoreError('TargetReadOnly', `${target} is read-only; clear the read-only attribute and run the merge again.`, target);
+  }
+  const copy = await keepTimestampedCopy(target);
+  try {
+    await writeFileAtomic(target, bytes);
+  } catch (e) {
+    await fs.rm(copy, { force: true });
+    throw e;
+  }
+  return copy;
+}
+
+async function keepTimestampedCopy(target: string): Promise<string> {
+  const stem = `${target}.${timestamp()}`;
+  for (let n = 0; n < 100; n++) {
+    const candidate = n === 0 ? `${stem}.bak` : `${stem}-${n}.bak`;
+    try {
+      await fs.copyFile(target, candidate, constants.COPYFILE_EXCL);
+      return candidate;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(e, path.dirname(target));
+    }
+  }
+  throw new CoreError('BackupCopyFailed', `Could not find a free name for the copy of ${target}`, target);
+}

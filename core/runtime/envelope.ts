@@ -1,0 +1,44 @@
+/** The stdout envelope and the CLI's exit codes: 0 success, 1 operation failed, 2 bad request. */
+import { CoreError } from '../util/errors';
+import { redactor } from '../util/secrets';
+import type { PlannedAction } from '../operations/contract';
+import { errorCategory } from './error-categories';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_REQUEST = 2;
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  target?: string;
+  /** PowerShell ErrorCategory name the transport gives the ErrorRecord. */
+  category: string;
+  details: Record<string, unknown>;
+}
+
+export type Envelope =
+  | { ok: true; result: unknown[]; actions?: PlannedAction[] }
+  | { ok: false; error: ErrorBody; errors?: ErrorBody[]; result?: unknown[]; actions?: PlannedAction[] };
+
+/** A request the core refuses before any handler runs (exit 2). */
+export class BadRequestError extends CoreError {}
+
+/** Any thrown value as an error body; unexpected errors keep their message but get a code that says so. */
+export function toErrorBody(e: unknown): ErrorBody {
+  if (e instanceof CoreError) {
+    return { code: e.code, message: redactor.redact(e.message), target: e.target, category: errorCategory(e.code), details: e.details };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const errno = (err as NodeJS.ErrnoException).code;
+  return {
+    code: 'InternalError',
+    message: redactor.redact(`Unexpected error: ${err.message}`),
+    category: errorCategory('InternalError'),
+    details: errno ? { errno } : {},
+  };
+}
+
+export function badRequest(code: string, message: string, target?: string, details: Record<string, unknown> = {}): BadRequestError {
+  return new BadRequestError(code, message, target, details);
+}

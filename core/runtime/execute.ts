@@ -1,0 +1,110 @@
+/**
+ * Runs one CLI request: parse → validate every pipeline object → run the handler → one envelope.
+ * Nothing reaches a handler before all input is valid.
+ */
+import type { OperationContext, OperationContract, PlannedAction } from '../operations/contract';
+import { CoreError } from '../util/errors';
+import { badRequest, EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope, type ErrorBody } from './envelope';
+import type { EventSink } from './events';
+import { validateItems, type StandaloneValidator } from './validate';
+
+export interface Request {
+  items: unknown[];
+  dryRun: boolean;
+  /** Action ids the caller approved (ShouldProcess); absent = all. */
+  approvedActions?: string[];
+}
+
+export function parseRequest(text: string): Request {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw badRequest('MalformedRequest', `The request on stdin is not valid JSON: ${(e as Error).message}`, 'stdin');
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw badRequest('MalformedRequest', 'The request on stdin must be a JSON object.', 'stdin');
+  }
+  const obj = raw as Record<string, unknown>;
+  // A batch is {"items":[…], "dryRun":…}; anything else is a single pipeline object. Parameter names are
+  // PascalCase, so the lowercase envelope fields cannot collide with them.
+  const isBatch = Array.isArray(obj.items);
+  const items = isBatch ? (obj.items as unknown[]) : [withoutEnvelopeFields(obj)];
+  if (obj.dryRun !== undefined && typeof obj.dryRun !== 'boolean') {
+    throw badRequest('MalformedRequest', '/dryRun must be boolean', 'dryRun');
+  }
+  const approved = obj.approvedActions;
+  if (approved !== undefined && !(Array.isArray(approved) && approved.every((a) => typeof a === 'string'))) {
+    throw badRequest('MalformedRequest', '/approvedActions must be an array of strings', 'approvedActions');
+  }
+  return { items, dryRun: obj.dryRun === true, approvedActions: approved as string[] | undefined };
+}
+
+function withoutEnvelopeFields(obj: Record<string, unknown>): Record<string, unknown> {
+  const { dryRun: _d, approvedActions: _a, ...rest } = obj;
+  return rest;
+}
+
+export interface Outcome {
+  envelope: Envelope;
+  exitCode: number;
+}
+
+export async function execute(
+  contract: OperationContract,
+  validate: StandaloneValidator,
+  request: Request,
+  sink: EventSink,
+  toolVersion: string,
+): Promise<Outcome> {
+  const invalid = validateItems(contract.name, validate, request.items);
+  if (invalid) return failure(invalid, EXIT_BAD_REQUEST);
+  if (request.dryRun && !contract.changesState) {
+    return failure(badRequest('DryRunNotSupported', `${contract.name} changes nothing; dryRun does not apply.`, 'dryRun'), EXIT_BAD_REQUEST);
+  }
+
+  const actions: PlannedAction[] = [];
+  const ctx = makeContext(request, sink, toolVersion, actions);
+  const results: unknown[] = [];
+  const errors: ErrorBody[] = [];
+  const units = contract.batching === 'batch' ? [request.items] : request.items.map((i) => [i]);
+  for (const [index, unit] of units.entries()) {
+    try {
+      results.push(...(await contract.handler(unit as never[], ctx)));
+    } catch (e) {
+      const body = toErrorBody(e);
+      if (units.length > 1) body.details = { ...body.details, item: index };
+      errors.push(body);
+    }
+  }
+  const withActions = contract.changesState ? { actions } : {};
+  if (errors.length === 0) return { envelope: { ok: true, result: results, ...withActions }, exitCode: EXIT_OK };
+  return {
+    envelope: { ok: false, error: errors[0], errors, result: results, ...withActions },
+    exitCode: EXIT_FAILED,
+  };
+}
+
+function makeContext(request: Request, sink: EventSink, toolVersion: string, actions: PlannedAction[]): OperationContext {
+  const approved = request.approvedActions ? new Set(request.approvedActions) : undefined;
+  return {
+    dryRun: request.dryRun,
+    toolVersion,
+    progress: (activity, status, percent) => sink({ event: 'progress', activity, status, percent }),
+    // A dry run is followed by the real run, which logs the same lines: only warnings are worth showing twice.
+    log: (level, message) => (request.dryRun && level !== 'warning' ? undefined : sink({ event: 'log', level, message })),
+    async act(action, run) {
+      actions.push(action);
+      if (request.dryRun) return undefined;
+      if (approved && !approved.has(action.id)) {
+        sink({ event: 'log', level: 'verbose', message: `Skipped (not approved): ${action.description.split('\n')[0]} on ${action.target}` });
+        return undefined;
+      }
+      return run();
+    },
+  };
+}
+
+export function failure(e: CoreError, exitCode: number): Outcome {
+  return { envelope: { ok: false, error: toErrorBody(e) }, exitCode };
+}

@@ -1,0 +1,66 @@
+/**
+ * Atomic file replacement: write a temp file in the same folder, fsync it, rename over the target, fsync the folder.
+ * A reader sees the old bytes or the new bytes, never half; on failure the temp file is removed.
+ */
+import { promises as fs, constants } from 'node:fs';
+import * as path from 'node:path';
+import { CoreError } from './errors';
+
+export async function writeFileAtomic(target: string, data: Buffer): Promise<void> {
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const mode = await fs.stat(target).then((s) => s.mode & 0o777, () => 0o644);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(temp, target);
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw fileError(e, target);
+  }
+  await syncDirectory(dir);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Makes the rename itself durable; not supported on every platform (Windows), where it is skipped.
+  const h = await fs.open(dir, 'r').catch(() => undefined);
+  if (!h) return;
+  await h.sync().catch(() => undefined);
+  await h.close();
+}
+
+/** A file system error as the error code an admin can act on. */
+export function fileError(e: unknown, target: string): CoreError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const reason = (e as Error)?.message ?? String(e);
+  switch (code) {
+    case 'ENOENT':
+      return new CoreError('FileNotFound', `File not found: ${target}`, target);
+    case 'EACCES':
+    case 'EPERM':
+      return new CoreError('AccessDenied', `Access denied: ${target}`, target);
+    case 'ENOSPC':
+      return new CoreError('DiskFull', `Not enough disk space to write ${target}`, target);
+    case 'EROFS':
+      return new CoreError('TargetReadOnly', `The file system holding ${target} is read-only`, target);
+    default:
+      return new CoreError('FileWriteFailed', `Could not write ${target}: ${reason}`, target, { errno: code });
+  }
+}
+
+/** True when the file carries no write permission (the read-only attribute, as Node maps it on Windows). */
+export async function isReadOnlyFile(target: string): Promise<boolean> {
+  const s = await fs.stat(target);
+  return (s.mode & 0o222) === 0;
+}
+
+/** `yyyyMMdd-HHmmss` in local time: the suffix of backups and timestamped copies. */
+export function timestamp(d: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}

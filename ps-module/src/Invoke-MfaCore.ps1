@@ -1,0 +1,225 @@
+# The transport: the only hand-written PowerShell of the module. Every generated cmdlet collects its pipeline input
+# and calls Invoke-MfaCore once. The core runs as a child process: JSON request on stdin (UTF-8), one JSON envelope on
+# stdout, progress/log events as NDJSON on stderr, exit code 0 (ok) / 1 (operation failed) / 2 (bad request).
+# JSON never travels in argv: Windows PowerShell 5.1 and 7.x quote native arguments differently.
+# Must parse on Windows PowerShell 5.1: no ternary, no ??, no ?., no && or ||.
+
+function Find-MfaNode {
+    # The module's own signed node.exe first, then $env:MFA_NODE, then node on PATH.
+    $own = Join-Path (Join-Path $script:MfaModuleRoot 'bin') 'node.exe'
+    if (Test-Path -LiteralPath $own -PathType Leaf) { return $own }
+    if ($env:MFA_NODE) {
+        if (Test-Path -LiteralPath $env:MFA_NODE -PathType Leaf) { return $env:MFA_NODE }
+        throw "MFA_NODE is set to '$($env:MFA_NODE)', but no file is there."
+    }
+    $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($onPath) { return $onPath.Source }
+    throw "Node.js was not found: the module's bin\node.exe is missing, MFA_NODE is not set and node is not on PATH. Install the packaged module (it carries node.exe) or set MFA_NODE."
+}
+
+function ConvertTo-MfaCoreItem {
+    # One pipeline object's bound parameters as the core's input object. Paths that are not Windows-rooted resolve
+    # against PowerShell's current location (the core's working directory may differ).
+    param(
+        [Parameter(Mandatory = $true)] [System.Collections.IDictionary] $Bound,
+        [Parameter(Mandatory = $true)] [AllowEmptyCollection()] [string[]] $Names,
+        [Parameter(Mandatory = $true)] [AllowEmptyCollection()] [string[]] $PathNames,
+        [Parameter(Mandatory = $true)] $Caller
+    )
+    $item = [ordered]@{}
+    foreach ($name in $Names) {
+        if (-not $Bound.ContainsKey($name)) { continue }
+        $value = $Bound[$name]
+        if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        if (($PathNames -contains $name) -and ($value -is [string]) -and ($value -notmatch '^([A-Za-z]:[\\/]|\\\\)')) {
+            $value = $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($value)
+        }
+        $item[$name] = $value
+    }
+    return $item
+}
+
+function Get-MfaProperty {
+    # A property of a JSON object, or $null when absent (the module runs under Set-StrictMode).
+    param($Object, [string] $Name)
+    if ($null -eq $Object) { return $null }
+    $property = $Object.PSObject.Properties[$Name]
+    if ($null -eq $property) { return $null }
+    return $property.Value
+}
+
+function Get-MfaErrorCategory {
+    param([string] $Name)
+    $category = [System.Management.Automation.ErrorCategory]::NotSpecified
+    if ($Name) { [void][Enum]::TryParse($Name, $true, [ref]$category) }
+    return $category
+}
+
+function New-MfaErrorRecord {
+    param([Parameter(Mandatory = $true)] $ErrorBody, [string] $Server)
+    $message = [string]$ErrorBody.message
+    if ($Server) { $message = "[$Server] $message" }
+    $exception = New-Object System.InvalidOperationException($message)
+    $category = Get-MfaErrorCategory -Name ([string](Get-MfaProperty -Object $ErrorBody -Name 'category'))
+    $target = Get-MfaProperty -Object $ErrorBody -Name 'target'
+    $record = New-Object System.Management.Automation.ErrorRecord($exception, [string]$ErrorBody.code, $category, $target)
+    $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails($message)
+    $recommended = Get-MfaProperty -Object $ErrorBody -Name 'recommendedAction'
+    if ($recommended) { $record.ErrorDetails.RecommendedAction = [string]$recommended }
+    return $record
+}
+
+function Write-MfaCoreEvent {
+    param([string] $Line, $Caller, [System.Text.StringBuilder] $Unparsed)
+    $evt = $null
+    try { $evt = ConvertFrom-Json -InputObject $Line -ErrorAction Stop } catch { $evt = $null }
+    if ($null -eq (Get-MfaProperty -Object $evt -Name 'event')) { [void]$Unparsed.AppendLine($Line); return }
+    if ($evt.event -eq 'progress') {
+        $record = New-Object System.Management.Automation.ProgressRecord(1, [string]$evt.activity, [string]$evt.status)
+        $percent = Get-MfaProperty -Object $evt -Name 'percent'
+        if ($null -ne $percent) { $record.PercentComplete = [int]$percent }
+        $Caller.WriteProgress($record)
+    }
+    elseif ($evt.event -eq 'log') {
+        if ($evt.level -eq 'warning') { $Caller.WriteWarning([string]$evt.message) }
+        else { $Caller.WriteVerbose([string]$evt.message) }
+    }
+}
+
+function Invoke-MfaCoreProcess {
+    # One core process: request in, envelope out. Enforces the timeout on every read.
+    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    $node = Find-MfaNode
+    $corePath = Join-Path (Join-Path $script:MfaModuleRoot 'lib') 'mfa-core.cjs'
+    $utf8 = New-Object System.Text.UTF8Encoding($false)
+    $psi = New-Object System.Diagnostics.ProcessStartInfo
+    $psi.FileName = $node
+    $psi.Arguments = '"' + $corePath + '" ' + $Operation
+    $psi.UseShellExecute = $false
+    $psi.CreateNoWindow = $true
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.StandardOutputEncoding = $utf8
+    $psi.StandardErrorEncoding = $utf8
+    $process = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $bytes = $utf8.GetBytes($RequestJson)
+        try {
+            $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+            $process.StandardInput.BaseStream.Flush()
+        }
+        catch [System.IO.IOException] { Write-Verbose "The core closed its input early: $($_.Exception.Message)" }
+        $process.StandardInput.Close()
+
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        $stdoutTask = $process.StandardOutput.ReadToEndAsync()
+        $unparsed = New-Object System.Text.StringBuilder
+        while ($true) {
+            $lineTask = $process.StandardError.ReadLineAsync()
+            $remaining = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+            if (-not $lineTask.Wait($remaining)) { Stop-MfaCoreProcess -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
+            $line = $lineTask.Result
+            if ($null -eq $line) { break }
+            Write-MfaCoreEvent -Line $line -Caller $Caller -Unparsed $unparsed
+        }
+        $remaining = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+        if (-not $stdoutTask.Wait($remaining)) { Stop-MfaCoreProcess -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
+        $process.WaitForExit()
+        $done = New-Object System.Management.Automation.ProgressRecord(1, 'MfaServerUpgrade', 'Done')
+        $done.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
+        $Caller.WriteProgress($done)
+        return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString() }
+    }
+    finally { $process.Dispose() }
+}
+
+function Stop-MfaCoreProcess {
+    param($Process, [string] $Operation, [int] $TimeoutSeconds)
+    try { $Process.Kill() } catch { Write-Verbose "Could not stop the core process: $($_.Exception.Message)" }
+    throw (New-Object System.TimeoutException("The MfaServerUpgrade core ($Operation) did not finish within $TimeoutSeconds seconds and was stopped."))
+}
+
+function Read-MfaEnvelope {
+    param($Response, [string] $Operation)
+    $envelope = $null
+    try { $envelope = ConvertFrom-Json -InputObject $Response.Stdout -ErrorAction Stop } catch { $envelope = $null }
+    if ($null -eq (Get-MfaProperty -Object $envelope -Name 'ok')) {
+        $detail = ($Response.Stderr.Trim() + ' ' + $Response.Stdout.Trim()).Trim()
+        throw "The MfaServerUpgrade core ($Operation) ended with exit code $($Response.ExitCode) without a result. $detail"
+    }
+    return $envelope
+}
+
+function Invoke-MfaCore {
+    <#
+    .SYNOPSIS
+    Sends one request to the MfaServerUpgrade core and turns its answer into objects and error records.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)] [string] $Operation,
+        [Parameter(Mandatory = $true)] [AllowEmptyCollection()] [object[]] $Items,
+        [Parameter(Mandatory = $true)] $Caller,
+        [Parameter(Mandatory = $true)] [string] $OutputTypeName,
+        [int] $TimeoutSeconds = 600,
+        [switch] $ChangesState
+    )
+    $request = @{ items = @($Items) }
+    if ($ChangesState) {
+        # Ask the core for its plan, let ShouldProcess approve each action (-WhatIf prints them, -Confirm asks),
+        # then run only the approved ones.
+        $request.dryRun = $true
+        $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName
+        if ($null -eq $plan) { return }
+        $actions = @(Get-MfaProperty -Object $plan -Name 'actions' | Where-Object { $null -ne $_ })
+        if ($actions.Count -eq 0) {
+            if (-not $plan.ok) { return }
+            Write-MfaResult -Envelope $plan -Caller $Caller -OutputTypeName $OutputTypeName
+            return
+        }
+        $approved = New-Object 'System.Collections.Generic.List[string]'
+        foreach ($action in $actions) {
+            if ($Caller.ShouldProcess([string]$action.target, [string]$action.description)) { $approved.Add([string]$action.id) }
+        }
+        if ($approved.Count -eq 0) { return }
+        $request.dryRun = $false
+        $request.approvedActions = $approved.ToArray()
+    }
+    $envelope = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName
+    if ($null -ne $envelope) { Write-MfaResult -Envelope $envelope -Caller $Caller -OutputTypeName $OutputTypeName }
+}
+
+function Invoke-MfaCoreRound {
+    # One call; errors become ErrorRecords: a bad request ends the command, an operation failure is per object.
+    param([string] $Operation, [hashtable] $Request, $Caller, [int] $TimeoutSeconds, [string] $OutputTypeName)
+    $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
+    $response = Invoke-MfaCoreProcess -Operation $Operation -RequestJson $json -Caller $Caller -TimeoutSeconds $TimeoutSeconds
+    $envelope = Read-MfaEnvelope -Response $response -Operation $Operation
+    if ($envelope.ok) { return $envelope }
+    if ($response.ExitCode -eq 2) { $Caller.ThrowTerminatingError((New-MfaErrorRecord -ErrorBody $envelope.error)) }
+    $errors = @(Get-MfaProperty -Object $envelope -Name 'errors' | Where-Object { $null -ne $_ })
+    if ($errors.Count -eq 0) { $errors = @($envelope.error) }
+    if ($Request.dryRun) {
+        # Objects that failed while planning are reported now and left out of the real run.
+        $failed = @($errors | ForEach-Object { Get-MfaProperty -Object (Get-MfaProperty -Object $_ -Name 'details') -Name 'item' })
+        $Request.items = @(for ($i = 0; $i -lt $Request.items.Count; $i++) { if ($failed -notcontains $i) { $Request.items[$i] } })
+    }
+    else {
+        Write-MfaResult -Envelope $envelope -Caller $Caller -OutputTypeName $OutputTypeName
+    }
+    foreach ($e in $errors) { $Caller.WriteError((New-MfaErrorRecord -ErrorBody $e)) }
+    if ($Request.dryRun -and $Request.items.Count -gt 0) {
+        $envelope | Add-Member -NotePropertyName ok -NotePropertyValue $true -Force
+        return $envelope
+    }
+    return $null
+}
+
+function Write-MfaResult {
+    param($Envelope, $Caller, [string] $OutputTypeName)
+    foreach ($result in @(Get-MfaProperty -Object $Envelope -Name 'result' | Where-Object { $null -ne $_ })) {
+        if ($OutputTypeName) { $result.PSObject.TypeNames.Insert(0, $OutputTypeName) }
+        $Caller.WriteObject($result)
+    }
+}
