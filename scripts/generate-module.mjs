@@ -93,7 +93,7 @@ function cmdletFunction(op) {
     '    )',
     '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
     `    process { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
-    `    end { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} -TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ' -ChangesState' : ''} }`,
+    `    end { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} -TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''} }`,
     '}',
   ].join('\n');
 }

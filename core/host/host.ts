@@ -86,6 +86,8 @@ export interface SetupRequest {
 export interface Host {
   readonly kind: 'lab' | 'windows' | 'remote';
   readonly computerName: string;
+  /** Fully qualified name clients use in URLs (the SDK URL must use the name on its certificate); may be undefined. */
+  readonly dnsName?: string;
   /** True on 64-bit Windows (decides which 32/64-bit MSI a component needs). */
   readonly is64Bit: boolean;
 

@@ -38,7 +38,7 @@ export interface NewWebApplication {
 
 // ───────────────────────────── structure ─────────────────────────────
 
-const META = XMLParser.getMetaDataSymbol();
+const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
 interface XNode {
   tag: string;

@@ -163,12 +163,15 @@ function Invoke-MfaCore {
         [Parameter(Mandatory = $true)] $Caller,
         [Parameter(Mandatory = $true)] [string] $OutputTypeName,
         [int] $TimeoutSeconds = 600,
-        [switch] $ChangesState
+        [switch] $ChangesState,
+        [System.Management.Automation.ConfirmImpact] $ConfirmImpact = 'Medium'
     )
-    $request = @{ items = @($Items) }
-    if ($ChangesState) {
+    $request = @{ items = @($Items); dryRun = $false }
+    # $WhatIfPreference and $ConfirmPreference are the calling cmdlet's (dynamic scope): -WhatIf / -Confirm set them.
+    $mayAsk = [bool]$WhatIfPreference -or (($ConfirmPreference -ne 'None') -and ($ConfirmImpact -ge $ConfirmPreference))
+    if ($ChangesState -and $mayAsk) {
         # Ask the core for its plan, let ShouldProcess approve each action (-WhatIf prints them, -Confirm asks),
-        # then run only the approved ones.
+        # then run only the approved ones. When nothing can prompt, the plan round is skipped: one process.
         $request.dryRun = $true
         $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName
         if ($null -eq $plan) { return }

@@ -89,18 +89,18 @@ export class WindowsServices {
   }
 
   stop(name: string): Promise<void> {
-    return this.drive(name, 'stop', 'Stopped', 'StopPending', NOT_ACTIVE);
+    return this.drive(name, 'stop', 'Stopped', NOT_ACTIVE);
   }
 
   start(name: string): Promise<void> {
-    return this.drive(name, 'start', 'Running', 'StartPending', ALREADY_RUNNING);
+    return this.drive(name, 'start', 'Running', ALREADY_RUNNING);
   }
 
   /**
    * Send the control once the service can take it, then poll `sc query` until the target state,
    * within serviceTimeoutMs. A service already in the target state is left alone.
    */
-  private async drive(name: string, verb: 'stop' | 'start', target: ServiceState, pending: ServiceState, alreadyThere: number): Promise<void> {
+  private async drive(name: string, verb: 'stop' | 'start', target: ServiceState, alreadyThere: number): Promise<void> {
     const { clock, serviceTimeoutMs, servicePollMs } = this.options;
     const deadline = clock.now() + serviceTimeoutMs;
     let sent = false;
@@ -109,7 +109,10 @@ export class WindowsServices {
       last = await this.queryState(name);
       if (last === undefined) throw notFound(name);
       if (last === target) return;
-      if (!sent && last !== pending) {
+      // A control sent while the service is between states is refused or misread (a start during STOP_PENDING
+      // answers "already running"): wait for it to settle first.
+      const settling = last === 'StartPending' || last === 'StopPending';
+      if (!sent && !settling) {
         const result = await this.runner.run(this.options.scExe, [verb, name]);
         if (result.exitCode === 0 || result.exitCode === alreadyThere) sent = true;
         else if (result.exitCode === SERVICE_DOES_NOT_EXIST) throw notFound(name);

@@ -1,0 +1,94 @@
+import type { Host, RegistryKey, RegistryView } from './host';
+
+/** Where Windows lists installed programs (Programs and Features), per registry view. */
+export const UNINSTALL_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+
+export interface InstalledProduct {
+  /** Set for Windows Installer entries, whose key name is the ProductCode. */
+  productCode?: string;
+  keyName: string;
+  displayName: string;
+  displayVersion?: string;
+  publisher?: string;
+  installLocation?: string;
+  uninstallString?: string;
+  isWindowsInstaller: boolean;
+  view: RegistryView;
+}
+
+export interface InstalledProductWarning {
+  keyName: string;
+  view: RegistryView;
+  message: string;
+}
+
+const PRODUCT_CODE = /^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/i;
+
+function stringValue(key: RegistryKey, name: string): string | undefined {
+  const value = key.values.find((v) => v.name.toLowerCase() === name.toLowerCase());
+  if (!value || typeof value.data !== 'string') return undefined;
+  const text = value.data.trim();
+  return text === '' ? undefined : text;
+}
+
+function numberValue(key: RegistryKey, name: string): number | undefined {
+  const value = key.values.find((v) => v.name.toLowerCase() === name.toLowerCase());
+  return typeof value?.data === 'number' ? value.data : undefined;
+}
+
+/** One Uninstall entry as a product, or undefined for entries Programs and Features does not show either. */
+function toProduct(keyName: string, key: RegistryKey, view: RegistryView, warn: (message: string) => void): InstalledProduct | undefined {
+  const displayName = stringValue(key, 'DisplayName');
+  if (!displayName) return undefined;
+  const isWindowsInstaller = numberValue(key, 'WindowsInstaller') === 1;
+  let productCode: string | undefined;
+  if (isWindowsInstaller) {
+    if (PRODUCT_CODE.test(keyName)) productCode = keyName.toUpperCase();
+    else warn(`"${displayName}" is marked as a Windows Installer product but its key name is not a product code.`);
+  }
+  return {
+    productCode,
+    keyName,
+    displayName,
+    displayVersion: stringValue(key, 'DisplayVersion'),
+    publisher: stringValue(key, 'Publisher'),
+    installLocation: stringValue(key, 'InstallLocation'),
+    uninstallString: stringValue(key, 'UninstallString'),
+    isWindowsInstaller,
+    view,
+  };
+}
+
+/**
+ * Every installed product in both registry views (64-bit first), with a warning for each entry that could not be
+ * read: one damaged entry must not hide the others. On 32-bit Windows there is a single view, read once.
+ */
+export async function readInstalledProducts(host: Host): Promise<{ products: InstalledProduct[]; warnings: InstalledProductWarning[] }> {
+  const products: InstalledProduct[] = [];
+  const warnings: InstalledProductWarning[] = [];
+  const views: RegistryView[] = host.is64Bit ? ['64', '32'] : ['32'];
+  for (const view of views) {
+    // The list itself failing is not one damaged entry: let it throw rather than report an empty server.
+    const root = await host.getRegistryKey(UNINSTALL_KEY, view);
+    if (!root) continue;
+    for (const keyName of root.subkeys) {
+      const warn = (message: string) => warnings.push({ keyName, view, message });
+      try {
+        const entry = await host.getRegistryKey(`${UNINSTALL_KEY}\\${keyName}`, view);
+        if (!entry) continue; // removed while we were reading
+        const product = toProduct(keyName, entry, view, warn);
+        if (product) products.push(product);
+      } catch (error) {
+        warn(`Skipped an unreadable entry: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return { products, warnings };
+}
+
+/** The products alone; warnings go to `onWarning` when given. */
+export async function listInstalledProducts(host: Host, onWarning?: (warning: InstalledProductWarning) => void): Promise<InstalledProduct[]> {
+  const { products, warnings } = await readInstalledProducts(host);
+  if (onWarning) warnings.forEach(onWarning);
+  return products;
+}

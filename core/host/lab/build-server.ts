@@ -1,0 +1,181 @@
+/**
+ * Builds one lab server folder in its PhoneFactor Agent 5.x state from a spec: server.json, registry.reg,
+ * drive folders with the agent, data folder, web components (web.config, themes, IIS applications) and media.
+ * Everything after server.json is written through LabHost, so the builder uses the same layout rules as the runs.
+ */
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PRODUCT_KEY, PRODUCT_KEY_VIEW, INSTALL_PATH_VALUE, DATA_FOLDER, WEB_COMPONENTS, type WebComponentName } from '../../domain/catalog';
+import { APPLICATION_HOST_CONFIG } from '../iis';
+import { formatDataFile, LEGACY_SCHEMA } from './data-file';
+import { LabHost } from './lab-host';
+import { winJoin } from './lab-paths';
+import { LAB_USERS, LEGACY_PRODUCTS, LEGACY_PUBLISHER, LEGACY_SERVICE } from './legacy-products';
+import { writeServerConfig, type InstalledProductRecord } from './server-file';
+import { applicationHostConfig, type LabIisApplication } from './templates/application-host';
+import { legacyWebConfig, themeFiles, type LegacyWebConfigOptions } from './templates/web-configs';
+import { registerProduct, viewForPlatform } from './installers/product-registration';
+
+export const LAB_MEDIA_PATH = 'C:\\Media\\MfaServer';
+
+export interface LegacyWebComponentSpec {
+  component: WebComponentName;
+  virtualDirectory: string;
+  /** Windows path of the application folder. */
+  physicalPath: string;
+  /** How it appears in applicationHost.config (e.g. with %SystemDrive%); defaults to physicalPath. */
+  configPhysicalPath?: string;
+  webConfig: LegacyWebConfigOptions;
+}
+
+export interface LabServerSpec {
+  computerName: string;
+  dnsName: string;
+  is64Bit: boolean;
+  /** PhoneFactor Agent install folder; omitted when the server has no agent. */
+  agentInstallPath?: string;
+  webComponents: LegacyWebComponentSpec[];
+  /** Whether IIS is installed (applicationHost.config present). */
+  iis: boolean;
+  /** Media files (names in the media folder) to place in C:\Media\MfaServer; [] for none. */
+  media: string[];
+}
+
+const placeholder = (what: string) => Buffer.from(`Lab placeholder for ${what} (PhoneFactor Agent 5.x era).\r\n`, 'utf8');
+
+export async function buildLabServer(folder: string, spec: LabServerSpec, mediaFolder: string): Promise<LabHost> {
+  await mkdir(join(folder, 'C'), { recursive: true });
+  await writeServerConfig(folder, {
+    computerName: spec.computerName,
+    dnsName: spec.dnsName,
+    is64Bit: spec.is64Bit,
+    services: spec.iis ? { W3SVC: { displayName: 'World Wide Web Publishing Service', state: 'Running', startType: 'Automatic' } } : {},
+    installerDatabase: {},
+  });
+  const lab = await LabHost.open(folder);
+  await writeBaseRegistry(lab);
+  await lab.makeDirectory('C:\\Windows\\Temp');
+  if (spec.agentInstallPath) await installLegacyAgent(lab, spec.agentInstallPath);
+  if (spec.iis) {
+    const apps: LabIisApplication[] = spec.webComponents.map((w) => ({
+      path: `/${w.virtualDirectory}`,
+      physicalPath: w.configPhysicalPath ?? w.physicalPath,
+      applicationPool: 'DefaultAppPool',
+    }));
+    await lab.writeFileAtomic(APPLICATION_HOST_CONFIG, Buffer.from(applicationHostConfig(apps), 'utf8'));
+    await lab.makeDirectory('C:\\inetpub\\wwwroot');
+    await lab.writeFileAtomic('C:\\inetpub\\wwwroot\\iisstart.htm', Buffer.from('<html><body>IIS</body></html>\r\n', 'utf8'));
+  }
+  for (const w of spec.webComponents) await installLegacyWebComponent(lab, w);
+  if (spec.media.length > 0) {
+    await lab.makeDirectory(LAB_MEDIA_PATH);
+    const target = lab.localPath(LAB_MEDIA_PATH);
+    const available = new Set(await readdir(mediaFolder));
+    for (const file of spec.media) if (available.has(file)) await copyFile(join(mediaFolder, file), join(target, file));
+  }
+  return lab;
+}
+
+/** Keys every Windows server has, so the registry reads like a real export and both views exist. */
+async function writeBaseRegistry(lab: LabHost): Promise<void> {
+  const tree = await lab.loadRegistry();
+  const cv = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion';
+  tree.setValue(lab.regPath(cv, '64'), { name: 'ProductName', type: 'REG_SZ', data: lab.is64Bit ? 'Windows Server 2012 R2 Standard' : 'Windows Server 2008 Standard' });
+  tree.setValue(lab.regPath(cv, '64'), { name: 'CurrentVersion', type: 'REG_SZ', data: lab.is64Bit ? '6.3' : '6.0' });
+  tree.setValue(lab.regPath('HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName', '64'), {
+    name: 'ComputerName',
+    type: 'REG_SZ',
+    data: lab.computerName,
+  });
+  // An unrelated MSI product and a non-MSI entry without DisplayName: inventory must cope with both.
+  const uninstall = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+  const vc = lab.regPath(`${uninstall}\\{F0C3E5D1-1ADE-321E-8167-68EF0DE699A5}`, '32');
+  tree.setValue(vc, { name: 'DisplayName', type: 'REG_SZ', data: 'Microsoft Visual C++ 2010  x86 Redistributable - 10.0.40219' });
+  tree.setValue(vc, { name: 'DisplayVersion', type: 'REG_SZ', data: '10.0.40219' });
+  tree.setValue(vc, { name: 'Publisher', type: 'REG_SZ', data: 'Microsoft Corporation' });
+  tree.setValue(vc, { name: 'WindowsInstaller', type: 'REG_DWORD', data: 1 });
+  tree.setValue(lab.regPath(`${uninstall}\\Connection Manager`, '64'), { name: 'SystemComponent', type: 'REG_DWORD', data: 1 });
+  await lab.saveRegistry(tree);
+}
+
+async function installLegacyAgent(lab: LabHost, installPath: string): Promise<void> {
+  const p = LEGACY_PRODUCTS.Agent;
+  const files: string[] = [];
+  for (const f of ['Pfsvc.exe', 'PhoneFactor.exe', 'PfCommon.dll', 'License.rtf']) {
+    const path = winJoin(installPath, f);
+    await lab.writeFileAtomic(path, placeholder(f));
+    files.push(path);
+  }
+  // Written at run time, not installed: uninstall leaves them (the data folder is what the upgrade must keep).
+  const data = winJoin(installPath, DATA_FOLDER);
+  await lab.writeFileAtomic(winJoin(data, 'Phonefactor.pfdata'), formatDataFile(LEGACY_SCHEMA, LAB_USERS));
+  await lab.writeFileAtomic(winJoin(data, 'PfActivation.dat'), Buffer.from('LAB-ACTIVATION\r\naccount=Contoso\r\nactivated=2014-03-12\r\n', 'utf8'));
+  await lab.writeFileAtomic(winJoin(installPath, 'Logs', 'pfsvc.log'), Buffer.from('2014-03-12 09:00:00 PhoneFactor service started.\r\n', 'utf8'));
+
+  await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
+  await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: 'Pfsvc_ncan_ip_tcp_port', type: 'REG_DWORD', data: 4898 });
+  await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: 'Version', type: 'REG_SZ', data: p.version });
+
+  const config = await lab.readConfig();
+  config.services[LEGACY_SERVICE] = { displayName: 'PhoneFactor', state: 'Running', startType: 'Automatic' };
+  await lab.writeConfig(config);
+  const record: InstalledProductRecord = {
+    component: 'Agent',
+    productName: p.productName,
+    version: p.version,
+    publisher: LEGACY_PUBLISHER,
+    platform: nativePlatform(lab, p.platform),
+    registryView: viewForPlatform(lab, nativePlatform(lab, p.platform)),
+    installLocation: `${installPath}\\`,
+    files,
+    directories: [installPath],
+    services: [LEGACY_SERVICE],
+  };
+  await registerProduct(lab, p.productCode, record, 'C:\\Users\\Administrator\\Downloads\\PhoneFactor\\');
+}
+
+async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec): Promise<void> {
+  const p = LEGACY_PRODUCTS[w.component];
+  const installed: Record<string, Buffer> = { 'web.config': Buffer.from(legacyWebConfig(w.component, w.webConfig), 'utf8') };
+  const endpoint = WEB_COMPONENTS[w.component].endpoint;
+  if (endpoint) installed[endpoint] = placeholder(endpoint);
+  installed['bin\\' + p.productName.replace(/\s+/g, '') + '.dll'] = placeholder('assembly');
+  if (w.component === 'UserPortal') {
+    installed['Default.aspx'] = placeholder('Default.aspx');
+    installed['Login.aspx'] = placeholder('Login.aspx');
+    for (const [n, t] of Object.entries(themeFiles('Default', '#0072c6'))) installed[`App_Themes\\Default\\${n}`] = Buffer.from(t, 'utf8');
+  }
+  const files: string[] = [];
+  for (const [rel, data] of Object.entries(installed)) {
+    const path = winJoin(w.physicalPath, rel);
+    await lab.writeFileAtomic(path, data);
+    files.push(path);
+  }
+  if (w.component === 'UserPortal') {
+    // The admin's own theme and an extra file: not installed by the product, so an uninstall keeps them.
+    for (const [n, t] of Object.entries(themeFiles('Contoso', '#5c2d91'))) {
+      await lab.writeFileAtomic(winJoin(w.physicalPath, 'App_Themes', 'Contoso', n), Buffer.from(t, 'utf8'));
+    }
+    await lab.writeFileAtomic(winJoin(w.physicalPath, 'App_Themes', 'Contoso', 'logo.txt'), Buffer.from('Contoso logo placeholder\r\n', 'utf8'));
+  }
+  const record: InstalledProductRecord = {
+    component: w.component,
+    productName: p.productName,
+    version: p.version,
+    publisher: LEGACY_PUBLISHER,
+    platform: nativePlatform(lab, p.platform),
+    registryView: viewForPlatform(lab, nativePlatform(lab, p.platform)),
+    installLocation: w.physicalPath,
+    files,
+    directories: [w.physicalPath, winJoin(w.physicalPath, 'bin'), ...(w.component === 'UserPortal' ? [winJoin(w.physicalPath, 'App_Themes'), winJoin(w.physicalPath, 'App_Themes', 'Default')] : [])],
+    site: 'Default Web Site',
+    virtualDirectory: w.virtualDirectory,
+    physicalPath: w.physicalPath,
+  };
+  await registerProduct(lab, p.productCode, record, 'C:\\Users\\Administrator\\Downloads\\PhoneFactor\\');
+}
+
+/** A 32-bit server can only have x86 products. */
+function nativePlatform(lab: LabHost, platform: 'x86' | 'x64'): 'x86' | 'x64' {
+  return lab.is64Bit ? platform : 'x86';
+}

@@ -1,0 +1,53 @@
+/**
+ * Which MFA Server component a package is: read the real MSI database at the lab path and match its
+ * ProductName against the catalog; when the name says nothing, look its ProductCode/UpgradeCode up in a
+ * media.json beside the package (the lab media manifest).
+ */
+import type { ComponentName } from '../../../domain/catalog';
+import { MFA_SERVER_DISPLAY_NAME, WEB_COMPONENTS, type WebComponentName } from '../../../domain/catalog';
+import { readMsi } from '../../../msi/reader';
+import type { MsiInfo } from '../../../msi/msi-info';
+import type { LabHost } from '../lab-host';
+import { winDirname, winJoin } from '../lab-paths';
+
+export type PackageLookup =
+  | { ok: true; info: MsiInfo; component: ComponentName }
+  | { ok: false; exitCode: number; reason: string };
+
+/** 1619: the package could not be opened; 1620: it is not a valid installation package (Windows Installer codes). */
+export async function identifyPackage(lab: LabHost, packagePath: string): Promise<PackageLookup> {
+  const stat = await lab.stat(packagePath);
+  if (!stat || stat.isDirectory) return { ok: false, exitCode: 1619, reason: `The package ${packagePath} could not be opened: it does not exist.` };
+  let info: MsiInfo;
+  try {
+    info = readMsi(await lab.readFile(packagePath), packagePath);
+  } catch (e) {
+    return { ok: false, exitCode: 1620, reason: `The package ${packagePath} is not a valid installation package: ${(e as Error).message}` };
+  }
+  const component = componentFromName(info.productName ?? '') ?? (await componentFromMedia(lab, packagePath, info));
+  if (!component) {
+    return { ok: false, exitCode: 1620, reason: `The package ${packagePath} (${info.productName ?? 'no ProductName'}) is not an MFA Server package the lab knows.` };
+  }
+  return { ok: true, info, component };
+}
+
+function componentFromName(productName: string): ComponentName | undefined {
+  for (const c of Object.keys(WEB_COMPONENTS) as WebComponentName[]) {
+    if (WEB_COMPONENTS[c].newDisplayName.test(productName)) return c;
+  }
+  return MFA_SERVER_DISPLAY_NAME.test(productName) ? 'MfaServer' : undefined;
+}
+
+async function componentFromMedia(lab: LabHost, packagePath: string, info: MsiInfo): Promise<ComponentName | undefined> {
+  const manifest = winJoin(winDirname(packagePath), 'media.json');
+  if (!(await lab.stat(manifest))) return undefined;
+  try {
+    const media = JSON.parse((await lab.readFile(manifest)).toString('utf8')) as {
+      files?: { component?: ComponentName; productCode?: string; upgradeCode?: string }[];
+    };
+    const same = (a?: string, b?: string) => !!a && !!b && a.toUpperCase() === b.toUpperCase();
+    return media.files?.find((f) => same(f.productCode, info.productCode) || same(f.upgradeCode, info.upgradeCode))?.component;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+/** msiexec.exe for a lab server: install a package or uninstall a product code, with injected faults and a verbose log. */
+import type { MsiexecRequest, MsiexecResult } from '../../host';
+import type { WebComponentName } from '../../../domain/catalog';
+import type { LabHost } from '../lab-host';
+import { maskIfSecret } from '../../../util/secrets';
+import { msiexecCommandLine } from './command-line';
+import { isSuccessCode, takeFault } from './faults';
+import { identifyPackage } from './identify-package';
+import { InstallerLog } from './installer-log';
+import { installMfaServer } from './server-setup';
+import { uninstallProduct } from './uninstall';
+import { installWebComponent } from './web-component-install';
+
+export async function runLabMsiexec(lab: LabHost, request: MsiexecRequest): Promise<MsiexecResult> {
+  const commandLine = msiexecCommandLine(request);
+  const log = new InstallerLog('C:\\Windows\\system32\\msiexec.exe');
+  log.line(`Command line: ${maskedCommandLine(request)}`);
+  const exitCode =
+    request.operation === 'install' ? await install(lab, request, log) : await uninstall(lab, request.productCode, log);
+  await log.appendTo(lab, request.logPath);
+  return { exitCode, commandLine };
+}
+
+async function install(lab: LabHost, request: Extract<MsiexecRequest, { operation: 'install' }>, log: InstallerLog): Promise<number> {
+  const found = await identifyPackage(lab, request.packagePath);
+  const subject = found.ok
+    ? `${request.packagePath} ${found.info.productName} ${found.component} ${found.info.productCode}`
+    : request.packagePath;
+  const fault = await takeFault(lab, 'msiexec', subject);
+  if (fault !== undefined && !isSuccessCode(fault)) {
+    log.line(`Lab fault injected: exit code ${fault}.`);
+    log.finish(found.ok ? found.info.productName ?? '' : request.packagePath, found.ok ? found.info.productVersion ?? '' : '', '', 'installed', fault);
+    return fault;
+  }
+  if (!found.ok) {
+    log.line(found.reason);
+    return found.exitCode;
+  }
+  const { info, component } = found;
+  const code =
+    component === 'MfaServer'
+      ? await installMfaServer(lab, info, request.packagePath, log)
+      : component === 'Agent'
+        ? 1620
+        : await installWebComponent(lab, component as WebComponentName, info, request.packagePath, request.properties, log);
+  const exitCode = code === 0 && fault !== undefined ? fault : code;
+  log.finish(info.productName ?? '', info.productVersion ?? '', info.manufacturer ?? '', 'installed', exitCode);
+  return exitCode;
+}
+
+async function uninstall(lab: LabHost, productCode: string, log: InstallerLog): Promise<number> {
+  const config = await lab.readConfig();
+  const record = Object.entries(config.installerDatabase).find(([k]) => k.toUpperCase() === productCode.toUpperCase())?.[1];
+  const fault = await takeFault(lab, 'msiexec', `${productCode} ${record?.productName ?? ''} ${record?.component ?? ''}`);
+  if (fault !== undefined && !isSuccessCode(fault)) {
+    log.line(`Lab fault injected: exit code ${fault}.`);
+    log.finish(record?.productName ?? productCode, record?.version ?? '', record?.publisher ?? '', 'removed', fault);
+    return fault;
+  }
+  const result = await uninstallProduct(lab, productCode, log);
+  const exitCode = result.exitCode === 0 && fault !== undefined ? fault : result.exitCode;
+  log.finish(result.productName ?? productCode, result.version ?? '', result.publisher ?? '', 'removed', exitCode);
+  return exitCode;
+}
+
+/** The command line for the log, with secret-named property values masked. */
+function maskedCommandLine(request: MsiexecRequest): string {
+  if (request.operation === 'uninstall') return msiexecCommandLine(request);
+  const properties: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.properties)) properties[k] = maskIfSecret(k, v) ?? '';
+  return msiexecCommandLine({ ...request, properties });
+}

@@ -1,0 +1,196 @@
+/**
+ * New-MfaLab: create a lab (one or two simulated PhoneFactor Agent 5.x servers) from a named scenario.
+ * A single-server lab folder is itself the server folder; a multi-server lab holds one folder per server.
+ * Both carry lab.json (layout in README.md).
+ */
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_LEGACY_INSTALL_PATH, DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from '../../domain/catalog';
+import { CoreError } from '../../util/errors';
+import { buildLabServer, LAB_MEDIA_PATH, type LabServerSpec, type LegacyWebComponentSpec } from './build-server';
+import { winJoin } from './lab-paths';
+import { findLabMediaFolder } from './media';
+import { LAB_FILE, SERVER_FILE } from './server-file';
+import { labReadme } from './templates/lab-readme';
+
+export type LabScenario = 'SingleServer' | 'SeparateWebServer' | 'AgentOnly' | 'CustomNames';
+export const LAB_SCENARIOS: LabScenario[] = ['SingleServer', 'SeparateWebServer', 'AgentOnly', 'CustomNames'];
+
+export interface LabServerSummary {
+  LabPath: string;
+  ComputerName: string;
+  /** Where the MFA Server media sits in the lab's own Windows namespace; null when the server has none. */
+  InstallerPath: string | null;
+  Scenario: LabScenario;
+}
+
+export interface LabFile {
+  formatVersion: 1;
+  scenario: LabScenario;
+  /** Server folders relative to the lab folder; '.' when the lab folder is the server. */
+  servers: string[];
+}
+
+export interface CreateLabOptions {
+  force?: boolean;
+  /** Folder with the installer media (default: see media.ts). */
+  mediaFolder?: string;
+}
+
+const SDK_USER = 'CONTOSO\\svc-pfsdk';
+const SDK_PASSWORD = 'S3cr3t!Pass';
+const ALL_MEDIA_MSIS = (['UserPortal', 'MobileAppWebService', 'WebServiceSdk'] as WebComponentName[]).flatMap((c) => [
+  WEB_COMPONENTS[c].msiFileName(32),
+  WEB_COMPONENTS[c].msiFileName(64),
+]);
+const SERVER_MEDIA = ['MultiFactorAuthenticationServerSetup.exe', ...ALL_MEDIA_MSIS, 'media.json'];
+
+function webComponent(
+  component: WebComponentName,
+  opts: { vdir?: string; root?: string; sdkUrl: string; useSdk: boolean; extra?: Record<string, string>; systemDriveInConfig?: boolean },
+): LegacyWebComponentSpec {
+  const vdir = opts.vdir ?? WEB_COMPONENTS[component].legacyVirtualDirectory;
+  const physicalPath = winJoin(opts.root ?? DEFAULT_WWWROOT, vdir);
+  return {
+    component,
+    virtualDirectory: vdir,
+    physicalPath,
+    configPhysicalPath: opts.systemDriveInConfig ? physicalPath.replace(/^C:/i, '%SystemDrive%') : undefined,
+    webConfig: { useWebServiceSdk: opts.useSdk, sdkUsername: SDK_USER, sdkPassword: SDK_PASSWORD, sdkUrl: opts.sdkUrl, extraAppSettings: opts.extra },
+  };
+}
+
+/** The servers of each scenario (folder name → spec). */
+function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServerSpec }[] {
+  const localSdk = 'https://mfa01.contoso.com/PhoneFactorWebServiceSdk/PfWsSdk.asmx';
+  switch (scenario) {
+    case 'SingleServer':
+      return [
+        {
+          folder: '.',
+          spec: {
+            computerName: 'MFA01',
+            dnsName: 'mfa01.contoso.com',
+            is64Bit: true,
+            agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
+            iis: true,
+            media: SERVER_MEDIA,
+            webComponents: [
+              webComponent('UserPortal', { sdkUrl: localSdk, useSdk: false, systemDriveInConfig: true }),
+              webComponent('MobileAppWebService', { sdkUrl: localSdk, useSdk: false }),
+              webComponent('WebServiceSdk', { sdkUrl: localSdk, useSdk: false }),
+            ],
+          },
+        },
+      ];
+    case 'SeparateWebServer':
+      return [
+        {
+          folder: 'MFA01',
+          spec: {
+            computerName: 'MFA01',
+            dnsName: 'mfa01.contoso.com',
+            is64Bit: true,
+            agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
+            iis: true,
+            media: SERVER_MEDIA,
+            webComponents: [webComponent('WebServiceSdk', { sdkUrl: localSdk, useSdk: false })],
+          },
+        },
+        {
+          // 32-bit on purpose: the upgrade must pick the ...Setup32.msi installers here (and an x64 one fails with 1633).
+          folder: 'WEB01',
+          spec: {
+            computerName: 'WEB01',
+            dnsName: 'web01.contoso.com',
+            is64Bit: false,
+            iis: true,
+            // The web component installers staged by the admin (S1: copy them from the MFA Server install folder).
+            media: [...ALL_MEDIA_MSIS, 'media.json'],
+            webComponents: [
+              webComponent('UserPortal', { sdkUrl: localSdk, useSdk: true, extra: { SSL_REQUIRED: 'false' } }),
+              webComponent('MobileAppWebService', { sdkUrl: localSdk, useSdk: true }),
+            ],
+          },
+        },
+      ];
+    case 'AgentOnly':
+      return [
+        {
+          folder: '.',
+          spec: {
+            computerName: 'MFA01',
+            dnsName: 'mfa01.contoso.com',
+            is64Bit: true,
+            agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
+            iis: false,
+            media: SERVER_MEDIA,
+            webComponents: [],
+          },
+        },
+      ];
+    case 'CustomNames': {
+      const sdkUrl = 'https://pfsrv01.contoso.com/MFASdk/PfWsSdk.asmx';
+      return [
+        {
+          folder: '.',
+          spec: {
+            computerName: 'PFSRV01',
+            dnsName: 'pfsrv01.contoso.com',
+            is64Bit: true,
+            agentInstallPath: 'D:\\PhoneFactor',
+            iis: true,
+            media: SERVER_MEDIA,
+            webComponents: [
+              webComponent('UserPortal', { vdir: 'MFAPortal', root: 'D:\\WebApps', sdkUrl, useSdk: false }),
+              webComponent('MobileAppWebService', { vdir: 'MFAMobile', root: 'D:\\WebApps', sdkUrl, useSdk: false }),
+              webComponent('WebServiceSdk', { vdir: 'MFASdk', root: 'D:\\WebApps', sdkUrl, useSdk: false }),
+            ],
+          },
+        },
+      ];
+    }
+  }
+}
+
+/** True when a folder is a lab or lab server (has lab.json or server.json). */
+export function isLabFolder(path: string): boolean {
+  return existsSync(join(path, LAB_FILE)) || existsSync(join(path, SERVER_FILE));
+}
+
+async function prepareFolder(labPath: string, force: boolean): Promise<void> {
+  const s = await stat(labPath).catch(() => undefined);
+  if (!s) return;
+  if (!s.isDirectory()) throw new CoreError('NotALab', `${labPath} is a file, not a folder; choose another path for the lab.`, labPath);
+  if ((await readdir(labPath)).length === 0) return;
+  if (!force) {
+    throw new CoreError('LabExists', `${labPath} already exists and is not empty. Use -Force to replace an existing lab.`, labPath);
+  }
+  if (!isLabFolder(labPath)) {
+    // -Force replaces a lab, never an arbitrary folder of the admin's.
+    throw new CoreError('NotALab', `${labPath} is not a lab (no ${LAB_FILE} or ${SERVER_FILE}); it was left untouched.`, labPath);
+  }
+  await rm(labPath, { recursive: true, force: true });
+}
+
+export async function createLab(path: string, scenario: LabScenario = 'SingleServer', options: CreateLabOptions = {}): Promise<LabServerSummary[]> {
+  if (!LAB_SCENARIOS.includes(scenario)) {
+    throw new CoreError('LabScenarioUnknown', `Unknown lab scenario '${scenario}'. Choose one of: ${LAB_SCENARIOS.join(', ')}.`, 'Scenario');
+  }
+  const labPath = resolve(path);
+  const mediaFolder = findLabMediaFolder(options.mediaFolder);
+  await prepareFolder(labPath, options.force ?? false);
+  await mkdir(labPath, { recursive: true });
+  const servers = scenarioServers(scenario);
+  const summaries: LabServerSummary[] = [];
+  for (const { folder, spec } of servers) {
+    const serverPath = folder === '.' ? labPath : join(labPath, folder);
+    await buildLabServer(serverPath, spec, mediaFolder);
+    summaries.push({ LabPath: serverPath, ComputerName: spec.computerName, InstallerPath: spec.media.length > 0 ? LAB_MEDIA_PATH : null, Scenario: scenario });
+  }
+  const labFile: LabFile = { formatVersion: 1, scenario, servers: servers.map((s) => s.folder) };
+  await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
+  await writeFile(join(labPath, 'README.txt'), labReadme(scenario, summaries, labPath));
+  return summaries;
+}

@@ -1,0 +1,131 @@
+/**
+ * Our safe adapter over node-powershell (5.0.1, unmaintained upstream): the one way the project drives a long-lived
+ * PowerShell process (the test suite, and the remote host adapter through PowerShell remoting).
+ * What it guards against (measured, see stack-notes.md):
+ * - a missing executable crashes Node: the path is checked before anything is spawned;
+ * - multi-line commands on `-Command -` can hang: every call is ONE line; the script and its values travel base64 /
+ *   as a single-quoted JSON literal, never interpolated into the command text;
+ * - warnings/verbose mix with data on stdout: the wrapper captures every stream itself and prints one marked JSON line;
+ * - a timeout leaves the command running: the session is thrown away after one.
+ */
+import { accessSync, constants } from 'node:fs';
+import { PowerShell } from 'node-powershell';
+
+export interface PsErrorInfo {
+  message: string;
+  fullyQualifiedErrorId: string;
+  category: string;
+  targetObject: unknown;
+  recommendedAction: string | null;
+  exceptionType: string;
+}
+
+export interface ScriptOutcome {
+  /** False when the script ended with a terminating error. */
+  ok: boolean;
+  output: unknown[];
+  errors: PsErrorInfo[];
+  warnings: string[];
+  verbose: string[];
+  information: string[];
+  terminatingError: PsErrorInfo | null;
+}
+
+export interface PowerShellSessionOptions {
+  /** Full path of pwsh (or powershell.exe). */
+  executable: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+const MARK = '@@MFA-RESULT@@';
+
+// Runs the caller's script with every stream captured, so stdout carries exactly one marked JSON line.
+const WRAPPER = String.raw`
+param([string] $ScriptBase64, [string] $ValuesJson)
+$ProgressPreference = 'SilentlyContinue'
+$V = ConvertFrom-Json -InputObject $ValuesJson
+$mfaScript = [scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($ScriptBase64)))
+function ConvertTo-MfaErrorInfo($e) {
+    $recommended = $null
+    if ($e.ErrorDetails) { $recommended = $e.ErrorDetails.RecommendedAction }
+    [ordered]@{
+        message = $e.Exception.Message; fullyQualifiedErrorId = $e.FullyQualifiedErrorId
+        category = [string]$e.CategoryInfo.Category; targetObject = $e.TargetObject
+        recommendedAction = $recommended; exceptionType = $e.Exception.GetType().FullName
+    }
+}
+$out = New-Object System.Collections.Generic.List[object]
+$errs = New-Object System.Collections.Generic.List[object]
+$warn = New-Object System.Collections.Generic.List[string]
+$verb = New-Object System.Collections.Generic.List[string]
+$info = New-Object System.Collections.Generic.List[string]
+$term = $null
+try {
+    & $mfaScript *>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.ErrorRecord]) { $errs.Add((ConvertTo-MfaErrorInfo $_)) }
+        elseif ($_ -is [System.Management.Automation.WarningRecord]) { $warn.Add($_.Message) }
+        elseif ($_ -is [System.Management.Automation.VerboseRecord]) { $verb.Add($_.Message) }
+        elseif ($_ -is [System.Management.Automation.DebugRecord]) { $verb.Add($_.Message) }
+        elseif ($_ -is [System.Management.Automation.InformationRecord]) { $info.Add([string]$_.MessageData) }
+        else { $out.Add($_) }
+    }
+} catch { $term = ConvertTo-MfaErrorInfo $_ }
+$result = [ordered]@{ ok = ($null -eq $term); output = $out.ToArray(); errors = $errs.ToArray(); warnings = $warn.ToArray(); verbose = $verb.ToArray(); information = $info.ToArray(); terminatingError = $term }
+'${MARK}' + (ConvertTo-Json -InputObject $result -Depth 12 -Compress)
+`;
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+const singleQuoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export class PowerShellSession {
+  private broken = false;
+
+  private constructor(private readonly shell: PowerShell) {}
+
+  static open(options: PowerShellSessionOptions): PowerShellSession {
+    try {
+      accessSync(options.executable, constants.X_OK);
+    } catch {
+      throw new Error(`PowerShell executable not found or not executable: ${options.executable}`);
+    }
+    const shell = new PowerShell({
+      executable: options.executable,
+      executableOptions: { '-NoProfile': true, '-NonInteractive': true },
+      invocationTimeout: options.timeoutMs ?? 120_000,
+      throwOnInvocationError: false,
+      spawnOptions: { env: options.env ?? process.env, cwd: options.cwd },
+    });
+    return new PowerShellSession(shell);
+  }
+
+  /** Run a script (any number of lines); `values` arrive in the script as `$V` (parsed from JSON). */
+  async run(script: string, values: unknown = {}): Promise<ScriptOutcome> {
+    if (this.broken) throw new Error('This PowerShell session timed out earlier and was discarded; open a new one.');
+    const line = `& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(WRAPPER)}')))) '${b64(script)}' ${singleQuoted(JSON.stringify(values))}`;
+    let raw: string;
+    try {
+      raw = (await this.shell.invoke(line)).raw;
+    } catch (e) {
+      this.broken = true;
+      await this.close();
+      throw new Error(`PowerShell call failed or timed out (session discarded): ${(e as Error).message || 'timeout'}`);
+    }
+    // pwsh may put terminal mode escapes (ESC[?1h) around lines: look for the marker anywhere in a line.
+    const at = raw.indexOf(MARK);
+    if (at < 0) throw new Error(`PowerShell returned no result line. Output was: ${raw.slice(0, 2000)}`);
+    const json = raw.slice(at + MARK.length).split(/\r?\n/)[0].replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const parsed = JSON.parse(json) as ScriptOutcome;
+    // ConvertTo-Json writes a one-element array as the element itself on Windows PowerShell 5.1: normalise.
+    for (const k of ['output', 'errors', 'warnings', 'verbose', 'information'] as const) {
+      const v = parsed[k] as unknown;
+      (parsed as unknown as Record<string, unknown>)[k] = v == null ? [] : Array.isArray(v) ? v : [v];
+    }
+    return parsed;
+  }
+
+  async close(): Promise<void> {
+    await this.shell.dispose().catch(() => undefined);
+  }
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { hostname, tmpdir } from 'node:os';
+import { win32 } from 'node:path';
+import type {
+  DirectoryEntry,
+  FileStat,
+  Host,
+  MsiexecRequest,
+  MsiexecResult,
+  RegistryKey,
+  RegistryValue,
+  RegistryView,
+  ServiceInfo,
+  SetupRequest,
+} from '../host';
+import type { CommandRunner } from './command-runner';
+import { SpawnCommandRunner } from './spawn-command-runner';
+import { systemClock, type Clock } from './timing';
+import { WindowsFiles } from './windows-files';
+import { WindowsInstaller } from './windows-installer';
+import { WindowsRegistry } from './windows-registry';
+import { WindowsServices } from './windows-services';
+
+export interface WindowsHostOptions {
+  /** Every program the adapter starts goes through this; default: child_process.spawn. */
+  runner?: CommandRunner;
+  files?: WindowsFiles;
+  clock?: Clock;
+  computerName?: string;
+  is64Bit?: boolean;
+  /** %SystemRoot%: reg.exe, sc.exe and msiexec.exe are started by full path, never found through PATH. */
+  systemRoot?: string;
+  /** Folder for `reg export` files. */
+  tempDirectory?: string;
+  randomId?: () => string;
+  /** Retry window while Windows Installer is busy (1618); 600 s like common deployment tooling. */
+  installerBusyTimeoutMs?: number;
+  installerBusyRetryMs?: number;
+  installerTimeoutMs?: number;
+  serviceTimeoutMs?: number;
+  servicePollMs?: number;
+}
+
+/** A 32-bit node on 64-bit Windows still sees PROCESSOR_ARCHITEW6432; a 64-bit one reports its own arch. */
+function detect64Bit(): boolean {
+  return process.arch === 'x64' || process.arch === 'arm64' || process.env.PROCESSOR_ARCHITEW6432 !== undefined;
+}
+
+/** The local Windows server: node fs for files, reg.exe, sc.exe and msiexec.exe for the rest. */
+export class WindowsHost implements Host {
+  readonly kind = 'windows' as const;
+  readonly computerName: string;
+  readonly is64Bit: boolean;
+  private readonly files: WindowsFiles;
+  private readonly registry: WindowsRegistry;
+  private readonly services: WindowsServices;
+  private readonly installer: WindowsInstaller;
+
+  constructor(options: WindowsHostOptions = {}) {
+    const runner = options.runner ?? new SpawnCommandRunner();
+    const clock = options.clock ?? systemClock;
+    const system32 = win32.join(options.systemRoot ?? process.env.SystemRoot ?? 'C:\\Windows', 'System32');
+    const regExe = win32.join(system32, 'reg.exe');
+    this.computerName = options.computerName ?? process.env.COMPUTERNAME ?? hostname();
+    this.is64Bit = options.is64Bit ?? detect64Bit();
+    this.files = options.files ?? new WindowsFiles();
+    this.registry = new WindowsRegistry(runner, {
+      regExe,
+      tempDirectory: options.tempDirectory ?? tmpdir(),
+      randomId: options.randomId ?? (() => randomBytes(6).toString('hex')),
+    });
+    this.services = new WindowsServices(runner, {
+      scExe: win32.join(system32, 'sc.exe'),
+      regExe,
+      clock,
+      serviceTimeoutMs: options.serviceTimeoutMs ?? 120_000,
+      servicePollMs: options.servicePollMs ?? 1_000,
+    });
+    this.installer = new WindowsInstaller(runner, {
+      msiexecExe: win32.join(system32, 'msiexec.exe'),
+      clock,
+      busyTimeoutMs: options.installerBusyTimeoutMs ?? 600_000,
+      busyRetryMs: options.installerBusyRetryMs ?? 10_000,
+      installerTimeoutMs: options.installerTimeoutMs,
+      makeDirectory: (path) => this.files.makeDirectory(path),
+    });
+  }
+
+  stat(path: string): Promise<FileStat | undefined> {
+    return this.files.stat(path);
+  }
+  readFile(path: string): Promise<Buffer> {
+    return this.files.readFile(path);
+  }
+  writeFileAtomic(path: string, data: Buffer): Promise<void> {
+    return this.files.writeFileAtomic(path, data);
+  }
+  listDirectory(path: string): Promise<DirectoryEntry[]> {
+    return this.files.listDirectory(path);
+  }
+  makeDirectory(path: string): Promise<void> {
+    return this.files.makeDirectory(path);
+  }
+  removePath(path: string): Promise<void> {
+    return this.files.removePath(path);
+  }
+  /** Files are local: the Windows path is the path. */
+  localPath(path: string): string {
+    return path;
+  }
+
+  getRegistryKey(key: string, view: RegistryView): Promise<RegistryKey | undefined> {
+    return this.registry.getKey(key, view);
+  }
+  setRegistryValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
+    return this.registry.setValue(key, view, value);
+  }
+  deleteRegistryKey(key: string, view: RegistryView): Promise<void> {
+    return this.registry.deleteKey(key, view);
+  }
+  exportRegistryKey(key: string, view: RegistryView): Promise<string> {
+    return this.registry.exportKey(key, view);
+  }
+
+  getService(name: string): Promise<ServiceInfo | undefined> {
+    return this.services.get(name);
+  }
+  listServices(): Promise<ServiceInfo[]> {
+    return this.services.list();
+  }
+  stopService(name: string): Promise<void> {
+    return this.services.stop(name);
+  }
+  startService(name: string): Promise<void> {
+    return this.services.start(name);
+  }
+
+  runMsiexec(request: MsiexecRequest): Promise<MsiexecResult> {
+    return this.installer.runMsiexec(request);
+  }
+  runSetup(request: SetupRequest): Promise<MsiexecResult> {
+    return this.installer.runSetup(request);
+  }
+}

@@ -1,0 +1,42 @@
+/** Public types of the web.config merge (the contract Merge-MfaWebConfig and the inventory build on). */
+
+export type MergeAction = 'Updated' | 'Added' | 'Unchanged' | 'OnlyInNew' | 'Conflict' | 'Review';
+
+export interface MergeChange {
+  /** 'appSettings', 'applicationSettings/<GroupName>', or an element path such as 'system.web/customErrors'. */
+  Section: string;
+  /** The add key, the setting name, the attribute name, or '(element)' for a whole element. */
+  Name: string;
+  Action: MergeAction;
+  /** Value in the target before the merge (decoded), masked if secret. */
+  OldValue: string | null;
+  /** Value in the target after the merge; for Review/Conflict the reference's value. Masked if secret. */
+  NewValue: string | null;
+  /** True for the Web Service SDK URL setting. */
+  IsSdkUrl: boolean;
+}
+
+/** `path` is only used in error messages. */
+export interface MergeInput {
+  path: string;
+  bytes: Buffer;
+}
+
+export interface MergeOptions {
+  /** Explicit new SDK URL (validated by the caller as an absolute http(s) URL). */
+  webServiceSdkUrl?: string;
+  /** Pristine default web.config of the OLD version: enables the three-way merge of other sections. */
+  base?: MergeInput;
+}
+
+export interface MergeResult {
+  changes: MergeChange[];
+  output: Buffer;
+  changed: boolean;
+}
+
+export interface WebConfigSettings {
+  appSettings: { key: string; value: string }[];
+  applicationSettings: { group: string; name: string; value: string }[];
+  sdkUrl?: string;
+}

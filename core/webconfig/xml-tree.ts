@@ -1,0 +1,190 @@
+/**
+ * Structure of a web.config with offsets into its text. fast-xml-parser finds the elements (its metadata gives each
+ * element's [startIndex, endIndex) — measured: from '<' of the start tag to just past the '>' of the end tag); our own
+ * start-tag scan then locates every attribute value. Nothing is ever re-serialised: edits splice the original text.
+ * The validator misses a few errors (bare '&' or '<' in attributes, unknown entities, a second root, text after the
+ * root); they are checked here so the merge never works on something .NET itself would refuse.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { DecodedFile } from './encoding';
+import { internalError, malformed, malformedAt } from './errors';
+import { scanStartTag, type XmlAttribute } from './start-tag';
+import { findBadReference } from './xml-text';
+
+export type { XmlAttribute } from './start-tag';
+
+export interface XmlElement {
+  name: string;
+  /** The whole element: [start, end). */
+  start: number;
+  end: number;
+  attributesEnd: number;
+  startTagEnd: number;
+  selfClosing: boolean;
+  /** Offset of '</' of the end tag; equals `end` for a self-closing element. */
+  closeStart: number;
+  attributes: XmlAttribute[];
+  children: XmlElement[];
+  parent: XmlElement | null;
+}
+
+export interface XmlDocument {
+  file: DecodedFile;
+  text: string;
+  root: XmlElement;
+}
+
+export function attributeOf(el: XmlElement, name: string): XmlAttribute | undefined {
+  return el.attributes.find((a) => a.name === name);
+}
+
+const PARSER_OPTIONS = {
+  preserveOrder: true,
+  ignoreAttributes: false,
+  captureMetaData: true,
+  processEntities: false,
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  commentPropName: '#comment',
+  cdataPropName: '#cdata',
+} as const;
+
+const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+
+const VALIDATOR_REASONS: Record<string, string> = {
+  InvalidTag: 'a tag is broken, misspelt or not closed where expected',
+  InvalidAttr: 'an attribute is broken (quotes, spacing, or a repeated or invalid name)',
+  InvalidChar: 'an unexpected character (a literal & must be written &amp;)',
+  InvalidXml: 'the document structure is broken',
+};
+
+type ParsedNode = Record<string, unknown>;
+
+export function parseXml(file: DecodedFile): XmlDocument {
+  const { text, path } = file;
+  // The validator's own messages can quote fragments of a broken value (which may be a password): only its
+  // position and error kind are passed on.
+  const verdict = XMLValidator.validate(text);
+  if (verdict !== true) {
+    const { code, line, col } = verdict.err;
+    throw malformedAt(path, line, col, VALIDATOR_REASONS[code] ?? 'the XML is broken');
+  }
+  let nodes: ParsedNode[];
+  try {
+    nodes = new XMLParser(PARSER_OPTIONS).parse(text) as ParsedNode[];
+  } catch {
+    throw malformedAt(path, 1, 1, 'the XML could not be read');
+  }
+
+  const roots = nodes.flatMap((n) => (elementName(n) ? [buildElement(file, n, null)] : []));
+  if (roots.length === 0) throw malformedAt(path, 1, 1, 'there is no root element');
+  if (roots.length > 1) throw malformed(path, text, roots[1].start, 'a second root element');
+  const root = roots[0];
+  checkOutsideRoot(file, 0, root.start);
+  checkOutsideRoot(file, root.end, text.length);
+  return { file, text, root };
+}
+
+function elementName(node: ParsedNode): string | undefined {
+  const key = Object.keys(node).find((k) => k !== ':@');
+  return key !== undefined && key[0] !== '#' && key[0] !== '?' && key[0] !== '!' ? key : undefined;
+}
+
+function buildElement(file: DecodedFile, node: ParsedNode, parent: XmlElement | null): XmlElement {
+  const { text, path } = file;
+  const name = elementName(node)!;
+  const meta = node[META] as { startIndex?: number; endIndex?: number } | undefined;
+  const start = meta?.startIndex;
+  const end = meta?.endIndex;
+  if (start === undefined || end === undefined || !text.startsWith(`<${name}`, start) || text[end - 1] !== '>') {
+    throw internalError(path, `parser offsets do not point at <${name}>`);
+  }
+  const tag = scanStartTag(text, start);
+  if (!tag || tag.name !== name || tag.end > end) throw internalError(path, `start tag of <${name}> not understood`);
+  const closeStart = tag.selfClosing ? end : text.lastIndexOf('</', end - 1);
+  if (!tag.selfClosing && (closeStart < tag.end || !text.startsWith(`</${name}`, closeStart))) {
+    throw internalError(path, `end tag of <${name}> not found`);
+  }
+  for (const a of tag.attributes) {
+    const bad = a.raw.includes('<') ? a.raw.indexOf('<') : findBadReference(a.raw);
+    if (bad !== -1) {
+      throw malformed(path, text, a.valueStart + bad, `attribute '${a.name}' contains a literal '${a.raw[bad]}' (write &amp; or &lt;)`);
+    }
+  }
+  const el: XmlElement = {
+    name,
+    start,
+    end,
+    attributesEnd: tag.attributesEnd,
+    startTagEnd: tag.end,
+    selfClosing: tag.selfClosing,
+    closeStart,
+    attributes: tag.attributes,
+    children: [],
+    parent,
+  };
+  const childNodes = (node[name] as ParsedNode[] | undefined) ?? [];
+  for (const child of childNodes) {
+    if (elementName(child)) el.children.push(buildElement(file, child, el));
+  }
+  checkContent(file, el);
+  return el;
+}
+
+/** Character data between an element's children: every '&' must start a known reference. */
+function checkContent(file: DecodedFile, el: XmlElement): void {
+  if (el.selfClosing) return;
+  let from = el.startTagEnd;
+  for (const child of [...el.children, undefined]) {
+    const to = child ? child.start : el.closeStart;
+    const stray = forEachTextRun(file.text, from, to, (runStart, runEnd) => {
+      const bad = findBadReference(file.text.slice(runStart, runEnd));
+      if (bad !== -1) throw malformed(file.path, file.text, runStart + bad, "a literal '&' in element text (write &amp;)");
+    });
+    if (stray !== -1) throw malformed(file.path, file.text, stray, 'unexpected markup');
+    if (child) from = child.end;
+  }
+}
+
+/**
+ * Calls `onText` for each run of character data in [from, to), skipping comments, CDATA sections and processing
+ * instructions. Returns the offset of any other markup it meets (not allowed there), or -1.
+ */
+export function forEachTextRun(text: string, from: number, to: number, onText: (start: number, end: number) => void): number {
+  let i = from;
+  while (i < to) {
+    const lt = text.indexOf('<', i);
+    const runEnd = lt === -1 || lt > to ? to : lt;
+    if (runEnd > i) onText(i, runEnd);
+    if (runEnd === to) return -1;
+    const close = skipMarkup(text, runEnd);
+    if (close === undefined) return runEnd;
+    i = close;
+  }
+  return -1;
+}
+
+function skipMarkup(text: string, at: number): number | undefined {
+  const find = (terminator: string) => {
+    const k = text.indexOf(terminator, at);
+    return k === -1 ? undefined : k + terminator.length;
+  };
+  if (text.startsWith('<!--', at)) return find('-->');
+  if (text.startsWith('<![CDATA[', at)) return find(']]>');
+  if (text.startsWith('<?', at)) return find('?>');
+  return undefined;
+}
+
+/** Before and after the root only the XML declaration, comments, processing instructions and whitespace may stand. */
+function checkOutsideRoot(file: DecodedFile, from: number, to: number): void {
+  const { text, path } = file;
+  const stray = forEachTextRun(text, from, to, (s, e) => {
+    const k = text.slice(s, e).search(/\S/);
+    if (k !== -1) throw malformed(path, text, s + k, 'text outside the root element');
+  });
+  if (stray !== -1) {
+    const reason = text.startsWith('<!DOCTYPE', stray) ? 'a DOCTYPE declaration (not allowed in a web.config)' : 'unexpected markup outside the root element';
+    throw malformed(path, text, stray, reason);
+  }
+}

@@ -1,0 +1,29 @@
+/** The operation contracts as the built core lists them (`mfa-core --list`): what the module must reflect. */
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { modulePath } from './pwsh';
+
+export const corePath = path.join(modulePath, 'lib', 'mfa-core.cjs');
+
+export interface ListedOperation {
+  name: string;
+  cmdlet: string;
+  synopsis: string;
+  changesState: boolean;
+  confirmImpact: string | null;
+  outputTypeName: string;
+  view: string[];
+  examples: { title: string; code: string }[];
+  input: { properties: Record<string, { type?: string; enum?: string[]; description?: string; 'x-mfa'?: { pipeline?: boolean; aliases?: string[]; path?: boolean } }>; required?: string[] };
+}
+
+export function listedOperations(): ListedOperation[] {
+  return JSON.parse(execFileSync(process.execPath, [corePath, '--list'], { encoding: 'utf8' })).operations;
+}
+
+/** Run the bundled core directly: request on stdin, envelope and exit code back. */
+export function runCore(operation: string, request: unknown, env: NodeJS.ProcessEnv = process.env): { exitCode: number; envelope: any; stderr: string } {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const r = spawnSync(process.execPath, [corePath, operation], { input: typeof request === 'string' ? request : JSON.stringify(request), encoding: 'utf8', env });
+  return { exitCode: r.status ?? -1, envelope: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
+}

@@ -1,0 +1,131 @@
+// The generated module, checked in real pwsh against the contracts it was generated from.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { openModuleSession, modulePath } from '../helpers/pwsh';
+import { listedOperations } from '../helpers/contracts';
+import type { PowerShellSession } from '../../core/host/remote/powershell-session';
+
+let ps: PowerShellSession;
+const ops = listedOperations();
+
+before(async () => {
+  ps = await openModuleSession();
+});
+after(async () => {
+  await ps.close();
+});
+
+test('the manifest exports exactly the contracts\' cmdlets and targets Windows PowerShell 5.1 and 7', async () => {
+  const r = await ps.run(String.raw`
+    $m = Import-PowerShellDataFile -LiteralPath (Join-Path $V.module 'MfaServerUpgrade.psd1')
+    [pscustomobject]@{ Functions = @($m.FunctionsToExport); Version = $m.PowerShellVersion; Editions = @($m.CompatiblePSEditions); Formats = @($m.FormatsToProcess)
+      Exported = @((Get-Module MfaServerUpgrade).ExportedFunctions.Keys | Sort-Object) }`, { module: modulePath });
+  assert.ok(r.ok, r.terminatingError?.message);
+  const m = r.output[0] as { Functions: string[]; Version: string; Editions: string[]; Formats: string[]; Exported: string[] };
+  const cmdlets = ops.map((o) => o.cmdlet).sort();
+  assert.deepEqual([...m.Functions].sort(), cmdlets);
+  assert.deepEqual(m.Exported, cmdlets);
+  assert.equal(m.Version, '5.1');
+  assert.deepEqual(m.Editions, ['Desktop', 'Core']);
+  assert.deepEqual(m.Formats, ['MfaServerUpgrade.format.ps1xml']);
+});
+
+test('every exported command has complete help', async () => {
+  for (const op of ops) {
+    const r = await ps.run(String.raw`
+      $h = Get-Help $V.cmdlet -Full
+      [pscustomobject]@{
+        Synopsis = [string]$h.Synopsis
+        Description = (($h.description | ForEach-Object { $_.Text }) -join ' ')
+        Parameters = @($h.parameters.parameter | Where-Object { $_.name -notin 'WhatIf','Confirm' } | ForEach-Object { [pscustomobject]@{ Name = $_.name; Text = (($_.description | ForEach-Object { $_.Text }) -join ' ') } })
+        Examples = @($h.examples.example | ForEach-Object { $_.code })
+        Outputs = (($h.returnValues.returnValue | ForEach-Object { $_.type.name }) -join ' ')
+      }`, { cmdlet: op.cmdlet });
+    assert.ok(r.ok, r.terminatingError?.message);
+    const h = r.output[0] as { Synopsis: string; Description: string; Parameters: { Name: string; Text: string }[]; Examples: string[]; Outputs: string };
+    assert.equal(h.Synopsis, op.synopsis, op.cmdlet);
+    assert.ok(h.Description.length > 40, `${op.cmdlet} description`);
+    const declared = Object.keys(op.input.properties);
+    assert.deepEqual(h.Parameters.map((p) => p.Name).sort(), [...declared].sort(), `${op.cmdlet} parameters in help`);
+    for (const p of h.Parameters) assert.ok(p.Text.length > 5, `${op.cmdlet} -${p.Name} has a description`);
+    assert.equal(h.Examples.length, op.examples.length, `${op.cmdlet} examples`);
+    assert.match(h.Outputs, new RegExp(op.outputTypeName.replace(/\./g, '\\.')), `${op.cmdlet} .OUTPUTS`);
+  }
+});
+
+test('parameters are declared as the contracts say', async () => {
+  for (const op of ops) {
+    const r = await ps.run(String.raw`
+      $c = Get-Command $V.cmdlet
+      [pscustomobject]@{
+        SupportsShouldProcess = $c.Parameters.ContainsKey('WhatIf')
+        OutputType = @($c.OutputType | ForEach-Object { $_.Name })
+        Parameters = @($c.Parameters.Values | Where-Object { $_.Name -in $V.names } | ForEach-Object {
+          $attr = $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+          $set = $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
+          [pscustomobject]@{ Name = $_.Name; Type = $_.ParameterType.Name; Mandatory = $attr.Mandatory; ByName = $attr.ValueFromPipelineByPropertyName
+            Aliases = @($_.Aliases); Set = @(if ($set) { $set.ValidValues }) }
+        })
+      }`, { cmdlet: op.cmdlet, names: Object.keys(op.input.properties) });
+    assert.ok(r.ok, r.terminatingError?.message);
+    const c = r.output[0] as { SupportsShouldProcess: boolean; OutputType: string[]; Parameters: { Name: string; Type: string; Mandatory: boolean; ByName: boolean; Aliases: string[]; Set: string[] }[] };
+    assert.equal(c.SupportsShouldProcess, op.changesState, `${op.cmdlet} -WhatIf support`);
+    assert.deepEqual(c.OutputType, [op.outputTypeName]);
+    const required = op.input.required ?? [];
+    for (const [name, schema] of Object.entries(op.input.properties)) {
+      const p = c.Parameters.find((x) => x.Name === name);
+      assert.ok(p, `${op.cmdlet} -${name} exists`);
+      assert.equal(p.Mandatory, required.includes(name), `${op.cmdlet} -${name} mandatory`);
+      assert.equal(p.ByName, Boolean(schema['x-mfa']?.pipeline), `${op.cmdlet} -${name} pipeline by property name`);
+      assert.deepEqual([...p.Aliases].sort(), [...(schema['x-mfa']?.aliases ?? [])].sort(), `${op.cmdlet} -${name} aliases`);
+      assert.deepEqual(p.Set, schema.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
+      const expectedType = schema.type === 'boolean' ? 'SwitchParameter' : schema.type === 'integer' ? 'Int32' : schema.type === 'array' ? 'String[]' : 'String';
+      assert.equal(p.Type, expectedType, `${op.cmdlet} -${name} type`);
+    }
+  }
+});
+
+// Nodes Windows PowerShell 5.1 cannot parse: ternary, pipeline chains (&& ||), ?? and ??=, ?. and ?[].
+const SEVEN_ONLY_QUERY = String.raw`{ param($n)
+  ($n.GetType().Name -in 'TernaryExpressionAst', 'PipelineChainAst') -or
+  ($n -is [System.Management.Automation.Language.BinaryExpressionAst] -and [string]$n.Operator -eq 'QuestionQuestion') -or
+  ($n -is [System.Management.Automation.Language.AssignmentStatementAst] -and [string]$n.Operator -eq 'QuestionQuestionEquals') -or
+  ($n -is [System.Management.Automation.Language.MemberExpressionAst] -and $n.NullConditional) -or
+  ($n -is [System.Management.Automation.Language.IndexExpressionAst] -and $n.NullConditional) }`;
+
+test('generated PowerShell parses and uses nothing Windows PowerShell 5.1 lacks', async () => {
+  const files = readdirSync(modulePath).filter((f) => /\.(ps1|psm1|psd1)$/.test(f)).map((f) => path.join(modulePath, f));
+  assert.ok(files.length >= 2);
+  for (const file of files) {
+    assert.equal(readFileSync(file).subarray(0, 3).toString('hex'), 'efbbbf', `${file} carries a UTF-8 BOM for Windows PowerShell 5.1`);
+  }
+  const r = await ps.run(String.raw`
+    foreach ($file in $V.files) {
+      $tokens = $null; $errors = $null
+      $ast = [System.Management.Automation.Language.Parser]::ParseFile($file, [ref]$tokens, [ref]$errors)
+      $sevenOnly = $ast.FindAll(${SEVEN_ONLY_QUERY}, $true)
+      [pscustomobject]@{ File = $file; Errors = @($errors | ForEach-Object { $_.Message }); SevenOnly = @($sevenOnly | ForEach-Object { $_.Extent.Text }); Functions = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true)).Count }
+    }`, { files });
+  assert.ok(r.ok, r.terminatingError?.message);
+  for (const f of r.output as { File: string; Errors: string[]; SevenOnly: string[] }[]) {
+    assert.deepEqual(f.Errors, [], `${f.File} parses`);
+    assert.deepEqual(f.SevenOnly, [], `${f.File} has no PowerShell 7-only syntax`);
+  }
+  // The AST walk must be able to fail: a 7-only snippet is caught by the same query.
+  const probe = await ps.run(String.raw`
+    $ast = [System.Management.Automation.Language.Parser]::ParseInput($V.snippet, [ref]$null, [ref]$null)
+    @($ast.FindAll(${SEVEN_ONLY_QUERY}, $true)).Count`, { snippet: '$a = $b ?? 1; $a ??= 2; $c = $d ? 1 : 2; ${e}?.f; ${e}?[0]; git x && git y' });
+  assert.equal(probe.output[0], 6);
+});
+
+test('state-changing cmdlets support -WhatIf/-Confirm with the contract\'s ConfirmImpact', async () => {
+  for (const op of ops.filter((o) => o.changesState)) {
+    const r = await ps.run(String.raw`
+      $c = Get-Command $V.cmdlet
+      $b = $c.ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+      [string]$b.ConfirmImpact`, { cmdlet: op.cmdlet });
+    assert.equal(r.output[0], op.confirmImpact, op.cmdlet);
+  }
+});
