@@ -202,7 +202,8 @@ export function parseApplicationHostConfig(text: string, file = APPLICATION_HOST
 export async function listWebApplications(host: Host): Promise<WebApplication[]> {
   if (!(await host.stat(APPLICATION_HOST_CONFIG))) return [];
   const bytes = await host.readFile(APPLICATION_HOST_CONFIG);
-  return parseApplicationHostConfig(bytes.toString('utf8'), APPLICATION_HOST_CONFIG);
+  // Name the file an admin can open: the real file of a lab, the Windows path otherwise.
+  return parseApplicationHostConfig(bytes.toString('utf8'), host.localPath(APPLICATION_HOST_CONFIG) ?? APPLICATION_HOST_CONFIG);
 }
 
 // ───────────────────────────── editing by splicing ─────────────────────────────

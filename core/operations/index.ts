@@ -1,8 +1,12 @@
 /** Every operation, in the order `mfa-core --list` and the module show them. */
 import type { OperationContract } from './contract';
-import { echo } from './scratch-echo';
+import { newLabOperation } from './new-lab';
+import { getComponentOperation } from './get-component';
+import { mergeWebConfigOperation } from './merge-webconfig';
 
-export const operations: OperationContract[] = [echo as unknown as OperationContract];
+const all = [newLabOperation, getComponentOperation, mergeWebConfigOperation];
+
+export const operations = all as unknown as OperationContract[];
 
 export function findOperation(name: string): OperationContract | undefined {
   return operations.find((o) => o.name === name);

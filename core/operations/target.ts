@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { CoreError } from '../util/errors';
 import type { Host } from '../host/host';
-import { openLab, resolveTargetPath } from '../host/lab-access';
+import { openLab, resolveTargetPath } from '../host/lab/open-lab';
 import { createLocalWindowsHost } from '../host/local';
 
 export const TargetParameters = {
@@ -65,5 +65,5 @@ export async function openTargetHost(input: TargetInput): Promise<Host> {
 export async function resolveFileTarget(input: TargetInput, file: string): Promise<string> {
   if (input.LabPath === undefined) return path.resolve(file);
   const host = await openTargetHost(input);
-  return resolveTargetPath(host, file);
+  return resolveTargetPath(host, file).localPath;
 }

@@ -59,7 +59,7 @@ const VALIDATOR_REASONS: Record<string, string> = {
   InvalidXml: 'the document structure is broken',
 };
 
-type ParsedNode = Record<string, unknown>;
+type ParsedNode = Record<string | symbol, unknown>;
 
 export function parseXml(file: DecodedFile): XmlDocument {
   const { text, path } = file;

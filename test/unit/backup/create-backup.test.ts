@@ -145,6 +145,18 @@ describe('createBackup', () => {
     assert.deepEqual(await listNames(fx.destination), []);
   });
 
+  it('backs up an empty file', async () => {
+    fx = await makeFixture();
+    const r = await createBackup(fx.host, {
+      destination: fx.destination,
+      toolVersion: '0',
+      items: [{ component: 'Agent', kind: 'Inventory', relativePath: 'inventory.json', content: Buffer.alloc(0) }],
+    });
+    assert.deepEqual([r.Manifest.files[0].size, r.Manifest.files[0].sha256], [0, sha256(Buffer.alloc(0))]);
+    assert.equal((await fs.stat(path.join(r.Path, 'inventory.json'))).size, 0);
+    assert.equal((await verifyBackup(r.Path)).IsValid, true);
+  });
+
   it('reports progress per chunk', async () => {
     fx = await makeFixture();
     const seen: number[] = [];

@@ -1,0 +1,32 @@
+// npm run bench: every benchmark prints its figures as a ratio against a baseline measured in the same run.
+// NODE_EXTRA_CA_CERTS is unset: on these machines it adds ~65 ms to every Node start and would blur the ratios.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+
+function cmdletOverhead() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
+  const webConfig = path.join(dir, 'web.config');
+  writeFileSync(webConfig, '<?xml version="1.0" encoding="utf-8"?>\r\n<configuration>\r\n  <appSettings>\r\n    <add key="USE_WEB_SERVICE_SDK" value="true" />\r\n  </appSettings>\r\n</configuration>\r\n');
+  try {
+    const out = execFileSync('dotnet', ['pwsh', '-NoProfile', '-NonInteractive', '-File', path.join(root, 'bench', 'cmdlet-overhead.ps1'), '-ModulePath', path.join(root, 'ps-module', 'MfaServerUpgrade'), '-WebConfig', webConfig], { cwd: root, env, encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split(/\r?\n/).pop());
+    const ratio = r.cmdletMs / r.bareNodeMs;
+    console.log(`cmdlet overhead: Merge-MfaWebConfig median ${r.cmdletMs.toFixed(1)} ms vs '& node -e 0' median ${r.bareNodeMs.toFixed(1)} ms over ${r.runs} interleaved runs -> ratio ${ratio.toFixed(2)}x (target <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'ABOVE TARGET'}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const only = process.argv[2];
+if (!only || only === 'cmdlet') cmdletOverhead();
+if (!only || only === 'backup') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'backup.bench.mjs')], { cwd: root, env, stdio: 'inherit' });
+  if (r.status !== 0) process.exitCode = 1;
+}

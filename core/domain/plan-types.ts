@@ -1,0 +1,71 @@
+/** The shapes of Get-MfaUpgradePlan's input and output (the plan builder is core/domain/plan.ts). */
+import type { ComponentName, WebComponentName } from './catalog';
+import type { ServerInventory } from './inventory-types';
+
+export type VirtualDirectoryNaming = 'New' | 'Legacy';
+
+export interface PlanInput {
+  /** One or more servers, as Get-PhoneFactorComponent reported them. */
+  servers: ServerInventory[];
+  /** Windows path of the MFA Server media folder on the MFA server. */
+  installerPath: string;
+  /** Legacy keeps the virtual directory names the inventory reported; New takes MFA Server's defaults. */
+  naming: VirtualDirectoryNaming;
+  /** Local folder (on each server) that receives the backups. */
+  backupDestination: string;
+  /** ProductVersion of the media's server installer (e.g. '8.1.1.1'); null when unknown. */
+  newVersion: string | null;
+  /** Per web component: the MSI property that sets the vdir, found in the MSI's Property table; null = none found. */
+  vdirProperty: Partial<Record<WebComponentName, string | null>>;
+}
+
+export type PlanAction =
+  | 'Backup'
+  | 'Uninstall'
+  | 'InstallServer'
+  | 'ConfirmActivation'
+  | 'InstallComponent'
+  | 'CopyInstaller'
+  | 'MergeWebConfig'
+  | 'RestoreThemes'
+  | 'Verify';
+
+export type PlanStepKind = 'Automatic' | 'Manual';
+
+export type PlanParameterValue = string | boolean | null;
+
+export interface PlanStep {
+  Order: number;
+  /** Stable and unique: `<ComputerName>:<action>[:<Component>]`, e.g. `MFA01:uninstall:UserPortal`. */
+  Id: string;
+  Action: PlanAction;
+  Component: ComponentName | null;
+  Kind: PlanStepKind;
+  /** A Manual step with Blocking=true pauses the run until the admin has done it. */
+  Blocking: boolean;
+  ComputerName: string;
+  /** What the step acts on: a path, a product, a server. */
+  Target: string;
+  Description: string;
+  Reason: string;
+  /** What the executor needs (product code, MSI file, vdir, property name, SDK URL, backup-relative paths…). */
+  Parameters: Record<string, PlanParameterValue>;
+}
+
+export interface FollowUp {
+  Id: string;
+  ComputerName: string;
+  Title: string;
+  Instruction: string;
+}
+
+export interface UpgradePlan {
+  Notice: string;
+  Steps: PlanStep[];
+  FollowUps: FollowUp[];
+  /** Things the plan assumes without a source that states them; the admin should check each. */
+  Inferences: string[];
+}
+
+/** A step before it gets its Order (numbered once the whole list is known). */
+export type DraftStep = Omit<PlanStep, 'Order'>;

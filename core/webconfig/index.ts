@@ -1,0 +1,4 @@
+/** The web.config merge library: pure functions over bytes, no file system access. */
+export type { MergeAction, MergeChange, MergeInput, MergeOptions, MergeResult, WebConfigSettings } from './types';
+export { mergeWebConfig } from './merge';
+export { readWebConfigSettings } from './read-settings';

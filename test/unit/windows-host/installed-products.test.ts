@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { listInstalledProducts, readInstalledProducts, UNINSTALL_KEY, type InstalledProductWarning } from '../../../core/host/installed-products';
+import { WindowsHost } from '../../../core/host/windows/windows-host';
+import { fixture, REG, RecordedCommandRunner, type RecordedCommand } from './recorded-command-runner';
+
+const AGENT = '{B8F2D0E4-3A5C-4F61-9E2B-7C1D0A4E6F38}';
+const PORTAL = '{9C2E5A31-6D0F-4B8E-A7F1-2E4D6B8C0A15}';
+const CORRUPT = '{C3A1E7B2-5D4F-4A60-8B19-0E2F6D7A9C54}';
+const VCREDIST = '{1D8E6291-B0D5-35EC-8441-6616F567A0F7}';
+
+const entry = (name: string, view: '32' | '64', stdoutFile: string): RecordedCommand => ({
+  commandLine: `${REG} query ${UNINSTALL_KEY}\\${name} /reg:${view}`,
+  stdout: fixture(stdoutFile),
+});
+
+/** What reg.exe answers on a server with the User portal (64-bit) and PhoneFactor Agent (32-bit) installed. */
+function serverScript(): RecordedCommand[] {
+  return [
+    { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, stdout: fixture('reg-query-uninstall-64.txt') },
+    entry(VCREDIST, '64', 'reg-query-uninstall-vcredist-64.txt'),
+    entry(PORTAL, '64', 'reg-query-uninstall-user-portal-64.txt'),
+    entry('AddressBook', '64', 'reg-query-uninstall-addressbook-64.txt'),
+    entry('Notepad++', '64', 'reg-query-uninstall-notepadpp-64.txt'),
+    { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:32`, stdout: fixture('reg-query-uninstall-32.txt') },
+    entry(AGENT, '32', 'reg-query-uninstall-phonefactor-agent-32.txt'),
+    entry(CORRUPT, '32', 'reg-query-uninstall-corrupt-dword-32.txt'),
+  ];
+}
+
+function hostWith(script: RecordedCommand[], is64Bit = true) {
+  const runner = new RecordedCommandRunner(script);
+  return { runner, host: new WindowsHost({ runner, systemRoot: 'C:\\Windows', is64Bit }) };
+}
+
+test('lists products of both registry views, skipping entries without DisplayName, and warns about the damaged one', async () => {
+  const { runner, host } = hostWith(serverScript());
+  const { products, warnings } = await readInstalledProducts(host);
+  runner.assertAllRan();
+
+  assert.deepEqual(
+    products.map((p) => [p.view, p.keyName, p.displayName]),
+    [
+      ['64', VCREDIST, 'Microsoft Visual C++ 2010  x64 Redistributable - 10.0.40219'],
+      ['64', PORTAL, 'PhoneFactor User Portal'],
+      ['64', 'Notepad++', 'Notepad++ (64-bit x64)'],
+      ['32', AGENT, 'PhoneFactor Agent'],
+    ],
+  );
+  assert.deepEqual(products.find((p) => p.keyName === AGENT), {
+    productCode: AGENT,
+    keyName: AGENT,
+    displayName: 'PhoneFactor Agent',
+    displayVersion: '5.0.3.3',
+    publisher: 'PhoneFactor',
+    installLocation: 'C:\\Program Files\\PhoneFactor\\',
+    uninstallString: `MsiExec.exe /X${AGENT}`,
+    isWindowsInstaller: true,
+    view: '32',
+  });
+  assert.deepEqual(products.find((p) => p.keyName === 'Notepad++'), {
+    productCode: undefined,
+    keyName: 'Notepad++',
+    displayName: 'Notepad++ (64-bit x64)',
+    displayVersion: '8.6.2',
+    publisher: 'Notepad++ Team',
+    installLocation: undefined,
+    uninstallString: '"C:\\Program Files\\Notepad++\\uninstall.exe"',
+    isWindowsInstaller: false,
+    view: '64',
+  });
+  assert.equal(products.find((p) => p.keyName === VCREDIST)?.installLocation, undefined, 'an empty InstallLocation is no location');
+
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0].keyName, CORRUPT);
+  assert.equal(warnings[0].view, '32');
+  assert.match(warnings[0].message, /WindowsInstaller/);
+});
+
+test('listInstalledProducts hands the warnings to the caller', async () => {
+  const { host } = hostWith(serverScript());
+  const seen: InstalledProductWarning[] = [];
+  const products = await listInstalledProducts(host, (w) => seen.push(w));
+  assert.equal(products.length, 4);
+  assert.deepEqual(seen.map((w) => w.keyName), [CORRUPT]);
+});
+
+test('a view without an Uninstall key contributes nothing; a failure to read the list itself is not hidden', async () => {
+  const notFound = { exitCode: 1, stderr: fixture('reg-not-found.stderr.txt') };
+  const denied = { exitCode: 1, stderr: fixture('reg-access-denied.stderr.txt') };
+  const { host } = hostWith([
+    { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, ...notFound },
+    { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:32`, stdout: fixture('reg-query-uninstall-32.txt') },
+    entry(AGENT, '32', 'reg-query-uninstall-phonefactor-agent-32.txt'),
+    // the second entry vanished between the listing and its read
+    { commandLine: `${REG} query ${UNINSTALL_KEY}\\${CORRUPT} /reg:32`, ...notFound },
+  ]);
+  const { products, warnings } = await readInstalledProducts(host);
+  assert.deepEqual(products.map((p) => p.keyName), [AGENT]);
+  assert.deepEqual(warnings, []);
+
+  const { host: deniedHost } = hostWith([{ commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, ...denied }]);
+  await assert.rejects(readInstalledProducts(deniedHost), { code: 'RegistryReadFailed' });
+});
+
+test('on 32-bit Windows the single registry view is read once', async () => {
+  const { runner, host } = hostWith(
+    [
+      { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:32`, stdout: fixture('reg-query-uninstall-32.txt') },
+      entry(AGENT, '32', 'reg-query-uninstall-phonefactor-agent-32.txt'),
+      entry(CORRUPT, '32', 'reg-query-uninstall-corrupt-dword-32.txt'),
+    ],
+    false,
+  );
+  const products = await listInstalledProducts(host);
+  runner.assertAllRan();
+  assert.deepEqual(products.map((p) => p.displayName), ['PhoneFactor Agent']);
+});
