@@ -3,8 +3,10 @@ import type { OperationContract } from './contract';
 import { newLabOperation } from './new-lab';
 import { getComponentOperation } from './get-component';
 import { mergeWebConfigOperation } from './merge-webconfig';
+import { testUpgradeOperation } from './test-upgrade';
+import { getUpgradePlanOperation } from './get-upgrade-plan';
 
-const all = [newLabOperation, getComponentOperation, mergeWebConfigOperation];
+const all = [newLabOperation, getComponentOperation, mergeWebConfigOperation, getUpgradePlanOperation, testUpgradeOperation];
 
 export const operations = all as unknown as OperationContract[];
 

@@ -3,6 +3,8 @@
  * reference, the target and the base: `system.web/customErrors`, and for list entries the attribute that identifies
  * them: `system.webServer/httpProtocol/customHeaders/add[@name='X-Frame-Options']`. Siblings that still share a name
  * get a position: `bindingRedirect[2]`. Identifying values compare ignoring case (IIS paths, header names, keys).
+ * <configSections> is left out: it declares section types for the framework version the application was built
+ * for, which is never an admin's setting to carry over.
  */
 import type { WebConfig } from './config-model';
 import { attributeOf, type XmlElement } from './xml-tree';
@@ -32,6 +34,7 @@ export function indexElements(config: WebConfig): Map<string, PathedElement> {
     if (el.parent === root && MERGED_SECTIONS.has(el.name)) return;
     const seen = new Map<string, number>();
     for (const child of el.children) {
+      if (el === root && child.name === 'configSections') continue;
       const identity = IDENTIFYING_ATTRIBUTES.find((a) => attributeOf(child, a) !== undefined);
       const idValue = identity === undefined ? undefined : attributeOf(child, identity)!.value;
       const shown = idValue === undefined ? child.name : `${child.name}[@${identity}='${idValue}']`;

@@ -37,8 +37,8 @@ export function encryptedSection(path: string, section: string, provider: string
   return new CoreError(
     'EncryptedSection',
     `'${path}': the section ${section} is encrypted${providerText} and cannot be merged as text. ` +
-      `Decrypt it first with: aspnet_regiis -pdf "${section}" "${folder}" , run the merge again, ` +
-      `then encrypt it again with: aspnet_regiis -pef "${section}" "${folder}"${reencrypt}`,
+      `Decrypt it first (aspnet_regiis -pdf "${section}" "${folder}"), run the merge again, ` +
+      `then encrypt it again (aspnet_regiis -pef "${section}" "${folder}"${reencrypt}).`,
     path,
     { section, provider: provider ?? null },
   );

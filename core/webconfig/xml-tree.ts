@@ -107,10 +107,10 @@ function buildElement(file: DecodedFile, node: ParsedNode, parent: XmlElement | 
     throw internalError(path, `end tag of <${name}> not found`);
   }
   for (const a of tag.attributes) {
-    const bad = a.raw.includes('<') ? a.raw.indexOf('<') : findBadReference(a.raw);
-    if (bad !== -1) {
-      throw malformed(path, text, a.valueStart + bad, `attribute '${a.name}' contains a literal '${a.raw[bad]}' (write &amp; or &lt;)`);
-    }
+    const lt = a.raw.indexOf('<');
+    if (lt !== -1) throw malformed(path, text, a.valueStart + lt, `a literal '<' in the value of attribute '${a.name}' (write &lt;)`);
+    const amp = findBadReference(a.raw);
+    if (amp !== -1) throw malformed(path, text, a.valueStart + amp, `an '&' that starts no valid reference in the value of attribute '${a.name}' (write &amp;)`);
   }
   const el: XmlElement = {
     name,
@@ -140,7 +140,7 @@ function checkContent(file: DecodedFile, el: XmlElement): void {
     const to = child ? child.start : el.closeStart;
     const stray = forEachTextRun(file.text, from, to, (runStart, runEnd) => {
       const bad = findBadReference(file.text.slice(runStart, runEnd));
-      if (bad !== -1) throw malformed(file.path, file.text, runStart + bad, "a literal '&' in element text (write &amp;)");
+      if (bad !== -1) throw malformed(file.path, file.text, runStart + bad, "an '&' that starts no valid reference in element text (write &amp;)");
     });
     if (stray !== -1) throw malformed(file.path, file.text, stray, 'unexpected markup');
     if (child) from = child.end;

@@ -38,6 +38,15 @@ export class LabHost implements Host {
     readonly is64Bit: boolean,
   ) {}
 
+  /** State-changing operations run one at a time (read-modify-write of registry.reg and server.json). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   static async open(serverFolder: string): Promise<LabHost> {
     const config = await readServerConfig(serverFolder);
     return new LabHost(serverFolder, config.computerName, config.dnsName, config.is64Bit);
@@ -126,16 +135,20 @@ export class LabHost implements Host {
     return { path: key, values: rec.values.map((v) => ({ ...v })), subkeys: tree.subkeyNames(path) };
   }
 
-  async setRegistryValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
-    const tree = await this.loadRegistry();
-    tree.setValue(this.regPath(key, view), value);
-    await this.saveRegistry(tree);
+  setRegistryValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
+    return this.serial(async () => {
+      const tree = await this.loadRegistry();
+      tree.setValue(this.regPath(key, view), value);
+      await this.saveRegistry(tree);
+    });
   }
 
   /** Deletes the key and its subtree; a missing key is not an error. */
-  async deleteRegistryKey(key: string, view: RegistryView): Promise<void> {
-    const tree = await this.loadRegistry();
-    if (tree.deleteKey(this.regPath(key, view))) await this.saveRegistry(tree);
+  deleteRegistryKey(key: string, view: RegistryView): Promise<void> {
+    return this.serial(async () => {
+      const tree = await this.loadRegistry();
+      if (tree.deleteKey(this.regPath(key, view))) await this.saveRegistry(tree);
+    });
   }
 
   async exportRegistryKey(key: string, view: RegistryView): Promise<string> {
@@ -165,7 +178,11 @@ export class LabHost implements Host {
     await this.setServiceState(name, 'Running');
   }
 
-  private async setServiceState(name: string, state: 'Running' | 'Stopped'): Promise<void> {
+  private setServiceState(name: string, state: 'Running' | 'Stopped'): Promise<void> {
+    return this.serial(() => this.setServiceStateNow(name, state));
+  }
+
+  private async setServiceStateNow(name: string, state: 'Running' | 'Stopped'): Promise<void> {
     const config = await this.readConfig();
     const key = Object.keys(config.services).find((k) => k.toLowerCase() === name.toLowerCase());
     if (!key) throw new CoreError('ServiceNotFound', `There is no service named ${name} on ${this.computerName}.`, name);
@@ -178,11 +195,11 @@ export class LabHost implements Host {
 
   // ── Windows Installer ──
   runMsiexec(request: MsiexecRequest): Promise<MsiexecResult> {
-    return runLabMsiexec(this, request);
+    return this.serial(() => runLabMsiexec(this, request));
   }
 
   runSetup(request: SetupRequest): Promise<MsiexecResult> {
-    return runLabSetup(this, request);
+    return this.serial(() => runLabSetup(this, request));
   }
 }
 

@@ -84,3 +84,12 @@ test('services: state changes persist; unknown service is an error', async () =>
   assert.equal((await host.getService('PFSVC'))?.state, 'Running');
   await assert.rejects(host.stopService('NoSuch'), (e: unknown) => isCoreError(e) && e.code === 'ServiceNotFound');
 });
+
+test('concurrent registry writes through one host are all kept', async () => {
+  const { hosts } = await newLab('AgentOnly');
+  const [host] = hosts;
+  await Promise.all(
+    Array.from({ length: 12 }, (_, i) => host.setRegistryValue('HKLM\\SOFTWARE\\Contoso', '64', { name: `v${i}`, type: 'REG_DWORD', data: i })),
+  );
+  assert.equal((await host.getRegistryKey('HKLM\\SOFTWARE\\Contoso', '64'))?.values.length, 12);
+});

@@ -112,7 +112,10 @@ export async function installMfaServer(lab: LabHost, info: MsiInfo, setupPath: s
     log.line(`Created a new data file ${dataPath}.`);
   }
 
-  await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
+  // Straight to the registry file: the caller's runSetup/runMsiexec already holds the lab's lock.
+  const tree = await lab.loadRegistry();
+  tree.setValue(lab.regPath(PRODUCT_KEY, PRODUCT_KEY_VIEW), { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
+  await lab.saveRegistry(tree);
   const serviceLog = winJoin(installPath, 'Logs', 'MultiFactorAuthSvc.log');
   const previousLog = (await lab.stat(serviceLog)) ? await lab.readFile(serviceLog) : Buffer.alloc(0);
   const line = `${new Date().toISOString()} Multi-Factor Authentication Server service installed (version ${info.productVersion ?? ''}).\r\n`;

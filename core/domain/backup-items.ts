@@ -1,0 +1,72 @@
+/**
+ * What a PhoneFactor / MFA Server backup holds (S1 and S5), worked out from a server's inventory:
+ * the whole data folder of the Agent / MFA Server, the User portal's web.config and custom theme folders, the Mobile
+ * App Web Service's web.config, the Web Service SDK's web.config, the product registry key (exported by the caller)
+ * and a JSON snapshot of the inventory itself. Each component gets its own folder in the backup.
+ */
+import type { BackupItem } from '../backup/index';
+import { encodeRegFileText } from '../host/registry-file';
+import type { ComponentRecord, ServerInventory } from './inventory-types';
+
+export const INVENTORY_FILE = 'inventory.json';
+export const REGISTRY_FILE = 'Registry\\PhoneFactor.reg';
+
+export interface BackupItemSources {
+  /** The product key in regedit format; undefined when the key does not exist on the server. */
+  registryExport?: { key: string; text: string };
+}
+
+const samePath = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
+const lastSegment = (p: string) => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? p;
+
+export function planBackupItems(inventory: ServerInventory, sources: BackupItemSources = {}): BackupItem[] {
+  const items: BackupItem[] = [];
+  const folders = folderNamer();
+  const dataPaths: string[] = [];
+
+  for (const record of inventory.Components) {
+    const folder = folders(record);
+    if ((record.Component === 'Agent' || record.Component === 'MfaServer') && record.DataPath) {
+      // The Agent and MFA Server records of one install share the data folder: copy it once.
+      if (dataPaths.some((p) => samePath(p, record.DataPath!))) continue;
+      dataPaths.push(record.DataPath);
+      items.push({ component: record.Component, kind: 'DataFolder', sourcePath: record.DataPath, relativePath: `${folder}\\Data` });
+      continue;
+    }
+    if (record.WebConfigPath) {
+      items.push({ component: record.Component, kind: 'WebConfig', sourcePath: record.WebConfigPath, relativePath: `${folder}\\web.config` });
+    }
+    for (const theme of record.ThemePaths) {
+      items.push({ component: record.Component, kind: 'Theme', sourcePath: theme, relativePath: `${folder}\\App_Themes\\${lastSegment(theme)}` });
+    }
+  }
+
+  if (sources.registryExport) {
+    items.push({
+      component: 'Registry',
+      kind: 'Registry',
+      sourcePath: sources.registryExport.key,
+      relativePath: REGISTRY_FILE,
+      // The bytes regedit itself writes (UTF-16LE with BOM), so `reg import` takes the file as it is.
+      content: encodeRegFileText(sources.registryExport.text.replace(/^\uFEFF/, '')),
+    });
+  }
+  items.push({
+    component: 'Inventory',
+    kind: 'Inventory',
+    sourcePath: `Get-PhoneFactorComponent on ${inventory.ComputerName}`,
+    relativePath: INVENTORY_FILE,
+    content: Buffer.from(JSON.stringify(inventory, null, 2) + '\n', 'utf8'),
+  });
+  return items;
+}
+
+/** A folder per component record; a second record of the same component (old and new side by side) gets `-2`. */
+function folderNamer(): (record: ComponentRecord) => string {
+  const used = new Map<string, number>();
+  return (record) => {
+    const n = (used.get(record.Component) ?? 0) + 1;
+    used.set(record.Component, n);
+    return n === 1 ? record.Component : `${record.Component}-${n}`;
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Everything the plan builder needs, read from the servers: their inventories, the MFA Server version on the media,
+ * and for each web component the MSI property (if any) that sets its virtual directory.
+ */
+import type { Host } from '../host/host';
+import { inventoryServer } from '../domain/inventory';
+import type { PlanInput, VirtualDirectoryNaming } from '../domain/plan-types';
+import { WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
+import { inspectServerSetup, vdirPropertyOf } from './installers';
+import { CoreError } from '../util/errors';
+
+export interface PlanRequest {
+  hosts: Host[];
+  installerPath: string;
+  naming: VirtualDirectoryNaming;
+  backupDestination: string;
+}
+
+export async function gatherPlanInput(req: PlanRequest): Promise<PlanInput & { mediaHost: Host }> {
+  const servers = await Promise.all(req.hosts.map((h) => inventoryServer(h)));
+  // The media sits on the server that will run MFA Server: the one with the Agent (or, failing that, the first).
+  const index = Math.max(0, servers.findIndex((s) => s.Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer')));
+  const mediaHost = req.hosts[index];
+  if (!(await mediaHost.stat(req.installerPath))?.isDirectory) {
+    throw new CoreError('InstallerPathNotFound', `The MFA Server media folder ${req.installerPath} does not exist on ${mediaHost.computerName}.`, 'InstallerPath');
+  }
+  const setup = await inspectServerSetup(mediaHost, req.installerPath);
+  const vdirProperty: Partial<Record<WebComponentName, string | null>> = {};
+  for (const component of Object.keys(WEB_COMPONENTS) as WebComponentName[]) {
+    for (const bits of [64, 32] as const) {
+      const msi = `${req.installerPath.replace(/[\\/]+$/, '')}\\${WEB_COMPONENTS[component].msiFileName(bits)}`;
+      if (!(await mediaHost.stat(msi))) continue;
+      vdirProperty[component] = await vdirPropertyOf(mediaHost, msi, component);
+      break;
+    }
+  }
+  return {
+    servers,
+    installerPath: req.installerPath,
+    naming: req.naming,
+    backupDestination: req.backupDestination,
+    newVersion: setup.version,
+    vdirProperty,
+    mediaHost,
+  };
+}

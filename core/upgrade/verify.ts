@@ -1,0 +1,102 @@
+/**
+ * The end state of an upgrade, checked on one or more servers: MFA Server installed where the Agent was, nothing of
+ * PhoneFactor left, the data file present, each web component under an IIS application with its web.config, and every
+ * SDK URL pointing at an SDK virtual directory that exists. Shared by the engine's last step and Test-MfaServerUpgrade.
+ */
+import type { Host } from '../host/host';
+import { inventoryServer } from '../domain/inventory';
+import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
+import { DATA_FILE } from '../domain/catalog';
+import { listWebApplications } from '../host/iis';
+
+export interface VerificationCheck {
+  Name: string;
+  Passed: boolean;
+  Detail: string;
+}
+
+export interface ServerVerification {
+  ComputerName: string;
+  IsUpgraded: boolean;
+  MfaServerVersion: string | null;
+  Checks: VerificationCheck[];
+}
+
+export async function verifyServers(hosts: Host[]): Promise<ServerVerification[]> {
+  const inventories = await Promise.all(hosts.map((h) => inventoryServer(h)));
+  const sdkVdirs = await sdkApplications(hosts, inventories);
+  const results: ServerVerification[] = [];
+  for (const [i, host] of hosts.entries()) results.push(await verifyOne(host, inventories[i], sdkVdirs));
+  return results;
+}
+
+async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint[]): Promise<ServerVerification> {
+  const checks: VerificationCheck[] = [];
+  const add = (Name: string, Passed: boolean, Detail: string) => checks.push({ Name, Passed, Detail });
+  const legacy = inv.Components.filter((c) => c.IsLegacy);
+  add('NoPhoneFactorComponentLeft', legacy.length === 0, legacy.length ? `Still installed: ${legacy.map((c) => c.DisplayName).join(', ')}` : 'No PhoneFactor-era product is registered.');
+
+  const server = inv.Components.find((c) => c.Component === 'MfaServer');
+  const webComponents = inv.Components.filter((c) => !c.IsLegacy && c.Component !== 'MfaServer' && c.Component !== 'Agent');
+  if (server) {
+    add('MfaServerInstalled', true, `${server.DisplayName} ${server.Version ?? ''} in ${server.InstallPath ?? '(unknown folder)'}`.trim());
+    add(...(await dataFileCheck(host, server)));
+  } else if (webComponents.length === 0) {
+    add('MfaServerInstalled', false, 'Neither MFA Server nor any of its web components is installed on this server.');
+  }
+  for (const c of webComponents) {
+    add(`${c.Component}Installed`, c.VirtualDirectory !== null && c.WebConfigPath !== null,
+      c.VirtualDirectory ? `Under /${c.VirtualDirectory} (${c.PhysicalPath}), web.config ${c.WebConfigPath ? 'present' : 'MISSING'}` : `${c.DisplayName} is registered but no IIS application serves it.`);
+    if (c.Component !== 'WebServiceSdk') add(...sdkUrlCheck(c, sdkVdirs));
+  }
+  return {
+    ComputerName: inv.ComputerName,
+    IsUpgraded: checks.every((c) => c.Passed) && (server !== undefined || webComponents.length > 0),
+    MfaServerVersion: server?.Version ?? null,
+    Checks: checks,
+  };
+}
+
+async function dataFileCheck(host: Host, server: ComponentRecord): Promise<[string, boolean, string]> {
+  if (!server.DataPath) return ['DataFilePresent', false, 'The data folder of MFA Server is unknown.'];
+  const file = `${server.DataPath}\\${DATA_FILE}`;
+  const stat = await host.stat(file);
+  // The .pfdata format is not documented: presence and size are what can be checked honestly.
+  if (!stat || stat.isDirectory) return ['DataFilePresent', false, `${file} is missing.`];
+  return ['DataFilePresent', stat.size > 0, `${file} (${stat.size} bytes; its format is undocumented, so the upgrade of its contents is not inspected)`];
+}
+
+interface SdkEndpoint {
+  computerName: string;
+  hostNames: string[];
+  vdir: string;
+}
+
+async function sdkApplications(hosts: Host[], inventories: ServerInventory[]): Promise<SdkEndpoint[]> {
+  const out: SdkEndpoint[] = [];
+  for (const [i, host] of hosts.entries()) {
+    const sdk = inventories[i].Components.find((c) => c.Component === 'WebServiceSdk' && !c.IsLegacy);
+    if (!sdk?.VirtualDirectory) continue;
+    const apps = await listWebApplications(host);
+    if (!apps.some((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === sdk.VirtualDirectory!.toLowerCase())) continue;
+    out.push({ computerName: host.computerName, hostNames: [host.computerName, host.dnsName ?? '', 'localhost'].filter(Boolean).map((n) => n.toLowerCase()), vdir: sdk.VirtualDirectory });
+  }
+  return out;
+}
+
+function sdkUrlCheck(c: ComponentRecord, sdks: SdkEndpoint[]): [string, boolean, string] {
+  const name = `${c.Component}SdkUrl`;
+  if (!c.SdkUrl) return [name, true, 'Its web.config names no Web Service SDK URL.'];
+  let url: URL;
+  try {
+    url = new URL(c.SdkUrl);
+  } catch {
+    return [name, false, `The SDK URL '${c.SdkUrl}' is not a valid URL.`];
+  }
+  const vdir = decodeURIComponent(url.pathname.split('/').filter(Boolean)[0] ?? '');
+  const host = url.hostname.toLowerCase();
+  const match = sdks.find((s) => s.vdir.toLowerCase() === vdir.toLowerCase() && (s.hostNames.includes(host) || s.hostNames.some((n) => host.startsWith(`${n}.`))));
+  if (match) return [name, true, `${c.SdkUrl} -> /${match.vdir} on ${match.computerName}`];
+  const known = sdks.map((s) => `/${s.vdir} on ${s.computerName}`).join(', ') || 'none among the servers checked';
+  return [name, false, `${c.SdkUrl} points at /${vdir} on ${url.hostname}, which is not an installed Web Service SDK (known: ${known}).`];
+}
