@@ -5,8 +5,12 @@ import { getComponentOperation } from './get-component';
 import { mergeWebConfigOperation } from './merge-webconfig';
 import { testUpgradeOperation } from './test-upgrade';
 import { getUpgradePlanOperation } from './get-upgrade-plan';
+import { invokeUpgradeOperation } from './invoke-upgrade';
+import { backupPhoneFactorOperation } from './backup-phonefactor';
+import { testBackupOperation } from './test-backup';
+import { restorePhoneFactorOperation } from './restore-phonefactor';
 
-const all = [newLabOperation, getComponentOperation, mergeWebConfigOperation, getUpgradePlanOperation, testUpgradeOperation];
+const all = [newLabOperation, getComponentOperation, backupPhoneFactorOperation, testBackupOperation, restorePhoneFactorOperation, mergeWebConfigOperation, getUpgradePlanOperation, invokeUpgradeOperation, testUpgradeOperation];
 
 export const operations = all as unknown as OperationContract[];
 

@@ -20,6 +20,8 @@ export interface PathedElement {
   identity?: string;
   /** Inside a nested appSettings/applicationSettings (in <location>): compared and reported, never edited. */
   reviewOnly: boolean;
+  /** The top-level appSettings/applicationSettings: their entries have their own rules, and their presence too. */
+  mergedSection: boolean;
 }
 
 const IDENTIFYING_ATTRIBUTES = ['key', 'name', 'path', 'statusCode', 'fileExtension', 'extension', 'verb', 'prefix', 'assembly', 'namespace', 'tagPrefix', 'users', 'roles'];
@@ -49,9 +51,10 @@ export function indexElements(config: WebConfig): Map<string, PathedElement> {
         parentKey: entry.key,
         identity,
         reviewOnly: entry.reviewOnly || (el !== root && MERGED_SECTIONS.has(child.name)),
+        mergedSection: el === root && MERGED_SECTIONS.has(child.name),
       });
     }
   };
-  visit(root, { key: root.name, path: root.name, el: root, parentKey: null, reviewOnly: false });
+  visit(root, { key: root.name, path: root.name, el: root, parentKey: null, reviewOnly: false, mergedSection: false });
   return index;
 }

@@ -34,7 +34,7 @@ export function mergeOtherSections(ctx: MergeContext): void {
     const base = baseIndex?.get(ref.key);
     if (!target) {
       // Only the outermost missing element is reported; its descendants go with it.
-      if (ref.parentKey !== null && !targetIndex.has(ref.parentKey)) continue;
+      if (ref.mergedSection || (ref.parentKey !== null && !targetIndex.has(ref.parentKey))) continue;
       const action = baseIndex && base ? (sameAttributes(ref.el, base.el) ? undefined : 'Conflict') : 'Review';
       if (action) reportElement(ref, action, undefined, ref.el);
       continue;
@@ -57,7 +57,7 @@ export function mergeOtherSections(ctx: MergeContext): void {
     for (const base of baseIndex.values()) {
       const target = targetIndex.get(base.key);
       const parentKept = base.parentKey === null || refIndex.has(base.parentKey);
-      if (!refIndex.has(base.key) && target && parentKept) reportElement(target, 'Review', target.el, undefined);
+      if (!refIndex.has(base.key) && target && parentKept && !target.mergedSection) reportElement(target, 'Review', target.el, undefined);
     }
   }
 }

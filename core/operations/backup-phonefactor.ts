@@ -1,0 +1,281 @@
+/**
+ * Backup-PhoneFactor: one verified, hashed backup per server of everything the upgrade must not lose (S1, S5).
+ * What goes in is decided in domain/backup-items.ts; how it is copied, hashed and made valid in backup/.
+ * Batch: every piped object arrives at once, so components piped from Get-PhoneFactorComponent make ONE backup
+ * per server, not one per component.
+ */
+import * as path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { defineOperation, type OperationContext } from './contract';
+import { PathParameter } from './schema-helpers';
+import { openTargetHosts, TargetParameters } from './target';
+import type { Host } from '../host/host';
+import { resolveTargetPath } from '../host/lab/open-lab';
+import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionResult } from '../backup/index';
+import { inventoryServer } from '../domain/inventory';
+import { planBackupItems } from '../domain/backup-items';
+import { findMfaServices, withServicesStopped } from '../domain/mfa-services';
+import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
+import { CoreError, isCoreError } from '../util/errors';
+
+const Input = Type.Object(
+  {
+    Destination: PathParameter(
+      'The folder that receives the backup (a new PhoneFactorBackup-<COMPUTER>-<time> folder is made inside it). With -LabPath, a Windows path such as C:\\Backups lies inside the lab server. Must not be inside a folder being backed up.',
+      { position: 0 },
+    ),
+    StopService: Type.Optional(
+      Type.Boolean({
+        description: 'Stop the running PhoneFactor / MFA Server service (PFSVC or MultiFactorAuth) while the data folder is copied, and start it again afterwards, also when the backup fails.',
+      }),
+    ),
+    Retain: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'After a successful backup, keep only the newest n verified backups of each server in the destination folder. Backups that fail verification and the newest verified one are never deleted.',
+      }),
+    ),
+    ...TargetParameters,
+  },
+  { additionalProperties: false },
+);
+
+const Output = Type.Object({
+  BackupPath: Type.String(),
+  ComputerName: Type.String(),
+  LabPath: Type.Union([Type.String(), Type.Null()]),
+  Items: Type.Integer(),
+  TotalBytes: Type.Integer(),
+  IsVerified: Type.Boolean(),
+  CreatedUtc: Type.String(),
+  SkippedItems: Type.Array(Type.String()),
+  StoppedServices: Type.Array(Type.String()),
+  RemovedBackups: Type.Array(Type.String()),
+});
+type BackupOutput = typeof Output.static;
+type BackupInput = typeof Input.static;
+
+export const backupPhoneFactorOperation = defineOperation({
+  name: 'backup-phonefactor',
+  cmdlet: 'Backup-PhoneFactor',
+  synopsis: 'Backs up the PhoneFactor data folder, web.configs, custom themes and registry key into a verified, hashed backup.',
+  description: [
+    'Makes one backup per server of everything an upgrade from PhoneFactor Agent must keep: the whole data folder of the',
+    'Agent / MFA Server (Phonefactor.pfdata and the activation state beside it), the User portal web.config and every',
+    'custom theme folder under App_Themes, the Mobile App Web Service web.config, the Web Service SDK web.config where',
+    'present, the product registry key in regedit (.reg) format, and an inventory snapshot (inventory.json).',
+    'Every file is copied once with its SHA-256, written to disk, read back and checked; manifest.json is written last and',
+    'only then does the folder lose its .partial suffix, so a folder without it is always a complete backup.',
+    'A file that changes while it is copied is copied again; use -StopService to stop the service that writes the data',
+    'file during the copy. Components piped from Get-PhoneFactorComponent make one backup per server.',
+    'The server itself is not changed (except for the service with -StopService).',
+    'BACKUPS ARE SENSITIVE: the web.config files hold the Web Service SDK service account password in plain text.',
+    'Keep backups where only administrators can read them. On Windows, limit the backup folder to Administrators and',
+    'SYSTEM, for example: icacls D:\\Backups /inheritance:r /grant:r "*S-1-5-32-544:(OI)(CI)F" "*S-1-5-18:(OI)(CI)F".',
+    'This command does not change the folder permissions itself.',
+  ].join(' '),
+  examples: [
+    {
+      title: 'Back up this server before the upgrade',
+      code: "Backup-PhoneFactor -Destination 'D:\\Backups\\PhoneFactor' -StopService",
+      remarks: 'Stops the PhoneFactor service during the copy and starts it again. Outputs the backup folder, file count and size.',
+    },
+    {
+      title: 'Back up what Get-PhoneFactorComponent found, then check the backup',
+      code: "Get-PhoneFactorComponent | Backup-PhoneFactor -Destination 'D:\\Backups\\PhoneFactor' | Test-PhoneFactorBackup",
+      remarks: 'One backup per server, however many components are piped in.',
+    },
+    {
+      title: 'Nightly backup from a scheduled task keeping a week of backups',
+      code: "Backup-PhoneFactor -Destination 'D:\\Backups\\PhoneFactor' -Retain 7 -ErrorAction Stop",
+      remarks: 'Keeps the newest 7 verified backups of each server in the folder and removes older ones.',
+    },
+  ],
+  input: Input,
+  output: Output,
+  outputTypeName: 'MfaServerUpgrade.Backup',
+  view: ['ComputerName', 'CreatedUtc', 'Items', 'TotalBytes', 'IsVerified', 'BackupPath'],
+  changesState: { confirmImpact: 'Low' },
+  batching: 'batch',
+  timeoutSeconds: 3600,
+  links: ['Test-PhoneFactorBackup', 'Restore-PhoneFactor', 'Get-PhoneFactorComponent'],
+  handler: backUpServers,
+});
+
+interface BackupJob {
+  host: Host;
+  destination: string;
+  stopService: boolean;
+  retain?: number;
+}
+
+async function backUpServers(items: BackupInput[], ctx: OperationContext): Promise<BackupOutput[]> {
+  const jobs = await planJobs(items);
+  const outputs: BackupOutput[] = [];
+  const failures: CoreError[] = [];
+  for (const job of jobs) {
+    try {
+      const made = await backUpOneServer(job, ctx);
+      if (made) outputs.push(made);
+    } catch (e) {
+      const error = isCoreError(e) ? e : new CoreError('BackupIncomplete', `The backup of ${job.host.computerName} failed: ${(e as Error).message}`, job.destination);
+      failures.push(error);
+      if (jobs.length > 1) ctx.log('warning', `${job.host.computerName}: ${error.message}`);
+    }
+  }
+  await retainPerDestination(jobs, outputs, ctx);
+  if (failures.length > 0) throw withOtherOutcomes(failures, outputs);
+  return outputs;
+}
+
+/** One job per server and destination, however many objects named the server (components of one server). */
+async function planJobs(items: BackupInput[]): Promise<BackupJob[]> {
+  const jobs = new Map<string, BackupJob>();
+  for (const item of items) {
+    for (const host of await openTargetHosts(item)) {
+      const destination = destinationFor(host, item.Destination);
+      const key = `${serverKey(host)}|${destination.toLowerCase()}`;
+      const job = jobs.get(key) ?? { host, destination, stopService: false };
+      job.stopService ||= item.StopService === true;
+      // Objects of one pipeline carry the same -Retain; if they differ, the larger one deletes less.
+      if (item.Retain !== undefined) job.retain = Math.max(job.retain ?? 0, item.Retain);
+      jobs.set(key, job);
+    }
+  }
+  return [...jobs.values()];
+}
+
+const serverKey = (host: Host) => `${host.kind}|${host.computerName.toLowerCase()}|${(host.localPath('C:\\') ?? '').toLowerCase()}`;
+
+/** The lab path rule (as resolveFileTarget): in a lab a Windows drive path lies inside the lab server. */
+function destinationFor(host: Host, destination: string): string {
+  return host.kind === 'lab' ? resolveTargetPath(host, destination).localPath : path.resolve(destination);
+}
+
+/** Lab server folder, as Get-PhoneFactorComponent reports it (so the output pipes into Restore-PhoneFactor). */
+function labPathOf(host: Host): string | null {
+  return host.kind === 'lab' ? path.dirname(host.localPath('C:\\') as string) : null;
+}
+
+async function backUpOneServer(job: BackupJob, ctx: OperationContext): Promise<BackupOutput | undefined> {
+  const { host, destination } = job;
+  ctx.progress('Backup-PhoneFactor', `Inventory of ${host.computerName}`);
+  const inventory = await inventoryServer(host);
+  for (const w of inventory.Warnings) ctx.log('warning', `${host.computerName}: ${w}`);
+  const registryText = (await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW))
+    ? await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW)
+    : undefined;
+  if (registryText === undefined) ctx.log('verbose', `${host.computerName}: the registry key ${PRODUCT_KEY} does not exist; it is not part of the backup.`);
+  const items = planBackupItems(inventory, { registryExport: registryText === undefined ? undefined : { key: PRODUCT_KEY, text: registryText } });
+
+  const services = job.stopService ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped') : [];
+  if (job.stopService && services.length === 0) {
+    ctx.log('warning', `${host.computerName}: no running PhoneFactor / MFA Server service was found to stop; the data folder is copied with the service as it is (every file is still checked for changes during its copy).`);
+  }
+  const serviceNames = services.map((s) => s.name);
+
+  const run = () =>
+    withServicesStopped(host, serviceNames, () =>
+      createBackup(host, {
+        destination,
+        items,
+        toolVersion: ctx.toolVersion,
+        productVersions: productVersions(inventory.Components),
+        onProgress: progressReporter(host.computerName, ctx),
+      }),
+    );
+  const made = await ctx.act({ id: `backup:${serverKey(host)}`, target: destination, description: describeBackup(host, items, serviceNames) }, run);
+  if (!made) return undefined;
+  ctx.log('info', `Backed up ${made.FileCount} file(s), ${made.TotalBytes} bytes, of ${host.computerName} to ${made.Path}.`);
+  return toOutput(host, made, serviceNames);
+}
+
+function productVersions(components: { DisplayName: string; Version: string | null }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of components) if (c.Version) out[c.DisplayName] = c.Version;
+  return out;
+}
+
+function progressReporter(computerName: string, ctx: OperationContext) {
+  let lastFile = -1;
+  return (p: { relativePath: string; fileIndex: number; fileCount: number }) => {
+    if (p.fileIndex === lastFile) return;
+    lastFile = p.fileIndex;
+    ctx.progress(`Backup of ${computerName}`, p.relativePath, Math.floor((100 * p.fileIndex) / Math.max(1, p.fileCount)));
+  };
+}
+
+function describeBackup(host: Host, items: BackupItem[], serviceNames: string[]): string {
+  const lines = items.map((i) => `  ${i.sourcePath ?? i.relativePath} -> ${i.relativePath}`);
+  if (serviceNames.length > 0) lines.push(`  Stop ${serviceNames.join(', ')} during the copy and start it again afterwards`);
+  return [`Back up ${items.length} item(s) of ${host.computerName} into a new backup folder`, ...lines].join('\n');
+}
+
+function toOutput(host: Host, made: BackupResult, serviceNames: string[]): BackupOutput {
+  return {
+    BackupPath: made.Path,
+    ComputerName: host.computerName,
+    LabPath: labPathOf(host),
+    Items: made.FileCount,
+    TotalBytes: made.TotalBytes,
+    // createBackup re-reads every file after writing it and marks it Verified; anything else would have thrown.
+    IsVerified: made.Manifest.files.every((f) => f.status === 'Verified'),
+    CreatedUtc: made.CreatedUtc,
+    SkippedItems: made.Manifest.skippedItems.map((s) => `${s.originalPath} (${s.reason})`),
+    StoppedServices: serviceNames,
+    RemovedBackups: [],
+  };
+}
+
+/**
+ * -Retain runs once per destination, after that destination received at least one new backup. Retention works per
+ * server (one server's backups never push out another's), so a shared destination stays fair to every server.
+ */
+async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], ctx: OperationContext): Promise<void> {
+  const byDestination = new Map<string, { destination: string; keep: number }>();
+  for (const job of jobs) {
+    if (job.retain === undefined) continue;
+    const wrote = ctx.dryRun || outputs.some((o) => path.dirname(o.BackupPath).toLowerCase() === job.destination.toLowerCase());
+    if (!wrote) continue;
+    const entry = byDestination.get(job.destination.toLowerCase());
+    byDestination.set(job.destination.toLowerCase(), { destination: job.destination, keep: Math.max(entry?.keep ?? 0, job.retain) });
+  }
+  for (const { destination, keep } of byDestination.values()) {
+    const result: RetentionResult | undefined = await ctx.act(
+      {
+        id: `retain:${destination.toLowerCase()}`,
+        target: destination,
+        description: `Remove backups beyond the newest ${keep} verified one(s) of each server (and interrupted .partial folders older than a day)`,
+      },
+      () => applyRetention(destination, keep),
+    );
+    if (!result) continue;
+    for (const removed of result.Removed) {
+      ctx.log('info', `Retention removed ${removed.Path} (${removed.Reason}).`);
+      const owner = outputs.find((o) => o.ComputerName.toLowerCase() === removed.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase());
+      owner?.RemovedBackups.push(removed.Path);
+    }
+    for (const kept of result.Kept.filter((k) => k.Reason === 'NotVerified')) {
+      ctx.log('warning', `${kept.Path} fails verification and was kept for you to look at: ${kept.Detail ?? ''}`);
+    }
+    for (const failed of result.Failed) ctx.log('warning', `Retention could not remove ${failed.Path}: ${failed.Message}`);
+  }
+}
+
+/**
+ * A batch ends in one error: the first failure keeps its code (scripts match on it); the message also names the
+ * other failures and the backups that did complete, since the error replaces this call's output objects.
+ */
+function withOtherOutcomes(failures: CoreError[], outputs: BackupOutput[]): CoreError {
+  const [first, ...others] = failures;
+  if (others.length === 0 && outputs.length === 0) return first;
+  const notes = [
+    ...others.map((o) => `Also failed: ${o.message}`),
+    ...outputs.map((o) => `Completed: ${o.ComputerName} -> ${o.BackupPath}`),
+  ];
+  return new CoreError(first.code, [first.message, ...notes].join(' '), first.target, {
+    ...first.details,
+    completedBackups: outputs.map((o) => o.BackupPath),
+    otherErrors: others.map((o) => ({ code: o.code, message: o.message, target: o.target })),
+  });
+}

@@ -1,0 +1,77 @@
+/** Invoke-MfaServerUpgrade: the whole documented upgrade, journaled and resumable. */
+import { Type } from '@sinclair/typebox';
+import { defineOperation } from './contract';
+import { openTargetHosts, resolveFileTarget, TargetParameters } from './target';
+import { BackupDestinationParameter, UpgradeParameters } from './upgrade-parameters';
+import { runUpgrade } from '../upgrade/engine';
+
+const Input = Type.Object(
+  {
+    ...TargetParameters,
+    ...UpgradeParameters,
+    BackupDestination: BackupDestinationParameter(true),
+    Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a failure). Without a journal a fresh run starts and says so.' })),
+  },
+  { additionalProperties: false },
+);
+
+const Step = Type.Object({
+  Order: Type.Integer(), Id: Type.String(), Action: Type.String(), ComputerName: Type.String(), Kind: Type.String(), Status: Type.String(),
+  DurationMs: Type.Union([Type.Number(), Type.Null()]), Outcome: Type.Union([Type.String(), Type.Null()]),
+});
+const Output = Type.Object({
+  Status: Type.String(),
+  ExitCode: Type.Integer(),
+  Message: Type.String(),
+  NextAction: Type.Union([Type.String(), Type.Null()]),
+  Steps: Type.Array(Step),
+  BackupPath: Type.Array(Type.String()),
+  JournalPath: Type.String(),
+  RebootRequired: Type.Boolean(),
+  FollowUps: Type.Array(Type.String()),
+  Notice: Type.String(),
+});
+
+export const invokeUpgradeOperation = defineOperation({
+  name: 'invoke-upgrade',
+  cmdlet: 'Invoke-MfaServerUpgrade',
+  synopsis: 'Upgrades PhoneFactor Agent 5.x servers to MFA Server: backup, uninstall, install, web.config merge, verification.',
+  description: [
+    'Runs the plan of Get-MfaUpgradePlan step by step with a journal written before and after every step (under',
+    'BackupDestination). If the run is stopped at any point, run it again with -Resume: it continues where it stopped and never',
+    'does a step twice. Nothing is uninstalled before a verified backup exists. A manual step that blocks correctness pauses',
+    'the run (Status Paused, ExitCode 69001) with its instruction; -Resume continues after you did it. A failed step stops',
+    'the run (ExitCode 69002, or 69003 when nothing had been changed yet) with the exact next action. ExitCode 3010 means',
+    'done with a restart pending, 1618 means another installation was running (retry later). Never prompts with',
+    '-Confirm:$false, as ConfigMgr, Intune and scheduled tasks need. MFA Server stopped servicing MFA requests on',
+    '2024-09-30: upgrade to reach the Migration Utility and move your users to cloud Microsoft Entra MFA.',
+  ].join(' '),
+  examples: [
+    { title: 'Rehearse on a lab', code: "New-MfaLab -Path .\\lab | Invoke-MfaServerUpgrade -BackupDestination .\\backups -Confirm:$false", remarks: 'A full upgrade of a simulated PhoneFactor server.' },
+    { title: 'Unattended run on this server', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Confirm:$false", remarks: 'Check ExitCode of the result for ConfigMgr / Intune.' },
+    { title: 'Continue after a pause or a stop', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false", remarks: 'Continues from the journal.' },
+  ],
+  input: Input,
+  output: Output,
+  outputTypeName: 'MfaServerUpgrade.UpgradeResult',
+  view: ['Status', 'ExitCode', 'RebootRequired', 'Message'],
+  changesState: { confirmImpact: 'High' },
+  batching: 'batch',
+  timeoutSeconds: 7200,
+  links: ['Get-MfaUpgradePlan', 'Test-MfaServerUpgrade', 'Restore-PhoneFactor'],
+  handler: async (items, ctx) => {
+    const first = items[0];
+    const hosts = (await Promise.all(items.map((i) => openTargetHosts(i)))).flat();
+    const result = await runUpgrade(
+      {
+        hosts,
+        installerPath: first.InstallerPath,
+        naming: first.VirtualDirectoryNaming ?? 'New',
+        backupDestination: await resolveFileTarget({}, first.BackupDestination),
+        resume: first.Resume === true,
+      },
+      ctx,
+    );
+    return [result];
+  },
+});

@@ -1,0 +1,190 @@
+/**
+ * Invoke-MfaServerUpgrade's engine: runs a plan step by step with a durable journal written before and after each
+ * step. Killed at any point, a run with -Resume continues from the journal; a step left "Running" is re-run, and each
+ * executor checks the server's state first, so nothing is done twice. Nothing is uninstalled before every server's
+ * backup is verified (the plan orders it so; the engine refuses a plan that does not).
+ */
+import { promises as fs, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Host } from '../host/host';
+import type { OperationContext } from '../operations/contract';
+import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../domain/plan-types';
+import { buildUpgradePlan } from '../domain/plan';
+import { Journal } from '../journal/index';
+import { gatherPlanInput } from './plan-input';
+import { EXECUTORS, type RunContext } from './steps';
+import { UPGRADE_EXIT_CODES } from './exit-codes';
+import { writeFileAtomic } from '../util/atomic-write';
+import { CoreError, isCoreError } from '../util/errors';
+import { crashPointForTests } from './crash-points';
+
+export interface UpgradeRequest {
+  hosts: Host[];
+  installerPath: string;
+  naming: VirtualDirectoryNaming;
+  /** Local folder for the backups, the journal and the plan. */
+  backupDestination: string;
+  resume: boolean;
+}
+
+export interface StepReport {
+  Order: number;
+  Id: string;
+  Action: string;
+  ComputerName: string;
+  Kind: string;
+  Status: string;
+  DurationMs: number | null;
+  Outcome: string | null;
+}
+
+export interface UpgradeResult {
+  Status: 'Completed' | 'Paused' | 'Failed' | 'Planned';
+  ExitCode: number;
+  Message: string;
+  NextAction: string | null;
+  Steps: StepReport[];
+  BackupPath: string[];
+  JournalPath: string;
+  RebootRequired: boolean;
+  FollowUps: string[];
+  Notice: string;
+}
+
+export function runFolder(backupDestination: string, hosts: Host[]): string {
+  return path.join(backupDestination, `MfaServerUpgrade-${hosts.map((h) => h.computerName).join('+')}`);
+}
+
+export async function runUpgrade(req: UpgradeRequest, ctx: OperationContext): Promise<UpgradeResult> {
+  const folder = runFolder(req.backupDestination, req.hosts);
+  const journalPath = path.join(folder, 'journal.json');
+  const planPath = path.join(folder, 'plan.json');
+  const started = await openOrStart(req, ctx, folder, journalPath, planPath);
+  if ('result' in started) return started.result;
+  const { plan, journal } = started;
+  assertBackupsFirst(plan);
+
+  const byName = new Map(req.hosts.map((h) => [h.computerName.toLowerCase(), h]));
+  const run: RunContext = {
+    hosts: req.hosts,
+    host: (name) => {
+      const h = byName.get(name.toLowerCase());
+      if (!h) throw new CoreError('ServerNotInRun', `The plan names server ${name}, which is not among the targets of this run.`, name);
+      return h;
+    },
+    backupDestination: req.backupDestination,
+    toolVersion: ctx.toolVersion,
+    stepData: (id) => journal?.step(id).Data,
+    log: (level, message) => ctx.log(level, message),
+  };
+
+  let reboot = false;
+  const total = plan.Steps.length;
+  for (const step of plan.Steps) {
+    const state = journal ? journal.step(step.Id) : undefined;
+    if (state && (state.Status === 'Completed' || state.Status === 'Skipped')) {
+      reboot ||= state.Data.RebootRequired === true;
+      continue;
+    }
+    if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
+    ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
+    const outcome = await ctx.act({ id: step.Id, target: `${step.ComputerName}: ${step.Target}`, description: `${step.Kind === 'Manual' ? '[Manual] ' : ''}${step.Description}` }, async () => {
+      await journal!.startStep(step.Id);
+      crashPointForTests(`inside:${step.Id}`);
+      const t0 = Date.now();
+      try {
+        const r = await EXECUTORS[step.Action](step, run);
+        if (r.pause) {
+          await journal!.pauseStep(step.Id, r.outcome, { ...r.data, Instruction: r.pause });
+          return { paused: r.pause };
+        }
+        await journal!.completeStep(step.Id, r.outcome, { ...r.data, RebootRequired: r.rebootRequired === true, DurationMs: Date.now() - t0 });
+        ctx.log('info', `${step.Id}: ${r.outcome}`);
+        crashPointForTests(`after:${step.Id}`);
+        return { rebootRequired: r.rebootRequired === true };
+      } catch (e) {
+        const message = isCoreError(e) ? e.message : `Unexpected error: ${(e as Error).message}`;
+        await journal!.failStep(step.Id, message, { ErrorCode: isCoreError(e) ? e.code : 'InternalError' });
+        return { failed: e };
+      }
+    });
+    if (ctx.dryRun) continue;
+    if (outcome === undefined) return finish(plan, journal!, journalPath, 'Paused', `Step ${step.Id} was not approved; nothing after it ran.`, reboot);
+    if ('paused' in outcome) return finish(plan, journal!, journalPath, 'Paused', outcome.paused ?? '', reboot, step);
+    if ('failed' in outcome) return finish(plan, journal!, journalPath, 'Failed', (outcome.failed as Error).message, reboot, step, outcome.failed);
+    reboot ||= outcome.rebootRequired === true;
+  }
+  if (ctx.dryRun) return plannedResult(plan, journalPath);
+  return finish(plan, journal!, journalPath, 'Completed', 'The upgrade completed and every server verified.', reboot);
+}
+
+async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: string, journalPath: string, planPath: string): Promise<{ plan: UpgradePlan; journal: Journal | null } | { result: UpgradeResult }> {
+  if (existsSync(journalPath) && existsSync(planPath)) {
+    const journal = await Journal.load(journalPath);
+    const plan = JSON.parse(await fs.readFile(planPath, 'utf8')) as UpgradePlan;
+    if (journal.status === 'Completed') {
+      return { result: finish(plan, journal, journalPath, 'Completed', 'This upgrade had already completed; nothing was done.', false) };
+    }
+    if (!req.resume) {
+      throw new CoreError('UpgradeInProgress', `An upgrade of these servers was started earlier and is ${journal.status.toLowerCase()} (journal ${journalPath}). Run again with -Resume to continue it.`, journalPath);
+    }
+    ctx.log('info', `Resuming the upgrade recorded in ${journalPath}.`);
+    return { plan, journal };
+  }
+  if (req.resume) ctx.log('warning', `No journal at ${journalPath}: starting a fresh upgrade.`);
+  const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming: req.naming, backupDestination: req.backupDestination });
+  const plan = buildUpgradePlan(input);
+  ctx.log('warning', plan.Notice);
+  if (ctx.dryRun) return { plan, journal: null };
+  await fs.mkdir(folder, { recursive: true });
+  await writeFileAtomic(planPath, Buffer.from(JSON.stringify(plan, null, 2) + '\n', 'utf8'));
+  const journal = await Journal.create(journalPath, plan, { InstallerPath: req.installerPath, Naming: req.naming, Servers: req.hosts.map((h) => h.computerName).join(',') });
+  return { plan, journal };
+}
+
+/** The safety rule, checked rather than trusted: every Backup step comes before the first Uninstall. */
+function assertBackupsFirst(plan: UpgradePlan): void {
+  const firstUninstall = plan.Steps.findIndex((s) => s.Action === 'Uninstall');
+  const lastBackup = plan.Steps.map((s) => s.Action).lastIndexOf('Backup');
+  if (firstUninstall >= 0 && (lastBackup < 0 || lastBackup > firstUninstall)) {
+    throw new CoreError('PlanUnsafe', 'The plan would uninstall before every backup is verified; refusing to run it.');
+  }
+}
+
+function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {
+  return plan.Steps.map((s: PlanStep) => {
+    const j = journal?.step(s.Id);
+    return { Order: s.Order, Id: s.Id, Action: s.Action, ComputerName: s.ComputerName, Kind: s.Kind, Status: j?.Status ?? 'Planned', DurationMs: j?.DurationMs ?? null, Outcome: j?.Outcome ?? null };
+  });
+}
+
+function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
+  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice };
+}
+
+function finish(plan: UpgradePlan, journal: Journal, journalPath: string, status: 'Completed' | 'Paused' | 'Failed', message: string, reboot: boolean, step?: PlanStep, error?: unknown): UpgradeResult {
+  const backups = plan.Steps.filter((s) => s.Action === 'Backup').map((s) => journal.step(s.Id).Data.BackupPath).filter((p): p is string => typeof p === 'string');
+  const changed = plan.Steps.some((s) => s.Action !== 'Backup' && ['Completed', 'Running', 'Failed'].includes(journal.step(s.Id).Status));
+  let exitCode: number = status === 'Completed' ? (reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed) : UPGRADE_EXIT_CODES.Paused;
+  let next: string | null = null;
+  if (status === 'Paused') next = `${step ? `${step.Id}: ` : ''}${message} Then run Invoke-MfaServerUpgrade again with -Resume.`;
+  if (status === 'Failed') {
+    const busy = isCoreError(error) && error.code === 'InstallerBusy';
+    exitCode = busy ? UPGRADE_EXIT_CODES.InstallerBusy : changed ? UPGRADE_EXIT_CODES.Failed : UPGRADE_EXIT_CODES.FailedBeforeChanges;
+    next = changed
+      ? `Fix the cause and run again with -Resume to continue from ${step?.Id}, or roll back with Restore-PhoneFactor -Path '${backups[0] ?? '<backup folder>'}'.`
+      : `Nothing on the server was changed. Fix the cause and run again with -Resume.`;
+  }
+  return {
+    Status: status,
+    ExitCode: exitCode,
+    Message: status === 'Failed' ? `Step ${step?.Id} failed: ${message}` : message,
+    NextAction: next,
+    Steps: stepReports(plan, journal),
+    BackupPath: backups,
+    JournalPath: journalPath,
+    RebootRequired: reboot,
+    FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`),
+    Notice: plan.Notice,
+  };
+}

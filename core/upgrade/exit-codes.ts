@@ -1,0 +1,21 @@
+/**
+ * Exit codes of an unattended upgrade, as ConfigMgr and Intune read them: 0 done, 3010 done with a restart pending,
+ * 1618 try again later (another installation was running), and our own in 69000-69999 (PSADT keeps 60000-68999).
+ */
+export const UPGRADE_EXIT_CODES = {
+  Completed: 0,
+  CompletedRebootRequired: 3010,
+  InstallerBusy: 1618,
+  Paused: 69001,
+  Failed: 69002,
+  FailedBeforeChanges: 69003,
+} as const;
+
+export const EXIT_CODE_MEANINGS: { code: number; meaning: string }[] = [
+  { code: 0, meaning: 'The upgrade completed and verified.' },
+  { code: 3010, meaning: 'The upgrade completed; restart the server to finish (soft reboot).' },
+  { code: 1618, meaning: 'Another installation was running: retry later; the run resumes where it stopped.' },
+  { code: 69001, meaning: 'Paused at a manual step: do what the log and result say, then run again with -Resume.' },
+  { code: 69002, meaning: 'A step failed after the server was changed: fix the cause and resume, or roll back with Restore-PhoneFactor.' },
+  { code: 69003, meaning: 'Failed before anything on the server was changed (for example the backup could not be made).' },
+];

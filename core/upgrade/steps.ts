@@ -1,0 +1,182 @@
+/**
+ * What each kind of plan step does on its server. Every executor is safe to run again after a crash (the engine
+ * re-runs a step the journal shows as started but not finished): it looks at the server's state first.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Host } from '../host/host';
+import type { PlanStep } from '../domain/plan-types';
+import type { WebComponentName } from '../domain/catalog';
+import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
+import { inventoryServer } from '../domain/inventory';
+import { planBackupItems } from '../domain/backup-items';
+import { findMfaServices } from '../domain/mfa-services';
+import { createBackup, verifyBackup } from '../backup/index';
+import { listInstalledProducts } from '../host/installed-products';
+import { listWebApplications } from '../host/iis';
+import { installComponentMsi, installServer, uninstallProduct } from './installers';
+import { mergeWebConfig as mergeWebConfigText } from '../webconfig/index';
+import { verifyServers } from './verify';
+import { CoreError } from '../util/errors';
+
+export interface StepResult {
+  outcome: string;
+  data?: Record<string, string | number | boolean | null | undefined>;
+  rebootRequired?: boolean;
+  /** Set when the step needs the admin: the run pauses with this instruction. */
+  pause?: string;
+}
+
+export interface RunContext {
+  host(computerName: string): Host;
+  hosts: Host[];
+  /** Local folder receiving backups. */
+  backupDestination: string;
+  toolVersion: string;
+  /** Data a finished step recorded (e.g. the Backup step's BackupPath). */
+  stepData(stepId: string): Record<string, unknown> | undefined;
+  log(level: 'info' | 'warning', message: string): void;
+}
+
+type Executor = (step: PlanStep, run: RunContext) => Promise<StepResult>;
+
+const str = (step: PlanStep, name: string): string => {
+  const v = step.Parameters[name];
+  if (typeof v !== 'string' || !v) throw new CoreError('PlanParameterMissing', `Step ${step.Id} lacks its parameter '${name}'.`, step.Id);
+  return v;
+};
+
+const backup: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  const inventory = await inventoryServer(host);
+  const registryKey = await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW);
+  const registryExport = registryKey ? { key: PRODUCT_KEY, text: await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW) } : undefined;
+  const versions = Object.fromEntries(inventory.Components.map((c) => [c.DisplayName, c.Version ?? '']));
+  const made = await createBackup(host, { destination: run.backupDestination, items: planBackupItems(inventory, { registryExport }), toolVersion: run.toolVersion, productVersions: versions });
+  const check = await verifyBackup(made.Path);
+  if (!check.IsValid) throw new CoreError('BackupVerificationFailed', `The backup ${made.Path} did not verify: ${check.Reason ?? 'items differ'}. Nothing was uninstalled.`, made.Path);
+  return { outcome: `Verified backup of ${made.FileCount} file(s), ${made.TotalBytes} bytes: ${made.Path}`, data: { BackupPath: made.Path, Files: made.FileCount, Bytes: made.TotalBytes } };
+};
+
+const uninstall: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  const productCode = str(step, 'productCode');
+  const present = (await listInstalledProducts(host)).some((p) => (p.productCode ?? p.keyName).toUpperCase() === productCode.toUpperCase());
+  if (!present) return { outcome: `${step.Parameters.displayName ?? productCode} is not installed (already removed).`, data: { ExitCode: 1605 } };
+  const r = await uninstallProduct(host, productCode, String(step.Parameters.displayName ?? productCode));
+  return { outcome: `${r.Message} (exit ${r.ExitCode})`, data: { ExitCode: r.ExitCode, LogPath: r.LogPath }, rebootRequired: r.RebootRequired };
+};
+
+const installServerStep: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  const existing = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
+  if (existing) return { outcome: `${existing.DisplayName} ${existing.Version ?? ''} is already installed in ${existing.InstallPath}.`, data: { Version: existing.Version } };
+  const r = await installServer(host, str(step, 'installerPath'));
+  const after = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
+  if (!after) throw new CoreError('InstallVerificationFailed', `The MFA Server setup ended with exit ${r.ExitCode}, but MFA Server is not registered on ${host.computerName}. See ${r.LogPath}.`, r.LogPath);
+  const expected = step.Parameters.installPath;
+  if (typeof expected === 'string' && after.InstallPath && after.InstallPath.toLowerCase() !== expected.toLowerCase()) {
+    run.log('warning', `MFA Server went to ${after.InstallPath}, not the previous path ${expected}.`);
+  }
+  return { outcome: `MFA Server ${after.Version ?? ''} installed in ${after.InstallPath} (exit ${r.ExitCode}).`, data: { ExitCode: r.ExitCode, LogPath: r.LogPath, Version: after.Version }, rebootRequired: r.RebootRequired };
+};
+
+const confirmActivation: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  // Activation state is not documented anywhere readable [?]: a running MFA Server service is taken as "activated".
+  const running = (await findMfaServices(host)).some((s) => s.state === 'Running');
+  if (running) return { outcome: 'The MFA Server service is running: no activation was asked for.' };
+  return { outcome: 'The MFA Server service is not running: it may need activation.', pause: String(step.Parameters.instruction ?? 'Activate MFA Server in its console, then resume.') };
+};
+
+const copyInstaller: Executor = async (step, run) => {
+  const source = run.host(str(step, 'sourceComputerName'));
+  const target = run.host(step.ComputerName);
+  const bytes = await source.readFile(str(step, 'sourcePath'));
+  const destination = str(step, 'destinationPath');
+  await target.writeFileAtomic(destination, bytes);
+  const copied = await target.readFile(destination);
+  if (!copied.equals(bytes)) throw new CoreError('CopyVerificationFailed', `The copy of ${destination} on ${target.computerName} differs from its source.`, destination);
+  return { outcome: `Copied ${bytes.length} bytes to ${destination} on ${target.computerName}.`, data: { Bytes: bytes.length } };
+};
+
+const installComponent: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  const component = step.Component as WebComponentName;
+  const vdir = str(step, 'virtualDirectory');
+  const served = async () => (await listWebApplications(host)).some((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === vdir.toLowerCase());
+  const installed = (await inventoryServer(host)).Components.some((c) => c.Component === component && !c.IsLegacy);
+  if (step.Parameters.interactive === true) {
+    if (installed && (await served())) return { outcome: `${component} answers on /${vdir}, as asked.` };
+    return { outcome: `Waiting for the interactive install of ${component} on /${vdir}.`, pause: str(step, 'instruction') };
+  }
+  if (!installed) {
+    const properties: Record<string, string> = {};
+    if (typeof step.Parameters.vdirProperty === 'string') properties[step.Parameters.vdirProperty] = vdir;
+    const r = await installComponentMsi(host, str(step, 'msiPath'), component, properties);
+    if (!(await served())) throw new CoreError('VirtualDirectoryMissing', `${component} was installed (exit ${r.ExitCode}) but /${vdir} is not an IIS application on ${host.computerName}. See ${r.LogPath}.`, vdir);
+    return { outcome: `${component} installed on /${vdir} (exit ${r.ExitCode}).`, data: { ExitCode: r.ExitCode, LogPath: r.LogPath }, rebootRequired: r.RebootRequired };
+  }
+  if (!(await served())) throw new CoreError('VirtualDirectoryMissing', `${component} is installed but not on /${vdir} on ${host.computerName}.`, vdir);
+  return { outcome: `${component} is already installed on /${vdir}.` };
+};
+
+function backupPathFor(step: PlanStep, run: RunContext): string {
+  const data = run.stepData(str(step, 'backupStepId'));
+  const p = data?.BackupPath;
+  if (typeof p !== 'string') throw new CoreError('BackupMissing', `Step ${step.Id} needs the backup made by ${step.Parameters.backupStepId}, and the journal records none.`, step.Id);
+  return p;
+}
+
+const mergeWebConfig: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  const target = str(step, 'webConfigPath');
+  const reference = path.join(backupPathFor(step, run), ...str(step, 'referenceRelativePath').split('\\'));
+  const sdkUrl = typeof step.Parameters.sdkUrl === 'string' ? step.Parameters.sdkUrl : undefined;
+  const merged = mergeWebConfigText({ path: target, bytes: await host.readFile(target) }, { path: reference, bytes: await fs.readFile(reference) }, { webServiceSdkUrl: sdkUrl });
+  if (merged.changed) await host.writeFileAtomic(target, merged.output);
+  const edits = merged.changes.filter((c) => c.Action === 'Updated' || c.Action === 'Added');
+  const review = merged.changes.filter((c) => c.Action === 'Review' || c.Action === 'Conflict');
+  for (const c of review) run.log('warning', `${target}: review ${c.Section}/${c.Name} (old file: ${c.NewValue ?? '(none)'}; new file: ${c.OldValue ?? '(none)'})`);
+  return { outcome: `${edits.length} setting(s) carried into ${target}${sdkUrl ? `; SDK URL now ${sdkUrl}` : ''}; ${review.length} difference(s) to review.`, data: { Updated: edits.length, Review: review.length } };
+};
+
+const restoreThemes: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  const names = str(step, 'themeNames').split('|');
+  const source = path.join(backupPathFor(step, run), ...str(step, 'backupRelativePath').split('\\'));
+  let files = 0;
+  for (const name of names) files += await copyTree(host, path.join(source, name), `${str(step, 'targetFolder')}\\${name}`);
+  return { outcome: `Restored ${names.length} theme folder(s), ${files} file(s).`, data: { Files: files } };
+};
+
+async function copyTree(host: Host, local: string, windows: string): Promise<number> {
+  let n = 0;
+  for (const e of await fs.readdir(local, { withFileTypes: true })) {
+    if (e.isDirectory()) n += await copyTree(host, path.join(local, e.name), `${windows}\\${e.name}`);
+    else {
+      await host.writeFileAtomic(`${windows}\\${e.name}`, await fs.readFile(path.join(local, e.name)));
+      n++;
+    }
+  }
+  return n;
+}
+
+const verify: Executor = async (step, run) => {
+  const [result] = (await verifyServers(run.hosts)).filter((r) => r.ComputerName.toLowerCase() === step.ComputerName.toLowerCase());
+  const failed = result?.Checks.filter((c) => !c.Passed) ?? [];
+  if (!result || failed.length) throw new CoreError('VerificationFailed', `Verification failed on ${step.ComputerName}: ${failed.map((c) => `${c.Name}: ${c.Detail}`).join('; ')}`, step.ComputerName);
+  return { outcome: `Verified: ${result.Checks.map((c) => c.Name).join(', ')}.` };
+};
+
+export const EXECUTORS: Record<PlanStep['Action'], Executor> = {
+  Backup: backup,
+  Uninstall: uninstall,
+  InstallServer: installServerStep,
+  ConfirmActivation: confirmActivation,
+  CopyInstaller: copyInstaller,
+  InstallComponent: installComponent,
+  MergeWebConfig: mergeWebConfig,
+  RestoreThemes: restoreThemes,
+  Verify: verify,
+};
