@@ -93,7 +93,7 @@ function backupStep(server: PlannedServer, input: PlanInput): DraftStep {
     Blocking: false,
     ComputerName: server.name,
     Target: input.backupDestination,
-    Description: `Back up ${what.join(', ')} of ${server.name} to ${input.backupDestination}, with a hashed manifest, and verify it.`,
+    Description: `Back up ${server.name} (${what.join(', ')}) to ${input.backupDestination} with a hashed manifest, and verify the backup.`,
     Reason: 'The uninstall removes the old components; nothing is uninstalled on any server before every backup is verified.',
     Parameters: parameters,
   };

@@ -27,6 +27,7 @@ const Output = Type.Object({
   Steps: Type.Array(Step),
   BackupPath: Type.Array(Type.String()),
   JournalPath: Type.String(),
+  LogPath: Type.Union([Type.String(), Type.Null()]),
   RebootRequired: Type.Boolean(),
   FollowUps: Type.Array(Type.String()),
   Notice: Type.String(),

@@ -4,6 +4,7 @@
  * writes, a restore-undo copy of everything overwritten) is backup/restore-files.ts; this file chooses the server,
  * the files and when the service is stopped (S5: stop MultiFactorAuth, overwrite the file, start the service).
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem, type OperationContext } from './contract';
@@ -192,6 +193,7 @@ function backupFolderOn(host: Host, folder: string): string {
 }
 
 function assertRestorable(check: VerifyResult, backup: string): void {
+  if (!existsSync(backup)) throw new CoreError('BackupNotFound', `There is no backup folder at ${backup}.`, backup);
   if (!check.Manifest) throw new CoreError('BackupIncomplete', `${backup} cannot be restored: ${check.Reason}`, backup);
   if (check.IsValid) return;
   const bad = check.Items.filter((i) => i.Status === 'Missing' || i.Status === 'Changed').map((i) => `${i.RelativePath} (${i.Status})`);

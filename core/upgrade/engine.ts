@@ -17,6 +17,8 @@ import { UPGRADE_EXIT_CODES } from './exit-codes';
 import { writeFileAtomic } from '../util/atomic-write';
 import { CoreError, isCoreError } from '../util/errors';
 import { crashPointForTests } from './crash-points';
+import { CmTraceLog } from '../log/index';
+import { LOG_FOLDER } from './installers';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -46,6 +48,7 @@ export interface UpgradeResult {
   Steps: StepReport[];
   BackupPath: string[];
   JournalPath: string;
+  LogPath: string | null;
   RebootRequired: boolean;
   FollowUps: string[];
   Notice: string;
@@ -55,7 +58,32 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
   return path.join(backupDestination, `MfaServerUpgrade-${hosts.map((h) => h.computerName).join('+')}`);
 }
 
-export async function runUpgrade(req: UpgradeRequest, ctx: OperationContext): Promise<UpgradeResult> {
+/**
+ * The CMTrace log ConfigMgr admins read, on the first server (the MFA server in the plan's order), beside the MSI logs;
+ * every line the engine reports also goes there (secrets are redacted by the writer).
+ */
+function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null } {
+  const local = ctx.dryRun ? undefined : req.hosts[0]?.localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`);
+  if (!local) return { ctx, logPath: null };
+  const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
+  const logged: OperationContext = {
+    ...ctx,
+    act: ctx.act.bind(ctx),
+    progress: ctx.progress.bind(ctx),
+    log: (level, message) => {
+      if (level !== 'verbose') log.write(message, level === 'warning' ? 'Warning' : 'Info');
+      ctx.log(level, message);
+    },
+  };
+  return { ctx: logged, logPath: local };
+}
+
+export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
+  const { ctx, logPath } = withCmTraceLog(req, plainCtx);
+  return logged(ctx, logPath, await runPlan(req, ctx));
+}
+
+async function runPlan(req: UpgradeRequest, ctx: OperationContext): Promise<UpgradeResult> {
   const folder = runFolder(req.backupDestination, req.hosts);
   const journalPath = path.join(folder, 'journal.json');
   const planPath = path.join(folder, 'plan.json');
@@ -118,6 +146,12 @@ export async function runUpgrade(req: UpgradeRequest, ctx: OperationContext): Pr
   return finish(plan, journal!, journalPath, 'Completed', 'The upgrade completed and every server verified.', reboot);
 }
 
+/** Every ending of a run is written to the log too, with the exit code an unattended deployment will see. */
+function logged(ctx: OperationContext, logPath: string | null, result: UpgradeResult): UpgradeResult {
+  ctx.log(result.Status === 'Completed' ? 'info' : 'warning', `Upgrade ${result.Status} (exit code ${result.ExitCode}): ${result.Message}${result.NextAction ? ` Next: ${result.NextAction}` : ''}`);
+  return { ...result, LogPath: logPath };
+}
+
 async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: string, journalPath: string, planPath: string): Promise<{ plan: UpgradePlan; journal: Journal | null } | { result: UpgradeResult }> {
   if (existsSync(journalPath) && existsSync(planPath)) {
     const journal = await Journal.load(journalPath);
@@ -159,7 +193,7 @@ function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {
 }
 
 function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
-  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice };
+  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, LogPath: null, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice };
 }
 
 function finish(plan: UpgradePlan, journal: Journal, journalPath: string, status: 'Completed' | 'Paused' | 'Failed', message: string, reboot: boolean, step?: PlanStep, error?: unknown): UpgradeResult {
@@ -183,6 +217,7 @@ function finish(plan: UpgradePlan, journal: Journal, journalPath: string, status
     Steps: stepReports(plan, journal),
     BackupPath: backups,
     JournalPath: journalPath,
+    LogPath: null,
     RebootRequired: reboot,
     FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`),
     Notice: plan.Notice,
