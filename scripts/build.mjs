@@ -45,6 +45,10 @@ async function buildCore() {
     ...common,
     entryPoints: [path.join(root, 'core/cli.ts')],
     outfile: path.join(moduleDir, 'lib', 'mfa-core.cjs'),
+    // Minified: less to parse at every start (each cmdlet call starts the core once). Names are kept for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
     banner: { js: '#!/usr/bin/env node\n// GENERATED bundle of the MfaServerUpgrade core (scripts/build.mjs). Do not edit.' },
   });
 }

@@ -161,6 +161,7 @@ function psm1(ops, transport) {
     '# The transport below comes from ps-module/src/Invoke-MfaCore.ps1; the functions after it from the contracts.',
     'Set-StrictMode -Version 2.0',
     '$script:MfaModuleRoot = $PSScriptRoot',
+    '$script:MfaNodeOnPath = $null',
     '',
     transport.trim(),
     '',

@@ -5,15 +5,20 @@
 # Must parse on Windows PowerShell 5.1: no ternary, no ??, no ?., no && or ||.
 
 function Find-MfaNode {
-    # The module's own signed node.exe first, then $env:MFA_NODE, then node on PATH.
+    # The module's own signed node.exe first, then $env:MFA_NODE, then node on PATH. The PATH lookup is remembered
+    # for the session (it costs more than the rest of a call); bin\node.exe and MFA_NODE are checked every time.
     $own = Join-Path (Join-Path $script:MfaModuleRoot 'bin') 'node.exe'
     if (Test-Path -LiteralPath $own -PathType Leaf) { return $own }
     if ($env:MFA_NODE) {
         if (Test-Path -LiteralPath $env:MFA_NODE -PathType Leaf) { return $env:MFA_NODE }
         throw "MFA_NODE is set to '$($env:MFA_NODE)', but no file is there."
     }
+    if ($script:MfaNodeOnPath -and (Test-Path -LiteralPath $script:MfaNodeOnPath -PathType Leaf)) { return $script:MfaNodeOnPath }
     $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($onPath) { return $onPath.Source }
+    if ($onPath) {
+        $script:MfaNodeOnPath = $onPath.Source
+        return $onPath.Source
+    }
     throw "Node.js was not found: the module's bin\node.exe is missing, MFA_NODE is not set and node is not on PATH. Install the packaged module (it carries node.exe) or set MFA_NODE."
 }
 
