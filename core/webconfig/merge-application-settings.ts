@@ -1,11 +1,17 @@
 /**
  * applicationSettings: every reference <setting name>/<value> is carried into the target.
+ *
  * Groups (e.g. pfup.Properties.Settings) pair by name ignoring case; when exactly one reference group and exactly
  * one target group are left unpaired, they pair with each other (a renamed settings class). A reference group that
  * still has no partner cannot be placed (its <configSections> declaration would be missing): its settings are
- * reported as Review, not applied.
- * The Web Service SDK URL pairs by role (sdk-url.ts), whatever its name in either file. With an explicit SDK URL
- * that value is written; otherwise the old URL is carried over.
+ * reported as Review, not applied. Settings pair by name (ignoring case) inside paired groups.
+ *
+ * The Web Service SDK URL (sdk-url.ts) may be named differently in the two files. When the reference has exactly
+ * one SDK URL setting without a same-named partner, and the target has exactly one SDK URL setting that no
+ * reference setting claims by name, the two pair by role. Every rule is decided on what the target will hold after
+ * this merge, so a second run makes the same decisions and changes nothing. With an explicit SDK URL, every SDK URL
+ * setting the target ends up with gets that value; otherwise the old URL is carried over.
+ *
  * A <value> holding markup (serializeAs="Xml") is never edited, only reported as Review.
  */
 import { isSecretName } from '../util/secrets';
@@ -14,46 +20,79 @@ import { makeChange } from './changes';
 import type { NewMarkup, TextEditor } from './editor';
 import type { MergeContext } from './merge-context';
 import type { MergeAction } from './types';
-import { findSdkUrlSetting } from './sdk-url';
+import { isSdkUrlSetting } from './sdk-url';
 import { attributeOf } from './xml-tree';
 
 const sectionOf = (groupName: string) => `applicationSettings/${groupName}`;
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+interface Located {
+  group: SettingsGroup;
+  setting: SettingEntry;
+}
+
 export function mergeApplicationSettings(ctx: MergeContext): void {
-  const { editor, changes, options } = ctx;
+  const { editor, changes } = ctx;
+  const explicitUrl = ctx.options.webServiceSdkUrl;
+  const isSdk = (s: { name: string }, value: string | null) => isSdkUrlSetting(s.name, value, explicitUrl);
   const refGroups = ctx.reference.applicationSettings?.groups ?? [];
   const targetGroups = ctx.target.applicationSettings?.groups ?? [];
   const partners = pairGroups(refGroups, targetGroups);
-  const refSdk = findSdkUrlSetting(ctx.reference);
-  const targetSdk = findSdkUrlSetting(ctx.target);
-  const visited = new Set<SettingEntry>();
-  const additions = new Map<SettingsGroup, NewMarkup[]>();
 
-  const report = (group: string, name: string, action: MergeAction, oldValue: string | null, newValue: string | null, isSdk: boolean) =>
-    changes.push(makeChange(sectionOf(group), name, action, oldValue, newValue, isSecretName(name), isSdk));
-
+  // Pair by name, and work out the value each matched target setting will hold.
+  const byName = new Map<SettingEntry, Located | undefined>();
+  const claimed = new Set<SettingEntry>();
   for (const refGroup of refGroups) {
     const partner = partners.get(refGroup);
     for (const ref of refGroup.settings) {
-      let isSdk = refSdk?.setting === ref;
-      const claimedByRefSdk = (s: SettingEntry) => refSdk !== undefined && s === targetSdk?.setting;
-      const target = isSdk ? targetSdk?.setting : partner?.settings.find((s) => sameName(s.name, ref.name) && !claimedByRefSdk(s));
-      if (!isSdk && target !== undefined && target === targetSdk?.setting) isSdk = true;
-      const group = isSdk && targetSdk ? targetSdk.group : partner;
-      const wanted = isSdk && options.webServiceSdkUrl !== undefined ? options.webServiceSdkUrl : ref.value;
+      const setting = partner?.settings.find((s) => sameName(s.name, ref.name));
+      byName.set(ref, setting && partner ? { group: partner, setting } : undefined);
+      if (setting) claimed.add(setting);
+    }
+  }
+  const wantedFor = (ref: SettingEntry, current: SettingEntry | undefined): string | null => {
+    const sdk = isSdk(ref, ref.value) || (current !== undefined && isSdk(current, current.value));
+    return sdk && explicitUrl !== undefined ? explicitUrl : ref.value;
+  };
+  const valueAfter = (t: SettingEntry): string | null => {
+    for (const [ref, match] of byName) if (match?.setting === t) return t.value === null ? null : wantedFor(ref, t);
+    return t.value;
+  };
+
+  // Pair the SDK URL settings by role when each file has exactly one and names cannot pair them.
+  const refSdk = [...byName.keys()].filter((s) => isSdk(s, s.value));
+  const targetSdk = targetGroups.flatMap((group) => group.settings.filter((s) => isSdk(s, valueAfter(s))).map((setting) => ({ group, setting })));
+  let rolePair: { ref: SettingEntry; target: Located } | undefined;
+  if (refSdk.length === 1 && targetSdk.length === 1 && !byName.get(refSdk[0]) && !claimed.has(targetSdk[0].setting)) {
+    const wanted = explicitUrl ?? refSdk[0].value;
+    // Only if the target setting stays recognisable once it holds the new value.
+    if (isSdk(targetSdk[0].setting, wanted)) rolePair = { ref: refSdk[0], target: targetSdk[0] };
+  }
+
+  const visited = new Set<SettingEntry>();
+  const additions = new Map<SettingsGroup, NewMarkup[]>();
+  const report = (group: string, name: string, action: MergeAction, oldValue: string | null, newValue: string | null, sdk: boolean) =>
+    changes.push(makeChange(sectionOf(group), name, action, oldValue, newValue, isSecretName(name), sdk));
+
+  for (const refGroup of refGroups) {
+    for (const ref of refGroup.settings) {
+      const match = rolePair?.ref === ref ? rolePair.target : byName.get(ref);
+      const target = match?.setting;
+      const group = match?.group ?? partners.get(refGroup);
+      const sdk = isSdk(ref, ref.value) || (target !== undefined && isSdk(target, target.value));
+      const wanted = rolePair?.ref === ref ? (explicitUrl ?? ref.value) : wantedFor(ref, target);
       if (target) visited.add(target);
 
       if (!group || wanted === null || target?.value === null) {
-        report(group?.name ?? refGroup.name, target?.name ?? ref.name, 'Review', target?.value ?? null, wanted, isSdk);
+        report(group?.name ?? refGroup.name, target?.name ?? ref.name, 'Review', target?.value ?? null, wanted, sdk);
       } else if (!target) {
         additions.set(group, [...(additions.get(group) ?? []), newSetting(editor, group, ref, wanted)]);
-        report(group.name, ref.name, 'Added', null, wanted, isSdk);
+        report(group.name, ref.name, 'Added', null, wanted, sdk);
       } else if (target.value === wanted) {
-        report(group.name, target.name, 'Unchanged', target.value, target.value, isSdk);
+        report(group.name, target.name, 'Unchanged', target.value, target.value, sdk);
       } else {
         setSettingValue(editor, target, wanted);
-        report(group.name, target.name, 'Updated', target.value, wanted, isSdk);
+        report(group.name, target.name, 'Updated', target.value, wanted, sdk);
       }
     }
   }
@@ -61,15 +100,14 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
   for (const group of targetGroups) {
     for (const target of group.settings) {
       if (visited.has(target)) continue;
-      const isSdk = target === targetSdk?.setting;
-      const wanted = isSdk ? options.webServiceSdkUrl : undefined;
-      if (wanted === undefined || target.value === null) {
-        report(group.name, target.name, 'OnlyInNew', target.value, target.value, isSdk);
-      } else if (target.value === wanted) {
-        report(group.name, target.name, 'Unchanged', target.value, target.value, isSdk);
+      const sdk = isSdk(target, target.value);
+      if (!sdk || explicitUrl === undefined || target.value === null) {
+        report(group.name, target.name, 'OnlyInNew', target.value, target.value, sdk);
+      } else if (target.value === explicitUrl) {
+        report(group.name, target.name, 'Unchanged', target.value, target.value, sdk);
       } else {
-        setSettingValue(editor, target, wanted);
-        report(group.name, target.name, 'Updated', target.value, wanted, isSdk);
+        setSettingValue(editor, target, explicitUrl);
+        report(group.name, target.name, 'Updated', target.value, explicitUrl, sdk);
       }
     }
   }
