@@ -6,11 +6,13 @@ import { mergeWebConfigOperation } from './merge-webconfig';
 import { testUpgradeOperation } from './test-upgrade';
 import { getUpgradePlanOperation } from './get-upgrade-plan';
 import { invokeUpgradeOperation } from './invoke-upgrade';
+import { uninstallPhoneFactorOperation } from './uninstall-phonefactor';
+import { installMfaServerOperation } from './install-mfaserver';
 import { backupPhoneFactorOperation } from './backup-phonefactor';
 import { testBackupOperation } from './test-backup';
 import { restorePhoneFactorOperation } from './restore-phonefactor';
 
-const all = [newLabOperation, getComponentOperation, backupPhoneFactorOperation, testBackupOperation, restorePhoneFactorOperation, mergeWebConfigOperation, getUpgradePlanOperation, invokeUpgradeOperation, testUpgradeOperation];
+const all = [newLabOperation, getComponentOperation, backupPhoneFactorOperation, testBackupOperation, restorePhoneFactorOperation, mergeWebConfigOperation, uninstallPhoneFactorOperation, installMfaServerOperation, getUpgradePlanOperation, invokeUpgradeOperation, testUpgradeOperation];
 
 export const operations = all as unknown as OperationContract[];
 
