@@ -7,7 +7,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { DecodedFile } from './encoding';
-import { internalError, malformed, malformedAt } from './errors';
+import { malformed, malformedAt } from './errors';
 import { scanStartTag, type XmlAttribute } from './start-tag';
 import { findBadReference } from './xml-text';
 
@@ -63,6 +63,7 @@ type ParsedNode = Record<string | symbol, unknown>;
 
 export function parseXml(file: DecodedFile): XmlDocument {
   const { text, path } = file;
+  checkCharacters(file);
   // The validator's own messages can quote fragments of a broken value (which may be a password): only its
   // position and error kind are passed on.
   const verdict = XMLValidator.validate(text);
@@ -95,17 +96,18 @@ function buildElement(file: DecodedFile, node: ParsedNode, parent: XmlElement | 
   const { text, path } = file;
   const name = elementName(node)!;
   const meta = node[META] as { startIndex?: number; endIndex?: number } | undefined;
-  const start = meta?.startIndex;
-  const end = meta?.endIndex;
-  if (start === undefined || end === undefined || !text.startsWith(`<${name}`, start) || text[end - 1] !== '>') {
-    throw internalError(path, `parser offsets do not point at <${name}>`);
-  }
+  const start = meta?.startIndex ?? -1;
+  const end = meta?.endIndex ?? -1;
+  // The parser is lenient: where the validator let something odd through, its offsets stop making sense. Checking
+  // them here turns such input into a clear refusal instead of a wrong edit.
+  const tangled = () => malformed(path, text, Math.max(start, 0), `the tags of <${name}> do not nest properly`);
+  if (start < 0 || end <= start || !text.startsWith(`<${name}`, start) || text[end - 1] !== '>') throw tangled();
   const tag = scanStartTag(text, start);
-  if (!tag || tag.name !== name || tag.end > end) throw internalError(path, `start tag of <${name}> not understood`);
+  if (!tag || tag.name !== name || tag.end > end) throw tangled();
   const closeStart = tag.selfClosing ? end : text.lastIndexOf('</', end - 1);
-  if (!tag.selfClosing && (closeStart < tag.end || !text.startsWith(`</${name}`, closeStart))) {
-    throw internalError(path, `end tag of <${name}> not found`);
-  }
+  const endTag = text.slice(closeStart, end);
+  const closesProperly = () =>
+    tag.selfClosing ? tag.end === end : closeStart >= tag.end && endTag.startsWith(`</${name}`) && /^\s*>$/.test(endTag.slice(name.length + 2));
   for (const a of tag.attributes) {
     const lt = a.raw.indexOf('<');
     if (lt !== -1) throw malformed(path, text, a.valueStart + lt, `a literal '<' in the value of attribute '${a.name}' (write &lt;)`);
@@ -125,55 +127,78 @@ function buildElement(file: DecodedFile, node: ParsedNode, parent: XmlElement | 
     parent,
   };
   const childNodes = (node[name] as ParsedNode[] | undefined) ?? [];
+  let previousEnd = el.startTagEnd;
   for (const child of childNodes) {
-    if (elementName(child)) el.children.push(buildElement(file, child, el));
+    if (!elementName(child)) continue;
+    const built = buildElement(file, child, el);
+    if (built.start < previousEnd || built.end > el.closeStart) throw tangled();
+    previousEnd = built.end;
+    el.children.push(built);
   }
+  // Checked after the children, so the innermost tangle is the one reported.
+  if (!closesProperly()) throw tangled();
   checkContent(file, el);
   return el;
 }
 
-/** Character data between an element's children: every '&' must start a known reference. */
+/** Character data between an element's children: every '&' must start a known reference, and no ']]>'. */
 function checkContent(file: DecodedFile, el: XmlElement): void {
   if (el.selfClosing) return;
   let from = el.startTagEnd;
   for (const child of [...el.children, undefined]) {
     const to = child ? child.start : el.closeStart;
     const stray = forEachTextRun(file.text, from, to, (runStart, runEnd) => {
-      const bad = findBadReference(file.text.slice(runStart, runEnd));
+      const run = file.text.slice(runStart, runEnd);
+      const bad = findBadReference(run);
       if (bad !== -1) throw malformed(file.path, file.text, runStart + bad, "an '&' that starts no valid reference in element text (write &amp;)");
+      const cdataEnd = run.indexOf(']]>');
+      if (cdataEnd !== -1) throw malformed(file.path, file.text, runStart + cdataEnd, "']]>' in element text (write ]]&gt;)");
     });
-    if (stray !== -1) throw malformed(file.path, file.text, stray, 'unexpected markup');
+    if (stray) throw malformed(file.path, file.text, stray.at, stray.reason);
     if (child) from = child.end;
   }
 }
 
 /**
  * Calls `onText` for each run of character data in [from, to), skipping comments, CDATA sections and processing
- * instructions. Returns the offset of any other markup it meets (not allowed there), or -1.
+ * instructions. Returns the first markup that is not allowed there (or a broken comment), if any.
  */
-export function forEachTextRun(text: string, from: number, to: number, onText: (start: number, end: number) => void): number {
+export function forEachTextRun(
+  text: string,
+  from: number,
+  to: number,
+  onText: (start: number, end: number) => void,
+): { at: number; reason: string } | undefined {
   let i = from;
   while (i < to) {
     const lt = text.indexOf('<', i);
     const runEnd = lt === -1 || lt > to ? to : lt;
     if (runEnd > i) onText(i, runEnd);
-    if (runEnd === to) return -1;
-    const close = skipMarkup(text, runEnd);
-    if (close === undefined) return runEnd;
-    i = close;
+    if (runEnd === to) return undefined;
+    const skipped = skipMarkup(text, runEnd);
+    if (typeof skipped !== 'number') return { at: runEnd, reason: skipped };
+    i = skipped;
   }
-  return -1;
+  return undefined;
 }
 
-function skipMarkup(text: string, at: number): number | undefined {
-  const find = (terminator: string) => {
-    const k = text.indexOf(terminator, at);
-    return k === -1 ? undefined : k + terminator.length;
+/** The end of the comment, CDATA section or processing instruction at `at`, or why there is none. */
+function skipMarkup(text: string, at: number): number | string {
+  const find = (open: string, close: string) => {
+    const k = text.indexOf(close, at + open.length);
+    return k === -1 ? 'an unterminated ' + open : k + close.length;
   };
-  if (text.startsWith('<!--', at)) return find('-->');
-  if (text.startsWith('<![CDATA[', at)) return find(']]>');
-  if (text.startsWith('<?', at)) return find('?>');
-  return undefined;
+  if (text.startsWith('<!--', at)) {
+    const end = find('<!--', '-->');
+    if (typeof end === 'number') {
+      const body = text.slice(at + 4, end - 3);
+      if (body.includes('--') || body.endsWith('-')) return "'--' inside a comment";
+    }
+    return end;
+  }
+  if (text.startsWith('<![CDATA[', at)) return find('<![CDATA[', ']]>');
+  if (text.startsWith('<?', at)) return find('<?', '?>');
+  return text.startsWith('<!DOCTYPE', at) ? 'a DOCTYPE declaration (not allowed in a web.config)' : 'unexpected markup';
 }
 
 /** Before and after the root only the XML declaration, comments, processing instructions and whitespace may stand. */
@@ -183,8 +208,11 @@ function checkOutsideRoot(file: DecodedFile, from: number, to: number): void {
     const k = text.slice(s, e).search(/\S/);
     if (k !== -1) throw malformed(path, text, s + k, 'text outside the root element');
   });
-  if (stray !== -1) {
-    const reason = text.startsWith('<!DOCTYPE', stray) ? 'a DOCTYPE declaration (not allowed in a web.config)' : 'unexpected markup outside the root element';
-    throw malformed(path, text, stray, reason);
-  }
+  if (stray) throw malformed(path, text, stray.at, stray.reason === 'unexpected markup' ? 'unexpected markup outside the root element' : stray.reason);
+}
+
+/** Characters XML 1.0 does not allow anywhere (control characters, U+FFFE/U+FFFF, unpaired surrogates). */
+function checkCharacters(file: DecodedFile): void {
+  const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(file.text);
+  if (bad) throw malformed(file.path, file.text, bad.index, 'a character that XML does not allow (a control character?)');
 }

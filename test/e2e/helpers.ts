@@ -68,11 +68,18 @@ export function hashTree(root: string, transform: (relative: string, bytes: Buff
 /**
  * A lab's end state with what legitimately differs between two equal runs taken out: installer and service logs
  * (they carry timestamps) and the registry's InstallDate values (a date: two runs can straddle midnight).
- * Everything else (web.configs, applicationHost.config, server.json, registry, data file, folders) must match.
+ * and the fault rules a test put into server.json. Everything else (web.configs, applicationHost.config, server.json,
+ * registry, data file, folders) must match.
  */
 export function labEndState(labRoot: string): Record<string, string> {
   return hashTree(labRoot, (rel, bytes) => {
     if (/\.log$/i.test(rel)) return null;
+    if (/(^|\/)server\.json$/i.test(rel)) {
+      // Fault rules are the test's input, not the server's state (a used-up rule leaves an empty list behind).
+      const server = JSON.parse(bytes.toString('utf8')) as { faults?: unknown };
+      delete server.faults;
+      return Buffer.from(JSON.stringify(server), 'utf8');
+    }
     if (/(^|\/)registry\.reg$/i.test(rel)) {
       const text = bytes.toString('utf16le').replace(/^"InstallDate"="\d{8}"\r?\n/gm, '');
       return Buffer.from(text, 'utf16le');
@@ -95,6 +102,14 @@ export function diffStates(expected: Record<string, string>, actual: Record<stri
 /** The user lines of a lab data file (one user per line, starting with "user\t"). */
 export function dataFileUserLines(bytes: Buffer): string[] {
   return bytes.toString('utf8').split(/\r?\n/).filter((l) => l.startsWith('user\t'));
+}
+
+/** Remove every fault rule from a lab server's server.json. */
+export function clearFaults(serverFolder: string): void {
+  const file = path.join(serverFolder, 'server.json');
+  const server = JSON.parse(readFileSync(file, 'utf8')) as { faults?: unknown };
+  delete server.faults;
+  writeFileSync(file, JSON.stringify(server, null, 2) + '\n');
 }
 
 export type FaultRule = { match?: string; exitCode: number; times?: number };
