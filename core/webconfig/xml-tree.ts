@@ -100,7 +100,7 @@ function buildElement(file: DecodedFile, node: ParsedNode, parent: XmlElement | 
   const end = meta?.endIndex ?? -1;
   // The parser is lenient: where the validator let something odd through, its offsets stop making sense. Checking
   // them here turns such input into a clear refusal instead of a wrong edit.
-  const tangled = () => malformed(path, text, Math.max(start, 0), `the tags of <${name}> do not nest properly`);
+  const tangled = () => malformed(path, text, Math.max(start, 0), 'tags that do not nest properly');
   if (start < 0 || end <= start || !text.startsWith(`<${name}`, start) || text[end - 1] !== '>') throw tangled();
   const tag = scanStartTag(text, start);
   if (!tag || tag.name !== name || tag.end > end) throw tangled();

@@ -120,6 +120,20 @@ describe('User portal: PhoneFactor backup into the MultiFactorAuth default', () 
   });
 });
 
+describe('secrets in the realistic merges', () => {
+  it('never show the SDK password, raw or decoded, in any change of any merge', () => {
+    const secrets = ['Winter2015!&Sn0w', 'Winter2015!&amp;Sn0w', 'Winter2015', 'T"ree$Frog2016', 'T&quot;ree$Frog2016', 'Frog2016'];
+    for (const t of [portal, mobile]) {
+      for (const options of [{}, { base: t.base }, { webServiceSdkUrl: 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx' }]) {
+        const reported = JSON.stringify(mergeWebConfig(t.target, t.reference, options).changes);
+        for (const secret of secrets) assert.ok(!reported.includes(secret), `${secret} leaked`);
+        const reverse = JSON.stringify(mergeWebConfig(t.reference, t.target, options).changes);
+        for (const secret of secrets) assert.ok(!reverse.includes(secret), `${secret} leaked (reverse merge)`);
+      }
+    }
+  });
+});
+
 describe('Mobile App Web Service: PhoneFactor backup into the MultiFactorAuth default', () => {
   const settings = [
     'Updated appSettings USE_WEB_SERVICE_SDK "false" -> "true"',
