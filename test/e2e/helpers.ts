@@ -1,0 +1,135 @@
+/**
+ * Helpers for the end-to-end tests: labs are plain folders, so the tests judge the end state by reading and hashing
+ * files; the cmdlets run in real pwsh through test/helpers/pwsh.ts.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PowerShellSession, ScriptOutcome } from '../../core/host/remote/powershell-session';
+
+/** The media folder of every lab scenario, as a path on the lab server. */
+export const LAB_INSTALLER_PATH = 'C:\\Media\\MfaServer';
+/** The made-up SDK password of the lab's old web.configs (core/host/lab/README.md): it must never reach any output. */
+export const LAB_SDK_PASSWORD = 'S3cr3t!Pass';
+
+export interface StepRow {
+  Order: number;
+  Id: string;
+  Action: string;
+  ComputerName: string;
+  Status: string;
+  Outcome: string | null;
+}
+
+export interface UpgradeResult {
+  Status: string;
+  ExitCode: number;
+  Message: string;
+  NextAction: string | null;
+  Steps: StepRow[];
+  BackupPath: string[];
+  JournalPath: string;
+  RebootRequired: boolean;
+  FollowUps: string[];
+}
+
+export function makeTempRoot(name: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `mfa-e2e-${name}-`));
+}
+
+/** Run a script that must not end with a terminating error; the message of one is the assertion's message. */
+export async function runOk(session: PowerShellSession, script: string, values: unknown = {}): Promise<ScriptOutcome> {
+  const r = await session.run(script, values);
+  assert.ok(r.ok, `pwsh script failed: ${r.terminatingError?.message}\n${script}`);
+  return r;
+}
+
+/** Every relative path under `root` (forward slashes) → sha256 of its bytes, or 'dir' for a folder. */
+export function hashTree(root: string, transform: (relative: string, bytes: Buffer) => Buffer | null = (_r, b) => b): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string, prefix: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        out[rel] = 'dir';
+        walk(path.join(dir, e.name), rel);
+        continue;
+      }
+      const bytes = transform(rel, readFileSync(path.join(dir, e.name)));
+      if (bytes) out[rel] = createHash('sha256').update(bytes).digest('hex');
+    }
+  };
+  walk(root, '');
+  return out;
+}
+
+/**
+ * A lab's end state with what legitimately differs between two equal runs taken out: installer, engine and service
+ * logs (they carry timestamps), README.txt (creation time and folder of the lab), the registry's InstallDate values
+ * (a date: two runs can straddle midnight) and the fault rules a test put into server.json. Everything else
+ * (web.configs, applicationHost.config, server.json, registry, data file, themes, folders) must match.
+ */
+export function labEndState(labRoot: string): Record<string, string> {
+  const state = hashTree(labRoot, (rel, bytes) => {
+    if (/\.log$/i.test(rel) || /(^|\/)README\.txt$/i.test(rel)) return null;
+    if (/(^|\/)server\.json$/i.test(rel)) {
+      // Fault rules are the test's input, not the server's state (a used-up rule leaves an empty list behind).
+      const server = JSON.parse(bytes.toString('utf8')) as { faults?: unknown };
+      delete server.faults;
+      return Buffer.from(JSON.stringify(server), 'utf8');
+    }
+    if (/(^|\/)registry\.reg$/i.test(rel)) {
+      const text = bytes.toString('utf16le').replace(/^"InstallDate"="\d{8}"\r?\n/gm, '');
+      return Buffer.from(text, 'utf16le');
+    }
+    return bytes;
+  });
+  // The log folder itself appears with the first log written (even by a run that changed nothing else).
+  for (const rel of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)/i.test(rel)) delete state[rel];
+  return state;
+}
+
+/** A backup folder's content without its records that carry times (manifest, inventory) or restore-undo folders. */
+export function backupContent(backupPath: string): Record<string, string> {
+  return hashTree(backupPath, (rel, bytes) => (/^(manifest|inventory)\.json$/i.test(rel) || /^restore-undo/i.test(rel) ? null : bytes));
+}
+
+/** Differences between two hash maps, for readable assertion messages. */
+export function diffStates(expected: Record<string, string>, actual: Record<string, string>): string[] {
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  return keys.filter((k) => expected[k] !== actual[k]).map((k) => `${k}: expected ${expected[k] ?? '(absent)'}, got ${actual[k] ?? '(absent)'}`);
+}
+
+/** The user lines of a lab data file (one user per line, starting with "user\t"). */
+export function dataFileUserLines(bytes: Buffer): string[] {
+  return bytes.toString('utf8').split(/\r?\n/).filter((l) => l.startsWith('user\t'));
+}
+
+/** Remove every fault rule from a lab server's server.json. */
+export function clearFaults(serverFolder: string): void {
+  const file = path.join(serverFolder, 'server.json');
+  const server = JSON.parse(readFileSync(file, 'utf8')) as { faults?: unknown };
+  delete server.faults;
+  writeFileSync(file, JSON.stringify(server, null, 2) + '\n');
+}
+
+export type FaultRule = { match?: string; exitCode: number; times?: number };
+
+/** Add a fault rule to a lab server's server.json (core/host/lab/README.md, "Faults"). */
+export function addFault(serverFolder: string, kind: 'msiexec' | 'setup', rule: FaultRule): void {
+  const file = path.join(serverFolder, 'server.json');
+  const server = JSON.parse(readFileSync(file, 'utf8')) as { faults?: Record<string, FaultRule[]> };
+  server.faults ??= {};
+  (server.faults[kind] ??= []).push(rule);
+  writeFileSync(file, JSON.stringify(server, null, 2) + '\n');
+}
+
+/** Every text a cmdlet call produced on any stream, for secret scans. */
+export function allText(outcome: ScriptOutcome): string {
+  return JSON.stringify([outcome.output, outcome.errors, outcome.warnings, outcome.verbose, outcome.information, outcome.terminatingError]);
+}
+
+/** The pwsh snippet of an upgrade with the common parameters; the caller's $V holds lab, backups and extras. */
+export const INVOKE_UPGRADE = `Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Confirm:$false -Verbose`;
