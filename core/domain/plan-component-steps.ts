@@ -99,7 +99,7 @@ function installStep(component: WebComponentName, record: ComponentRecord, ctx: 
   const vdir = wantedVirtualDirectory(record, ctx.input.naming);
   const oldVdir = oldVirtualDirectory(record);
   const site = record.SiteName || DEFAULT_SITE;
-  const physicalPath = newPhysicalPath(record, vdir);
+  const physicalPath = newPhysicalPath(vdir);
   const mode = vdirInstallMode(component, vdir, ctx.input.vdirProperty[component]);
   const base = {
     Id: stepId(ctx.server.name, 'install', component),
@@ -152,7 +152,7 @@ function installStep(component: WebComponentName, record: ComponentRecord, ctx: 
 
 function mergeStep(component: WebComponentName, record: ComponentRecord, ctx: ComponentContext, decision: SdkUrlDecision): DraftStep {
   const vdir = wantedVirtualDirectory(record, ctx.input.naming);
-  const target = joinWindowsPath(newPhysicalPath(record, vdir), 'web.config');
+  const target = joinWindowsPath(newPhysicalPath(vdir), 'web.config');
   const reference = backupWebConfigRelativePath(component);
   const sdkUrl = decision.kind === 'Rewrite' ? decision.url : null;
   return {
@@ -172,6 +172,8 @@ function mergeStep(component: WebComponentName, record: ComponentRecord, ctx: Co
       referenceRelativePath: reference,
       oldWebConfigPath: record.WebConfigPath ?? (record.PhysicalPath ? joinWindowsPath(record.PhysicalPath, 'web.config') : null),
       webConfigPath: target,
+      virtualDirectory: vdir,
+      siteName: record.SiteName || DEFAULT_SITE,
       oldSdkUrl: record.SdkUrl,
       sdkUrl,
     },
@@ -180,7 +182,7 @@ function mergeStep(component: WebComponentName, record: ComponentRecord, ctx: Co
 
 function themesStep(record: ComponentRecord, ctx: ComponentContext): DraftStep {
   const vdir = wantedVirtualDirectory(record, ctx.input.naming);
-  const targetFolder = joinWindowsPath(newPhysicalPath(record, vdir), BACKUP_THEMES_FOLDER);
+  const targetFolder = joinWindowsPath(newPhysicalPath(vdir), BACKUP_THEMES_FOLDER);
   const names = record.ThemePaths.map((p) => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!);
   return {
     Id: stepId(ctx.server.name, 'restore-themes', 'UserPortal'),
@@ -198,6 +200,8 @@ function themesStep(record: ComponentRecord, ctx: ComponentContext): DraftStep {
       // '|' cannot occur in a Windows file name, so it separates the list safely.
       themeNames: names.join('|'),
       targetFolder,
+      virtualDirectory: vdir,
+      siteName: record.SiteName || DEFAULT_SITE,
     },
   };
 }

@@ -2,7 +2,7 @@
  * Decisions about one web component of the plan: which virtual directory it gets, where its new files land,
  * how the installer is told about the vdir, and how the SDK URL in a web.config follows a renamed SDK vdir.
  */
-import { joinWindowsPath, windowsParent } from '../backup/windows-path';
+import { joinWindowsPath } from '../backup/windows-path';
 import { DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from './catalog';
 import type { ComponentRecord } from './inventory-types';
 import type { VirtualDirectoryNaming } from './plan-types';
@@ -25,13 +25,13 @@ export function wantedVirtualDirectory(record: ComponentRecord, naming: VirtualD
   return naming === 'New' ? WEB_COMPONENTS[record.Component as WebComponentName].newVirtualDirectory : oldVirtualDirectory(record);
 }
 
-/** The folder the old application lived in (its physical path's parent), where the new one is expected too. */
-export function webRoot(record: ComponentRecord): string {
-  return record.PhysicalPath ? windowsParent(record.PhysicalPath) : DEFAULT_WWWROOT;
-}
-
-export function newPhysicalPath(record: ComponentRecord, vdir: string): string {
-  return joinWindowsPath(webRoot(record), vdir);
+/**
+ * Where the installer is expected to put the new application: `<wwwroot>\<vdir>` (the physical folder follows the vdir
+ * name under the site root, wherever the old application lived). A prediction for the plan's text only: the steps that
+ * write there read the real physical path from IIS after the install.
+ */
+export function newPhysicalPath(vdir: string): string {
+  return joinWindowsPath(DEFAULT_WWWROOT, vdir);
 }
 
 export type VdirInstallMode =

@@ -128,9 +128,22 @@ function backupPathFor(step: PlanStep, run: RunContext): string {
   return p;
 }
 
+/**
+ * The installed application's real folder, read from IIS: the plan only predicts it (the installer decides where the
+ * files go, under the site's root).
+ */
+async function installedFolder(host: Host, step: PlanStep): Promise<string> {
+  const vdir = str(step, 'virtualDirectory').toLowerCase();
+  const site = str(step, 'siteName').toLowerCase();
+  const apps = (await listWebApplications(host)).filter((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === vdir);
+  const app = apps.find((a) => a.siteName.toLowerCase() === site) ?? apps[0];
+  if (!app) throw new CoreError('VirtualDirectoryMissing', `/${step.Parameters.virtualDirectory} is not an IIS application on ${host.computerName}; install its component first.`, String(step.Parameters.virtualDirectory));
+  return app.physicalPath.replace(/[\\/]+$/, '');
+}
+
 const mergeWebConfig: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
-  const target = str(step, 'webConfigPath');
+  const target = `${await installedFolder(host, step)}\\web.config`;
   const reference = path.join(backupPathFor(step, run), ...str(step, 'referenceRelativePath').split('\\'));
   const sdkUrl = typeof step.Parameters.sdkUrl === 'string' ? step.Parameters.sdkUrl : undefined;
   const merged = mergeWebConfigText({ path: target, bytes: await host.readFile(target) }, { path: reference, bytes: await fs.readFile(reference) }, { webServiceSdkUrl: sdkUrl });
@@ -146,7 +159,8 @@ const restoreThemes: Executor = async (step, run) => {
   const names = str(step, 'themeNames').split('|');
   const source = path.join(backupPathFor(step, run), ...str(step, 'backupRelativePath').split('\\'));
   let files = 0;
-  for (const name of names) files += await copyTree(host, path.join(source, name), `${str(step, 'targetFolder')}\\${name}`);
+  const themes = `${await installedFolder(host, step)}\\App_Themes`;
+  for (const name of names) files += await copyTree(host, path.join(source, name), `${themes}\\${name}`);
   return { outcome: `Restored ${names.length} theme folder(s), ${files} file(s).`, data: { Files: files } };
 };
 

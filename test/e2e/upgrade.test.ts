@@ -155,10 +155,7 @@ describe('every lab scenario upgrades with the default naming', () => {
   after(() => ps.close());
 
   for (const scenario of SCENARIOS) {
-    // CustomNames: see the BUG note in the report of issue #6 (new web apps land under the site root, the plan
-    // expects them beside the old ones in D:\WebApps). Kept as todo so the suite shows it until it is fixed.
-    const options = scenario.name === 'CustomNames' ? { todo: 'plan expects D:\\WebApps\\<new vdir>, the installer puts the app under the site root' } : {};
-    test(`${scenario.name}: Completed, exit 0, every server verified, detection prints one line`, options, async () => {
+    test(`${scenario.name}: Completed, exit 0, every server verified, detection prints one line`, async () => {
       const lab = path.join(root, 'scenario', scenario.name, 'lab');
       const backups = path.join(root, 'scenario', scenario.name, 'backups');
       const labs = await newLab(ps, lab, scenario.name);

@@ -111,18 +111,18 @@ test('custom names and D:\\PhoneFactor: Legacy keeps the reported custom vdirs, 
   const portal = step(plan, 'PFSRV01:install:UserPortal');
   assert.equal(portal.Parameters.virtualDirectory, 'MFAPortal');
   assert.equal(portal.Parameters.msiPath, 'D:\\PhoneFactor\\MultiFactorAuthenticationUserPortalSetup64.msi');
-  assert.equal(portal.Parameters.physicalPath, 'D:\\WebApps\\MFAPortal');
+  assert.equal(portal.Parameters.physicalPath, 'C:\\inetpub\\wwwroot\\MFAPortal', 'the installer puts the application under the site root, not beside the old one');
   assert.equal(step(plan, 'PFSRV01:install:WebServiceSdk').Parameters.virtualDirectory, 'MFASdk');
-  assert.equal(step(plan, 'PFSRV01:merge-webconfig:MobileAppWebService').Target, 'D:\\WebApps\\MFAMobile\\web.config');
+  assert.equal(step(plan, 'PFSRV01:merge-webconfig:MobileAppWebService').Parameters.virtualDirectory, 'MFAMobile');
   assert.equal(step(plan, 'PFSRV01:merge-webconfig:UserPortal').Parameters.sdkUrl, null);
   assert.equal(step(plan, 'PFSRV01:backup').Parameters.dataPath, 'D:\\PhoneFactor\\Data');
 });
 
-test('custom names with New naming: the custom SDK vdir segment is rewritten, the wwwroot is the old parent folder', () => {
+test('custom names with New naming: the custom SDK vdir segment is rewritten, the new folder is predicted under the site root', () => {
   const plan = buildUpgradePlan(input([customNames()]));
   const merge = step(plan, 'PFSRV01:merge-webconfig:UserPortal');
   assert.equal(merge.Parameters.sdkUrl, 'https://pfsrv01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx');
-  assert.equal(merge.Target, 'D:\\WebApps\\MultiFactorAuth\\web.config');
+  assert.equal(merge.Target, 'C:\\inetpub\\wwwroot\\MultiFactorAuth\\web.config');
   const followUp = plan.FollowUps.find((f) => f.Id === 'PFSRV01:followup:portal-url');
   assert.ok(followUp);
   assert.match(followUp.Instruction, /https:\/\/pfsrv01\.contoso\.com\/MultiFactorAuth\b/);
