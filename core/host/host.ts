@@ -122,4 +122,12 @@ export interface Host {
   runMsiexec(request: MsiexecRequest): Promise<MsiexecResult>;
   /** Run a setup program and wait for it; exit codes follow Windows Installer's (0, 3010, 1641, 1618, 1603…). */
   runSetup(request: SetupRequest): Promise<MsiexecResult>;
+
+  // ── Task Scheduler (task names are paths: `\Folder\Name`) ──
+  /** Register the task from its Task Scheduler XML, replacing a task of the same name. */
+  registerScheduledTask(name: string, xml: string): Promise<void>;
+  /** Delete the task; false when there was no such task. */
+  unregisterScheduledTask(name: string): Promise<boolean>;
+  /** The task's XML, or undefined when there is no such task. */
+  getScheduledTask(name: string): Promise<string | undefined>;
 }

@@ -11,8 +11,11 @@ import { installMfaServerOperation } from './install-mfaserver';
 import { backupPhoneFactorOperation } from './backup-phonefactor';
 import { testBackupOperation } from './test-backup';
 import { restorePhoneFactorOperation } from './restore-phonefactor';
+import { registerBackupTaskOperation } from './register-backup-task';
+import { unregisterBackupTaskOperation } from './unregister-backup-task';
+import { hostCallOperation } from './host-call';
 
-const all = [newLabOperation, getComponentOperation, backupPhoneFactorOperation, testBackupOperation, restorePhoneFactorOperation, mergeWebConfigOperation, uninstallPhoneFactorOperation, installMfaServerOperation, getUpgradePlanOperation, invokeUpgradeOperation, testUpgradeOperation];
+const all = [newLabOperation, getComponentOperation, backupPhoneFactorOperation, testBackupOperation, restorePhoneFactorOperation, registerBackupTaskOperation, unregisterBackupTaskOperation, mergeWebConfigOperation, uninstallPhoneFactorOperation, installMfaServerOperation, getUpgradePlanOperation, invokeUpgradeOperation, testUpgradeOperation, hostCallOperation];
 
 export const operations = all as unknown as OperationContract[];
 

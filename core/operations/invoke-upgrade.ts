@@ -28,6 +28,7 @@ const Output = Type.Object({
   BackupPath: Type.Array(Type.String()),
   JournalPath: Type.String(),
   LogPath: Type.Union([Type.String(), Type.Null()]),
+  ReportPath: Type.Union([Type.String(), Type.Null()]),
   RebootRequired: Type.Boolean(),
   FollowUps: Type.Array(Type.String()),
   Notice: Type.String(),

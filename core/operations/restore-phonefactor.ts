@@ -13,6 +13,7 @@ import { openTargetHosts, TargetParameters } from './target';
 import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
 import { isWindowsDrivePath } from '../host/lab/lab-paths';
+import { classifyProduct, inventoryServer } from '../domain/inventory';
 import { restoreFiles, verifyBackup, type ManifestFileEntry, type VerifyResult } from '../backup/index';
 import { findMfaServices, withServicesStopped } from '../domain/mfa-services';
 import { COMPONENT_NAMES } from '../domain/catalog';
@@ -31,6 +32,9 @@ const Input = Type.Object(
       }),
     ),
     ...TargetParameters,
+    Force: Type.Optional(
+      Type.Boolean({ description: 'Restore a PhoneFactor-era data file even though MFA Server is installed on the server (it would run on a data file it has not upgraded).' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -97,6 +101,22 @@ export const restorePhoneFactorOperation = defineOperation({
   handler: perItem(restoreOne),
 });
 
+/**
+ * A PhoneFactor 5.x data file must not go back under an installed MFA Server: the server upgraded its own copy during
+ * setup and would now run on one it never upgraded. A full rollback removes MFA Server and reinstalls the Agent first.
+ */
+async function assertDataFileFitsServer(host: Host, backupProducts: Record<string, string>, backup: string): Promise<void> {
+  const fromPhoneFactor = !Object.keys(backupProducts).some((name) => classifyProduct(name)?.component === 'MfaServer');
+  if (!fromPhoneFactor) return;
+  const server = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
+  if (!server) return;
+  throw new CoreError(
+    'DataFileNewerServer',
+    `${backup} holds the PhoneFactor Agent's data file, but ${server.DisplayName} ${server.Version ?? ''} is installed on ${host.computerName} and has upgraded that file. To roll back: uninstall MFA Server, reinstall the PhoneFactor Agent from its original installer, then restore. Use -Component to restore only web.configs and themes, or -Force to restore the data file anyway.`,
+    backup,
+  );
+}
+
 async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<RestoreOutput[]> {
   const { host, backup, check } = await openBackupAndServer(item);
   ctx.progress('Restore-PhoneFactor', `Checking ${backup}`);
@@ -114,6 +134,8 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   const entries = selectEntries(manifest.files, item.Component, backup);
   const notFiles = manifest.files.filter((f) => !FILE_KINDS.has(f.kind));
   for (const f of notFiles) ctx.log('verbose', `${f.relativePath} (${f.kind}) is kept in the backup for reference and not restored.`);
+
+  if (entries.some((e) => e.kind === 'DataFolder') && item.Force !== true) await assertDataFileFitsServer(host, manifest.productVersions, backup);
 
   const dataServices = entries.some((e) => e.kind === 'DataFolder') ? await findMfaServices(host) : [];
   const serviceNames = dataServices.filter((s) => s.state !== 'Stopped').map((s) => s.name);

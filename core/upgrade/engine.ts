@@ -19,6 +19,7 @@ import { CoreError, isCoreError } from '../util/errors';
 import { crashPointForTests } from './crash-points';
 import { CmTraceLog } from '../log/index';
 import { LOG_FOLDER } from './installers';
+import { withUpgradeReport } from '../report/index';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -49,6 +50,8 @@ export interface UpgradeResult {
   BackupPath: string[];
   JournalPath: string;
   LogPath: string | null;
+  /** report.html in the run folder, written at every end of a run; null for a dry run or when it could not be written. */
+  ReportPath: string | null;
   RebootRequired: boolean;
   FollowUps: string[];
   Notice: string;
@@ -80,7 +83,8 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
   const { ctx, logPath } = withCmTraceLog(req, plainCtx);
-  return logged(ctx, logPath, await runPlan(req, ctx));
+  const result = logged(ctx, logPath, await runPlan(req, ctx));
+  return withUpgradeReport(runFolder(req.backupDestination, req.hosts), result, ctx.toolVersion, (m) => ctx.log('warning', m));
 }
 
 async function runPlan(req: UpgradeRequest, ctx: OperationContext): Promise<UpgradeResult> {
@@ -193,22 +197,39 @@ function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {
 }
 
 function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
-  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, LogPath: null, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice };
+  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, LogPath: null, ReportPath: null, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice };
+}
+
+/**
+ * What an admin should do after a failure, and the exit code that says it to ConfigMgr / Intune. A rollback is only
+ * "restore the files" while nothing was uninstalled; after that the removed products must be reinstalled from their own
+ * installers first, and once MFA Server has upgraded the data file, it must be removed before the old file goes back.
+ */
+function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | undefined, error: unknown, backups: string[]): { exitCode: number; next: string } {
+  const state = (s: PlanStep) => journal.step(s.Id);
+  const refusedBusy = (s: PlanStep) => state(s).Data.ErrorCode === 'InstallerBusy';
+  const touched = (s: PlanStep) => s.Action !== 'Backup' && ['Completed', 'Running', 'Failed'].includes(state(s).Status) && !refusedBusy(s);
+  const backup = backups[0] ?? '<backup folder>';
+  if (isCoreError(error) && error.code === 'InstallerBusy') {
+    return { exitCode: UPGRADE_EXIT_CODES.InstallerBusy, next: `Another installation was running, so Windows Installer did not start ${step?.Id}. Run the same command again later with -Resume; ConfigMgr and Intune retry exit code 1618 by themselves.` };
+  }
+  if (!plan.Steps.some(touched)) {
+    return { exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges, next: 'Nothing on the server was changed. Fix the cause and run again with -Resume.' };
+  }
+  const done = (action: PlanStep['Action']) => plan.Steps.filter((s) => s.Action === action && state(s).Status === 'Completed');
+  const removed = done('Uninstall').map((s) => `${s.Parameters.displayName ?? s.Component} on ${s.ComputerName}`);
+  let rollback = `Restore-PhoneFactor -Path '${backup}'`;
+  if (removed.length) rollback = `reinstall ${removed.join(', ')} from the original PhoneFactor installers, then ${rollback}`;
+  if (done('InstallServer').length) rollback = `uninstall MFA Server (it has already upgraded the data file), ${rollback}`;
+  return { exitCode: UPGRADE_EXIT_CODES.Failed, next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: ${rollback}.` };
 }
 
 function finish(plan: UpgradePlan, journal: Journal, journalPath: string, status: 'Completed' | 'Paused' | 'Failed', message: string, reboot: boolean, step?: PlanStep, error?: unknown): UpgradeResult {
   const backups = plan.Steps.filter((s) => s.Action === 'Backup').map((s) => journal.step(s.Id).Data.BackupPath).filter((p): p is string => typeof p === 'string');
-  const changed = plan.Steps.some((s) => s.Action !== 'Backup' && ['Completed', 'Running', 'Failed'].includes(journal.step(s.Id).Status));
   let exitCode: number = status === 'Completed' ? (reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed) : UPGRADE_EXIT_CODES.Paused;
   let next: string | null = null;
   if (status === 'Paused') next = `${step ? `${step.Id}: ` : ''}${message} Then run Invoke-MfaServerUpgrade again with -Resume.`;
-  if (status === 'Failed') {
-    const busy = isCoreError(error) && error.code === 'InstallerBusy';
-    exitCode = busy ? UPGRADE_EXIT_CODES.InstallerBusy : changed ? UPGRADE_EXIT_CODES.Failed : UPGRADE_EXIT_CODES.FailedBeforeChanges;
-    next = changed
-      ? `Fix the cause and run again with -Resume to continue from ${step?.Id}, or roll back with Restore-PhoneFactor -Path '${backups[0] ?? '<backup folder>'}'.`
-      : `Nothing on the server was changed. Fix the cause and run again with -Resume.`;
-  }
+  if (status === 'Failed') ({ exitCode, next } = failureAdvice(plan, journal, step, error, backups));
   return {
     Status: status,
     ExitCode: exitCode,
@@ -218,6 +239,7 @@ function finish(plan: UpgradePlan, journal: Journal, journalPath: string, status
     BackupPath: backups,
     JournalPath: journalPath,
     LogPath: null,
+    ReportPath: null,
     RebootRequired: reboot,
     FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`),
     Notice: plan.Notice,

@@ -5,10 +5,11 @@
 # Must parse on Windows PowerShell 5.1: no ternary, no ??, no ?., no && or ||.
 
 function Find-MfaNode {
-    # The module's own signed node.exe first, then $env:MFA_NODE, then node on PATH. The PATH lookup is remembered
+    # The module's own signed node.exe first (on Windows), then $env:MFA_NODE, then node on PATH. The PATH lookup is remembered
     # for the session (it costs more than the rest of a call); bin\node.exe and MFA_NODE are checked every time.
+    # node.exe is a Windows program: elsewhere (a packaged module tried on Linux/macOS) it is skipped.
     $own = Join-Path (Join-Path $script:MfaModuleRoot 'bin') 'node.exe'
-    if (Test-Path -LiteralPath $own -PathType Leaf) { return $own }
+    if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { return $own }
     if ($env:MFA_NODE) {
         if (Test-Path -LiteralPath $env:MFA_NODE -PathType Leaf) { return $env:MFA_NODE }
         throw "MFA_NODE is set to '$($env:MFA_NODE)', but no file is there."

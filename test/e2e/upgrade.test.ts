@@ -419,7 +419,11 @@ describe('installer failures', () => {
 
     const check = await runOk(ps, `Test-PhoneFactorBackup -Path $V.backup`, { backup: result.BackupPath[0] });
     assert.equal((check.output[0] as { IsValid: boolean }).IsValid, true);
-    const restore = await runOk(ps, `Restore-PhoneFactor -Path $V.backup -LabPath $V.lab -Confirm:$false -Verbose`, { backup: result.BackupPath[0], lab });
+    // MFA Server is installed and has upgraded the data file: putting the PhoneFactor one back needs -Force.
+    const refused = await ps.run(`Restore-PhoneFactor -Path $V.backup -LabPath $V.lab -Confirm:$false`, { backup: result.BackupPath[0], lab });
+    assert.equal(refused.errors[0]?.fullyQualifiedErrorId, 'DataFileNewerServer,Restore-PhoneFactor');
+    assert.notDeepEqual(read(lab, DATA_FILE), originals[DATA_FILE], 'the refused restore changed nothing');
+    const restore = await runOk(ps, `Restore-PhoneFactor -Path $V.backup -LabPath $V.lab -Force -Confirm:$false -Verbose`, { backup: result.BackupPath[0], lab });
     const rows = restore.output as { Kind: string; Status: string; RelativePath: string }[];
     assert.ok(rows.length >= 5);
     for (const r of rows) assert.notEqual(r.Status, 'Failed', r.RelativePath);
@@ -435,9 +439,11 @@ describe('installer failures', () => {
     assert.ok(!applicationPaths(readText(lab, APPHOST)).includes('/PhoneFactor'), 'the old portal is not an IIS application again');
   });
 
-  test('-Resume after a Restore-PhoneFactor does not leave the restored old-format data file behind', { todo: 'install-server is journaled done and is not re-run: the restored schema-5 data file stays under MFA Server 8 and Verify passes' }, async () => {
+  test('a plain Restore-PhoneFactor cannot put the old-format data file under MFA Server, so -Resume ends on the upgraded one', async () => {
     const { lab, backups, result } = await failPortalInstall('fail-restore-resume');
-    await runOk(ps, `Restore-PhoneFactor -Path $V.backup -LabPath $V.lab -Confirm:$false`, { backup: result.BackupPath[0], lab });
+    const refused = await ps.run(`Restore-PhoneFactor -Path $V.backup -LabPath $V.lab -Confirm:$false`, { backup: result.BackupPath[0], lab });
+    assert.equal(refused.errors[0]?.fullyQualifiedErrorId, 'DataFileNewerServer,Restore-PhoneFactor');
+    assert.match(result.NextAction ?? '', /uninstall MFA Server/, 'the failure advice says a rollback must remove MFA Server first');
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);
     assert.match(readText(lab, DATA_FILE), /^PFDATA schema=8/);

@@ -26,6 +26,7 @@ import { writeFileAtomicLocal } from './atomic-write';
 import { REGISTRY_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
 import { runLabMsiexec } from './installers/msiexec';
 import { runLabSetup } from './installers/server-setup';
+import { checkTaskXml, decodeTaskFile, encodeTaskFile, labTaskFile } from './lab-tasks';
 
 export class LabHost implements Host {
   readonly kind = 'lab' as const;
@@ -200,6 +201,29 @@ export class LabHost implements Host {
 
   runSetup(request: SetupRequest): Promise<MsiexecResult> {
     return this.serial(() => runLabSetup(this, request));
+  }
+
+  // ── Task Scheduler (lab-tasks.ts: files under C:\Windows\System32\Tasks) ──
+  async registerScheduledTask(name: string, xml: string): Promise<void> {
+    const file = labTaskFile(name);
+    checkTaskXml(name, xml);
+    await this.serial(() => this.writeFileAtomic(file, encodeTaskFile(xml)));
+  }
+
+  async unregisterScheduledTask(name: string): Promise<boolean> {
+    const file = labTaskFile(name);
+    return await this.serial(async () => {
+      if (!(await this.stat(file))) return false;
+      await this.removePath(file);
+      return true;
+    });
+  }
+
+  async getScheduledTask(name: string): Promise<string | undefined> {
+    const file = labTaskFile(name);
+    const found = await this.stat(file);
+    if (!found || found.isDirectory) return undefined;
+    return decodeTaskFile(await this.readFile(file));
   }
 }
 

@@ -20,6 +20,7 @@ import { WindowsFiles } from './windows-files';
 import { WindowsInstaller } from './windows-installer';
 import { WindowsRegistry } from './windows-registry';
 import { WindowsServices } from './windows-services';
+import { WindowsTaskScheduler } from './windows-task-scheduler';
 
 export interface WindowsHostOptions {
   /** Every program the adapter starts goes through this; default: child_process.spawn. */
@@ -30,7 +31,7 @@ export interface WindowsHostOptions {
   is64Bit?: boolean;
   /** %SystemRoot%: reg.exe, sc.exe and msiexec.exe are started by full path, never found through PATH. */
   systemRoot?: string;
-  /** Folder for `reg export` files. */
+  /** Folder for `reg export` files and the task XML handed to schtasks. */
   tempDirectory?: string;
   randomId?: () => string;
   /** Retry window while Windows Installer is busy (1618); 600 s like common deployment tooling. */
@@ -55,6 +56,7 @@ export class WindowsHost implements Host {
   private readonly registry: WindowsRegistry;
   private readonly services: WindowsServices;
   private readonly installer: WindowsInstaller;
+  private readonly tasks: WindowsTaskScheduler;
 
   constructor(options: WindowsHostOptions = {}) {
     const runner = options.runner ?? new SpawnCommandRunner();
@@ -64,11 +66,10 @@ export class WindowsHost implements Host {
     this.computerName = options.computerName ?? process.env.COMPUTERNAME ?? hostname();
     this.is64Bit = options.is64Bit ?? detect64Bit();
     this.files = options.files ?? new WindowsFiles();
-    this.registry = new WindowsRegistry(runner, {
-      regExe,
-      tempDirectory: options.tempDirectory ?? tmpdir(),
-      randomId: options.randomId ?? (() => randomBytes(6).toString('hex')),
-    });
+    const tempDirectory = options.tempDirectory ?? tmpdir();
+    const randomId = options.randomId ?? (() => randomBytes(6).toString('hex'));
+    this.registry = new WindowsRegistry(runner, { regExe, tempDirectory, randomId });
+    this.tasks = new WindowsTaskScheduler(runner, { schtasksExe: win32.join(system32, 'schtasks.exe'), tempDirectory, randomId });
     this.services = new WindowsServices(runner, {
       scExe: win32.join(system32, 'sc.exe'),
       regExe,
@@ -140,5 +141,15 @@ export class WindowsHost implements Host {
   }
   runSetup(request: SetupRequest): Promise<MsiexecResult> {
     return this.installer.runSetup(request);
+  }
+
+  registerScheduledTask(name: string, xml: string): Promise<void> {
+    return this.tasks.register(name, xml);
+  }
+  unregisterScheduledTask(name: string): Promise<boolean> {
+    return this.tasks.unregister(name);
+  }
+  getScheduledTask(name: string): Promise<string | undefined> {
+    return this.tasks.get(name);
   }
 }

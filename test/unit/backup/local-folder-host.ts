@@ -90,4 +90,13 @@ export class LocalFolderHost implements Host {
   runSetup(): never {
     throw new Error('not used by backup tests');
   }
+  registerScheduledTask(): never {
+    throw new Error('not used by backup tests');
+  }
+  unregisterScheduledTask(): never {
+    throw new Error('not used by backup tests');
+  }
+  getScheduledTask(): never {
+    throw new Error('not used by backup tests');
+  }
 }

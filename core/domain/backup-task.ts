@@ -1,0 +1,175 @@
+/**
+ * The scheduled nightly backup: the Task Scheduler XML (schema 1.2) that runs Backup-PhoneFactor as SYSTEM once a day.
+ * Built here as text so -AsXml and -WhatIf can show exactly what would be registered, and tests can check it without
+ * a Task Scheduler. Every value that reaches the PowerShell command is single-quoted (quotes doubled), and the whole
+ * XML is escaped, so a destination such as `D:\O'Brien & Co` survives both layers.
+ */
+import { CoreError } from '../util/errors';
+
+export const TASK_NAMESPACE = 'http://schemas.microsoft.com/windows/2004/02/mit/task';
+export const DEFAULT_TASK_NAME = '\\MfaServerUpgrade\\PhoneFactorBackup';
+export const DEFAULT_RETAIN = 7;
+/** powershell.exe (Windows PowerShell 5.1) is on every supported server; the module is installed for it. */
+export const TASK_PROGRAM = '%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+/** Beside the upgrade's own log (windows-admin-conventions: %SystemRoot%\Logs\Software). */
+export const TASK_LOG_PATH = '%SystemRoot%\\Logs\\Software\\MfaServerUpgrade-Backup.log';
+/** SYSTEM, by its well-known SID: independent of the Windows display language. */
+export const SYSTEM_SID = 'S-1-5-18';
+
+export interface BackupTaskSpec {
+  taskName: string;
+  /** Windows path on the server that receives the backups. */
+  destination: string;
+  /** Daily start time, local time of the server. */
+  at: DailyTime;
+  retain: number;
+  stopService: boolean;
+  /** The first day the trigger applies (its date part only); the trigger then repeats every day. */
+  startDate: Date;
+}
+
+export interface DailyTime {
+  hours: number;
+  minutes: number;
+}
+
+/** `HH:mm` (24-hour; `2:30` is accepted as 02:30). */
+export function parseDailyTime(at: string): DailyTime {
+  const m = /^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$/.exec(at);
+  if (!m) throw new CoreError('InvalidTime', `-At '${at}' is not a time of day: use 24-hour HH:mm, for example 02:30 or 23:15.`, 'At');
+  return { hours: Number(m[1]), minutes: Number(m[2]) };
+}
+
+export const formatDailyTime = (t: DailyTime) => `${pad(t.hours)}:${pad(t.minutes)}`;
+
+/**
+ * A task path as Task Scheduler names it: `\Folder\Name`, a leading `\` added when missing. Characters Windows refuses
+ * in file names are refused here too (a task is a file under System32\Tasks), as are empty, `.` and `..` parts.
+ */
+export function normalizeTaskName(name: string): string {
+  const trimmed = name.trim();
+  const parts = trimmed.replace(/^\\/, '').split('\\');
+  const bad = parts.find((p) => p === '' || p === '.' || p === '..' || /[<>:"/|?*\x00-\x1f%]/.test(p) || p !== p.trim());
+  if (trimmed === '' || bad !== undefined) {
+    throw new CoreError('InvalidTaskName', `'${name}' is not a usable task name: use \\Folder\\Name without < > : " / | ? * % and without empty, '.' or '..' parts.`, 'TaskName');
+  }
+  return `\\${parts.join('\\')}`;
+}
+
+/**
+ * The destination as the task will see it: an absolute Windows path (the task starts in System32 as SYSTEM, so a
+ * relative path would mean nothing). `"` cannot occur in a Windows path and would break the command line; `%` would
+ * be expanded by Task Scheduler as an environment variable.
+ */
+export function checkTaskDestination(destination: string): string {
+  const d = destination.trim();
+  if (!/^([A-Za-z]:\\|\\\\[^\\]+\\[^\\]+)/.test(d)) {
+    throw new CoreError('TaskDestinationNotAbsolute', `The scheduled task runs on the server as SYSTEM: give -Destination as a full Windows path such as D:\\Backups\\PhoneFactor or \\\\fileserver\\share\\PhoneFactor (got '${destination}').`, 'Destination');
+  }
+  if (/["%\x00-\x1f]/.test(d)) {
+    throw new CoreError('TaskDestinationUnsupported', `-Destination '${destination}' contains " , % or a control character, which a scheduled task's command line cannot carry safely; choose another folder.`, 'Destination');
+  }
+  return d;
+}
+
+export function checkRetain(retain: number | undefined): number {
+  const n = retain ?? DEFAULT_RETAIN;
+  // 0 would keep no backup at all; the schema also says minimum 1, this guards direct callers.
+  if (!Number.isSafeInteger(n) || n < 1) throw new CoreError('InvalidRetain', `-Retain must be 1 or more (got ${retain}); the default keeps ${DEFAULT_RETAIN}.`, 'Retain');
+  return n;
+}
+
+/**
+ * A PowerShell single-quoted literal. PowerShell also ends a single-quoted string at the typographic quotes
+ * U+2018..U+201B, so those are doubled as well (as PowerShell's own CodeGeneration.EscapeSingleQuotedStringContent does).
+ */
+export function psSingleQuoted(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
+}
+
+/**
+ * The -Command script. The log is appended with a start line and every stream of Backup-PhoneFactor; a failure is
+ * logged and ends the task with exit code 1, so "Last Run Result" in Task Scheduler shows it. No double quotes inside:
+ * the whole script is one double-quoted argument of powershell.exe.
+ */
+export function backupTaskCommand(spec: Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService'>): string {
+  const backup = [`Backup-PhoneFactor -Destination ${psSingleQuoted(spec.destination)} -Retain ${spec.retain}`, spec.stopService ? ' -StopService' : '', ' -Confirm:$false'].join('');
+  return [
+    `$ErrorActionPreference = 'Stop'`,
+    `$log = Join-Path $env:SystemRoot 'Logs\\Software\\MfaServerUpgrade-Backup.log'`,
+    `$null = New-Item -ItemType Directory -Force -Path (Split-Path $log)`,
+    `try { ('=== ' + (Get-Date -Format o) + ' scheduled backup') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module MfaServerUpgrade; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`,
+    `catch { ((Get-Date -Format o) + ' FAILED: ' + $_) | Out-File -LiteralPath $log -Append -Encoding utf8; exit 1 }`,
+  ].join('; ');
+}
+
+export function backupTaskArguments(spec: Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService'>): string {
+  return `-NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "${backupTaskCommand(spec)}"`;
+}
+
+/** XML 1.0 text and attribute escaping. */
+export function xmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+}
+
+/** Local date and time without a zone: the trigger follows the server's clock (and its daylight saving changes). */
+function startBoundary(date: Date, at: DailyTime): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(at.hours)}:${pad(at.minutes)}:00`;
+}
+
+/** The Task Scheduler 1.2 XML of the nightly backup task. */
+export function buildBackupTaskXml(spec: BackupTaskSpec): string {
+  const e = xmlEscape;
+  const description = `Daily verified backup of PhoneFactor / MFA Server (Backup-PhoneFactor, keeps ${spec.retain}) to ${spec.destination}. Log: ${TASK_LOG_PATH}. Registered by MfaServerUpgrade.`;
+  return [
+    '<?xml version="1.0" encoding="UTF-16"?>',
+    `<Task version="1.2" xmlns="${TASK_NAMESPACE}">`,
+    '  <RegistrationInfo>',
+    '    <Author>MfaServerUpgrade</Author>',
+    `    <Description>${e(description)}</Description>`,
+    `    <URI>${e(spec.taskName)}</URI>`,
+    '  </RegistrationInfo>',
+    '  <Triggers>',
+    '    <CalendarTrigger>',
+    `      <StartBoundary>${startBoundary(spec.startDate, spec.at)}</StartBoundary>`,
+    '      <Enabled>true</Enabled>',
+    '      <ScheduleByDay>',
+    '        <DaysInterval>1</DaysInterval>',
+    '      </ScheduleByDay>',
+    '    </CalendarTrigger>',
+    '  </Triggers>',
+    '  <Principals>',
+    '    <Principal id="Author">',
+    `      <UserId>${SYSTEM_SID}</UserId>`,
+    '      <RunLevel>HighestAvailable</RunLevel>',
+    '    </Principal>',
+    '  </Principals>',
+    '  <Settings>',
+    '    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>',
+    '    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>',
+    '    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>',
+    '    <AllowHardTerminate>true</AllowHardTerminate>',
+    '    <StartWhenAvailable>true</StartWhenAvailable>',
+    '    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>',
+    '    <AllowStartOnDemand>true</AllowStartOnDemand>',
+    '    <Enabled>true</Enabled>',
+    '    <Hidden>false</Hidden>',
+    '    <RunOnlyIfIdle>false</RunOnlyIfIdle>',
+    '    <WakeToRun>false</WakeToRun>',
+    '    <ExecutionTimeLimit>PT2H</ExecutionTimeLimit>',
+    '    <Priority>7</Priority>',
+    '  </Settings>',
+    '  <Actions Context="Author">',
+    '    <Exec>',
+    `      <Command>${e(TASK_PROGRAM)}</Command>`,
+    `      <Arguments>${e(backupTaskArguments(spec))}</Arguments>`,
+    '    </Exec>',
+    '  </Actions>',
+    '</Task>',
+    '',
+  ].join('\r\n');
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

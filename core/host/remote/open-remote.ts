@@ -1,0 +1,51 @@
+/**
+ * Hosts on a remote server: the server itself (a real Windows server), or the servers of a lab folder on it. One
+ * remoting session per server name for the life of the core process, shared by every host on that server; a failed
+ * open is not cached, so the next command tries again.
+ */
+import { CoreError } from '../../util/errors';
+import { RemoteConnection } from './remote-connection';
+import { RemoteHost } from './remote-host';
+import { remoteOptionsFor } from './remote-options';
+import type { FarIdentity, FarTarget } from './host-rpc';
+
+const connections = new Map<string, Promise<RemoteConnection>>();
+
+function connectionTo(computerName: string): Promise<RemoteConnection> {
+  const key = computerName.toLowerCase();
+  let c = connections.get(key);
+  if (!c) {
+    c = RemoteConnection.open(remoteOptionsFor(computerName));
+    connections.set(key, c);
+    c.catch(() => connections.delete(key));
+  }
+  return c;
+}
+
+/** Every host the target addresses on the remote server (several when a far lab holds several servers). */
+export async function openRemoteHosts(computerName: string, labPath?: string): Promise<RemoteHost[]> {
+  const connection = await connectionTo(computerName);
+  const base: FarTarget = labPath === undefined ? {} : { labPath };
+  const identities = (await connection.call({ target: base, method: 'describe', args: [] })) as FarIdentity[];
+  if (!Array.isArray(identities) || identities.length === 0) {
+    throw new CoreError('RemoteProtocolError', `[${computerName}] The server did not say which host it is.`, computerName);
+  }
+  return identities.map((id) => new RemoteHost(connection, id.labServer === null ? base : { ...base, labServer: id.labServer }, id));
+}
+
+/** Closes every open session (the core is about to exit). */
+export async function closeRemoteConnections(): Promise<void> {
+  const all = [...connections.values()];
+  connections.clear();
+  await Promise.all(all.map((c) => c.then((x) => x.close()).catch(() => undefined)));
+}
+
+/** Round trips and calls per server so far: for verbose logs and benchmarks. */
+export async function remoteStats(): Promise<Record<string, { roundTrips: number; calls: number }>> {
+  const out: Record<string, { roundTrips: number; calls: number }> = {};
+  for (const [name, c] of connections) {
+    const conn = await c.catch(() => undefined);
+    if (conn) out[name] = { ...conn.stats };
+  }
+  return out;
+}

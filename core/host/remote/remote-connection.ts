@@ -1,0 +1,197 @@
+/**
+ * One PowerShell remoting session to one server, driven through our PowerShellSession adapter (a local pwsh). It makes
+ * sure the module is on the target, then sends host calls to the core there. Calls made while a batch is in flight
+ * are sent together in the next batch (one round trip, one core start on the target). Every error names the server;
+ * a dead link turns every later call into RemoteConnectionLost at once, and never touches other servers' sessions.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CoreError } from '../../util/errors';
+import { PowerShellSession, type ScriptOutcome } from './powershell-session';
+import { findPowerShell } from './find-pwsh';
+import { localModuleBuild, type ModuleBuild } from './module-deploy';
+import { describeEndpoint, type RemoteOptions } from './remote-options';
+import { CLOSE_SESSION, COPY_FROM_FAR, COPY_MODULE, COPY_TO_FAR, FIND_FAR_MODULE, OPEN_SESSION, RUN_FAR_CORE } from './remote-scripts';
+import { sha256, type HostCall, type HostCallOutcome } from './host-rpc';
+
+/** Longest one round trip may take: installers run inside a host call. Dead links are caught sooner by keepalives. */
+const CALL_TIMEOUT_MS = 3 * 60 * 60 * 1000;
+
+interface Pending {
+  call: HostCall;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface ConnectionStats {
+  roundTrips: number;
+  calls: number;
+}
+
+export class RemoteConnection {
+  private lock: Promise<unknown> = Promise.resolve();
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  private lostReason: string | undefined;
+  readonly stats: ConnectionStats = { roundTrips: 0, calls: 0 };
+
+  private constructor(
+    readonly options: RemoteOptions,
+    private readonly ps: PowerShellSession,
+    /** The module folder on the target. */
+    readonly farRoot: string,
+  ) {}
+
+  get name(): string {
+    return this.options.computerName;
+  }
+
+  /** Opens the session and puts the module on the target if it is not there yet (or is another build). */
+  static async open(options: RemoteOptions, build: ModuleBuild = localModuleBuild()): Promise<RemoteConnection> {
+    const ps = PowerShellSession.open({ executable: findPowerShell(), timeoutMs: CALL_TIMEOUT_MS });
+    try {
+      const opened = await ps.run(OPEN_SESSION, options);
+      if (!opened.ok) throw unreachable(options, opened.terminatingError?.message ?? 'no reason given');
+      const found = await ps.run(FIND_FAR_MODULE, { version: build.version });
+      const far = found.output[0] as { base: string; root: string; fingerprint: string | null } | undefined;
+      if (!found.ok || !far) throw unreachable(options, found.terminatingError?.message ?? 'the server did not answer');
+      if (far.fingerprint !== build.fingerprint) {
+        const copied = await ps.run(COPY_MODULE, { base: far.base, root: far.root, localRoot: build.root, fingerprint: build.fingerprint, coreSha256: build.coreSha256 });
+        if (!copied.ok) {
+          throw new CoreError('RemoteModuleCopyFailed', `[${options.computerName}] Copying the MfaServerUpgrade module to ${far.root} on ${options.computerName} failed: ${copied.terminatingError?.message}`, options.computerName);
+        }
+      }
+      return new RemoteConnection(options, ps, far.root);
+    } catch (e) {
+      await ps.close();
+      throw e;
+    }
+  }
+
+  /** Runs one Host method on the target; resolves with its (wire-format) value or rejects with a CoreError. */
+  call(call: HostCall): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ call, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      void this.exclusive(async () => {
+        this.flushScheduled = false;
+        const batch = this.pending.splice(0);
+        await this.runBatch(batch);
+      });
+    });
+  }
+
+  /** Copies a file of the target to this machine over the session and checks it against the target's SHA-256. */
+  async fetchFile(farPath: string, expectedSha256: string, what: string): Promise<Buffer> {
+    const local = path.join(os.tmpdir(), `mfa-remote-${randomUUID()}`);
+    try {
+      await this.exclusive(() => this.runScript(COPY_FROM_FAR, { farPath, localPath: local }, `copying ${what} from the server`));
+      const data = await readFile(local);
+      if (sha256(data) !== expectedSha256) {
+        throw new CoreError('TransferCorrupted', `[${this.name}] ${what} copied from ${this.name} does not hash to what the server computed: the transfer was damaged.`, what);
+      }
+      return data;
+    } finally {
+      await rm(local, { force: true });
+    }
+  }
+
+  /** Copies bytes to a file of the target over the session (Copy-Item -ToSession). */
+  async sendFile(data: Buffer, farPath: string, what: string): Promise<void> {
+    const local = path.join(os.tmpdir(), `mfa-remote-${randomUUID()}`);
+    try {
+      await writeFile(local, data);
+      await this.exclusive(() => this.runScript(COPY_TO_FAR, { farPath, localPath: local }, `copying ${what} to the server`));
+    } finally {
+      await rm(local, { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.lostReason) await this.exclusive(() => this.ps.run(CLOSE_SESSION).catch(() => undefined));
+    this.lostReason ??= 'the session was closed';
+    await this.ps.close();
+  }
+
+  /** One thing at a time on the local pwsh: node-powershell runs one command at a time. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private lost(reason: string): CoreError {
+    this.lostReason ??= reason;
+    return new CoreError('RemoteConnectionLost', `[${this.name}] The connection to ${describeEndpoint(this.options)} was lost: ${this.lostReason}. Nothing more was sent to it; when it is reachable again, run the command again (an upgrade continues with -Resume).`, this.name);
+  }
+
+  private async runScript(script: string, values: unknown, doing: string): Promise<ScriptOutcome> {
+    if (this.lostReason) throw this.lost(this.lostReason);
+    let outcome: ScriptOutcome;
+    try {
+      outcome = await this.ps.run(script, values);
+    } catch (e) {
+      throw this.lost((e as Error).message);
+    }
+    if (!outcome.ok) throw new CoreError('RemoteCommandFailed', `[${this.name}] ${doing} failed: ${outcome.terminatingError?.message}`, this.name);
+    return outcome;
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.sendBatch(batch.map((p) => p.call));
+      for (const [i, p] of batch.entries()) {
+        const o = outcomes.find((x) => x.Index === i);
+        if (!o) p.reject(new CoreError('RemoteProtocolError', `[${this.name}] The server returned no result for a ${p.call.method} call.`, this.name));
+        else if (o.Ok) p.resolve(o.Value);
+        else p.reject(new CoreError(o.Error.code, `[${this.name}] ${o.Error.message}`, o.Error.target, { ...(o.Error.details ?? {}), computerName: this.name }));
+      }
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
+  }
+
+  private async sendBatch(calls: HostCall[]): Promise<HostCallOutcome[]> {
+    if (this.lostReason) throw this.lost(this.lostReason);
+    this.stats.roundTrips++;
+    this.stats.calls += calls.length;
+    const request = JSON.stringify({ Calls: JSON.stringify(calls) });
+    let outcome: ScriptOutcome;
+    try {
+      outcome = await this.ps.run(RUN_FAR_CORE, { root: this.farRoot, operation: 'host-call', request, nodeHint: this.options.farNodeHint ?? '' });
+    } catch (e) {
+      throw this.lost((e as Error).message);
+    }
+    const r = outcome.output[0] as { lost: boolean; message?: string; exitCode?: number; stdout?: string; stderr?: string; nodeMissing?: boolean } | undefined;
+    if (!outcome.ok || !r) throw this.lost(outcome.terminatingError?.message ?? 'the local PowerShell returned nothing');
+    if (r.lost) throw this.lost(r.message ?? 'the remoting session broke');
+    if (r.message !== undefined && r.exitCode === undefined) {
+      throw new CoreError('RemoteCommandFailed', `[${this.name}] Running the MfaServerUpgrade core on ${this.name} failed: ${r.message}`, this.name);
+    }
+    if (r.nodeMissing) {
+      throw new CoreError('RemoteNodeNotFound', `[${this.name}] Node.js was not found on ${this.name}: the module there has no bin\\node.exe, MFA_NODE is not set and node is not on PATH.`, this.name);
+    }
+    let envelope: { ok: boolean; result?: HostCallOutcome[]; error?: { code: string; message: string; target?: string } };
+    try {
+      envelope = JSON.parse(r.stdout ?? '');
+    } catch {
+      throw new CoreError('RemoteProtocolError', `[${this.name}] The core on ${this.name} ended with exit code ${r.exitCode} without a result: ${(r.stderr ?? '').slice(0, 500)}`, this.name);
+    }
+    if (!envelope.ok) {
+      const err = envelope.error ?? { code: 'RemoteProtocolError', message: 'no error body' };
+      throw new CoreError(err.code, `[${this.name}] ${err.message}`, err.target, { computerName: this.name });
+    }
+    return envelope.result ?? [];
+  }
+}
+
+function unreachable(options: RemoteOptions, reason: string): CoreError {
+  return new CoreError(
+    'RemoteUnreachable',
+    `[${options.computerName}] Cannot open a PowerShell remoting session to ${describeEndpoint(options)}: ${reason.trim()}`,
+    options.computerName,
+  );
+}

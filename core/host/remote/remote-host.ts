@@ -1,0 +1,172 @@
+/**
+ * The remote adapter of the Host port: every method runs on the target through a RemoteConnection, by the module's
+ * own core there (host-call). The same adapter serves a real Windows server and a lab that lives on the far machine.
+ * Files cross the session hashed on both ends; large ones travel with Copy-Item -FromSession / -ToSession.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  DirectoryEntry,
+  FileStat,
+  Host,
+  MsiexecRequest,
+  MsiexecResult,
+  RegistryKey,
+  RegistryValue,
+  RegistryView,
+  ServiceInfo,
+  SetupRequest,
+} from '../host';
+import { CoreError } from '../../util/errors';
+import type { RemoteConnection } from './remote-connection';
+import {
+  INLINE_FILE_LIMIT,
+  TransferMismatchError,
+  encodeArgs,
+  fromWireBytes,
+  isWireBytes,
+  isWireStagedFile,
+  sha256,
+  type FarIdentity,
+  type FarTarget,
+  type HostMethod,
+  type RemoteMethod,
+} from './host-rpc';
+
+export class RemoteHost implements Host {
+  readonly kind = 'remote' as const;
+  readonly computerName: string;
+  readonly dnsName?: string;
+  readonly is64Bit: boolean;
+
+  constructor(
+    readonly connection: RemoteConnection,
+    /** Which host on the far machine: the machine itself, or a lab server there. */
+    readonly farTarget: FarTarget,
+    private readonly identity: FarIdentity,
+  ) {
+    this.computerName = identity.computerName;
+    this.dnsName = identity.dnsName ?? undefined;
+    this.is64Bit = identity.is64Bit;
+  }
+
+  /** The name the session was opened with (what the admin typed after -ComputerName). */
+  get remoteName(): string {
+    return this.connection.name;
+  }
+
+  private invoke(method: RemoteMethod, ...args: unknown[]): Promise<unknown> {
+    return this.connection.call({ target: this.farTarget, method, args: encodeArgs(args) });
+  }
+
+  /** Methods whose "not there" answer is undefined (null on the wire). */
+  private async maybe<T>(method: HostMethod, ...args: unknown[]): Promise<T | undefined> {
+    const v = await this.invoke(method, ...args);
+    return v === null ? undefined : (v as T);
+  }
+
+  private async plain<T>(method: HostMethod, ...args: unknown[]): Promise<T> {
+    return (await this.invoke(method, ...args)) as T;
+  }
+
+  // ── files ──
+  localPath(): string | undefined {
+    return undefined;
+  }
+
+  stat(path: string): Promise<FileStat | undefined> {
+    return this.maybe('stat', path);
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const v = await this.invoke('readFile', path);
+    if (isWireStagedFile(v)) return this.connection.fetchFile(v.$farPath, v.sha256, path);
+    if (!isWireBytes(v)) throw new CoreError('RemoteProtocolError', `[${this.remoteName}] The server answered readFile(${path}) with no file content.`, path);
+    try {
+      return fromWireBytes(v, path);
+    } catch (e) {
+      if (e instanceof TransferMismatchError) throw new CoreError('TransferCorrupted', `[${this.remoteName}] ${e.message}`, path);
+      throw e;
+    }
+  }
+
+  async writeFileAtomic(path: string, data: Buffer): Promise<void> {
+    if (data.length <= INLINE_FILE_LIMIT) {
+      await this.invoke('writeFileAtomic', path, data);
+      return;
+    }
+    // Large: copy to the target's staging folder over the session, then the target checks the hash and moves it in.
+    const folder = this.identity.stagingFolder;
+    const separator = folder.includes('\\') ? '\\' : '/';
+    const staged = `${folder.replace(/[\\/]+$/, '')}${separator}mfa-stage-${randomUUID()}`;
+    await this.connection.sendFile(data, staged, path);
+    await this.invoke('stageWrite', path, staged, sha256(data));
+  }
+
+  listDirectory(path: string): Promise<DirectoryEntry[]> {
+    return this.plain('listDirectory', path);
+  }
+
+  async makeDirectory(path: string): Promise<void> {
+    await this.invoke('makeDirectory', path);
+  }
+
+  async removePath(path: string): Promise<void> {
+    await this.invoke('removePath', path);
+  }
+
+  // ── registry ──
+  getRegistryKey(key: string, view: RegistryView): Promise<RegistryKey | undefined> {
+    return this.maybe('getRegistryKey', key, view);
+  }
+
+  async setRegistryValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
+    await this.invoke('setRegistryValue', key, view, value);
+  }
+
+  async deleteRegistryKey(key: string, view: RegistryView): Promise<void> {
+    await this.invoke('deleteRegistryKey', key, view);
+  }
+
+  exportRegistryKey(key: string, view: RegistryView): Promise<string> {
+    return this.plain('exportRegistryKey', key, view);
+  }
+
+  // ── services ──
+  getService(name: string): Promise<ServiceInfo | undefined> {
+    return this.maybe('getService', name);
+  }
+
+  listServices(): Promise<ServiceInfo[]> {
+    return this.plain('listServices');
+  }
+
+  async stopService(name: string): Promise<void> {
+    await this.invoke('stopService', name);
+  }
+
+  async startService(name: string): Promise<void> {
+    await this.invoke('startService', name);
+  }
+
+  // ── Windows Installer ──
+  runMsiexec(request: MsiexecRequest): Promise<MsiexecResult> {
+    return this.plain('runMsiexec', request);
+  }
+
+  runSetup(request: SetupRequest): Promise<MsiexecResult> {
+    return this.plain('runSetup', request);
+  }
+
+  // ── Task Scheduler ──
+  async registerScheduledTask(name: string, xml: string): Promise<void> {
+    await this.invoke('registerScheduledTask', name, xml);
+  }
+
+  unregisterScheduledTask(name: string): Promise<boolean> {
+    return this.plain('unregisterScheduledTask', name);
+  }
+
+  getScheduledTask(name: string): Promise<string | undefined> {
+    return this.maybe('getScheduledTask', name);
+  }
+}

