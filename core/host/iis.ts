@@ -7,6 +7,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Host } from './host';
 import { CoreError } from '../util/errors';
+import { PARSER_OPTIONS } from '../webconfig/xml-tree';
+import { lineColumnAt } from '../webconfig/position';
+import { decodeAttributeValue, escapeAttributeValue } from '../webconfig/xml-text';
 
 export const APPLICATION_HOST_CONFIG = 'C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config';
 
@@ -48,30 +51,9 @@ interface XNode {
   end: number;
 }
 
-const parserOptions = {
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  captureMetaData: true,
-  processEntities: false,
-  trimValues: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  commentPropName: '#comment',
-  cdataPropName: '#cdata',
-} as const;
+const parserOptions = { ...PARSER_OPTIONS, attributeNamePrefix: '' } as const;
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      last = i;
-    }
-  }
-  return { line, column: offset - last };
-}
+const lineCol = lineColumnAt;
 
 function malformed(file: string, line: number, column: number, why: string): CoreError {
   return new CoreError('IisConfigMalformed', `${file}, line ${line}, column ${column}: ${why}`, file, { file, line, column });
@@ -117,23 +99,8 @@ function childrenNamed(node: XNode | undefined, tag: string): XNode[] {
   return node ? node.children.filter((c) => c.tag === tag) : [];
 }
 
-function decodeXml(s: string): string {
-  return s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-f]+|#\d+);/gi, (m, e: string) => {
-    const l = e.toLowerCase();
-    if (l === 'lt') return '<';
-    if (l === 'gt') return '>';
-    if (l === 'amp') return '&';
-    if (l === 'quot') return '"';
-    if (l === 'apos') return "'";
-    if (l.startsWith('#x')) return String.fromCodePoint(parseInt(l.slice(2), 16));
-    if (l.startsWith('#')) return String.fromCodePoint(parseInt(l.slice(1), 10));
-    return m;
-  });
-}
-
-function encodeXmlAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+const decodeXml = decodeAttributeValue;
+const encodeXmlAttr = (value: string) => escapeAttributeValue(value, '"', false);
 
 /** Expand the environment variables IIS physical paths use. The system drive of the servers we model is C:. */
 export function expandIisPath(path: string, systemDrive = 'C:'): string {

@@ -13,6 +13,7 @@
  */
 import type { RegistryValue, RegistryValueType, RegistryView } from './host';
 import { CoreError } from '../util/errors';
+import { REGISTRY_ROOTS as ROOTS } from './registry-roots';
 
 export const REG_FILE_HEADER = 'Windows Registry Editor Version 5.00';
 
@@ -28,19 +29,6 @@ export type RegOperation =
   | { kind: 'deleteKey'; path: string; line: number }
   | { kind: 'value'; path: string; value: RegistryValue; line: number }
   | { kind: 'deleteValue'; path: string; name: string; line: number };
-
-const ROOTS: Record<string, string> = {
-  HKLM: 'HKEY_LOCAL_MACHINE',
-  HKEY_LOCAL_MACHINE: 'HKEY_LOCAL_MACHINE',
-  HKCU: 'HKEY_CURRENT_USER',
-  HKEY_CURRENT_USER: 'HKEY_CURRENT_USER',
-  HKCR: 'HKEY_CLASSES_ROOT',
-  HKEY_CLASSES_ROOT: 'HKEY_CLASSES_ROOT',
-  HKU: 'HKEY_USERS',
-  HKEY_USERS: 'HKEY_USERS',
-  HKCC: 'HKEY_CURRENT_CONFIG',
-  HKEY_CURRENT_CONFIG: 'HKEY_CURRENT_CONFIG',
-};
 
 /**
  * Host key + view → the key's path in a 64-bit regedit export.

@@ -6,8 +6,9 @@ import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
 import { CoreError } from './errors';
 
-export async function writeFileAtomic(target: string, data: Buffer): Promise<void> {
+export async function writeFileAtomic(target: string, data: Buffer | string, options: { createFolder?: boolean } = {}): Promise<void> {
   const dir = path.dirname(target);
+  if (options.createFolder) await fs.mkdir(dir, { recursive: true }).catch((e) => Promise.reject(fileError(e, dir)));
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   const mode = await fs.stat(target).then((s) => s.mode & 0o777, () => 0o644);
   let handle: fs.FileHandle | undefined;

@@ -38,7 +38,8 @@ export function attributeOf(el: XmlElement, name: string): XmlAttribute | undefi
   return el.attributes.find((a) => a.name === name);
 }
 
-const PARSER_OPTIONS = {
+/** fast-xml-parser settings that keep the text untouched and give offsets (stack-notes.md); shared with host/iis.ts. */
+export const PARSER_OPTIONS = {
   preserveOrder: true,
   ignoreAttributes: false,
   captureMetaData: true,

@@ -22,7 +22,7 @@ import type {
 import { CoreError } from '../../util/errors';
 import { RegistryTree, decodeRegFileBytes, encodeRegFileText, exportRegistrySubtree, toRegFilePath } from '../registry-file';
 import { resolveLabPath } from './lab-paths';
-import { writeFileAtomicLocal } from './atomic-write';
+import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write';
 import { REGISTRY_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
 import { runLabMsiexec } from './installers/msiexec';
 import { runLabSetup } from './installers/server-setup';
@@ -87,7 +87,7 @@ export class LabHost implements Host {
 
   /** Parent folders are created as needed. */
   async writeFileAtomic(path: string, data: Buffer): Promise<void> {
-    await writeFileAtomicLocal(this.localPath(path), data);
+    await writeLocalFileAtomic(this.localPath(path), data, { createFolder: true });
   }
 
   async listDirectory(path: string): Promise<DirectoryEntry[]> {
@@ -121,7 +121,7 @@ export class LabHost implements Host {
   }
 
   async saveRegistry(tree: RegistryTree): Promise<void> {
-    await writeFileAtomicLocal(this.registryFile, encodeRegFileText(tree.format()));
+    await writeLocalFileAtomic(this.registryFile, encodeRegFileText(tree.format()));
   }
 
   regPath(key: string, view: RegistryView): string {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { RegistryView, ServiceInfo } from '../host';
 import type { ComponentName } from '../../domain/catalog';
 import { CoreError } from '../../util/errors';
-import { writeFileAtomicLocal } from './atomic-write';
+import { writeFileAtomic } from '../../util/atomic-write';
 
 export const SERVER_FILE = 'server.json';
 export const REGISTRY_FILE = 'registry.reg';
@@ -86,5 +86,5 @@ export async function readServerConfig(serverFolder: string): Promise<LabServerC
 }
 
 export async function writeServerConfig(serverFolder: string, config: LabServerConfig): Promise<void> {
-  await writeFileAtomicLocal(join(serverFolder, SERVER_FILE), JSON.stringify(config, null, 2) + '\n');
+  await writeFileAtomic(join(serverFolder, SERVER_FILE), JSON.stringify(config, null, 2) + '\n');
 }

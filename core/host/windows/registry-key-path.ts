@@ -1,18 +1,5 @@
 import { CoreError } from '../../util/errors';
-
-/** Root keys reg.exe accepts, short and long spellings, mapped to the long name reg.exe prints. */
-const ROOTS: Record<string, string> = {
-  HKLM: 'HKEY_LOCAL_MACHINE',
-  HKEY_LOCAL_MACHINE: 'HKEY_LOCAL_MACHINE',
-  HKCU: 'HKEY_CURRENT_USER',
-  HKEY_CURRENT_USER: 'HKEY_CURRENT_USER',
-  HKCR: 'HKEY_CLASSES_ROOT',
-  HKEY_CLASSES_ROOT: 'HKEY_CLASSES_ROOT',
-  HKU: 'HKEY_USERS',
-  HKEY_USERS: 'HKEY_USERS',
-  HKCC: 'HKEY_CURRENT_CONFIG',
-  HKEY_CURRENT_CONFIG: 'HKEY_CURRENT_CONFIG',
-};
+import { REGISTRY_ROOTS as ROOTS } from '../registry-roots';
 
 /**
  * Checks a key path before it reaches reg.exe and returns it without trailing backslashes
