@@ -188,6 +188,7 @@ export function generateModule({ root, moduleDir, version }) {
     writeFileSync(path.join(moduleDir, name), BOM + text);
   }
   const media = path.join(root, 'assets', 'lab-media');
-  if (existsSync(media)) cpSync(media, path.join(moduleDir, 'lab-media'), { recursive: true });
+  // The core looks for the first assets/lab-media above its lib/ folder (core/host/lab/media.ts): same layout as the repo.
+  if (existsSync(media)) cpSync(media, path.join(moduleDir, 'assets', 'lab-media'), { recursive: true });
   return Object.keys(files);
 }

@@ -35,7 +35,7 @@ export function thirdPartyNotices({ root, moduleName, version, node }) {
     '  The MfaServerUpgrade core, bundled by esbuild with code from these npm packages (runtime dependency tree):',
     ...deps,
     '',
-    'lab-media\\',
+    'assets\\lab-media\\',
     '  Simulated installer media of the built-in lab (MSI databases built by this project with wixl); no Microsoft code.',
     '',
   ].join('\r\n');

@@ -1,0 +1,51 @@
+﻿<#
+.SYNOPSIS
+Detection script of the MfaServerUpgrade application for ConfigMgr and Intune, built on Test-MfaServerUpgrade -Detection.
+
+.DESCRIPTION
+The detection-script contract of both tools: exit code 0 always; one line on STDOUT means "installed" (the server is
+upgraded to MFA Server); nothing on STDOUT means "not installed". Nothing is ever written to STDERR (ConfigMgr reads
+anything there as a failed detection).
+
+When the check itself cannot run (module missing, core error), the script writes nothing and exits 0: "cannot tell"
+reads as "not upgraded", so the deployment runs the install program, which resumes or reports the real error.
+
+The module is looked for beside this script, then in the 64-bit machine modules folder
+(%ProgramW6432%\WindowsPowerShell\Modules, where the install program copies it; a 32-bit detection host looks there
+too), then on PSModulePath. -LabPath checks a lab made by New-MfaLab instead of this machine (rehearsals; ConfigMgr and
+Intune pass no parameters). Runs on Windows PowerShell 5.1 and PowerShell 7.
+#>
+param([string] $LabPath)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$WarningPreference = 'SilentlyContinue'
+$VerbosePreference = 'SilentlyContinue'
+
+$line = $null
+try {
+    $candidates = @((Join-Path $PSScriptRoot 'MfaServerUpgrade'), (Join-Path (Split-Path -Parent $PSScriptRoot) 'MfaServerUpgrade'))
+    $programFiles = $env:ProgramW6432
+    if (-not $programFiles) { $programFiles = $env:ProgramFiles }
+    if ($programFiles) { $candidates += (Join-Path $programFiles 'WindowsPowerShell\Modules\MfaServerUpgrade') }
+    $imported = $false
+    foreach ($candidate in $candidates) {
+        if (Test-Path -LiteralPath $candidate) {
+            $manifest = Join-Path $candidate 'MfaServerUpgrade.psd1'
+            if (Test-Path -LiteralPath $manifest -PathType Leaf) { Import-Module -Name $manifest -ErrorAction Stop 2>$null 3>$null }
+            else { Import-Module -Name $candidate -ErrorAction Stop 2>$null 3>$null }
+            $imported = $true
+            break
+        }
+    }
+    if (-not $imported) { Import-Module -Name 'MfaServerUpgrade' -ErrorAction Stop 2>$null 3>$null }
+    $check = @{ Detection = $true; ErrorAction = 'SilentlyContinue' }
+    if ($LabPath) { $check['LabPath'] = $LabPath }
+    $found = @(Test-MfaServerUpgrade @check 2>$null 3>$null | Where-Object { $_ -is [string] -and $_ })
+    if ($found.Count -gt 0) { $line = [string]$found[0] }
+}
+catch {
+    $line = $null
+}
+if ($line) { [Console]::Out.WriteLine($line) }
+exit 0

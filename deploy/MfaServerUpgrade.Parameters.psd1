@@ -1,0 +1,12 @@
+﻿# Parameters of deploy\Install-MfaServerUpgrade.ps1. Relative paths are relative to this file.
+@{
+    # The folder holding MultiFactorAuthenticationServerSetup.exe and the component MSIs (here: the Media folder of the
+    # application's content, beside this file).
+    InstallerPath          = 'Media'
+    # Receives the verified backup and the upgrade journal. Keep it readable by Administrators and SYSTEM only.
+    BackupDestination      = 'D:\MfaBackup'
+    # New (the MFA Server names) or Legacy (keep the PhoneFactor virtual directory names).
+    VirtualDirectoryNaming = 'New'
+    # To rehearse on a lab made by New-MfaLab, uncomment (InstallerPath is then a path inside the lab: C:\Media\MfaServer).
+    # LabPath              = 'C:\MfaLab'
+}

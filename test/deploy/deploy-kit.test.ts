@@ -1,0 +1,291 @@
+// The ConfigMgr / Intune kit (deploy/), run as those tools run it: a PowerShell child process with -File, judged by
+// its exit code, STDOUT and STDERR, against labs. The module is found on PSModulePath (the repository's build).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pwshExecutable, repoRoot } from '../helpers/pwsh';
+
+const INSTALL = path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1');
+const DETECT = path.join(repoRoot, 'deploy', 'Detect-MfaServerUpgrade.ps1');
+const CORE = path.join(repoRoot, 'ps-module', 'MfaServerUpgrade', 'lib', 'mfa-core.cjs');
+
+let root: string;
+before(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-deploy-'));
+});
+after(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+/**
+ * The process exit code a return code becomes: Windows keeps 32 bits; Linux and macOS keep the low 8 bits (69010 is
+ * seen as 146 there). The full code is also in the summary line, which the tests read as well.
+ */
+const asProcessExit = (code: number) => (process.platform === 'win32' ? code : code & 0xff);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  logFolder: string;
+}
+
+/** One script run the way ConfigMgr / Intune start it: its own process, -File, no profile, no input. */
+function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Run {
+  const logFolder = mkdtempSync(path.join(root, 'logs-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PSModulePath: path.join(repoRoot, 'ps-module'), MFA_NODE: process.execPath, MFA_DEPLOY_LOG_FOLDER: logFolder, ...extraEnv };
+  for (const k of ['MFA_DEPLOY_SIMULATE_32BIT', 'MFA_DEPLOY_MODULES_FOLDER']) if (!(k in extraEnv)) delete env[k];
+  const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', script, ...args], { cwd: root, env, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, logFolder };
+}
+
+function newLab(name: string): string {
+  const lab = path.join(root, name, 'lab');
+  const out = execFileSync(process.execPath, [CORE, 'new-lab'], { input: JSON.stringify({ Path: lab }), encoding: 'utf8' });
+  assert.equal(JSON.parse(out).ok, true, out);
+  return lab;
+}
+
+function addFault(lab: string, rule: { match?: string; exitCode: number; times?: number }): void {
+  const file = path.join(lab, 'server.json');
+  const server = JSON.parse(readFileSync(file, 'utf8')) as { faults?: { msiexec?: unknown[] } };
+  server.faults = { ...server.faults, msiexec: [...(server.faults?.msiexec ?? []), rule] };
+  writeFileSync(file, JSON.stringify(server, null, 2));
+}
+
+/** A parameters file for the lab in the folder above it: the backup folder is written relative to the file. */
+function psd1For(lab: string, extra = ''): string {
+  const file = path.join(path.dirname(lab), 'upgrade.psd1');
+  writeFileSync(file, `@{\r\n  InstallerPath = 'C:\\Media\\MfaServer'\r\n  BackupDestination = 'backups'\r\n  LabPath = 'lab'\r\n${extra}}\r\n`);
+  return file;
+}
+
+function install(parametersFile: string, extraEnv: Record<string, string> = {}): Run {
+  return runScript(INSTALL, ['-ParametersFile', parametersFile], extraEnv);
+}
+
+function detect(lab: string): Run {
+  return runScript(DETECT, ['-LabPath', lab]);
+}
+
+function logText(run: Run): string {
+  return readFileSync(path.join(run.logFolder, 'MfaServerUpgrade-Install.log'), 'utf8');
+}
+
+const CMTRACE_LINE = /^<!\[LOG\[[\s\S]*?\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d{3}" date="\d{1,2}-\d{1,2}-\d{4}" component="Install-MfaServerUpgrade" context="[^"]*" type="[123]" thread="\d+" file="Install-MfaServerUpgrade\.ps1">$/;
+
+describe('install script on a lab', () => {
+  test('a full run exits 0 with one summary line on STDOUT, nothing on STDERR, and a CMTrace log', () => {
+    const lab = newLab('full');
+    const run = install(psd1For(lab));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.stderr, '');
+    assert.deepEqual(run.stdout.trim().split(/\r?\n/), [run.stdout.trim()], 'one line');
+    assert.match(run.stdout, /^MfaServerUpgrade: Completed: .*\(return code 0\)/);
+    const log = readFileSync(path.join(run.logFolder, 'MfaServerUpgrade-Install.log'));
+    assert.equal(log.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 BOM at the start of the log');
+    const lines = log.toString('utf8').slice(1).split('\r\n').filter(Boolean);
+    assert.ok(lines.length >= 4, lines.join('\n'));
+    // Multi-line messages continue on the next lines; every entry start is a complete CMTrace line.
+    const entries = log.toString('utf8').slice(1).split(/\r\n(?=<!\[LOG\[)/).map((l) => l.replace(/\r\n$/, ''));
+    for (const e of entries) assert.match(e, CMTRACE_LINE);
+    assert.match(entries.join('\n'), /-Resume 'True'/, 'always runs with -Resume');
+    assert.ok(existsSync(path.join(path.dirname(lab), 'backups')), 'BackupDestination resolved relative to the parameters file');
+  });
+
+  test('a failed portal install exits 69002 with the reason on STDERR', () => {
+    const lab = newLab('fault');
+    addFault(lab, { match: 'MultiFactorAuthenticationUserPortalSetup', exitCode: 1603, times: 1 });
+    const run = install(psd1For(lab));
+    assert.equal(run.code, asProcessExit(69002), run.stdout + run.stderr);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^MfaServerUpgrade: Failed: .*1603.*\(return code 69002\)\r?\n$/s);
+    assert.match(logText(run), /Next action: .*Restore-PhoneFactor/);
+  });
+
+  test('1618 exits 1618; the retry ConfigMgr makes with the same command line resumes and exits 0', () => {
+    const lab = newLab('busy');
+    addFault(lab, { exitCode: 1618 });
+    const file = psd1For(lab);
+    const first = install(file);
+    assert.equal(first.code, asProcessExit(1618), first.stdout + first.stderr);
+    assert.equal(first.stderr, '', '1618 is "retry later", not a failure');
+    assert.match(first.stdout, /\(return code 1618\)/);
+    const server = JSON.parse(readFileSync(path.join(lab, 'server.json'), 'utf8')) as { faults?: object };
+    delete server.faults;
+    writeFileSync(path.join(lab, 'server.json'), JSON.stringify(server, null, 2));
+    const retry = install(file);
+    assert.equal(retry.code, 0, retry.stdout + retry.stderr);
+    assert.equal(retry.stderr, '');
+    assert.match(logText(retry), /resum/i);
+  });
+
+  test('Legacy naming from a JSON parameters file keeps the PhoneFactor virtual directory names', () => {
+    const lab = newLab('json');
+    const file = path.join(path.dirname(lab), 'upgrade.json');
+    writeFileSync(file, JSON.stringify({ InstallerPath: 'C:\\Media\\MfaServer', BackupDestination: 'backups', LabPath: 'lab', VirtualDirectoryNaming: 'Legacy' }));
+    const run = install(file);
+    // Legacy names pause at a manual step when no MSI property sets the vdir (README, honest limits), or complete.
+    assert.ok(run.code === 0 || run.code === asProcessExit(69001), `${run.code}: ${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /\(return code (0|69001)\)/);
+    assert.equal(run.stderr, '');
+    assert.match(logText(run), /-VirtualDirectoryNaming 'Legacy'/);
+  });
+});
+
+describe('install script: script errors exit 69010 with a clear message on STDERR', () => {
+  const cases: [string, string, RegExp][] = [
+    ['missing file', '', /parameters file '.*nothing-here\.psd1' was not found/],
+    ['unknown key', "@{ InstallerPath = 'C:\\M'; BackupDestination = 'b'; Force = 'yes' }", /unknown key\(s\): Force/],
+    ['missing BackupDestination', "@{ InstallerPath = 'C:\\M' }", /lacks BackupDestination/],
+    ['bad naming', "@{ InstallerPath = 'C:\\M'; BackupDestination = 'b'; VirtualDirectoryNaming = 'Old' }", /VirtualDirectoryNaming must be New or Legacy/],
+    ['not a string', "@{ InstallerPath = 'C:\\M'; BackupDestination = 3 }", /BackupDestination must be a non-empty string/],
+    ['not a data file', '@{ InstallerPath = (Get-Date) }', /could not be read/],
+  ];
+  for (const [name, content, message] of cases) {
+    test(name, () => {
+      const file = path.join(root, 'bad', name.replace(/\W+/g, '-'), content ? 'p.psd1' : 'nothing-here.psd1');
+      if (content) {
+        execFileSync('mkdir', ['-p', path.dirname(file)]);
+        writeFileSync(file, content);
+      }
+      const run = install(file);
+      assert.equal(run.code, asProcessExit(69010), run.stdout + run.stderr);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, message);
+      assert.match(run.stderr, /\(return code 69010\)\r?\n$/);
+      assert.equal(run.stderr.trim().split(/\r?\n/).length, 1, 'one line');
+      assert.match(logText(run), /type="3"/, 'logged as an error');
+    });
+  }
+
+  test('a malformed JSON file', () => {
+    const file = path.join(root, 'bad', 'broken.json');
+    writeFileSync(file, '{ "InstallerPath": ');
+    const run = install(file);
+    assert.equal(run.code, asProcessExit(69010));
+    assert.match(run.stderr, /\(return code 69010\)/);
+    assert.match(run.stderr, /broken\.json' could not be read/);
+  });
+
+  test('no -ParametersFile at all', () => {
+    const run = runScript(INSTALL, []);
+    assert.equal(run.code, asProcessExit(69010));
+    assert.match(run.stderr, /No -ParametersFile was given/);
+  });
+
+  test('the module cannot be found', () => {
+    const lab = newLab('nomodule');
+    const run = install(psd1For(lab), { PSModulePath: path.join(root, 'empty-modules') });
+    assert.equal(run.code, asProcessExit(69010), run.stdout + run.stderr);
+    assert.match(run.stderr, /MfaServerUpgrade module was not found/);
+  });
+});
+
+describe('install script: 32-bit host on 64-bit Windows', () => {
+  test('starts itself again in 64-bit Windows PowerShell through Sysnative with the same parameters file', () => {
+    const lab = newLab('wow64');
+    const file = psd1For(lab);
+    const record = path.join(root, 'relaunch.json');
+    const run = install(file, { MFA_DEPLOY_SIMULATE_32BIT: record, SystemRoot: 'C:\\WINDOWS' });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const cmd = JSON.parse(readFileSync(record, 'utf8')) as { FilePath: string; Arguments: string[] };
+    assert.equal(cmd.FilePath, 'C:\\WINDOWS\\Sysnative\\WindowsPowerShell\\v1.0\\powershell.exe');
+    assert.deepEqual(cmd.Arguments, ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', INSTALL, '-ParametersFile', file, '-Relaunched']);
+    assert.ok(!existsSync(path.join(path.dirname(lab), 'backups')), 'the 32-bit run itself upgraded nothing');
+  });
+
+  test('a relaunched run that is still 32-bit stops with 69010 instead of relaunching again', () => {
+    const lab = newLab('wow64-loop');
+    const run = runScript(INSTALL, ['-ParametersFile', psd1For(lab), '-Relaunched'], { MFA_DEPLOY_SIMULATE_32BIT: path.join(root, 'loop.json') });
+    assert.equal(run.code, asProcessExit(69010));
+    assert.match(run.stderr, /Still a 32-bit process/);
+    assert.ok(!existsSync(path.join(root, 'loop.json')));
+  });
+});
+
+describe('install script copies the module for the detection script', () => {
+  test('into <modules folder>\\MfaServerUpgrade\\<version>, where the detection script finds it', () => {
+    const lab = newLab('copy');
+    const programFiles = path.join(root, 'ProgramFiles');
+    const modules = path.join(programFiles, 'WindowsPowerShell', 'Modules');
+    const run = install(psd1For(lab), { MFA_DEPLOY_MODULES_FOLDER: modules });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const copied = path.join(modules, 'MfaServerUpgrade', version);
+    assert.deepEqual(readdirSync(copied).sort(), readdirSync(path.join(repoRoot, 'ps-module', 'MfaServerUpgrade')).sort());
+    assert.ok(readFileSync(path.join(copied, 'lib', 'mfa-core.cjs')).equals(readFileSync(CORE)));
+    // The detection script, started with no module on PSModulePath, finds the copy under %ProgramW6432%.
+    const detected = runScript(DETECT, ['-LabPath', lab], { PSModulePath: path.join(root, 'empty-modules'), ProgramW6432: programFiles });
+    assert.deepEqual([detected.code, detected.stderr], [0, '']);
+    assert.match(detected.stdout, /^Upgraded to MFA Server: MFA01 /);
+  });
+});
+
+describe('detection script', () => {
+  test('nothing before the upgrade, one line after; never STDERR; exit 0 both times', () => {
+    const lab = newLab('detect');
+    const before = detect(lab);
+    assert.deepEqual([before.code, before.stdout, before.stderr], [0, '', '']);
+    const run = install(psd1For(lab));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const afterRun = detect(lab);
+    assert.equal(afterRun.code, 0);
+    assert.equal(afterRun.stderr, '');
+    assert.match(afterRun.stdout, /^Upgraded to MFA Server: MFA01 \S+\r?\n$/);
+  });
+
+  test('a check that cannot run (no such lab, or no module) prints nothing and exits 0', () => {
+    const missing = detect(path.join(root, 'no-such-lab'));
+    assert.deepEqual([missing.code, missing.stdout, missing.stderr], [0, '', '']);
+    const noModule = runScript(DETECT, ['-LabPath', path.join(root, 'no-such-lab')], { PSModulePath: path.join(root, 'empty-modules') });
+    assert.deepEqual([noModule.code, noModule.stdout, noModule.stderr], [0, '', '']);
+  });
+});
+
+// Nodes Windows PowerShell 5.1 cannot parse (the same idea as test/module/generated-module.test.ts, whose query is not
+// exported): ternary, pipeline chains (&& ||), ?? and ??=, ?. and ?[].
+const SEVEN_ONLY = String.raw`{ param($n)
+  $t = $n.GetType().Name
+  ($t -eq 'TernaryExpressionAst') -or ($t -eq 'PipelineChainAst') -or
+  (($n -is [System.Management.Automation.Language.BinaryExpressionAst]) -and ([string]$n.Operator -eq 'QuestionQuestion')) -or
+  (($n -is [System.Management.Automation.Language.AssignmentStatementAst]) -and ([string]$n.Operator -eq 'QuestionQuestionEquals')) -or
+  ((($n -is [System.Management.Automation.Language.MemberExpressionAst]) -or ($n -is [System.Management.Automation.Language.IndexExpressionAst])) -and $n.NullConditional) }`;
+
+function sevenOnlySyntax(files: string[], snippet?: string): { file: string; errors: string[]; sevenOnly: string[] }[] {
+  const script = String.raw`
+    $query = ${SEVEN_ONLY}
+    $out = @()
+    foreach ($file in $args) {
+      $tokens = $null; $errors = $null
+      if ($file -eq '-') { $ast = [System.Management.Automation.Language.Parser]::ParseInput($env:SNIPPET, [ref]$tokens, [ref]$errors) }
+      else { $ast = [System.Management.Automation.Language.Parser]::ParseFile($file, [ref]$tokens, [ref]$errors) }
+      $out += [pscustomobject]@{ file = $file; errors = @($errors | ForEach-Object { $_.Message }); sevenOnly = @($ast.FindAll($query, $true) | ForEach-Object { $_.Extent.Text }) }
+    }
+    ConvertTo-Json -InputObject @($out) -Depth 4`;
+  const encoded = Buffer.from(script, 'utf16le').toString('base64');
+  // -EncodedCommand takes no arguments; the file list travels in an environment variable instead.
+  const list = snippet !== undefined ? ['-'] : files;
+  const wrapper = `& ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}')))) @($env:FILES -split '\|')`;
+  const out = execFileSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-Command', wrapper], { encoding: 'utf8', env: { ...process.env, FILES: list.join('|'), SNIPPET: snippet ?? '' } });
+  return JSON.parse(out);
+}
+
+test('both scripts parse, use nothing Windows PowerShell 5.1 lacks, and are ASCII with a UTF-8 BOM', () => {
+  const files = [INSTALL, DETECT, path.join(repoRoot, 'deploy', 'MfaServerUpgrade.Parameters.psd1')];
+  for (const f of files) {
+    const bytes = readFileSync(f);
+    assert.equal(bytes.subarray(0, 3).toString('hex'), 'efbbbf', `${f} starts with a BOM`);
+    assert.ok(bytes.subarray(3).every((b) => b < 0x80), `${f} is ASCII after the BOM`);
+  }
+  for (const r of sevenOnlySyntax(files)) {
+    assert.deepEqual(r.errors, [], `${r.file} parses`);
+    assert.deepEqual(r.sevenOnly, [], `${r.file} has no PowerShell 7-only syntax`);
+  }
+  // The query can fail: each 7-only construct is found.
+  const probe = sevenOnlySyntax([], '$a = $b ?? 1; $a ??= 2; $c = $d ? 1 : 2; ${e}?.f; ${e}?[0]; git x && git y');
+  assert.equal(probe[0].sevenOnly.length, 6, JSON.stringify(probe));
+});

