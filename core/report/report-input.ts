@@ -1,0 +1,90 @@
+/**
+ * What the report is made of, read from the run folder: plan.json and journal.json (written by the engine), and for
+ * each backup its manifest.json (files and SHA-256) and inventory.json (what Get-PhoneFactorComponent found).
+ * A missing or damaged record leaves its section empty with a note; the report is still written.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { UpgradePlan } from '../domain/plan-types';
+import type { ServerInventory } from '../domain/inventory-types';
+import { INVENTORY_FILE } from '../domain/backup-items';
+import type { JournalDocument } from '../journal/journal-types';
+import { JOURNAL_FILE_NAME } from '../journal/journal-types';
+import { readManifest, type BackupManifest } from '../backup/manifest';
+import { readWebConfigSettings } from '../webconfig/read-settings';
+import { isSecretName, redactor } from '../util/secrets';
+
+/** The fields of Invoke-MfaServerUpgrade's result the report shows (core/upgrade/engine.ts UpgradeResult). */
+export interface ReportResult {
+  Status: string;
+  ExitCode: number;
+  Message: string;
+  NextAction: string | null;
+  Steps: { Order: number; Id: string; Action: string; ComputerName: string; Kind: string; Status: string; DurationMs: number | null; Outcome: string | null }[];
+  BackupPath: string[];
+  JournalPath: string;
+  LogPath: string | null;
+  RebootRequired: boolean;
+  FollowUps: string[];
+  Notice: string;
+}
+
+export interface ReportBackup {
+  path: string;
+  manifest: BackupManifest | null;
+  /** Why the manifest could not be read. */
+  problem: string | null;
+}
+
+export interface ReportInput {
+  result: ReportResult;
+  plan: UpgradePlan | null;
+  journal: JournalDocument | null;
+  inventories: ServerInventory[];
+  backups: ReportBackup[];
+  runFolder: string;
+  toolVersion: string;
+  generatedAt: Date;
+}
+
+export const PLAN_FILE_NAME = 'plan.json';
+
+async function readJson<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+export async function loadReportInput(runFolder: string, result: ReportResult, toolVersion: string, generatedAt = new Date()): Promise<ReportInput> {
+  const plan = await readJson<UpgradePlan>(path.join(runFolder, PLAN_FILE_NAME));
+  const journal = await readJson<JournalDocument>(path.join(runFolder, JOURNAL_FILE_NAME));
+  const backups: ReportBackup[] = [];
+  const inventories: ServerInventory[] = [];
+  for (const backupPath of result.BackupPath) {
+    const read = await readManifest(backupPath);
+    if (read.ok) await registerBackupSecrets(backupPath, read.manifest);
+    backups.push({ path: backupPath, manifest: read.ok ? read.manifest : null, problem: read.ok ? null : read.reason });
+    const inventory = await readJson<ServerInventory>(path.join(backupPath, INVENTORY_FILE));
+    if (inventory && Array.isArray(inventory.Components)) inventories.push(inventory);
+  }
+  return { result, plan, journal, inventories, backups, runFolder, toolVersion, generatedAt };
+}
+
+/**
+ * Belt and braces: the secret values of the backed-up web.configs (the SDK account's password) are registered with
+ * the redactor, so that even an outcome or message that quoted one could not carry it into the report.
+ */
+async function registerBackupSecrets(backupPath: string, manifest: BackupManifest): Promise<void> {
+  for (const file of manifest.files.filter((f) => /(^|\\)web\.config$/i.test(f.relativePath))) {
+    try {
+      const bytes = await fs.readFile(path.join(backupPath, ...file.relativePath.split('\\')));
+      const settings = readWebConfigSettings({ path: file.relativePath, bytes });
+      for (const s of settings.appSettings) if (isSecretName(s.key)) redactor.register(s.value);
+      for (const s of settings.applicationSettings) if (isSecretName(s.name)) redactor.register(s.value);
+    } catch {
+      // An unreadable web.config holds nothing the report shows; the report never prints web.config values.
+    }
+  }
+}
