@@ -68,7 +68,7 @@ export const uninstallPhoneFactorOperation = defineOperation({
         uninstallProduct(host, c.ProductCode!, c.DisplayName),
       );
       if (!r) continue;
-      ctx.log('info', `${host.computerName}: ${c.DisplayName}: ${r.Message} (exit ${r.ExitCode})`);
+      ctx.log('info', `${host.computerName}: ${c.DisplayName}: ${r.Message}`);
       out.push({ ComputerName: host.computerName, Component: c.Component, DisplayName: c.DisplayName, ProductCode: c.ProductCode!, ExitCode: r.ExitCode, Outcome: r.Outcome, RebootRequired: r.RebootRequired, LogPath: r.LogPath });
     }
     return out;

@@ -64,7 +64,7 @@ const uninstall: Executor = async (step, run) => {
   const present = (await listInstalledProducts(host)).some((p) => (p.productCode ?? p.keyName).toUpperCase() === productCode.toUpperCase());
   if (!present) return { outcome: `${step.Parameters.displayName ?? productCode} is not installed (already removed).`, data: { ExitCode: 1605 } };
   const r = await uninstallProduct(host, productCode, String(step.Parameters.displayName ?? productCode));
-  return { outcome: `${r.Message} (exit ${r.ExitCode})`, data: { ExitCode: r.ExitCode, LogPath: r.LogPath }, rebootRequired: r.RebootRequired };
+  return { outcome: r.Message, data: { ExitCode: r.ExitCode, LogPath: r.LogPath }, rebootRequired: r.RebootRequired };
 };
 
 const installServerStep: Executor = async (step, run) => {
