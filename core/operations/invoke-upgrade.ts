@@ -50,7 +50,7 @@ export const invokeUpgradeOperation = defineOperation({
   ].join(' '),
   examples: [
     { title: 'Rehearse on a lab', code: "New-MfaLab -Path .\\lab | Invoke-MfaServerUpgrade -BackupDestination .\\backups -Confirm:$false", remarks: 'A full upgrade of a simulated PhoneFactor server.' },
-    { title: 'Unattended run on this server', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Confirm:$false", remarks: 'Check ExitCode of the result for ConfigMgr / Intune.' },
+    { title: 'Unattended run on this server', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false", remarks: 'Deployments always pass -Resume: a retry (after 1618, a restart or a pause) continues the recorded run, and without a journal a fresh run starts. Return ExitCode to ConfigMgr / Intune.' },
     { title: 'Continue after a pause or a stop', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false", remarks: 'Continues from the journal.' },
   ],
   input: Input,
