@@ -50,9 +50,12 @@ $mfaScript = [scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::Fr
 function ConvertTo-MfaErrorInfo($e) {
     $recommended = $null
     if ($e.ErrorDetails) { $recommended = $e.ErrorDetails.RecommendedAction }
+    # Only plain values: some errors (remoting) carry live objects whose JSON never ends, which broke the session.
+    $target = $e.TargetObject
+    if (($null -ne $target) -and -not (($target -is [string]) -or ($target -is [ValueType]))) { $target = [string]$target }
     [ordered]@{
         message = $e.Exception.Message; fullyQualifiedErrorId = $e.FullyQualifiedErrorId
-        category = [string]$e.CategoryInfo.Category; targetObject = $e.TargetObject
+        category = [string]$e.CategoryInfo.Category; targetObject = $target
         recommendedAction = $recommended; exceptionType = $e.Exception.GetType().FullName
     }
 }

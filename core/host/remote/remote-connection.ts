@@ -5,6 +5,7 @@
  * a dead link turns every later call into RemoteConnectionLost at once, and never touches other servers' sessions.
  */
 import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,7 +54,7 @@ export class RemoteConnection {
     const ps = PowerShellSession.open({ executable: findPowerShell(), timeoutMs: CALL_TIMEOUT_MS });
     try {
       const opened = await ps.run(OPEN_SESSION, options);
-      if (!opened.ok) throw unreachable(options, opened.terminatingError?.message ?? 'no reason given');
+      if (!opened.ok) throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
       const found = await ps.run(FIND_FAR_MODULE, { version: build.version });
       const far = found.output[0] as { base: string; root: string; fingerprint: string | null } | undefined;
       if (!found.ok || !far) throw unreachable(options, found.terminatingError?.message ?? 'the server did not answer');
@@ -194,4 +195,24 @@ function unreachable(options: RemoteOptions, reason: string): CoreError {
     `[${options.computerName}] Cannot open a PowerShell remoting session to ${describeEndpoint(options)}: ${reason.trim()}`,
     options.computerName,
   );
+}
+
+/** PowerShell only says the SSH process ended; a plain TCP connection tells why (refused, unknown name, no answer). */
+async function diagnose(options: RemoteOptions): Promise<string> {
+  if (options.transport !== 'ssh') return '';
+  const port = options.port ?? 22;
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: options.computerName, port, timeout: 5000 });
+    const done = (why: string) => {
+      socket.destroy();
+      resolve(why);
+    };
+    socket.once('connect', () => done(`port ${port} answers, so the SSH login or the powershell subsystem failed. `));
+    socket.once('timeout', () => done(`no answer on port ${port} within 5 s. `));
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED') done(`nothing accepts connections on port ${port}. `);
+      else if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') done('the name does not resolve. ');
+      else done(`${e.code ?? e.message}. `);
+    });
+  });
 }

@@ -29,7 +29,9 @@ export const FIND_FAR_MODULE = String.raw`
 $ErrorActionPreference = 'Stop'
 Invoke-Command -Session $global:MfaRemoteSession -ErrorAction Stop -ArgumentList $V.version -ScriptBlock {
     param([string] $Version)
-    if ($env:OS -eq 'Windows_NT') { $base = Join-Path $env:ProgramData 'MfaServerUpgrade' }
+    # MFA_MODULE_CACHE on the target moves the copy elsewhere (a server whose profile or ProgramData is locked down).
+    if ($env:MFA_MODULE_CACHE) { $base = $env:MFA_MODULE_CACHE }
+    elseif ($env:OS -eq 'Windows_NT') { $base = Join-Path $env:ProgramData 'MfaServerUpgrade' }
     else { $base = Join-Path $HOME '.mfa-server-upgrade' }
     $root = Join-Path $base $Version
     $file = Join-Path $root '.mfa-fingerprint'

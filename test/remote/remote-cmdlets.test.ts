@@ -1,0 +1,114 @@
+// Issue #7: -ComputerName through a real PowerShell remoting session (SSH transport to 127.0.0.1, a private sshd
+// whose powershell subsystem runs the pinned pwsh). The far "server" is a lab folder on the far side; the module is
+// copied there over the session by the first command.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openModuleSession } from '../helpers/pwsh';
+import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import type { PowerShellSession } from '../../core/host/remote/powershell-session';
+
+const skip = remoteTestsSkip();
+let sshd: LoopbackSshd;
+let ps: PowerShellSession;
+let root: string;
+let farLab: string;
+
+before(async () => {
+  if (skip) return;
+  assertSshdAvailable();
+  sshd = await LoopbackSshd.start();
+  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-remote-'));
+  farLab = path.join(root, 'far-lab');
+  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv });
+  const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SingleServer | Out-Null', { lab: farLab });
+  assert.ok(made.ok, made.terminatingError?.message);
+});
+
+after(async () => {
+  if (skip) return;
+  await ps?.close();
+  await sshd?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+test('Get-PhoneFactorComponent -ComputerName reads the far lab through the session and copies the module there first', { skip }, async () => {
+  const local = await ps.run('Get-PhoneFactorComponent -LabPath $V.lab | Select-Object Component, Version, InstallPath, VirtualDirectory, WebConfigPath, ComputerName', { lab: farLab });
+  const remote = await ps.run('Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab | Select-Object Component, Version, InstallPath, VirtualDirectory, WebConfigPath, ComputerName', { lab: farLab });
+  assert.ok(remote.ok, remote.terminatingError?.message);
+  assert.deepEqual(remote.errors, []);
+  assert.ok(local.output.length >= 3, 'the SingleServer lab has several components');
+  assert.deepEqual(remote.output, local.output, 'the remote inventory equals the inventory read directly');
+  assert.ok(remote.output.every((c) => (c as { ComputerName: string }).ComputerName === 'MFA01'), 'ComputerName names the lab server on the far side');
+  // The module was copied to the far side (its own folder, fingerprinted), and the far core is the same build.
+  const versions = readdirSync(sshd.farModuleFolder).filter((n) => !n.startsWith('.'));
+  assert.equal(versions.length, 1);
+  const farRoot = path.join(sshd.farModuleFolder, versions[0]);
+  assert.ok(existsSync(path.join(farRoot, '.mfa-fingerprint')));
+  assert.equal(sha(path.join(farRoot, 'lib', 'mfa-core.cjs')), sha(path.join(__dirname, '..', '..', 'ps-module', 'MfaServerUpgrade', 'lib', 'mfa-core.cjs')));
+});
+
+test('Backup-PhoneFactor of the far lab into a local folder verifies, byte for byte', { skip }, async () => {
+  const destination = path.join(root, 'local-backups');
+  const r = await ps.run('Backup-PhoneFactor -ComputerName 127.0.0.1 -LabPath $V.lab -Destination $V.dest -Confirm:$false | Test-PhoneFactorBackup', { lab: farLab, dest: destination });
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  const check = r.output[0] as { IsValid?: boolean; IsVerified?: boolean };
+  assert.ok(check.IsValid ?? check.IsVerified, `the backup verifies: ${JSON.stringify(check)}`);
+  const [folder] = readdirSync(destination).filter((n) => n.startsWith('PhoneFactorBackup-MFA01-'));
+  assert.ok(folder, 'a backup folder named after the far lab server');
+  // The data file in the backup is the far lab's own bytes.
+  const findFile = (dir: string, name: RegExp): string | undefined => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        const f = findFile(p, name);
+        if (f) return f;
+      } else if (name.test(e.name)) return p;
+    }
+    return undefined;
+  };
+  const backedUp = findFile(path.join(destination, folder), /\.pfdata$/i);
+  const original = findFile(path.join(farLab, 'C'), /\.pfdata$/i);
+  assert.ok(backedUp && original, 'the data file is in the backup and in the lab');
+  assert.equal(sha(backedUp), sha(original));
+});
+
+test('an error raised on the far side arrives as an ErrorRecord naming the server, with its code', { skip }, async () => {
+  // Without -LabPath the target is the far machine itself, which is Linux here: the far core refuses (NotWindows).
+  const r = await ps.run('Get-PhoneFactorComponent -ComputerName 127.0.0.1 -ErrorAction Continue');
+  assert.ok(r.ok);
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].fullyQualifiedErrorId, /^NotWindows,Get-PhoneFactorComponent$/);
+  assert.match(r.errors[0].message, /^\[127\.0\.0\.1\] This machine runs linux/);
+  const missing = await ps.run('Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab -ErrorAction Stop', { lab: path.join(root, 'no-lab-here') });
+  assert.equal(missing.ok, false);
+  assert.match(missing.terminatingError!.fullyQualifiedErrorId, /^LabNotFound,/);
+  assert.match(missing.terminatingError!.message, /^\[127\.0\.0\.1\] There is no lab at /);
+});
+
+test('an unreachable server fails its own object with RemoteUnreachable; the other objects of the call still succeed', { skip }, async () => {
+  const r = await ps.run(
+    `@([pscustomobject]@{ ComputerName = 'unreachable.invalid'; LabPath = $V.lab }, [pscustomobject]@{ ComputerName = '127.0.0.1'; LabPath = $V.lab }) | Get-PhoneFactorComponent -ErrorAction Continue`,
+    { lab: farLab },
+  );
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].fullyQualifiedErrorId, /^RemoteUnreachable,/);
+  assert.match(r.errors[0].message, /^\[unreachable\.invalid\] Cannot open a PowerShell remoting session to unreachable\.invalid/);
+  assert.ok(r.output.length >= 3 && r.output.every((c) => (c as { ComputerName: string }).ComputerName === 'MFA01'), 'the reachable server was inventoried');
+
+  // A closed port: the message names the server and the port.
+  const closed = await ps.run(
+    `$env:MFA_REMOTE_SSH_PORT = '1'; try { Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab -ErrorAction Continue } finally { $env:MFA_REMOTE_SSH_PORT = $V.port }`,
+    { lab: farLab, port: String(sshd.port) },
+  );
+  assert.equal(closed.errors.length, 1);
+  assert.match(closed.errors[0].fullyQualifiedErrorId, /^RemoteUnreachable,/);
+  assert.match(closed.errors[0].message, /^\[127\.0\.0\.1\] .*port 1\b/);
+});
