@@ -42,7 +42,8 @@ if (manifestVersion !== version) throw new Error(`The built manifest says ${mani
 const moduleOut = path.join(outDir, MODULE);
 for (const old of [moduleOut, path.join(outDir, 'deploy')]) rmSync(old, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-cpSync(builtModule, moduleOut, { recursive: true });
+// The code cache (cache/) belongs to the machine that made it: never shipped.
+cpSync(builtModule, moduleOut, { recursive: true, filter: (src) => path.basename(src) !== 'cache' || path.dirname(src) !== builtModule });
 const node = nodeForWindows(cacheDir);
 mkdirSync(path.join(moduleOut, 'bin'), { recursive: true });
 copyFileSync(node.nodeExe, path.join(moduleOut, 'bin', 'node.exe'));
