@@ -1,6 +1,7 @@
 /**
  * mfa-core: the only entry. `mfa-core <operation>` reads one JSON request on stdin and writes one envelope to stdout.
  * `mfa-core --list` prints every operation contract; `mfa-core --version` the tool's version.
+ * `mfa-core --serve-host` is the far end of a remote connection: host-call batches as NDJSON until stdin ends.
  */
 import { operations, findOperation } from './operations/index';
 import validators from './generated/validators';
@@ -11,6 +12,7 @@ import { stderrSink } from './runtime/events';
 import { TOOL_VERSION } from './version';
 import { CoreError } from './util/errors';
 import type { StandaloneValidator } from './runtime/validate';
+import { serveHostCalls } from './host/remote/serve-host';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -26,6 +28,10 @@ async function main(argv: string[]): Promise<void> {
   const [arg] = argv;
   if (arg === '--list') return finish(describeContracts(operations, TOOL_VERSION), 0);
   if (arg === '--version') return finish({ version: TOOL_VERSION }, 0);
+  if (arg === '--serve-host') {
+    await serveHostCalls();
+    return process.exit(0);
+  }
   const contract = arg ? findOperation(arg) : undefined;
   if (!contract) {
     const known = operations.map((o) => o.name).join(', ');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineOperation, type OperationContext } from './contract';
 import { PathParameter } from './schema-helpers';
-import { openTargetHosts, TargetParameters } from './target';
+import { pipeIdentity, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
 import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
 import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionResult } from '../backup/index';
@@ -17,6 +17,8 @@ import { planBackupItems } from '../domain/backup-items';
 import { findMfaServices, withServicesStopped } from '../domain/mfa-services';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
 import { CoreError, isCoreError } from '../util/errors';
+import { createLimiter, DEFAULT_THROTTLE_LIMIT, mapSettled, settle, type Settled } from '../util/pool';
+import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
 
 const Input = Type.Object(
   {
@@ -36,6 +38,7 @@ const Input = Type.Object(
       }),
     ),
     ...TargetParameters,
+    ThrottleLimit: ThrottleLimitParameter,
   },
   { additionalProperties: false },
 );
@@ -109,30 +112,59 @@ interface BackupJob {
   retain?: number;
 }
 
+/**
+ * Servers are backed up in parallel, at most -ThrottleLimit at once. What each backup would do is asked for (ctx.act)
+ * in the order the servers were given, so -WhatIf and -Confirm list them the same way every time. A server that fails
+ * reports its own error; the other servers' backups still come back.
+ */
 async function backUpServers(items: BackupInput[], ctx: OperationContext): Promise<BackupOutput[]> {
-  const jobs = await planJobs(items);
-  const outputs: BackupOutput[] = [];
-  const failures: CoreError[] = [];
-  for (const job of jobs) {
-    try {
-      const made = await backUpOneServer(job, ctx);
-      if (made) outputs.push(made);
-    } catch (e) {
-      const error = isCoreError(e) ? e : new CoreError('BackupIncomplete', `The backup of ${job.host.computerName} failed: ${(e as Error).message}`, job.destination);
-      failures.push(error);
-      if (jobs.length > 1) ctx.log('warning', `${job.host.computerName}: ${error.message}`);
+  const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
+  const { jobs, failures } = await planJobs(items, throttle);
+  const limit = createLimiter(throttle);
+  const prepared = jobs.map((job) => settle(limit(() => prepareBackup(job, ctx))));
+  const running: Promise<Settled<BackupOutput | undefined>>[] = [];
+  for (const [i, job] of jobs.entries()) {
+    const ready = await prepared[i];
+    if (!ready.ok) {
+      running.push(Promise.resolve(ready));
+      continue;
     }
+    const { action, run } = ready.value;
+    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, ready.value.serviceNames) : undefined))));
+  }
+  const outputs: BackupOutput[] = [];
+  for (const [i, outcome] of (await Promise.all(running)).entries()) {
+    const { host, destination } = jobs[i];
+    if (outcome.ok) {
+      if (outcome.value) {
+        outputs.push(outcome.value);
+        ctx.log('info', `Backed up ${outcome.value.Items} file(s), ${outcome.value.TotalBytes} bytes, of ${host.computerName} to ${outcome.value.BackupPath}.`);
+      }
+      continue;
+    }
+    const e = outcome.error;
+    failures.push(isCoreError(e) ? serverError(e, host.computerName) : new CoreError('BackupIncomplete', `The backup of ${host.computerName} failed: ${(e as Error).message}`, destination));
   }
   await retainPerDestination(jobs, outputs, ctx);
-  if (failures.length > 0) throw withOtherOutcomes(failures, outputs);
-  return outputs;
+  return resultsOrPartialFailure(outputs, failures);
 }
 
-/** One job per server and destination, however many objects named the server (components of one server). */
-async function planJobs(items: BackupInput[]): Promise<BackupJob[]> {
+/**
+ * One job per server and destination, however many objects named the server (components of one server). The servers
+ * are opened in parallel; one that cannot be opened becomes a failure of its own.
+ */
+async function planJobs(items: BackupInput[], throttle: number): Promise<{ jobs: BackupJob[]; failures: CoreError[] }> {
+  const targets = items.flatMap((item) => targetsOf(item).map((target) => ({ item, target })));
+  const opened = await mapSettled(targets, throttle, ({ target }) => target.open());
   const jobs = new Map<string, BackupJob>();
-  for (const item of items) {
-    for (const host of await openTargetHosts(item)) {
+  const failures: CoreError[] = [];
+  for (const [i, o] of opened.entries()) {
+    const { item, target } = targets[i];
+    if (!o.ok) {
+      failures.push(serverError(o.error, target.name ?? item.LabPath ?? 'this machine'));
+      continue;
+    }
+    for (const host of o.value) {
       const destination = destinationFor(host, item.Destination);
       const key = `${serverKey(host)}|${destination.toLowerCase()}`;
       const job = jobs.get(key) ?? { host, destination, stopService: false };
@@ -142,22 +174,22 @@ async function planJobs(items: BackupInput[]): Promise<BackupJob[]> {
       jobs.set(key, job);
     }
   }
-  return [...jobs.values()];
+  return { jobs: [...jobs.values()], failures };
 }
 
-const serverKey = (host: Host) => `${host.kind}|${host.computerName.toLowerCase()}|${(host.localPath('C:\\') ?? '').toLowerCase()}`;
+/** A server as the same server whichever object named it: a remote one by the name that reached it and its far lab folder. */
+const serverKey = (host: Host) => {
+  const id = pipeIdentity(host);
+  return `${host.kind}|${id.ComputerName.toLowerCase()}|${host.computerName.toLowerCase()}|${(id.LabPath ?? '').toLowerCase()}`;
+};
 
 /** The lab path rule (as resolveFileTarget): in a lab a Windows drive path lies inside the lab server. */
 function destinationFor(host: Host, destination: string): string {
   return host.kind === 'lab' ? resolveTargetPath(host, destination).localPath : path.resolve(destination);
 }
 
-/** Lab server folder, as Get-PhoneFactorComponent reports it (so the output pipes into Restore-PhoneFactor). */
-function labPathOf(host: Host): string | null {
-  return host.kind === 'lab' ? path.dirname(host.localPath('C:\\') as string) : null;
-}
-
-async function backUpOneServer(job: BackupJob, ctx: OperationContext): Promise<BackupOutput | undefined> {
+/** What one server's backup will copy (read from the server), and the work that makes it. */
+async function prepareBackup(job: BackupJob, ctx: OperationContext) {
   const { host, destination } = job;
   ctx.progress('Backup-PhoneFactor', `Inventory of ${host.computerName}`);
   const inventory = await inventoryServer(host);
@@ -184,10 +216,8 @@ async function backUpOneServer(job: BackupJob, ctx: OperationContext): Promise<B
         onProgress: progressReporter(host.computerName, ctx),
       }),
     );
-  const made = await ctx.act({ id: `backup:${serverKey(host)}`, target: destination, description: describeBackup(host, items, serviceNames) }, run);
-  if (!made) return undefined;
-  ctx.log('info', `Backed up ${made.FileCount} file(s), ${made.TotalBytes} bytes, of ${host.computerName} to ${made.Path}.`);
-  return toOutput(host, made, serviceNames);
+  const action = { id: `backup:${serverKey(host)}`, target: destination, description: describeBackup(host, items, serviceNames) };
+  return { action, run, serviceNames };
 }
 
 function productVersions(components: { DisplayName: string; Version: string | null }[]): Record<string, string> {
@@ -214,8 +244,8 @@ function describeBackup(host: Host, items: BackupItem[], serviceNames: string[])
 function toOutput(host: Host, made: BackupResult, serviceNames: string[]): BackupOutput {
   return {
     BackupPath: made.Path,
-    ComputerName: host.computerName,
-    LabPath: labPathOf(host),
+    // Named so that the object pipes back to the same server (Restore-PhoneFactor binds ComputerName and LabPath).
+    ...pipeIdentity(host),
     Items: made.FileCount,
     TotalBytes: made.TotalBytes,
     // createBackup re-reads every file after writing it and marks it Verified; anything else would have thrown.
@@ -260,22 +290,4 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
     }
     for (const failed of result.Failed) ctx.log('warning', `Retention could not remove ${failed.Path}: ${failed.Message}`);
   }
-}
-
-/**
- * A batch ends in one error: the first failure keeps its code (scripts match on it); the message also names the
- * other failures and the backups that did complete, since the error replaces this call's output objects.
- */
-function withOtherOutcomes(failures: CoreError[], outputs: BackupOutput[]): CoreError {
-  const [first, ...others] = failures;
-  if (others.length === 0 && outputs.length === 0) return first;
-  const notes = [
-    ...others.map((o) => `Also failed: ${o.message}`),
-    ...outputs.map((o) => `Completed: ${o.ComputerName} -> ${o.BackupPath}`),
-  ];
-  return new CoreError(first.code, [first.message, ...notes].join(' '), first.target, {
-    ...first.details,
-    completedBackups: outputs.map((o) => o.BackupPath),
-    otherErrors: others.map((o) => ({ code: o.code, message: o.message, target: o.target })),
-  });
 }

@@ -6,6 +6,9 @@
  * hold several). When it is no server of such a lab (or there is no lab at that path here) and it is not this
  * machine, it is a remote server, and -LabPath is the lab folder ON that server (give it as a full path there):
  * the rehearsal of remote work. A remote -ComputerName alone is the real server, reached by PowerShell remoting.
+ * -ComputerName takes several names; the rule applies to each. One -LabPath serves every name, so servers that each
+ * need their own lab folder come as separate pipeline objects (ComputerName + LabPath), as Get-PhoneFactorComponent
+ * and New-MfaLab output them.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import * as path from 'node:path';
@@ -15,6 +18,8 @@ import type { Host } from '../host/host';
 import { openLab, resolveTargetPath } from '../host/lab/open-lab';
 import { createLocalWindowsHost } from '../host/local';
 import { openRemoteHosts } from '../host/remote/open-remote';
+import type { RemoteHost } from '../host/remote/remote-host';
+import { DEFAULT_THROTTLE_LIMIT, mapSettled } from '../util/pool';
 
 export const TargetParameters = {
   LabPath: Type.Optional(
@@ -25,33 +30,86 @@ export const TargetParameters = {
     }),
   ),
   ComputerName: Type.Optional(
-    Type.String({
-      minLength: 1,
-      description: 'The server to work on. Default: this machine. Within a lab holding several servers, picks one of them.',
+    Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description:
+        'The server(s) to work on. Default: this machine. Within a lab holding several servers, picks one of them; any other name is a remote server reached by PowerShell remoting (then -LabPath, if given, is a lab folder on that server).',
       'x-mfa': { pipeline: true, aliases: ['CN', 'Server'] },
     }),
   ),
 };
+
+/** -ThrottleLimit of the commands that work on many servers at once (inventory, backups). */
+export const ThrottleLimitParameter = Type.Optional(
+  Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    description: `How many servers are worked on at the same time. Default: ${DEFAULT_THROTTLE_LIMIT}. Output keeps the order the servers were given in.`,
+  }),
+);
 
 const Target = Type.Object(TargetParameters);
 export type TargetInput = Static<typeof Target>;
 
 const isLocalName = (name: string) => ['.', 'localhost', os.hostname().toLowerCase()].includes(name.toLowerCase());
 
-/** The hosts an input addresses: every server of a lab (or the one named), this machine, or a remote server. */
-export async function openTargetHosts(input: TargetInput): Promise<Host[]> {
-  const name = input.ComputerName;
-  if (input.LabPath !== undefined) {
-    const local = await localLabServers(input.LabPath, name);
-    if (name === undefined) return local.servers ?? openLab(input.LabPath);
+/** One name given to -ComputerName (or none: this machine, or every server of the lab) and how to open its hosts. */
+export interface NamedTarget {
+  name: string | undefined;
+  open(): Promise<Host[]>;
+}
+
+/** One target per name given to -ComputerName, in the order given (a name given twice counts once). */
+export function targetsOf(input: TargetInput): NamedTarget[] {
+  const seen = new Set<string>();
+  const names = (input.ComputerName ?? [undefined]).filter((n) => {
+    const key = (n ?? '').toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return names.map((name) => ({ name, open: () => openNamed(input.LabPath, name) }));
+}
+
+/**
+ * The hosts an input addresses: every server of a lab (or the ones named), this machine, or remote servers. Several
+ * names open in parallel (at most `throttle` at once); any failure fails the whole call (callers that can carry on
+ * without a server use targetsOf and report each server's failure on its own).
+ */
+export async function openTargetHosts(input: TargetInput, throttle: number = DEFAULT_THROTTLE_LIMIT): Promise<Host[]> {
+  const opened = await mapSettled(targetsOf(input), throttle, (t) => t.open());
+  const failed = opened.find((o) => !o.ok);
+  if (failed && !failed.ok) throw failed.error;
+  return opened.flatMap((o) => (o.ok ? o.value : []));
+}
+
+async function openNamed(labPath: string | undefined, name: string | undefined): Promise<Host[]> {
+  if (labPath !== undefined) {
+    const local = await localLabServers(labPath, name);
+    if (name === undefined) return local.servers ?? openLab(labPath);
     const chosen = (local.servers ?? []).filter((s) => s.computerName.toLowerCase() === name.toLowerCase());
     if (chosen.length > 0) return chosen;
-    if (!isLocalName(name)) return openRemote(name, input.LabPath, local.servers);
-    if (!local.servers) await openLab(input.LabPath); // the lab's own error (LabNotFound, NotALab)
-    throw new CoreError('ComputerNotInLab', `The lab ${input.LabPath} has no server named ${name} (it has: ${(local.servers ?? []).map((s) => s.computerName).join(', ')}).`, 'ComputerName');
+    if (!isLocalName(name)) return openRemote(name, labPath, local.servers);
+    if (!local.servers) await openLab(labPath); // the lab's own error (LabNotFound, NotALab)
+    throw new CoreError('ComputerNotInLab', `The lab ${labPath} has no server named ${name} (it has: ${(local.servers ?? []).map((s) => s.computerName).join(', ')}).`, 'ComputerName');
   }
   if (name !== undefined && !isLocalName(name)) return openRemote(name);
   return [createLocalWindowsHost()];
+}
+
+/**
+ * How a host is named in output objects so that they pipe back to the same server: ComputerName and LabPath together
+ * must address it again. A lab server: its own name and its server folder. A remote server: the name it was reached
+ * by (an IP address or DNS name may be the only one that reaches it), and for a lab there the server folder on that
+ * machine (LabPath keeps meaning "lab folder on the server named by ComputerName").
+ */
+export function pipeIdentity(host: Host): { ComputerName: string; LabPath: string | null } {
+  if (host.kind === 'remote') {
+    const remote = host as RemoteHost;
+    return { ComputerName: remote.remoteName, LabPath: remote.farLabPath };
+  }
+  const drive = host.kind === 'lab' ? host.localPath('C:\\') : undefined;
+  return { ComputerName: host.computerName, LabPath: drive ? path.dirname(drive) : null };
 }
 
 /** The servers of the lab at the path on this machine, or none when there is no readable lab there. */
@@ -79,6 +137,9 @@ async function openRemote(name: string, labPath?: string, localLab?: Host[]): Pr
 
 /** Exactly one host: the operation acts on a single server. */
 export async function openTargetHost(input: TargetInput): Promise<Host> {
+  if ((input.ComputerName?.length ?? 0) > 1) {
+    throw new CoreError('AmbiguousTarget', `This command works on one server at a time, and -ComputerName names ${input.ComputerName!.length} (${input.ComputerName!.join(', ')}): pipe one object per server instead.`, 'ComputerName');
+  }
   const hosts = await openTargetHosts(input);
   if (hosts.length !== 1) {
     throw new CoreError('AmbiguousTarget', `The lab ${input.LabPath} holds ${hosts.length} servers (${hosts.map((h) => h.computerName).join(', ')}); name one with -ComputerName.`, 'ComputerName');
@@ -92,11 +153,12 @@ export async function openTargetHost(input: TargetInput): Promise<Host> {
  */
 export async function resolveFileTarget(input: TargetInput, file: string): Promise<string> {
   if (input.LabPath === undefined) {
-    if (input.ComputerName !== undefined && !isLocalName(input.ComputerName)) throw remoteFilesNotSupported(input.ComputerName);
+    const remote = input.ComputerName?.find((n) => !isLocalName(n));
+    if (remote !== undefined) throw remoteFilesNotSupported(remote);
     return path.resolve(file);
   }
   const host = await openTargetHost(input);
-  if (host.kind === 'remote') throw remoteFilesNotSupported(input.ComputerName ?? host.computerName);
+  if (host.kind === 'remote') throw remoteFilesNotSupported((host as RemoteHost).remoteName);
   return resolveTargetPath(host, file).localPath;
 }
 

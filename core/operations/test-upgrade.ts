@@ -1,12 +1,13 @@
 /** Test-MfaServerUpgrade: is the upgrade done? Also the detection rule for Intune / ConfigMgr (-Detection). */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract';
-import { openTargetHosts, TargetParameters, type TargetInput } from './target';
+import { openTargetHosts, TargetParameters, ThrottleLimitParameter } from './target';
 import { verifyServers } from '../upgrade/verify';
 
 const Input = Type.Object(
   {
     ...TargetParameters,
+    ThrottleLimit: ThrottleLimitParameter,
     Detection: Type.Optional(
       Type.Boolean({
         description: 'Detection-rule mode for Intune and ConfigMgr: writes exactly one line when every server is upgraded and nothing otherwise; never writes an error.',
@@ -52,7 +53,8 @@ export const testUpgradeOperation = defineOperation({
   handler: async (items) => {
     const detection = items.some((i) => i.Detection === true);
     try {
-      const hosts = (await Promise.all(items.map((i: TargetInput) => openTargetHosts(i)))).flat();
+      // The servers are opened (remote sessions, module copies) at most -ThrottleLimit at once.
+      const hosts = (await Promise.all(items.map((i) => openTargetHosts(i, i.ThrottleLimit)))).flat();
       const results = await verifyServers(hosts);
       if (!detection) return results.map((r) => ({ ...r, Failed: r.Checks.filter((c) => !c.Passed).map((c) => c.Name) }));
       if (results.length === 0 || !results.every((r) => r.IsUpgraded)) return [];

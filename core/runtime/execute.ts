@@ -4,6 +4,7 @@
  */
 import type { OperationContext, OperationContract, PlannedAction } from '../operations/contract';
 import { CoreError } from '../util/errors';
+import { PartialFailure } from '../util/partial-failure';
 import { badRequest, EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope, type ErrorBody } from './envelope';
 import type { EventSink } from './events';
 import { validateItems, type StandaloneValidator } from './validate';
@@ -72,9 +73,13 @@ export async function execute(
     try {
       results.push(...(await contract.handler(unit as never[], ctx)));
     } catch (e) {
-      const body = toErrorBody(e);
-      if (units.length > 1) body.details = { ...body.details, item: index };
-      errors.push(body);
+      // Work over several servers where some failed: keep what succeeded, one error per failed server.
+      if (e instanceof PartialFailure) results.push(...e.results);
+      for (const failed of e instanceof PartialFailure ? e.errors : [e]) {
+        const body = toErrorBody(failed);
+        if (units.length > 1) body.details = { ...body.details, item: index };
+        errors.push(body);
+      }
     }
   }
   const withActions = contract.changesState ? { actions } : {};

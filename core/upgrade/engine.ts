@@ -63,11 +63,12 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
 
 /**
  * The CMTrace log ConfigMgr admins read, on the first server (the MFA server in the plan's order), beside the MSI logs;
- * every line the engine reports also goes there (secrets are redacted by the writer).
+ * every line the engine reports also goes there (secrets are redacted by the writer). When that server is remote its
+ * disk is not ours to append to line by line, so the log goes into the run folder here, beside journal.json.
  */
 function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null } {
-  const local = ctx.dryRun ? undefined : req.hosts[0]?.localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`);
-  if (!local) return { ctx, logPath: null };
+  if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
+  const local = req.hosts[0].localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`) ?? path.join(runFolder(req.backupDestination, req.hosts), 'MfaServerUpgrade.log');
   const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
   const logged: OperationContext = {
     ...ctx,

@@ -68,6 +68,8 @@ export interface FarIdentity {
   dnsName: string | null;
   is64Bit: boolean;
   labServer: string | null;
+  /** For a lab server there: its server folder on the far machine (what -LabPath names to reach it again). */
+  labPath: string | null;
   /** The far machine's temp folder, where large files are staged. */
   stagingFolder: string;
 }

@@ -1,10 +1,11 @@
 /**
- * The module a remote server runs: this machine's module folder (manifest, lib/mfa-core.cjs, lab media, bin/), copied
- * to the target when it is missing there or is another build. A build is known by its fingerprint: the tool version
- * plus the SHA-256 of the core bundle, so a rebuilt core with an unchanged version number is still copied.
+ * The module a remote server runs: this machine's module folder (manifest, lib/, lab media, bin/), copied to the target
+ * when it is missing there or is another build. A build is known by its fingerprint: the tool version plus the SHA-256
+ * of everything under lib/ (the core's entry point and whatever it loads), so a rebuilt core with an unchanged version
+ * number is still copied.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CoreError } from '../../util/errors';
 import { TOOL_VERSION } from '../../version';
@@ -26,12 +27,29 @@ export function localModuleRoot(env: NodeJS.ProcessEnv = process.env): string {
 export interface ModuleBuild {
   root: string;
   version: string;
-  coreSha256: string;
+  /** SHA-256 over every file under lib/ (see libHash); the far side computes the same after a copy. */
+  libSha256: string;
   fingerprint: string;
+}
+
+/** Every file under a folder as `relative/path` (forward slashes), in ordinal order. */
+function filesUnder(folder: string, prefix = ''): string[] {
+  return readdirSync(folder, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(folder, e.name), `${prefix}${e.name}/`) : e.isFile() ? [`${prefix}${e.name}`] : []))
+    .sort();
+}
+
+/**
+ * One hash for a folder's files: SHA-256 of the lines `<relative path>\t<sha256 of the file>\n` in ordinal path order.
+ * The far side computes it the same way in PowerShell (remote-scripts.ts, COPY_MODULE): keep both in step.
+ */
+export function libHash(libFolder: string): string {
+  const lines = filesUnder(libFolder).map((rel) => `${rel}\t${createHash('sha256').update(readFileSync(path.join(libFolder, rel))).digest('hex')}\n`);
+  return createHash('sha256').update(lines.join(''), 'utf8').digest('hex');
 }
 
 export function localModuleBuild(env: NodeJS.ProcessEnv = process.env): ModuleBuild {
   const root = localModuleRoot(env);
-  const coreSha256 = createHash('sha256').update(readFileSync(path.join(root, CORE_FILE))).digest('hex');
-  return { root, version: TOOL_VERSION, coreSha256, fingerprint: `${TOOL_VERSION}+${coreSha256.slice(0, 16)}` };
+  const libSha256 = libHash(path.join(root, 'lib'));
+  return { root, version: TOOL_VERSION, libSha256, fingerprint: `${TOOL_VERSION}+${libSha256.slice(0, 16)}` };
 }

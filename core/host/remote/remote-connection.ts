@@ -1,7 +1,8 @@
 /**
  * One PowerShell remoting session to one server, driven through our PowerShellSession adapter (a local pwsh). It makes
- * sure the module is on the target, then sends host calls to the core there. Calls made while a batch is in flight
- * are sent together in the next batch (one round trip, one core start on the target). Every error names the server;
+ * sure the module is on the target, then sends host calls to the core there: a core kept running on the target for the
+ * life of the session (mfa-core --serve-host), or, when that cannot start, a core started for each batch. Calls made
+ * while a batch is in flight are sent together in the next batch (one round trip). Every error names the server;
  * a dead link turns every later call into RemoteConnectionLost at once, and never touches other servers' sessions.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,7 +15,7 @@ import { PowerShellSession, type ScriptOutcome } from './powershell-session';
 import { findPowerShell } from './find-pwsh';
 import { localModuleBuild, type ModuleBuild } from './module-deploy';
 import { describeEndpoint, type RemoteOptions } from './remote-options';
-import { CLOSE_SESSION, COPY_FROM_FAR, COPY_MODULE, COPY_TO_FAR, FIND_FAR_MODULE, OPEN_SESSION, RUN_FAR_CORE } from './remote-scripts';
+import { CLOSE_SESSION, COPY_FROM_FAR, COPY_MODULE, COPY_TO_FAR, FIND_FAR_MODULE, OPEN_SESSION, PROBE_SESSION, RUN_FAR_CORE, RUN_FAR_SERVE } from './remote-scripts';
 import { sha256, type HostCall, type HostCallOutcome } from './host-rpc';
 
 /** Longest one round trip may take: installers run inside a host call. Dead links are caught sooner by keepalives. */
@@ -29,6 +30,8 @@ interface Pending {
 export interface ConnectionStats {
   roundTrips: number;
   calls: number;
+  /** Round trips answered by the core kept running on the target (the rest started a core each). */
+  served: number;
 }
 
 export class RemoteConnection {
@@ -36,7 +39,9 @@ export class RemoteConnection {
   private pending: Pending[] = [];
   private flushScheduled = false;
   private lostReason: string | undefined;
-  readonly stats: ConnectionStats = { roundTrips: 0, calls: 0 };
+  /** Set once the persistent far core could not be used: later batches start a core each (the slower, older path). */
+  private serveUnavailable: string | undefined;
+  readonly stats: ConnectionStats = { roundTrips: 0, calls: 0, served: 0 };
 
   private constructor(
     readonly options: RemoteOptions,
@@ -49,6 +54,11 @@ export class RemoteConnection {
     return this.options.computerName;
   }
 
+  /** Why batches start a core each instead of using the one kept running on the target; undefined when they do not. */
+  get perCallReason(): string | undefined {
+    return this.serveUnavailable;
+  }
+
   /** Opens the session and puts the module on the target if it is not there yet (or is another build). */
   static async open(options: RemoteOptions, build: ModuleBuild = localModuleBuild()): Promise<RemoteConnection> {
     const ps = PowerShellSession.open({ executable: findPowerShell(), timeoutMs: CALL_TIMEOUT_MS });
@@ -59,12 +69,14 @@ export class RemoteConnection {
       const far = found.output[0] as { base: string; root: string; fingerprint: string | null } | undefined;
       if (!found.ok || !far) throw unreachable(options, found.terminatingError?.message ?? 'the server did not answer');
       if (far.fingerprint !== build.fingerprint) {
-        const copied = await ps.run(COPY_MODULE, { base: far.base, root: far.root, localRoot: build.root, fingerprint: build.fingerprint, coreSha256: build.coreSha256 });
+        const copied = await ps.run(COPY_MODULE, { base: far.base, root: far.root, localRoot: build.root, fingerprint: build.fingerprint, libSha256: build.libSha256 });
         if (!copied.ok) {
           throw new CoreError('RemoteModuleCopyFailed', `[${options.computerName}] Copying the MfaServerUpgrade module to ${far.root} on ${options.computerName} failed: ${copied.terminatingError?.message}`, options.computerName);
         }
       }
-      return new RemoteConnection(options, ps, far.root);
+      const connection = new RemoteConnection(options, ps, far.root);
+      if (options.perCallCore) connection.serveUnavailable = 'turned off by MFA_REMOTE_PER_CALL_CORE';
+      return connection;
     } catch (e) {
       await ps.close();
       throw e;
@@ -159,34 +171,95 @@ export class RemoteConnection {
     if (this.lostReason) throw this.lost(this.lostReason);
     this.stats.roundTrips++;
     this.stats.calls += calls.length;
-    const request = JSON.stringify({ Calls: JSON.stringify(calls) });
+    const callsJson = JSON.stringify(calls);
+    if (!this.serveUnavailable) {
+      const served = await this.sendToServingCore(callsJson);
+      if (served) {
+        this.stats.served++;
+        return served;
+      }
+    }
+    return this.sendToNewCore(callsJson);
+  }
+
+  /** The batch through the core kept running on the target; undefined when it never reached it (use a new core). */
+  private async sendToServingCore(callsJson: string): Promise<HostCallOutcome[] | undefined> {
+    const r = await this.runFar(RUN_FAR_SERVE, { root: this.farRoot, request: callsJson, nodeHint: this.options.farNodeHint ?? '' });
+    if (r.notSent) {
+      this.serveUnavailable = r.message ?? 'the core could not be started';
+      return undefined;
+    }
+    if (r.died) {
+      // A link going down kills the far core first (its session's processes end): say that, not "the core crashed".
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await this.runFar(PROBE_SESSION, {});
+      throw new CoreError('RemoteCommandFailed', `[${this.name}] The MfaServerUpgrade core on ${this.name} ended (exit code ${r.exitCode ?? 'unknown'}) while it ran a batch of host calls, so whether they ran is unknown; they were not sent again. ${(r.stderr ?? '').slice(0, 500)}`.trim(), this.name);
+    }
+    const answer = this.parseAnswer(r.stdout, r.exitCode, r.stderr);
+    if (answer === 'UnknownOperation') {
+      // A core without --serve-host answered (and ended) without running anything: safe to use the older path.
+      this.serveUnavailable = 'the core on the target has no --serve-host';
+      return undefined;
+    }
+    return answer;
+  }
+
+  /** The batch through a core started for it on the target (mfa-core host-call). */
+  private async sendToNewCore(callsJson: string): Promise<HostCallOutcome[]> {
+    const request = JSON.stringify({ Calls: callsJson });
+    const r = await this.runFar(RUN_FAR_CORE, { root: this.farRoot, operation: 'host-call', request, nodeHint: this.options.farNodeHint ?? '' });
+    const answer = this.parseAnswer(r.stdout, r.exitCode, r.stderr);
+    if (answer === 'UnknownOperation') throw new CoreError('RemoteProtocolError', `[${this.name}] The core on ${this.name} does not know host-call.`, this.name);
+    return answer;
+  }
+
+  /** One far script; a broken session, a failed Invoke-Command and a missing node become the right errors. */
+  private async runFar(script: string, values: unknown): Promise<FarRun> {
     let outcome: ScriptOutcome;
     try {
-      outcome = await this.ps.run(RUN_FAR_CORE, { root: this.farRoot, operation: 'host-call', request, nodeHint: this.options.farNodeHint ?? '' });
+      outcome = await this.ps.run(script, values);
     } catch (e) {
       throw this.lost((e as Error).message);
     }
-    const r = outcome.output[0] as { lost: boolean; message?: string; exitCode?: number; stdout?: string; stderr?: string; nodeMissing?: boolean } | undefined;
+    const r = outcome.output[0] as FarRun | undefined;
     if (!outcome.ok || !r) throw this.lost(outcome.terminatingError?.message ?? 'the local PowerShell returned nothing');
     if (r.lost) throw this.lost(r.message ?? 'the remoting session broke');
-    if (r.message !== undefined && r.exitCode === undefined) {
-      throw new CoreError('RemoteCommandFailed', `[${this.name}] Running the MfaServerUpgrade core on ${this.name} failed: ${r.message}`, this.name);
-    }
     if (r.nodeMissing) {
       throw new CoreError('RemoteNodeNotFound', `[${this.name}] Node.js was not found on ${this.name}: the module there has no bin\\node.exe, MFA_NODE is not set and node is not on PATH.`, this.name);
     }
+    if (r.message !== undefined && r.message !== null && r.exitCode == null && !r.notSent && r.stdout == null) {
+      throw new CoreError('RemoteCommandFailed', `[${this.name}] Running the MfaServerUpgrade core on ${this.name} failed: ${r.message}`, this.name);
+    }
+    return r;
+  }
+
+  /** The core's answer: the outcomes, or 'UnknownOperation' when the core did not know what it was asked. */
+  private parseAnswer(stdout: string | undefined | null, exitCode: number | undefined | null, stderr: string | undefined | null): HostCallOutcome[] | 'UnknownOperation' {
     let envelope: { ok: boolean; result?: HostCallOutcome[]; error?: { code: string; message: string; target?: string } };
     try {
-      envelope = JSON.parse(r.stdout ?? '');
+      envelope = JSON.parse(stdout ?? '');
     } catch {
-      throw new CoreError('RemoteProtocolError', `[${this.name}] The core on ${this.name} ended with exit code ${r.exitCode} without a result: ${(r.stderr ?? '').slice(0, 500)}`, this.name);
+      throw new CoreError('RemoteProtocolError', `[${this.name}] The core on ${this.name} ended with exit code ${exitCode} without a result: ${(stderr ?? '').slice(0, 500)}`, this.name);
     }
     if (!envelope.ok) {
       const err = envelope.error ?? { code: 'RemoteProtocolError', message: 'no error body' };
+      if (err.code === 'UnknownOperation') return 'UnknownOperation';
       throw new CoreError(err.code, `[${this.name}] ${err.message}`, err.target, { computerName: this.name });
     }
     return envelope.result ?? [];
   }
+}
+
+/** What the far scripts (RUN_FAR_CORE, RUN_FAR_SERVE) report. */
+interface FarRun {
+  lost?: boolean;
+  message?: string | null;
+  exitCode?: number | null;
+  stdout?: string | null;
+  stderr?: string | null;
+  nodeMissing?: boolean;
+  notSent?: boolean;
+  died?: boolean;
 }
 
 function unreachable(options: RemoteOptions, reason: string): CoreError {

@@ -49,6 +49,11 @@ export class RemoteHost implements Host {
     this.is64Bit = identity.is64Bit;
   }
 
+  /** For a lab server on the far machine: its server folder there; null for the far machine itself. */
+  get farLabPath(): string | null {
+    return this.identity.labPath ?? null;
+  }
+
   /** The name the session was opened with (what the admin typed after -ComputerName). */
   get remoteName(): string {
     return this.connection.name;

@@ -8,6 +8,8 @@
  *   MFA_REMOTE_KEYFILE    private key file for SSH key authentication
  *   MFA_REMOTE_KNOWN_HOSTS  known_hosts file that vouches for the server's host key (default: the user's own)
  *   MFA_REMOTE_NODE       node on the target when it is neither the module's bin\node.exe, MFA_NODE there, nor on PATH
+ *   MFA_REMOTE_PER_CALL_CORE=1  start the core on the target for each batch of host calls instead of keeping one
+ *                         running for the session (slower; for troubleshooting and to measure the difference)
  */
 import { CoreError } from '../../util/errors';
 
@@ -21,6 +23,8 @@ export interface RemoteOptions {
   keyFilePath?: string;
   knownHostsFile?: string;
   farNodeHint?: string;
+  /** Start a core on the target per batch instead of keeping one running (MFA_REMOTE_PER_CALL_CORE). */
+  perCallCore?: boolean;
 }
 
 export function remoteOptionsFor(computerName: string, env: NodeJS.ProcessEnv = process.env): RemoteOptions {
@@ -43,6 +47,7 @@ export function remoteOptionsFor(computerName: string, env: NodeJS.ProcessEnv = 
     keyFilePath: env.MFA_REMOTE_KEYFILE || undefined,
     knownHostsFile: env.MFA_REMOTE_KNOWN_HOSTS || undefined,
     farNodeHint: env.MFA_REMOTE_NODE || undefined,
+    perCallCore: env.MFA_REMOTE_PER_CALL_CORE === '1' || undefined,
   };
 }
 

@@ -42,8 +42,9 @@ Invoke-Command -Session $global:MfaRemoteSession -ErrorAction Stop -ArgumentList
 `;
 
 /**
- * Copies the module into a fresh staging folder on the target, checks the core's hash there, then swaps it into place:
- * a copy cut short never leaves a half module where the next run would use it.
+ * Copies the module into a fresh staging folder on the target, checks the hash of its lib/ there (module-deploy.ts,
+ * libHash: same algorithm), then swaps it into place: a copy cut short never leaves a half module where the next run
+ * would use it. The local code cache folder (cache/) stays here: it belongs to this machine's Node.
  */
 export const COPY_MODULE = String.raw`
 $ErrorActionPreference = 'Stop'
@@ -54,20 +55,114 @@ $staging = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.base -S
     New-Item -ItemType Directory -Path $d -Force | Out-Null
     $d
 }
-Copy-Item -Path (Join-Path $V.localRoot '*') -Destination $staging -ToSession $s -Recurse -Force -ErrorAction Stop
-Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $staging, $V.root, $V.fingerprint, $V.coreSha256 -ScriptBlock {
-    param([string] $Staging, [string] $Root, [string] $Fingerprint, [string] $CoreSha256)
+Get-ChildItem -LiteralPath $V.localRoot -Force | Where-Object { $_.Name -ne 'cache' } | ForEach-Object {
+    Copy-Item -LiteralPath $_.FullName -Destination $staging -ToSession $s -Recurse -Force -ErrorAction Stop
+}
+Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $staging, $V.root, $V.fingerprint, $V.libSha256 -ScriptBlock {
+    param([string] $Staging, [string] $Root, [string] $Fingerprint, [string] $LibSha256)
     $ErrorActionPreference = 'Stop'
-    $core = Join-Path (Join-Path $Staging 'lib') 'mfa-core.cjs'
     $got = ''
-    if (Test-Path -LiteralPath $core -PathType Leaf) { $got = (Get-FileHash -LiteralPath $core -Algorithm SHA256).Hash.ToLowerInvariant() }
-    if ($got -ne $CoreSha256) {
+    $lib = Join-Path $Staging 'lib'
+    if (Test-Path -LiteralPath $lib -PathType Container) {
+        $base = (Get-Item -LiteralPath $lib).FullName.TrimEnd('\', '/')
+        $names = [string[]]@(Get-ChildItem -LiteralPath $base -Recurse -File -Force | ForEach-Object { $_.FullName.Substring($base.Length + 1).Replace('\', '/') })
+        [Array]::Sort($names, [StringComparer]::Ordinal)
+        $text = New-Object System.Text.StringBuilder
+        foreach ($n in $names) {
+            $h = (Get-FileHash -LiteralPath (Join-Path $base $n) -Algorithm SHA256).Hash.ToLowerInvariant()
+            [void]$text.Append($n).Append([char]9).Append($h).Append([char]10)
+        }
+        $sha = [System.Security.Cryptography.SHA256]::Create()
+        $got = (($sha.ComputeHash((New-Object System.Text.UTF8Encoding($false)).GetBytes($text.ToString())) | ForEach-Object { $_.ToString('x2') }) -join '')
+    }
+    if ($got -ne $LibSha256) {
         Remove-Item -LiteralPath $Staging -Recurse -Force
-        throw "The module copied to $env:COMPUTERNAME does not match the one sent (SHA-256 of lib/mfa-core.cjs differs)."
+        throw "The module copied to $env:COMPUTERNAME does not match the one sent (the SHA-256 of its lib folder differs)."
     }
     Set-Content -LiteralPath (Join-Path $Staging '.mfa-fingerprint') -Value $Fingerprint -Encoding Ascii
-    if (Test-Path -LiteralPath $Root) { Remove-Item -LiteralPath $Root -Recurse -Force }
-    Move-Item -LiteralPath $Staging -Destination $Root
+    try {
+        if (Test-Path -LiteralPath $Root) { Remove-Item -LiteralPath $Root -Recurse -Force }
+        Move-Item -LiteralPath $Staging -Destination $Root
+    } catch {
+        # Two names of one machine (or two runs) copying at once: the other copy of this same build is as good.
+        $file = Join-Path $Root '.mfa-fingerprint'
+        $there = ''
+        if (Test-Path -LiteralPath $file -PathType Leaf) { $there = ([string](Get-Content -LiteralPath $file -Raw)).Trim() }
+        Remove-Item -LiteralPath $Staging -Recurse -Force -ErrorAction SilentlyContinue
+        if ($there -ne $Fingerprint) { throw }
+    }
+}
+`;
+
+/**
+ * Sends one batch to the core kept running on the target (mfa-core --serve-host), started on first use and kept in
+ * the remote session's own $global:MfaFarCore. Answers:
+ *   {stdout}        the core's answer line;
+ *   {notSent}       the core could not be started or fed: nothing reached it, the caller may use RUN_FAR_CORE instead;
+ *   {died}          the core ended after the batch was sent: whether it ran is unknown, so it is not sent again;
+ *   {nodeMissing}   no node on the target; {lost, message} the session itself is gone.
+ */
+export const RUN_FAR_SERVE = String.raw`
+$s = $global:MfaRemoteSession
+if (($null -eq $s) -or ($s.State -ne 'Opened')) {
+    $state = 'not open'
+    if ($null -ne $s) { $state = [string]$s.State }
+    return @{ lost = $true; message = "the remoting session is $state" }
+}
+try {
+    $r = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.root, $V.request, $V.nodeHint -ScriptBlock {
+        param([string] $Root, [string] $RequestJson, [string] $NodeHint)
+        $ErrorActionPreference = 'Stop'
+        $utf8 = New-Object System.Text.UTF8Encoding($false)
+        $p = $global:MfaFarCore
+        if (($null -eq $p) -or $p.HasExited) {
+            $node = $null
+            $own = Join-Path (Join-Path $Root 'bin') 'node.exe'
+            if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { $node = $own }
+            elseif ($env:MFA_NODE) { $node = $env:MFA_NODE }
+            elseif ($NodeHint -and (Test-Path -LiteralPath $NodeHint -PathType Leaf)) { $node = $NodeHint }
+            else {
+                $cmd = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+                if ($cmd) { $node = $cmd.Source }
+            }
+            if (-not $node) { return @{ nodeMissing = $true } }
+            try {
+                $psi = New-Object System.Diagnostics.ProcessStartInfo
+                $psi.FileName = $node
+                $psi.Arguments = '"' + (Join-Path (Join-Path $Root 'lib') 'mfa-core.cjs') + '" --serve-host'
+                $psi.UseShellExecute = $false
+                $psi.CreateNoWindow = $true
+                $psi.RedirectStandardInput = $true
+                $psi.RedirectStandardOutput = $true
+                $psi.RedirectStandardError = $true
+                $psi.StandardOutputEncoding = $utf8
+                $psi.StandardErrorEncoding = $utf8
+                $p = [System.Diagnostics.Process]::Start($psi)
+                $global:MfaFarCore = $p
+                # Drained in the background so a chatty core never blocks on a full stderr pipe.
+                $global:MfaFarCoreStderr = $p.StandardError.ReadToEndAsync()
+            } catch { return @{ notSent = $true; message = $_.Exception.Message } }
+        }
+        try {
+            $bytes = $utf8.GetBytes($RequestJson + [char]10)
+            $p.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+            $p.StandardInput.BaseStream.Flush()
+        } catch { return @{ notSent = $true; message = $_.Exception.Message } }
+        $line = $p.StandardOutput.ReadLine()
+        if ($null -eq $line) {
+            $p.WaitForExit(5000) | Out-Null
+            $err = ''
+            if ($global:MfaFarCoreStderr -and $global:MfaFarCoreStderr.Wait(2000)) { $err = $global:MfaFarCoreStderr.Result }
+            $code = $null
+            if ($p.HasExited) { $code = $p.ExitCode }
+            $global:MfaFarCore = $null
+            return @{ died = $true; exitCode = $code; stderr = $err }
+        }
+        @{ stdout = $line }
+    }
+    @{ lost = $false; stdout = $r.stdout; notSent = [bool]$r.notSent; died = [bool]$r.died; nodeMissing = [bool]$r.nodeMissing; message = $r.message; exitCode = $r.exitCode; stderr = $r.stderr }
+} catch {
+    @{ lost = ($s.State -ne 'Opened'); message = $_.Exception.Message }
 }
 `;
 
@@ -125,6 +220,16 @@ try {
 }
 `;
 
+/** Whether the session still answers (after the far core ended: a crash of the core, or the link going down). */
+export const PROBE_SESSION = String.raw`
+$s = $global:MfaRemoteSession
+if (($null -eq $s) -or ($s.State -ne 'Opened')) { return @{ lost = $true; message = 'the remoting session is closed' } }
+try {
+    Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { 1 } | Out-Null
+    @{ lost = $false }
+} catch { @{ lost = $true; message = $_.Exception.Message } }
+`;
+
 /** A file on the target copied here over the session. */
 export const COPY_FROM_FAR = String.raw`
 Copy-Item -LiteralPath $V.farPath -Destination $V.localPath -FromSession $global:MfaRemoteSession -Force -ErrorAction Stop
@@ -136,5 +241,9 @@ Copy-Item -LiteralPath $V.localPath -Destination $V.farPath -ToSession $global:M
 `;
 
 export const CLOSE_SESSION = String.raw`
-if ($global:MfaRemoteSession) { Remove-PSSession -Session $global:MfaRemoteSession -ErrorAction SilentlyContinue; $global:MfaRemoteSession = $null }
+if ($global:MfaRemoteSession) {
+    # The far core ends when its stdin closes; closing it first lets it go before the session is torn down.
+    try { Invoke-Command -Session $global:MfaRemoteSession -ErrorAction Stop -ScriptBlock { if ($global:MfaFarCore) { $global:MfaFarCore.StandardInput.Close(); $global:MfaFarCore.WaitForExit(5000) | Out-Null } } } catch { }
+    Remove-PSSession -Session $global:MfaRemoteSession -ErrorAction SilentlyContinue; $global:MfaRemoteSession = $null
+}
 `;
