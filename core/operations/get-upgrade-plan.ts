@@ -1,7 +1,7 @@
 /** Get-MfaUpgradePlan: the ordered upgrade steps for one or more servers, automatic and manual. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract';
-import { openTargetHosts, TargetParameters } from './target';
+import { openTargetHostsOfItems, TargetParameters } from './target';
 import { BackupDestinationParameter, UpgradeParameters } from './upgrade-parameters';
 import { gatherPlanInput } from '../upgrade/plan-input';
 import { buildUpgradePlan } from '../domain/plan';
@@ -33,7 +33,7 @@ export const getUpgradePlanOperation = defineOperation({
   links: ['Invoke-MfaServerUpgrade', 'Get-PhoneFactorComponent'],
   handler: async (items, ctx) => {
     const first = items[0];
-    const hosts = (await Promise.all(items.map((i) => openTargetHosts(i)))).flat();
+    const hosts = await openTargetHostsOfItems(items);
     const input = await gatherPlanInput({
       hosts,
       installerPath: first.InstallerPath,

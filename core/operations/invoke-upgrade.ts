@@ -1,7 +1,7 @@
 /** Invoke-MfaServerUpgrade: the whole documented upgrade, journaled and resumable. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract';
-import { openTargetHosts, resolveFileTarget, TargetParameters } from './target';
+import { openTargetHostsOfItems, resolveFileTarget, TargetParameters } from './target';
 import { BackupDestinationParameter, UpgradeParameters } from './upgrade-parameters';
 import { runUpgrade } from '../upgrade/engine';
 
@@ -63,7 +63,7 @@ export const invokeUpgradeOperation = defineOperation({
   links: ['Get-MfaUpgradePlan', 'Test-MfaServerUpgrade', 'Restore-PhoneFactor'],
   handler: async (items, ctx) => {
     const first = items[0];
-    const hosts = (await Promise.all(items.map((i) => openTargetHosts(i)))).flat();
+    const hosts = await openTargetHostsOfItems(items);
     const result = await runUpgrade(
       {
         hosts,

@@ -135,6 +135,29 @@ async function openRemote(name: string, labPath?: string, localLab?: Host[]): Pr
   }
 }
 
+/**
+ * The hosts of every piped object, each server once: objects from Get-PhoneFactorComponent name their server once per
+ * component, and a lab opened twice would give two hosts that do not coordinate their writes.
+ */
+export async function openTargetHostsOfItems(items: TargetInput[], throttle: number = DEFAULT_THROTTLE_LIMIT): Promise<Host[]> {
+  const inputs = new Map<string, TargetInput>();
+  for (const item of items) {
+    for (const name of item.ComputerName ?? [undefined]) {
+      const key = `${item.LabPath === undefined ? '' : path.resolve(item.LabPath)}|${(name ?? '').toLowerCase()}`;
+      if (!inputs.has(key)) inputs.set(key, { LabPath: item.LabPath, ComputerName: name === undefined ? undefined : [name] });
+    }
+  }
+  const hosts = new Map<string, Host>();
+  for (const group of await Promise.all([...inputs.values()].map((input) => openTargetHosts(input, throttle)))) {
+    for (const host of group) {
+      const id = pipeIdentity(host);
+      const key = `${host.kind}|${id.ComputerName.toLowerCase()}|${id.LabPath ?? ''}`;
+      if (!hosts.has(key)) hosts.set(key, host);
+    }
+  }
+  return [...hosts.values()];
+}
+
 /** Exactly one host: the operation acts on a single server. */
 export async function openTargetHost(input: TargetInput): Promise<Host> {
   if ((input.ComputerName?.length ?? 0) > 1) {

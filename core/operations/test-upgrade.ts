@@ -1,7 +1,7 @@
 /** Test-MfaServerUpgrade: is the upgrade done? Also the detection rule for Intune / ConfigMgr (-Detection). */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract';
-import { openTargetHosts, TargetParameters, ThrottleLimitParameter } from './target';
+import { openTargetHostsOfItems, TargetParameters, ThrottleLimitParameter } from './target';
 import { verifyServers } from '../upgrade/verify';
 
 const Input = Type.Object(
@@ -54,7 +54,7 @@ export const testUpgradeOperation = defineOperation({
     const detection = items.some((i) => i.Detection === true);
     try {
       // The servers are opened (remote sessions, module copies) at most -ThrottleLimit at once.
-      const hosts = (await Promise.all(items.map((i) => openTargetHosts(i, i.ThrottleLimit)))).flat();
+      const hosts = await openTargetHostsOfItems(items, items[0]?.ThrottleLimit);
       const results = await verifyServers(hosts);
       if (!detection) return results.map((r) => ({ ...r, Failed: r.Checks.filter((c) => !c.Passed).map((c) => c.Name) }));
       if (results.length === 0 || !results.every((r) => r.IsUpgraded)) return [];
