@@ -2,7 +2,7 @@
 # and calls Invoke-MfaCore once. The core runs as a child process: JSON request on stdin (UTF-8), one JSON envelope on
 # stdout, progress/log events as NDJSON on stderr, exit code 0 (ok) / 1 (operation failed) / 2 (bad request).
 # JSON never travels in argv: Windows PowerShell 5.1 and 7.x quote native arguments differently.
-# Must parse on Windows PowerShell 5.1: no ternary, no ??, no ?., no && or ||.
+# Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
 
 function Find-MfaNode {
     # The module's own signed node.exe first (on Windows), then $env:MFA_NODE, then node on PATH. The PATH lookup is remembered
