@@ -4,6 +4,45 @@
  * PowerShell 5.1 as well: no ternary, no ??, no ::new().
  */
 
+/** Ends the script with {lost, message} when the session is gone; otherwise leaves it in $s. */
+const SESSION_OR_LOST = String.raw`
+$s = $global:MfaRemoteSession
+if (($null -eq $s) -or ($s.State -ne 'Opened')) {
+    $state = 'not open'
+    if ($null -ne $s) { $state = [string]$s.State }
+    return @{ lost = $true; message = "the remoting session is $state" }
+}`;
+
+/**
+ * On the target: node in the transport's order (the module's own node.exe on Windows, MFA_NODE, then the caller's hint,
+ * then PATH) into $node; ends the script block with {nodeMissing} when there is none. Needs $Root, $NodeHint.
+ */
+const FIND_FAR_NODE = String.raw`
+$node = $null
+$own = Join-Path (Join-Path $Root 'bin') 'node.exe'
+if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { $node = $own }
+elseif ($env:MFA_NODE) { $node = $env:MFA_NODE }
+elseif ($NodeHint -and (Test-Path -LiteralPath $NodeHint -PathType Leaf)) { $node = $NodeHint }
+else {
+    $cmd = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($cmd) { $node = $cmd.Source }
+}
+if (-not $node) { return @{ nodeMissing = $true } }`;
+
+/** On the target: starts `node lib/mfa-core.cjs $coreArguments` with UTF-8 redirected streams into $p. Needs $node, $Root, $utf8. */
+const START_FAR_CORE = String.raw`
+$psi = New-Object System.Diagnostics.ProcessStartInfo
+$psi.FileName = $node
+$psi.Arguments = '"' + (Join-Path (Join-Path $Root 'lib') 'mfa-core.cjs') + '" ' + $coreArguments
+$psi.UseShellExecute = $false
+$psi.CreateNoWindow = $true
+$psi.RedirectStandardInput = $true
+$psi.RedirectStandardOutput = $true
+$psi.RedirectStandardError = $true
+$psi.StandardOutputEncoding = $utf8
+$psi.StandardErrorEncoding = $utf8
+$p = [System.Diagnostics.Process]::Start($psi)`;
+
 /** Opens the remoting session; a failure is a terminating error whose message says why. */
 export const OPEN_SESSION = String.raw`
 $ErrorActionPreference = 'Stop'
@@ -103,12 +142,7 @@ Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $staging, $V.root, $V
  *   {nodeMissing}   no node on the target; {lost, message} the session itself is gone.
  */
 export const RUN_FAR_SERVE = String.raw`
-$s = $global:MfaRemoteSession
-if (($null -eq $s) -or ($s.State -ne 'Opened')) {
-    $state = 'not open'
-    if ($null -ne $s) { $state = [string]$s.State }
-    return @{ lost = $true; message = "the remoting session is $state" }
-}
+${SESSION_OR_LOST}
 try {
     $r = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.root, $V.request, $V.nodeHint -ScriptBlock {
         param([string] $Root, [string] $RequestJson, [string] $NodeHint)
@@ -116,28 +150,10 @@ try {
         $utf8 = New-Object System.Text.UTF8Encoding($false)
         $p = $global:MfaFarCore
         if (($null -eq $p) -or $p.HasExited) {
-            $node = $null
-            $own = Join-Path (Join-Path $Root 'bin') 'node.exe'
-            if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { $node = $own }
-            elseif ($env:MFA_NODE) { $node = $env:MFA_NODE }
-            elseif ($NodeHint -and (Test-Path -LiteralPath $NodeHint -PathType Leaf)) { $node = $NodeHint }
-            else {
-                $cmd = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-                if ($cmd) { $node = $cmd.Source }
-            }
-            if (-not $node) { return @{ nodeMissing = $true } }
+${FIND_FAR_NODE}
             try {
-                $psi = New-Object System.Diagnostics.ProcessStartInfo
-                $psi.FileName = $node
-                $psi.Arguments = '"' + (Join-Path (Join-Path $Root 'lib') 'mfa-core.cjs') + '" --serve-host'
-                $psi.UseShellExecute = $false
-                $psi.CreateNoWindow = $true
-                $psi.RedirectStandardInput = $true
-                $psi.RedirectStandardOutput = $true
-                $psi.RedirectStandardError = $true
-                $psi.StandardOutputEncoding = $utf8
-                $psi.StandardErrorEncoding = $utf8
-                $p = [System.Diagnostics.Process]::Start($psi)
+                $coreArguments = '--serve-host'
+${START_FAR_CORE}
                 $global:MfaFarCore = $p
                 # Drained in the background so a chatty core never blocks on a full stderr pipe.
                 $global:MfaFarCoreStderr = $p.StandardError.ReadToEndAsync()
@@ -171,38 +187,15 @@ try {
  * {lost, message} when the session itself is gone, so the caller can tell a dead link from a failing call.
  */
 export const RUN_FAR_CORE = String.raw`
-$s = $global:MfaRemoteSession
-if (($null -eq $s) -or ($s.State -ne 'Opened')) {
-    $state = 'not open'
-    if ($null -ne $s) { $state = [string]$s.State }
-    return @{ lost = $true; message = "the remoting session is $state" }
-}
+${SESSION_OR_LOST}
 try {
     $r = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.root, $V.operation, $V.request, $V.nodeHint -ScriptBlock {
         param([string] $Root, [string] $Operation, [string] $RequestJson, [string] $NodeHint)
         $ErrorActionPreference = 'Stop'
-        $node = $null
-        $own = Join-Path (Join-Path $Root 'bin') 'node.exe'
-        if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { $node = $own }
-        elseif ($env:MFA_NODE) { $node = $env:MFA_NODE }
-        elseif ($NodeHint -and (Test-Path -LiteralPath $NodeHint -PathType Leaf)) { $node = $NodeHint }
-        else {
-            $cmd = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-            if ($cmd) { $node = $cmd.Source }
-        }
-        if (-not $node) { return @{ nodeMissing = $true } }
+${FIND_FAR_NODE}
         $utf8 = New-Object System.Text.UTF8Encoding($false)
-        $psi = New-Object System.Diagnostics.ProcessStartInfo
-        $psi.FileName = $node
-        $psi.Arguments = '"' + (Join-Path (Join-Path $Root 'lib') 'mfa-core.cjs') + '" ' + $Operation
-        $psi.UseShellExecute = $false
-        $psi.CreateNoWindow = $true
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.StandardOutputEncoding = $utf8
-        $psi.StandardErrorEncoding = $utf8
-        $p = [System.Diagnostics.Process]::Start($psi)
+        $coreArguments = $Operation
+${START_FAR_CORE}
         try {
             $outTask = $p.StandardOutput.ReadToEndAsync()
             $errTask = $p.StandardError.ReadToEndAsync()
