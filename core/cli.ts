@@ -2,6 +2,8 @@
  * mfa-core: the only entry. `mfa-core <operation>` reads one JSON request on stdin and writes one envelope to stdout.
  * `mfa-core --list` prints every operation contract; `mfa-core --version` the tool's version.
  * `mfa-core --serve-host` is the far end of a remote connection: host-call batches as NDJSON until stdin ends.
+ * `mfa-core <operation> --broker`: the request is the first stdin line, and the transport runs remoting scripts for the
+ * core (-Session, -Credential): asks go out as events, answers come back on later stdin lines (brokered-powershell.ts).
  */
 import { operations, findOperation } from './operations/index';
 import validators from './generated/validators';
@@ -13,6 +15,8 @@ import { TOOL_VERSION } from './version';
 import { CoreError } from './util/errors';
 import type { StandaloneValidator } from './runtime/validate';
 import { serveHostCalls } from './host/remote/serve-host';
+import { brokerOverStdio } from './host/remote/brokered-powershell';
+import { closeRemoteConnections } from './host/remote/open-remote';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,7 +29,7 @@ function finish(envelope: Envelope | unknown, exitCode: number): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [arg] = argv;
+  const [arg, mode] = argv;
   if (arg === '--list') return finish(describeContracts(operations, TOOL_VERSION), 0);
   if (arg === '--version') return finish({ version: TOOL_VERSION }, 0);
   if (arg === '--serve-host') {
@@ -40,11 +44,13 @@ async function main(argv: string[]): Promise<void> {
     return finish(out.envelope, out.exitCode);
   }
   try {
-    const request = parseRequest(await readStdin());
+    const request = parseRequest(mode === '--broker' ? await brokerOverStdio() : await readStdin());
     const validate: StandaloneValidator = validators[contract.name];
     const outcome = await execute(contract, validate, request, stderrSink, TOOL_VERSION);
+    await closeRemoteConnections();
     finish(outcome.envelope, outcome.exitCode);
   } catch (e) {
+    await closeRemoteConnections();
     const err = e instanceof CoreError ? e : new CoreError('InternalError', String((e as Error)?.message ?? e));
     const out = failure(err, err instanceof BadRequestError ? EXIT_BAD_REQUEST : EXIT_FAILED);
     finish(out.envelope, out.exitCode);

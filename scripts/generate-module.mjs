@@ -1,8 +1,8 @@
 // Writes the PowerShell module from the operation contracts that `mfa-core --list` prints: one advanced function per
-// operation, the manifest and the format view. The transport (ps-module/src/Invoke-MfaCore.ps1) is the only
-// hand-written PowerShell; it is inlined into the one .psm1 so import stays a single file read.
+// operation, the manifest and the format view. The transport (ps-module/src/*.ps1: Invoke-MfaCore.ps1 and its remoting
+// broker) is the only hand-written PowerShell; it is inlined into the one .psm1 so import stays a single file read.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 const MODULE = 'MfaServerUpgrade';
@@ -20,7 +20,21 @@ function assertAscii(name, text) {
   if (i >= 0) throw new Error(`${name}: non-ASCII character at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 20), i + 20))}`);
 }
 
+/**
+ * PowerShell objects that cannot cross into the core (x-mfa.psType): the parameter takes the object, and the transport
+ * hands the core a plain stand-in (Invoke-MfaBroker.ps1, Split-MfaRemoting).
+ */
+const OBJECT_TYPES = {
+  PSCredential: ['[System.Management.Automation.Credential()]', '[System.Management.Automation.PSCredential]'],
+  'PSSession[]': ['[System.Management.Automation.Runspaces.PSSession[]]'],
+};
+
 function psType(schema) {
+  const objectType = schema['x-mfa']?.psType;
+  if (objectType) {
+    if (!OBJECT_TYPES[objectType]) throw new Error(`Unknown x-mfa.psType ${objectType}`);
+    return OBJECT_TYPES[objectType].join('\n        ');
+  }
   if (schema.enum) return '[string]';
   switch (schema.type) {
     case 'string': return '[string]';
@@ -158,7 +172,7 @@ function formatView(ops) {
 function psm1(ops, transport) {
   return [
     `# ${GENERATED}`,
-    '# The transport below comes from ps-module/src/Invoke-MfaCore.ps1; the functions after it from the contracts.',
+    '# The transport below comes from ps-module/src/*.ps1; the functions after it from the contracts.',
     'Set-StrictMode -Version 2.0',
     '$script:MfaModuleRoot = $PSScriptRoot',
     '$script:MfaNodeOnPath = $null',
@@ -176,7 +190,12 @@ export function generateModule({ root, moduleDir, version }) {
   const core = path.join(moduleDir, 'lib', 'mfa-core.cjs');
   const listing = JSON.parse(execFileSync(process.execPath, [core, '--list'], { encoding: 'utf8' }));
   const ops = listing.operations;
-  const transport = readFileSync(path.join(root, 'ps-module', 'src', 'Invoke-MfaCore.ps1'), 'utf8').replace(/\r\n/g, '\n');
+  const src = path.join(root, 'ps-module', 'src');
+  const transport = readdirSync(src)
+    .filter((f) => f.endsWith('.ps1'))
+    .sort()
+    .map((f) => readFileSync(path.join(src, f), 'utf8').replace(/\r\n/g, '\n').trim())
+    .join('\n\n');
   const files = {
     [`${MODULE}.psd1`]: manifest(ops, version),
     [`${MODULE}.psm1`]: psm1(ops, transport).replace(/\r?\n/g, '\r\n'),

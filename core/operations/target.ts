@@ -37,6 +37,24 @@ export const TargetParameters = {
       'x-mfa': { pipeline: true, aliases: ['CN', 'Server'] },
     }),
   ),
+  // The two below take PowerShell objects that stay in the admin's PowerShell (x-mfa.psType): the transport runs the
+  // remoting there and the core receives stand-ins: the credential's user name, the sessions' computer names.
+  Credential: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'The account that opens the PowerShell remoting sessions (WinRM) to the servers named by -ComputerName. Default: the account running the command. The credential stays in your PowerShell session: it is never written to disk, logs or reports. PowerShell remoting over SSH takes no credential (it signs in with a key); use -Session there.',
+      'x-mfa': { psType: 'PSCredential' },
+    }),
+  ),
+  Session: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description:
+        'Remoting sessions you already hold (New-PSSession), one per server: work on a server goes through its session, which stays open afterwards. Without -ComputerName, the servers are the sessions\' computers; with it (typed or piped), a server whose name matches a session\'s ComputerName uses that session.',
+      'x-mfa': { psType: 'PSSession[]' },
+    }),
+  ),
 };
 
 /** -ThrottleLimit of the commands that work on many servers at once (inventory, backups). */
@@ -59,16 +77,22 @@ export interface NamedTarget {
   open(): Promise<Host[]>;
 }
 
-/** One target per name given to -ComputerName, in the order given (a name given twice counts once). */
+/** The servers an input names: -ComputerName, else the computers of the sessions given with -Session. */
+const namesOf = (input: TargetInput): string[] | undefined => input.ComputerName ?? input.Session;
+
+/** Names reached through a session the admin gave: remote even when the session is to this machine. */
+const isSessionName = (input: TargetInput, name: string) => (input.Session ?? []).some((s) => s.toLowerCase() === name.toLowerCase());
+
+/** One target per server name (see namesOf), in the order given (a name given twice counts once). */
 export function targetsOf(input: TargetInput): NamedTarget[] {
   const seen = new Set<string>();
-  const names = (input.ComputerName ?? [undefined]).filter((n) => {
+  const names = (namesOf(input) ?? [undefined]).filter((n) => {
     const key = (n ?? '').toLowerCase();
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  return names.map((name) => ({ name, open: () => openNamed(input.LabPath, name) }));
+  return names.map((name) => ({ name, open: () => (name !== undefined && isSessionName(input, name) ? openRemote(name, input.LabPath) : openNamed(input.LabPath, name)) }));
 }
 
 /**
@@ -142,9 +166,9 @@ async function openRemote(name: string, labPath?: string, localLab?: Host[]): Pr
 export async function openTargetHostsOfItems(items: TargetInput[], throttle: number = DEFAULT_THROTTLE_LIMIT): Promise<Host[]> {
   const inputs = new Map<string, TargetInput>();
   for (const item of items) {
-    for (const name of item.ComputerName ?? [undefined]) {
+    for (const name of namesOf(item) ?? [undefined]) {
       const key = `${item.LabPath === undefined ? '' : path.resolve(item.LabPath)}|${(name ?? '').toLowerCase()}`;
-      if (!inputs.has(key)) inputs.set(key, { LabPath: item.LabPath, ComputerName: name === undefined ? undefined : [name] });
+      if (!inputs.has(key)) inputs.set(key, { LabPath: item.LabPath, ComputerName: name === undefined ? undefined : [name], Session: item.Session });
     }
   }
   const hosts = new Map<string, Host>();
@@ -160,8 +184,10 @@ export async function openTargetHostsOfItems(items: TargetInput[], throttle: num
 
 /** Exactly one host: the operation acts on a single server. */
 export async function openTargetHost(input: TargetInput): Promise<Host> {
-  if ((input.ComputerName?.length ?? 0) > 1) {
-    throw new CoreError('AmbiguousTarget', `This command works on one server at a time, and -ComputerName names ${input.ComputerName!.length} (${input.ComputerName!.join(', ')}): pipe one object per server instead.`, 'ComputerName');
+  const names = namesOf(input) ?? [];
+  if (names.length > 1) {
+    const parameter = input.ComputerName ? 'ComputerName' : 'Session';
+    throw new CoreError('AmbiguousTarget', `This command works on one server at a time, and -${parameter} names ${names.length} (${names.join(', ')}): pipe one object per server instead.`, parameter);
   }
   const hosts = await openTargetHosts(input);
   if (hosts.length !== 1) {
@@ -176,7 +202,7 @@ export async function openTargetHost(input: TargetInput): Promise<Host> {
  */
 export async function resolveFileTarget(input: TargetInput, file: string): Promise<string> {
   if (input.LabPath === undefined) {
-    const remote = input.ComputerName?.find((n) => !isLocalName(n));
+    const remote = input.Session?.[0] ?? input.ComputerName?.find((n) => !isLocalName(n));
     if (remote !== undefined) throw remoteFilesNotSupported(remote);
     return path.resolve(file);
   }

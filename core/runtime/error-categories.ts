@@ -20,6 +20,10 @@ const EXACT: Record<string, string> = {
   DiskFull: 'ResourceUnavailable',
   InstallerBusy: 'ResourceBusy',
   RemoteNotAvailable: 'NotImplemented',
+  RemoteUnreachable: 'ConnectionError',
+  RemoteConnectionLost: 'ConnectionError',
+  SessionNotOpen: 'ConnectionError',
+  CredentialNotSupported: 'InvalidArgument',
   NotWindows: 'NotImplemented',
   InternalError: 'NotSpecified',
 };

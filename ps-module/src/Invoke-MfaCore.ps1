@@ -93,14 +93,17 @@ function Write-MfaCoreEvent {
 }
 
 function Invoke-MfaCoreProcess {
-    # One core process: request in, envelope out. Enforces the timeout on every read.
-    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    # One core process: request in, envelope out. Enforces the timeout on every read. With $Remoting (-Session or
+    # -Credential was given) the core runs with --broker: the request is one line, stdin stays open, and remoting
+    # scripts the core asks for run here, in this PowerShell, where the sessions and the credential live.
+    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting)
     $node = Find-MfaNode
     $corePath = Join-Path (Join-Path $script:MfaModuleRoot 'lib') 'mfa-core.cjs'
     $utf8 = New-Object System.Text.UTF8Encoding($false)
     $psi = New-Object System.Diagnostics.ProcessStartInfo
     $psi.FileName = $node
     $psi.Arguments = '"' + $corePath + '" ' + $Operation
+    if ($null -ne $Remoting) { $psi.Arguments += ' --broker' }
     $psi.UseShellExecute = $false
     $psi.CreateNoWindow = $true
     $psi.RedirectStandardInput = $true
@@ -110,13 +113,14 @@ function Invoke-MfaCoreProcess {
     $psi.StandardErrorEncoding = $utf8
     $process = [System.Diagnostics.Process]::Start($psi)
     try {
+        if ($null -ne $Remoting) { $RequestJson += "`n" }
         $bytes = $utf8.GetBytes($RequestJson)
         try {
             $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $process.StandardInput.BaseStream.Flush()
         }
         catch [System.IO.IOException] { Write-Verbose "The core closed its input early: $($_.Exception.Message)" }
-        $process.StandardInput.Close()
+        if ($null -eq $Remoting) { $process.StandardInput.Close() }
 
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
         $stdoutTask = $process.StandardOutput.ReadToEndAsync()
@@ -127,6 +131,10 @@ function Invoke-MfaCoreProcess {
             if (-not $lineTask.Wait($remaining)) { Stop-MfaCoreProcess -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
             $line = $lineTask.Result
             if ($null -eq $line) { break }
+            if (($null -ne $Remoting) -and $line.StartsWith('{"event":"ps-run"')) {
+                Start-MfaBrokerRun -Remoting $Remoting -Line $line -Answers $process.StandardInput.BaseStream
+                continue
+            }
             Write-MfaCoreEvent -Line $line -Caller $Caller -Unparsed $unparsed
         }
         $remaining = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
@@ -137,7 +145,13 @@ function Invoke-MfaCoreProcess {
         $Caller.WriteProgress($done)
         return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString() }
     }
-    finally { $process.Dispose() }
+    finally {
+        if ($null -ne $Remoting) {
+            Stop-MfaBroker -Remoting $Remoting
+            try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
+        }
+        $process.Dispose()
+    }
 }
 
 function Stop-MfaCoreProcess {
@@ -172,6 +186,7 @@ function Invoke-MfaCore {
         [switch] $ChangesState,
         [System.Management.Automation.ConfirmImpact] $ConfirmImpact = 'Medium'
     )
+    $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     $request = @{ items = @($Items); dryRun = $false }
     # $WhatIfPreference and $ConfirmPreference are the calling cmdlet's (dynamic scope): -WhatIf / -Confirm set them.
     $mayAsk = [bool]$WhatIfPreference -or (($ConfirmPreference -ne 'None') -and ($ConfirmImpact -ge $ConfirmPreference))
@@ -179,7 +194,7 @@ function Invoke-MfaCore {
         # Ask the core for its plan, let ShouldProcess approve each action (-WhatIf prints them, -Confirm asks),
         # then run only the approved ones. When nothing can prompt, the plan round is skipped: one process.
         $request.dryRun = $true
-        $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName
+        $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting
         if ($null -eq $plan) { return }
         $actions = @(Get-MfaProperty -Object $plan -Name 'actions' | Where-Object { $null -ne $_ })
         if ($actions.Count -eq 0) {
@@ -195,15 +210,15 @@ function Invoke-MfaCore {
         $request.dryRun = $false
         $request.approvedActions = $approved.ToArray()
     }
-    $envelope = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName
+    $envelope = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting
     if ($null -ne $envelope) { Write-MfaResult -Envelope $envelope -Caller $Caller -OutputTypeName $OutputTypeName }
 }
 
 function Invoke-MfaCoreRound {
     # One call; errors become ErrorRecords: a bad request ends the command, an operation failure is per object.
-    param([string] $Operation, [hashtable] $Request, $Caller, [int] $TimeoutSeconds, [string] $OutputTypeName)
+    param([string] $Operation, [hashtable] $Request, $Caller, [int] $TimeoutSeconds, [string] $OutputTypeName, $Remoting)
     $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
-    $response = Invoke-MfaCoreProcess -Operation $Operation -RequestJson $json -Caller $Caller -TimeoutSeconds $TimeoutSeconds
+    $response = Invoke-MfaCoreProcess -Operation $Operation -RequestJson $json -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting
     $envelope = Read-MfaEnvelope -Response $response -Operation $Operation
     if ($envelope.ok) { return $envelope }
     if ($response.ExitCode -eq 2) { $Caller.ThrowTerminatingError((New-MfaErrorRecord -ErrorBody $envelope.error)) }

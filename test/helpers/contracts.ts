@@ -14,7 +14,7 @@ export interface ListedOperation {
   outputTypeName: string;
   view: string[];
   examples: { title: string; code: string }[];
-  input: { properties: Record<string, { type?: string; enum?: string[]; description?: string; 'x-mfa'?: { pipeline?: boolean; aliases?: string[]; path?: boolean } }>; required?: string[] };
+  input: { properties: Record<string, { type?: string; enum?: string[]; description?: string; 'x-mfa'?: { pipeline?: boolean; aliases?: string[]; path?: boolean; psType?: string } }>; required?: string[] };
 }
 
 export function listedOperations(): ListedOperation[] {

@@ -81,7 +81,8 @@ test('parameters are declared as the contracts say', async () => {
       assert.equal(p.ByName, Boolean(schema['x-mfa']?.pipeline), `${op.cmdlet} -${name} pipeline by property name`);
       assert.deepEqual([...p.Aliases].sort(), [...(schema['x-mfa']?.aliases ?? [])].sort(), `${op.cmdlet} -${name} aliases`);
       assert.deepEqual(p.Set, schema.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
-      const expectedType = schema.type === 'boolean' ? 'SwitchParameter' : schema.type === 'integer' ? 'Int32' : schema.type === 'array' ? 'String[]' : 'String';
+      const objectType = (schema['x-mfa'] as { psType?: string } | undefined)?.psType;
+      const expectedType = objectType ?? (schema.type === 'boolean' ? 'SwitchParameter' : schema.type === 'integer' ? 'Int32' : schema.type === 'array' ? 'String[]' : 'String');
       assert.equal(p.Type, expectedType, `${op.cmdlet} -${name} type`);
     }
   }

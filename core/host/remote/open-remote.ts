@@ -4,7 +4,9 @@
  * open is not cached, so the next command tries again.
  */
 import { CoreError } from '../../util/errors';
-import { RemoteConnection } from './remote-connection';
+import { ownPowerShell, RemoteConnection } from './remote-connection';
+import { localModuleBuild } from './module-deploy';
+import { activeBroker } from './brokered-powershell';
 import { RemoteHost } from './remote-host';
 import { remoteOptionsFor } from './remote-options';
 import type { FarIdentity, FarTarget } from './host-rpc';
@@ -15,7 +17,8 @@ function connectionTo(computerName: string): Promise<RemoteConnection> {
   const key = computerName.toLowerCase();
   let c = connections.get(key);
   if (!c) {
-    c = RemoteConnection.open(remoteOptionsFor(computerName));
+    const broker = activeBroker();
+    c = RemoteConnection.open(remoteOptionsFor(computerName), localModuleBuild(), broker ? () => broker.channel(computerName) : ownPowerShell);
     connections.set(key, c);
     c.catch(() => connections.delete(key));
   }
@@ -33,11 +36,18 @@ export async function openRemoteHosts(computerName: string, labPath?: string): P
   return identities.map((id) => new RemoteHost(connection, id.labServer === null ? base : { ...base, labServer: id.labServer }, id));
 }
 
-/** Closes every open session (the core is about to exit). */
-export async function closeRemoteConnections(): Promise<void> {
+/**
+ * Closes every open session (the core is about to exit): the far cores are told to end, sessions we opened are removed,
+ * sessions the admin gave (-Session) stay open. A server that does not answer within `limitMs` is left to the
+ * process ending (which drops our own pwsh and its sessions).
+ */
+export async function closeRemoteConnections(limitMs = 15_000): Promise<void> {
   const all = [...connections.values()];
   connections.clear();
-  await Promise.all(all.map((c) => c.then((x) => x.close()).catch(() => undefined)));
+  const closing = Promise.all(all.map((c) => c.then((x) => x.close()).catch(() => undefined)));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, limitMs)))]);
+  clearTimeout(timer);
 }
 
 /** Round trips and calls per server so far: for verbose logs and benchmarks. */

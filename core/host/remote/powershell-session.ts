@@ -42,9 +42,15 @@ export interface PowerShellSessionOptions {
 const MARK = '@@MFA-RESULT@@';
 
 // Runs the caller's script with every stream captured, so stdout carries exactly one marked JSON line.
+// $MfaState is what a script keeps between calls (the remoting session, say): the caller's when it brings one (the
+// module's transport keeps one per connection), else this PowerShell's own.
 const WRAPPER = String.raw`
 param([string] $ScriptBase64, [string] $ValuesJson)
 $ProgressPreference = 'SilentlyContinue'
+if ($null -eq $MfaState) {
+    if ($null -eq $global:MfaState) { $global:MfaState = @{} }
+    $MfaState = $global:MfaState
+}
 $V = ConvertFrom-Json -InputObject $ValuesJson
 $mfaScript = [scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($ScriptBase64)))
 function ConvertTo-MfaErrorInfo($e) {
@@ -82,7 +88,33 @@ $result = [ordered]@{ ok = ($null -eq $term); output = $out.ToArray(); errors = 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const singleQuoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-export class PowerShellSession {
+/** Somewhere scripts run: a pwsh of our own (PowerShellSession) or the admin's own PowerShell (BrokeredPowerShell). */
+export interface PowerShellChannel {
+  run(script: string, values?: unknown): Promise<ScriptOutcome>;
+  close(): Promise<void>;
+}
+
+/** The one line that runs a script with its values inside the capturing wrapper. */
+export function wrappedCommand(script: string, values: unknown = {}): string {
+  return `& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(WRAPPER)}')))) '${b64(script)}' ${singleQuoted(JSON.stringify(values))}`;
+}
+
+/** The wrapper's marked result line, found in everything the PowerShell printed. */
+export function parseWrappedOutput(raw: string): ScriptOutcome {
+  // pwsh may put terminal mode escapes (ESC[?1h) around lines: look for the marker anywhere in a line.
+  const at = raw.indexOf(MARK);
+  if (at < 0) throw new Error(`PowerShell returned no result line. Output was: ${raw.slice(0, 2000)}`);
+  const json = raw.slice(at + MARK.length).split(/\r?\n/)[0].replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  const parsed = JSON.parse(json) as ScriptOutcome;
+  // ConvertTo-Json writes a one-element array as the element itself on Windows PowerShell 5.1: normalise.
+  for (const k of ['output', 'errors', 'warnings', 'verbose', 'information'] as const) {
+    const v = parsed[k] as unknown;
+    (parsed as unknown as Record<string, unknown>)[k] = v == null ? [] : Array.isArray(v) ? v : [v];
+  }
+  return parsed;
+}
+
+export class PowerShellSession implements PowerShellChannel {
   private broken = false;
 
   private constructor(private readonly shell: PowerShell) {}
@@ -106,26 +138,15 @@ export class PowerShellSession {
   /** Run a script (any number of lines); `values` arrive in the script as `$V` (parsed from JSON). */
   async run(script: string, values: unknown = {}): Promise<ScriptOutcome> {
     if (this.broken) throw new Error('This PowerShell session timed out earlier and was discarded; open a new one.');
-    const line = `& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(WRAPPER)}')))) '${b64(script)}' ${singleQuoted(JSON.stringify(values))}`;
     let raw: string;
     try {
-      raw = (await this.shell.invoke(line)).raw;
+      raw = (await this.shell.invoke(wrappedCommand(script, values))).raw;
     } catch (e) {
       this.broken = true;
       await this.close();
       throw new Error(`PowerShell call failed or timed out (session discarded): ${(e as Error).message || 'timeout'}`);
     }
-    // pwsh may put terminal mode escapes (ESC[?1h) around lines: look for the marker anywhere in a line.
-    const at = raw.indexOf(MARK);
-    if (at < 0) throw new Error(`PowerShell returned no result line. Output was: ${raw.slice(0, 2000)}`);
-    const json = raw.slice(at + MARK.length).split(/\r?\n/)[0].replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
-    const parsed = JSON.parse(json) as ScriptOutcome;
-    // ConvertTo-Json writes a one-element array as the element itself on Windows PowerShell 5.1: normalise.
-    for (const k of ['output', 'errors', 'warnings', 'verbose', 'information'] as const) {
-      const v = parsed[k] as unknown;
-      (parsed as unknown as Record<string, unknown>)[k] = v == null ? [] : Array.isArray(v) ? v : [v];
-    }
-    return parsed;
+    return parseWrappedOutput(raw);
   }
 
   async close(): Promise<void> {

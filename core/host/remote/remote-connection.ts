@@ -1,5 +1,7 @@
 /**
- * One PowerShell remoting session to one server, driven through our PowerShellSession adapter (a local pwsh). It makes
+ * One PowerShell remoting session to one server, driven through a PowerShell channel: our PowerShellSession adapter (a
+ * pwsh of our own), or the admin's own PowerShell when the command was given -Session or -Credential
+ * (brokered-powershell.ts). It makes
  * sure the module is on the target, then sends host calls to the core there: a core kept running on the target for the
  * life of the session (mfa-core --serve-host), or, when that cannot start, a core started for each batch. Calls made
  * while a batch is in flight are sent together in the next batch (one round trip). Every error names the server;
@@ -11,7 +13,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CoreError } from '../../util/errors';
-import { PowerShellSession, type ScriptOutcome } from './powershell-session';
+import { PowerShellSession, type PowerShellChannel, type ScriptOutcome } from './powershell-session';
 import { findPowerShell } from './find-pwsh';
 import { localModuleBuild, type ModuleBuild } from './module-deploy';
 import { describeEndpoint, type RemoteOptions } from './remote-options';
@@ -45,7 +47,7 @@ export class RemoteConnection {
 
   private constructor(
     readonly options: RemoteOptions,
-    private readonly ps: PowerShellSession,
+    private readonly ps: PowerShellChannel,
     /** The module folder on the target. */
     readonly farRoot: string,
   ) {}
@@ -60,11 +62,15 @@ export class RemoteConnection {
   }
 
   /** Opens the session and puts the module on the target if it is not there yet (or is another build). */
-  static async open(options: RemoteOptions, build: ModuleBuild = localModuleBuild()): Promise<RemoteConnection> {
-    const ps = PowerShellSession.open({ executable: findPowerShell(), timeoutMs: CALL_TIMEOUT_MS });
+  static async open(options: RemoteOptions, build: ModuleBuild = localModuleBuild(), openChannel: () => PowerShellChannel = ownPowerShell): Promise<RemoteConnection> {
+    const ps = openChannel();
     try {
       const opened = await ps.run(OPEN_SESSION, options);
-      if (!opened.ok) throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
+      if (!opened.ok) {
+        const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
+        if (known) throw new CoreError(known[1], `[${options.computerName}] ${opened.terminatingError!.message}`, known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session');
+        throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
+      }
       const found = await ps.run(FIND_FAR_MODULE, { version: build.version });
       const far = found.output[0] as { base: string; root: string; fingerprint: string | null } | undefined;
       if (!found.ok || !far) throw unreachable(options, found.terminatingError?.message ?? 'the server did not answer');
@@ -129,7 +135,7 @@ export class RemoteConnection {
     await this.ps.close();
   }
 
-  /** One thing at a time on the local pwsh: node-powershell runs one command at a time. */
+  /** One thing at a time per connection: node-powershell runs one command at a time, and so does a PSSession. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lock.then(work, work);
     this.lock = run.catch(() => undefined);
@@ -249,6 +255,9 @@ export class RemoteConnection {
     return envelope.result ?? [];
   }
 }
+
+/** A pwsh of our own for one connection (one command at a time, so one per server). */
+export const ownPowerShell = (): PowerShellChannel => PowerShellSession.open({ executable: findPowerShell(), timeoutMs: CALL_TIMEOUT_MS });
 
 /** What the far scripts (RUN_FAR_CORE, RUN_FAR_SERVE) report. */
 interface FarRun {

@@ -1,12 +1,16 @@
 /**
- * The PowerShell the remote adapter runs in its local pwsh (through PowerShellSession: values arrive as $V). The open
- * session lives in $global:MfaRemoteSession of that pwsh. Script blocks sent to the target must run on Windows
- * PowerShell 5.1 as well: no ternary, no ??, no ::new().
+ * The PowerShell the remote adapter runs on this machine, in a pwsh of our own or in the admin's own PowerShell
+ * (brokered-powershell.ts); values arrive as $V. What lasts between calls of one connection lives in $MfaState:
+ *   Session     the open remoting session;
+ *   Given       a session the admin gave with -Session for this server (set by the transport): used, never closed;
+ *   Credential  the PSCredential given with -Credential (set by the transport): used to open the session;
+ *   Borrowed    true when Session is the admin's own.
+ * Everything here must run on Windows PowerShell 5.1 as well: no ternary, no ??, no ::new().
  */
 
 /** Ends the script with {lost, message} when the session is gone; otherwise leaves it in $s. */
 const SESSION_OR_LOST = String.raw`
-$s = $global:MfaRemoteSession
+$s = $MfaState.Session
 if (($null -eq $s) -or ($s.State -ne 'Opened')) {
     $state = 'not open'
     if ($null -ne $s) { $state = [string]$s.State }
@@ -43,11 +47,28 @@ $psi.StandardOutputEncoding = $utf8
 $psi.StandardErrorEncoding = $utf8
 $p = [System.Diagnostics.Process]::Start($psi)`;
 
-/** Opens the remoting session; a failure is a terminating error whose message says why. */
+/**
+ * Opens the remoting session, or takes the one the admin gave for this server; a failure is a terminating error whose
+ * message says why (error id Mfa:<code> when the cause is known, so the core reports that code). MFA_TEST_REMOTING_SHIM (tests only) names a script dot-sourced first: it may stand in for
+ * New-PSSession, the way the recorded-command fakes stand in for Windows tools.
+ */
 export const OPEN_SESSION = String.raw`
 $ErrorActionPreference = 'Stop'
+if ($null -ne $MfaState.Given) {
+    $given = $MfaState.Given
+    if ($given.State -ne 'Opened') {
+        Write-Error -ErrorId 'Mfa:SessionNotOpen' -Message "The session given with -Session for $($V.computerName) (Id $($given.Id), $($given.Name)) is $($given.State), not Opened. Open a new one with New-PSSession and run the command again."
+    }
+    $MfaState.Session = $given
+    $MfaState.Borrowed = $true
+    return
+}
+if ($env:MFA_TEST_REMOTING_SHIM) { . $env:MFA_TEST_REMOTING_SHIM }
 $p = @{ ErrorAction = 'Stop' }
 if ($V.transport -eq 'ssh') {
+    if ($null -ne $MfaState.Credential) {
+        Write-Error -ErrorId 'Mfa:CredentialNotSupported' -Message "-Credential cannot be used with PowerShell remoting over SSH (MFA_REMOTE_TRANSPORT=ssh): SSH signs in with a key. Set MFA_REMOTE_USER and MFA_REMOTE_KEYFILE, or open the session yourself (New-PSSession -HostName ...) and pass it with -Session."
+    }
     $p.HostName = $V.computerName
     $p.SSHTransport = $true
     if ($V.port) { $p.Port = [int]$V.port }
@@ -59,14 +80,16 @@ if ($V.transport -eq 'ssh') {
     $p.Options = $o
 } else {
     $p.ComputerName = $V.computerName
+    if ($null -ne $MfaState.Credential) { $p.Credential = $MfaState.Credential }
 }
-$global:MfaRemoteSession = New-PSSession @p
+$MfaState.Session = New-PSSession @p
+$MfaState.Borrowed = $false
 `;
 
 /** Where the module lives on the target and which build is there (the fingerprint file written after each copy). */
 export const FIND_FAR_MODULE = String.raw`
 $ErrorActionPreference = 'Stop'
-Invoke-Command -Session $global:MfaRemoteSession -ErrorAction Stop -ArgumentList $V.version -ScriptBlock {
+Invoke-Command -Session $MfaState.Session -ErrorAction Stop -ArgumentList $V.version -ScriptBlock {
     param([string] $Version)
     # MFA_MODULE_CACHE on the target moves the copy elsewhere (a server whose profile or ProgramData is locked down).
     if ($env:MFA_MODULE_CACHE) { $base = $env:MFA_MODULE_CACHE }
@@ -87,7 +110,7 @@ Invoke-Command -Session $global:MfaRemoteSession -ErrorAction Stop -ArgumentList
  */
 export const COPY_MODULE = String.raw`
 $ErrorActionPreference = 'Stop'
-$s = $global:MfaRemoteSession
+$s = $MfaState.Session
 $staging = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.base -ScriptBlock {
     param([string] $Base)
     $d = Join-Path $Base ('.incoming-' + [guid]::NewGuid().ToString('N'))
@@ -215,7 +238,7 @@ ${START_FAR_CORE}
 
 /** Whether the session still answers (after the far core ended: a crash of the core, or the link going down). */
 export const PROBE_SESSION = String.raw`
-$s = $global:MfaRemoteSession
+$s = $MfaState.Session
 if (($null -eq $s) -or ($s.State -ne 'Opened')) { return @{ lost = $true; message = 'the remoting session is closed' } }
 try {
     Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { 1 } | Out-Null
@@ -225,18 +248,26 @@ try {
 
 /** A file on the target copied here over the session. */
 export const COPY_FROM_FAR = String.raw`
-Copy-Item -LiteralPath $V.farPath -Destination $V.localPath -FromSession $global:MfaRemoteSession -Force -ErrorAction Stop
+Copy-Item -LiteralPath $V.farPath -Destination $V.localPath -FromSession $MfaState.Session -Force -ErrorAction Stop
 `;
 
 /** A file here copied to the target over the session. */
 export const COPY_TO_FAR = String.raw`
-Copy-Item -LiteralPath $V.localPath -Destination $V.farPath -ToSession $global:MfaRemoteSession -Force -ErrorAction Stop
+Copy-Item -LiteralPath $V.localPath -Destination $V.farPath -ToSession $MfaState.Session -Force -ErrorAction Stop
 `;
 
+/** Ends the far core; removes the session when we opened it (one the admin gave stays open, as it was). */
 export const CLOSE_SESSION = String.raw`
-if ($global:MfaRemoteSession) {
+$s = $MfaState.Session
+if ($s) {
     # The far core ends when its stdin closes; closing it first lets it go before the session is torn down.
-    try { Invoke-Command -Session $global:MfaRemoteSession -ErrorAction Stop -ScriptBlock { if ($global:MfaFarCore) { $global:MfaFarCore.StandardInput.Close(); $global:MfaFarCore.WaitForExit(5000) | Out-Null } } } catch { }
-    Remove-PSSession -Session $global:MfaRemoteSession -ErrorAction SilentlyContinue; $global:MfaRemoteSession = $null
+    try {
+        Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock {
+            if ($global:MfaFarCore) { $global:MfaFarCore.StandardInput.Close(); $global:MfaFarCore.WaitForExit(5000) | Out-Null }
+            Remove-Variable -Name MfaFarCore, MfaFarCoreStderr -Scope Global -ErrorAction SilentlyContinue
+        }
+    } catch { }
+    if (-not $MfaState.Borrowed) { Remove-PSSession -Session $s -ErrorAction SilentlyContinue }
+    $MfaState.Session = $null
 }
 `;

@@ -1,0 +1,114 @@
+# The remoting broker of the transport. PSSession objects (-Session) and PSCredential objects (-Credential) cannot
+# leave this PowerShell, so for commands given either one the core asks the transport to run its remoting scripts here
+# (core/host/remote/brokered-powershell.ts): a `ps-run` event on the core's stderr carries one ready-made command line;
+# a runspace of our pool runs it and writes the answer, one JSON line, to the core's stdin. Each server the core
+# connects to is one channel with its own state table ($MfaState): the session, and what -Session/-Credential gave.
+# Channels run in parallel (the core bounds them with -ThrottleLimit); calls of one channel come one at a time.
+# The credential and the sessions stay in this process; the core only learns user and computer names.
+# Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
+
+# Runs in a pool runspace, so it is passed as text: a script block made here would run back in the caller's runspace.
+$script:MfaBrokerRunner = @'
+param([string] $Command, [hashtable] $MfaState, [long] $Id, [System.IO.Stream] $Answers, [object] $AnswerLock)
+try {
+    $printed = @(& ([scriptblock]::Create($Command)) 2>&1 | ForEach-Object { [string]$_ }) -join "`n"
+    $answer = @{ id = $Id; output = $printed }
+} catch {
+    $answer = @{ id = $Id; error = "The remoting command failed in the calling PowerShell: $($_.Exception.Message)" }
+}
+$bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes((ConvertTo-Json -InputObject $answer -Compress -Depth 3) + "`n")
+[System.Threading.Monitor]::Enter($AnswerLock)
+try {
+    $Answers.Write($bytes, 0, $bytes.Length)
+    $Answers.Flush()
+} catch {
+    # The core has ended (its input is closed): nobody is waiting for this answer any more.
+} finally { [System.Threading.Monitor]::Exit($AnswerLock) }
+'@
+
+function Split-MfaRemoting {
+    # Takes the PSCredential and PSSession objects out of the items (the core gets the user name and the sessions'
+    # computer names instead) and returns what the broker needs, or $null when the command was given neither.
+    param([Parameter(Mandatory = $true)] [AllowEmptyCollection()] [object[]] $Items, [Parameter(Mandatory = $true)] $Caller)
+    $credential = $null
+    $sessions = @{}
+    foreach ($item in $Items) {
+        if ($item.Contains('Credential') -and ($item['Credential'] -is [System.Management.Automation.PSCredential])) {
+            $credential = $item['Credential']
+            $item['Credential'] = $credential.UserName
+        }
+        if (-not $item.Contains('Session')) { continue }
+        $names = New-Object System.Collections.Generic.List[string]
+        foreach ($session in @($item['Session'])) {
+            $key = $session.ComputerName.ToLowerInvariant()
+            if ($sessions.ContainsKey($key) -and ($sessions[$key].InstanceId -ne $session.InstanceId)) {
+                $message = "Two sessions given to -Session connect to $($session.ComputerName) (Ids $($sessions[$key].Id) and $($session.Id)): give one session per server."
+                $record = New-Object System.Management.Automation.ErrorRecord((New-Object System.ArgumentException($message)), 'DuplicateSession', 'InvalidArgument', $session.ComputerName)
+                $Caller.ThrowTerminatingError($record)
+            }
+            $sessions[$key] = $session
+            $names.Add($session.ComputerName)
+        }
+        $item['Session'] = $names.ToArray()
+    }
+    if (($null -eq $credential) -and ($sessions.Count -eq 0)) { return $null }
+    return @{
+        Credential = $credential
+        Sessions = $sessions
+        States = @{}
+        Runs = New-Object System.Collections.Generic.List[object]
+        Pool = $null
+        AnswerLock = New-Object object
+    }
+}
+
+function Start-MfaBrokerRun {
+    # One ps-run request from the core: run its command in the pool, on the state table of its channel.
+    param([Parameter(Mandatory = $true)] [hashtable] $Remoting, [Parameter(Mandatory = $true)] [string] $Line, [Parameter(Mandatory = $true)] [System.IO.Stream] $Answers)
+    $ask = ConvertFrom-Json -InputObject $Line
+    $channel = [string]$ask.channel
+    if (-not $Remoting.States.ContainsKey($channel)) {
+        $given = $null
+        $key = ([string]$ask.computerName).ToLowerInvariant()
+        if ($Remoting.Sessions.ContainsKey($key)) { $given = $Remoting.Sessions[$key] }
+        $Remoting.States[$channel] = @{ Given = $given; Credential = $Remoting.Credential; Session = $null; Borrowed = $false }
+    }
+    if ($null -eq $Remoting.Pool) {
+        # At most 64 servers at once: the ceiling of -ThrottleLimit, which the core applies before asking.
+        $Remoting.Pool = [runspacefactory]::CreateRunspacePool(1, 64)
+        $Remoting.Pool.Open()
+    }
+    Remove-MfaFinishedBrokerRuns -Remoting $Remoting
+    $shell = [powershell]::Create()
+    $shell.RunspacePool = $Remoting.Pool
+    [void]$shell.AddScript($script:MfaBrokerRunner).AddArgument([string]$ask.command).AddArgument($Remoting.States[$channel]).AddArgument([long]$ask.id).AddArgument($Answers).AddArgument($Remoting.AnswerLock)
+    $Remoting.Runs.Add(@{ Shell = $shell; Handle = $shell.BeginInvoke() })
+}
+
+function Remove-MfaFinishedBrokerRuns {
+    param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
+    foreach ($run in @($Remoting.Runs.ToArray() | Where-Object { $_.Handle.IsCompleted })) {
+        try { [void]$run.Shell.EndInvoke($run.Handle) } catch { Write-Verbose "A remoting call ended with: $($_.Exception.Message)" }
+        $run.Shell.Dispose()
+        [void]$Remoting.Runs.Remove($run)
+    }
+}
+
+function Stop-MfaBroker {
+    # The core has ended. Calls still running are stopped; sessions the broker opened and the core did not close (it
+    # was stopped) are removed; the sessions the admin gave stay as they are.
+    param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
+    foreach ($run in $Remoting.Runs.ToArray()) {
+        if (-not $run.Handle.IsCompleted) { try { $run.Shell.Stop() } catch { Write-Verbose "Stopping a remoting call: $($_.Exception.Message)" } }
+    }
+    Remove-MfaFinishedBrokerRuns -Remoting $Remoting
+    foreach ($state in $Remoting.States.Values) {
+        if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Remove-PSSession -Session $state.Session -ErrorAction SilentlyContinue }
+    }
+    $Remoting.States.Clear()
+    if ($null -ne $Remoting.Pool) {
+        $Remoting.Pool.Close()
+        $Remoting.Pool.Dispose()
+        $Remoting.Pool = $null
+    }
+}
