@@ -53,6 +53,11 @@ export const getComponentOperation = defineOperation({
       code: 'Get-PhoneFactorComponent -ComputerName MFA01, WEB01 -ThrottleLimit 4',
       remarks: 'Reads the servers over PowerShell remoting, up to four at once. A server that cannot be reached reports its own error; the others still answer.',
     },
+    {
+      title: 'Inventory with another account, or through sessions you hold',
+      code: '$cred = Get-Credential CONTOSO\\mfaadmin\nGet-PhoneFactorComponent -ComputerName MFA01, WEB01 -Credential $cred\n$s = New-PSSession -ComputerName MFA01 -ConfigurationName Microsoft.PowerShell\nGet-PhoneFactorComponent -Session $s',
+      remarks: 'The credential and the sessions stay in your PowerShell session; your sessions stay open afterwards.',
+    },
   ],
   input: Input,
   output: Output,

@@ -51,6 +51,11 @@ export const invokeUpgradeOperation = defineOperation({
   examples: [
     { title: 'Rehearse on a lab', code: "New-MfaLab -Path .\\lab | Invoke-MfaServerUpgrade -BackupDestination .\\backups -Confirm:$false", remarks: 'A full upgrade of a simulated PhoneFactor server.' },
     { title: 'Unattended run on this server', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false", remarks: 'Deployments always pass -Resume: a retry (after 1618, a restart or a pause) continues the recorded run, and without a journal a fresh run starts. Return ExitCode to ConfigMgr / Intune.' },
+    {
+      title: 'Upgrade an MFA server and its separate web server through sessions you hold',
+      code: "$s = New-PSSession -ComputerName MFA01, WEB01 -Credential (Get-Credential)\nInvoke-MfaServerUpgrade -Session $s -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume",
+      remarks: 'One plan and one journal across both servers; -Confirm asks before each step. The sessions stay open afterwards.',
+    },
     { title: 'Continue after a pause or a stop', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false", remarks: 'Continues from the journal.' },
   ],
   input: Input,

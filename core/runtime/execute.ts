@@ -77,7 +77,8 @@ export async function execute(
       if (e instanceof PartialFailure) results.push(...e.results);
       for (const failed of e instanceof PartialFailure ? e.errors : [e]) {
         const body = toErrorBody(failed);
-        if (units.length > 1) body.details = { ...body.details, item: index };
+        // Which pipeline object failed, when each is its own unit: the transport leaves it out of the real run.
+        if (contract.batching !== 'batch') body.details = { ...body.details, item: index };
         errors.push(body);
       }
     }

@@ -188,13 +188,15 @@ function Invoke-MfaCore {
     )
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     $request = @{ items = @($Items); dryRun = $false }
+    # Errors already shown by the plan round: the real run meets the same failures (an unreachable server) again.
+    $shown = New-Object 'System.Collections.Generic.HashSet[string]'
     # $WhatIfPreference and $ConfirmPreference are the calling cmdlet's (dynamic scope): -WhatIf / -Confirm set them.
     $mayAsk = [bool]$WhatIfPreference -or (($ConfirmPreference -ne 'None') -and ($ConfirmImpact -ge $ConfirmPreference))
     if ($ChangesState -and $mayAsk) {
         # Ask the core for its plan, let ShouldProcess approve each action (-WhatIf prints them, -Confirm asks),
         # then run only the approved ones. When nothing can prompt, the plan round is skipped: one process.
         $request.dryRun = $true
-        $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting
+        $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting -Shown $shown
         if ($null -eq $plan) { return }
         $actions = @(Get-MfaProperty -Object $plan -Name 'actions' | Where-Object { $null -ne $_ })
         if ($actions.Count -eq 0) {
@@ -210,13 +212,13 @@ function Invoke-MfaCore {
         $request.dryRun = $false
         $request.approvedActions = $approved.ToArray()
     }
-    $envelope = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting
+    $envelope = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting -Shown $shown
     if ($null -ne $envelope) { Write-MfaResult -Envelope $envelope -Caller $Caller -OutputTypeName $OutputTypeName }
 }
 
 function Invoke-MfaCoreRound {
     # One call; errors become ErrorRecords: a bad request ends the command, an operation failure is per object.
-    param([string] $Operation, [hashtable] $Request, $Caller, [int] $TimeoutSeconds, [string] $OutputTypeName, $Remoting)
+    param([string] $Operation, [hashtable] $Request, $Caller, [int] $TimeoutSeconds, [string] $OutputTypeName, $Remoting, $Shown)
     $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
     $response = Invoke-MfaCoreProcess -Operation $Operation -RequestJson $json -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting
     $envelope = Read-MfaEnvelope -Response $response -Operation $Operation
@@ -232,7 +234,9 @@ function Invoke-MfaCoreRound {
     else {
         Write-MfaResult -Envelope $envelope -Caller $Caller -OutputTypeName $OutputTypeName
     }
-    foreach ($e in $errors) { $Caller.WriteError((New-MfaErrorRecord -ErrorBody $e)) }
+    foreach ($e in $errors) {
+        if ($Shown.Add([string]$e.code + '|' + [string]$e.message)) { $Caller.WriteError((New-MfaErrorRecord -ErrorBody $e)) }
+    }
     if ($Request.dryRun -and $Request.items.Count -gt 0) {
         $envelope | Add-Member -NotePropertyName ok -NotePropertyValue $true -Force
         return $envelope

@@ -54,16 +54,18 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** Every descendant of a process (by /proc parent links), deepest first. */
+/** Every live descendant of a process (by /proc parent links; ended ones awaiting their parent left out), deepest first. */
 function descendants(pid: number): number[] {
   const parentOf = new Map<number, number>();
+  const zombies = new Set<number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Field 4 (ppid) follows the parenthesised command name, which may contain spaces.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parentOf.set(Number(entry), ppid);
+      // Fields 3 (state) and 4 (ppid) follow the parenthesised command name, which may contain spaces.
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(entry), Number(ppid));
+      if (state === 'Z') zombies.add(Number(entry));
     } catch {
       /* the process ended meanwhile */
     }
@@ -73,7 +75,7 @@ function descendants(pid: number): number[] {
     for (const [child, parent] of parentOf) {
       if (parent === p) {
         walk(child);
-        out.push(child);
+        if (!zombies.has(child)) out.push(child);
       }
     }
   };
@@ -166,11 +168,17 @@ export class LoopbackSshd {
   kill(): void {
     const pid = this.child?.pid;
     if (pid === undefined || this.child?.exitCode !== null) return;
-    for (const d of descendants(pid)) {
-      try {
-        process.kill(d, 'SIGKILL');
-      } catch {
-        /* already gone */
+    // Until none is left: a session may be starting a process (the far core) while the first sweep runs, and a
+    // survivor would finish its work after the "cut" and race the resumed run.
+    for (let sweep = 0; sweep < 20; sweep++) {
+      const alive = descendants(pid);
+      if (alive.length === 0) break;
+      for (const d of alive) {
+        try {
+          process.kill(d, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
     }
     try {

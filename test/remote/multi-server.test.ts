@@ -79,6 +79,36 @@ test('Backup-PhoneFactor over a reachable and an unreachable server: the reachab
   assert.equal(readdirSync(destination).filter((n) => n.startsWith('PhoneFactorBackup-MFA01-')).length, 1);
 });
 
+test('approved under -Confirm, a server that fails in the plan round and again in the real run reports its error once', { skip }, async () => {
+  // -Confirm cannot be answered in a non-interactive pwsh: the transport gets a caller that approves every action.
+  const destination = path.join(root, 'backups-confirm');
+  const r = await ps.run(
+    String.raw`
+    $caller = [pscustomobject]@{ Errors = New-Object System.Collections.ArrayList; Objects = New-Object System.Collections.ArrayList; Asked = New-Object System.Collections.ArrayList }
+    $caller | Add-Member ScriptMethod ShouldProcess { param($target, $action) [void]$this.Asked.Add($target); $true }
+    $caller | Add-Member ScriptMethod WriteError { param($record) [void]$this.Errors.Add($record.FullyQualifiedErrorId + ' ' + $record.Exception.Message) }
+    $caller | Add-Member ScriptMethod WriteObject { param($o) [void]$this.Objects.Add($o) }
+    $caller | Add-Member ScriptMethod WriteProgress { param($p) }
+    $caller | Add-Member ScriptMethod WriteVerbose { param($m) }
+    $caller | Add-Member ScriptMethod WriteWarning { param($m) }
+    $caller | Add-Member ScriptMethod ThrowTerminatingError { param($e) throw $e }
+    $item = [ordered]@{ ComputerName = [string[]]@('unreachable.invalid', '127.0.0.1'); LabPath = $V.lab; Destination = $V.dest }
+    & (Get-Module MfaServerUpgrade) {
+        param($caller, $item)
+        $ConfirmPreference = 'Low'
+        Invoke-MfaCore -Operation 'backup-phonefactor' -Items @($item) -Caller $caller -OutputTypeName 'MfaServerUpgrade.Backup' -ChangesState -ConfirmImpact 'Medium'
+    } $caller $item
+    [pscustomobject]@{ Errors = @($caller.Errors); Made = @($caller.Objects | ForEach-Object { $_.ComputerName }); Asked = $caller.Asked.Count }`,
+    { lab: farLab, dest: destination },
+  );
+  assert.ok(r.ok, r.terminatingError?.message);
+  const seen = r.output[0] as { Errors: string[]; Made: string[]; Asked: number };
+  assert.ok(seen.Asked > 0, 'the plan round asked for approval');
+  assert.equal(seen.Errors.length, 1, seen.Errors.join('\n'));
+  assert.match(seen.Errors[0], /^RemoteUnreachable \[unreachable\.invalid\] /);
+  assert.deepEqual(seen.Made, ['127.0.0.1'], 'the reachable server was backed up in the real run');
+});
+
 test('remote components pipe into Backup-PhoneFactor and on into Test-PhoneFactorBackup: one backup of the far server', { skip }, async () => {
   const destination = path.join(root, 'backups-piped');
   const inventory = await ps.run('Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab', { lab: farLab });

@@ -10,6 +10,9 @@
  *   MFA_REMOTE_NODE       node on the target when it is neither the module's bin\node.exe, MFA_NODE there, nor on PATH
  *   MFA_REMOTE_PER_CALL_CORE=1  start the core on the target for each batch of host calls instead of keeping one
  *                         running for the session (slower; for troubleshooting and to measure the difference)
+ *   MFA_TEST_REMOTING_SHIM  tests only: a script dot-sourced before New-PSSession (remote-scripts.ts, OPEN_SESSION)
+ * -Credential and -Session are not settings of this file: they are objects of the admin's PowerShell, used there
+ * (brokered-powershell.ts).
  */
 import { CoreError } from '../../util/errors';
 
