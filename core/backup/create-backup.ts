@@ -3,6 +3,7 @@
  * Life of a backup folder: `<name>.partial` is created exclusively, every file is copied in one pass with its
  * hash, fsynced and re-read; manifest.json is written last; only then is the folder renamed to `<name>`.
  * A killed run leaves a `.partial` folder (never valid; retention removes it later); a failed run removes it.
+ * The folder is closed to everyone but administrators before the first file goes in (protect-folder.ts).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -25,6 +26,7 @@ import {
 } from './manifest';
 import { isSameOrInside, localPathInside } from './windows-path';
 import { nodeWriteFs, writeSmallFile, type BackupWriteFs } from './write-fs';
+import { protectFolder } from './protect-folder';
 
 export interface BackupProgress {
   relativePath: string;
@@ -50,6 +52,7 @@ export interface BackupOptions {
   /** Test seams. */
   now?: () => Date;
   writeFs?: BackupWriteFs;
+  protectFolder?: (folder: string) => Promise<void>;
 }
 
 export interface BackupResult {
@@ -74,6 +77,7 @@ export async function createBackup(host: Host, options: BackupOptions): Promise<
   const final = path.join(destination, name);
   const writeFs = options.writeFs ?? nodeWriteFs;
   try {
+    await (options.protectFolder ?? protectFolder)(partial);
     const files: ManifestFileEntry[] = [];
     for (const [index, planned] of plan.files.entries()) {
       files.push(await backUpOneFile(host, planned, partial, created, writeFs, options, index, plan.files.length));

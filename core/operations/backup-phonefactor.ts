@@ -72,10 +72,10 @@ export const backupPhoneFactorOperation = defineOperation({
     'A file that changes while it is copied is copied again; use -StopService to stop the service that writes the data',
     'file during the copy. Components piped from Get-PhoneFactorComponent make one backup per server.',
     'The server itself is not changed (except for the service with -StopService).',
-    'BACKUPS ARE SENSITIVE: the web.config files hold the Web Service SDK service account password in plain text.',
-    'Keep backups where only administrators can read them. On Windows, limit the backup folder to Administrators and',
-    'SYSTEM, for example: icacls D:\\Backups /inheritance:r /grant:r "*S-1-5-32-544:(OI)(CI)F" "*S-1-5-18:(OI)(CI)F".',
-    'This command does not change the folder permissions itself.',
+    'BACKUPS ARE SENSITIVE: the web.config files hold the Web Service SDK service account password in plain text, so',
+    'each backup folder is limited to Administrators, SYSTEM and its owner before anything is written into it (icacls',
+    '/inheritance:r /grant:r with SIDs; mode 0700 outside Windows). A destination whose permissions cannot be changed',
+    '(FAT, some shares) is refused with BackupFolderNotProtected. The destination folder itself is left as it is.',
   ].join(' '),
   examples: [
     {
