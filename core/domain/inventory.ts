@@ -12,7 +12,7 @@ import {
 } from './catalog';
 import type { ComponentRecord, ServerInventory } from './inventory-types';
 import { readWebConfigSettings } from '../webconfig/index';
-import { CoreError } from '../util/errors';
+import { CoreError, isLinkFailure } from '../util/errors';
 
 interface Match {
   component: ComponentName;
@@ -116,6 +116,7 @@ async function webRecord(host: Host, product: InstalledProduct, match: Match, ap
     try {
       sdkUrl = readWebConfigSettings({ path: webConfigPath, bytes: await host.readFile(webConfigPath) }).sdkUrl ?? null;
     } catch (e) {
+      if (isLinkFailure(e)) throw e;
       warnings.push(`${webConfigPath}: ${(e as Error).message}`);
     }
   }

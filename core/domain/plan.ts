@@ -55,7 +55,8 @@ export function buildUpgradePlan(input: PlanInput): UpgradePlan {
   return { Notice: notice(), Steps: steps, FollowUps: buildFollowUps(input, servers, sdkUrlProblems), Inferences: inferences };
 }
 
-function notice(): string {
+/** The end-of-service notice every upgrade answer carries. */
+export function notice(): string {
   return (
     `Since ${MFA_SERVER_RETIREMENT_DATE}, MFA Server no longer handles multifactor authentication requests. ` +
     'This upgrade only serves to reach an MFA Server build that includes the Migration Utility, so that users\' ' +

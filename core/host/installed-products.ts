@@ -1,4 +1,8 @@
 import type { Host, RegistryKey, RegistryView } from './host';
+import { isCoreError } from '../util/errors';
+
+/** Errors that mean one Uninstall entry cannot be read (its data, or reg.exe refusing that key). */
+const DAMAGED_ENTRY = new Set(['RegistryOutputUnreadable', 'RegistryReadFailed']);
 
 /** Where Windows lists installed programs (Programs and Features), per registry view. */
 export const UNINSTALL_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
@@ -79,7 +83,10 @@ export async function readInstalledProducts(host: Host): Promise<{ products: Ins
         const product = toProduct(keyName, entry, view, warn);
         if (product) products.push(product);
       } catch (error) {
-        warn(`Skipped an unreadable entry: ${error instanceof Error ? error.message : String(error)}`);
+        // Only a damaged or closed entry is skipped. Anything else (a lost connection, reg.exe not starting) fails the
+        // listing: a product skipped here would look uninstalled, and an upgrade step would take it as already removed.
+        if (!(isCoreError(error) && DAMAGED_ENTRY.has(error.code))) throw error;
+        warn(`Skipped an unreadable entry: ${error.message}`);
       }
     }
   }

@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import type { Host } from '../host/host';
 import type { OperationContext } from '../operations/contract';
 import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../domain/plan-types';
-import { buildUpgradePlan } from '../domain/plan';
+import { buildUpgradePlan, notice } from '../domain/plan';
 import { Journal } from '../journal/index';
+import { acquireRunLock, type RunLock } from '../journal/run-lock';
 import { gatherPlanInput } from './plan-input';
 import { EXECUTORS, type RunContext } from './steps';
 import { UPGRADE_EXIT_CODES } from './exit-codes';
@@ -83,9 +84,48 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
 }
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
-  const { ctx, logPath } = withCmTraceLog(req, plainCtx);
-  const result = logged(ctx, logPath, await runPlan(req, ctx));
-  return withUpgradeReport(runFolder(req.backupDestination, req.hosts), result, ctx.toolVersion, (m) => ctx.log('warning', m));
+  const folder = runFolder(req.backupDestination, req.hosts);
+  // Taken before anything is written to the run folder (log, journal, report): a second run must not touch them.
+  let lock: RunLock | undefined;
+  if (!plainCtx.dryRun) {
+    await fs.mkdir(folder, { recursive: true });
+    try {
+      lock = await acquireRunLock(folder);
+    } catch (e) {
+      if (isCoreError(e) && e.code === 'RunInProgress') return runInProgressResult(e, path.join(folder, 'journal.json'), plainCtx);
+      throw e;
+    }
+  }
+  try {
+    const { ctx, logPath } = withCmTraceLog(req, plainCtx);
+    if (lock?.tookOverFrom) {
+      const t = lock.tookOverFrom;
+      ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
+    }
+    const result = logged(ctx, logPath, await runPlan(req, ctx));
+    return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** The answer to a second run while one is going: 1618, which ConfigMgr and Intune retry later by themselves. */
+function runInProgressResult(e: CoreError, journalPath: string, ctx: OperationContext): UpgradeResult {
+  ctx.log('warning', e.message);
+  return {
+    Status: 'Failed',
+    ExitCode: UPGRADE_EXIT_CODES.InstallerBusy,
+    Message: e.message,
+    NextAction: 'Run the same command again with -Resume once the other run has ended; deployments retry exit code 1618 by themselves.',
+    Steps: [],
+    BackupPath: [],
+    JournalPath: journalPath,
+    LogPath: null,
+    ReportPath: null,
+    RebootRequired: false,
+    FollowUps: [],
+    Notice: notice(),
+  };
 }
 
 async function runPlan(req: UpgradeRequest, ctx: OperationContext): Promise<UpgradeResult> {

@@ -17,3 +17,12 @@ export class CoreError extends Error {
 export function isCoreError(e: unknown): e is CoreError {
   return e instanceof CoreError;
 }
+
+/**
+ * The link to a remote server failed (lost, broken, damaged transfer), as opposed to the thing read there being bad.
+ * Readers that skip one unreadable item with a warning must never skip these: a product or setting would look absent
+ * when it was only out of reach.
+ */
+export function isLinkFailure(e: unknown): boolean {
+  return isCoreError(e) && (e.code.startsWith('Remote') || e.code === 'TransferCorrupted' || e.code === 'SessionNotOpen');
+}

@@ -188,7 +188,7 @@ function Invoke-MfaCore {
     )
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     $request = @{ items = @($Items); dryRun = $false }
-    # Errors already shown by the plan round: the real run meets the same failures (an unreachable server) again.
+    # Errors already shown by the plan round (code and target): the real run meets the same failures again.
     $shown = New-Object 'System.Collections.Generic.HashSet[string]'
     # $WhatIfPreference and $ConfirmPreference are the calling cmdlet's (dynamic scope): -WhatIf / -Confirm set them.
     $mayAsk = [bool]$WhatIfPreference -or (($ConfirmPreference -ne 'None') -and ($ConfirmImpact -ge $ConfirmPreference))
@@ -235,7 +235,14 @@ function Invoke-MfaCoreRound {
         Write-MfaResult -Envelope $envelope -Caller $Caller -OutputTypeName $OutputTypeName
     }
     foreach ($e in $errors) {
-        if ($Shown.Add([string]$e.code + '|' + [string]$e.message)) { $Caller.WriteError((New-MfaErrorRecord -ErrorBody $e)) }
+        # A failure the plan round showed (same code, same target: a server) is not shown again by the real run, even
+        # when its wording differs (a name lookup may fail differently twice); without a target, the message counts.
+        $target = [string](Get-MfaProperty -Object $e -Name 'target')
+        if (-not $target) { $target = [string]$e.message }
+        $key = [string]$e.code + '|' + $target
+        if ($Request.dryRun) { [void]$Shown.Add($key) }
+        elseif ($Shown.Contains($key)) { continue }
+        $Caller.WriteError((New-MfaErrorRecord -ErrorBody $e))
     }
     if ($Request.dryRun -and $Request.items.Count -gt 0) {
         $envelope | Add-Member -NotePropertyName ok -NotePropertyValue $true -Force

@@ -2,8 +2,9 @@
 // (run `npm run build` first). Labs are plain folders, so the end state is judged by reading and hashing files.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { openModuleSession, modulePath, pwshExecutable } from '../helpers/pwsh';
@@ -471,6 +472,53 @@ describe('installer failures', () => {
     clearFaults(lab);
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);
+  });
+});
+
+describe('one run at a time', () => {
+  let ps: PowerShellSession;
+  before(async () => {
+    ps = await openModuleSession(root);
+  });
+  after(() => ps.close());
+
+  const lockIn = (backups: string, pid: number) => {
+    const folder = path.join(backups, 'MfaServerUpgrade-MFA01');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'run.lock'), JSON.stringify({ pid, computerName: os.hostname(), user: 'svc-deploy', startedUtc: new Date().toISOString() }));
+    return folder;
+  };
+
+  test('a second run while one is going ends at once with 1618 and writes nothing; once it has ended, the run completes', async () => {
+    const lab = path.join(root, 'locked', 'lab');
+    const backups = path.join(root, 'locked', 'backups');
+    await newLab(ps, lab, 'SingleServer');
+    const before = labEndState(lab);
+    const folder = lockIn(backups, process.pid); // this test process: a live holder
+    const { result } = await upgrade(ps, { lab, backups });
+    assert.equal(result.Status, 'Failed');
+    assert.equal(result.ExitCode, 1618, 'deployments retry 1618 later by themselves');
+    assert.match(result.Message, new RegExp(`Another run of this upgrade is in progress \\(process ${process.pid} of svc-deploy`));
+    assert.match(result.NextAction ?? '', /-Resume/);
+    assert.deepEqual(readdirSync(folder), ['run.lock'], 'no journal, plan, log or report of the second run');
+    assert.deepEqual(readdirSync(backups), ['MfaServerUpgrade-MFA01'], 'and no backup');
+    assert.deepEqual(diffStates(before, labEndState(lab)), []);
+
+    rmSync(path.join(folder, 'run.lock'));
+    const done = await upgrade(ps, { lab, backups });
+    assertCompleted(done.result);
+    assert.ok(!existsSync(path.join(folder, 'run.lock')), 'the lock is released at the end');
+  });
+
+  test('a lock left by a run that no longer exists is taken over, with a warning naming it', async () => {
+    const lab = path.join(root, 'stale-lock', 'lab');
+    const backups = path.join(root, 'stale-lock', 'backups');
+    await newLab(ps, lab, 'SingleServer');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    lockIn(backups, gone);
+    const { outcome, result } = await upgrade(ps, { lab, backups });
+    assertCompleted(result);
+    assert.ok(outcome.warnings.some((w) => w.includes(`A run lock was left by process ${gone} of svc-deploy`)), outcome.warnings.join('\n'));
   });
 });
 

@@ -104,6 +104,7 @@ test('Invoke-MfaServerUpgrade across both servers: cut mid-run, -Resume complete
   assert.ok(second.ok, second.terminatingError?.message);
   assert.deepEqual(second.errors.map((e) => e.message), []);
   const r2 = second.output[0] as { Status: string; ExitCode: number; Steps: Step[]; JournalPath: string; LogPath: string | null };
+  if (r2.Status !== 'Completed') require('node:fs').writeFileSync('/tmp/sws-fail.json', JSON.stringify({ r1, r2, log: readFileSync(path.join(runFolder, 'MfaServerUpgrade.log'), 'utf8'), warnings1: first.warnings, warnings2: second.warnings }, null, 1));
   assert.equal(r2.Status, 'Completed', JSON.stringify(r2).slice(0, 1500));
   assert.deepEqual([...new Set(r2.Steps.map((s) => s.ComputerName))].sort(), ['MFA01', 'WEB01']);
   assert.ok(r2.Steps.every((s) => ['Completed', 'Skipped'].includes(s.Status)));

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { listInstalledProducts, readInstalledProducts, UNINSTALL_KEY, type InstalledProductWarning } from '../../../core/host/installed-products';
 import { WindowsHost } from '../../../core/host/windows/windows-host';
 import { fixture, REG, RecordedCommandRunner, type RecordedCommand } from './recorded-command-runner';
+import { CoreError } from '../../../core/util/errors';
+import type { Host } from '../../../core/host/host';
 
 const AGENT = '{B8F2D0E4-3A5C-4F61-9E2B-7C1D0A4E6F38}';
 const PORTAL = '{9C2E5A31-6D0F-4B8E-A7F1-2E4D6B8C0A15}';
@@ -115,4 +117,29 @@ test('on 32-bit Windows the single registry view is read once', async () => {
   const products = await listInstalledProducts(host);
   runner.assertAllRan();
   assert.deepEqual(products.map((p) => p.displayName), ['PhoneFactor Agent']);
+});
+
+test('a lost connection while reading one entry fails the listing instead of hiding that product', async () => {
+  // Skipping it would make an installed product look removed: an upgrade step would then take it as already uninstalled.
+  const host = {
+    is64Bit: false,
+    async getRegistryKey(key: string) {
+      if (key.endsWith('\\Uninstall')) return { path: key, values: [], subkeys: ['{A}', '{B}'] };
+      if (key.endsWith('{A}')) return { path: key, values: [{ name: 'DisplayName', type: 'REG_SZ', data: 'PhoneFactor Agent' }], subkeys: [] };
+      throw new CoreError('RemoteConnectionLost', '[WEB01] The connection to WEB01 was lost.', 'WEB01');
+    },
+  } as unknown as Host;
+  await assert.rejects(readInstalledProducts(host), (e: CoreError) => e.code === 'RemoteConnectionLost');
+
+  const damaged = {
+    ...host,
+    async getRegistryKey(key: string) {
+      if (key.endsWith('{B}')) throw new CoreError('RegistryReadFailed', 'Reading {B} failed: reg.exe exited with 1: ERROR: Access is denied.', key);
+      return host.getRegistryKey(key, '32');
+    },
+  } as unknown as Host;
+  const { products, warnings } = await readInstalledProducts(damaged);
+  assert.deepEqual(products.map((p) => p.displayName), ['PhoneFactor Agent']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0].message, /Access is denied/);
 });
