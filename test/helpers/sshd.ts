@@ -5,7 +5,7 @@
  * When /usr/sbin/sshd is missing the remote tests skip locally and FAIL in CI (CI=true): CI must install openssh-server.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -147,6 +147,14 @@ export class LoopbackSshd {
     );
     await server.resume();
     return server;
+  }
+
+  /** A second loopback address (a second "server") on the same port, vouched for by the same host key; restarts sshd. */
+  async listenAlsoOn(address: string): Promise<void> {
+    appendFileSync(path.join(this.dir, 'sshd_config'), `ListenAddress ${address}\n`);
+    appendFileSync(this.knownHostsFile, `[${address}]:${this.port} ${readFileSync(path.join(this.dir, 'host_key.pub'), 'utf8')}`);
+    this.kill();
+    await this.resume();
   }
 
   /** Starts sshd (again, after kill()) on the same port with the same keys. */

@@ -5,7 +5,7 @@
 // the SSH session, so everything after the credential hand-off is real.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,11 +30,7 @@ before(async () => {
   if (skip) return;
   assertSshdAvailable();
   sshd = await LoopbackSshd.start();
-  // A second address (a second "server") for the closed-session case, vouched for by the same host key.
-  appendFileSync(path.join(sshd.dir, 'sshd_config'), 'ListenAddress 127.0.0.2\n');
-  appendFileSync(sshd.knownHostsFile, `[127.0.0.2]:${sshd.port} ${readFileSync(path.join(sshd.dir, 'host_key.pub'), 'utf8')}`);
-  sshd.kill();
-  await sshd.resume();
+  await sshd.listenAlsoOn('127.0.0.2'); // a second "server" for the closed-session and separate-web-server cases
   root = mkdtempSync(path.join(os.tmpdir(), 'mfa-session-'));
   farLab = path.join(root, 'far-lab');
   // The module's own remoting would go to port 1 (nothing listens): only the sessions given can reach the server.
