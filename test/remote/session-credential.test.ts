@@ -224,3 +224,14 @@ test('-Session: a separate-web-server upgrade runs end to end through two sessio
   const still = await ps.run('[string]$global:S1.State');
   assert.equal(still.output[0], 'Opened', 'the admin\'s session is still open after the upgrade');
 });
+
+test('-Session: when the session the admin gave goes down, the error says so and what to do (not our own settings)', { skip }, async () => {
+  sshd.kill(); // every session of the sshd ends: S1 with them
+  const r = await ps.run('Get-PhoneFactorComponent -Session $global:S1 -LabPath $V.lab -ErrorAction Continue', sshValues());
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.equal(r.output.length, 0);
+  assert.equal(r.errors.length, 1, r.errors.map((e) => e.message).join('; '));
+  assert.match(r.errors[0].message, /^\[127\.0\.0\.1\] (The session given with -Session for 127\.0\.0\.1 .* is (Broken|Closed)|the session you gave \(Id \d+, [^)]*\) for 127\.0\.0\.1 (does not answer|was lost))/i);
+  assert.match(r.errors[0].message, /New-PSSession/);
+  assert.doesNotMatch(r.errors[0].message, /port 1\b/, 'the module\'s own remoting settings play no part');
+});

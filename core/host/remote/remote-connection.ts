@@ -50,6 +50,8 @@ export class RemoteConnection {
     private readonly ps: PowerShellChannel,
     /** The module folder on the target. */
     readonly farRoot: string,
+    /** How the session the admin gave (-Session) is named in messages; undefined when we opened the session. */
+    private readonly givenSession?: string,
   ) {}
 
   get name(): string {
@@ -71,16 +73,21 @@ export class RemoteConnection {
         if (known) throw new CoreError(known[1], `[${options.computerName}] ${opened.terminatingError!.message}`, known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session');
         throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
       }
+      const given = (opened.output[0] as { given?: string } | undefined)?.given;
       const found = await ps.run(FIND_FAR_MODULE, { version: build.version });
       const far = found.output[0] as { base: string; root: string; fingerprint: string | null } | undefined;
-      if (!found.ok || !far) throw unreachable(options, found.terminatingError?.message ?? 'the server did not answer');
+      if (!found.ok || !far) {
+        const why = found.terminatingError?.message ?? 'the server did not answer';
+        if (given) throw new CoreError('RemoteUnreachable', `[${options.computerName}] ${given} for ${options.computerName} does not answer: ${why.trim()} Open a new session (New-PSSession) and run the command again with it.`, options.computerName);
+        throw unreachable(options, why);
+      }
       if (far.fingerprint !== build.fingerprint) {
         const copied = await ps.run(COPY_MODULE, { base: far.base, root: far.root, localRoot: build.root, fingerprint: build.fingerprint, libSha256: build.libSha256 });
         if (!copied.ok) {
           throw new CoreError('RemoteModuleCopyFailed', `[${options.computerName}] Copying the MfaServerUpgrade module to ${far.root} on ${options.computerName} failed: ${copied.terminatingError?.message}`, options.computerName);
         }
       }
-      const connection = new RemoteConnection(options, ps, far.root);
+      const connection = new RemoteConnection(options, ps, far.root, given);
       if (options.perCallCore) connection.serveUnavailable = 'turned off by MFA_REMOTE_PER_CALL_CORE';
       return connection;
     } catch (e) {
@@ -144,6 +151,9 @@ export class RemoteConnection {
 
   private lost(reason: string): CoreError {
     this.lostReason ??= reason;
+    if (this.givenSession) {
+      return new CoreError('RemoteConnectionLost', `[${this.name}] ${this.givenSession} for ${this.name} was lost: ${this.lostReason}. Nothing more was sent to it; when the server is reachable again, open a new session (New-PSSession) and run the command again with it (an upgrade continues with -Resume).`, this.name);
+    }
     return new CoreError('RemoteConnectionLost', `[${this.name}] The connection to ${describeEndpoint(this.options)} was lost: ${this.lostReason}. Nothing more was sent to it; when it is reachable again, run the command again (an upgrade continues with -Resume).`, this.name);
   }
 

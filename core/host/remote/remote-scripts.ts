@@ -61,7 +61,7 @@ if ($null -ne $MfaState.Given) {
     }
     $MfaState.Session = $given
     $MfaState.Borrowed = $true
-    return
+    return @{ given = "The session you gave (Id $($given.Id), $($given.Name))" }
 }
 if ($env:MFA_TEST_REMOTING_SHIM) { . $env:MFA_TEST_REMOTING_SHIM }
 $p = @{ ErrorAction = 'Stop' }
