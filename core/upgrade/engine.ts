@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import type { Host } from '../host/host';
 import type { OperationContext } from '../operations/contract';
 import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../domain/plan-types';
-import { buildUpgradePlan, notice } from '../domain/plan';
+import { buildUpgradePlan } from '../domain/plan';
 import { Journal } from '../journal/index';
-import { acquireRunLock, type RunLock } from '../journal/run-lock';
+import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from './plan-input';
 import { EXECUTORS, type RunContext } from './steps';
 import { UPGRADE_EXIT_CODES } from './exit-codes';
@@ -85,51 +85,30 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
   const folder = runFolder(req.backupDestination, req.hosts);
-  // Taken before anything is written to the run folder (log, journal, report): a second run must not touch them.
-  let lock: RunLock | undefined;
+  let guard: RunGuard | undefined;
   if (!plainCtx.dryRun) {
     await fs.mkdir(folder, { recursive: true });
-    try {
-      lock = await acquireRunLock(folder);
-    } catch (e) {
-      if (isCoreError(e) && e.code === 'RunInProgress') return runInProgressResult(e, path.join(folder, 'journal.json'), plainCtx);
-      throw e;
-    }
+    const checked = await guardRun(req.hosts, folder, plainCtx);
+    if ('refused' in checked) return checked.refused;
+    guard = checked;
   }
   try {
     const { ctx, logPath } = withCmTraceLog(req, plainCtx);
-    if (lock?.tookOverFrom) {
-      const t = lock.tookOverFrom;
+    if (guard?.tookOverFrom) {
+      const t = guard.tookOverFrom;
       ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
     }
-    const result = logged(ctx, logPath, await runPlan(req, ctx));
+    const result = logged(ctx, logPath, await runPlan(req, ctx, folder));
+    if (result.Status === 'Completed') await guard?.releaseServers(ctx);
     return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
   } finally {
-    await lock?.release();
+    // A run that ended before it recorded anything (bad media path, refused plan) owns nothing on the servers.
+    if (guard && !existsSync(path.join(folder, 'journal.json'))) await guard.releaseServers(plainCtx);
+    await guard?.release();
   }
 }
 
-/** The answer to a second run while one is going: 1618, which ConfigMgr and Intune retry later by themselves. */
-function runInProgressResult(e: CoreError, journalPath: string, ctx: OperationContext): UpgradeResult {
-  ctx.log('warning', e.message);
-  return {
-    Status: 'Failed',
-    ExitCode: UPGRADE_EXIT_CODES.InstallerBusy,
-    Message: e.message,
-    NextAction: 'Run the same command again with -Resume once the other run has ended; deployments retry exit code 1618 by themselves.',
-    Steps: [],
-    BackupPath: [],
-    JournalPath: journalPath,
-    LogPath: null,
-    ReportPath: null,
-    RebootRequired: false,
-    FollowUps: [],
-    Notice: notice(),
-  };
-}
-
-async function runPlan(req: UpgradeRequest, ctx: OperationContext): Promise<UpgradeResult> {
-  const folder = runFolder(req.backupDestination, req.hosts);
+async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string): Promise<UpgradeResult> {
   const journalPath = path.join(folder, 'journal.json');
   const planPath = path.join(folder, 'plan.json');
   const started = await openOrStart(req, ctx, folder, journalPath, planPath);

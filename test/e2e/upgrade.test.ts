@@ -510,6 +510,37 @@ describe('one run at a time', () => {
     assert.ok(!existsSync(path.join(folder, 'run.lock')), 'the lock is released at the end');
   });
 
+  test('a server whose upgrade another run started is refused to a run of another folder (69003) until that run completes', async () => {
+    const lab = path.join(root, 'claimed', 'lab');
+    const mine = path.join(root, 'claimed', 'backups-admin1');
+    const theirs = path.join(root, 'claimed', 'backups-admin2');
+    const claim = path.join(lab, 'C', 'ProgramData', 'MfaServerUpgrade', 'upgrade-run.json');
+    await newLab(ps, lab, 'SingleServer');
+    // A run that records nothing (its media folder is missing) leaves no claim behind.
+    const bad = await ps.run(UPGRADE_SCRIPT, { installer: 'C:\\Media\\Nope', lab, backups: mine });
+    assert.match([...bad.errors, ...(bad.terminatingError ? [bad.terminatingError] : [])][0]?.message ?? '', /media folder C:\\Media\\Nope does not exist/);
+    assert.ok(!existsSync(claim), 'no claim after a run that recorded nothing');
+
+    addFault(lab, 'msiexec', { exitCode: 1618 });
+    const first = await upgrade(ps, { lab, backups: mine });
+    assert.equal(first.result.ExitCode, 1618);
+    assert.equal(JSON.parse(readFileSync(claim, 'utf8')).runFolder, path.join(mine, 'MfaServerUpgrade-MFA01'), 'the stopped run still owns the server');
+
+    const before = labEndState(lab);
+    const other = await upgrade(ps, { lab, backups: theirs });
+    assert.equal(other.result.Status, 'Failed');
+    assert.equal(other.result.ExitCode, 69003, 'nothing was changed');
+    assert.match(other.result.Message, /MFA01 is being upgraded by another run: run folder .*backups-admin1.MfaServerUpgrade-MFA01 on /);
+    assert.match(other.result.Message, /delete C:\\ProgramData\\MfaServerUpgrade\\upgrade-run\.json on MFA01/);
+    assert.deepEqual(diffStates(before, labEndState(lab)), []);
+    assert.deepEqual(readdirSync(path.join(theirs, 'MfaServerUpgrade-MFA01')), [], 'no journal, plan or backup of the refused run');
+
+    clearFaults(lab);
+    const resumed = await upgrade(ps, { lab, backups: mine, resume: true });
+    assertCompleted(resumed.result);
+    assert.ok(!existsSync(claim), 'the claim is removed when the run completes');
+  });
+
   test('a lock left by a run that no longer exists is taken over, with a warning naming it', async () => {
     const lab = path.join(root, 'stale-lock', 'lab');
     const backups = path.join(root, 'stale-lock', 'backups');

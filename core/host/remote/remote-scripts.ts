@@ -57,7 +57,9 @@ $ErrorActionPreference = 'Stop'
 if ($null -ne $MfaState.Given) {
     $given = $MfaState.Given
     if ($given.State -ne 'Opened') {
-        Write-Error -ErrorId 'Mfa:SessionNotOpen' -Message "The session given with -Session for $($V.computerName) (Id $($given.Id), $($given.Name)) is $($given.State), not Opened. Open a new one with New-PSSession and run the command again."
+        $todo = 'Open a new one with New-PSSession and run the command again.'
+        if ([string]$given.State -eq 'Disconnected') { $todo = 'Reconnect it with Connect-PSSession and run the command again.' }
+        Write-Error -ErrorId 'Mfa:SessionNotOpen' -Message "The session given with -Session for $($V.computerName) (Id $($given.Id), $($given.Name)) is $($given.State), not Opened. $todo"
     }
     $MfaState.Session = $given
     $MfaState.Borrowed = $true
