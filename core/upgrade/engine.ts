@@ -89,7 +89,10 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
   if (!plainCtx.dryRun) {
     await fs.mkdir(folder, { recursive: true });
     const checked = await guardRun(req.hosts, folder, plainCtx);
-    if ('refused' in checked) return checked.refused;
+    if ('refused' in checked) {
+      await fs.rmdir(folder).catch(() => undefined); // made for run.lock alone: gone again unless another run uses it
+      return checked.refused;
+    }
     guard = checked;
   }
   try {
