@@ -1,8 +1,12 @@
 /**
- * Test-only crash points: with MFA_TEST_CRASH_AT=<point> the core kills itself (SIGKILL, no cleanup) at that point,
- * which is how the tests prove that a run killed at any step boundary or inside a step resumes correctly.
- * Points: `inside:<stepId>` (after the journal marked the step Running), `after:<stepId>` (after it completed).
+ * Test-only points in a run, named `inside:<stepId>` (after the journal marked the step Running) and `after:<stepId>`
+ * (after it completed):
+ * - MFA_TEST_CRASH_AT=<point>: the core kills itself there (SIGKILL, no cleanup), which is how the tests prove that a
+ *   run killed at any step boundary or inside a step resumes correctly;
+ * - MFA_TEST_HANG_AT=<point>: the core waits there for ever, like a step that takes long (a test stops the command
+ *   meanwhile, as Ctrl+C would).
  */
-export function crashPointForTests(point: string): void {
+export async function crashPointForTests(point: string): Promise<void> {
   if (process.env.MFA_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+  if (process.env.MFA_TEST_HANG_AT === point) await new Promise(() => setInterval(() => undefined, 60_000));
 }

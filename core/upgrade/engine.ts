@@ -145,7 +145,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
     const outcome = await ctx.act({ id: step.Id, target: `${step.ComputerName}: ${step.Target}`, description: `${step.Kind === 'Manual' ? '[Manual] ' : ''}${step.Description}` }, async () => {
       await journal!.startStep(step.Id);
-      crashPointForTests(`inside:${step.Id}`);
+      await crashPointForTests(`inside:${step.Id}`);
       const t0 = Date.now();
       try {
         const r = await EXECUTORS[step.Action](step, run);
@@ -155,7 +155,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
         }
         await journal!.completeStep(step.Id, r.outcome, { ...r.data, RebootRequired: r.rebootRequired === true, DurationMs: Date.now() - t0 });
         ctx.log('info', `${step.Id}: ${r.outcome}`);
-        crashPointForTests(`after:${step.Id}`);
+        await crashPointForTests(`after:${step.Id}`);
         return { rebootRequired: r.rebootRequired === true };
       } catch (e) {
         const message = isCoreError(e) ? e.message : `Unexpected error: ${(e as Error).message}`;

@@ -112,6 +112,7 @@ function Invoke-MfaCoreProcess {
     $psi.StandardOutputEncoding = $utf8
     $psi.StandardErrorEncoding = $utf8
     $process = [System.Diagnostics.Process]::Start($psi)
+    $ended = $false
     try {
         if ($null -ne $Remoting) { $RequestJson += "`n" }
         $bytes = $utf8.GetBytes($RequestJson)
@@ -127,8 +128,7 @@ function Invoke-MfaCoreProcess {
         $unparsed = New-Object System.Text.StringBuilder
         while ($true) {
             $lineTask = $process.StandardError.ReadLineAsync()
-            $remaining = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
-            if (-not $lineTask.Wait($remaining)) { Stop-MfaCoreProcess -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
+            Wait-MfaTask -Task $lineTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds
             $line = $lineTask.Result
             if ($null -eq $line) { break }
             if (($null -ne $Remoting) -and $line.StartsWith('{"event":"ps-run"')) {
@@ -137,20 +137,35 @@ function Invoke-MfaCoreProcess {
             }
             Write-MfaCoreEvent -Line $line -Caller $Caller -Unparsed $unparsed
         }
-        $remaining = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
-        if (-not $stdoutTask.Wait($remaining)) { Stop-MfaCoreProcess -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
+        Wait-MfaTask -Task $stdoutTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds
         $process.WaitForExit()
+        $ended = $true
         $done = New-Object System.Management.Automation.ProgressRecord(1, 'MfaServerUpgrade', 'Done')
         $done.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
         $Caller.WriteProgress($done)
         return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString() }
     }
     finally {
+        # The command was stopped (Ctrl+C, a stopped pipeline or job) or failed: the core must not go on unseen. It is
+        # safe to stop at any point (the journal says where a run stood; -Resume continues), and an installer it
+        # started finishes or rolls back under Windows Installer on its own.
+        if ((-not $ended) -and (-not $process.HasExited)) {
+            try { $process.Kill() } catch { Write-Verbose "The core had already ended: $($_.Exception.Message)" }
+        }
         if ($null -ne $Remoting) {
             Stop-MfaBroker -Remoting $Remoting
             try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
         }
         $process.Dispose()
+    }
+}
+
+function Wait-MfaTask {
+    # Waits for a read of the core's output in short slices: PowerShell can only stop a pipeline (Ctrl+C) between
+    # statements, and one long Wait() would hold the command until the core ends. Past the deadline, the core is stopped.
+    param($Task, [DateTime] $Deadline, $Process, [string] $Operation, [int] $TimeoutSeconds)
+    while (-not $Task.Wait(200)) {
+        if ([DateTime]::UtcNow -ge $Deadline) { Stop-MfaCoreProcess -Process $Process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
     }
 }
 

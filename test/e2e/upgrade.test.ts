@@ -553,6 +553,68 @@ describe('one run at a time', () => {
   });
 });
 
+describe('stopping the command (Ctrl+C)', () => {
+  let ps: PowerShellSession;
+  before(async () => {
+    ps = await openModuleSession(root);
+  });
+  after(() => ps.close());
+
+  const HANG = 'inside:MFA01:uninstall:UserPortal';
+  /** Core processes of this test: they alone carry its hang point in their environment. */
+  const hangingCores = () =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('mfa-core') && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`MFA_TEST_HANG_AT=${HANG}`);
+        } catch {
+          return false; // ended meanwhile
+        }
+      });
+
+  test('stops the core with the command; the journal shows where it stood and -Resume completes', { skip: process.platform !== 'linux' }, async () => {
+    const lab = path.join(root, 'stopped', 'lab');
+    const backups = path.join(root, 'stopped', 'backups');
+    const journal = path.join(backups, 'MfaServerUpgrade-MFA01', 'journal.json');
+    await newLab(ps, lab, 'SingleServer');
+    // The upgrade runs in a second runspace of the same pwsh; Stop() is what Ctrl+C does to a running pipeline.
+    const started = await ps.run(
+      String.raw`
+      $env:MFA_TEST_HANG_AT = $V.hang
+      $global:Upgrade = [powershell]::Create()
+      [void]$global:Upgrade.AddScript({ param($m, $p) Import-Module $m; Invoke-MfaServerUpgrade @p }).AddArgument($V.module).AddArgument(@{ LabPath = $V.lab; InstallerPath = $V.installer; BackupDestination = $V.backups; Confirm = $false })
+      $global:UpgradeRun = $global:Upgrade.BeginInvoke()
+      $deadline = (Get-Date).AddSeconds(120)
+      $state = $null
+      while (((Get-Date) -lt $deadline) -and ($state -ne 'Running')) {
+          Start-Sleep -Milliseconds 100
+          if (Test-Path -LiteralPath $V.journal) {
+              try { $state = ((Get-Content -LiteralPath $V.journal -Raw | ConvertFrom-Json).Steps | Where-Object { $_.Id -eq 'MFA01:uninstall:UserPortal' }).Status } catch { $state = $null }
+          }
+      }
+      Remove-Item Env:MFA_TEST_HANG_AT
+      $state`,
+      { hang: HANG, module: modulePath, lab, installer: LAB_INSTALLER_PATH, backups, journal },
+    );
+    assert.ok(started.ok, started.terminatingError?.message);
+    assert.equal(started.output[0], 'Running', 'the run reached the step it hangs in');
+    assert.equal(hangingCores().length, 1, 'its core is running');
+
+    const stopped = await ps.run('$global:Upgrade.Stop(); [string]$global:Upgrade.InvocationStateInfo.State; $global:Upgrade.Dispose()');
+    assert.ok(stopped.ok, stopped.terminatingError?.message);
+    assert.equal(stopped.output[0], 'Stopped');
+    for (let i = 0; i < 50 && hangingCores().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(hangingCores(), [], 'the core does not go on unseen after the command stopped');
+    const j = JSON.parse(readFileSync(journal, 'utf8')) as { Steps: { Id: string; Status: string }[] };
+    assert.equal(j.Steps.find((st) => st.Id === 'MFA01:uninstall:UserPortal')?.Status, 'Running');
+
+    const resumed = await upgrade(ps, { lab, backups, resume: true });
+    assertCompleted(resumed.result);
+    assert.ok(resumed.outcome.warnings.some((w) => /A run lock was left by process \d+ .* which no longer runs/.test(w)), resumed.outcome.warnings.join('\n'));
+  });
+});
+
 describe('-WhatIf', () => {
   let ps: PowerShellSession;
   before(async () => {
