@@ -25,8 +25,9 @@ function assertAscii(name, text) {
  * hands the core a plain stand-in (Invoke-MfaBroker.ps1, Split-MfaRemoting).
  */
 const OBJECT_TYPES = {
+  // $null and [PSCredential]::Empty mean "no credential", as with PowerShell's own cmdlets (the transport drops them).
   PSCredential: ['[System.Management.Automation.Credential()]', '[System.Management.Automation.PSCredential]'],
-  'PSSession[]': ['[System.Management.Automation.Runspaces.PSSession[]]'],
+  'PSSession[]': ['[ValidateNotNullOrEmpty()]', '[System.Management.Automation.Runspaces.PSSession[]]'],
 };
 
 function psType(schema) {

@@ -33,9 +33,13 @@ function Split-MfaRemoting {
     $credential = $null
     $sessions = @{}
     foreach ($item in $Items) {
-        if ($item.Contains('Credential') -and ($item['Credential'] -is [System.Management.Automation.PSCredential])) {
-            $credential = $item['Credential']
-            $item['Credential'] = $credential.UserName
+        if ($item.Contains('Credential')) {
+            $given = $item['Credential']
+            if (($null -eq $given) -or ($given -eq [System.Management.Automation.PSCredential]::Empty)) { $item.Remove('Credential') }
+            else {
+                $credential = $given
+                $item['Credential'] = $credential.UserName
+            }
         }
         if (-not $item.Contains('Session')) { continue }
         $names = New-Object System.Collections.Generic.List[string]
