@@ -6,10 +6,13 @@
  * - multi-line commands on `-Command -` can hang: every call is ONE line; the script and its values travel base64 /
  *   as a single-quoted JSON literal, never interpolated into the command text;
  * - warnings/verbose mix with data on stdout: the wrapper captures every stream itself and prints one marked JSON line;
- * - a timeout leaves the command running: the session is thrown away after one.
+ * - a timeout leaves the command running: the session is thrown away after one;
+ * - its reader misses the end of a call whose output arrives in one chunk (a hang under load): ours replaces it
+ *   (delimited-output.ts).
  */
 import { accessSync, constants } from 'node:fs';
 import { PowerShell } from 'node-powershell';
+import { readBetweenDelimiters } from './delimited-output';
 
 export interface PsErrorInfo {
   message: string;
@@ -114,6 +117,20 @@ export function parseWrappedOutput(raw: string): ScriptOutcome {
   return parsed;
 }
 
+/**
+ * Puts our reader in place of child-shell's private `readBulkFromOutput` on this one instance (it cannot be overridden
+ * in a subclass: TypeScript forbids redeclaring a private member). node-powershell is pinned exactly, and a missing
+ * method stops here rather than silently bringing the hang back.
+ */
+function useOurOutputReader(shell: PowerShell): void {
+  const internals = shell as unknown as { readBulkFromOutput?: unknown };
+  if (typeof internals.readBulkFromOutput !== 'function') {
+    void shell.dispose().catch(() => undefined);
+    throw new Error('node-powershell no longer has the output reader this adapter replaces: check its version (5.0.1 expected).');
+  }
+  internals.readBulkFromOutput = readBetweenDelimiters;
+}
+
 export class PowerShellSession implements PowerShellChannel {
   private broken = false;
 
@@ -132,6 +149,7 @@ export class PowerShellSession implements PowerShellChannel {
       throwOnInvocationError: false,
       spawnOptions: { env: options.env ?? process.env, cwd: options.cwd },
     });
+    useOurOutputReader(shell);
     return new PowerShellSession(shell);
   }
 
