@@ -15,16 +15,12 @@ export interface WindowsRegistryOptions {
   randomId: () => string;
 }
 
-/** reg.exe's English message for a missing key or value; any other failure is reported, never taken as "absent". */
-const NOT_FOUND = /unable to find/i;
+/** reg.exe's English message for a missing key or value: the quick answer on English servers. */
+const ENGLISH_NOT_FOUND = /unable to find/i;
 
 /** `/reg:32` and `/reg:64` select the view whatever the bitness of this process (KEY_WOW64_32KEY/64KEY). */
 function viewSwitch(view: RegistryView): string {
   return `/reg:${view}`;
-}
-
-function isNotFound(result: CommandResult): boolean {
-  return result.exitCode === 1 && NOT_FOUND.test(result.stderr + result.stdout);
 }
 
 function failure(code: string, what: string, key: string, view: RegistryView, result: CommandResult): CoreError {
@@ -71,7 +67,7 @@ export class WindowsRegistry {
   async getKey(key: string, view: RegistryView): Promise<RegistryKey | undefined> {
     const path = checkRegistryKeyPath(key);
     const result = await this.runner.run(this.options.regExe, ['query', path, viewSwitch(view)]);
-    if (isNotFound(result)) return undefined;
+    if (await this.isAbsent(path, view, result)) return undefined;
     if (result.exitCode !== 0) throw failure('RegistryReadFailed', 'Reading', path, view, result);
     const { values, subkeys } = parseRegQueryKey(result.stdout, path);
     return { path: key, values, subkeys };
@@ -89,7 +85,7 @@ export class WindowsRegistry {
   async deleteKey(key: string, view: RegistryView): Promise<void> {
     const path = checkRegistryKeyPath(key);
     const result = await this.runner.run(this.options.regExe, ['delete', path, '/f', viewSwitch(view)]);
-    if (isNotFound(result)) return;
+    if (await this.isAbsent(path, view, result)) return;
     if (result.exitCode !== 0) throw failure('RegistryWriteFailed', 'Deleting', path, view, result);
   }
 
@@ -99,7 +95,7 @@ export class WindowsRegistry {
     const file = join(this.options.tempDirectory, `mfa-reg-export-${this.options.randomId()}.reg`);
     try {
       const result = await this.runner.run(this.options.regExe, ['export', path, file, '/y', viewSwitch(view)]);
-      if (isNotFound(result)) {
+      if (await this.isAbsent(path, view, result)) {
         throw new CoreError('RegistryKeyNotFound', `Registry key ${path} does not exist in the ${view}-bit view; nothing to export.`, path, { view });
       }
       if (result.exitCode !== 0) throw failure('RegistryExportFailed', 'Exporting', path, view, result);
@@ -107,6 +103,36 @@ export class WindowsRegistry {
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  /**
+   * Whether a failed reg.exe call failed because the key is not there. reg.exe says so only in words, in the server's
+   * language, with the same exit code as "access denied". So an English message answers at once; any other exit-1
+   * message is checked by asking the parent key whether it lists the key (key names are never translated). When that
+   * cannot tell, the key counts as present, and the caller reports reg.exe's own message: an unreadable key is never
+   * taken for a missing one.
+   */
+  private async isAbsent(path: string, view: RegistryView, result: CommandResult): Promise<boolean> {
+    if (result.exitCode !== 1) return false;
+    if (ENGLISH_NOT_FOUND.test(result.stderr + result.stdout)) return true;
+    return !(await this.mayExist(path, view));
+  }
+
+  /** False only when the parent key is read and does not list this key (or the parent itself is known absent). */
+  private async mayExist(path: string, view: RegistryView): Promise<boolean> {
+    const cut = path.lastIndexOf('\\');
+    if (cut < 0) return true; // a hive root (HKLM) is always there
+    const parent = path.slice(0, cut);
+    const name = path.slice(cut + 1).toLowerCase();
+    const result = await this.runner.run(this.options.regExe, ['query', parent, viewSwitch(view)]);
+    if (result.exitCode === 0) {
+      try {
+        return parseRegQueryKey(result.stdout, parent).subkeys.some((s) => s.toLowerCase() === name);
+      } catch {
+        return true; // a parent with a value we cannot read still cannot tell us the key is missing
+      }
+    }
+    return !(await this.isAbsent(parent, view, result));
   }
 }
 

@@ -34,7 +34,7 @@ export class WindowsTaskScheduler {
   async unregister(name: string): Promise<boolean> {
     const task = checkTaskName(name);
     const result = await this.runner.run(this.options.schtasksExe, ['/Delete', '/TN', task, '/F']);
-    if (isNotFound(result)) return false;
+    if (await this.isAbsent(task, result)) return false;
     if (result.exitCode !== 0) throw failure('ScheduledTaskUnregisterFailed', 'Removing', task, result);
     return true;
   }
@@ -42,15 +42,38 @@ export class WindowsTaskScheduler {
   async get(name: string): Promise<string | undefined> {
     const task = checkTaskName(name);
     const result = await this.runner.run(this.options.schtasksExe, ['/Query', '/TN', task, '/XML']);
-    if (isNotFound(result)) return undefined;
+    if (await this.isAbsent(task, result)) return undefined;
     if (result.exitCode !== 0) throw failure('ScheduledTaskQueryFailed', 'Reading', task, result);
     return result.stdout.replace(/^\uFEFF/, '').trim();
   }
+
+  /**
+   * Whether a failed call failed because the task (or its folder) is not there. schtasks says so only in words, in the
+   * server's language, with the same exit code as "access denied": an English message answers at once; otherwise the
+   * list of every task (`/Query /FO CSV /NH`, whose task paths are never translated) is searched. When that cannot
+   * tell, the task counts as present and the caller reports schtasks' own message.
+   */
+  private async isAbsent(task: string, result: CommandResult): Promise<boolean> {
+    if (result.exitCode === 0) return false;
+    if (ENGLISH_NOT_FOUND.test(`${result.stderr}\n${result.stdout}`)) return true;
+    const listing = await this.runner.run(this.options.schtasksExe, ['/Query', '/FO', 'CSV', '/NH']);
+    if (listing.exitCode !== 0) return false;
+    const wanted = (task.startsWith('\\') ? task : `\\${task}`).toLowerCase();
+    return !listedTaskPaths(listing.stdout).some((path) => path.toLowerCase() === wanted);
+  }
 }
 
-/** schtasks answers a missing task (or task folder) with exit code 1 and one of these lines (English Windows). */
-function isNotFound(result: CommandResult): boolean {
-  return result.exitCode !== 0 && /cannot find the (file|path) specified/i.test(`${result.stderr}\n${result.stdout}`);
+/** schtasks' English answer for a missing task or task folder: the quick answer on English servers. */
+const ENGLISH_NOT_FOUND = /cannot find the (file|path) specified/i;
+
+/** The first CSV column of each line of `schtasks /Query /FO CSV /NH`: the task's full path. */
+function listedTaskPaths(csv: string): string[] {
+  const paths: string[] = [];
+  for (const line of csv.split(/\r?\n/)) {
+    const first = /^"((?:[^"]|"")*)"/.exec(line.trim());
+    if (first) paths.push(first[1].replace(/""/g, '"'));
+  }
+  return paths;
 }
 
 /** A name schtasks can take as one argument: `"` would end the argument early. */

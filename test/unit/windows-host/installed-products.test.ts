@@ -101,7 +101,11 @@ test('a view without an Uninstall key contributes nothing; a failure to read the
   assert.deepEqual(products.map((p) => p.keyName), [AGENT]);
   assert.deepEqual(warnings, []);
 
-  const { host: deniedHost } = hostWith([{ commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, ...denied }]);
+  const { host: deniedHost } = hostWith([
+    { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, ...denied },
+    // reg.exe's words are not trusted to tell "denied" from "missing": the parent is asked whether it lists the key
+    { commandLine: `${REG} query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion /reg:64`, stdout: `\r\n${UNINSTALL_KEY.replace('HKLM', 'HKEY_LOCAL_MACHINE')}\r\n` },
+  ]);
   await assert.rejects(readInstalledProducts(deniedHost), { code: 'RegistryReadFailed' });
 });
 

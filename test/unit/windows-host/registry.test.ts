@@ -79,10 +79,12 @@ test('a damaged REG_DWORD makes the key unreadable instead of guessing', async (
 });
 
 test('access denied is a failure, not an absent key', async () => {
-  const { host } = hostWith([
+  const { runner, host } = hostWith([
     { commandLine: `${REG} query "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" /reg:32`, exitCode: 1, stderr: fixture('reg-access-denied.stderr.txt') },
+    { commandLine: `${REG} query "HKLM\\SOFTWARE\\Positive Networks" /reg:32`, stdout: fixture('reg-query-positive-networks-32.txt') },
   ]);
   await assert.rejects(host.getRegistryKey(PF_KEY, '32'), { code: 'RegistryReadFailed', message: /Access is denied/ });
+  runner.assertAllRan();
 });
 
 test('a key path reg.exe cannot address is refused before anything runs', async () => {
@@ -120,6 +122,7 @@ test('deleteRegistryKey uses reg delete /f with the view; an absent key counts a
     { commandLine: `${REG} delete "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" /f /reg:32` },
     { commandLine: `${REG} delete "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" /f /reg:32`, exitCode: 1, stderr: fixture('reg-not-found.stderr.txt') },
     { commandLine: `${REG} delete "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" /f /reg:64`, exitCode: 1, stderr: fixture('reg-access-denied.stderr.txt') },
+    { commandLine: `${REG} query "HKLM\\SOFTWARE\\Positive Networks" /reg:64`, stdout: fixture('reg-query-positive-networks-32.txt') },
   ]);
   await host.deleteRegistryKey(PF_KEY, '32');
   await host.deleteRegistryKey(PF_KEY, '32');
@@ -155,4 +158,58 @@ test('exporting a missing key fails with RegistryKeyNotFound', async () => {
     { tempDirectory: temp },
   );
   await assert.rejects(host.exportRegistryKey('HKLM\\SOFTWARE\\Nope', '64'), { code: 'RegistryKeyNotFound', target: 'HKLM\\SOFTWARE\\Nope' });
+});
+
+// A server in another language: reg.exe says "not found" and "access denied" in words we cannot match, with the same
+// exit code. The adapter asks the parent key whether it lists the key; key names are never translated.
+const QUERY_PF_32 = `${REG} query "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" /reg:32`;
+const QUERY_PN_32 = `${REG} query "HKLM\\SOFTWARE\\Positive Networks" /reg:32`;
+const QUERY_SOFTWARE_32 = `${REG} query HKLM\\SOFTWARE /reg:32`;
+const DE_NOT_FOUND = { exitCode: 1, stderr: fixture('reg-not-found-de.stderr.txt') };
+const DE_DENIED = { exitCode: 1, stderr: fixture('reg-access-denied-de.stderr.txt') };
+
+test('German server: a missing key (and missing parent) is absent, found by asking the parents, not by the words', async () => {
+  const { runner, host } = hostWith([
+    { commandLine: QUERY_PF_32, ...DE_NOT_FOUND },
+    { commandLine: QUERY_PN_32, ...DE_NOT_FOUND },
+    { commandLine: QUERY_SOFTWARE_32, stdout: fixture('reg-query-software-32.txt') },
+  ]);
+  assert.equal(await host.getRegistryKey(PF_KEY, '32'), undefined);
+  runner.assertAllRan();
+});
+
+test('German server: a key its parent lists but reg.exe cannot read is a failure with reg.exe\'s own words', async () => {
+  const { runner, host } = hostWith([
+    { commandLine: QUERY_PF_32, ...DE_DENIED },
+    { commandLine: QUERY_PN_32, stdout: fixture('reg-query-positive-networks-32.txt') },
+  ]);
+  await assert.rejects(host.getRegistryKey(PF_KEY, '32'), { code: 'RegistryReadFailed', message: /Zugriff verweigert/ });
+  runner.assertAllRan();
+});
+
+test('German server: when the parent cannot be read either, the key is not taken for missing', async () => {
+  const { runner, host } = hostWith([
+    { commandLine: QUERY_PF_32, ...DE_DENIED },
+    { commandLine: QUERY_PN_32, ...DE_DENIED },
+    { commandLine: QUERY_SOFTWARE_32, stdout: fixture('reg-query-software-32.txt').replace('Policies', 'Positive Networks') },
+  ]);
+  await assert.rejects(host.getRegistryKey(PF_KEY, '32'), { code: 'RegistryReadFailed', message: /Zugriff verweigert/ });
+  runner.assertAllRan();
+});
+
+test('German server: deleting an absent key succeeds and exporting one fails with RegistryKeyNotFound', async () => {
+  const temp = await mkdtemp(join(tmpdir(), 'winhost-'));
+  const { runner, host } = hostWith(
+    [
+      { commandLine: `${REG} delete "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" /f /reg:32`, ...DE_NOT_FOUND },
+      { commandLine: QUERY_PN_32, stdout: fixture('reg-query-positive-networks-32.txt').replace(/\r\nHKEY[^\r]*PhoneFactor\r\n/, '\r\n') },
+      { commandLine: `${REG} export "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" ${join(temp, 'mfa-reg-export-r1.reg')} /y /reg:32`, ...DE_NOT_FOUND },
+      { commandLine: QUERY_PN_32, ...DE_NOT_FOUND },
+      { commandLine: QUERY_SOFTWARE_32, stdout: fixture('reg-query-software-32.txt') },
+    ],
+    { tempDirectory: temp },
+  );
+  await host.deleteRegistryKey(PF_KEY, '32');
+  await assert.rejects(host.exportRegistryKey(PF_KEY, '32'), { code: 'RegistryKeyNotFound' });
+  runner.assertAllRan();
 });

@@ -70,6 +70,7 @@ test('unregister runs schtasks /Delete /F; a missing task or folder answers fals
     { commandLine: `${SCHTASKS} /Delete /TN ${TASK} /F`, exitCode: 1, stderr: NOT_FOUND },
     { commandLine: `${SCHTASKS} /Delete /TN ${TASK} /F`, exitCode: 1, stderr: NO_FOLDER },
     { commandLine: `${SCHTASKS} /Delete /TN ${TASK} /F`, exitCode: 1, stderr: 'ERROR: Access is denied.\r\n' },
+    { commandLine: `${SCHTASKS} /Query /FO CSV /NH`, stdout: `"${TASK}","N/A","Ready"\r\n` },
   ]);
   assert.equal(await host.unregisterScheduledTask(TASK), true);
   assert.equal(await host.unregisterScheduledTask(TASK), false);
@@ -93,4 +94,29 @@ test('a name schtasks cannot take as one argument is refused before anything run
   await assert.rejects(host.getScheduledTask('\\A"B'), { code: 'InvalidTaskName' });
   await assert.rejects(host.unregisterScheduledTask(''), { code: 'InvalidTaskName' });
   assert.deepEqual(runner.issued, []);
+});
+
+// A server in another language: schtasks says "not found" and "access denied" in words we cannot match, with the same
+// exit code. The adapter then looks for the task in the list of all tasks, whose paths are never translated.
+const DE_NOT_FOUND = 'FEHLER: Die angegebene Datei wurde nicht gefunden.\r\n';
+const DE_DENIED = 'FEHLER: Zugriff verweigert\r\n';
+const LIST_ALL = `${SCHTASKS} /Query /FO CSV /NH`;
+const listing = (...paths: string[]) => paths.map((p) => `"${p}","28.11.2026 02:00:00","Bereit"\r\n`).join('');
+
+test('German server: a task missing from the list of all tasks is absent; one listed but refused is a failure', async () => {
+  const { runner, host } = await hostWith([
+    { commandLine: `${SCHTASKS} /Query /TN ${TASK} /XML`, exitCode: 1, stderr: DE_NOT_FOUND },
+    { commandLine: LIST_ALL, stdout: `\r\n${listing('\\Microsoft\\Windows\\Defrag\\ScheduledDefrag', '\\GoogleUpdateTaskMachineCore')}` },
+    { commandLine: `${SCHTASKS} /Delete /TN ${TASK} /F`, exitCode: 1, stderr: DE_NOT_FOUND },
+    { commandLine: LIST_ALL, stdout: '' },
+    { commandLine: `${SCHTASKS} /Delete /TN ${TASK} /F`, exitCode: 1, stderr: DE_DENIED },
+    { commandLine: LIST_ALL, stdout: listing('\\MFASERVERUPGRADE\\PhoneFactorBackup') },
+    { commandLine: `${SCHTASKS} /Query /TN ${TASK} /XML`, exitCode: 1, stderr: DE_DENIED },
+    { commandLine: LIST_ALL, exitCode: 1, stderr: DE_DENIED },
+  ]);
+  assert.equal(await host.getScheduledTask(TASK), undefined);
+  assert.equal(await host.unregisterScheduledTask(TASK), false);
+  await assert.rejects(host.unregisterScheduledTask(TASK), { code: 'ScheduledTaskUnregisterFailed', message: /Zugriff verweigert/ });
+  await assert.rejects(host.getScheduledTask(TASK), { code: 'ScheduledTaskQueryFailed', message: /Zugriff verweigert/ });
+  runner.assertAllRan();
 });
