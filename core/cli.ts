@@ -2,8 +2,10 @@
  * mfa-core: the only entry. `mfa-core <operation>` reads one JSON request on stdin and writes one envelope to stdout.
  * `mfa-core --list` prints every operation contract; `mfa-core --version` the tool's version.
  * `mfa-core --serve-host` is the far end of a remote connection: host-call batches as NDJSON until stdin ends.
- * `mfa-core <operation> --broker`: the request is the first stdin line, and the transport runs remoting scripts for the
- * core (-Session, -Credential): asks go out as events, answers come back on later stdin lines (brokered-powershell.ts).
+ * `mfa-core <operation> --attached`: the request is the first stdin line and stdin stays open while the caller lives;
+ * its end stops the core (runtime/attached-caller.ts). The module's transport starts the core this way.
+ * `mfa-core <operation> --broker`: attached, and the transport runs remoting scripts for the core (-Session,
+ * -Credential): asks go out as events, answers come back on later stdin lines (brokered-powershell.ts).
  */
 import { operations, findOperation } from './operations/index';
 import validators from './generated/validators';
@@ -15,7 +17,8 @@ import { TOOL_VERSION } from './version';
 import { CoreError } from './util/errors';
 import type { StandaloneValidator } from './runtime/validate';
 import { serveHostCalls } from './host/remote/serve-host';
-import { brokerOverStdio } from './host/remote/brokered-powershell';
+import { startBrokerOnStderr } from './host/remote/brokered-powershell';
+import { attachToCaller } from './runtime/attached-caller';
 import { closeRemoteConnections } from './host/remote/open-remote';
 
 async function readStdin(): Promise<string> {
@@ -24,8 +27,37 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+let finishing = false;
+
 function finish(envelope: Envelope | unknown, exitCode: number): void {
+  finishing = true;
   process.stdout.write(JSON.stringify(envelope) + '\n', () => process.exit(exitCode));
+}
+
+/** How long a core whose caller is gone gives its remote connections to close before it ends anyway. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** The caller's PowerShell ended without stopping us: stop as Ctrl+C would (nobody reads our output any more). */
+function stopBecauseCallerIsGone(): void {
+  if (finishing) return;
+  finishing = true;
+  const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+  void Promise.race([closeRemoteConnections(), grace]).finally(() => process.exit(EXIT_FAILED));
+}
+
+/** The request: all of stdin, or (attached, broker) its first line, with the caller watched from then on. */
+function readRequest(mode: string | undefined): Promise<string> {
+  if (mode !== '--attached' && mode !== '--broker') return readStdin();
+  const broker = mode === '--broker' ? startBrokerOnStderr() : undefined;
+  const caller = attachToCaller(
+    process.stdin,
+    (line) => broker?.deliver(line),
+    () => {
+      broker?.end('the PowerShell that holds the remoting sessions stopped answering the core');
+      stopBecauseCallerIsGone();
+    },
+  );
+  return caller.request;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -44,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
     return finish(out.envelope, out.exitCode);
   }
   try {
-    const request = parseRequest(mode === '--broker' ? await brokerOverStdio() : await readStdin());
+    const request = parseRequest(await readRequest(mode));
     const validate: StandaloneValidator = validators[contract.name];
     const outcome = await execute(contract, validate, request, stderrSink, TOOL_VERSION);
     await closeRemoteConnections();

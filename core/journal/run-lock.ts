@@ -4,7 +4,7 @@
  * folder and says who holds it. A lock whose process is gone (killed, or the machine restarted since) is taken over;
  * a live one refuses the second run, which an unattended deployment reports as 1618: try again later.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CoreError } from '../util/errors';
@@ -34,7 +34,7 @@ const thisMachine: RunLockProbe = {
   isRunning(pid) {
     try {
       process.kill(pid, 0);
-      return true;
+      return !hasEndedUncollected(pid);
     } catch (e) {
       // EPERM: it runs, under another account.
       return (e as NodeJS.ErrnoException).code === 'EPERM';
@@ -65,6 +65,21 @@ export async function acquireRunLock(folder: string, probe: RunLockProbe = thisM
     await fs.rm(file, { force: true });
   }
   throw runInProgress(file, undefined);
+}
+
+/**
+ * Linux only: a process that has ended but whose parent has not collected it (a zombie; its parent was killed and
+ * this machine's first process does not collect orphans) still answers kill(pid, 0), yet holds nothing.
+ */
+function hasEndedUncollected(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // cannot tell: it counts as running
+  }
 }
 
 function isAlive(holder: RunLockOwner, probe: RunLockProbe): boolean {

@@ -93,9 +93,10 @@ function Write-MfaCoreEvent {
 }
 
 function Invoke-MfaCoreProcess {
-    # One core process: request in, envelope out. Enforces the timeout on every read. With $Remoting (-Session or
-    # -Credential was given) the core runs with --broker: the request is one line, stdin stays open, and remoting
-    # scripts the core asks for run here, in this PowerShell, where the sessions and the credential live.
+    # One core process: request in, envelope out. Enforces the timeout on every read. The request is one line and the
+    # core's stdin stays open while this PowerShell lives (--attached): if this PowerShell is killed, the pipe closes
+    # and the core stops instead of going on unseen. With $Remoting (-Session or -Credential was given) the core runs
+    # with --broker: remoting scripts the core asks for run here, where the sessions and the credential live.
     param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting)
     $node = Find-MfaNode
     $corePath = Join-Path (Join-Path $script:MfaModuleRoot 'lib') 'mfa-core.cjs'
@@ -103,7 +104,7 @@ function Invoke-MfaCoreProcess {
     $psi = New-Object System.Diagnostics.ProcessStartInfo
     $psi.FileName = $node
     $psi.Arguments = '"' + $corePath + '" ' + $Operation
-    if ($null -ne $Remoting) { $psi.Arguments += ' --broker' }
+    if ($null -ne $Remoting) { $psi.Arguments += ' --broker' } else { $psi.Arguments += ' --attached' }
     $psi.UseShellExecute = $false
     $psi.CreateNoWindow = $true
     $psi.RedirectStandardInput = $true
@@ -114,14 +115,12 @@ function Invoke-MfaCoreProcess {
     $process = [System.Diagnostics.Process]::Start($psi)
     $ended = $false
     try {
-        if ($null -ne $Remoting) { $RequestJson += "`n" }
-        $bytes = $utf8.GetBytes($RequestJson)
+        $bytes = $utf8.GetBytes($RequestJson + "`n")
         try {
             $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $process.StandardInput.BaseStream.Flush()
         }
         catch [System.IO.IOException] { Write-Verbose "The core closed its input early: $($_.Exception.Message)" }
-        if ($null -eq $Remoting) { $process.StandardInput.Close() }
 
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
         $stdoutTask = $process.StandardOutput.ReadToEndAsync()
@@ -152,10 +151,8 @@ function Invoke-MfaCoreProcess {
         if ((-not $ended) -and (-not $process.HasExited)) {
             try { $process.Kill() } catch { Write-Verbose "The core had already ended: $($_.Exception.Message)" }
         }
-        if ($null -ne $Remoting) {
-            Stop-MfaBroker -Remoting $Remoting
-            try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
-        }
+        if ($null -ne $Remoting) { Stop-MfaBroker -Remoting $Remoting }
+        try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
         $process.Dispose()
     }
 }

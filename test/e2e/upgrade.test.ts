@@ -2,7 +2,7 @@
 // (run `npm run build` first). Labs are plain folders, so the end state is judged by reading and hashing files.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -612,6 +612,38 @@ describe('stopping the command (Ctrl+C)', () => {
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);
     assert.ok(resumed.outcome.warnings.some((w) => /A run lock was left by process \d+ .* which no longer runs/.test(w)), resumed.outcome.warnings.join('\n'));
+  });
+
+  test('when the PowerShell itself is killed (no finally runs in it), its core stops too; -Resume completes', { skip: process.platform !== 'linux' }, async () => {
+    const lab = path.join(root, 'killed-shell', 'lab');
+    const backups = path.join(root, 'killed-shell', 'backups');
+    const journal = path.join(backups, 'MfaServerUpgrade-MFA01', 'journal.json');
+    await newLab(ps, lab, 'SingleServer');
+    const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    const shell = spawn(
+      pwshExecutable(),
+      ['-NoProfile', '-NonInteractive', '-Command', `Import-Module ${q(modulePath)}; Invoke-MfaServerUpgrade -LabPath ${q(lab)} -InstallerPath ${q(LAB_INSTALLER_PATH)} -BackupDestination ${q(backups)} -Confirm:$false`],
+      { env: { ...process.env, MFA_TEST_HANG_AT: HANG }, stdio: 'ignore' },
+    );
+    const stepState = () => {
+      try {
+        return (JSON.parse(readFileSync(journal, 'utf8')) as { Steps: { Id: string; Status: string }[] }).Steps.find((st) => st.Id === 'MFA01:uninstall:UserPortal')?.Status;
+      } catch {
+        return undefined; // not written yet, or being replaced
+      }
+    };
+    for (let i = 0; i < 1200 && stepState() !== 'Running'; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(stepState(), 'Running', 'the run reached the step it hangs in');
+    assert.equal(hangingCores().length, 1, 'its core is running');
+
+    const exited = new Promise((r) => shell.once('exit', r));
+    shell.kill('SIGKILL'); // as Task Manager or a deployment's maximum run time ends a process: nothing in it runs after
+    await exited;
+    for (let i = 0; i < 100 && hangingCores().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(hangingCores(), [], 'the core stops when the PowerShell that started it is gone');
+
+    const resumed = await upgrade(ps, { lab, backups, resume: true });
+    assertCompleted(resumed.result);
   });
 });
 

@@ -9,7 +9,6 @@
  * ($MfaState: the session, and the session or credential the admin gave for that server). Answers may come in any
  * order; channels run in parallel in the transport's runspace pool.
  */
-import * as readline from 'node:readline';
 import { parseWrappedOutput, wrappedCommand, type PowerShellChannel, type ScriptOutcome } from './powershell-session';
 
 export interface PsRunEvent {
@@ -99,22 +98,11 @@ export function activeBroker(): Broker | undefined {
 }
 
 /**
- * Broker over the core's own stdio: the first stdin line is the request (returned), every later line an answer; asks
- * go out on stderr with the other events. When stdin ends, calls still waiting fail (the admin's PowerShell is gone).
+ * The broker over the core's own stdio: asks go out on stderr with the other events; the CLI hands it every stdin line
+ * after the request (runtime/attached-caller.ts) and ends it when stdin ends.
  */
-export function brokerOverStdio(input: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export function startBrokerOnStderr(): Broker {
   const broker = new Broker((e) => process.stderr.write(JSON.stringify(e) + '\n'));
   useBroker(broker);
-  return new Promise((resolve) => {
-    let request: string | undefined;
-    const lines = readline.createInterface({ input, crlfDelay: Infinity });
-    lines.on('line', (line) => {
-      if (request === undefined) resolve((request = line));
-      else broker.deliver(line);
-    });
-    lines.on('close', () => {
-      if (request === undefined) resolve((request = ''));
-      broker.end('the PowerShell that holds the remoting sessions stopped answering the core');
-    });
-  });
+  return broker;
 }
