@@ -73,3 +73,21 @@ test('release never removes a lock another run has taken since', async () => {
   await lock.release();
   assert.equal(JSON.parse(readFileSync(lockFile(), 'utf8')).pid, 4242);
 });
+
+test('a holder that has ended but was never collected by its parent (a zombie) is taken for gone', { skip: process.platform !== 'linux' }, async () => {
+  // `sleep 30` (exec'd in place of the shell) never collects the background `true`: it stays a zombie while sleep runs.
+  const { spawn } = await import('node:child_process');
+  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const zombie = Number((await new Promise<Buffer>((r) => parent.stdout.once('data', r))).toString().trim());
+    const state = () => readFileSync(`/proc/${zombie}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    for (let i = 0; i < 50 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(state(), 'Z', 'the test made a zombie');
+    writeHolder(holder(zombie, { startedUtc: new Date().toISOString() }));
+    const lock = await acquireRunLock(folder);
+    assert.equal(lock.tookOverFrom?.pid, zombie);
+    await lock.release();
+  } finally {
+    parent.kill();
+  }
+});
