@@ -1,8 +1,12 @@
 import type { Host, RegistryKey, RegistryView } from './host';
 import { isCoreError } from '../util/errors';
+import { parseRegFile, RegistryTree } from './registry-file';
 
 /** Errors that mean one Uninstall entry cannot be read (its data, or reg.exe refusing that key). */
 const DAMAGED_ENTRY = new Set(['RegistryOutputUnreadable', 'RegistryReadFailed']);
+
+/** Errors that mean the whole list could not be exported as one file: the entries are then read one by one. */
+const EXPORT_UNUSABLE = new Set(['RegistryExportFailed', 'RegistryFileMalformed']);
 
 /** Where Windows lists installed programs (Programs and Features), per registry view. */
 export const UNINSTALL_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
@@ -72,25 +76,69 @@ export async function readInstalledProducts(host: Host): Promise<{ products: Ins
   const warnings: InstalledProductWarning[] = [];
   const views: RegistryView[] = host.is64Bit ? ['64', '32'] : ['32'];
   for (const view of views) {
-    // The list itself failing is not one damaged entry: let it throw rather than report an empty server.
-    const root = await host.getRegistryKey(UNINSTALL_KEY, view);
-    if (!root) continue;
-    for (const keyName of root.subkeys) {
-      const warn = (message: string) => warnings.push({ keyName, view, message });
-      try {
-        const entry = await host.getRegistryKey(`${UNINSTALL_KEY}\\${keyName}`, view);
-        if (!entry) continue; // removed while we were reading
-        const product = toProduct(keyName, entry, view, warn);
-        if (product) products.push(product);
-      } catch (error) {
-        // Only a damaged or closed entry is skipped. Anything else (a lost connection, reg.exe not starting) fails the
-        // listing: a product skipped here would look uninstalled, and an upgrade step would take it as already removed.
-        if (!(isCoreError(error) && DAMAGED_ENTRY.has(error.code))) throw error;
-        warn(`Skipped an unreadable entry: ${error.message}`);
-      }
+    const entries = (await exportedEntries(host, view)) ?? (await entriesOneByOne(host, view, warnings));
+    for (const { keyName, key } of entries) {
+      const product = toProduct(keyName, key, view, (message) => warnings.push({ keyName, view, message }));
+      if (product) products.push(product);
     }
   }
   return { products, warnings };
+}
+
+interface UninstallEntry {
+  keyName: string;
+  key: RegistryKey;
+}
+
+/**
+ * The view's whole Uninstall list from one export (one reg.exe, one remote call, instead of one per entry; and exact
+ * text, since an export is UTF-16 where reg query prints in the console's code page). [] when the view has no list;
+ * undefined when the export cannot be used (reg.exe refused a part of it, or its file cannot be read), so the entries
+ * are read one by one, each failing on its own.
+ */
+async function exportedEntries(host: Host, view: RegistryView): Promise<UninstallEntry[] | undefined> {
+  let text: string;
+  try {
+    text = await host.exportRegistryKey(UNINSTALL_KEY, view);
+  } catch (error) {
+    if (isCoreError(error) && error.code === 'RegistryKeyNotFound') return [];
+    if (isCoreError(error) && EXPORT_UNUSABLE.has(error.code)) return undefined;
+    throw error; // a lost connection, reg.exe not starting: never an empty server
+  }
+  try {
+    const operations = parseRegFile(text, `the export of ${UNINSTALL_KEY} (${view}-bit view)`);
+    // The exported key is the file's first; its spelling (WOW6432Node or not) is whatever the exporter wrote.
+    const root = operations.find((op) => op.kind === 'key');
+    if (!root) return undefined;
+    const tree = RegistryTree.fromOperations(operations);
+    return tree.subkeyNames(root.path).map((keyName) => {
+      const record = tree.getKey(`${root.path}\\${keyName}`);
+      return { keyName, key: { path: `${UNINSTALL_KEY}\\${keyName}`, values: record?.values ?? [], subkeys: tree.subkeyNames(`${root.path}\\${keyName}`) } };
+    });
+  } catch (error) {
+    if (isCoreError(error) && EXPORT_UNUSABLE.has(error.code)) return undefined;
+    throw error;
+  }
+}
+
+/** The view's Uninstall entries read one by one; an entry that cannot be read is skipped with a warning. */
+async function entriesOneByOne(host: Host, view: RegistryView, warnings: InstalledProductWarning[]): Promise<UninstallEntry[]> {
+  // The list itself failing is not one damaged entry: let it throw rather than report an empty server.
+  const root = await host.getRegistryKey(UNINSTALL_KEY, view);
+  if (!root) return [];
+  const entries: UninstallEntry[] = [];
+  for (const keyName of root.subkeys) {
+    try {
+      const key = await host.getRegistryKey(`${UNINSTALL_KEY}\\${keyName}`, view);
+      if (key) entries.push({ keyName, key }); // else removed while we were reading
+    } catch (error) {
+      // Only a damaged or closed entry is skipped. Anything else (a lost connection, reg.exe not starting) fails the
+      // listing: a product skipped here would look uninstalled, and an upgrade step would take it as already removed.
+      if (!(isCoreError(error) && DAMAGED_ENTRY.has(error.code))) throw error;
+      warnings.push({ keyName, view, message: `Skipped an unreadable entry: ${error.message}` });
+    }
+  }
+  return entries;
 }
 
 /** The products alone; warnings go to `onWarning` when given. */

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { copyFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { listInstalledProducts, readInstalledProducts, UNINSTALL_KEY, type InstalledProductWarning } from '../../../core/host/installed-products';
 import { WindowsHost } from '../../../core/host/windows/windows-host';
-import { fixture, REG, RecordedCommandRunner, type RecordedCommand } from './recorded-command-runner';
+import { FIXTURES, fixture, REG, RecordedCommandRunner, type RecordedCommand } from './recorded-command-runner';
 import { CoreError } from '../../../core/util/errors';
 import type { Host } from '../../../core/host/host';
 
@@ -16,14 +20,31 @@ const entry = (name: string, view: '32' | '64', stdoutFile: string): RecordedCom
   stdout: fixture(stdoutFile),
 });
 
-/** What reg.exe answers on a server with the User portal (64-bit) and PhoneFactor Agent (32-bit) installed. */
+const TEMP = mkdtempSync(join(tmpdir(), 'mfa-products-'));
+const exportCommand = (view: '32' | '64') => `${REG} export ${UNINSTALL_KEY} ${join(TEMP, 'mfa-reg-export-r1.reg')} /y /reg:${view}`;
+
+/** The list exported in one go: reg export writes the fixture file. */
+const exported = (view: '32' | '64', file: string): RecordedCommand => ({
+  commandLine: exportCommand(view),
+  effect: (args) => copyFile(join(FIXTURES, file), args[2]),
+});
+
+/** reg export refused (a part of the list is closed): the parent key shows the list exists, so entries are read one by one. */
+const exportRefused = (view: '32' | '64'): RecordedCommand[] => [
+  { commandLine: exportCommand(view), exitCode: 1, stderr: fixture('reg-access-denied.stderr.txt') },
+  { commandLine: `${REG} query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion /reg:${view}`, stdout: `\r\n${UNINSTALL_KEY.replace('HKLM', 'HKEY_LOCAL_MACHINE')}\r\n` },
+];
+
+/** What reg.exe answers, entry by entry, on a server with the User portal (64-bit) and PhoneFactor Agent (32-bit). */
 function serverScript(): RecordedCommand[] {
   return [
+    ...exportRefused('64'),
     { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, stdout: fixture('reg-query-uninstall-64.txt') },
     entry(VCREDIST, '64', 'reg-query-uninstall-vcredist-64.txt'),
     entry(PORTAL, '64', 'reg-query-uninstall-user-portal-64.txt'),
     entry('AddressBook', '64', 'reg-query-uninstall-addressbook-64.txt'),
     entry('Notepad++', '64', 'reg-query-uninstall-notepadpp-64.txt'),
+    ...exportRefused('32'),
     { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:32`, stdout: fixture('reg-query-uninstall-32.txt') },
     entry(AGENT, '32', 'reg-query-uninstall-phonefactor-agent-32.txt'),
     entry(CORRUPT, '32', 'reg-query-uninstall-corrupt-dword-32.txt'),
@@ -32,10 +53,44 @@ function serverScript(): RecordedCommand[] {
 
 function hostWith(script: RecordedCommand[], is64Bit = true) {
   const runner = new RecordedCommandRunner(script);
-  return { runner, host: new WindowsHost({ runner, systemRoot: 'C:\\Windows', is64Bit }) };
+  return { runner, host: new WindowsHost({ runner, systemRoot: 'C:\\Windows', is64Bit, tempDirectory: TEMP, randomId: () => 'r1' }) };
 }
 
-test('lists products of both registry views, skipping entries without DisplayName, and warns about the damaged one', async () => {
+test('each view\'s list is read with one reg export (UTF-16, exact text), whatever path the export names the 32-bit view by', async () => {
+  const { runner, host } = hostWith([exported('64', 'reg-export-uninstall-64.reg'), exported('32', 'reg-export-uninstall-32.reg')]);
+  const { products, warnings } = await readInstalledProducts(host);
+  runner.assertAllRan();
+  assert.equal(runner.issued.length, 2, 'one program run per view instead of one per entry');
+  assert.deepEqual(
+    products.map((p) => [p.view, p.keyName, p.displayName, p.productCode, p.installLocation]),
+    [
+      ['64', VCREDIST, 'Microsoft Visual C++ 2010  x64 Redistributable - 10.0.40219', VCREDIST, undefined],
+      ['64', PORTAL, 'PhoneFactor User Portal', PORTAL, 'C:\\inetpub\\wwwroot\\PhoneFactor\\'],
+      ['64', 'Notepad++', 'Notepad++ (64-bit x64)', undefined, undefined],
+      ['32', AGENT, 'PhoneFactor Agent', AGENT, 'C:\\Program Files\\PhoneFactor\\'],
+    ],
+  );
+  assert.equal(products.find((p) => p.keyName === AGENT)?.uninstallString, `MsiExec.exe /X${AGENT}`, 'REG_EXPAND_SZ decoded from hex(2)');
+  assert.deepEqual(warnings, []);
+});
+
+test('an export whose file cannot be read is not trusted: the entries are read one by one', async () => {
+  const { runner, host } = hostWith(
+    [
+      { commandLine: exportCommand('32'), effect: (args) => copyFile(join(FIXTURES, 'reg-query-uninstall-32.txt'), args[2]) },
+      { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:32`, stdout: fixture('reg-query-uninstall-32.txt') },
+      entry(AGENT, '32', 'reg-query-uninstall-phonefactor-agent-32.txt'),
+      entry(CORRUPT, '32', 'reg-query-uninstall-corrupt-dword-32.txt'),
+    ],
+    false,
+  );
+  const { products, warnings } = await readInstalledProducts(host);
+  runner.assertAllRan();
+  assert.deepEqual(products.map((p) => p.displayName), ['PhoneFactor Agent']);
+  assert.equal(warnings.length, 1);
+});
+
+test('when reg export is refused, products of both views are read entry by entry, skipping entries without DisplayName, and the damaged one is warned about', async () => {
   const { runner, host } = hostWith(serverScript());
   const { products, warnings } = await readInstalledProducts(host);
   runner.assertAllRan();
@@ -91,7 +146,8 @@ test('a view without an Uninstall key contributes nothing; a failure to read the
   const notFound = { exitCode: 1, stderr: fixture('reg-not-found.stderr.txt') };
   const denied = { exitCode: 1, stderr: fixture('reg-access-denied.stderr.txt') };
   const { host } = hostWith([
-    { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, ...notFound },
+    { commandLine: exportCommand('64'), ...notFound },
+    ...exportRefused('32'),
     { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:32`, stdout: fixture('reg-query-uninstall-32.txt') },
     entry(AGENT, '32', 'reg-query-uninstall-phonefactor-agent-32.txt'),
     // the second entry vanished between the listing and its read
@@ -102,6 +158,7 @@ test('a view without an Uninstall key contributes nothing; a failure to read the
   assert.deepEqual(warnings, []);
 
   const { host: deniedHost } = hostWith([
+    ...exportRefused('64'),
     { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:64`, ...denied },
     // reg.exe's words are not trusted to tell "denied" from "missing": the parent is asked whether it lists the key
     { commandLine: `${REG} query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion /reg:64`, stdout: `\r\n${UNINSTALL_KEY.replace('HKLM', 'HKEY_LOCAL_MACHINE')}\r\n` },
@@ -112,6 +169,7 @@ test('a view without an Uninstall key contributes nothing; a failure to read the
 test('on 32-bit Windows the single registry view is read once', async () => {
   const { runner, host } = hostWith(
     [
+      ...exportRefused('32'),
       { commandLine: `${REG} query ${UNINSTALL_KEY} /reg:32`, stdout: fixture('reg-query-uninstall-32.txt') },
       entry(AGENT, '32', 'reg-query-uninstall-phonefactor-agent-32.txt'),
       entry(CORRUPT, '32', 'reg-query-uninstall-corrupt-dword-32.txt'),
@@ -127,6 +185,9 @@ test('a lost connection while reading one entry fails the listing instead of hid
   // Skipping it would make an installed product look removed: an upgrade step would then take it as already uninstalled.
   const host = {
     is64Bit: false,
+    async exportRegistryKey(key: string) {
+      throw new CoreError('RegistryExportFailed', 'Exporting the list failed: reg.exe exited with 1.', key);
+    },
     async getRegistryKey(key: string) {
       if (key.endsWith('\\Uninstall')) return { path: key, values: [], subkeys: ['{A}', '{B}'] };
       if (key.endsWith('{A}')) return { path: key, values: [{ name: 'DisplayName', type: 'REG_SZ', data: 'PhoneFactor Agent' }], subkeys: [] };
@@ -134,6 +195,13 @@ test('a lost connection while reading one entry fails the listing instead of hid
     },
   } as unknown as Host;
   await assert.rejects(readInstalledProducts(host), (e: CoreError) => e.code === 'RemoteConnectionLost');
+  const lostDuringExport = {
+    ...host,
+    async exportRegistryKey() {
+      throw new CoreError('RemoteConnectionLost', '[WEB01] The connection to WEB01 was lost.', 'WEB01');
+    },
+  } as unknown as Host;
+  await assert.rejects(readInstalledProducts(lostDuringExport), (e: CoreError) => e.code === 'RemoteConnectionLost', 'a lost export is not an empty list');
 
   const damaged = {
     ...host,
