@@ -75,9 +75,10 @@ test('release never removes a lock another run has taken since', async () => {
 });
 
 test('a holder that has ended but was never collected by its parent (a zombie) is taken for gone', { skip: process.platform !== 'linux' }, async () => {
-  // `sleep 30` (exec'd in place of the shell) never collects the background `true`: it stays a zombie while sleep runs.
+  // A perl that forks a child which exits at once, and never collects it: the child stays a zombie while perl sleeps.
+  // (perl-base is part of every Debian system; a shell reaps its background jobs itself, so it cannot be used here.)
   const { spawn } = await import('node:child_process');
-  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const parent = spawn('perl', ['-e', '$| = 1; my $pid = fork(); exit 0 if $pid == 0; print "$pid\\n"; sleep 30;'], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const zombie = Number((await new Promise<Buffer>((r) => parent.stdout.once('data', r))).toString().trim());
     const state = () => readFileSync(`/proc/${zombie}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
