@@ -1,6 +1,6 @@
 import type { Host, RegistryKey, RegistryView } from './host';
 import { isCoreError } from '../util/errors';
-import { parseRegFile, RegistryTree } from './registry-file';
+import { readExport } from './registry-file';
 
 /** Errors that mean one Uninstall entry cannot be read (its data, or reg.exe refusing that key). */
 const DAMAGED_ENTRY = new Set(['RegistryOutputUnreadable', 'RegistryReadFailed']);
@@ -106,14 +106,12 @@ async function exportedEntries(host: Host, view: RegistryView): Promise<Uninstal
     throw error; // a lost connection, reg.exe not starting: never an empty server
   }
   try {
-    const operations = parseRegFile(text, `the export of ${UNINSTALL_KEY} (${view}-bit view)`);
-    // The exported key is the file's first; its spelling (WOW6432Node or not) is whatever the exporter wrote.
-    const root = operations.find((op) => op.kind === 'key');
-    if (!root) return undefined;
-    const tree = RegistryTree.fromOperations(operations);
-    return tree.subkeyNames(root.path).map((keyName) => {
-      const record = tree.getKey(`${root.path}\\${keyName}`);
-      return { keyName, key: { path: `${UNINSTALL_KEY}\\${keyName}`, values: record?.values ?? [], subkeys: tree.subkeyNames(`${root.path}\\${keyName}`) } };
+    const exported = readExport(text, `the export of ${UNINSTALL_KEY} (${view}-bit view)`);
+    if (!exported) return undefined;
+    const { rootPath, tree } = exported;
+    return tree.subkeyNames(rootPath).map((keyName) => {
+      const entryPath = `${rootPath}\\${keyName}`;
+      return { keyName, key: { path: `${UNINSTALL_KEY}\\${keyName}`, values: tree.getKey(entryPath)?.values ?? [], subkeys: tree.subkeyNames(entryPath) } };
     });
   } catch (error) {
     if (isCoreError(error) && EXPORT_UNUSABLE.has(error.code)) return undefined;

@@ -390,3 +390,17 @@ function wrapHex(prefix: string, bytes: Buffer): string {
 export function exportRegistrySubtree(tree: RegistryTree, regFilePath: string): string {
   return formatRegFile(tree.subtree(regFilePath));
 }
+
+/** What an export holds: the exported key (the file's first key, spelled as the exporter wrote it) and its subtree. */
+export interface ReadExport {
+  rootPath: string;
+  tree: RegistryTree;
+}
+
+/** Parses the text of an export (`reg export`, Host.exportRegistryKey); undefined when it names no key at all. */
+export function readExport(text: string, source: string): ReadExport | undefined {
+  const operations = parseRegFile(text, source);
+  // Whether the 32-bit view is written under WOW6432Node depends on the exporter: take the path the file uses.
+  const root = operations.find((op) => op.kind === 'key');
+  return root ? { rootPath: root.path, tree: RegistryTree.fromOperations(operations) } : undefined;
+}

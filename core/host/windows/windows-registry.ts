@@ -1,7 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryKey, RegistryValue, RegistryView } from '../host';
-import { CoreError } from '../../util/errors';
+import { CoreError, isCoreError } from '../../util/errors';
+import { decodeRegFileBytes, readExport } from '../registry-file';
 import type { CommandResult, CommandRunner } from './command-runner';
 import { parseRegQueryKey } from './reg-query-output';
 import { checkRegistryKeyPath } from './registry-key-path';
@@ -70,7 +71,29 @@ export class WindowsRegistry {
     if (await this.isAbsent(path, view, result)) return undefined;
     if (result.exitCode !== 0) throw failure('RegistryReadFailed', 'Reading', path, view, result);
     const { values, subkeys } = parseRegQueryKey(result.stdout, path);
+    // reg query prints in the console's code page, which the output does not name: text beyond ASCII (a path with an
+    // accent) may come out wrong. Such a key is read again from an export, which is UTF-16 and exact.
+    if (/[^\x00-\x7f]/.test(result.stdout)) {
+      const exact = await this.readKeyExactly(key, path, view);
+      if (exact !== 'unreadable') return exact;
+    }
     return { path: key, values, subkeys };
+  }
+
+  /**
+   * The key from `reg export`: undefined when it was removed meanwhile, 'unreadable' when the export holds something
+   * our .reg reader does not take (a REG_NONE value, say; the caller then keeps what reg query showed).
+   */
+  private async readKeyExactly(key: string, path: string, view: RegistryView): Promise<RegistryKey | undefined | 'unreadable'> {
+    try {
+      const exported = readExport(await this.exportKey(path, view), `the export of ${path} (${view}-bit view)`);
+      if (!exported) return 'unreadable';
+      return { path: key, values: exported.tree.getKey(exported.rootPath)?.values ?? [], subkeys: exported.tree.subkeyNames(exported.rootPath) };
+    } catch (error) {
+      if (isCoreError(error) && error.code === 'RegistryKeyNotFound') return undefined;
+      if (isCoreError(error) && error.code === 'RegistryFileMalformed') return 'unreadable';
+      throw error;
+    }
   }
 
   async setValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
@@ -99,7 +122,7 @@ export class WindowsRegistry {
         throw new CoreError('RegistryKeyNotFound', `Registry key ${path} does not exist in the ${view}-bit view; nothing to export.`, path, { view });
       }
       if (result.exitCode !== 0) throw failure('RegistryExportFailed', 'Exporting', path, view, result);
-      return decodeRegFile(await readFile(file));
+      return decodeRegFileBytes(await readFile(file));
     } finally {
       await rm(file, { force: true });
     }
@@ -134,12 +157,4 @@ export class WindowsRegistry {
     }
     return !(await this.isAbsent(parent, view, result));
   }
-}
-
-/** regedit/reg export files are UTF-16LE with a BOM ("Windows Registry Editor Version 5.00"). */
-export function decodeRegFile(bytes: Buffer): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  // Not expected from reg.exe; an ANSI "REGEDIT4" file or UTF-8 text still decodes sensibly this way.
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WindowsHost } from '../../../core/host/windows/windows-host';
 import { parseRegQueryBlocks } from '../../../core/host/windows/reg-query-output';
+import { encodeRegFileText } from '../../../core/host/registry-file';
 import { FIXTURES, fixture, REG, RecordedCommandRunner, type RecordedCommand } from './recorded-command-runner';
 
 const PF_KEY = 'HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor';
@@ -211,5 +212,44 @@ test('German server: deleting an absent key succeeds and exporting one fails wit
   );
   await host.deleteRegistryKey(PF_KEY, '32');
   await assert.rejects(host.exportRegistryKey(PF_KEY, '32'), { code: 'RegistryKeyNotFound' });
+  runner.assertAllRan();
+});
+
+// reg query prints in the console's code page, which its output does not name: a key whose text goes beyond ASCII is
+// read again from `reg export` (UTF-16), so a path with an accent comes back exactly.
+const EXPORT_PF_32 = (temp: string) => `${REG} export "HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor" ${join(temp, 'mfa-reg-export-r1.reg')} /y /reg:32`;
+const GARBLED_QUERY = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Positive Networks\\PhoneFactor\r\n    InstallPath    REG_SZ    C:\\Program Files\\Soci\u201At\u201A\\PhoneFactor\\\r\n\r\n';
+const exportText = (...valueLines: string[]) =>
+  ['Windows Registry Editor Version 5.00', '', '[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Positive Networks\\PhoneFactor]', ...valueLines, '', '[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Positive Networks\\PhoneFactor\\Données]', ''].join('\r\n');
+
+test('a key whose reg query text is not ASCII is read again from reg export: the accented path comes back exactly', async () => {
+  const temp = await mkdtemp(join(tmpdir(), 'winhost-'));
+  const { runner, host } = hostWith(
+    [
+      { commandLine: QUERY_PF_32, stdout: GARBLED_QUERY },
+      { commandLine: EXPORT_PF_32(temp), effect: (args) => writeFile(args[2], encodeRegFileText(exportText('"InstallPath"="C:\\\\Program Files\\\\Société\\\\PhoneFactor\\\\"'))) },
+    ],
+    { tempDirectory: temp },
+  );
+  const key = await host.getRegistryKey(PF_KEY, '32');
+  runner.assertAllRan();
+  assert.deepEqual(key, { path: PF_KEY, values: [{ name: 'InstallPath', type: 'REG_SZ', data: 'C:\\Program Files\\Société\\PhoneFactor\\' }], subkeys: ['Données'] });
+  assert.deepEqual(readdirSync(temp), [], 'the export file is removed');
+});
+
+test('when that export holds a value type the .reg reader does not take, what reg query showed is kept; a key gone meanwhile is absent', async () => {
+  const temp = await mkdtemp(join(tmpdir(), 'winhost-'));
+  const { runner, host } = hostWith(
+    [
+      { commandLine: QUERY_PF_32, stdout: GARBLED_QUERY },
+      { commandLine: EXPORT_PF_32(temp), effect: (args) => writeFile(args[2], encodeRegFileText(exportText('"Marker"=hex(0):'))) },
+      { commandLine: QUERY_PF_32, stdout: GARBLED_QUERY },
+      { commandLine: EXPORT_PF_32(temp), exitCode: 1, stderr: fixture('reg-not-found.stderr.txt') },
+    ],
+    { tempDirectory: temp },
+  );
+  const kept = await host.getRegistryKey(PF_KEY, '32');
+  assert.equal(kept?.values[0].data, 'C:\\Program Files\\Soci\u201At\u201A\\PhoneFactor\\');
+  assert.equal(await host.getRegistryKey(PF_KEY, '32'), undefined);
   runner.assertAllRan();
 });
