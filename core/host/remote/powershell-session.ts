@@ -11,7 +11,7 @@
  *   (delimited-output.ts).
  */
 import { accessSync, constants } from 'node:fs';
-import { PowerShell } from 'node-powershell';
+import type { PowerShell } from 'node-powershell';
 import { readBetweenDelimiters } from './delimited-output';
 
 export interface PsErrorInfo {
@@ -142,7 +142,9 @@ export class PowerShellSession implements PowerShellChannel {
     } catch {
       throw new Error(`PowerShell executable not found or not executable: ${options.executable}`);
     }
-    const shell = new PowerShell({
+    // Loaded here, not at the top: only remoting needs it, and loading it cost every cmdlet call ~2 ms of start-up.
+    const { PowerShell: Shell } = require('node-powershell') as typeof import('node-powershell');
+    const shell = new Shell({
       executable: options.executable,
       executableOptions: { '-NoProfile': true, '-NonInteractive': true },
       invocationTimeout: options.timeoutMs ?? 120_000,
