@@ -192,7 +192,7 @@ export class Journal {
   }
 }
 
-/** `.journal.json.<pid>.<time>.tmp` files are writeFileAtomic's temp files that a crash left before their rename. */
+/** `.journal.json.<pid>.<time>.<n>.tmp` files are writeFileAtomic's temp files that a crash left before their rename. */
 async function removeStaleTempFiles(file: string): Promise<void> {
   const dir = path.dirname(file);
   const prefix = `.${path.basename(file)}.`;

@@ -25,17 +25,38 @@ export interface ServerClaim {
 
 const sameRun = (a: ServerClaim, b: ServerClaim) => a.machine.toLowerCase() === b.machine.toLowerCase() && path.resolve(a.runFolder) === path.resolve(b.runFolder);
 
-/** Claims every server for this run, or throws ServerClaimedByOtherRun (before writing anything) naming the owner. */
-export async function claimServers(hosts: Host[], runFolder: string): Promise<void> {
+/**
+ * How long a new claim is left before it is read back. Two runs that both found a server unclaimed both write; a run
+ * that does not find its own claim on every server when reading back withdraws. A run reads and writes within
+ * milliseconds, so this covers any two runs whose reads came before either write: they never both go on.
+ */
+export const CLAIM_SETTLE_MS = 500;
+
+/** Claims every server for this run, or throws ServerClaimedByOtherRun naming the owner, leaving no claim of its own. */
+export async function claimServers(hosts: Host[], runFolder: string, settleMs = CLAIM_SETTLE_MS): Promise<void> {
   const mine: ServerClaim = { runFolder, machine: os.hostname(), user: os.userInfo().username, startedUtc: new Date().toISOString(), servers: hosts.map((h) => h.computerName) };
+  let claimedAnew = false;
   for (const host of hosts) {
     const other = await readClaim(host);
     if (other && !sameRun(other, mine)) throw claimedByOther(host, other);
+    if (!other) claimedAnew = true;
   }
   const bytes = Buffer.from(JSON.stringify(mine, null, 2) + '\n', 'utf8');
   for (const host of hosts) {
     await host.makeDirectory(CLAIM_FOLDER);
     await host.writeFileAtomic(CLAIM_FILE, bytes);
+  }
+  // A server this run already owned cannot have been taken meanwhile: another run would have found our claim.
+  if (!claimedAnew) return;
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  for (const host of hosts) {
+    const now = await readClaim(host);
+    // Not ours any more (or removed by a run that withdrew): withdraw too. Two runs claiming several servers at the
+    // same moment may then both withdraw; that is safe, and running again settles it.
+    if (!now || !sameRun(now, mine)) {
+      await releaseServers(hosts, runFolder);
+      throw now ? claimedByOther(host, now) : claimedAtTheSameMoment(host);
+    }
   }
 }
 
@@ -59,6 +80,14 @@ async function readClaim(host: Host): Promise<ServerClaim | undefined> {
     /* unreadable below */
   }
   throw new CoreError('ServerClaimUnreadable', `${CLAIM_FILE} on ${host.computerName} says which run is upgrading the server, but it cannot be read. Nothing was done. If no other upgrade of ${host.computerName} is going on, delete the file and run again.`, CLAIM_FILE);
+}
+
+function claimedAtTheSameMoment(host: Host): CoreError {
+  return new CoreError(
+    'ServerClaimedByOtherRun',
+    `Another run started upgrading ${host.computerName} at the same moment as this one. Nothing was done. Check that no other upgrade is going on, then run again.`,
+    CLAIM_FILE,
+  );
 }
 
 function claimedByOther(host: Host, other: ServerClaim): CoreError {

@@ -6,10 +6,13 @@ import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
 import { CoreError } from './errors';
 
+/** Tells apart the temp files of two writes this process makes to one target within the same millisecond. */
+let writeCount = 0;
+
 export async function writeFileAtomic(target: string, data: Buffer | string, options: { createFolder?: boolean } = {}): Promise<void> {
   const dir = path.dirname(target);
   if (options.createFolder) await fs.mkdir(dir, { recursive: true }).catch((e) => Promise.reject(fileError(e, dir)));
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.${++writeCount}.tmp`);
   const mode = await fs.stat(target).then((s) => s.mode & 0o777, () => 0o644);
   let handle: fs.FileHandle | undefined;
   try {
