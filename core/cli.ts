@@ -18,7 +18,7 @@ import { CoreError } from './util/errors';
 import type { StandaloneValidator } from './runtime/validate';
 import { serveHostCalls } from './host/remote/serve-host';
 import { startBrokerOnStderr } from './host/remote/brokered-powershell';
-import { attachToCaller } from './runtime/attached-caller';
+import { attachToCaller, writeLastWords } from './runtime/attached-caller';
 import { closeRemoteConnections } from './host/remote/open-remote';
 
 async function readStdin(): Promise<string> {
@@ -41,6 +41,7 @@ const CLOSE_GRACE_MS = 2_000;
 function stopBecauseCallerIsGone(): void {
   if (finishing) return;
   finishing = true;
+  writeLastWords();
   const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
   void Promise.race([closeRemoteConnections(), grace]).finally(() => process.exit(EXIT_FAILED));
 }

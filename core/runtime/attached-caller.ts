@@ -34,3 +34,26 @@ export function attachToCaller(input: NodeJS.ReadableStream, onLine: (line: stri
   });
   return { request: requested };
 }
+
+/** What must be written down if the core stops because its caller is gone (the run's log line, say). */
+const lastWords = new Set<() => void>();
+
+/**
+ * `note` runs (synchronously, just before the core exits) if the caller goes away while it is registered; the
+ * returned function unregisters it.
+ */
+export function whenCallerGone(note: () => void): () => void {
+  lastWords.add(note);
+  return () => lastWords.delete(note);
+}
+
+/** Called by the CLI when it stops because the caller is gone. A note that fails does not keep the others from running. */
+export function writeLastWords(): void {
+  for (const note of lastWords) {
+    try {
+      note();
+    } catch {
+      // Nothing more can be done: the core is stopping and nobody reads its output.
+    }
+  }
+}

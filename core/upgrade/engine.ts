@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { CoreError, isCoreError } from '../util/errors';
 import { crashPointForTests } from './crash-points';
 import { CmTraceLog } from '../log/index';
+import { whenCallerGone } from '../runtime/attached-caller';
 import { LOG_FOLDER } from './installers';
 import { withUpgradeReport } from '../report/index';
 
@@ -67,7 +68,7 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
  * every line the engine reports also goes there (secrets are redacted by the writer). When that server is remote its
  * disk is not ours to append to line by line, so the log goes into the run folder here, beside journal.json.
  */
-function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null } {
+function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog } {
   if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
   const local = req.hosts[0].localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`) ?? path.join(runFolder(req.backupDestination, req.hosts), 'MfaServerUpgrade.log');
   const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
@@ -80,12 +81,17 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
       ctx.log(level, message);
     },
   };
-  return { ctx: logged, logPath: local };
+  return { ctx: logged, logPath: local, log };
 }
+
+/** The line the log ends with when the PowerShell running the upgrade is closed or killed mid-run. */
+export const CALLER_GONE_LOG_LINE =
+  'The PowerShell that started this run ended (it was closed or killed) before the run finished; the run stops here. Run the same command again with -Resume to continue.';
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
   const folder = runFolder(req.backupDestination, req.hosts);
   let guard: RunGuard | undefined;
+  let forgetLastWords: (() => void) | undefined;
   if (!plainCtx.dryRun) {
     await fs.mkdir(folder, { recursive: true });
     const checked = await guardRun(req.hosts, folder, plainCtx);
@@ -96,7 +102,9 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
     guard = checked;
   }
   try {
-    const { ctx, logPath } = withCmTraceLog(req, plainCtx);
+    const { ctx, logPath, log } = withCmTraceLog(req, plainCtx);
+    // Written straight to the log (synchronously): no event can reach a PowerShell that is gone.
+    forgetLastWords = log ? whenCallerGone(() => log.warning(CALLER_GONE_LOG_LINE)) : undefined;
     if (guard?.tookOverFrom) {
       const t = guard.tookOverFrom;
       ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
@@ -105,6 +113,7 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
     return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
   } finally {
+    forgetLastWords?.();
     // A run that ended before it recorded anything (bad media path, refused plan) owns nothing on the servers.
     if (guard && !existsSync(path.join(folder, 'journal.json'))) await guard.releaseServers(plainCtx);
     await guard?.release();

@@ -641,6 +641,8 @@ describe('stopping the command (Ctrl+C)', () => {
     await exited;
     for (let i = 0; i < 100 && hangingCores().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(hangingCores(), [], 'the core stops when the PowerShell that started it is gone');
+    const logLines = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n');
+    assert.match(logLines[logLines.length - 1], /The PowerShell that started this run ended \(it was closed or killed\).*-Resume/, 'the log says why the run stopped');
 
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);

@@ -31,3 +31,17 @@ test('a stdin that ends before any line is an empty request, not a caller gone m
   await new Promise((r) => setImmediate(r));
   assert.equal(gone, 0);
 });
+
+test('last words: registered notes run once the caller is gone, a failing one does not stop the others, forgotten ones do not run', async () => {
+  const { whenCallerGone, writeLastWords } = await import('../../../core/runtime/attached-caller');
+  const said: string[] = [];
+  const forgetA = whenCallerGone(() => said.push('a'));
+  whenCallerGone(() => {
+    throw new Error('log folder gone');
+  });
+  const forgetC = whenCallerGone(() => said.push('c'));
+  forgetA();
+  writeLastWords();
+  assert.deepEqual(said, ['c']);
+  forgetC();
+});
