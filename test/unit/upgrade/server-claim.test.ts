@@ -7,9 +7,10 @@ import type { CoreError } from '../../../core/util/errors';
 
 async function claimTogether(scenario: 'SingleServer' | 'SeparateWebServer') {
   const { hosts } = await newLab(scenario);
-  // Both read before either writes (the reads are awaited first in each); the settle time lets both writes land.
+  // Both read before either writes (the reads are awaited first in each); the settle time (generous: writes fsync, and
+  // this machine may be loaded) lets both writes land before either reads back.
   const folders = ['/runs/admin-a', '/runs/admin-b'];
-  const outcomes = await Promise.allSettled(folders.map((f) => claimServers(hosts, f, 50)));
+  const outcomes = await Promise.allSettled(folders.map((f) => claimServers(hosts, f, 300)));
   const winners = folders.filter((_, i) => outcomes[i].status === 'fulfilled');
   const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => (o.reason as CoreError).code);
   const claims: (string | undefined)[] = [];
