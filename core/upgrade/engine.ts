@@ -84,9 +84,9 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
   return { ctx: logged, logPath: local, log };
 }
 
-/** The line the log ends with when the PowerShell running the upgrade is closed or killed mid-run. */
+/** The line the log ends with when the command running the upgrade is stopped, or its PowerShell closed or killed. */
 export const CALLER_GONE_LOG_LINE =
-  'The PowerShell that started this run ended (it was closed or killed) before the run finished; the run stops here. Run the same command again with -Resume to continue.';
+  'The command running this upgrade was stopped (Ctrl+C, or its PowerShell was closed or killed) before the run finished; the run stops here. Run the same command again with -Resume to continue.';
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
   const folder = runFolder(req.backupDestination, req.hosts);

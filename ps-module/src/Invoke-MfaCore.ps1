@@ -145,12 +145,8 @@ function Invoke-MfaCoreProcess {
         return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString() }
     }
     finally {
-        # The command was stopped (Ctrl+C, a stopped pipeline or job) or failed: the core must not go on unseen. It is
-        # safe to stop at any point (the journal says where a run stood; -Resume continues), and an installer it
-        # started finishes or rolls back under Windows Installer on its own.
-        if ((-not $ended) -and (-not $process.HasExited)) {
-            try { $process.Kill() } catch { Write-Verbose "The core had already ended: $($_.Exception.Message)" }
-        }
+        # The command was stopped (Ctrl+C, a stopped pipeline or job) or failed: the core must not go on unseen.
+        if ((-not $ended) -and (-not $process.HasExited)) { Stop-MfaCore -Process $process }
         if ($null -ne $Remoting) { Stop-MfaBroker -Remoting $Remoting }
         try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
         $process.Dispose()
@@ -168,8 +164,20 @@ function Wait-MfaTask {
 
 function Stop-MfaCoreProcess {
     param($Process, [string] $Operation, [int] $TimeoutSeconds)
-    try { $Process.Kill() } catch { Write-Verbose "Could not stop the core process: $($_.Exception.Message)" }
+    Stop-MfaCore -Process $Process
     throw (New-Object System.TimeoutException("The MfaServerUpgrade core ($Operation) did not finish within $TimeoutSeconds seconds and was stopped."))
+}
+
+function Stop-MfaCore {
+    # Stopping the core at any point is safe (the journal says where a run stood; -Resume continues), and an installer
+    # it started finishes or rolls back under Windows Installer on its own. Closing its input first lets the core write
+    # why it stopped in the run's log and close its remote sessions (it ends within about 2 s); a core still running
+    # after that is killed.
+    param($Process)
+    try { $Process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
+    if (-not $Process.WaitForExit(3000)) {
+        try { $Process.Kill() } catch { Write-Verbose "Could not stop the core process: $($_.Exception.Message)" }
+    }
 }
 
 function Read-MfaEnvelope {

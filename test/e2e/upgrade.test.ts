@@ -608,10 +608,38 @@ describe('stopping the command (Ctrl+C)', () => {
     assert.deepEqual(hangingCores(), [], 'the core does not go on unseen after the command stopped');
     const j = JSON.parse(readFileSync(journal, 'utf8')) as { Steps: { Id: string; Status: string }[] };
     assert.equal(j.Steps.find((st) => st.Id === 'MFA01:uninstall:UserPortal')?.Status, 'Running');
+    const logLines = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n');
+    assert.match(logLines[logLines.length - 1], /The command running this upgrade was stopped \(Ctrl\+C/, 'the log says why the run stopped');
 
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);
     assert.ok(resumed.outcome.warnings.some((w) => /A run lock was left by process \d+ .* which no longer runs/.test(w)), resumed.outcome.warnings.join('\n'));
+  });
+
+  test('a core that outlives its timeout is stopped: the command fails naming the operation, the log says why, -Resume completes', { skip: process.platform !== 'linux' }, async () => {
+    const lab = path.join(root, 'timed-out', 'lab');
+    const backups = path.join(root, 'timed-out', 'backups');
+    await newLab(ps, lab, 'SingleServer');
+    // The transport itself, in the module's scope, with a timeout of 8 s instead of the upgrade's 2 hours.
+    const r = await ps.run(
+      String.raw`
+      $env:MFA_TEST_HANG_AT = $V.hang
+      try {
+          & (Get-Module MfaServerUpgrade) {
+              [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')] param($Item)
+              Invoke-MfaCore -Operation 'invoke-upgrade' -Items @($Item) -Caller $PSCmdlet -OutputTypeName 'MfaServerUpgrade.UpgradeResult' -TimeoutSeconds 8 -ChangesState -ConfirmImpact 'High'
+          } -Item @{ LabPath = $V.lab; InstallerPath = $V.installer; BackupDestination = $V.backups } -Confirm:$false
+      } finally { Remove-Item Env:MFA_TEST_HANG_AT }`,
+      { hang: HANG, lab, installer: LAB_INSTALLER_PATH, backups },
+    );
+    assert.equal(r.ok, false);
+    assert.equal(r.terminatingError?.exceptionType, 'System.TimeoutException');
+    assert.match(r.terminatingError?.message ?? '', /core \(invoke-upgrade\) did not finish within 8 seconds and was stopped/);
+    for (let i = 0; i < 50 && hangingCores().length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.deepEqual(hangingCores(), [], 'no core goes on after the timeout');
+    const logLines = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n');
+    assert.match(logLines[logLines.length - 1], /The command running this upgrade was stopped/, 'the log says why the run stopped');
+    assertCompleted((await upgrade(ps, { lab, backups, resume: true })).result);
   });
 
   test('when the PowerShell itself is killed (no finally runs in it), its core stops too; -Resume completes', { skip: process.platform !== 'linux' }, async () => {
@@ -642,7 +670,7 @@ describe('stopping the command (Ctrl+C)', () => {
     for (let i = 0; i < 100 && hangingCores().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(hangingCores(), [], 'the core stops when the PowerShell that started it is gone');
     const logLines = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n');
-    assert.match(logLines[logLines.length - 1], /The PowerShell that started this run ended \(it was closed or killed\).*-Resume/, 'the log says why the run stopped');
+    assert.match(logLines[logLines.length - 1], /The command running this upgrade was stopped \(Ctrl\+C, or its PowerShell was closed or killed\).*-Resume/, 'the log says why the run stopped');
 
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);
