@@ -573,6 +573,9 @@ describe('stopping the command (Ctrl+C)', () => {
         }
       });
 
+  /** The last line of the CMTrace log of a SingleServer lab. */
+  const lastLogLine = (lab: string) => readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n').pop() ?? '';
+
   test('stops the core with the command; the journal shows where it stood and -Resume completes', { skip: process.platform !== 'linux' }, async () => {
     const lab = path.join(root, 'stopped', 'lab');
     const backups = path.join(root, 'stopped', 'backups');
@@ -608,8 +611,7 @@ describe('stopping the command (Ctrl+C)', () => {
     assert.deepEqual(hangingCores(), [], 'the core does not go on unseen after the command stopped');
     const j = JSON.parse(readFileSync(journal, 'utf8')) as { Steps: { Id: string; Status: string }[] };
     assert.equal(j.Steps.find((st) => st.Id === 'MFA01:uninstall:UserPortal')?.Status, 'Running');
-    const logLines = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n');
-    assert.match(logLines[logLines.length - 1], /The command running this upgrade was stopped \(Ctrl\+C/, 'the log says why the run stopped');
+    assert.match(lastLogLine(lab), /The command running this upgrade was stopped \(Ctrl\+C/, 'the log says why the run stopped');
 
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);
@@ -637,8 +639,7 @@ describe('stopping the command (Ctrl+C)', () => {
     assert.match(r.terminatingError?.message ?? '', /core \(invoke-upgrade\) did not finish within 8 seconds and was stopped/);
     for (let i = 0; i < 50 && hangingCores().length > 0; i++) await new Promise((res) => setTimeout(res, 100));
     assert.deepEqual(hangingCores(), [], 'no core goes on after the timeout');
-    const logLines = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n');
-    assert.match(logLines[logLines.length - 1], /The command running this upgrade was stopped/, 'the log says why the run stopped');
+    assert.match(lastLogLine(lab), /The command running this upgrade was stopped/, 'the log says why the run stopped');
     assertCompleted((await upgrade(ps, { lab, backups, resume: true })).result);
   });
 
@@ -669,8 +670,7 @@ describe('stopping the command (Ctrl+C)', () => {
     await exited;
     for (let i = 0; i < 100 && hangingCores().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(hangingCores(), [], 'the core stops when the PowerShell that started it is gone');
-    const logLines = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n');
-    assert.match(logLines[logLines.length - 1], /The command running this upgrade was stopped \(Ctrl\+C, or its PowerShell was closed or killed\).*-Resume/, 'the log says why the run stopped');
+    assert.match(lastLogLine(lab), /The command running this upgrade was stopped \(Ctrl\+C, or its PowerShell was closed or killed\).*-Resume/, 'the log says why the run stopped');
 
     const resumed = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(resumed.result);
