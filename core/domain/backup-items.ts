@@ -7,13 +7,23 @@
 import type { BackupItem } from '../backup/index';
 import { encodeRegFileText } from '../host/registry-file';
 import type { ComponentRecord, ServerInventory } from './inventory-types';
+import type { IisSections } from '../host/iis';
+import type { InstalledProduct } from '../host/installed-products';
 
 export const INVENTORY_FILE = 'inventory.json';
 export const REGISTRY_FILE = 'Registry\\PhoneFactor.reg';
+/** The applicationHost.config sections of our applications (sites, bindings, <application> elements, pools). */
+export const IIS_SECTIONS_FILE = 'IIS\\applications.json';
+/** Every installed product of the server (both registry views), as Programs and Features lists them. */
+export const PRODUCTS_FILE = 'products.json';
 
 export interface BackupItemSources {
   /** The product key in regedit format; undefined when the key does not exist on the server. */
   registryExport?: { key: string; text: string };
+  /** extractApplicationSections of the server's applicationHost.config; undefined without IIS. */
+  iisSections?: IisSections;
+  /** The installed-products list (readInstalledProducts). */
+  products?: InstalledProduct[];
 }
 
 const samePath = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
@@ -51,6 +61,13 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
       content: encodeRegFileText(sources.registryExport.text.replace(/^\uFEFF/, '')),
     });
   }
+  // Reference material, never restored: what New-MfaLab -FromBackup needs to rebuild the server's IIS and products.
+  if (sources.iisSections) {
+    items.push({ component: 'Inventory', kind: 'Inventory', sourcePath: sources.iisSections.source, relativePath: IIS_SECTIONS_FILE, content: json(sources.iisSections) });
+  }
+  if (sources.products) {
+    items.push({ component: 'Inventory', kind: 'Inventory', sourcePath: `Installed products of ${inventory.ComputerName}`, relativePath: PRODUCTS_FILE, content: json({ formatVersion: 1, products: sources.products }) });
+  }
   items.push({
     component: 'Inventory',
     kind: 'Inventory',
@@ -60,6 +77,8 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
   });
   return items;
 }
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8');
 
 /** A folder per component record; a second record of the same component (old and new side by side) gets `-2`. */
 function folderNamer(): (record: ComponentRecord) => string {

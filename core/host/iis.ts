@@ -253,3 +253,66 @@ export function removeWebApplication(text: string, siteName: string, application
   }
   return text.slice(0, start) + text.slice(end);
 }
+
+// ───────────────────────────── sections of our applications (backups) ─────────────────────────────
+
+/** What a backup keeps of IIS for the applications it backs up: enough to rebuild them (New-MfaLab -FromBackup). */
+export interface IisApplicationSection {
+  path: string;
+  applicationPool: string | null;
+  /** As written in the file (may hold %SystemDrive%). */
+  rawPhysicalPath: string;
+  /** The <application> element as it is in applicationHost.config, byte for byte. */
+  xml: string;
+}
+
+export interface IisSiteSection {
+  name: string;
+  id: string | null;
+  bindings: IisBinding[];
+  applications: IisApplicationSection[];
+}
+
+export interface IisSections {
+  formatVersion: 1;
+  /** Windows path of the file the sections come from. */
+  source: string;
+  sites: IisSiteSection[];
+  /** The <add> elements of the application pools our applications run in. */
+  applicationPools: { name: string; xml: string }[];
+}
+
+/**
+ * The <site> data and <application> elements of the given applications (site name + application path), and the
+ * application pools they use. Other sites' and other applications' sections are left out: a backup holds what the
+ * upgrade touches, and nothing of other products on the server.
+ */
+export function extractApplicationSections(text: string, wanted: { siteName: string; applicationPath: string }[], file = APPLICATION_HOST_CONFIG): IisSections {
+  const configuration = parseTree(text, file);
+  const sites = sitesOf(configuration);
+  const globalPool = attr(child(sites, 'applicationDefaults'), 'applicationPool') ?? null;
+  const out: IisSiteSection[] = [];
+  const pools = new Set<string>();
+  for (const site of childrenNamed(sites, 'site')) {
+    const name = attr(site, 'name') ?? '';
+    const apps = childrenNamed(site, 'application').filter((a) =>
+      wanted.some((w) => w.siteName.toLowerCase() === name.toLowerCase() && sameAppPath(w.applicationPath, attr(a, 'path') ?? '')),
+    );
+    if (apps.length === 0) continue;
+    const sitePool = attr(child(site, 'applicationDefaults'), 'applicationPool') ?? globalPool;
+    out.push({
+      name,
+      id: attr(site, 'id') ?? null,
+      bindings: childrenNamed(child(site, 'bindings'), 'binding').map((b) => ({ protocol: attr(b, 'protocol') ?? '', bindingInformation: attr(b, 'bindingInformation') ?? '' })),
+      applications: apps.map((a) => {
+        const pool = attr(a, 'applicationPool') ?? sitePool;
+        if (pool) pools.add(pool.toLowerCase());
+        const root = childrenNamed(a, 'virtualDirectory').find((v) => attr(v, 'path') === '/');
+        return { path: attr(a, 'path') ?? '', applicationPool: attr(a, 'applicationPool') ?? null, rawPhysicalPath: attr(root, 'physicalPath') ?? '', xml: text.slice(a.start, a.end) };
+      }),
+    });
+  }
+  const poolNodes = childrenNamed(child(child(configuration, 'system.applicationHost'), 'applicationPools'), 'add');
+  const applicationPools = poolNodes.filter((p) => pools.has((attr(p, 'name') ?? '').toLowerCase())).map((p) => ({ name: attr(p, 'name') ?? '', xml: text.slice(p.start, p.end) }));
+  return { formatVersion: 1, source: file, sites: out, applicationPools };
+}

@@ -13,6 +13,9 @@ import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
 import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionResult } from '../backup/index';
 import { inventoryServer } from '../domain/inventory';
+import type { ComponentRecord } from '../domain/inventory-types';
+import { APPLICATION_HOST_CONFIG, extractApplicationSections, type IisSections } from '../host/iis';
+import { listInstalledProducts } from '../host/installed-products';
 import { planBackupItems } from '../domain/backup-items';
 import { findMfaServices, withServicesStopped } from '../domain/mfa-services';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
@@ -66,7 +69,9 @@ export const backupPhoneFactorOperation = defineOperation({
     'Makes one backup per server of everything an upgrade from PhoneFactor Agent must keep: the whole data folder of the',
     'Agent / MFA Server (Phonefactor.pfdata and the activation state beside it), the User portal web.config and every',
     'custom theme folder under App_Themes, the Mobile App Web Service web.config, the Web Service SDK web.config where',
-    'present, the product registry key in regedit (.reg) format, and an inventory snapshot (inventory.json).',
+    'present, the product registry key in regedit (.reg) format, an inventory snapshot (inventory.json), the',
+    'applicationHost.config sections of those web applications (IIS\\applications.json) and the list of installed products',
+    '(products.json); the last two are kept for reference and for New-MfaLab -FromBackup, never restored.',
     'Every file is copied once with its SHA-256, written to disk, read back and checked; manifest.json is written last and',
     'only then does the folder lose its .partial suffix, so a folder without it is always a complete backup.',
     'A file that changes while it is copied is copied again; use -StopService to stop the service that writes the data',
@@ -198,7 +203,11 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
     ? await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW)
     : undefined;
   if (registryText === undefined) ctx.log('verbose', `${host.computerName}: the registry key ${PRODUCT_KEY} does not exist; it is not part of the backup.`);
-  const items = planBackupItems(inventory, { registryExport: registryText === undefined ? undefined : { key: PRODUCT_KEY, text: registryText } });
+  const items = planBackupItems(inventory, {
+    registryExport: registryText === undefined ? undefined : { key: PRODUCT_KEY, text: registryText },
+    iisSections: await readIisSections(host, inventory.Components),
+    products: await listInstalledProducts(host),
+  });
 
   const services = job.stopService ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped') : [];
   if (job.stopService && services.length === 0) {
@@ -218,6 +227,14 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
     );
   const action = { id: `backup:${serverKey(host)}`, target: destination, description: describeBackup(host, items, serviceNames) };
   return { action, run, serviceNames };
+}
+
+/** Our applications' sections of applicationHost.config; undefined when IIS is not installed. */
+async function readIisSections(host: Host, components: ComponentRecord[]): Promise<IisSections | undefined> {
+  if (!(await host.stat(APPLICATION_HOST_CONFIG))) return undefined;
+  const wanted = components.filter((c) => c.SiteName && c.VirtualDirectory).map((c) => ({ siteName: c.SiteName!, applicationPath: `/${c.VirtualDirectory}` }));
+  const text = (await host.readFile(APPLICATION_HOST_CONFIG)).toString('utf8');
+  return extractApplicationSections(text, wanted, APPLICATION_HOST_CONFIG);
 }
 
 function productVersions(components: { DisplayName: string; Version: string | null }[]): Record<string, string> {

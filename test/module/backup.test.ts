@@ -153,6 +153,17 @@ test('a backup holds the data folder, the three web.configs, the custom theme, t
   assert.equal(inventory.ComputerName, 'MFA01');
   assert.deepEqual(inventory.Components.map((c) => c.Component).sort(), ['Agent', 'MobileAppWebService', 'UserPortal', 'WebServiceSdk']);
 
+  // The IIS sections of our three applications (and only those) and the installed-products list, for -FromBackup.
+  const iis = JSON.parse(readFileSync(backupFile(out.BackupPath, 'IIS\\applications.json'), 'utf8')) as { sites: { name: string; bindings: unknown[]; applications: { path: string; xml: string }[] }[]; applicationPools: { name: string }[] };
+  assert.deepEqual(iis.sites.map((s) => s.name), ['Default Web Site']);
+  assert.deepEqual(iis.sites[0].applications.map((a) => a.path).sort(), ['/PhoneFactor', '/PhoneFactorPhoneAppWebService', '/PhoneFactorWebServiceSdk']);
+  const appHost = readFileSync(host.localPath('C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'utf8');
+  for (const a of iis.sites[0].applications) assert.ok(appHost.includes(a.xml), `${a.path}: the element is kept byte for byte`);
+  assert.deepEqual(iis.applicationPools.map((p) => p.name), ['DefaultAppPool']);
+  const products = JSON.parse(readFileSync(backupFile(out.BackupPath, 'products.json'), 'utf8')) as { products: { displayName: string; displayVersion?: string }[] };
+  assert.ok(products.products.some((p) => p.displayName === 'PhoneFactor Agent' && p.displayVersion === '5.2.1.0'), 'the products list names the Agent and its version');
+  assert.ok(products.products.some((p) => /Visual C\+\+ 2010/.test(p.displayName)), 'other products are listed too');
+
   // Nothing on the server changed: the service kept running.
   assert.equal(await serviceState(lab, 'PFSVC'), 'Running');
 });
