@@ -1,5 +1,5 @@
 // Runs every test/**/*.test.ts with node's built-in test runner (Node 20 does not expand globs itself).
-// Two phases: everything but test/remote two files at a time, then test/remote one file at a time — those tests start
+// Two phases: everything but test/remote (and test/host-contract) two files at a time, then test/remote one file at a time — those tests start
 // sshd, kill it mid-run and time connection losses, and were seen to hang when another heavy suite shared the machine.
 // Ends with one combined line, "N passed, N failed".
 import { readdirSync } from 'node:fs';
@@ -25,7 +25,8 @@ function run(files, concurrency) {
 
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['test'];
 const files = roots.flatMap((r) => (r.endsWith('.ts') ? [r] : find(r))).sort();
-const isRemote = (f) => f.split(path.sep).includes('remote') && f.split(path.sep)[0] === 'test';
+// test/host-contract also runs the remote adapter over the loopback sshd.
+const isRemote = (f) => f.split(path.sep)[0] === 'test' && (f.split(path.sep).includes('remote') || f.split(path.sep).includes('host-contract'));
 const phases = [run(files.filter((f) => !isRemote(f)), 2), run(files.filter(isRemote), 1)];
 const pass = phases.reduce((n, p) => n + p.pass, 0);
 const fail = phases.reduce((n, p) => n + p.fail, 0);

@@ -83,6 +83,55 @@ export interface SetupRequest {
   logPath: string;
 }
 
+/**
+ * THE CONTRACT. Every adapter (lab, windows, remote, and any test stand-in) keeps these rules, and one conformance
+ * suite (test/host-contract/) runs the same cases against each. Each rule follows what Windows does, not what would be
+ * convenient: the lab must never be kinder than a real server, or code that passes in the lab fails in production.
+ * Errors are CoreErrors whose `target` is the path, key or name at fault and whose message names it too.
+ *
+ * Files (Windows paths `C:\...`; `/` is taken for `\`):
+ * - Names are compared case-insensitively and stored as first spelled: `c:\X\WEB.CONFIG` reads, replaces and removes
+ *   `C:\x\web.config`, and a listing shows the stored spelling (NTFS).
+ * - A missing file is `FileNotFound` (readFile), a missing folder `DirectoryNotFound` (listDirectory, and the parent
+ *   of a file being written). stat answers undefined instead of failing, also when a parent is missing or is a file.
+ * - Nothing creates missing parent folders except makeDirectory: writeFileAtomic into a folder that does not exist is
+ *   `DirectoryNotFound` naming that folder (CreateFile gives ERROR_PATH_NOT_FOUND), so callers make the folder first.
+ * - A folder where a file is expected (readFile, writeFileAtomic over a folder) is `AccessDenied` (Windows answers
+ *   ERROR_ACCESS_DENIED to opening a folder as a file); a file where a folder is expected is `DirectoryNotFound`
+ *   (listDirectory, a write beneath it) or `NotADirectory` (makeDirectory). Missing permission or a read-only file
+ *   being replaced or removed is `AccessDenied`.
+ * - A file another process holds open without sharing (a running service's log, w3wp's config) cannot be replaced
+ *   or removed: `FileInUse` (ERROR_SHARING_VIOLATION), and nothing is changed.
+ * - removePath of something absent succeeds: the port's removePath means "make it absent" (as Windows Installer
+ *   skips RemoveFile rows whose file is gone), so a resumed step may repeat it.
+ *
+ * Registry (`HKLM\...`; key and value names case-insensitive, subkey names listed as stored):
+ * - The two views are separate trees under HKLM\SOFTWARE on 64-bit Windows ('32' is SOFTWARE\Wow6432Node); on 32-bit
+ *   Windows both name the same keys. A value set in one view is not seen in the other.
+ * - Every value type round-trips exactly: REG_SZ (empty and non-ASCII text too), REG_EXPAND_SZ (never expanded),
+ *   REG_DWORD (0..0xFFFFFFFF), REG_QWORD (0..2^53-1 here), REG_MULTI_SZ (an array of non-empty strings), REG_BINARY
+ *   (lowercase hex pairs `de,ad`, '' when empty). A value that does not fit its type is `InvalidRegistryValue`.
+ * - A missing key: getRegistryKey answers undefined, exportRegistryKey fails with `RegistryKeyNotFound`,
+ *   deleteRegistryKey succeeds (it means "make it absent", like removePath). setRegistryValue creates the key and
+ *   its missing parents (RegCreateKeyEx, `reg add`).
+ *
+ * Services (names case-insensitive):
+ * - A missing service: getService answers undefined, stopService/startService fail with `ServiceNotFound`.
+ * - Stopping a stopped service and starting a running one succeed; starting a disabled one is `ServiceDisabled`.
+ *   Both return once the service has reached the state (sc.exe only asks; the adapter waits and checks).
+ *
+ * Windows Installer (runMsiexec, runSetup):
+ * - The outcome is the exit code, never an exception: 0, 3010/1641 (done, restart wanted), 1603 (failed, rolled
+ *   back), 1605 (uninstall of a product that is not installed), 1618 (another installation is running: the adapter
+ *   may wait and retry, and answers 1618 if it is still busy), 1619 (package missing or unreadable), 1638 (another
+ *   version installed), 1633 (wrong platform). Exceptions are for failing to run the installer at all.
+ * - An installation or removal is a transaction: it commits whole (files, registry, services, IIS, the product's
+ *   registration) or not at all. A caller killed meanwhile leaves the old product or the new one, never half of one:
+ *   on Windows the Installer service finishes or rolls back by itself; the lab rolls an interrupted one back the next
+ *   time the server is opened.
+ *
+ * Scheduled tasks: unregistering a missing task answers false; reading one answers undefined.
+ */
 export interface Host {
   readonly kind: 'lab' | 'windows' | 'remote';
   readonly computerName: string;
@@ -92,12 +141,20 @@ export interface Host {
   readonly is64Bit: boolean;
 
   // ── files (Windows paths, case-insensitive) ──
+  /** undefined when the path (or a parent) is absent. */
   stat(path: string): Promise<FileStat | undefined>;
+  /** FileNotFound when absent; AccessDenied on a folder; FileInUse when held open exclusively. */
   readFile(path: string): Promise<Buffer>;
-  /** Temp file in the same folder, fsync, rename: the target is either old or new, never half. */
+  /**
+   * Temp file in the same folder, fsync, rename: the target is either old or new, never half. The folder must exist
+   * (DirectoryNotFound naming it otherwise); a folder at the path is AccessDenied; a file held open is FileInUse.
+   */
   writeFileAtomic(path: string, data: Buffer): Promise<void>;
+  /** The entries as stored (their own spelling); DirectoryNotFound when absent or a file. */
   listDirectory(path: string): Promise<DirectoryEntry[]>;
+  /** Creates the folder and any missing parents; an existing folder is fine; a file in the way is NotADirectory. */
   makeDirectory(path: string): Promise<void>;
+  /** Removes a file or a folder tree; absent is fine; FileInUse / AccessDenied change nothing. */
   removePath(path: string): Promise<void>;
   /**
    * The real path of a Windows path on the machine running the core, when the host's files are

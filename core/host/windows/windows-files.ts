@@ -7,7 +7,18 @@ import type { DirectoryEntry, FileStat } from '../host';
  * compares them case-insensitively.
  */
 export class WindowsFiles {
-  async stat(path: string): Promise<FileStat | undefined> {
+  /**
+   * `resolve` maps a Windows path to the path node opens: the path itself on Windows. Tests give a root folder
+   * standing in for the drives (the conformance suite runs the adapter on Linux that way); nothing else does.
+   */
+  constructor(private readonly resolve: (windowsPath: string) => string = (p) => p) {}
+
+  localPath(path: string): string {
+    return this.resolve(path);
+  }
+
+  async stat(windowsPath: string): Promise<FileStat | undefined> {
+    const path = this.resolve(windowsPath);
     try {
       const s = await stat(path);
       return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
@@ -19,11 +30,12 @@ export class WindowsFiles {
   }
 
   readFile(path: string): Promise<Buffer> {
-    return readFile(path);
+    return readFile(this.resolve(path));
   }
 
   /** Temp file beside the target (same volume, so the rename is atomic), flushed to disk, then renamed over it. */
-  async writeFileAtomic(path: string, data: Buffer): Promise<void> {
+  async writeFileAtomic(windowsPath: string, data: Buffer): Promise<void> {
+    const path = this.resolve(windowsPath);
     const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(temp, 'wx');
     try {
@@ -44,15 +56,15 @@ export class WindowsFiles {
   }
 
   async listDirectory(path: string): Promise<DirectoryEntry[]> {
-    const entries = await readdir(path, { withFileTypes: true });
+    const entries = await readdir(this.resolve(path), { withFileTypes: true });
     return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
   }
 
   async makeDirectory(path: string): Promise<void> {
-    await mkdir(path, { recursive: true });
+    await mkdir(this.resolve(path), { recursive: true });
   }
 
   async removePath(path: string): Promise<void> {
-    await rm(path, { recursive: true, force: true });
+    await rm(this.resolve(path), { recursive: true, force: true });
   }
 }

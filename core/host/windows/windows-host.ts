@@ -105,9 +105,9 @@ export class WindowsHost implements Host {
   removePath(path: string): Promise<void> {
     return this.files.removePath(path);
   }
-  /** Files are local: the Windows path is the path. */
+  /** Files are local: the Windows path is the path (under the test root when one is given). */
   localPath(path: string): string {
-    return path;
+    return this.files.localPath(path);
   }
 
   getRegistryKey(key: string, view: RegistryView): Promise<RegistryKey | undefined> {
