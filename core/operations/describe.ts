@@ -1,5 +1,8 @@
 /** The JSON form of the contracts (`mfa-core --list`): what the module generator and the docs are built from. */
 import type { OperationContract } from './contract';
+import { ERROR_CATALOG } from '../util/error-catalog';
+import { EXIT_CODE_MEANINGS } from '../upgrade/exit-codes';
+import { EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK } from '../runtime/envelope';
 
 export function describeContracts(ops: OperationContract[], version: string) {
   return {
@@ -20,5 +23,13 @@ export function describeContracts(ops: OperationContract[], version: string) {
       input: JSON.parse(JSON.stringify(o.input)),
       output: JSON.parse(JSON.stringify(o.output)),
     })),
+    // The error catalog and the exit codes: the generator publishes them as about_MfaServerUpgrade_Errors.
+    errors: Object.entries(ERROR_CATALOG).map(([code, entry]) => ({ code, ...entry })),
+    upgradeExitCodes: EXIT_CODE_MEANINGS,
+    coreExitCodes: [
+      { code: EXIT_OK, meaning: 'The operation succeeded.' },
+      { code: EXIT_FAILED, meaning: 'The operation failed (an error record per failed object).' },
+      { code: EXIT_BAD_REQUEST, meaning: 'The request was refused before anything ran (a parameter, an unknown operation).' },
+    ],
   };
 }

@@ -1,8 +1,8 @@
 /** The stdout envelope and the CLI's exit codes: 0 success, 1 operation failed, 2 bad request. */
-import { CoreError } from '../util/errors';
+import { CoreError, type ErrorCode } from '../util/errors';
 import { redactor } from '../util/secrets';
 import type { PlannedAction } from '../operations/contract';
-import { errorCategory } from './error-categories';
+import { ERROR_CATALOG } from '../util/error-catalog';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -12,8 +12,10 @@ export interface ErrorBody {
   code: string;
   message: string;
   target?: string;
-  /** PowerShell ErrorCategory name the transport gives the ErrorRecord. */
+  /** PowerShell ErrorCategory name the transport gives the ErrorRecord (from the error catalog). */
   category: string;
+  /** What to do about it (the catalog's action): the ErrorRecord's RecommendedAction. */
+  recommendedAction: string;
   details: Record<string, unknown>;
 }
 
@@ -27,18 +29,20 @@ export class BadRequestError extends CoreError {}
 /** Any thrown value as an error body; unexpected errors keep their message but get a code that says so. */
 export function toErrorBody(e: unknown): ErrorBody {
   if (e instanceof CoreError) {
-    return { code: e.code, message: redactor.redact(e.message), target: e.target, category: errorCategory(e.code), details: e.details };
+    const entry = ERROR_CATALOG[e.code];
+    return { code: e.code, message: redactor.redact(e.message), target: e.target, category: entry.category, recommendedAction: entry.action, details: e.details };
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const errno = (err as NodeJS.ErrnoException).code;
   return {
     code: 'InternalError',
     message: redactor.redact(`Unexpected error: ${err.message}`),
-    category: errorCategory('InternalError'),
+    category: ERROR_CATALOG.InternalError.category,
+    recommendedAction: ERROR_CATALOG.InternalError.action,
     details: errno ? { errno } : {},
   };
 }
 
-export function badRequest(code: string, message: string, target?: string, details: Record<string, unknown> = {}): BadRequestError {
+export function badRequest(code: ErrorCode, message: string, target?: string, details: Record<string, unknown> = {}): BadRequestError {
   return new BadRequestError(code, message, target, details);
 }

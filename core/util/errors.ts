@@ -1,10 +1,15 @@
+import type { ErrorCode } from './error-catalog';
+
+export type { ErrorCode } from './error-catalog';
+
 /**
- * The one error type operations throw. `code` is stable per failure kind (admins and scripts match on it);
+ * The one error type operations throw. `code` is stable per failure kind (admins and scripts match on it)
+ * and must be a key of ERROR_CATALOG (core/util/error-catalog.ts), which gives its category, meaning and remedy;
  * `target` names the file, parameter or server at fault. Messages must never contain secrets.
  */
 export class CoreError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly target?: string,
     readonly details: Record<string, unknown> = {},

@@ -19,7 +19,7 @@ import type {
   ServiceInfo,
   SetupRequest,
 } from '../host';
-import { CoreError } from '../../util/errors';
+import { CoreError, type ErrorCode } from '../../util/errors';
 import { RegistryTree, decodeRegFileBytes, encodeRegFileText, exportRegistrySubtree, toRegFilePath } from '../registry-file';
 import { resolveLabPath } from './lab-paths';
 import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write';
@@ -227,7 +227,7 @@ export class LabHost implements Host {
   }
 }
 
-function notFoundOr(e: unknown, path: string, code: string, message: string): unknown {
+function notFoundOr(e: unknown, path: string, code: ErrorCode, message: string): unknown {
   const errno = (e as NodeJS.ErrnoException).code;
   if (errno === 'ENOENT' || errno === 'ENOTDIR') return new CoreError(code, message, path);
   return e;

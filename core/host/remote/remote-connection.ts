@@ -13,6 +13,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CoreError } from '../../util/errors';
+import { remoteErrorCode } from '../../util/error-catalog';
 import { PowerShellSession, type PowerShellChannel, type ScriptOutcome } from './powershell-session';
 import { findPowerShell } from './find-pwsh';
 import { localModuleBuild, type ModuleBuild } from './module-deploy';
@@ -70,7 +71,7 @@ export class RemoteConnection {
       const opened = await ps.run(OPEN_SESSION, options);
       if (!opened.ok) {
         const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
-        if (known) throw new CoreError(known[1], `[${options.computerName}] ${opened.terminatingError!.message}`, known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session');
+        if (known) throw new CoreError(remoteErrorCode(known[1]), `[${options.computerName}] ${opened.terminatingError!.message}`, known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session');
         throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
       }
       const given = (opened.output[0] as { given?: string } | undefined)?.given;
@@ -176,7 +177,7 @@ export class RemoteConnection {
         const o = outcomes.find((x) => x.Index === i);
         if (!o) p.reject(new CoreError('RemoteProtocolError', `[${this.name}] The server returned no result for a ${p.call.method} call.`, this.name));
         else if (o.Ok) p.resolve(o.Value);
-        else p.reject(new CoreError(o.Error.code, `[${this.name}] ${o.Error.message}`, o.Error.target, { ...(o.Error.details ?? {}), computerName: this.name }));
+        else p.reject(new CoreError(remoteErrorCode(o.Error.code), `[${this.name}] ${o.Error.message}`, o.Error.target, { ...(o.Error.details ?? {}), computerName: this.name }));
       }
     } catch (e) {
       for (const p of batch) p.reject(e);
@@ -260,7 +261,7 @@ export class RemoteConnection {
     if (!envelope.ok) {
       const err = envelope.error ?? { code: 'RemoteProtocolError', message: 'no error body' };
       if (err.code === 'UnknownOperation') return 'UnknownOperation';
-      throw new CoreError(err.code, `[${this.name}] ${err.message}`, err.target, { computerName: this.name });
+      throw new CoreError(remoteErrorCode(err.code), `[${this.name}] ${err.message}`, err.target, { computerName: this.name });
     }
     return envelope.result ?? [];
   }

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryKey, RegistryValue, RegistryView } from '../host';
-import { CoreError, isCoreError } from '../../util/errors';
+import { CoreError, isCoreError, type ErrorCode } from '../../util/errors';
 import { decodeRegFileBytes, readExport } from '../registry-file';
 import type { CommandResult, CommandRunner } from './command-runner';
 import { parseRegQueryKey } from './reg-query-output';
@@ -24,7 +24,7 @@ function viewSwitch(view: RegistryView): string {
   return `/reg:${view}`;
 }
 
-function failure(code: string, what: string, key: string, view: RegistryView, result: CommandResult): CoreError {
+function failure(code: ErrorCode, what: string, key: string, view: RegistryView, result: CommandResult): CoreError {
   const said = (result.stderr || result.stdout).trim();
   return new CoreError(code, `${what} ${key} (${view}-bit view) failed: reg.exe exited with ${result.exitCode}${said ? `: ${said}` : ''}.`, key, {
     view,

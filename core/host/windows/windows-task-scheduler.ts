@@ -4,7 +4,7 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreError } from '../../util/errors';
+import { CoreError, type ErrorCode } from '../../util/errors';
 import type { CommandResult, CommandRunner } from './command-runner';
 
 export interface WindowsTaskSchedulerOptions {
@@ -82,7 +82,7 @@ function checkTaskName(name: string): string {
   return name;
 }
 
-function failure(code: string, verb: string, task: string, result: CommandResult): CoreError {
+function failure(code: ErrorCode, verb: string, task: string, result: CommandResult): CoreError {
   const said = (result.stderr.trim() || result.stdout.trim()).replace(/^ERROR:\s*/i, '');
   return new CoreError(code, `${verb} the scheduled task ${task} failed (schtasks exit code ${result.exitCode}): ${said || 'no message'}`, task, { exitCode: result.exitCode });
 }

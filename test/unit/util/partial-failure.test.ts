@@ -66,7 +66,7 @@ test('no failure: a plain ok envelope', async () => {
 });
 
 test('serverError names the server once, and wraps what is not a CoreError', () => {
-  const named = new CoreError('X', '[MFA01] already named');
+  const named = new CoreError('RemoteUnreachable', '[MFA01] already named');
   assert.equal(serverError(named, 'MFA01'), named);
   const wrapped = serverError(new Error('boom'), 'WEB01');
   assert.equal(wrapped.code, 'InternalError');

@@ -1,0 +1,188 @@
+/**
+ * Every error code the core can raise, with its PowerShell ErrorCategory, what it means and what to do.
+ * This list is the one source of truth: `CoreError` only takes a key of it (an unknown code does not compile), the
+ * transport gets the category and the recommended action from it, and the build publishes it as the
+ * `about_MfaServerUpgrade_Errors` help topic. To add a code, add an entry here (keep the list sorted).
+ */
+
+/** The PowerShell ErrorCategory names the catalog uses (System.Management.Automation.ErrorCategory). */
+export type ErrorCategoryName =
+  | 'ConnectionError'
+  | 'InvalidArgument'
+  | 'InvalidData'
+  | 'InvalidOperation'
+  | 'InvalidResult'
+  | 'NotImplemented'
+  | 'NotInstalled'
+  | 'NotSpecified'
+  | 'ObjectNotFound'
+  | 'OperationStopped'
+  | 'OperationTimeout'
+  | 'ParserError'
+  | 'PermissionDenied'
+  | 'ProtocolError'
+  | 'ReadError'
+  | 'ResourceBusy'
+  | 'ResourceExists'
+  | 'ResourceUnavailable'
+  | 'WriteError';
+
+export interface ErrorEntry {
+  readonly category: ErrorCategoryName;
+  /** What happened, in one sentence. */
+  readonly meaning: string;
+  /** What the admin does about it (the ErrorRecord's RecommendedAction). */
+  readonly action: string;
+}
+
+const e = (category: ErrorCategoryName, meaning: string, action: string): ErrorEntry => ({ category, meaning, action });
+
+export const ERROR_CATALOG = {
+  AccessDenied: e('PermissionDenied', 'This account may not read or write the file or folder named in the target.', 'Run elevated (as Administrator or SYSTEM) or fix the permissions, then run again.'),
+  AlreadyUpgraded: e('InvalidOperation', 'MFA Server is already installed and no PhoneFactor Agent is left to upgrade from.', 'Nothing to do; for a later MFA Server version run its installer in place.'),
+  AmbiguousTarget: e('InvalidArgument', 'The command works on one server, but the parameters or the lab name several.', 'Name one server with -ComputerName, or pipe one object per server.'),
+  BackupCopyFailed: e('WriteError', 'No free name was found for the safety copy of a file about to be changed.', 'Remove old timestamped copies beside the file and run again.'),
+  BackupFolderNotProtected: e('PermissionDenied', 'The backup folder could not be limited to administrators, so nothing was backed up (a backup holds the SDK password).', 'Choose a destination on an NTFS volume where this account may change permissions.'),
+  BackupFromOtherServer: e('InvalidArgument', 'The backup was made on another server than the one it is being restored to.', 'Restore it on the server named in the message.'),
+  BackupIncomplete: e('InvalidData', 'The backup could not be made, or a backup folder lacks its manifest or files.', 'Read the message for the cause, fix it and back up again; do not restore from an incomplete backup.'),
+  BackupMissing: e('InvalidData', 'An upgrade step needs the backup an earlier step made, and the journal records none.', 'Start the upgrade again (without -Resume) so that the backup step runs.'),
+  BackupNotFound: e('ObjectNotFound', 'There is no backup folder at the given path.', 'Pass the BackupPath that Backup-PhoneFactor returned.'),
+  BackupRequired: e('InvalidOperation', 'Uninstalling needs a verified backup, and none was given.', 'Run Backup-PhoneFactor first and pass its BackupPath, or use -Force if you backed up by other means.'),
+  BackupVerificationFailed: e('InvalidData', 'A backup did not match its manifest when re-hashed; nothing was uninstalled.', 'Make a new backup (Backup-PhoneFactor) and check the destination storage.'),
+  CommandFailedToStart: e('ResourceUnavailable', 'A Windows program the tool runs (reg.exe, sc.exe, msiexec.exe, schtasks.exe, icacls.exe) could not be started.', 'Check that the program exists in System32 and that this account may run it.'),
+  CommandTimedOut: e('OperationTimeout', 'A Windows program the tool ran did not finish in time and was stopped.', 'Check the server for a hung installer or service, then run again (an upgrade continues with -Resume).'),
+  ComputerNotInLab: e('ObjectNotFound', 'The lab has no server with the given -ComputerName.', 'Use one of the server names the message lists.'),
+  CopyVerificationFailed: e('InvalidData', 'A copied file did not hash to its source when read back.', 'Check the destination storage (disk, share) and run again.'),
+  CredentialNotSupported: e('InvalidArgument', '-Credential was given for PowerShell remoting over SSH, which signs in with a key only.', 'Use -RemoteTransport WSMan with -Credential, or -KeyFilePath for SSH.'),
+  DataFileNewerServer: e('InvalidOperation', 'The backup holds the PhoneFactor data file, but MFA Server is installed and has upgraded that file.', 'To roll back: uninstall MFA Server, reinstall the PhoneFactor Agent, then restore.'),
+  DestinationInsideSource: e('InvalidArgument', 'The backup destination lies inside a folder being backed up.', 'Choose a destination outside the PhoneFactor folders.'),
+  DestinationNotFound: e('ObjectNotFound', 'The folder a file was to be written into does not exist.', 'Create the folder or pass an existing one.'),
+  DestinationReadOnly: e('PermissionDenied', 'The file system of the destination is read-only.', 'Choose a writable destination.'),
+  DestinationWriteFailed: e('WriteError', 'A file or folder could not be written at the destination.', 'Check the destination (space, permissions, path length) and run again.'),
+  DirectoryNotFound: e('ObjectNotFound', 'A folder named by a parameter or the inventory does not exist.', 'Check the path.'),
+  DiskFull: e('ResourceUnavailable', 'Not enough disk space to write a file.', 'Free space or choose another destination.'),
+  DryRunNotSupported: e('InvalidArgument', 'A dry run (-WhatIf) was asked of a command that changes nothing.', 'Run the command without -WhatIf.'),
+  DuplicateKey: e('InvalidData', 'A web.config defines the same appSettings key or setting twice.', 'Remove one of them (names compare ignoring case) and run the merge again.'),
+  DuplicateSection: e('InvalidData', 'A web.config contains the same section more than once, which .NET refuses.', 'Keep one of the sections and run the merge again.'),
+  DuplicateServer: e('InvalidArgument', 'The same server appears twice in the inventory given to the plan.', 'Pass each server once.'),
+  EncryptedSection: e('NotImplemented', 'A web.config section is encrypted and cannot be merged as text.', 'Decrypt it with aspnet_regiis -pdf, merge, then encrypt it again (the message gives both commands).'),
+  FileNotFound: e('ObjectNotFound', 'A file named by a parameter does not exist.', 'Check the path.'),
+  FileWriteFailed: e('WriteError', 'A file could not be written.', 'Check the path, space and permissions and run again.'),
+  HostMethodNotAllowed: e('InvalidArgument', 'A host call named a method that cannot be called from outside the core.', 'Internal plumbing: report it with the command that was run.'),
+  IisApplicationExists: e('ResourceExists', 'An IIS site already has an application at the given path.', 'Choose another virtual directory name or remove the existing application.'),
+  IisApplicationNotFound: e('ObjectNotFound', 'An IIS site has no application at the given path.', 'Check the virtual directory name with IIS Manager.'),
+  IisConfigMalformed: e('ParserError', 'applicationHost.config could not be read (file, line and column in the message).', 'Repair the file (IIS keeps history copies under inetsrv\\config) and run again.'),
+  IisSiteNotFound: e('ObjectNotFound', 'IIS has no site of the given name.', 'Check the site name with IIS Manager.'),
+  InstallVerificationFailed: e('InvalidResult', 'The installer reported success but the product is not registered (or not in the expected folder).', 'Read the installer log named in the message, fix the cause and -Resume.'),
+  InstallerBusy: e('ResourceBusy', 'Another installation kept Windows Installer busy (exit code 1618).', 'Let it finish (or restart the server) and run again; an upgrade continues with -Resume.'),
+  InstallerFailed: e('InvalidResult', 'An installer (msiexec or the MFA Server setup) ended with a failure exit code.', 'Read the installer log named in the message, fix the cause and -Resume (or Restore-PhoneFactor).'),
+  InstallerMismatch: e('InvalidData', 'The installer given is not the expected product or platform.', 'Point -InstallerPath at the MFA Server media for this server\'s platform.'),
+  InstallerNotFound: e('ObjectNotFound', 'An installer file is missing from the media folder on the server.', 'Copy the complete MFA Server media to the folder and run again.'),
+  InstallerPathNotFound: e('ObjectNotFound', 'The MFA Server media folder (-InstallerPath) does not exist on the server.', 'Pass the folder that holds MultiFactorAuthenticationServerSetup.exe.'),
+  InternalError: e('NotSpecified', 'An unexpected failure inside the tool.', 'Read the log; report it with the log (it holds no secrets). An upgrade continues with -Resume after the cause is fixed.'),
+  InvalidBackupItem: e('InvalidArgument', 'Two backup items would be stored at the same place, or an item uses a name the backup keeps for itself.', 'Give the items different relative paths.'),
+  InvalidInstallerRequest: e('InvalidArgument', 'A path or property could not be passed to msiexec (quotes, line breaks, not a public property).', 'Use a path and property values without quotes or line breaks.'),
+  InvalidParameter: e('InvalidArgument', 'A parameter value does not match what the command takes (the message names the parameter).', 'Correct the parameter.'),
+  InvalidRegistryKey: e('InvalidArgument', 'A registry key path cannot be addressed by reg.exe.', 'Use a path such as HKLM\\SOFTWARE\\Vendor.'),
+  InvalidRegistryValue: e('InvalidArgument', 'A registry value does not fit its type.', 'Internal plumbing: report it with the command that was run.'),
+  InvalidRelativePath: e('InvalidData', 'A path inside a backup is not relative, or leaves the backup.', 'The manifest was altered: use another backup.'),
+  InvalidRetain: e('InvalidArgument', '-Retain is less than 1.', 'Pass 1 or more; the newest verified backup is never deleted.'),
+  InvalidSdkUrl: e('InvalidArgument', '-WebServiceSdkUrl is not an absolute http or https URL.', 'Pass the full URL of PfWsSdk.asmx.'),
+  InvalidTaskName: e('InvalidArgument', 'A scheduled task name is not of the form \\Folder\\Name.', 'Use a name without quotes or empty parts.'),
+  InvalidTime: e('InvalidArgument', '-At is not a time of day.', 'Use 24-hour HH:mm, for example 02:30.'),
+  JournalCorrupt: e('InvalidData', 'The upgrade journal cannot be read, so the run cannot be resumed from it.', 'Check the servers with Test-MfaServerUpgrade before starting again.'),
+  JournalExists: e('ResourceExists', 'An upgrade journal already exists where a new run would start one.', 'Continue that run with -Resume, or move the journal away to start a new one.'),
+  JournalNotFound: e('ObjectNotFound', '-Resume was given but there is no journal to resume.', 'Run without -Resume to start the upgrade.'),
+  JournalSecretRefused: e('InvalidData', 'A value whose name marks it as a secret was about to be written to the journal, and was refused.', 'Internal plumbing: report it with the command that was run.'),
+  JournalStepDone: e('InvalidOperation', 'A journal step was to run again after it completed.', 'Internal plumbing: report it with the journal.'),
+  JournalStepDuplicate: e('InvalidData', 'The plan lists the same step twice.', 'Internal plumbing: report it with the plan.'),
+  JournalStepNotRunning: e('InvalidOperation', 'A journal step was to complete while not running.', 'Internal plumbing: report it with the journal.'),
+  JournalStepUnknown: e('ObjectNotFound', 'The journal has no step of the given id.', 'The journal does not belong to this plan: start a new run.'),
+  JournalValueInvalid: e('InvalidData', 'A value that is not small text, a number or true/false was about to be written to the journal.', 'Internal plumbing: report it with the command that was run.'),
+  LabExists: e('ResourceExists', 'A lab already exists at the given path.', 'Pass -Force to replace it, or another -Path.'),
+  LabMediaMissing: e('ObjectNotFound', 'The lab installer media (assets/lab-media) were not found.', 'Set MFA_LAB_MEDIA to the media folder, or reinstall the module.'),
+  LabNotFound: e('ObjectNotFound', 'There is no lab at the given path.', 'Create one with New-MfaLab or check -LabPath.'),
+  LabPathInvalid: e('InvalidArgument', 'A lab path contains a character Windows does not allow in file names.', 'Use a valid Windows path.'),
+  LabPathOutside: e('InvalidArgument', 'A lab path is not a Windows drive path.', 'Use a path such as C:\\Program Files\\...'),
+  LabScenarioUnknown: e('InvalidArgument', 'The lab scenario is not one the tool knows.', 'Use one of the scenarios the message lists.'),
+  LabServerAmbiguous: e('InvalidArgument', 'The lab has several servers and none was named.', 'Name one with -ComputerName.'),
+  LabServerFileMalformed: e('ParserError', 'A lab server.json lacks required fields.', 'Repair server.json or create the lab again.'),
+  LabServerNotFound: e('ObjectNotFound', 'The lab has no server of the given name.', 'Use one of the lab\'s server names.'),
+  MalformedHostCall: e('InvalidArgument', 'A host call is not valid JSON or lacks its method or arguments.', 'Internal plumbing: report it with the command that was run.'),
+  MalformedRequest: e('InvalidArgument', 'The request the core received is not a JSON object of the expected shape.', 'Internal plumbing between the module and its core: report it with the command that was run.'),
+  ModuleNotFound: e('ObjectNotFound', 'The module folder to copy to a remote server was not found.', 'Reinstall the module (or build it with npm run build).'),
+  MsiCorrupt: e('InvalidData', 'A file is not a readable Windows Installer database.', 'Download or copy the installer again.'),
+  NotALab: e('InvalidData', 'The folder is not a lab (lab.json or server.json missing or invalid).', 'Create the lab with New-MfaLab.'),
+  NotAWebConfig: e('InvalidData', 'The XML file is not a web.config (its root is not <configuration>).', 'Point the merge at the web.config file itself.'),
+  NotInBackup: e('ObjectNotFound', 'A file asked for is not in the backup.', 'List the backup with Test-PhoneFactorBackup and ask for a file it holds.'),
+  NotWindows: e('NotImplemented', 'This machine is not Windows and no lab was named.', 'Give -LabPath to work on a simulated server, or run on Windows.'),
+  NothingToRestore: e('ObjectNotFound', 'The backup holds no files of the components asked for.', 'Check -Component against what the message says the backup holds.'),
+  NothingToUpgrade: e('InvalidOperation', 'No inventory was given, or no PhoneFactor Agent was found on the servers given.', 'Pass the output of Get-PhoneFactorComponent, including the server that runs the Agent.'),
+  PlanParameterMissing: e('InvalidData', 'A plan step lacks one of its parameters.', 'The plan was altered: make a new plan.'),
+  PlanUnsafe: e('InvalidOperation', 'The plan would uninstall before every backup is verified; it was refused.', 'Make a new plan with Get-MfaUpgradePlan.'),
+  PowerShellNotFound: e('NotInstalled', 'PowerShell was not found on this machine to open the remoting session.', 'Install PowerShell 7 or set MFA_PWSH to its path.'),
+  RegistryExportFailed: e('ReadError', 'reg.exe could not export a registry key.', 'Run elevated; run the reg.exe command from the message by hand to see why.'),
+  RegistryFileMalformed: e('ParserError', 'A .reg file could not be read (file and line in the message).', 'Repair the file.'),
+  RegistryKeyInvalid: e('InvalidArgument', 'A registry key path does not start with a known root such as HKLM.', 'Use a full key path such as HKLM\\SOFTWARE\\Vendor.'),
+  RegistryKeyNotFound: e('ObjectNotFound', 'A registry key does not exist in the view asked for.', 'Check the key (and the 32/64-bit view) on the server.'),
+  RegistryOutputUnreadable: e('InvalidData', 'The output of reg.exe could not be read.', 'Run the reg.exe command from the message by hand to see what it prints; report it.'),
+  RegistryReadFailed: e('ReadError', 'reg.exe could not read a registry key.', 'Run elevated; run the reg.exe command from the message by hand to see why.'),
+  RegistryWriteFailed: e('WriteError', 'reg.exe could not write or delete a registry value or key.', 'Run elevated and check the key\'s permissions.'),
+  RemoteCommandFailed: e('InvalidResult', 'A step on a remote server failed, or the core there ended while it ran.', 'Read the message and the server\'s log; an upgrade continues with -Resume.'),
+  RemoteConnectionLost: e('ConnectionError', 'The remoting session to a server was lost mid-command; nothing more was sent to it.', 'When the server is reachable again, run the command again (an upgrade continues with -Resume).'),
+  RemoteFilesNotSupported: e('InvalidArgument', 'The command works on files of this machine, not of a remote server.', 'Run it on that server, or copy the files here first.'),
+  RemoteModuleCopyFailed: e('WriteError', 'Copying the module to the remote server failed.', 'Check space and permissions of %ProgramData% on the server.'),
+  RemoteNodeNotFound: e('NotInstalled', 'Node.js was not found on the remote server.', 'Install the packaged module there (it carries node.exe), or pass -RemoteNodePath.'),
+  RemoteProtocolError: e('ProtocolError', 'A remote server answered something the core did not expect.', 'Check that the same module version runs on both ends; report it with the log.'),
+  RemoteTransportInvalid: e('InvalidArgument', 'A remoting setting (transport or port) is not valid.', 'Use -RemoteTransport SSH or WSMan and a port from 1 to 65535.'),
+  RemoteUnreachable: e('ConnectionError', 'A remoting session to the server could not be opened, or a given session does not answer.', 'Check name, network, WinRM/SSH and sign-in; other servers of the command went on.'),
+  RestoreIncomplete: e('WriteError', 'Some files of a backup could not be restored; the ones overwritten are kept in an undo folder.', 'Fix the cause named per file and restore again.'),
+  RestoreTargetIsFolder: e('InvalidOperation', 'A file cannot be restored where a folder of the same name is.', 'Move the folder away and restore again.'),
+  RunInProgress: e('ResourceBusy', 'Another run of this upgrade holds its run.lock (exit code 1618).', 'Wait for it to end, then run again with -Resume.'),
+  ScheduledTaskQueryFailed: e('ReadError', 'schtasks.exe could not read a scheduled task.', 'Run elevated; run the schtasks command from the message by hand to see why.'),
+  ScheduledTaskRegisterFailed: e('WriteError', 'schtasks.exe could not register the backup task.', 'Run elevated; check the destination and the message.'),
+  ScheduledTaskUnregisterFailed: e('WriteError', 'schtasks.exe could not remove the backup task.', 'Run elevated; remove it in Task Scheduler by hand if it persists.'),
+  ServerClaimUnreadable: e('InvalidData', 'The file that says which run is upgrading the server cannot be read.', 'If no other upgrade of the server is going on, delete the file named in the message and run again.'),
+  ServerClaimedByOtherRun: e('ResourceBusy', 'Another run (another folder or machine) is upgrading the server (exit code 69003).', 'Continue that run with -Resume where it was started.'),
+  ServerNotInRun: e('InvalidArgument', 'The plan names a server that is not among the targets of this run.', 'Pass every server of the plan (pipe Get-PhoneFactorComponent for all of them).'),
+  ServiceControlFailed: e('InvalidResult', 'sc.exe could not start, stop or configure a service.', 'Check the service in services.msc and the System event log.'),
+  ServiceDisabled: e('InvalidOperation', 'A disabled service was to be started.', 'Set its start type (services.msc) and run again.'),
+  ServiceStartTimedOut: e('OperationTimeout', 'A service did not reach Running in time.', 'Check the service and the System event log; run again.'),
+  ServiceStopTimedOut: e('OperationTimeout', 'A service did not stop in time.', 'Check what keeps the service running; run again.'),
+  ServiceNotFound: e('ObjectNotFound', 'A service of the given name does not exist on the server.', 'Check the service name.'),
+  ServiceOutputUnreadable: e('InvalidData', 'The output of sc.exe could not be read.', 'Run the sc.exe command from the message by hand to see what it prints; report it.'),
+  ServiceRestartFailed: e('InvalidResult', 'The work finished, but a service stopped for it did not start again.', 'Start the service by hand.'),
+  SessionNotOpen: e('ConnectionError', 'A PSSession given with -Session is not open.', 'Open a new session (New-PSSession) and run again with it.'),
+  SourceChangedDuringCopy: e('ResourceBusy', 'A file kept changing while it was copied, so no consistent copy could be made.', 'Back up again with -StopService so the service that writes it is stopped meanwhile.'),
+  SourceNotFound: e('ObjectNotFound', 'A file or folder listed for backup does not exist.', 'Check the inventory (Get-PhoneFactorComponent) and run again.'),
+  SourceReadFailed: e('ReadError', 'A file could not be read.', 'Check that no program holds it locked, then run again.'),
+  TargetReadOnly: e('PermissionDenied', 'The file to change is read-only.', 'Clear the read-only attribute and run again.'),
+  TaskDestinationNotAbsolute: e('InvalidArgument', 'The scheduled task destination is not a full Windows path.', 'Give -Destination as D:\\Backups\\... or \\\\server\\share\\...'),
+  TaskDestinationUnsupported: e('InvalidArgument', 'The scheduled task destination contains a character the task command line cannot carry.', 'Use a path without quotes, percent signs or control characters.'),
+  TaskXmlInvalid: e('InvalidData', 'A scheduled task XML is not well-formed or not a <Task>.', 'Internal plumbing: report it with the command that was run.'),
+  TransferCorrupted: e('InvalidData', 'A file copied over the remoting session did not hash to what the server computed.', 'Run again; check the network if it repeats.'),
+  UnknownOperation: e('InvalidArgument', 'The core was asked for an operation it does not know.', 'Internal plumbing between the module and its core: reinstall the module.'),
+  UpgradeInProgress: e('InvalidOperation', 'An upgrade of these servers was started earlier and is not complete.', 'Run again with -Resume to continue it.'),
+  VerificationFailed: e('InvalidResult', 'The upgraded server did not pass verification (the failing checks are in the message).', 'Fix what the checks name and -Resume, or roll back with Restore-PhoneFactor.'),
+  VirtualDirectoryMissing: e('InvalidResult', 'A web component was installed but not on the virtual directory asked for.', 'Check IIS and the installer log named in the message; -Resume after fixing it.'),
+  VirtualDirectoryNotSettable: e('NotImplemented', 'The installer has no property for the virtual directory, so it cannot be installed silently on the name asked for.', 'Run it interactively and set the virtual directory as the message says.'),
+  WebConfigEncoding: e('InvalidData', 'A web.config is not in a supported encoding.', 'Save it as UTF-8 or UTF-16 and run the merge again.'),
+  WebConfigInternalError: e('NotSpecified', 'The web.config merge met a structure it cannot process; nothing was written.', 'Report it with the file\'s structure (not its values).'),
+  WebConfigMalformed: e('ParserError', 'A web.config is not well-formed XML (line and column in the message).', 'Correct the file (or restore it from the backup) and run the merge again.'),
+} as const satisfies Record<string, ErrorEntry>;
+
+/** A code the core can raise. `CoreError` takes only these: a code missing from the catalog does not compile. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOG, code);
+}
+
+/**
+ * A code that came over the wire from the core (or remoting script) on a remote server. The same module version runs
+ * there, so it is known; a code this catalog lacks (a damaged or foreign peer) is reported as a protocol error rather
+ * than passed on unchecked.
+ */
+export function remoteErrorCode(code: string): ErrorCode {
+  return isErrorCode(code) ? code : 'RemoteProtocolError';
+}
