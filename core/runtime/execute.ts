@@ -7,6 +7,7 @@ import { CoreError } from '../util/errors';
 import { PartialFailure } from '../util/partial-failure';
 import { badRequest, EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope, type ErrorBody } from './envelope';
 import type { EventSink } from './events';
+import { commandWatcherFor, watchCommands } from '../host/command-watch';
 import { validateItems, type StandaloneValidator } from './validate';
 
 export interface Request {
@@ -71,7 +72,8 @@ export async function execute(
   const units = contract.batching === 'batch' ? [request.items] : request.items.map((i) => [i]);
   for (const [index, unit] of units.entries()) {
     try {
-      results.push(...(await contract.handler(unit as never[], ctx)));
+      // Programs the Windows adapter starts report what they wait for through this operation's progress and log.
+      results.push(...(await watchCommands(commandWatcherFor(ctx), () => contract.handler(unit as never[], ctx))));
     } catch (e) {
       // Work over several servers where some failed: keep what succeeded, one error per failed server.
       if (e instanceof PartialFailure) results.push(...e.results);

@@ -22,6 +22,7 @@ import { CmTraceLog } from '../log/index';
 import { whenCallerGone } from '../runtime/attached-caller';
 import { LOG_FOLDER } from './installers';
 import { withUpgradeReport } from '../report/index';
+import { commandWatcherFor, watchCommands } from '../host/command-watch';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -109,7 +110,8 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
       const t = guard.tookOverFrom;
       ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
     }
-    const result = logged(ctx, logPath, await runPlan(req, ctx, folder));
+    // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
+    const result = logged(ctx, logPath, await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder)));
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
     return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
   } finally {

@@ -10,8 +10,13 @@ export interface CommandResult {
 }
 
 export interface CommandOptions {
-  /** Kill the program after this long; undefined = wait as long as it runs. */
-  timeoutMs?: number;
+  /**
+   * Stop the program after this long. Required: no program the adapter starts may hold a run forever (a console
+   * program waiting on input it will never get, an installer stuck on a hidden prompt).
+   */
+  timeoutMs: number;
+  /** The command line as people may see it (progress, log); secrets masked. Default: the real command line. */
+  display?: string;
   /**
    * Pass `args` to the program exactly as written, joined by spaces, without the usual C-runtime quoting.
    * msiexec parses its own command line and wants `PROP="value with spaces"`, which normal quoting
@@ -21,7 +26,7 @@ export interface CommandOptions {
 }
 
 export interface CommandRunner {
-  run(file: string, args: string[], options?: CommandOptions): Promise<CommandResult>;
+  run(file: string, args: string[], options: CommandOptions): Promise<CommandResult>;
 }
 
 /**
@@ -50,7 +55,7 @@ export function quoteWindowsArgument(arg: string): string {
 }
 
 /** The command line Windows receives for this call: what logs show and what the recorded fake compares. */
-export function renderCommandLine(file: string, args: string[], options?: CommandOptions): string {
+export function renderCommandLine(file: string, args: string[], options?: Pick<CommandOptions, 'verbatimArguments'>): string {
   const head = quoteWindowsArgument(file);
   const tail = options?.verbatimArguments ? args : args.map(quoteWindowsArgument);
   return [head, ...tail].join(' ');

@@ -37,10 +37,19 @@ export interface WindowsHostOptions {
   /** Retry window while Windows Installer is busy (1618); 600 s like common deployment tooling. */
   installerBusyTimeoutMs?: number;
   installerBusyRetryMs?: number;
+  /**
+   * An installer (msiexec, the setup program) is stopped after this long: 2 h, beyond any real MFA Server install;
+   * msiexec /qn never waits for a person, so an installer still running then is stuck.
+   */
   installerTimeoutMs?: number;
+  /** reg.exe, sc.exe, schtasks.exe and icacls.exe are stopped after this long (default 120 s; they take < 1 s). */
+  commandTimeoutMs?: number;
   serviceTimeoutMs?: number;
   servicePollMs?: number;
 }
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 120_000;
+export const DEFAULT_INSTALLER_TIMEOUT_MS = 2 * 3_600_000;
 
 /** A 32-bit node on 64-bit Windows still sees PROCESSOR_ARCHITEW6432; a 64-bit one reports its own arch. */
 function detect64Bit(): boolean {
@@ -68,10 +77,12 @@ export class WindowsHost implements Host {
     this.files = options.files ?? new WindowsFiles();
     const tempDirectory = options.tempDirectory ?? tmpdir();
     const randomId = options.randomId ?? (() => randomBytes(6).toString('hex'));
-    this.registry = new WindowsRegistry(runner, { regExe, tempDirectory, randomId });
-    this.tasks = new WindowsTaskScheduler(runner, { schtasksExe: win32.join(system32, 'schtasks.exe'), tempDirectory, randomId });
+    const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.registry = new WindowsRegistry(runner, { regExe, commandTimeoutMs, tempDirectory, randomId });
+    this.tasks = new WindowsTaskScheduler(runner, { schtasksExe: win32.join(system32, 'schtasks.exe'), commandTimeoutMs, tempDirectory, randomId });
     this.services = new WindowsServices(runner, {
       scExe: win32.join(system32, 'sc.exe'),
+      commandTimeoutMs,
       regExe,
       clock,
       serviceTimeoutMs: options.serviceTimeoutMs ?? 120_000,
@@ -82,7 +93,7 @@ export class WindowsHost implements Host {
       clock,
       busyTimeoutMs: options.installerBusyTimeoutMs ?? 600_000,
       busyRetryMs: options.installerBusyRetryMs ?? 10_000,
-      installerTimeoutMs: options.installerTimeoutMs,
+      installerTimeoutMs: options.installerTimeoutMs ?? DEFAULT_INSTALLER_TIMEOUT_MS,
       makeDirectory: (path) => this.files.makeDirectory(path),
     });
   }

@@ -14,8 +14,8 @@ export interface WindowsInstallerOptions {
   busyTimeoutMs: number;
   /** Pause between two attempts while Windows Installer is busy. */
   busyRetryMs: number;
-  /** Kill an installer that runs longer than this; undefined = no limit (msiexec /qn never waits for a person). */
-  installerTimeoutMs?: number;
+  /** Stop an installer that runs longer than this. */
+  installerTimeoutMs: number;
   /** Creates a folder (and its parents); msiexec fails with 1622 when the log folder is missing. */
   makeDirectory: (path: string) => Promise<void>;
 }
@@ -32,8 +32,8 @@ export class WindowsInstaller {
     if (request.operation === 'install') {
       for (const [name, value] of Object.entries(request.properties)) if (isSecretName(name)) redactor.register(value);
     }
-    const runOptions: CommandOptions = { verbatimArguments: true, timeoutMs: this.options.installerTimeoutMs };
-    const commandLine = renderCommandLine(this.options.msiexecExe, display, runOptions);
+    const commandLine = renderCommandLine(this.options.msiexecExe, display, { verbatimArguments: true });
+    const runOptions: CommandOptions = { verbatimArguments: true, timeoutMs: this.options.installerTimeoutMs, display: commandLine };
     await this.options.makeDirectory(win32.dirname(request.logPath));
     const target = request.operation === 'install' ? request.packagePath : request.productCode;
     const exitCode = await this.untilNotBusy(target, commandLine, () => this.runner.run(this.options.msiexecExe, args, runOptions));
@@ -41,8 +41,8 @@ export class WindowsInstaller {
   }
 
   async runSetup(request: SetupRequest): Promise<MsiexecResult> {
-    const runOptions: CommandOptions = { timeoutMs: this.options.installerTimeoutMs };
-    const commandLine = renderCommandLine(request.path, maskSecretArguments(request.arguments), runOptions);
+    const commandLine = renderCommandLine(request.path, maskSecretArguments(request.arguments));
+    const runOptions: CommandOptions = { timeoutMs: this.options.installerTimeoutMs, display: commandLine };
     await this.options.makeDirectory(win32.dirname(request.logPath));
     const exitCode = await this.untilNotBusy(request.path, commandLine, () => this.runner.run(request.path, request.arguments, runOptions));
     return { exitCode, commandLine };

@@ -10,6 +10,8 @@ import { checkRegistryKeyPath } from './registry-key-path';
 export interface WindowsRegistryOptions {
   /** Full path of reg.exe (never looked up on PATH). */
   regExe: string;
+  /** Each program run is stopped after this long (see CommandOptions.timeoutMs). */
+  commandTimeoutMs: number;
   /** Folder for `reg export` output files. */
   tempDirectory: string;
   /** Unique part of temp file names (injectable so tests know the exact command line). */
@@ -67,7 +69,7 @@ export class WindowsRegistry {
 
   async getKey(key: string, view: RegistryView): Promise<RegistryKey | undefined> {
     const path = checkRegistryKeyPath(key);
-    const result = await this.runner.run(this.options.regExe, ['query', path, viewSwitch(view)]);
+    const result = await this.runner.run(this.options.regExe, ['query', path, viewSwitch(view)], { timeoutMs: this.options.commandTimeoutMs });
     if (await this.isAbsent(path, view, result)) return undefined;
     if (result.exitCode !== 0) throw failure('RegistryReadFailed', 'Reading', path, view, result);
     const { values, subkeys } = parseRegQueryKey(result.stdout, path);
@@ -100,14 +102,14 @@ export class WindowsRegistry {
     const path = checkRegistryKeyPath(key);
     const nameArgs = value.name === '' ? ['/ve'] : ['/v', value.name];
     const args = ['add', path, ...nameArgs, '/t', value.type, '/d', dataArgument(value), '/f', viewSwitch(view)];
-    const result = await this.runner.run(this.options.regExe, args);
+    const result = await this.runner.run(this.options.regExe, args, { timeoutMs: this.options.commandTimeoutMs });
     if (result.exitCode !== 0) throw failure('RegistryWriteFailed', `Writing value "${value.name}" of`, path, view, result);
   }
 
   /** Deleting a key that is already gone succeeds: a resumed upgrade may repeat the step. */
   async deleteKey(key: string, view: RegistryView): Promise<void> {
     const path = checkRegistryKeyPath(key);
-    const result = await this.runner.run(this.options.regExe, ['delete', path, '/f', viewSwitch(view)]);
+    const result = await this.runner.run(this.options.regExe, ['delete', path, '/f', viewSwitch(view)], { timeoutMs: this.options.commandTimeoutMs });
     if (await this.isAbsent(path, view, result)) return;
     if (result.exitCode !== 0) throw failure('RegistryWriteFailed', 'Deleting', path, view, result);
   }
@@ -117,7 +119,7 @@ export class WindowsRegistry {
     const path = checkRegistryKeyPath(key);
     const file = join(this.options.tempDirectory, `mfa-reg-export-${this.options.randomId()}.reg`);
     try {
-      const result = await this.runner.run(this.options.regExe, ['export', path, file, '/y', viewSwitch(view)]);
+      const result = await this.runner.run(this.options.regExe, ['export', path, file, '/y', viewSwitch(view)], { timeoutMs: this.options.commandTimeoutMs });
       if (await this.isAbsent(path, view, result)) {
         throw new CoreError('RegistryKeyNotFound', `Registry key ${path} does not exist in the ${view}-bit view; nothing to export.`, path, { view });
       }
@@ -147,7 +149,7 @@ export class WindowsRegistry {
     if (cut < 0) return true; // a hive root (HKLM) is always there
     const parent = path.slice(0, cut);
     const name = path.slice(cut + 1).toLowerCase();
-    const result = await this.runner.run(this.options.regExe, ['query', parent, viewSwitch(view)]);
+    const result = await this.runner.run(this.options.regExe, ['query', parent, viewSwitch(view)], { timeoutMs: this.options.commandTimeoutMs });
     if (result.exitCode === 0) {
       try {
         return parseRegQueryKey(result.stdout, parent).subkeys.some((s) => s.toLowerCase() === name);

@@ -8,6 +8,8 @@ import type { Clock } from './timing';
 
 export interface WindowsServicesOptions {
   scExe: string;
+  /** Each program run is stopped after this long (see CommandOptions.timeoutMs). */
+  commandTimeoutMs: number;
   regExe: string;
   clock: Clock;
   /** How long stopService/startService wait for the service to reach its state. */
@@ -42,7 +44,7 @@ export class WindowsServices {
   ) {}
 
   private async queryState(name: string): Promise<ServiceState | undefined> {
-    const result = await this.runner.run(this.options.scExe, ['query', name]);
+    const result = await this.runner.run(this.options.scExe, ['query', name], { timeoutMs: this.options.commandTimeoutMs });
     if (result.exitCode === SERVICE_DOES_NOT_EXIST) return undefined;
     if (result.exitCode !== 0) throw scFailure('query', name, result);
     return parseScQueryState(result.stdout, name);
@@ -51,7 +53,7 @@ export class WindowsServices {
   async get(name: string): Promise<ServiceInfo | undefined> {
     const state = await this.queryState(name);
     if (state === undefined) return undefined;
-    const qc = await this.runner.run(this.options.scExe, ['qc', name]);
+    const qc = await this.runner.run(this.options.scExe, ['qc', name], { timeoutMs: this.options.commandTimeoutMs });
     if (qc.exitCode === SERVICE_DOES_NOT_EXIST) return undefined; // removed between the two calls
     if (qc.exitCode !== 0) throw scFailure('qc', name, qc);
     const config = parseScQc(qc.stdout, name);
@@ -64,9 +66,9 @@ export class WindowsServices {
    * `sc qc` per service.
    */
   async list(): Promise<ServiceInfo[]> {
-    const query = await this.runner.run(this.options.scExe, ['query', 'type=', 'service', 'state=', 'all']);
+    const query = await this.runner.run(this.options.scExe, ['query', 'type=', 'service', 'state=', 'all'], { timeoutMs: this.options.commandTimeoutMs });
     if (query.exitCode !== 0) throw scFailure('query', 'type= service state= all', query);
-    const starts = await this.runner.run(this.options.regExe, ['query', SERVICES_KEY, '/s', '/v', 'Start', '/reg:64']);
+    const starts = await this.runner.run(this.options.regExe, ['query', SERVICES_KEY, '/s', '/v', 'Start', '/reg:64'], { timeoutMs: this.options.commandTimeoutMs });
     if (starts.exitCode !== 0) {
       throw new CoreError('RegistryReadFailed', `Reading service start types from ${SERVICES_KEY} failed: reg.exe exited with ${starts.exitCode}.`, SERVICES_KEY);
     }
@@ -113,7 +115,7 @@ export class WindowsServices {
       // answers "already running"): wait for it to settle first.
       const settling = last === 'StartPending' || last === 'StopPending';
       if (!sent && !settling) {
-        const result = await this.runner.run(this.options.scExe, [verb, name]);
+        const result = await this.runner.run(this.options.scExe, [verb, name], { timeoutMs: this.options.commandTimeoutMs });
         if (result.exitCode === 0 || result.exitCode === alreadyThere) sent = true;
         else if (result.exitCode === SERVICE_DOES_NOT_EXIST) throw notFound(name);
         else if (result.exitCode !== CANNOT_ACCEPT_CONTROL) throw scFailure(verb, name, result);

@@ -9,6 +9,8 @@ import type { CommandResult, CommandRunner } from './command-runner';
 
 export interface WindowsTaskSchedulerOptions {
   schtasksExe: string;
+  /** Each program run is stopped after this long (see CommandOptions.timeoutMs). */
+  commandTimeoutMs: number;
   tempDirectory: string;
   randomId: () => string;
 }
@@ -24,7 +26,7 @@ export class WindowsTaskScheduler {
     const file = join(this.options.tempDirectory, `mfa-task-${this.options.randomId()}.xml`);
     try {
       await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
-      const result = await this.runner.run(this.options.schtasksExe, ['/Create', '/TN', task, '/XML', file, '/F']);
+      const result = await this.runner.run(this.options.schtasksExe, ['/Create', '/TN', task, '/XML', file, '/F'], { timeoutMs: this.options.commandTimeoutMs });
       if (result.exitCode !== 0) throw failure('ScheduledTaskRegisterFailed', 'Registering', task, result);
     } finally {
       await rm(file, { force: true });
@@ -33,7 +35,7 @@ export class WindowsTaskScheduler {
 
   async unregister(name: string): Promise<boolean> {
     const task = checkTaskName(name);
-    const result = await this.runner.run(this.options.schtasksExe, ['/Delete', '/TN', task, '/F']);
+    const result = await this.runner.run(this.options.schtasksExe, ['/Delete', '/TN', task, '/F'], { timeoutMs: this.options.commandTimeoutMs });
     if (await this.isAbsent(task, result)) return false;
     if (result.exitCode !== 0) throw failure('ScheduledTaskUnregisterFailed', 'Removing', task, result);
     return true;
@@ -41,7 +43,7 @@ export class WindowsTaskScheduler {
 
   async get(name: string): Promise<string | undefined> {
     const task = checkTaskName(name);
-    const result = await this.runner.run(this.options.schtasksExe, ['/Query', '/TN', task, '/XML']);
+    const result = await this.runner.run(this.options.schtasksExe, ['/Query', '/TN', task, '/XML'], { timeoutMs: this.options.commandTimeoutMs });
     if (await this.isAbsent(task, result)) return undefined;
     if (result.exitCode !== 0) throw failure('ScheduledTaskQueryFailed', 'Reading', task, result);
     return result.stdout.replace(/^\uFEFF/, '').trim();
@@ -56,7 +58,7 @@ export class WindowsTaskScheduler {
   private async isAbsent(task: string, result: CommandResult): Promise<boolean> {
     if (result.exitCode === 0) return false;
     if (ENGLISH_NOT_FOUND.test(`${result.stderr}\n${result.stdout}`)) return true;
-    const listing = await this.runner.run(this.options.schtasksExe, ['/Query', '/FO', 'CSV', '/NH']);
+    const listing = await this.runner.run(this.options.schtasksExe, ['/Query', '/FO', 'CSV', '/NH'], { timeoutMs: this.options.commandTimeoutMs });
     if (listing.exitCode !== 0) return false;
     const wanted = (task.startsWith('\\') ? task : `\\${task}`).toLowerCase();
     return !listedTaskPaths(listing.stdout).some((path) => path.toLowerCase() === wanted);

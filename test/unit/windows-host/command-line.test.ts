@@ -52,8 +52,8 @@ test('the recorded runner rejects a command beyond the recording', async () => {
 test('the spawn runner returns exit code and output of a real program, and stops one that overruns its timeout', async () => {
   const { SpawnCommandRunner } = await import('../../../core/host/windows/spawn-command-runner');
   const runner = new SpawnCommandRunner();
-  const result = await runner.run(process.execPath, ['-e', 'process.stdout.write("out é"); process.stderr.write("err"); process.exit(42)']);
+  const result = await runner.run(process.execPath, ['-e', 'process.stdout.write("out é"); process.stderr.write("err"); process.exit(42)'], { timeoutMs: 30_000 });
   assert.deepEqual(result, { exitCode: 42, stdout: 'out é', stderr: 'err' });
   await assert.rejects(runner.run(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { timeoutMs: 200 }), { code: 'CommandTimedOut' });
-  await assert.rejects(runner.run('/nonexistent/reg.exe', []), { code: 'CommandFailedToStart' });
+  await assert.rejects(runner.run('/nonexistent/reg.exe', [], { timeoutMs: 30_000 }), { code: 'CommandFailedToStart' });
 });
