@@ -87,23 +87,46 @@ export function psSingleQuoted(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
 }
 
+/** Where the task's backup runs: the server itself, or (a rehearsal) a server of a lab folder on this machine. */
+export interface BackupTaskTarget {
+  /** Full path of the lab folder; absent on a real server. */
+  labPath?: string;
+  /** The lab server the task belongs to (a lab may hold several). */
+  computerName?: string;
+}
+
+type CommandSpec = Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService'> & BackupTaskTarget;
+
 /**
  * The -Command script. The log is appended with a start line and every stream of Backup-PhoneFactor; a failure is
  * logged and ends the task with exit code 1, so "Last Run Result" in Task Scheduler shows it. No double quotes inside:
  * the whole script is one double-quoted argument of powershell.exe.
+ *
+ * Statements are joined with '; ', so a construct that spans several clauses (try/catch) must be ONE element:
+ * PowerShell (5.1 and 7) does not parse a ';' between '}' and 'catch'. Tests run this exact text in pwsh.
  */
-export function backupTaskCommand(spec: Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService'>): string {
-  const backup = [`Backup-PhoneFactor -Destination ${psSingleQuoted(spec.destination)} -Retain ${spec.retain}`, spec.stopService ? ' -StopService' : '', ' -Confirm:$false'].join('');
+export function backupTaskCommand(spec: CommandSpec): string {
+  const target = spec.labPath === undefined ? '' : ` -LabPath ${psSingleQuoted(checkCommandValue(spec.labPath, 'LabPath'))}${spec.computerName ? ` -ComputerName ${psSingleQuoted(checkCommandValue(spec.computerName, 'ComputerName'))}` : ''}`;
+  const backup = [`Backup-PhoneFactor -Destination ${psSingleQuoted(spec.destination)} -Retain ${spec.retain}`, spec.stopService ? ' -StopService' : '', target, ' -Confirm:$false'].join('');
+  const tryBlock = `try { ('=== ' + (Get-Date -Format o) + ' scheduled backup') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module MfaServerUpgrade; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`;
+  const catchBlock = `catch { ((Get-Date -Format o) + ' FAILED: ' + $_) | Out-File -LiteralPath $log -Append -Encoding utf8; exit 1 }`;
   return [
     `$ErrorActionPreference = 'Stop'`,
     `$log = Join-Path $env:SystemRoot 'Logs\\Software\\MfaServerUpgrade-Backup.log'`,
     `$null = New-Item -ItemType Directory -Force -Path (Split-Path $log)`,
-    `try { ('=== ' + (Get-Date -Format o) + ' scheduled backup') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module MfaServerUpgrade; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`,
-    `catch { ((Get-Date -Format o) + ' FAILED: ' + $_) | Out-File -LiteralPath $log -Append -Encoding utf8; exit 1 }`,
+    `${tryBlock} ${catchBlock}`,
   ].join('; ');
 }
 
-export function backupTaskArguments(spec: Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService'>): string {
+/** A value the command line cannot carry safely (see checkTaskDestination) is refused rather than mangled. */
+function checkCommandValue(value: string, parameter: string): string {
+  if (/["%\x00-\x1f]/.test(value)) {
+    throw new CoreError('TaskDestinationUnsupported', `-${parameter} '${value}' contains " , % or a control character, which a scheduled task's command line cannot carry safely.`, parameter);
+  }
+  return value;
+}
+
+export function backupTaskArguments(spec: CommandSpec): string {
   return `-NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "${backupTaskCommand(spec)}"`;
 }
 
@@ -118,7 +141,7 @@ function startBoundary(date: Date, at: DailyTime): string {
 }
 
 /** The Task Scheduler 1.2 XML of the nightly backup task. */
-export function buildBackupTaskXml(spec: BackupTaskSpec): string {
+export function buildBackupTaskXml(spec: BackupTaskSpec & BackupTaskTarget): string {
   const e = xmlEscape;
   const description = `Daily verified backup of PhoneFactor / MFA Server (Backup-PhoneFactor, keeps ${spec.retain}) to ${spec.destination}. Log: ${TASK_LOG_PATH}. Registered by MfaServerUpgrade.`;
   return [

@@ -4,6 +4,7 @@
  * review, or for deployment through Group Policy Preferences or Intune).
  */
 import { Type } from '@sinclair/typebox';
+import * as path from 'node:path';
 import { defineOperation, perItem, type OperationContext } from './contract';
 import { PathParameter } from './schema-helpers';
 import { openTargetHost, TargetParameters } from './target';
@@ -62,7 +63,7 @@ export const registerBackupTaskOperation = defineOperation({
     'An existing task of the same name is replaced. The module must be installed where SYSTEM finds it',
     '(C:\\Program Files\\WindowsPowerShell\\Modules). -AsXml returns the task XML and registers nothing;',
     '-WhatIf shows what would be registered. With -LabPath the task is stored in the lab server',
-    '(C:\\Windows\\System32\\Tasks\\... inside the lab).',
+    '(C:\\Windows\\System32\\Tasks\\... inside the lab) and its command backs up that lab server (-LabPath -ComputerName).',
   ].join(' '),
   examples: [
     {
@@ -92,7 +93,9 @@ async function registerTask(item: TaskInput, ctx: OperationContext): Promise<Tas
   const destination = checkTaskDestination(item.Destination);
   const retain = checkRetain(item.Retain);
   const host = await openTargetHost(item);
-  const xml = buildBackupTaskXml({ taskName, destination, at, retain, stopService: item.StopService === true, startDate: new Date() });
+  // A lab's task backs up that lab server (run it to rehearse); a real server's task backs up the server itself.
+  const labTarget = item.LabPath === undefined ? {} : { labPath: host.kind === 'lab' ? path.resolve(item.LabPath) : item.LabPath, computerName: host.computerName };
+  const xml = buildBackupTaskXml({ taskName, destination, at, retain, stopService: item.StopService === true, startDate: new Date(), ...labTarget });
   const output: TaskOutput = {
     TaskName: taskName,
     ComputerName: host.computerName,

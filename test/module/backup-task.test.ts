@@ -1,11 +1,14 @@
 // Register-PhoneFactorBackupTask / Unregister-PhoneFactorBackupTask on a lab server, through real pwsh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { openModuleSession } from '../helpers/pwsh';
+import { spawnSync } from 'node:child_process';
+import { modulePath, openModuleSession, pwshExecutable } from '../helpers/pwsh';
+import { checkPowerShellText } from '../helpers/ps-syntax';
+import { splitWindowsCommandLine } from '../helpers/windows-command-line';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 let ps: PowerShellSession;
@@ -36,7 +39,7 @@ test('-AsXml returns the task XML in .Xml and registers nothing; it saves to a f
   assert.equal(existsSync(taskFile), false);
   const task = parseTask(readFileSync(path.join(dir, 'task.xml'), 'utf8'));
   assert.equal(task.Principals.Principal.UserId, 'S-1-5-18');
-  assert.match(task.Actions.Exec.Arguments, /-Destination 'D:\\Backups\\O''Brien & Co' -Retain 7 -Confirm:\$false/);
+  assert.match(task.Actions.Exec.Arguments, /-Destination 'D:\\Backups\\O''Brien & Co' -Retain 7 -LabPath '[^']+' -ComputerName 'MFA01' -Confirm:\$false/, 'a lab\'s task backs up that lab server');
 });
 
 test('-WhatIf shows the registration and registers nothing', async () => {
@@ -86,4 +89,56 @@ test('the output of Register pipes into Unregister (TaskName, LabPath by propert
   const r = await ps.run("Register-PhoneFactorBackupTask -LabPath $V.lab -Destination 'D:\\B' -At 01:00 -TaskName 'Contoso\\PfNightly' -Confirm:$false | Unregister-PhoneFactorBackupTask -Confirm:$false | Select-Object TaskName, Removed", { lab });
   assert.ok(r.ok, r.terminatingError?.message);
   assert.deepEqual(r.output[0], { TaskName: '\\Contoso\\PfNightly', Removed: true });
+});
+
+/**
+ * What Task Scheduler would do with the registered task: split <Command> <Arguments> as Windows splits a command line
+ * and start PowerShell with them, non-interactive, as the task does. %SystemRoot% is the lab's C:\Windows and the
+ * module is found on PSModulePath as on a server where it is installed.
+ */
+function runTaskAction(taskXml: string): { status: number | null; stdout: string; stderr: string; log: string; command: string } {
+  const args = splitWindowsCommandLine(parseTask(taskXml).Actions.Exec.Arguments);
+  const command = args[args.indexOf('-Command') + 1];
+  const systemRoot = path.join(lab, 'C', 'Windows');
+  const run = spawnSync(pwshExecutable(), args, {
+    encoding: 'utf8',
+    env: { ...process.env, SystemRoot: systemRoot, PSModulePath: [path.dirname(modulePath), process.env.PSModulePath ?? ''].join(path.delimiter) },
+    timeout: 240_000,
+  });
+  const logFile = path.join(systemRoot, 'Logs', 'Software', 'MfaServerUpgrade-Backup.log');
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, log: existsSync(logFile) ? readFileSync(logFile, 'utf8') : '', command };
+}
+
+test('the registered task\'s exact command parses (also for Windows PowerShell 5.1), runs, backs up and logs that it ran', async () => {
+  const reg = await ps.run("Register-PhoneFactorBackupTask -LabPath $V.lab -Destination 'D:\\Nightly' -At 02:30 -Retain 2 -Confirm:$false | Select-Object Registered", { lab });
+  assert.ok(reg.ok, reg.terminatingError?.message);
+  const xml = readFileSync(taskFile).subarray(2).toString('utf16le');
+  const command = splitWindowsCommandLine(parseTask(xml).Actions.Exec.Arguments);
+  assert.deepEqual(command.slice(0, 5), ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
+  assert.equal(command.length, 6, 'the whole script is one argument');
+  const [finding] = await checkPowerShellText(ps, { task: command[5] });
+  assert.deepEqual(finding.Errors, [], 'the task command parses');
+  assert.deepEqual(finding.SevenOnly, [], 'the task command has no PowerShell 7-only syntax');
+
+  const run = runTaskAction(xml);
+  assert.equal(run.status, 0, `the task exits 0; stderr: ${run.stderr}; log: ${run.log}`);
+  assert.match(run.log, /^\uFEFF?=== \d{4}-\d\d-\d\dT[^ ]+ scheduled backup\r?\n/, 'the task logs that it started');
+  assert.doesNotMatch(run.log, /FAILED/);
+  const backups = readdirSync(path.join(lab, 'D', 'Nightly')).filter((f) => !f.startsWith('.'));
+  assert.equal(backups.length, 1, `one backup made by the task: ${backups.join(', ')}`);
+  await ps.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
+});
+
+test('a failing scheduled backup logs FAILED with the reason and exits 1 (Task Scheduler\'s Last Run Result)', async () => {
+  // The destination is a file: Backup-PhoneFactor cannot make its folder there.
+  mkdirSync(path.join(lab, 'D'), { recursive: true });
+  writeFileSync(path.join(lab, 'D', 'NotAFolder'), 'x');
+  const reg = await ps.run("Register-PhoneFactorBackupTask -LabPath $V.lab -Destination 'D:\\NotAFolder' -At 02:30 -Confirm:$false | Select-Object Registered", { lab });
+  assert.ok(reg.ok, reg.terminatingError?.message);
+  const xml = readFileSync(taskFile).subarray(2).toString('utf16le');
+  const run = runTaskAction(xml);
+  assert.equal(run.status, 1, `the task exits 1; stderr: ${run.stderr}`);
+  assert.match(run.log, /=== \S+ scheduled backup\r?\n/);
+  assert.match(run.log, /\S+ FAILED: .*NotAFolder/);
+  await ps.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
 });

@@ -5,7 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openModuleSession, modulePath } from '../helpers/pwsh';
 import { listedOperations } from '../helpers/contracts';
-import type { PowerShellSession } from '../../core/host/remote/powershell-session';
+import { WRAPPER, wrappedCommand, type PowerShellSession } from '../../core/host/remote/powershell-session';
+import * as remoteScripts from '../../core/host/remote/remote-scripts';
+import { backupTaskCommand } from '../../core/domain/backup-task';
+import { SEVEN_ONLY_QUERY, checkPowerShellText } from '../helpers/ps-syntax';
 
 let ps: PowerShellSession;
 const ops = listedOperations();
@@ -88,14 +91,6 @@ test('parameters are declared as the contracts say', async () => {
   }
 });
 
-// Nodes Windows PowerShell 5.1 cannot parse: ternary, pipeline chains (&& ||), ?? and ??=, ?. and ?[].
-const SEVEN_ONLY_QUERY = String.raw`{ param($n)
-  ($n.GetType().Name -in 'TernaryExpressionAst', 'PipelineChainAst') -or
-  ($n -is [System.Management.Automation.Language.BinaryExpressionAst] -and [string]$n.Operator -eq 'QuestionQuestion') -or
-  ($n -is [System.Management.Automation.Language.AssignmentStatementAst] -and [string]$n.Operator -eq 'QuestionQuestionEquals') -or
-  ($n -is [System.Management.Automation.Language.MemberExpressionAst] -and $n.NullConditional) -or
-  ($n -is [System.Management.Automation.Language.IndexExpressionAst] -and $n.NullConditional) }`;
-
 test('generated PowerShell parses and uses nothing Windows PowerShell 5.1 lacks', async () => {
   const files = readdirSync(modulePath).filter((f) => /\.(ps1|psm1|psd1)$/.test(f)).map((f) => path.join(modulePath, f));
   assert.ok(files.length >= 2);
@@ -119,6 +114,26 @@ test('generated PowerShell parses and uses nothing Windows PowerShell 5.1 lacks'
     $ast = [System.Management.Automation.Language.Parser]::ParseInput($V.snippet, [ref]$null, [ref]$null)
     @($ast.FindAll(${SEVEN_ONLY_QUERY}, $true)).Count`, { snippet: '$a = $b ?? 1; $a ??= 2; $c = $d ? 1 : 2; ${e}?.f; ${e}?[0]; git x && git y' });
   assert.equal(probe.output[0], 6);
+});
+
+// Every piece of PowerShell text the core builds at run time (not only the generated files): the remoting scripts,
+// the wrapper that runs them, and the scheduled backup task's command (which once joined '}; catch {' and never ran).
+test('PowerShell text the core builds parses and uses nothing Windows PowerShell 5.1 lacks', async () => {
+  const texts: Record<string, string> = {
+    WRAPPER,
+    wrappedCommand: wrappedCommand('Get-Date', { a: "it's" }),
+    backupTaskServer: backupTaskCommand({ destination: "D:\\Backups\\O'Brien & Co", retain: 3, stopService: true }),
+    backupTaskLab: backupTaskCommand({ destination: 'D:\\B', retain: 1, stopService: false, labPath: 'C:\\Labs\\one', computerName: 'MFA01' }),
+  };
+  for (const [name, value] of Object.entries(remoteScripts)) if (typeof value === 'string') texts[name] = value;
+  assert.ok(Object.keys(texts).length >= 12, Object.keys(texts).join(', '));
+  for (const f of await checkPowerShellText(ps, texts)) {
+    assert.deepEqual(f.Errors, [], `${f.Name} parses`);
+    assert.deepEqual(f.SevenOnly, [], `${f.Name} has no PowerShell 7-only syntax`);
+  }
+  // The check can fail: the old task command's shape is refused.
+  const [bad] = await checkPowerShellText(ps, { old: "try { exit 0 }; catch { exit 1 }" });
+  assert.match(bad.Errors.join('\n'), /missing its Catch or Finally block/);
 });
 
 test('state-changing cmdlets support -WhatIf/-Confirm with the contract\'s ConfirmImpact', async () => {

@@ -47,7 +47,7 @@ const MARK = '@@MFA-RESULT@@';
 // Runs the caller's script with every stream captured, so stdout carries exactly one marked JSON line.
 // $MfaState is what a script keeps between calls (the remoting session, say): the caller's when it brings one (the
 // module's transport keeps one per connection), else this PowerShell's own.
-const WRAPPER = String.raw`
+export const WRAPPER = String.raw`
 param([string] $ScriptBase64, [string] $ValuesJson)
 $ProgressPreference = 'SilentlyContinue'
 if ($null -eq $MfaState) {
