@@ -83,6 +83,15 @@ export interface SetupRequest {
   logPath: string;
 }
 
+/** Space on the volume that holds a path (what GetDiskFreeSpaceEx reports to the caller). */
+export interface VolumeSpace {
+  /** The volume's root as a Windows path: 'C:\\'. */
+  root: string;
+  /** Bytes the calling account may still write (quotas included). */
+  freeBytes: number;
+  totalBytes: number;
+}
+
 /**
  * THE CONTRACT. Every adapter (lab, windows, remote, and any test stand-in) keeps these rules, and one conformance
  * suite (test/host-contract/) runs the same cases against each. Each rule follows what Windows does, not what would be
@@ -131,6 +140,15 @@ export interface SetupRequest {
  *   time the server is opened.
  *
  * Scheduled tasks: unregistering a missing task answers false; reading one answers undefined.
+ *
+ * Readiness (read-only; they change nothing on the server):
+ * - getVolumeSpace answers for the volume of any path on an existing drive, also a path that does not exist yet;
+ *   a drive that does not exist answers undefined (GetDiskFreeSpaceEx: ERROR_PATH_NOT_FOUND). freeBytes is what the
+ *   calling account may write (quotas count), never more than totalBytes.
+ * - isElevated is true only with a High or System integrity level: an administrator's filtered UAC token is not
+ *   elevated. A failure to tell is an error (`ElevationUnknown`), never a guess either way.
+ * - getLocalGroupMembers lists a LOCAL group's direct members as `DOMAIN\name`; a group that does not exist answers
+ *   undefined (not []: an empty group exists); a group that cannot be read is an error, never an empty list.
  */
 export interface Host {
   readonly kind: 'lab' | 'windows' | 'remote';
@@ -187,4 +205,25 @@ export interface Host {
   unregisterScheduledTask(name: string): Promise<boolean>;
   /** The task's XML, or undefined when there is no such task. */
   getScheduledTask(name: string): Promise<string | undefined>;
+
+  // ── what a server can tell about itself before an upgrade (Test-MfaUpgradeReadiness) ──
+  /**
+   * Free and total space of the volume holding `path`. The path itself need not exist, its drive must: undefined when
+   * there is no such drive (as GetDiskFreeSpaceEx fails with ERROR_PATH_NOT_FOUND). Free space is what the calling
+   * account may write, not the volume's raw free space (quotas count, as on Windows).
+   */
+  getVolumeSpace(path: string): Promise<VolumeSpace | undefined>;
+  /**
+   * True when the core runs with an administrator's full token: High or System mandatory integrity level
+   * (S-1-16-12288 / S-1-16-16384), which is what UAC's "Run as administrator" and SYSTEM give. A member of
+   * Administrators in a non-elevated process is NOT elevated (Windows filters the token).
+   */
+  isElevated(): Promise<boolean>;
+  /**
+   * Members of the LOCAL group of that name, each as `DOMAIN\name` (a local account as `COMPUTER\name`), in the
+   * order Windows lists them; compare case-insensitively. Nested groups appear as members and are not expanded.
+   * undefined when this server has no local group of that name (it may then be a domain group, which a server
+   * cannot list without directory tools). Any other failure (access denied, the program not starting) throws.
+   */
+  getLocalGroupMembers(group: string): Promise<string[] | undefined>;
 }

@@ -39,6 +39,8 @@ export interface LabServerSpec {
   iis: boolean;
   /** Media files (names in the media folder) to place in C:\Media\MfaServer; [] for none. */
   media: string[];
+  /** Members of the local group "PhoneFactor Admins"; omitted: no such group on this server. */
+  phoneFactorAdmins?: string[];
 }
 
 const placeholder = (what: string) => Buffer.from(`Lab placeholder for ${what} (PhoneFactor Agent 5.x era).\r\n`, 'utf8');
@@ -51,6 +53,8 @@ export async function buildLabServer(folder: string, spec: LabServerSpec, mediaF
     is64Bit: spec.is64Bit,
     services: spec.iis ? { W3SVC: { displayName: 'World Wide Web Publishing Service', state: 'Running', startType: 'Automatic' } } : {},
     installerDatabase: {},
+    // The group the Web Service SDK's service account must be in (facts §3), on the server running PhoneFactor.
+    ...(spec.phoneFactorAdmins ? { localGroups: { 'PhoneFactor Admins': spec.phoneFactorAdmins } } : {}),
   });
   const lab = await LabHost.open(folder);
   await writeBaseRegistry(lab);
@@ -95,6 +99,16 @@ async function writeBaseRegistry(lab: LabHost): Promise<void> {
   tree.setValue(vc, { name: 'Publisher', type: 'REG_SZ', data: 'Microsoft Corporation' });
   tree.setValue(vc, { name: 'WindowsInstaller', type: 'REG_DWORD', data: 1 });
   tree.setValue(lab.regPath(`${uninstall}\\Connection Manager`, '64'), { name: 'SystemComponent', type: 'REG_DWORD', data: 1 });
+  // The VC++ 2015 Update 1 redistributables the web components need since v7 (facts §5); Burn bundles register in the
+  // 32-bit view without WindowsInstaller=1. A 32-bit server has only the x86 one. faults.missingProducts hides them.
+  for (const [arch, code] of [['x86', '{74D0E5DB-B326-4DAE-A6B2-445B9DE1836E}'], ['x64', '{E46ECA4F-393B-40DF-9F49-076FAF788D83}']] as const) {
+    if (arch === 'x64' && !lab.is64Bit) continue;
+    const key = lab.regPath(`${uninstall}\\${code}`, '32');
+    tree.setValue(key, { name: 'DisplayName', type: 'REG_SZ', data: `Microsoft Visual C++ 2015 Redistributable (${arch}) - 14.0.23506` });
+    tree.setValue(key, { name: 'DisplayVersion', type: 'REG_SZ', data: '14.0.23506.0' });
+    tree.setValue(key, { name: 'Publisher', type: 'REG_SZ', data: 'Microsoft Corporation' });
+    tree.setValue(key, { name: 'BundleVersion', type: 'REG_SZ', data: '14.0.23506.0' });
+  }
   await lab.saveRegistry(tree);
 }
 

@@ -4,7 +4,7 @@
  * views); services and the Windows Installer database are in `server.json`; installers are simulated from the
  * real MSI databases found at the given lab path (installers/).
  */
-import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -18,6 +18,7 @@ import type {
   RegistryView,
   ServiceInfo,
   SetupRequest,
+  VolumeSpace,
 } from '../host';
 import { CoreError, type ErrorCode } from '../../util/errors';
 import { RegistryTree, decodeRegFileBytes, encodeRegFileText, exportRegistrySubtree, toRegFilePath } from '../registry-file';
@@ -26,6 +27,7 @@ import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write
 import { REGISTRY_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
 import { runLabMsiexec } from './installers/msiexec';
 import { runLabSetup } from './installers/server-setup';
+import { applyRegistryFaults, faultFreeSpace } from './readiness-faults';
 import { checkTaskXml, decodeTaskFile, encodeTaskFile, labTaskFile } from './lab-tasks';
 
 export class LabHost implements Host {
@@ -128,8 +130,14 @@ export class LabHost implements Host {
     return toRegFilePath(key, view, this.is64Bit);
   }
 
+  /** The registry as reads see it: registry.reg with server.json's readiness faults laid over (readiness-faults.ts). */
+  private async readRegistry(): Promise<RegistryTree> {
+    const [tree, config] = await Promise.all([this.loadRegistry(), this.readConfig()]);
+    return applyRegistryFaults(tree, config.faults, (key, view) => this.regPath(key, view), this.is64Bit);
+  }
+
   async getRegistryKey(key: string, view: RegistryView): Promise<RegistryKey | undefined> {
-    const tree = await this.loadRegistry();
+    const tree = await this.readRegistry();
     const path = this.regPath(key, view);
     const rec = tree.getKey(path);
     if (!rec) return undefined;
@@ -153,7 +161,7 @@ export class LabHost implements Host {
   }
 
   async exportRegistryKey(key: string, view: RegistryView): Promise<string> {
-    const tree = await this.loadRegistry();
+    const tree = await this.readRegistry();
     const path = this.regPath(key, view);
     if (!tree.getKey(path)) {
       throw new CoreError('RegistryKeyNotFound', `The registry key ${key} (${view}-bit view) does not exist on ${this.computerName}.`, key);
@@ -224,6 +232,32 @@ export class LabHost implements Host {
     const found = await this.stat(file);
     if (!found || found.isDirectory) return undefined;
     return decodeTaskFile(await this.readFile(file));
+  }
+
+  // ── readiness ──
+  /**
+   * A drive exists when its folder does (C/, D/). Its space is the real space of the disk the lab lives on (a lab is
+   * never roomier than the machine holding it), unless server.json's faults.freeSpace sets the free bytes.
+   */
+  async getVolumeSpace(path: string): Promise<VolumeSpace | undefined> {
+    const drive = /^([A-Za-z]):/.exec(path)?.[1]?.toUpperCase();
+    if (!drive) throw new CoreError('LabPathOutside', `${path} is not a Windows drive path; a lab server only has drive paths.`, path);
+    const folder = join(this.folder, drive);
+    if (!existsSync(folder)) return undefined;
+    const s = await statfs(folder);
+    const real = { root: `${drive}:\\`, freeBytes: Number(s.bavail) * Number(s.bsize), totalBytes: Number(s.blocks) * Number(s.bsize) };
+    const injected = faultFreeSpace((await this.readConfig()).faults, drive);
+    return injected === undefined ? real : { ...real, freeBytes: injected };
+  }
+
+  async isElevated(): Promise<boolean> {
+    return (await this.readConfig()).faults?.notElevated !== true;
+  }
+
+  async getLocalGroupMembers(group: string): Promise<string[] | undefined> {
+    const groups = (await this.readConfig()).localGroups ?? {};
+    const name = Object.keys(groups).find((g) => g.toLowerCase() === group.toLowerCase());
+    return name === undefined ? undefined : [...groups[name]];
   }
 }
 

@@ -74,6 +74,7 @@ function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServ
             dnsName: 'mfa01.contoso.com',
             is64Bit: true,
             agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
+            phoneFactorAdmins: [SDK_USER],
             iis: true,
             media: SERVER_MEDIA,
             webComponents: [
@@ -93,6 +94,7 @@ function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServ
             dnsName: 'mfa01.contoso.com',
             is64Bit: true,
             agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
+            phoneFactorAdmins: [SDK_USER],
             iis: true,
             media: SERVER_MEDIA,
             webComponents: [webComponent('WebServiceSdk', { sdkUrl: localSdk, useSdk: false })],
@@ -124,6 +126,7 @@ function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServ
             dnsName: 'mfa01.contoso.com',
             is64Bit: true,
             agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
+            phoneFactorAdmins: [SDK_USER],
             iis: false,
             media: SERVER_MEDIA,
             webComponents: [],
@@ -140,6 +143,7 @@ function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServ
             dnsName: 'pfsrv01.contoso.com',
             is64Bit: true,
             agentInstallPath: 'D:\\PhoneFactor',
+            phoneFactorAdmins: [SDK_USER],
             iis: true,
             media: SERVER_MEDIA,
             webComponents: [

@@ -47,9 +47,20 @@ export interface LabFaultRule {
   times?: number;
 }
 
+/** The pending-restart and busy-installer indicators a lab can show (each is a registry key or value on Windows). */
+export type LabPendingIndicator = 'ComponentBasedServicing' | 'WindowsUpdate' | 'PendingFileRenameOperations' | 'InstallerInProgress';
+
 export interface LabFaults {
   msiexec?: LabFaultRule[];
   setup?: LabFaultRule[];
+  /** Free bytes reported for a drive ("C:": 1048576) instead of the real free space of the disk the lab lives on. */
+  freeSpace?: Record<string, number>;
+  /** Registry indicators that show up in every read of the registry (registry.reg itself is not changed). */
+  pendingRestart?: LabPendingIndicator[];
+  /** Installed products hidden from every read of the Uninstall keys: text searched in DisplayName, case-insensitively. */
+  missingProducts?: string[];
+  /** The core does not run elevated (a member of Administrators without "Run as administrator"). */
+  notElevated?: boolean;
 }
 
 export interface LabServerConfig {
@@ -59,6 +70,8 @@ export interface LabServerConfig {
   services: Record<string, LabServiceRecord>;
   /** Keyed by ProductCode ({GUID}, upper case). */
   installerDatabase: Record<string, InstalledProductRecord>;
+  /** Local groups and their members (DOMAIN\\name), e.g. "PhoneFactor Admins". */
+  localGroups?: Record<string, string[]>;
   faults?: LabFaults;
 }
 

@@ -27,6 +27,9 @@ export const HOST_METHODS = [
   'registerScheduledTask',
   'unregisterScheduledTask',
   'getScheduledTask',
+  'getVolumeSpace',
+  'isElevated',
+  'getLocalGroupMembers',
 ] as const;
 
 /**

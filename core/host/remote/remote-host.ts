@@ -15,6 +15,7 @@ import type {
   RegistryView,
   ServiceInfo,
   SetupRequest,
+  VolumeSpace,
 } from '../host';
 import { CoreError } from '../../util/errors';
 import type { RemoteConnection } from './remote-connection';
@@ -173,5 +174,18 @@ export class RemoteHost implements Host {
 
   getScheduledTask(name: string): Promise<string | undefined> {
     return this.maybe('getScheduledTask', name);
+  }
+
+  // ── readiness ──
+  getVolumeSpace(path: string): Promise<VolumeSpace | undefined> {
+    return this.maybe('getVolumeSpace', path);
+  }
+
+  isElevated(): Promise<boolean> {
+    return this.plain('isElevated');
+  }
+
+  getLocalGroupMembers(group: string): Promise<string[] | undefined> {
+    return this.maybe('getLocalGroupMembers', group);
   }
 }

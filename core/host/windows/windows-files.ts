@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import type { DirectoryEntry, FileStat } from '../host';
+import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
+import { parse, win32 } from 'node:path';
+import type { DirectoryEntry, FileStat, VolumeSpace } from '../host';
 
 /**
  * Files of the local server through node's fs, which takes Windows paths as they are and, like Windows itself,
@@ -66,5 +67,22 @@ export class WindowsFiles {
 
   async removePath(path: string): Promise<void> {
     await rm(this.resolve(path), { recursive: true, force: true });
+  }
+
+  /**
+   * The volume of a path through node's statfs (GetDiskFreeSpaceExW on Windows: bavail is what this account may use).
+   * A drive that does not exist gives undefined; any other failure throws.
+   */
+  async volumeSpace(path: string): Promise<VolumeSpace | undefined> {
+    const root = win32.parse(path).root || parse(path).root;
+    if (!root) return undefined;
+    try {
+      const s = await statfs(root);
+      return { root, freeBytes: Number(s.bavail) * Number(s.bsize), totalBytes: Number(s.blocks) * Number(s.bsize) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw error;
+    }
   }
 }

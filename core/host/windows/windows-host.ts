@@ -12,6 +12,7 @@ import type {
   RegistryView,
   ServiceInfo,
   SetupRequest,
+  VolumeSpace,
 } from '../host';
 import type { CommandRunner } from './command-runner';
 import { SpawnCommandRunner } from './spawn-command-runner';
@@ -21,6 +22,7 @@ import { WindowsInstaller } from './windows-installer';
 import { WindowsRegistry } from './windows-registry';
 import { WindowsServices } from './windows-services';
 import { WindowsTaskScheduler } from './windows-task-scheduler';
+import { WindowsAccounts } from './windows-accounts';
 
 export interface WindowsHostOptions {
   /** Every program the adapter starts goes through this; default: child_process.spawn. */
@@ -66,6 +68,7 @@ export class WindowsHost implements Host {
   private readonly services: WindowsServices;
   private readonly installer: WindowsInstaller;
   private readonly tasks: WindowsTaskScheduler;
+  private readonly accounts: WindowsAccounts;
 
   constructor(options: WindowsHostOptions = {}) {
     const runner = options.runner ?? new SpawnCommandRunner();
@@ -80,6 +83,11 @@ export class WindowsHost implements Host {
     const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.registry = new WindowsRegistry(runner, { regExe, commandTimeoutMs, tempDirectory, randomId });
     this.tasks = new WindowsTaskScheduler(runner, { schtasksExe: win32.join(system32, 'schtasks.exe'), commandTimeoutMs, tempDirectory, randomId });
+    this.accounts = new WindowsAccounts(runner, {
+      whoamiExe: win32.join(system32, 'whoami.exe'),
+      powershellExe: win32.join(system32, 'WindowsPowerShell', 'v1.0', 'powershell.exe'),
+      commandTimeoutMs,
+    });
     this.services = new WindowsServices(runner, {
       scExe: win32.join(system32, 'sc.exe'),
       commandTimeoutMs,
@@ -162,5 +170,15 @@ export class WindowsHost implements Host {
   }
   getScheduledTask(name: string): Promise<string | undefined> {
     return this.tasks.get(name);
+  }
+
+  getVolumeSpace(path: string): Promise<VolumeSpace | undefined> {
+    return this.files.volumeSpace(path);
+  }
+  isElevated(): Promise<boolean> {
+    return this.accounts.isElevated();
+  }
+  getLocalGroupMembers(group: string): Promise<string[] | undefined> {
+    return this.accounts.getLocalGroupMembers(group);
   }
 }

@@ -99,4 +99,13 @@ export class LocalFolderHost implements Host {
   getScheduledTask(): never {
     throw new Error('not used by backup tests');
   }
+  getVolumeSpace(): never {
+    throw new Error('not used by backup tests');
+  }
+  isElevated(): never {
+    throw new Error('not used by backup tests');
+  }
+  getLocalGroupMembers(): never {
+    throw new Error('not used by backup tests');
+  }
 }

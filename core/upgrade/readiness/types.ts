@@ -1,0 +1,56 @@
+/**
+ * The readiness checks run before an upgrade (Test-MfaUpgradeReadiness, and Invoke-MfaServerUpgrade before anything
+ * changes): one row per check and server. Each row says what it rests on (Basis): a fact of
+ * ../shared/reference/mfa-server-facts.md (section), a Windows rule, or "Inference:" when no source states it.
+ */
+export const READINESS_CHECKS = [
+  'Reachable',
+  'Elevated',
+  'InstallerMedia',
+  'FreeSpace',
+  'BackupDestination',
+  'PendingRestart',
+  'InstallationInProgress',
+  'ServiceStoppable',
+  'VcRuntime',
+  'SdkUrl',
+  'SdkServiceAccount',
+] as const;
+
+export type ReadinessCheckName = (typeof READINESS_CHECKS)[number];
+export type ReadinessResult = 'Passed' | 'Warning' | 'Failed';
+
+export interface ReadinessRow {
+  ComputerName: string;
+  Check: ReadinessCheckName;
+  Result: ReadinessResult;
+  Detail: string;
+  /** What to do about a Warning or a Failed; null when Passed. */
+  Action: string | null;
+  /** The documented fact the check rests on, or "Inference: ..." */
+  Basis: string;
+  /** True when -SkipReadiness accepted this Failed check as a named risk. */
+  Accepted: boolean;
+}
+
+export const row = (ComputerName: string, Check: ReadinessCheckName, Result: ReadinessResult, Detail: string, Action: string | null, Basis: string): ReadinessRow => ({
+  ComputerName,
+  Check,
+  Result,
+  Detail,
+  Action: Result === 'Passed' ? null : Action,
+  Basis,
+  Accepted: false,
+});
+
+/** Bytes as an admin reads them. */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[i]}`;
+}
