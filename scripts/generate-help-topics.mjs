@@ -82,7 +82,7 @@ function moduleTopic(listing) {
       `${I1}$server | Invoke-MfaServerUpgrade -BackupDestination .\\backups -Confirm:$false`,
     ]],
     ['CHANGES, -WHATIF AND -CONFIRM', wrap('Every command that changes a server supports -WhatIf (one line per action; details with -Verbose) and -Confirm, and never prompts with -Confirm:$false, as ConfigMgr, Intune and scheduled tasks need.', I1)],
-    ['REMOTE SERVERS', wrap('Commands that work on a server take -ComputerName (the core opens a PowerShell remoting session), -Credential (WinRM) or -Session (sessions you opened yourself).', I1)],
+    ['REMOTE SERVERS', wrap('Commands that work on a server take -ComputerName (the core opens a PowerShell remoting session), -Credential (WinRM) or -Session (sessions you opened yourself). -Session and -Credential exclude each other (parameter sets): a session already carries its sign-in.', I1)],
     ['ERRORS AND EXIT CODES', wrap('Errors are ErrorRecords whose FullyQualifiedErrorId starts with a stable code. Get-Help about_MfaServerUpgrade_Errors lists every code with what to do, and the exit codes of an unattended upgrade.', I1)],
     ['LOGS', wrap('C:\\Windows\\Logs\\Software\\MfaServerUpgrade.log (CMTrace format, secrets redacted), each installer\'s verbose log beside it; the journal, plan and report.html of a run in <BackupDestination>\\MfaServerUpgrade-<servers>\\.', I1)],
     ['SEE ALSO', [`${I1}about_MfaServerUpgrade_Errors`, ...listing.operations.map((o) => `${I1}${o.cmdlet}`)]],

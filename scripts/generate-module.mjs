@@ -51,13 +51,44 @@ function psType(schema) {
   throw new Error(`No PowerShell type for schema ${JSON.stringify(schema)}`);
 }
 
-function parameterBlock(name, schema, required) {
+/**
+ * The parameter sets of an operation, or null when it needs none. Target sets come from the parameters' x-mfa.sets
+ * (the first named is the default: 'ComputerName' before 'Session'); each output mode (Test-MfaServerUpgrade
+ * -Detection) adds a set of its own holding the default set's parameters and its switch, mandatory there.
+ */
+export function parameterSets(op) {
+  const targetSets = [];
+  for (const schema of Object.values(op.input.properties ?? {})) {
+    for (const s of schema['x-mfa']?.sets ?? []) if (!targetSets.includes(s)) targetSets.push(s);
+  }
+  const modes = op.outputModes ?? [];
+  if (targetSets.length === 0 && modes.length === 0) return null;
+  const defaultSet = targetSets[0] ?? 'Default';
+  return { defaultSet, targetSets: targetSets.length ? targetSets : [defaultSet], modes };
+}
+
+/** The sets a parameter is declared in: undefined means every set (one plain [Parameter()]). */
+function setsOf(name, schema, sets) {
+  if (!sets) return undefined;
+  const mode = sets.modes.find((m) => m.parameter === name);
+  if (mode) return [mode.parameter];
+  const own = schema['x-mfa']?.sets;
+  if (!own) return undefined;
+  // The mode sets are the default set plus the mode's switch.
+  return own.includes(sets.defaultSet) ? [...own, ...sets.modes.map((m) => m.parameter)] : own;
+}
+
+function parameterBlock(name, schema, required, sets) {
   const b = schema['x-mfa'] ?? {};
   const attrs = [];
-  if (required.includes(name)) attrs.push('Mandatory = $true');
+  const isMode = Boolean(sets?.modes.some((m) => m.parameter === name));
+  if (required.includes(name) || isMode || b.mandatoryInSets) attrs.push('Mandatory = $true');
   if (b.position !== undefined) attrs.push(`Position = ${b.position}`);
   if (b.pipeline) attrs.push('ValueFromPipelineByPropertyName = $true');
-  const lines = [`        [Parameter(${attrs.join(', ')})]`];
+  const inSets = setsOf(name, schema, sets);
+  const lines = inSets
+    ? inSets.map((s) => `        [Parameter(${[`ParameterSetName = ${q(s)}`, ...attrs].join(', ')})]`)
+    : [`        [Parameter(${attrs.join(', ')})]`];
   if (b.aliases?.length) lines.push(`        [Alias(${b.aliases.map(q).join(', ')})]`);
   if (schema.enum) lines.push(`        [ValidateSet(${schema.enum.map(q).join(', ')})]`);
   if (schema.type === 'integer' && (schema.minimum !== undefined || schema.maximum !== undefined)) {
@@ -84,6 +115,7 @@ function help(op) {
   out.push('', '    .INPUTS');
   out.push(piped.length ? `    System.Management.Automation.PSObject. Objects with any of these properties bind by name: ${piped.join(', ')}.` : '    None. This command takes no pipeline input.');
   out.push('', '    .OUTPUTS', `    ${op.outputTypeName}`);
+  for (const m of op.outputModes ?? []) out.push('', '    .OUTPUTS', `    ${m.outputType} (with -${m.parameter})`);
   out.push('', '    .NOTES', `    Generated from the '${op.name}' operation contract of the MfaServerUpgrade core.`);
   for (const link of op.links) out.push('', '    .LINK', `    ${link}`);
   out.push('    #>');
@@ -95,17 +127,24 @@ function cmdletFunction(op) {
   const required = op.input.required ?? [];
   const names = Object.keys(props);
   const paths = names.filter((n) => props[n]['x-mfa']?.path);
-  const binding = op.changesState
-    ? `[CmdletBinding(PositionalBinding = $false, SupportsShouldProcess = $true, ConfirmImpact = ${q(op.confirmImpact)})]`
-    : '[CmdletBinding(PositionalBinding = $false)]';
+  const sets = parameterSets(op);
+  const bindingArgs = ['PositionalBinding = $false'];
+  if (sets) bindingArgs.push(`DefaultParameterSetName = ${q(sets.defaultSet)}`);
+  if (op.changesState) bindingArgs.push('SupportsShouldProcess = $true', `ConfirmImpact = ${q(op.confirmImpact)}`);
   const list = (xs) => (xs.length ? `@(${xs.map(q).join(', ')})` : '@()');
+  const outputTypes = sets
+    ? [
+        `    [OutputType(${q(op.outputTypeName)}, ParameterSetName = (${sets.targetSets.map(q).join(', ')}))]`,
+        ...sets.modes.map((m) => `    [OutputType(${q(m.outputType)}, ParameterSetName = (${q(m.parameter)}))]`),
+      ]
+    : [`    [OutputType(${q(op.outputTypeName)})]`];
   return [
     `function ${op.cmdlet} {`,
     help(op),
-    `    ${binding}`,
-    `    [OutputType(${q(op.outputTypeName)})]`,
+    `    [CmdletBinding(${bindingArgs.join(', ')})]`,
+    ...outputTypes,
     '    param(',
-    names.map((n) => parameterBlock(n, props[n], required)).join(',\n\n'),
+    names.map((n) => parameterBlock(n, props[n], required, sets)).join(',\n\n'),
     '    )',
     '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
     `    process { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
@@ -191,7 +230,9 @@ function psm1(ops, transport) {
 export function generateModule({ root, moduleDir, version }) {
   const core = path.join(moduleDir, 'lib', 'mfa-core.cjs');
   const listing = JSON.parse(execFileSync(process.execPath, [core, '--list'], { encoding: 'utf8' }));
-  const ops = listing.operations;
+  // Internal operations (host-call) are the core's own plumbing: no cmdlet, no help, not exported.
+  const ops = listing.operations.filter((o) => !o.internal);
+  listing.operations = ops;
   const src = path.join(root, 'ps-module', 'src');
   const transport = readdirSync(src)
     .filter((f) => f.endsWith('.ps1'))

@@ -225,7 +225,7 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
         onProgress: progressReporter(host.computerName, ctx),
       }),
     );
-  const action = { id: `backup:${serverKey(host)}`, target: destination, description: describeBackup(host, items, serviceNames) };
+  const action = { id: `backup:${serverKey(host)}`, target: destination, ...describeBackup(host, items, serviceNames) };
   return { action, run, serviceNames };
 }
 
@@ -252,10 +252,10 @@ function progressReporter(computerName: string, ctx: OperationContext) {
   };
 }
 
-function describeBackup(host: Host, items: BackupItem[], serviceNames: string[]): string {
-  const lines = items.map((i) => `  ${i.sourcePath ?? i.relativePath} -> ${i.relativePath}`);
-  if (serviceNames.length > 0) lines.push(`  Stop ${serviceNames.join(', ')} during the copy and start it again afterwards`);
-  return [`Back up ${items.length} item(s) of ${host.computerName} into a new backup folder`, ...lines].join('\n');
+function describeBackup(host: Host, items: BackupItem[], serviceNames: string[]): { description: string; details: string[] } {
+  const details = items.map((i) => `${i.sourcePath ?? i.relativePath} -> ${i.relativePath}`);
+  if (serviceNames.length > 0) details.push(`Stop ${serviceNames.join(', ')} during the copy and start it again afterwards`);
+  return { description: `Back up ${items.length} item(s) of ${host.computerName} into a new backup folder`, details };
 }
 
 function toOutput(host: Host, made: BackupResult, serviceNames: string[]): BackupOutput {

@@ -14,6 +14,23 @@ export interface ParameterBinding {
   path?: boolean;
   /** Positional index. */
   position?: number;
+  /**
+   * The parameter sets the parameter belongs to (default: every set). Parameters that exclude each other sit in
+   * different sets (-Credential in 'ComputerName', -Session in 'Session'); the first set named is the default one.
+   */
+  sets?: string[];
+  /** Mandatory in its sets: what selects the set (-Session). */
+  mandatoryInSets?: boolean;
+}
+
+/**
+ * A switch that changes what the command outputs (Test-MfaServerUpgrade -Detection writes one line of text): the
+ * cmdlet gets a parameter set named after it, where the switch is mandatory, with its own [OutputType].
+ */
+export interface OutputMode {
+  parameter: string;
+  /** .NET type name of what the command outputs in this mode. */
+  outputType: string;
 }
 
 export interface Example {
@@ -30,8 +47,10 @@ export interface PlannedAction {
   id: string;
   /** What it acts on (file, server, product). */
   target: string;
-  /** What it does, one line; details follow on later lines. */
+  /** What it does, one line: the ShouldProcess action text (a confirmation prompt shows one line per action). */
   description: string;
+  /** The details (each file, each setting): shown with -Verbose before the prompt, never in it. */
+  details?: string[];
 }
 
 export type LogLevel = 'verbose' | 'info' | 'warning';
@@ -62,6 +81,13 @@ export interface OperationContract<I extends TObject = TObject, O extends TSchem
   output: O;
   /** PSTypeName given to every output object. */
   outputTypeName: string;
+  /** Switches that change the output type (see OutputMode). */
+  outputModes?: OutputMode[];
+  /**
+   * Plumbing the core runs for itself (host-call: the far end of -ComputerName), not a command for admins: the CLI
+   * knows it, the module gets no cmdlet for it.
+   */
+  internal?: boolean;
   /** Default table columns of the format view. */
   view: string[];
   /** Present when the operation changes state: the cmdlet then supports -WhatIf/-Confirm. */

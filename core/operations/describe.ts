@@ -18,6 +18,8 @@ export function describeContracts(ops: OperationContract[], version: string) {
       confirmImpact: o.changesState?.confirmImpact ?? null,
       timeoutSeconds: o.timeoutSeconds ?? 600,
       outputTypeName: o.outputTypeName,
+      outputModes: o.outputModes ?? [],
+      internal: Boolean(o.internal),
       view: o.view,
       // JSON.stringify drops TypeBox's symbol keys: what remains is plain JSON Schema.
       input: JSON.parse(JSON.stringify(o.input)),

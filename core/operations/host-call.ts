@@ -48,6 +48,7 @@ export const hostCallOperation = defineOperation({
   outputTypeName: 'MfaServerUpgrade.HostCallResult',
   view: ['Index', 'Ok', 'Error'],
   batching: 'batch',
+  internal: true,
   // Installers run through this call on the target: as long as the longest installer may take.
   timeoutSeconds: 7200,
   handler: async (items) => {

@@ -106,7 +106,7 @@ async function mergeOne(item: typeof Input.static, ctx: OperationContext) {
   let backupPath: string | null = null;
   if (merged.changed) {
     const written = await ctx.act(
-      { id: `write:${targetPath.toLowerCase()}`, target: targetPath, description: describeWrite(merged.changes) },
+      { id: `write:${targetPath.toLowerCase()}`, target: targetPath, ...describeWrite(merged.changes) },
       () => writeMerged(targetPath, merged.output),
     );
     backupPath = written ?? null;
@@ -140,9 +140,9 @@ async function readInput(file: string): Promise<Buffer> {
 const isEdit = (c: MergeChange) => c.Action === 'Updated' || c.Action === 'Added';
 const countEdits = (changes: MergeChange[]) => changes.filter(isEdit).length;
 
-function describeWrite(changes: MergeChange[]): string {
-  const lines = changes.filter(isEdit).map((c) => `  ${c.Action} ${c.Section}/${c.Name}: ${c.OldValue ?? '(none)'} -> ${c.NewValue ?? '(none)'}`);
-  return [`Merge ${lines.length} setting(s) into web.config`, ...lines].join('\n');
+function describeWrite(changes: MergeChange[]): { description: string; details: string[] } {
+  const details = changes.filter(isEdit).map((c) => `${c.Action} ${c.Section}/${c.Name}: ${c.OldValue ?? '(none)'} -> ${c.NewValue ?? '(none)'}`);
+  return { description: `Merge ${details.length} setting(s) into web.config`, details };
 }
 
 /** Keep a timestamped copy beside the target, then replace it atomically. Returns the copy's path. */

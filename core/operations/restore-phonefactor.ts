@@ -141,7 +141,7 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   const serviceNames = dataServices.filter((s) => s.state !== 'Stopped').map((s) => s.name);
   const approved: ManifestFileEntry[] = [];
   for (const entry of entries) {
-    const ok = await ctx.act({ id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, description: describeRestore(entry, serviceNames) }, async () => true);
+    const ok = await ctx.act({ id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, ...describeRestore(entry, serviceNames) }, async () => true);
     if (ok) approved.push(entry);
   }
   if (approved.length === 0) return [];
@@ -241,8 +241,9 @@ function selectEntries(files: ManifestFileEntry[], components: string[] | undefi
   return entries;
 }
 
-function describeRestore(entry: ManifestFileEntry, serviceNames: string[]): string {
-  const lines = [`Restore ${entry.component} ${entry.kind === 'DataFolder' ? 'data folder file' : entry.kind === 'Theme' ? 'theme file' : 'web.config'} from the backup (${entry.size} bytes; the current file is kept in a restore-undo folder)`];
-  if (entry.kind === 'DataFolder' && serviceNames.length > 0) lines.push(`  ${serviceNames.join(', ')} is stopped during the restore and started again afterwards`);
-  return lines.join('\n');
+function describeRestore(entry: ManifestFileEntry, serviceNames: string[]): { description: string; details: string[] } {
+  const what = entry.kind === 'DataFolder' ? 'data folder file' : entry.kind === 'Theme' ? 'theme file' : 'web.config';
+  const details = [`${entry.size} bytes; the current file is kept in a restore-undo folder`];
+  if (entry.kind === 'DataFolder' && serviceNames.length > 0) details.push(`${serviceNames.join(', ')} is stopped during the restore and started again afterwards`);
+  return { description: `Restore ${entry.component} ${what} from the backup`, details };
 }

@@ -44,7 +44,8 @@ export const TargetParameters = {
       minLength: 1,
       description:
         'The account that opens the PowerShell remoting sessions (WinRM) to the servers named by -ComputerName. Default: the account running the command. The credential stays in your PowerShell session: it is never written to disk, logs or reports. PowerShell remoting over SSH takes no credential (it signs in with a key); use -Session there.',
-      'x-mfa': { psType: 'PSCredential' },
+      // Not with -Session: a session already carries its sign-in, so a credential would be silently ignored.
+      'x-mfa': { psType: 'PSCredential', sets: ['ComputerName'] },
     }),
   ),
   Session: Type.Optional(
@@ -52,7 +53,7 @@ export const TargetParameters = {
       minItems: 1,
       description:
         'Remoting sessions you already hold (New-PSSession), one per server: work on a server goes through its session, which stays open afterwards. Without -ComputerName, the servers are the sessions\' computers; with it (typed or piped), a server whose name matches a session\'s ComputerName uses that session.',
-      'x-mfa': { psType: 'PSSession[]' },
+      'x-mfa': { psType: 'PSSession[]', sets: ['Session'], mandatoryInSets: true },
     }),
   ),
 };

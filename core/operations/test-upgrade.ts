@@ -47,6 +47,7 @@ export const testUpgradeOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.Verification',
+  outputModes: [{ parameter: 'Detection', outputType: 'System.String' }],
   view: ['ComputerName', 'IsUpgraded', 'MfaServerVersion', 'Failed'],
   batching: 'batch',
   links: ['Invoke-MfaServerUpgrade'],

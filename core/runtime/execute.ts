@@ -101,16 +101,29 @@ function makeContext(request: Request, sink: EventSink, toolVersion: string, act
     progress: (activity, status, percent) => sink({ event: 'progress', activity, status, percent }),
     // A dry run is followed by the real run, which logs the same lines: only warnings are worth showing twice.
     log: (level, message) => (request.dryRun && level !== 'warning' ? undefined : sink({ event: 'log', level, message })),
-    async act(action, run) {
+    async act(given, run) {
+      const action = oneLineAction(given);
       actions.push(action);
       if (request.dryRun) return undefined;
       if (approved && !approved.has(action.id)) {
-        sink({ event: 'log', level: 'verbose', message: `Skipped (not approved): ${action.description.split('\n')[0]} on ${action.target}` });
+        sink({ event: 'log', level: 'verbose', message: `Skipped (not approved): ${action.description} on ${action.target}` });
         return undefined;
       }
       return run();
     },
   };
+}
+
+/**
+ * ShouldProcess shows target and action on one line each ("Performing the operation X on target Y"): a text that
+ * runs over several lines (a backup listing every file) is cut to its first line and the rest becomes details,
+ * which the transport writes with Write-Verbose.
+ */
+export function oneLineAction(action: PlannedAction): PlannedAction {
+  const [description, ...more] = action.description.split(/\r?\n/);
+  const [target, ...moreTarget] = action.target.split(/\r?\n/);
+  const details = [...moreTarget, ...more, ...(action.details ?? [])].map((d) => d.trim()).filter(Boolean);
+  return details.length ? { ...action, target, description, details } : { ...action, target, description };
 }
 
 export function failure(e: CoreError, exitCode: number): Outcome {

@@ -64,6 +64,7 @@ export const ERROR_CATALOG = {
   DryRunNotSupported: e('InvalidArgument', 'A dry run (-WhatIf) was asked of a command that changes nothing.', 'Run the command without -WhatIf.'),
   DuplicateKey: e('InvalidData', 'A web.config defines the same appSettings key or setting twice.', 'Remove one of them (names compare ignoring case) and run the merge again.'),
   DuplicateSection: e('InvalidData', 'A web.config contains the same section more than once, which .NET refuses.', 'Keep one of the sections and run the merge again.'),
+  DuplicateSession: e('InvalidArgument', 'Two sessions given to -Session connect to the same server (raised by the module before the core starts).', 'Give one session per server.'),
   DuplicateServer: e('InvalidArgument', 'The same server appears twice in the inventory given to the plan.', 'Pass each server once.'),
   ElevationUnknown: e('PermissionDenied', 'Whether the tool runs elevated could not be read (whoami /groups failed).', 'Run whoami /groups in the same session to see why; start PowerShell with "Run as administrator" and run again.'),
   EncryptedSection: e('NotImplemented', 'A web.config section is encrypted and cannot be merged as text.', 'Decrypt it with aspnet_regiis -pdf, merge, then encrypt it again (the message gives both commands).'),

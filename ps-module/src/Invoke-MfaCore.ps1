@@ -226,6 +226,11 @@ function Invoke-MfaCore {
         }
         $approved = New-Object 'System.Collections.Generic.List[string]'
         foreach ($action in $actions) {
+            # The prompt shows one line for the target and one for the action; the details (each file, each
+            # setting) go to the verbose stream, shown with -Verbose.
+            foreach ($detail in @(Get-MfaProperty -Object $action -Name 'details' | Where-Object { $null -ne $_ })) {
+                $Caller.WriteVerbose(([string]$action.target) + ': ' + [string]$detail)
+            }
             if ($Caller.ShouldProcess([string]$action.target, [string]$action.description)) { $approved.Add([string]$action.id) }
         }
         if ($approved.Count -eq 0) { return }
@@ -274,7 +279,8 @@ function Invoke-MfaCoreRound {
 function Write-MfaResult {
     param($Envelope, $Caller, [string] $OutputTypeName)
     foreach ($result in @(Get-MfaProperty -Object $Envelope -Name 'result' | Where-Object { $null -ne $_ })) {
-        if ($OutputTypeName) { $result.PSObject.TypeNames.Insert(0, $OutputTypeName) }
+        # Objects get the contract's PSTypeName (and so its format view); text (Test-MfaServerUpgrade -Detection) stays text.
+        if ($OutputTypeName -and ($result -isnot [string])) { $result.PSObject.TypeNames.Insert(0, $OutputTypeName) }
         $Caller.WriteObject($result)
     }
 }

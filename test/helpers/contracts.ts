@@ -12,12 +12,20 @@ export interface ListedOperation {
   changesState: boolean;
   confirmImpact: string | null;
   outputTypeName: string;
+  outputModes: { parameter: string; outputType: string }[];
+  internal: boolean;
   view: string[];
   examples: { title: string; code: string }[];
-  input: { properties: Record<string, { type?: string; enum?: string[]; description?: string; 'x-mfa'?: { pipeline?: boolean; aliases?: string[]; path?: boolean; psType?: string } }>; required?: string[] };
+  input: { properties: Record<string, { type?: string; enum?: string[]; description?: string; 'x-mfa'?: { pipeline?: boolean; aliases?: string[]; path?: boolean; psType?: string; sets?: string[]; mandatoryInSets?: boolean } }>; required?: string[] };
 }
 
+/** The operations that are cmdlets (internal plumbing such as host-call has none). */
 export function listedOperations(): ListedOperation[] {
+  return allListedOperations().filter((o) => !o.internal);
+}
+
+/** Every operation the core knows, internal ones included. */
+export function allListedOperations(): ListedOperation[] {
   return JSON.parse(execFileSync(process.execPath, [corePath, '--list'], { encoding: 'utf8' })).operations;
 }
 

@@ -283,7 +283,7 @@ test('Restore-PhoneFactor -WhatIf lists every file and changes nothing; -Compone
   const transcript = path.join(fresh('transcript'), 'whatif.txt');
 
   const r = await run(
-    'Start-Transcript -LiteralPath $V.transcript | Out-Null; try { Restore-PhoneFactor -Path $V.path -LabPath $V.lab -WhatIf } finally { Stop-Transcript | Out-Null }',
+    'Start-Transcript -LiteralPath $V.transcript | Out-Null; try { Restore-PhoneFactor -Path $V.path -LabPath $V.lab -WhatIf -Verbose } finally { Stop-Transcript | Out-Null }',
     { path: out.BackupPath, lab, transcript },
   );
   assert.ok(r.ok, r.terminatingError?.message);
@@ -293,7 +293,10 @@ test('Restore-PhoneFactor -WhatIf lists every file and changes nothing; -Compone
   const targets = [...text.matchAll(/What if: Performing the operation "[^"]*" on target "([^"]+)"/g)].map((m) => m[1]);
   const expected = readManifest(out.BackupPath).files.filter((f) => ['DataFolder', 'WebConfig', 'Theme'].includes(f.kind)).map((f) => f.originalPath);
   assert.deepEqual(targets.sort(), expected.sort());
-  assert.match(text, /PFSVC is stopped during the restore/);
+  // One line per action (a prompt shows one line); the details are verbose lines.
+  assert.equal([...text.matchAll(/What if: /g)].length, targets.length);
+  assert.doesNotMatch(text, /What if: [^\n]*[^"\n.\r]\r?\n/, 'each What if: line ends with the target');
+  assert.ok(r.verbose.some((v) => /PFSVC is stopped during the restore/.test(v)), r.verbose.join('\n'));
   assert.equal(readFileSync(portal, 'utf8'), 'modified');
   assert.ok(!readdirSync(out.BackupPath).some((n) => n.startsWith('restore-undo-')), 'no undo folder either');
   assert.equal(await serviceState(lab, 'PFSVC'), 'Running');

@@ -75,12 +75,13 @@ test('parameters are declared as the contracts say', async () => {
     assert.ok(r.ok, r.terminatingError?.message);
     const c = r.output[0] as { SupportsShouldProcess: boolean; OutputType: string[]; Parameters: { Name: string; Type: string; Mandatory: boolean; ByName: boolean; Aliases: string[]; Set: string[] }[] };
     assert.equal(c.SupportsShouldProcess, op.changesState, `${op.cmdlet} -WhatIf support`);
-    assert.deepEqual(c.OutputType, [op.outputTypeName]);
+    assert.deepEqual(c.OutputType, [op.outputTypeName, ...op.outputModes.map((m) => m.outputType)]);
     const required = op.input.required ?? [];
     for (const [name, schema] of Object.entries(op.input.properties)) {
       const p = c.Parameters.find((x) => x.Name === name);
       assert.ok(p, `${op.cmdlet} -${name} exists`);
-      assert.equal(p.Mandatory, required.includes(name), `${op.cmdlet} -${name} mandatory`);
+      const selectsSet = Boolean(schema['x-mfa']?.mandatoryInSets) || op.outputModes.some((m) => m.parameter === name);
+      assert.equal(p.Mandatory, required.includes(name) || selectsSet, `${op.cmdlet} -${name} mandatory`);
       assert.equal(p.ByName, Boolean(schema['x-mfa']?.pipeline), `${op.cmdlet} -${name} pipeline by property name`);
       assert.deepEqual([...p.Aliases].sort(), [...(schema['x-mfa']?.aliases ?? [])].sort(), `${op.cmdlet} -${name} aliases`);
       assert.deepEqual(p.Set, schema.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);

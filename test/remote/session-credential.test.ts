@@ -49,6 +49,15 @@ after(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
+test('-Session with -Credential (or -Detection) is refused by parameter binding: the credential was silently ignored before', { skip }, async () => {
+  const r = await ps.run(String.raw`
+    $cred = New-Object System.Management.Automation.PSCredential('u', (ConvertTo-SecureString 'p' -AsPlainText -Force))
+    try { Get-PhoneFactorComponent -Session $global:S1 -Credential $cred -LabPath $V.lab -ErrorAction Stop; 'bound' } catch { $_.FullyQualifiedErrorId }
+    try { Test-MfaServerUpgrade -Detection -Session $global:S1 -LabPath $V.lab -ErrorAction Stop; 'bound' } catch { $_.FullyQualifiedErrorId }`, sshValues());
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.deepEqual(r.output, ['AmbiguousParameterSet,Get-PhoneFactorComponent', 'AmbiguousParameterSet,Test-MfaServerUpgrade']);
+});
+
 test('-Session: work goes through the session the admin holds, which stays open and clean afterwards', { skip }, async () => {
   const r = await ps.run('Get-PhoneFactorComponent -Session $global:S1 -LabPath $V.lab | Select-Object ComputerName, Component', sshValues());
   assert.ok(r.ok, r.terminatingError?.message);

@@ -18,7 +18,15 @@ function sources(dir: string): string[] {
     return /\.(ts|ps1)$/.test(name) && !p.endsWith(path.join('util', 'error-catalog.ts')) ? [p] : [];
   });
 }
-const text = sources(coreDir).map((f) => readFileSync(f, 'utf8')).join('\n');
+const transportDir = path.resolve(coreDir, '..', 'ps-module', 'src');
+const text = [...sources(coreDir), ...sources(transportDir)].map((f) => readFileSync(f, 'utf8')).join('\n');
+
+test('every error id the transport raises itself is in the catalog', () => {
+  const transport = sources(transportDir).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const ids = [...transport.matchAll(/ErrorRecord\([^\n]*?\), '([A-Za-z]+)'/g)].map((m) => m[1]);
+  assert.ok(ids.length > 0);
+  assert.deepEqual(ids.filter((c) => !isErrorCode(c)), []);
+});
 
 test('every catalog code is raised somewhere in the core', () => {
   const ghosts = Object.keys(ERROR_CATALOG).filter((code) => !text.includes(`'${code}'`) && !text.includes(`Mfa:${code}`));
