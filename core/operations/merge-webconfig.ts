@@ -3,13 +3,14 @@
  * The merge rules live in core/webconfig; this file reads the files, writes atomically with a timestamped copy first,
  * and describes the write as one action so -WhatIf lists every change.
  */
-import { promises as fs, constants } from 'node:fs';
+import { promises as fs, constants, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem, type OperationContext } from './contract';
 import { PathParameter, StringEnum } from './schema-helpers';
 import { mergeWebConfig, type MergeChange } from '../webconfig/index';
 import { CoreError } from '../util/errors';
+import { SECRET_RULE_EXAMPLES } from '../util/secrets';
 import { fileError, isReadOnlyFile, timestamp, writeFileAtomic } from '../util/atomic-write';
 import { resolveFileTarget, TargetParameters } from './target';
 
@@ -48,6 +49,7 @@ const Output = Type.Object({
   OldValue: Type.Union([Type.String(), Type.Null()]),
   NewValue: Type.Union([Type.String(), Type.Null()]),
   IsSdkUrl: Type.Boolean(),
+  Detail: Type.Union([Type.String(), Type.Null()]),
   BackupPath: Type.Union([Type.String(), Type.Null()]),
 });
 
@@ -62,10 +64,18 @@ export const mergeWebConfigOperation = defineOperation({
     'only in the new file. With -BasePath (the old version\'s untouched default web.config) other changed defaults such as',
     'customErrors or httpRuntime are carried over too, and true conflicts are reported instead of guessed.',
     'Everything that is not edited stays byte-identical. Before writing, a timestamped copy of the target is kept beside',
-    'it, then the file is replaced atomically. Running the same merge again changes nothing. Secret values (such as',
-    'WEB_SERVICE_SDK_AUTHENTICATION_PASSWORD) are shown as ******** and never logged.',
+    'it, then the file is replaced atomically. Running the same merge again changes nothing.',
+    'The merge follows what .NET reads: appSettings and settings groups at the top level or in a <location> for the',
+    'application itself (no path, or path="."), <clear/> and <remove>, a repeated key (the last one counts), and files',
+    'named by file= or configSource=. Old values kept in such files beside the old web.config are carried (Detail names',
+    'the file); a value the new web.config takes from such a file is not written inline, where it would not take effect:',
+    'it is reported as Review with the file and key to edit by hand.',
     'Encrypted sections cannot be merged: decrypt them with aspnet_regiis -pdf first and re-encrypt with -pef after.',
-  ].join(' '),
+    'Secret values are shown as ******** followed by a short tag that is equal for equal values within one run, so a',
+    'change stays visible; they are never logged. A value is secret by its NAME (a word part password, pwd, pass,',
+    'secret or credential, or a last word key or token) or by its CONTENT (Password=, Pwd=, AccountKey=,',
+    'SharedAccessKey=, sig=, user:password@ ...). Tested examples:',
+  ].join(' ') + SECRET_RULE_EXAMPLES.map((r) => `\n    ${r.secret ? 'secret    ' : 'not secret'}  ${r.name} = ${r.value}  (${r.why})`).join(''),
   examples: [
     {
       title: 'Merge the backed-up portal settings into the new User portal',
@@ -98,10 +108,15 @@ async function mergeOne(item: typeof Input.static, ctx: OperationContext) {
   const referencePath = await resolveFileTarget(item, item.ReferencePath);
   const basePath = item.BasePath === undefined ? undefined : await resolveFileTarget(item, item.BasePath);
 
-  const target = { path: targetPath, bytes: await readInput(targetPath) };
-  const reference = { path: referencePath, bytes: await readInput(referencePath) };
-  const base = basePath === undefined ? undefined : { path: basePath, bytes: await readInput(basePath) };
-  const merged = mergeWebConfig(target, reference, { webServiceSdkUrl: item.WebServiceSdkUrl, base });
+  const target = { path: targetPath, bytes: await readInput(targetPath, 'Path'), parameter: 'Path' };
+  const reference = { path: referencePath, bytes: await readInput(referencePath, 'ReferencePath'), parameter: 'ReferencePath' };
+  const base = basePath === undefined ? undefined : { path: basePath, bytes: await readInput(basePath, 'BasePath'), parameter: 'BasePath' };
+  const merged = mergeWebConfig(target, reference, {
+    webServiceSdkUrl: item.WebServiceSdkUrl,
+    base,
+    targetExternal: besideReader(targetPath),
+    referenceExternal: besideReader(referencePath),
+  });
 
   let backupPath: string | null = null;
   if (merged.changed) {
@@ -129,12 +144,30 @@ function assertAbsoluteHttpUrl(value: string): void {
   }
 }
 
-async function readInput(file: string): Promise<Buffer> {
+async function readInput(file: string, parameter: string): Promise<Buffer> {
   try {
     return await fs.readFile(file);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') {
+      throw new CoreError('NotAFile', `-${parameter} '${file}' is a folder, not a file: name the web.config file in it (for example ${path.join(file, 'web.config')}).`, file, { parameter });
+    }
     throw fileError(e, file);
   }
+}
+
+/**
+ * Reads the files a web.config names with file=/configSource= (config-model.ts only asks for paths beside it). A file
+ * that is missing or unreadable counts as not there: the merge then writes nothing that depends on it and says so.
+ */
+function besideReader(webConfig: string) {
+  return (relative: string) => {
+    const file = path.join(path.dirname(webConfig), relative.replace(/[\\/]/g, path.sep));
+    try {
+      return { path: file, bytes: readFileSync(file) };
+    } catch {
+      return { path: file, bytes: null };
+    }
+  };
 }
 
 const isEdit = (c: MergeChange) => c.Action === 'Updated' || c.Action === 'Added';

@@ -12,7 +12,7 @@ import type { JournalDocument } from '../journal/journal-types';
 import { JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { readManifest, type BackupManifest } from '../backup/manifest';
 import { readWebConfigSettings } from '../webconfig/read-settings';
-import { isSecretName, redactor } from '../util/secrets';
+import { isSecret, redactor } from '../util/secrets';
 
 /** The fields of Invoke-MfaServerUpgrade's result the report shows (core/upgrade/engine.ts UpgradeResult). */
 export interface ReportResult {
@@ -81,8 +81,8 @@ async function registerBackupSecrets(backupPath: string, manifest: BackupManifes
     try {
       const bytes = await fs.readFile(path.join(backupPath, ...file.relativePath.split('\\')));
       const settings = readWebConfigSettings({ path: file.relativePath, bytes });
-      for (const s of settings.appSettings) if (isSecretName(s.key)) redactor.register(s.value);
-      for (const s of settings.applicationSettings) if (isSecretName(s.name)) redactor.register(s.value);
+      for (const s of settings.appSettings) if (isSecret(s.key, s.value)) redactor.register(s.value);
+      for (const s of settings.applicationSettings) if (isSecret(s.name, s.value)) redactor.register(s.value);
     } catch {
       // An unreadable web.config holds nothing the report shows; the report never prints web.config values.
     }

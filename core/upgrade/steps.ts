@@ -15,7 +15,7 @@ import { createBackup, verifyBackup } from '../backup/index';
 import { listInstalledProducts } from '../host/installed-products';
 import { listWebApplications } from '../host/iis';
 import { installComponentMsi, installServer, uninstallProduct } from './installers';
-import { mergeWebConfig as mergeWebConfigText } from '../webconfig/index';
+import { mergeWebConfig as mergeWebConfigText, namedExternalFiles, type ExternalReader, type MergeInput } from '../webconfig/index';
 import { verifyServers } from './verify';
 import { CoreError } from '../util/errors';
 
@@ -146,13 +146,29 @@ const mergeWebConfig: Executor = async (step, run) => {
   const target = `${await installedFolder(host, step)}\\web.config`;
   const reference = path.join(backupPathFor(step, run), ...str(step, 'referenceRelativePath').split('\\'));
   const sdkUrl = typeof step.Parameters.sdkUrl === 'string' ? step.Parameters.sdkUrl : undefined;
-  const merged = mergeWebConfigText({ path: target, bytes: await host.readFile(target) }, { path: reference, bytes: await fs.readFile(reference) }, { webServiceSdkUrl: sdkUrl });
+  const targetInput = { path: target, bytes: await host.readFile(target) };
+  const referenceInput = { path: reference, bytes: await fs.readFile(reference) };
+  const merged = mergeWebConfigText(targetInput, referenceInput, {
+    webServiceSdkUrl: sdkUrl,
+    targetExternal: await prefetchExternal(targetInput, (rel) => `${target.replace(/[^\\]*$/, '')}${rel.replace(/\//g, '\\')}`, (p) => host.readFile(p)),
+    referenceExternal: await prefetchExternal(referenceInput, (rel) => path.join(path.dirname(reference), ...rel.split(/[\\/]/)), (p) => fs.readFile(p)),
+  });
   if (merged.changed) await host.writeFileAtomic(target, merged.output);
   const edits = merged.changes.filter((c) => c.Action === 'Updated' || c.Action === 'Added');
   const review = merged.changes.filter((c) => c.Action === 'Review' || c.Action === 'Conflict');
-  for (const c of review) run.log('warning', `${target}: review ${c.Section}/${c.Name} (old file: ${c.NewValue ?? '(none)'}; new file: ${c.OldValue ?? '(none)'})`);
+  for (const c of review) run.log('warning', `${target}: review ${c.Section}/${c.Name} (old file: ${c.NewValue ?? '(none)'}; new file: ${c.OldValue ?? '(none)'})${c.Detail ? `: ${c.Detail}` : ''}`);
   return { outcome: `${edits.length} setting(s) carried into ${target}${sdkUrl ? `; SDK URL now ${sdkUrl}` : ''}; ${review.length} difference(s) to review.`, data: { Updated: edits.length, Review: review.length } };
 };
+
+/** The files named by file=/configSource= beside a web.config, read up front (the merge itself is synchronous). */
+async function prefetchExternal(input: MergeInput, resolve: (relative: string) => string, read: (p: string) => Promise<Buffer>): Promise<ExternalReader> {
+  const files = new Map<string, { path: string; bytes: Buffer | null }>();
+  for (const relative of namedExternalFiles(input)) {
+    const p = resolve(relative);
+    files.set(relative, { path: p, bytes: await read(p).catch(() => null) });
+  }
+  return (relative) => files.get(relative) ?? { path: resolve(relative), bytes: null };
+}
 
 const restoreThemes: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);

@@ -6,7 +6,7 @@
  * <configSections> is left out: it declares section types for the framework version the application was built
  * for, which is never an admin's setting to carry over.
  */
-import type { WebConfig } from './config-model';
+import { isOwnLocation, type WebConfig } from './config-model';
 import { attributeOf, type XmlElement } from './xml-tree';
 
 export interface PathedElement {
@@ -20,7 +20,10 @@ export interface PathedElement {
   identity?: string;
   /** Inside a nested appSettings/applicationSettings (in <location>): compared and reported, never edited. */
   reviewOnly: boolean;
-  /** The top-level appSettings/applicationSettings: their entries have their own rules, and their presence too. */
+  /**
+   * The application's own appSettings/applicationSettings (top level or in a <location> for the application itself),
+   * and such a <location> holding nothing else: their entries have their own rules, and their presence too.
+   */
   mergedSection: boolean;
 }
 
@@ -32,8 +35,8 @@ export function indexElements(config: WebConfig): Map<string, PathedElement> {
   const root = config.doc.root;
   const visit = (el: XmlElement, entry: PathedElement) => {
     index.set(entry.key, entry);
-    // The top-level merged sections are handled by their own rules: only their own attributes are compared here.
-    if (el.parent === root && MERGED_SECTIONS.has(el.name)) return;
+    // The application's merged sections are handled by their own rules: only their own attributes are compared here.
+    if (isOwnSection(el)) return;
     const seen = new Map<string, number>();
     for (const child of el.children) {
       if (el === root && child.name === 'configSections') continue;
@@ -50,11 +53,14 @@ export function indexElements(config: WebConfig): Map<string, PathedElement> {
         el: child,
         parentKey: entry.key,
         identity,
-        reviewOnly: entry.reviewOnly || (el !== root && MERGED_SECTIONS.has(child.name)),
-        mergedSection: el === root && MERGED_SECTIONS.has(child.name),
+        reviewOnly: entry.reviewOnly || (!isOwnSection(child) && MERGED_SECTIONS.has(child.name)),
+        mergedSection: isOwnSection(child) || (isOwnLocation(child) && child.children.every(isOwnSection)),
       });
     }
   };
+  function isOwnSection(el: XmlElement): boolean {
+    return MERGED_SECTIONS.has(el.name) && (el.parent === root || (el.parent !== null && isOwnLocation(el.parent)));
+  }
   visit(root, { key: root.name, path: root.name, el: root, parentKey: null, reviewOnly: false, mergedSection: false });
   return index;
 }

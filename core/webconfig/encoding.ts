@@ -6,7 +6,7 @@
  * escaped as character references so the file stays ASCII.
  */
 import type { MergeInput } from './types';
-import { unsupportedEncoding } from './errors';
+import { emptyFile, notXml, unsupportedEncoding } from './errors';
 
 export type WebConfigEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -23,6 +23,15 @@ const UNICODE_NAMES = new Set(['utf-8', 'utf8', 'utf-16', 'utf-16le', 'utf-16be'
 const ASCII_COMPATIBLE_NAMES = new Set(['us-ascii', 'ascii', 'iso-8859-1', 'latin1', 'windows-1252', 'cp1252']);
 
 export function decodeWebConfig(input: MergeInput): DecodedFile {
+  const file = decodeBytes(input);
+  // An empty file or one that is not XML at all gets its own plain message, not a parser position.
+  const first = file.text.search(/\S/);
+  if (first === -1) throw emptyFile(input.path, input.parameter);
+  if (file.text[first] !== '<') throw notXml(input.path, input.parameter);
+  return file;
+}
+
+function decodeBytes(input: MergeInput): DecodedFile {
   const { path, bytes } = input;
   const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
 
@@ -39,6 +48,10 @@ export function decodeWebConfig(input: MergeInput): DecodedFile {
 
   const bom = starts(0xef, 0xbb, 0xbf);
   const body = bom ? bytes.subarray(3) : bytes;
+  // Binary files (a zip, a .pfdata) fail here before the encoding checks could blame their bytes.
+  const firstByte = body.findIndex((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  if (firstByte === -1) throw emptyFile(path, input.parameter);
+  if (body[firstByte] !== 0x3c) throw notXml(path, input.parameter);
   if (body.includes(0)) throw unsupportedEncoding(path, 'it contains NUL bytes (UTF-16 or UTF-32 without a byte-order mark?)');
   let text: string;
   try {

@@ -88,3 +88,35 @@ function folderOf(path: string): string {
   const cut = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
   return cut > 0 ? path.slice(0, cut) : '.';
 }
+
+/** How a file is named in messages: with the parameter that named it when known (`-ReferencePath 'D:\old\web.config'`). */
+export function named(path: string, parameter?: string): string {
+  return parameter ? `-${parameter} '${path}'` : `'${path}'`;
+}
+
+export function emptyFile(path: string, parameter?: string): CoreError {
+  return new CoreError(
+    'WebConfigEmpty',
+    `${named(path, parameter)} is empty (no XML at all). Name the web.config itself, or restore it from the backup, and run the merge again.`,
+    path,
+    { parameter: parameter ?? null },
+  );
+}
+
+export function notXml(path: string, parameter?: string): CoreError {
+  return new CoreError(
+    'WebConfigNotXml',
+    `${named(path, parameter)} is not XML (it does not start with '<'). Name the web.config file itself and run the merge again.`,
+    path,
+    { parameter: parameter ?? null },
+  );
+}
+
+export function externalRootMismatch(path: string, owner: string, attribute: string, expected: string, found: string): CoreError {
+  return new CoreError(
+    'WebConfigMalformed',
+    `'${path}' (named by ${attribute}= in '${owner}') must hold <${expected}> as its root element but holds <${found}>; .NET refuses this. Correct it and run the merge again.`,
+    path,
+    { owner, attribute, expected, found },
+  );
+}

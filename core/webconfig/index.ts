@@ -1,4 +1,5 @@
 /** The web.config merge library: pure functions over bytes, no file system access. */
-export type { MergeAction, MergeChange, MergeInput, MergeOptions, MergeResult, WebConfigSettings } from './types';
+export type { ExternalReader, MergeAction, MergeChange, MergeInput, MergeOptions, MergeResult, WebConfigSettings } from './types';
 export { mergeWebConfig } from './merge';
 export { readWebConfigSettings } from './read-settings';
+export { namedExternalFiles } from './config-model';

@@ -1,10 +1,15 @@
 /**
- * appSettings: every reference key's value is carried into the target. Keys match ignoring case (as .NET looks them
- * up); the target's spelling of a key is kept. Missing keys are added after the target's last entry, written like
- * that entry (its quotes, spacing, self-closing style); keys only the target has are reported, never removed.
- * If the target has no appSettings section at all, one is created after <configSections> (or first in <configuration>).
+ * appSettings: every key the OLD application read (its effective view: inline entries after <clear/>/<remove>/later
+ * duplicates, overridden by a file= file, or all from a configSource= file — read when they sit beside the old
+ * web.config) is carried to where the NEW application will read it:
+ *  - inline entry that takes effect: its value is edited in place (the earlier, overridden duplicates are left alone);
+ *  - no such entry (never there, or removed by a <remove>/<clear/>): a new <add> after the section's last child, so it
+ *    comes after any <remove> and takes effect, written like the section's last entry;
+ *  - the new section takes the key from an external file (configSource=, or file= that sets the key): nothing is
+ *    written for that key; it is reported Review naming the file and key (or Unchanged when the file already agrees).
+ * Keys match ignoring case (as .NET looks them up); the target's spelling is kept; keys only the target has are
+ * reported, never removed. Without an appSettings section one is created after <configSections> (or first).
  */
-import { isSecretName } from '../util/secrets';
 import type { AppSettingEntry, AppSettingsSection } from './config-model';
 import { makeChange } from './changes';
 import type { Layout, NewMarkup, TextEditor } from './editor';
@@ -13,32 +18,60 @@ import { attributeOf } from './xml-tree';
 
 const SECTION = 'appSettings';
 
+interface Carried {
+  key: string;
+  value: string;
+  /** The old external file the value came from. */
+  from?: string;
+}
+
 export function mergeAppSettings(ctx: MergeContext): void {
   const { editor, changes } = ctx;
   const section = ctx.target.appSettings;
-  const targetEntries = section?.entries ?? [];
-  const byKey = new Map(targetEntries.map((e) => [e.key.toLowerCase(), e]));
-  const matched = new Set<AppSettingEntry>();
-  const additions: AppSettingEntry[] = [];
+  const external = section?.external;
+  const externalValues = new Map((external?.entries ?? []).map((e) => [e.key.toLowerCase(), e]));
+  const fromConfigSource = external?.attribute === 'configSource';
+  const inline = fromConfigSource ? [] : (section?.entries ?? []);
+  const byKey = new Map(inline.map((e) => [e.key.toLowerCase(), e]));
+  const matched = new Set<string>();
+  const additions: Carried[] = [];
 
-  for (const ref of ctx.reference.appSettings?.entries ?? []) {
-    const secret = isSecretName(ref.key);
-    const target = byKey.get(ref.key.toLowerCase());
-    if (!target) {
-      additions.push(ref);
-      changes.push(makeChange(SECTION, ref.key, 'Added', null, ref.value, secret));
+  for (const ref of referenceEntries(ctx)) {
+    const lower = ref.key.toLowerCase();
+    matched.add(lower);
+    const from = ref.from ? `old value read from ${ref.from}` : null;
+    const inFile = externalValues.get(lower);
+    if (external && (fromConfigSource || inFile)) {
+      // The new application reads this key from a file we were not asked to edit.
+      const key = inFile?.key ?? ref.key;
+      if (inFile && inFile.value === ref.value) {
+        changes.push(makeChange(SECTION, key, 'Unchanged', inFile.value, inFile.value, false, false, join(`the value is in ${external.path} (${external.attribute}=)`, from)));
+      } else {
+        const where = fromConfigSource
+          ? `the new web.config takes appSettings from ${external.path} (configSource=${external.found ? '' : ', not found'})`
+          : `${external.path} (file= of the new appSettings) sets this key and overrides web.config`;
+        changes.push(makeChange(SECTION, key, 'Review', inFile?.value ?? null, ref.value, false, false, join(`${where}: set '${key}' there by hand; nothing was written for it`, from)));
+      }
       continue;
     }
-    matched.add(target);
-    if (target.value === ref.value) {
-      changes.push(makeChange(SECTION, target.key, 'Unchanged', target.value, target.value, secret));
+    const target = byKey.get(lower);
+    if (!target) {
+      additions.push(ref);
+      changes.push(makeChange(SECTION, ref.key, 'Added', null, ref.value, false, false, from));
+    } else if (target.value === ref.value) {
+      changes.push(makeChange(SECTION, target.key, 'Unchanged', target.value, target.value, false, false, from));
     } else {
       editor.setAttribute(target.element, 'value', ref.value);
-      changes.push(makeChange(SECTION, target.key, 'Updated', target.value, ref.value, secret));
+      changes.push(makeChange(SECTION, target.key, 'Updated', target.value, ref.value, false, false, from));
     }
   }
-  for (const target of targetEntries) {
-    if (!matched.has(target)) changes.push(makeChange(SECTION, target.key, 'OnlyInNew', target.value, target.value, isSecretName(target.key)));
+  for (const target of inline) {
+    if (!matched.has(target.key.toLowerCase()) && !externalValues.has(target.key.toLowerCase())) {
+      changes.push(makeChange(SECTION, target.key, 'OnlyInNew', target.value, target.value));
+    }
+  }
+  for (const e of external?.entries ?? []) {
+    if (!matched.has(e.key.toLowerCase())) changes.push(makeChange(SECTION, e.key, 'OnlyInNew', e.value, e.value, false, false, `in ${external!.path}`));
   }
   if (additions.length === 0) return;
 
@@ -56,9 +89,32 @@ export function mergeAppSettings(ctx: MergeContext): void {
   }
 }
 
+const join = (...parts: (string | null)[]) => parts.filter((p) => p).join('; ') || null;
+
+/** What the old application read; a Review row when part of it is in a file that is not beside the old web.config. */
+function referenceEntries(ctx: MergeContext): Carried[] {
+  const section = ctx.reference.appSettings;
+  if (!section) return [];
+  const external = section.external;
+  const carried = new Map<string, Carried>();
+  if (external?.attribute !== 'configSource') for (const e of section.entries) carried.set(e.key.toLowerCase(), { key: e.key, value: e.value });
+  if (external && !external.found) {
+    const how = external.attribute === 'configSource' ? 'keeps its appSettings in' : 'takes appSettings entries from';
+    ctx.changes.push(
+      makeChange(SECTION, `(${external.attribute}=${external.relative})`, 'Review', null, null, false, false,
+        `the old web.config ${how} ${external.path}, which was not found beside it: put that file beside the old web.config and run the merge again, or carry its settings by hand`),
+    );
+  }
+  for (const e of external?.entries ?? []) {
+    carried.delete(e.key.toLowerCase());
+    carried.set(e.key.toLowerCase(), { key: e.key, value: e.value, from: `${external!.path} (${external!.attribute}=)` });
+  }
+  return [...carried.values()];
+}
+
 /** A copy of the section's last <add key value> with the key and value replaced; the plain form if there is none. */
 function addElement(editor: TextEditor, section: AppSettingsSection, key: string, value: string): NewMarkup {
-  const template = [...section.entries].reverse().find((e) => attributeOf(e.element, 'value'));
+  const template = [...section.entries].reverse().find((e: AppSettingEntry) => attributeOf(e.element, 'value'));
   if (!template) return canonicalAdd(editor, key, value);
   const el = template.element;
   const keyAttr = attributeOf(el, 'key')!;

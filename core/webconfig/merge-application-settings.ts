@@ -13,8 +13,11 @@
  * setting the target ends up with gets that value; otherwise the old URL is carried over.
  *
  * A <value> holding markup (serializeAs="Xml") is never edited, only reported as Review.
+ *
+ * Groups kept in a configSource= file: the old one's settings are read from that file when it sits beside the old
+ * web.config (the output says so), else one Review row names it; in the new file nothing is written into such a group
+ * (its settings live in the external file): each setting that would change is a Review naming the file and setting.
  */
-import { isSecretName } from '../util/secrets';
 import type { SettingEntry, SettingsGroup } from './config-model';
 import { makeChange } from './changes';
 import type { NewMarkup, TextEditor } from './editor';
@@ -71,10 +74,19 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
 
   const visited = new Set<SettingEntry>();
   const additions = new Map<SettingsGroup, NewMarkup[]>();
-  const report = (group: string, name: string, action: MergeAction, oldValue: string | null, newValue: string | null, sdk: boolean) =>
-    changes.push(makeChange(sectionOf(group), name, action, oldValue, newValue, isSecretName(name), sdk));
+  const report = (group: string, name: string, action: MergeAction, oldValue: string | null, newValue: string | null, sdk: boolean, detail: string | null = null) =>
+    changes.push(makeChange(sectionOf(group), name, action, oldValue, newValue, false, sdk, detail));
+  // A change the new file cannot take inline: the group's settings live in an external file.
+  const elsewhere = (group: SettingsGroup, name: string, oldValue: string | null, newValue: string | null, sdk: boolean, from: string | null) =>
+    report(group.name, name, 'Review', oldValue, newValue, sdk,
+      joinDetail(`the new web.config keeps ${sectionOf(group.name)} in ${group.external!.path} (configSource=${group.external!.found ? '' : ', not found'}): set '${name}' there by hand; nothing was written for it`, from));
 
   for (const refGroup of refGroups) {
+    if (refGroup.external && !refGroup.external.found) {
+      report(refGroup.name, `(configSource=${refGroup.external.relative})`, 'Review', null, null, false,
+        `the old web.config keeps ${sectionOf(refGroup.name)} in ${refGroup.external.path}, which was not found beside it: put that file beside the old web.config and run the merge again, or carry its settings by hand`);
+    }
+    const from = refGroup.external?.found ? `old value read from ${refGroup.external.path} (configSource=)` : null;
     for (const ref of refGroup.settings) {
       const match = rolePair?.ref === ref ? rolePair.target : byName.get(ref);
       const target = match?.setting;
@@ -84,15 +96,17 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
       if (target) visited.add(target);
 
       if (!group || wanted === null || target?.value === null) {
-        report(group?.name ?? refGroup.name, target?.name ?? ref.name, 'Review', target?.value ?? null, wanted, sdk);
+        report(group?.name ?? refGroup.name, target?.name ?? ref.name, 'Review', target?.value ?? null, wanted, sdk, from);
+      } else if (target?.value === wanted) {
+        report(group.name, target.name, 'Unchanged', target.value, target.value, sdk, from);
+      } else if (group.external) {
+        elsewhere(group, target?.name ?? ref.name, target?.value ?? null, wanted, sdk, from);
       } else if (!target) {
         additions.set(group, [...(additions.get(group) ?? []), newSetting(editor, group, ref, wanted)]);
-        report(group.name, ref.name, 'Added', null, wanted, sdk);
-      } else if (target.value === wanted) {
-        report(group.name, target.name, 'Unchanged', target.value, target.value, sdk);
+        report(group.name, ref.name, 'Added', null, wanted, sdk, from);
       } else {
         setSettingValue(editor, target, wanted);
-        report(group.name, target.name, 'Updated', target.value, wanted, sdk);
+        report(group.name, target.name, 'Updated', target.value, wanted, sdk, from);
       }
     }
   }
@@ -105,6 +119,8 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
         report(group.name, target.name, 'OnlyInNew', target.value, target.value, sdk);
       } else if (target.value === explicitUrl) {
         report(group.name, target.name, 'Unchanged', target.value, target.value, sdk);
+      } else if (group.external) {
+        elsewhere(group, target.name, target.value, explicitUrl, sdk, null);
       } else {
         setSettingValue(editor, target, explicitUrl);
         report(group.name, target.name, 'Updated', target.value, explicitUrl, sdk);
@@ -114,6 +130,8 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
 
   for (const [group, markup] of additions) editor.appendChildren(group.element, markup);
 }
+
+const joinDetail = (...parts: (string | null)[]) => parts.filter((p) => p).join('; ') || null;
 
 function pairGroups(refGroups: SettingsGroup[], targetGroups: SettingsGroup[]): Map<SettingsGroup, SettingsGroup> {
   const pairs = new Map<SettingsGroup, SettingsGroup>();

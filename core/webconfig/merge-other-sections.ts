@@ -40,6 +40,8 @@ export function mergeOtherSections(ctx: MergeContext): void {
       continue;
     }
     for (const attribute of ref.el.attributes) {
+      // Where the application's own sections read from (file=, configSource=) is modelled by their own rules.
+      if (ref.mergedSection && (attribute.name === 'file' || attribute.name === 'configSource')) continue;
       if (attribute.name !== ref.identity) compareAttribute(ctx, ref, target, base, attribute.name, baseIndex !== undefined);
     }
     if (base) {

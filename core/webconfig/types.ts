@@ -1,4 +1,6 @@
 /** Public types of the web.config merge (the contract Merge-MfaWebConfig and the inventory build on). */
+import type { ExternalReader } from './config-model';
+export type { ExternalReader } from './config-model';
 
 export type MergeAction = 'Updated' | 'Added' | 'Unchanged' | 'OnlyInNew' | 'Conflict' | 'Review';
 
@@ -14,12 +16,18 @@ export interface MergeChange {
   NewValue: string | null;
   /** True for the Web Service SDK URL setting. */
   IsSdkUrl: boolean;
+  /**
+   * Where the value lives when that is not the web.config itself, and what to do for a Review: e.g. "old value read
+   * from D:\Backup\appSettings.config (file= of the old appSettings)". Never holds a value.
+   */
+  Detail: string | null;
 }
 
-/** `path` is only used in error messages. */
+/** `path` is only used in error messages; `parameter` (e.g. 'ReferencePath') names the file there too. */
 export interface MergeInput {
   path: string;
   bytes: Buffer;
+  parameter?: string;
 }
 
 export interface MergeOptions {
@@ -27,6 +35,9 @@ export interface MergeOptions {
   webServiceSdkUrl?: string;
   /** Pristine default web.config of the OLD version: enables the three-way merge of other sections. */
   base?: MergeInput;
+  /** Read a file named by file=/configSource= beside the target / reference (see config-model.ts). */
+  targetExternal?: ExternalReader;
+  referenceExternal?: ExternalReader;
 }
 
 export interface MergeResult {

@@ -49,7 +49,7 @@ test('merges the realistic PhoneFactor portal config and masks the password', as
   assert.ok(rows.every((x) => x.Type === 'MfaServerUpgrade.WebConfigChange'));
   const password = rows.find((x) => x.Name === 'WEB_SERVICE_SDK_AUTHENTICATION_PASSWORD');
   assert.ok(password, 'the password key is reported');
-  assert.equal(password.NewValue, '********');
+  assert.match(password.NewValue, /^\*{8} \([0-9a-f]{6}\)$/);
   const written = readFileSync(target, 'utf8');
   assert.match(written, /MultiFactorAuthWebServiceSdk\/PfWsSdk\.asmx/);
   const everything = JSON.stringify(r);
@@ -107,4 +107,76 @@ test('merging twice changes nothing the second time and reports only Unchanged',
   const r = await ps.run('Merge-MfaWebConfig -Path $V.Path -ReferencePath $V.ReferencePath -Confirm:$false | Select-Object -ExpandProperty Action', p);
   assert.deepEqual([...new Set(r.output as string[])].sort(), ['OnlyInNew', 'Unchanged']);
   assert.deepEqual(readFileSync(p.Path), once);
+});
+
+test('secrets by name and by content never reach output objects, the table, JSON or -WhatIf, yet a change stays visible', async () => {
+  const secrets = {
+    MachineKeyDecryptionKey: 'D1E2C3R4Y5P6T7-old',
+    'PayPal.MerchantKey': 'Merch4ntK3y-old',
+    'Twitter.ConsumerKey': 'C0nsum3rK3y-old',
+    SMTP_PASS: 'SmtpP4ss-old',
+    LdapBindCredential: 'Ld4pB1nd-old',
+    PfDb: 'Server=db;User Id=sa;Password=Conn5tr1ngPw-old;',
+  };
+  const newer = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, v.replace('-old', '-new')]));
+  const p = pair('secrets', { ...newer, KeyVault_Url: 'https://vault.example.net/', Same_Secret: 'x', SAME_PASSWORD: 'Unch4ngedPw' }, { ...secrets, SAME_PASSWORD: 'Unch4ngedPw' });
+  const transcript = path.join(dir, 'secrets-whatif.txt');
+  const r = await ps.run(String.raw`
+    Start-Transcript -LiteralPath $V.transcript | Out-Null
+    try { Merge-MfaWebConfig -Path $V.Path -ReferencePath $V.ReferencePath -WhatIf } finally { Stop-Transcript | Out-Null }
+    $rows = Merge-MfaWebConfig -Path $V.Path -ReferencePath $V.ReferencePath -Confirm:$false
+    [pscustomobject]@{
+      Rows = @($rows | Select-Object Name, Action, OldValue, NewValue)
+      Table = ($rows | Format-Table -AutoSize | Out-String -Width 400)
+      List = ($rows | Format-List * | Out-String -Width 400)
+      Json = ($rows | ConvertTo-Json -Depth 3)
+    }`, { ...p, transcript });
+  assert.ok(r.ok, r.terminatingError?.message);
+  const shown = JSON.stringify(r.output) + readFileSync(transcript, 'utf8');
+  for (const v of [...Object.values(secrets), ...Object.values(newer), 'Unch4ngedPw']) {
+    assert.ok(!shown.includes(v.replace(/^.*Password=|;$/g, '')), `${v} is shown somewhere`);
+  }
+  const out = r.output[0] as { Rows: { Name: string; Action: string; OldValue: string; NewValue: string }[] };
+  const byName = new Map(out.Rows.map((x) => [x.Name, x]));
+  for (const name of Object.keys(secrets)) {
+    const x = byName.get(name)!;
+    assert.equal(x.Action, 'Updated', name);
+    assert.match(x.NewValue, /^\*{8} \([0-9a-f]{6}\)$/, name);
+    assert.notEqual(x.OldValue, x.NewValue, `${name}: the mask shows that the value changed`);
+  }
+  const same = byName.get('SAME_PASSWORD')!;
+  assert.equal(same.Action, 'Unchanged');
+  assert.equal(same.OldValue, same.NewValue);
+  assert.equal(byName.get('KeyVault_Url')!.NewValue, 'https://vault.example.net/', 'a non-secret is shown');
+  assert.match(readFileSync(p.Path, 'utf8'), /Password=Conn5tr1ngPw-new;/, 'the secret itself is carried');
+});
+
+test('a folder, an empty file and a non-XML file are named as such with the parameter and path', async () => {
+  const folder = path.join(dir, 'errors');
+  require('node:fs').mkdirSync(path.join(folder, 'site'), { recursive: true });
+  writeFileSync(path.join(folder, 'empty.config'), '');
+  writeFileSync(path.join(folder, 'notes.config'), 'USE_WEB_SERVICE_SDK=true\r\n');
+  writeFileSync(path.join(folder, 'web.config'), config({ A: '1' }));
+  const cases: [Record<string, string>, string, RegExp][] = [
+    [{ Path: path.join(folder, 'site'), ReferencePath: path.join(folder, 'web.config') }, 'NotAFile', /^-Path '.*site' is a folder, not a file/],
+    [{ Path: path.join(folder, 'web.config'), ReferencePath: path.join(folder, 'site') }, 'NotAFile', /^-ReferencePath '.*site' is a folder, not a file/],
+    [{ Path: path.join(folder, 'web.config'), ReferencePath: path.join(folder, 'empty.config') }, 'WebConfigEmpty', /^-ReferencePath '.*empty\.config' is empty/],
+    [{ Path: path.join(folder, 'notes.config'), ReferencePath: path.join(folder, 'web.config') }, 'WebConfigNotXml', /^-Path '.*notes\.config' is not XML/],
+  ];
+  for (const [p, code, message] of cases) {
+    const r = await ps.run('Merge-MfaWebConfig -Path $V.Path -ReferencePath $V.ReferencePath -Confirm:$false', p);
+    assert.equal(r.errors[0]?.fullyQualifiedErrorId, `${code},Merge-MfaWebConfig`, JSON.stringify(r.errors[0]));
+    assert.match(r.errors[0].message, message);
+  }
+});
+
+test('a duplicate key .NET accepts (the last one counts) does not refuse the file', async () => {
+  const folder = path.join(dir, 'dup');
+  require('node:fs').mkdirSync(folder, { recursive: true });
+  const dup = '<configuration>\r\n  <appSettings>\r\n    <add key="A" value="first" />\r\n    <add key="a" value="last" />\r\n  </appSettings>\r\n</configuration>\r\n';
+  writeFileSync(path.join(folder, 'old.config'), dup);
+  writeFileSync(path.join(folder, 'web.config'), config({ A: 'new' }));
+  const r = await ps.run('Merge-MfaWebConfig -Path $V.Path -ReferencePath $V.ReferencePath -Confirm:$false | Select-Object Name, Action, NewValue', { Path: path.join(folder, 'web.config'), ReferencePath: path.join(folder, 'old.config') });
+  assert.ok(r.ok, r.terminatingError?.message ?? JSON.stringify(r.errors));
+  assert.deepEqual(r.output, [{ Name: 'A', Action: 'Updated', NewValue: 'last' }]);
 });

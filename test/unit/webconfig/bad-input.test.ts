@@ -44,10 +44,17 @@ describe('bad input fixtures', () => {
     assert.deepEqual(e.details, { section: 'appSettings', provider: 'RsaProtectedConfigurationProvider' });
   });
 
-  it('duplicate appSettings keys (differing only in case): DuplicateKey naming key and both lines', () => {
-    const e = refusedEverywhere(fixture('bad/duplicate-keys.web.config'), 'DuplicateKey');
-    assert.deepEqual(e.details, { section: 'appSettings', name: 'ssl_required', lines: [5, 7] });
-    assert.match(e.message, /'ssl_required' twice \(lines 5 and 7/);
+  it('duplicate appSettings keys (differing only in case) are accepted as .NET accepts them: the last one counts', () => {
+    const dup = fixture('bad/duplicate-keys.web.config');
+    const read = readWebConfigSettings(dup);
+    assert.deepEqual(read.appSettings.filter((s) => s.key.toLowerCase() === 'ssl_required'), [{ key: 'ssl_required', value: 'true' }]);
+    // As the reference: the last value is carried. As the target: the entry that takes effect (the last) is edited.
+    const fromDup = mergeWebConfig(input('<configuration><appSettings><add key="SSL_REQUIRED" value="x" /></appSettings></configuration>'), dup);
+    assert.match(fromDup.output.toString('utf8'), /value="true"/);
+    const intoDup = mergeWebConfig(dup, input('<configuration><appSettings><add key="SSL_REQUIRED" value="later" /></appSettings></configuration>'));
+    const text = intoDup.output.toString('utf8');
+    assert.match(text, /<add key="SSL_REQUIRED" value="false" \/>/, 'the overridden entry is left alone');
+    assert.match(text, /<add key="ssl_required" value="later" \/>/, 'the effective entry gets the value');
   });
 });
 
@@ -60,7 +67,10 @@ describe('other bad input', () => {
     ['literal < in an attribute', '<configuration><a x="1<2"/></configuration>', 'WebConfigMalformed', { line: 1, column: 23 }],
     ['bare & in text', '<configuration><a>R&D</a></configuration>', 'WebConfigMalformed', { line: 1, column: 20 }],
     ['invalid character reference', '<configuration><a x="&#0;"/></configuration>', 'WebConfigMalformed', { line: 1, column: 22 }],
-    ['empty file', '', 'WebConfigMalformed', undefined],
+    ['empty file', '', 'WebConfigEmpty', undefined],
+    ['only whitespace and a BOM', '\uFEFF \r\n\t', 'WebConfigEmpty', undefined],
+    ['plain text', 'USE_WEB_SERVICE_SDK=true\r\n', 'WebConfigNotXml', undefined],
+    ['a zip archive', 'PK\u0003\u0004\u0000\u0000', 'WebConfigNotXml', undefined],
     ['encrypted settings group', '<configuration><applicationSettings><pfup.Properties.Settings configProtectionProvider="DataProtectionConfigurationProvider"><EncryptedData/></pfup.Properties.Settings></applicationSettings></configuration>', 'EncryptedSection', undefined],
     ['EncryptedData without the attribute', '<configuration><appSettings><EncryptedData/></appSettings></configuration>', 'EncryptedSection', undefined],
     ['duplicate setting name', '<configuration><applicationSettings><g><setting name="A"><value>1</value></setting>\n<setting name="a"><value>2</value></setting></g></applicationSettings></configuration>', 'DuplicateKey', undefined],
@@ -74,6 +84,14 @@ describe('other bad input', () => {
       if (position) assert.deepEqual({ line: e.details.line, column: e.details.column }, position);
     });
   }
+
+  it('empty and non-XML files are named with the parameter that gave them', () => {
+    const e = expectCoreError(() => mergeWebConfig(target, { path: 'D:\\old\\web.config', bytes: Buffer.alloc(0), parameter: 'ReferencePath' }), 'WebConfigEmpty');
+    assert.match(e.message, /^-ReferencePath 'D:\\old\\web\.config' is empty/);
+    const u16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('  plain text', 'utf16le')]);
+    const n = expectCoreError(() => mergeWebConfig({ path: 'C:\\new\\web.config', bytes: u16, parameter: 'Path' }, good), 'WebConfigNotXml');
+    assert.match(n.message, /^-Path 'C:\\new\\web\.config' is not XML/);
+  });
 
   it('refuses bytes it cannot decode: WebConfigEncoding', () => {
     const xml = Buffer.from('<configuration/>');

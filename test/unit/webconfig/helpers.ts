@@ -28,9 +28,12 @@ export function withEdits(original: string, edits: [find: string, replace: strin
   return out;
 }
 
-/** Compact form of a change for table-style assertions. */
+/**
+ * Compact form of a change for table-style assertions. A masked value's per-run tag (`******** (3f9a1c)`) is shown as
+ * `********`; tests of the tag itself look at the raw change.
+ */
 export function row(c: MergeChange): string {
-  const v = (x: string | null) => (x === null ? '∅' : JSON.stringify(x));
+  const v = (x: string | null) => (x === null ? '∅' : JSON.stringify(x.replace(/^\*{8} \([0-9a-f]{6}\)$/, '********')));
   return `${c.Action} ${c.Section} ${c.Name} ${v(c.OldValue)} -> ${v(c.NewValue)}${c.IsSdkUrl ? ' [sdk]' : ''}`;
 }
 
