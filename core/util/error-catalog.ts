@@ -62,7 +62,7 @@ export const ERROR_CATALOG = {
   DirectoryNotFound: e('ObjectNotFound', 'A folder named by a parameter or the inventory does not exist.', 'Check the path.'),
   DiskFull: e('ResourceUnavailable', 'Not enough disk space to write a file.', 'Free space or choose another destination.'),
   DryRunNotSupported: e('InvalidArgument', 'A dry run (-WhatIf) was asked of a command that changes nothing.', 'Run the command without -WhatIf.'),
-  DuplicateKey: e('InvalidData', 'A web.config defines the same appSettings key or setting twice.', 'Remove one of them (names compare ignoring case) and run the merge again.'),
+  DuplicateKey: e('InvalidData', 'A settings group of a web.config names the same setting twice, which .NET refuses (a repeated appSettings key is accepted: the last one counts).', 'Remove one of them (names compare ignoring case) and run the merge again.'),
   DuplicateSection: e('InvalidData', 'A web.config contains the same section more than once, which .NET refuses.', 'Keep one of the sections and run the merge again.'),
   DuplicateSession: e('InvalidArgument', 'Two sessions given to -Session connect to the same server (raised by the module before the core starts).', 'Give one session per server.'),
   DuplicateServer: e('InvalidArgument', 'The same server appears twice in the inventory given to the plan.', 'Pass each server once.'),
@@ -115,6 +115,7 @@ export const ERROR_CATALOG = {
   MalformedRequest: e('InvalidArgument', 'The request the core received is not a JSON object of the expected shape.', 'Internal plumbing between the module and its core: report it with the command that was run.'),
   ModuleNotFound: e('ObjectNotFound', 'The module folder to copy to a remote server was not found.', 'Reinstall the module (or build it with npm run build).'),
   MsiCorrupt: e('InvalidData', 'A file is not a readable Windows Installer database.', 'Download or copy the installer again.'),
+  NotAFile: e('InvalidArgument', 'A path given as a file names a folder.', 'Name the file in that folder (for example its web.config).'),
   NotALab: e('InvalidData', 'The folder is not a lab (lab.json or server.json missing or invalid).', 'Create the lab with New-MfaLab.'),
   NotAWebConfig: e('InvalidData', 'The XML file is not a web.config (its root is not <configuration>).', 'Point the merge at the web.config file itself.'),
   NotInBackup: e('ObjectNotFound', 'A file asked for is not in the backup.', 'List the backup with Test-PhoneFactorBackup and ask for a file it holds.'),
@@ -169,9 +170,11 @@ export const ERROR_CATALOG = {
   VerificationFailed: e('InvalidResult', 'The upgraded server did not pass verification (the failing checks are in the message).', 'Fix what the checks name and -Resume, or roll back with Restore-PhoneFactor.'),
   VirtualDirectoryMissing: e('InvalidResult', 'A web component was installed but not on the virtual directory asked for.', 'Check IIS and the installer log named in the message; -Resume after fixing it.'),
   VirtualDirectoryNotSettable: e('NotImplemented', 'The installer has no property for the virtual directory, so it cannot be installed silently on the name asked for.', 'Run it interactively and set the virtual directory as the message says.'),
+  WebConfigEmpty: e('InvalidData', 'A web.config is empty (no XML at all).', 'Name the right file, or restore it from the backup, and run the merge again.'),
   WebConfigEncoding: e('InvalidData', 'A web.config is not in a supported encoding.', 'Save it as UTF-8 or UTF-16 and run the merge again.'),
   WebConfigInternalError: e('NotSpecified', 'The web.config merge met a structure it cannot process; nothing was written.', 'Report it with the file\'s structure (not its values).'),
   WebConfigMalformed: e('ParserError', 'A web.config is not well-formed XML (line and column in the message).', 'Correct the file (or restore it from the backup) and run the merge again.'),
+  WebConfigNotXml: e('InvalidData', 'A file given as a web.config is not XML at all (it does not start with <).', 'Name the web.config file itself and run the merge again.'),
 } as const satisfies Record<string, ErrorEntry>;
 
 /** A code the core can raise. `CoreError` takes only these: a code missing from the catalog does not compile. */
