@@ -4,12 +4,20 @@ import { defineOperation } from './contract';
 import { openTargetHostsOfItems, resolveFileTarget, TargetParameters } from './target';
 import { BackupDestinationParameter, UpgradeParameters } from './upgrade-parameters';
 import { runUpgrade } from '../upgrade/engine';
+import { StringEnum } from './schema-helpers';
+import { ReadinessRowSchema } from './test-readiness';
+import { READINESS_CHECKS } from '../upgrade/readiness/types';
 
 const Input = Type.Object(
   {
     ...TargetParameters,
     ...UpgradeParameters,
     BackupDestination: BackupDestinationParameter(true),
+    SkipReadiness: Type.Optional(
+      Type.Array(StringEnum([...READINESS_CHECKS]), {
+        description: 'Readiness checks whose Failed result you accept as a named risk, e.g. -SkipReadiness PendingRestart. The run then goes on; the accepted risk and what the check found are recorded in the journal and the report. Other Failed checks still stop the run before anything changes (exit code 69003).',
+      }),
+    ),
     Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a failure). Without a journal a fresh run starts and says so.' })),
   },
   { additionalProperties: false },
@@ -32,6 +40,7 @@ const Output = Type.Object({
   RebootRequired: Type.Boolean(),
   FollowUps: Type.Array(Type.String()),
   Notice: Type.String(),
+  Readiness: Type.Array(ReadinessRowSchema),
 });
 
 export const invokeUpgradeOperation = defineOperation({
@@ -39,7 +48,8 @@ export const invokeUpgradeOperation = defineOperation({
   cmdlet: 'Invoke-MfaServerUpgrade',
   synopsis: 'Upgrades PhoneFactor Agent 5.x servers to MFA Server: backup, uninstall, install, web.config merge, verification.',
   description: [
-    'Runs the plan of Get-MfaUpgradePlan step by step with a journal written before and after every step (under',
+    'First runs the checks of Test-MfaUpgradeReadiness: a Failed check stops the run before anything is changed (ExitCode',
+    '69003, the checks in the log, in Readiness and in report.html) unless -SkipReadiness names it. Then runs the plan of Get-MfaUpgradePlan step by step with a journal written before and after every step (under',
     'BackupDestination). If the run is stopped at any point, run it again with -Resume: it continues where it stopped and never',
     'does a step twice. Nothing is uninstalled before a verified backup exists. A manual step that blocks correctness pauses',
     'the run (Status Paused, ExitCode 69001) with its instruction; -Resume continues after you did it. A failed step stops',
@@ -76,6 +86,7 @@ export const invokeUpgradeOperation = defineOperation({
         naming: first.VirtualDirectoryNaming ?? 'New',
         backupDestination: await resolveFileTarget({}, first.BackupDestination),
         resume: first.Resume === true,
+        skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],
       },
       ctx,
     );

@@ -32,6 +32,7 @@ export function renderReport(input: ReportInput): string {
     deprecationBanner(),
     summary(input, servers),
     found(input),
+    readiness(input),
     planAndOutcome(input),
     backups(input.backups),
     followUps(input),
@@ -150,6 +151,26 @@ function serverInventory(inv: ServerInventory): string {
     `<p class="server-note">${t(inv.DnsName)} &middot; ${inv.Is64Bit ? '64-bit' : '32-bit'} &middot; ${inv.Components.length} component(s) before the upgrade</p>`,
     rows.length > 0 ? table(['Component', 'Product', 'Version', 'Virtual directory', 'Path', 'Era'], rows) : '<p class="muted">No PhoneFactor or MFA Server component was found.</p>',
     inv.Warnings.length > 0 ? `<ul class="plain">${inv.Warnings.map((w) => `<li>${t(w)}</li>`).join('')}</ul>` : '',
+  ].join('\n');
+}
+
+/** Before the run changed anything: each readiness check, Failed and accepted risks first. */
+function readiness(input: ReportInput): string {
+  if (input.readiness.length === 0) return '';
+  const rank = (r: ReportInput['readiness'][number]) => (r.Result === 'Failed' ? 0 : r.Result === 'Warning' ? 1 : 2);
+  const rows = [...input.readiness].sort((a, b) => rank(a) - rank(b)).map((r) => [
+    t(r.ComputerName),
+    t(r.Check),
+    `<span class="badge ${statusClass(r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed')}">${t(r.Result)}</span>${r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : ''}`,
+    t(r.Detail),
+    t(r.Action ?? ''),
+    t(r.Basis),
+  ]);
+  return [
+    '<section aria-labelledby="readiness">',
+    '<h2 id="readiness">Readiness checks before the upgrade</h2>',
+    table(['Server', 'Check', 'Result', 'Detail', 'Action', 'Basis'], rows, 'readiness'),
+    '</section>',
   ].join('\n');
 }
 

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import type { UpgradePlan } from '../domain/plan-types';
 import type { ServerInventory } from '../domain/inventory-types';
 import { INVENTORY_FILE } from '../domain/backup-items';
+import { loadReadiness } from '../upgrade/readiness/gate';
+import type { ReadinessRow } from '../upgrade/readiness/types';
 import type { JournalDocument } from '../journal/journal-types';
 import { JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { readManifest, type BackupManifest } from '../backup/manifest';
@@ -45,6 +47,8 @@ export interface ReportInput {
   runFolder: string;
   toolVersion: string;
   generatedAt: Date;
+  /** The readiness checks of the run's start (readiness.json); [] when none were run. */
+  readiness: ReadinessRow[];
 }
 
 export const PLAN_FILE_NAME = 'plan.json';
@@ -69,7 +73,7 @@ export async function loadReportInput(runFolder: string, result: ReportResult, t
     const inventory = await readJson<ServerInventory>(path.join(backupPath, INVENTORY_FILE));
     if (inventory && Array.isArray(inventory.Components)) inventories.push(inventory);
   }
-  return { result, plan, journal, inventories, backups, runFolder, toolVersion, generatedAt };
+  return { result, plan, journal, inventories, backups, runFolder, toolVersion, generatedAt, readiness: await loadReadiness(runFolder) };
 }
 
 /**

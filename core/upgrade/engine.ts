@@ -22,6 +22,8 @@ import { CmTraceLog } from '../log/index';
 import { whenCallerGone } from '../runtime/attached-caller';
 import { LOG_FOLDER } from './installers';
 import { withUpgradeReport } from '../report/index';
+import { acceptedRisks, checkReadinessGate, loadReadiness, saveReadiness } from './readiness/gate';
+import type { ReadinessCheckName, ReadinessRow } from './readiness/types';
 import { commandWatcherFor, watchCommands } from '../host/command-watch';
 
 export interface UpgradeRequest {
@@ -31,6 +33,8 @@ export interface UpgradeRequest {
   /** Local folder for the backups, the journal and the plan. */
   backupDestination: string;
   resume: boolean;
+  /** Readiness checks whose Failed result the admin accepts as a named risk (-SkipReadiness). */
+  skipReadiness?: ReadinessCheckName[];
 }
 
 export interface StepReport {
@@ -58,6 +62,8 @@ export interface UpgradeResult {
   RebootRequired: boolean;
   FollowUps: string[];
   Notice: string;
+  /** The readiness checks of the run's start (readiness.json in the run folder); [] for a dry run. */
+  Readiness: ReadinessRow[];
 }
 
 export function runFolder(backupDestination: string, hosts: Host[]): string {
@@ -91,6 +97,43 @@ export const CALLER_GONE_LOG_LINE =
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
   const folder = runFolder(req.backupDestination, req.hosts);
+  // A fresh run checks readiness before it writes anything to a server (not even its claim); a resumed run already
+  // changed servers, and a restart the upgrade itself asked for must not block it.
+  if (!plainCtx.dryRun && !existsSync(path.join(folder, 'journal.json'))) {
+    const { ctx, logPath } = withCmTraceLog(req, plainCtx);
+    const gate = await checkReadinessGate({ hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] }, ctx);
+    await saveReadiness(folder, gate.rows);
+    if (gate.blocking.length > 0) {
+      const result = logged(ctx, logPath, readinessRefusal(folder, gate.rows, gate.blocking));
+      return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+    }
+  }
+  const readiness = plainCtx.dryRun ? [] : await loadReadiness(folder);
+  const result = await runGuarded(req, plainCtx, folder, readiness);
+  return { ...result, Readiness: readiness };
+}
+
+/** The run stopped by Failed readiness checks: nothing on any server was changed. */
+function readinessRefusal(folder: string, rows: ReadinessRow[], blocking: ReadinessRow[]): UpgradeResult {
+  const names = [...new Set(blocking.map((r) => r.Check))];
+  return {
+    Status: 'Failed',
+    ExitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
+    Message: `Readiness checks failed, so nothing was changed: ${blocking.map((r) => `${r.Check} on ${r.ComputerName} (${r.Detail})`).join('; ')}`,
+    NextAction: `${[...new Set(blocking.map((r) => r.Action).filter((a): a is string => !!a))].join(' ')} Then run the same command again. To go on despite a named risk, add -SkipReadiness ${names.join(', ')} (recorded in the journal and the report).`,
+    Steps: [],
+    BackupPath: [],
+    JournalPath: path.join(folder, 'journal.json'),
+    LogPath: null,
+    ReportPath: null,
+    RebootRequired: false,
+    FollowUps: [],
+    Notice: '',
+    Readiness: rows,
+  };
+}
+
+async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folder: string, readiness: ReadinessRow[]): Promise<UpgradeResult> {
   let guard: RunGuard | undefined;
   let forgetLastWords: (() => void) | undefined;
   if (!plainCtx.dryRun) {
@@ -111,7 +154,7 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
       ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
     }
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
-    const result = logged(ctx, logPath, await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder)));
+    const result = logged(ctx, logPath, await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness)));
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
     return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
   } finally {
@@ -122,10 +165,10 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
   }
 }
 
-async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string): Promise<UpgradeResult> {
+async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: ReadinessRow[]): Promise<UpgradeResult> {
   const journalPath = path.join(folder, 'journal.json');
   const planPath = path.join(folder, 'plan.json');
-  const started = await openOrStart(req, ctx, folder, journalPath, planPath);
+  const started = await openOrStart(req, ctx, folder, journalPath, planPath, readiness);
   if ('result' in started) return started.result;
   const { plan, journal } = started;
   assertBackupsFirst(plan);
@@ -190,7 +233,7 @@ function logged(ctx: OperationContext, logPath: string | null, result: UpgradeRe
   return { ...result, LogPath: logPath };
 }
 
-async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: string, journalPath: string, planPath: string): Promise<{ plan: UpgradePlan; journal: Journal | null } | { result: UpgradeResult }> {
+async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: string, journalPath: string, planPath: string, readiness: ReadinessRow[]): Promise<{ plan: UpgradePlan; journal: Journal | null } | { result: UpgradeResult }> {
   if (existsSync(journalPath) && existsSync(planPath)) {
     const journal = await Journal.load(journalPath);
     const plan = JSON.parse(await fs.readFile(planPath, 'utf8')) as UpgradePlan;
@@ -210,7 +253,14 @@ async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: s
   if (ctx.dryRun) return { plan, journal: null };
   await fs.mkdir(folder, { recursive: true });
   await writeFileAtomic(planPath, Buffer.from(JSON.stringify(plan, null, 2) + '\n', 'utf8'));
-  const journal = await Journal.create(journalPath, plan, { InstallerPath: req.installerPath, Naming: req.naming, Servers: req.hosts.map((h) => h.computerName).join(',') });
+  const journal = await Journal.create(journalPath, plan, {
+    InstallerPath: req.installerPath,
+    Naming: req.naming,
+    Servers: req.hosts.map((h) => h.computerName).join(','),
+    // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
+    SkipReadiness: (req.skipReadiness ?? []).join(','),
+    AcceptedRisks: acceptedRisks(readiness),
+  });
   return { plan, journal };
 }
 
@@ -231,7 +281,7 @@ function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {
 }
 
 function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
-  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, LogPath: null, ReportPath: null, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice };
+  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, LogPath: null, ReportPath: null, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice, Readiness: [] };
 }
 
 /**
@@ -277,5 +327,6 @@ function finish(plan: UpgradePlan, journal: Journal, journalPath: string, status
     RebootRequired: reboot,
     FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`),
     Notice: plan.Notice,
+    Readiness: [],
   };
 }

@@ -70,5 +70,6 @@ function refusedResult(e: CoreError, exitCode: number, nextAction: string, journ
     RebootRequired: false,
     FollowUps: [],
     Notice: notice(),
+    Readiness: [],
   };
 }

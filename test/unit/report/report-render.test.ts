@@ -34,6 +34,10 @@ function input(over: Partial<ReportInput['result']> = {}): ReportInput {
       Inferences: ['The setup keeps <InstallPath>.'],
     },
     journal: null,
+    readiness: [
+      { ComputerName: 'MFA01', Check: 'Elevated', Result: 'Passed', Detail: 'Elevated.', Action: null, Basis: 'facts §1', Accepted: false },
+      { ComputerName: 'MFA01', Check: 'PendingRestart', Result: 'Failed', Detail: 'A restart is pending (<CBS>).', Action: 'Restart the server.', Basis: 'Inference: servicing', Accepted: true },
+    ],
     inventories: [
       {
         ComputerName: 'MFA01', DnsName: 'mfa01.contoso.com', Is64Bit: true, Warnings: [],
@@ -118,4 +122,13 @@ test('durations and sizes read naturally', () => {
   assert.equal(formatDuration(null), '');
   assert.equal(formatBytes(512), '512 bytes');
   assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MiB');
+});
+
+test('the readiness section lists each check, Failed first, with accepted risks marked and text escaped', () => {
+  const html = renderReport(input());
+  const section = html.slice(html.indexOf('<h2 id="readiness">'), html.indexOf('<h2 id="plan">'));
+  assert.ok(section.indexOf('PendingRestart') < section.indexOf('Elevated'), 'Failed rows come first');
+  assert.match(section, /risk accepted with -SkipReadiness/);
+  assert.match(section, /A restart is pending \(&lt;CBS&gt;\)/);
+  assert.ok(!renderReport({ ...input(), readiness: [] }).includes('id="readiness"'), 'no section without checks');
 });
