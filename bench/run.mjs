@@ -17,8 +17,11 @@ function cmdletOverhead() {
   try {
     const out = execFileSync('dotnet', ['pwsh', '-NoProfile', '-NonInteractive', '-File', path.join(root, 'bench', 'cmdlet-overhead.ps1'), '-ModulePath', path.join(root, 'ps-module', 'MfaServerUpgrade'), '-WebConfig', webConfig], { cwd: root, env, encoding: 'utf8' });
     const r = JSON.parse(out.trim().split(/\r?\n/).pop());
-    const ratio = r.cmdletMs / r.bareNodeMs;
-    console.log(`cmdlet overhead: Merge-MfaWebConfig median ${r.cmdletMs.toFixed(1)} ms vs '& node -e 0' median ${r.bareNodeMs.toFixed(1)} ms over ${r.runs} interleaved runs -> ratio ${ratio.toFixed(2)}x (target <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'ABOVE TARGET'}`);
+    const warm = r.warmMs / r.bareNodeMs;
+    const cold = r.coldMs / r.coldBareNodeMs;
+    console.log(`cmdlet call, warm core: Merge-MfaWebConfig median ${r.warmMs.toFixed(1)} ms vs '& node -e 0' median ${r.bareNodeMs.toFixed(1)} ms over ${r.runs} interleaved runs -> ratio ${warm.toFixed(2)}x (bar <= 1.2x, goal < 1.0x) ${warm <= 1.2 ? 'OK' : 'ABOVE BAR'}`);
+    console.log(`cmdlet call, cold (first call after Import-Module -Force, starts the core): median ${r.coldMs.toFixed(1)} ms vs '& node -e 0' ${r.coldBareNodeMs.toFixed(1)} ms over ${r.coldRuns} runs -> ${cold.toFixed(2)}x`);
+    console.log(`warm core idle memory (working set after the runs): ${r.idleMiB} MiB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
  * its end stops the core (runtime/attached-caller.ts). The module's transport starts the core this way.
  * `mfa-core <operation> --broker`: attached, and the transport runs remoting scripts for the core (-Session,
  * -Credential): asks go out as events, answers come back on later stdin lines (brokered-powershell.ts).
+ * `mfa-core --serve [--idle-seconds N]`: the warm core, one per PowerShell runspace, many calls (runtime/serve.ts).
  */
 import { operations, findOperation } from './operations/index';
 import validators from './generated/validators';
@@ -13,13 +14,14 @@ import { describeContracts } from './operations/describe';
 import { execute, failure, parseRequest } from './runtime/execute';
 import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED, type Envelope } from './runtime/envelope';
 import { stderrSink } from './runtime/events';
-import { TOOL_VERSION } from './version';
+import { BUILD_ID, TOOL_VERSION } from './version';
 import { CoreError } from './util/errors';
 import type { StandaloneValidator } from './runtime/validate';
 import { serveHostCalls } from './host/remote/serve-host';
 import { startBrokerOnStderr } from './host/remote/brokered-powershell';
 import { attachToCaller, writeLastWords } from './runtime/attached-caller';
 import { closeRemoteConnections } from './host/remote/open-remote';
+import { DEFAULT_IDLE_SECONDS, serve } from './runtime/serve';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -61,10 +63,18 @@ function readRequest(mode: string | undefined): Promise<string> {
   return caller.request;
 }
 
+/** `--idle-seconds N` (a positive number) or the default. */
+function idleSeconds(argv: string[]): number {
+  const at = argv.indexOf('--idle-seconds');
+  const value = at >= 0 ? Number(argv[at + 1]) : NaN;
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_IDLE_SECONDS;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [arg, mode] = argv;
   if (arg === '--list') return finish(describeContracts(operations, TOOL_VERSION), 0);
-  if (arg === '--version') return finish({ version: TOOL_VERSION }, 0);
+  if (arg === '--version') return finish({ version: TOOL_VERSION, buildId: BUILD_ID }, 0);
+  if (arg === '--serve') return serve({ idleSeconds: idleSeconds(argv), buildId: BUILD_ID, toolVersion: TOOL_VERSION });
   if (arg === '--serve-host') {
     await serveHostCalls();
     return process.exit(0);

@@ -7,6 +7,9 @@
  * V8 does not authenticate it, so it must live where only those who can change the module can write (never a shared
  * temp folder; a module under Program Files that the caller cannot write to simply runs without a cache). V8 rejects a
  * stale cache, which is then rewritten. Nothing here may change the core's exit code: every cache error is ignored.
+ * The cache file is named after the bundle's build (its first line says which, scripts/build.mjs): V8 checks a cache
+ * against its source by length only, so an updated bundle of the same length would otherwise run the old code (seen:
+ * a test that changed one 16-character id found the old id still running).
  * MFA_CORE_NO_CACHE=1 turns the cache off.
  */
 import * as fs from 'node:fs';
@@ -16,7 +19,9 @@ import Module from 'node:module';
 
 const corePath = path.join(__dirname, 'core.cjs');
 const cacheDir = path.join(__dirname, '..', 'cache');
-const cachePath = path.join(cacheDir, `core-${process.version}-${process.arch}.bin`);
+const source = fs.readFileSync(corePath, 'utf8');
+const build = /Build ([0-9a-f]+)\./.exec(source.slice(0, source.indexOf('\n')))?.[1] ?? 'unknown';
+const cachePath = path.join(cacheDir, `core-${process.version}-${process.arch}-${build}.bin`);
 
 function readCache(): Buffer | undefined {
   if (process.env.MFA_CORE_NO_CACHE) return undefined;
@@ -34,6 +39,10 @@ function saveCacheAtExit(script: vm.Script): void {
       const temp = `${cachePath}.${process.pid}.tmp`;
       fs.writeFileSync(temp, script.createCachedData());
       fs.renameSync(temp, cachePath);
+      // Caches of other builds are dead weight now.
+      for (const name of fs.readdirSync(cacheDir)) {
+        if (name.startsWith('core-') && name.endsWith('.bin') && path.join(cacheDir, name) !== cachePath) fs.rmSync(path.join(cacheDir, name), { force: true });
+      }
     } catch {
       // A cache that cannot be written only costs speed.
     }
@@ -41,7 +50,7 @@ function saveCacheAtExit(script: vm.Script): void {
 }
 
 const cached = readCache();
-const script = new vm.Script(Module.wrap(fs.readFileSync(corePath, 'utf8')), { filename: corePath, cachedData: cached });
+const script = new vm.Script(Module.wrap(source), { filename: corePath, cachedData: cached });
 if (!process.env.MFA_CORE_NO_CACHE && (!cached || script.cachedDataRejected)) saveCacheAtExit(script);
 const core = new Module(corePath, module);
 core.filename = corePath;

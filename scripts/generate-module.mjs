@@ -148,7 +148,7 @@ function cmdletFunction(op) {
     '    )',
     '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
     `    process { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
-    `    end { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} -TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''} }`,
+    `    end { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} -TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''}${op.ownProcess ? ' -OwnProcess' : ''} }`,
     '}',
   ].join('\n');
 }
@@ -210,15 +210,23 @@ function formatView(ops) {
   return ['<?xml version="1.0" encoding="utf-8"?>', `<!-- ${GENERATED} -->`, '<Configuration>', '  <ViewDefinitions>', ...views, '  </ViewDefinitions>', '</Configuration>', ''].join('\r\n');
 }
 
-function psm1(ops, transport) {
+function psm1(ops, transport, buildId) {
   return [
     `# ${GENERATED}`,
     '# The transport below comes from ps-module/src/*.ps1; the functions after it from the contracts.',
     'Set-StrictMode -Version 2.0',
     '$script:MfaModuleRoot = $PSScriptRoot',
     '$script:MfaNodeOnPath = $null',
+    '# The build this module belongs to: the warm core must state the same one (core/version.ts BUILD_ID).',
+    `$script:MfaBuildId = ${q(buildId)}`,
+    '# The warm core of this runspace (Invoke-MfaWarmCore.ps1) and how long it waits idle before it exits.',
+    '$script:MfaWarmCore = $null',
+    '$script:MfaCoreIdleSeconds = 600',
     '',
     transport.trim(),
+    '',
+    '# Remove-Module (and Import-Module -Force) ends this runspace\'s warm core.',
+    '$ExecutionContext.SessionState.Module.OnRemove = { Stop-MfaWarmCore }',
     '',
     ...ops.map(cmdletFunction),
     '',
@@ -227,7 +235,7 @@ function psm1(ops, transport) {
   ].join('\r\n');
 }
 
-export function generateModule({ root, moduleDir, version }) {
+export function generateModule({ root, moduleDir, version, buildId }) {
   const core = path.join(moduleDir, 'lib', 'mfa-core.cjs');
   const listing = JSON.parse(execFileSync(process.execPath, [core, '--list'], { encoding: 'utf8' }));
   // Internal operations (host-call) are the core's own plumbing: no cmdlet, no help, not exported.
@@ -241,7 +249,7 @@ export function generateModule({ root, moduleDir, version }) {
     .join('\n\n');
   const files = {
     [`${MODULE}.psd1`]: manifest(ops, version),
-    [`${MODULE}.psm1`]: psm1(ops, transport).replace(/\r?\n/g, '\r\n'),
+    [`${MODULE}.psm1`]: psm1(ops, transport, buildId).replace(/\r?\n/g, '\r\n'),
     [`${MODULE}.format.ps1xml`]: formatView(ops),
   };
   // About topics: Get-Help finds about_*.help.txt in the module folder's culture folder.

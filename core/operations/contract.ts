@@ -99,6 +99,11 @@ export interface OperationContract<I extends TObject = TObject, O extends TSchem
   batching?: 'perItem' | 'batch';
   /** Longest a single core call may run before the transport stops it. */
   timeoutSeconds?: number;
+  /**
+   * Why this operation runs in a core process of its own instead of the PowerShell session's warm core
+   * (runtime/serve.ts); absent = the warm core. The reason is for readers: the transport only sees that there is one.
+   */
+  ownProcess?: string;
   /** Related help topics (.LINK). */
   links?: string[];
   handler: (items: Static<I>[], ctx: OperationContext) => Promise<Static<O>[]>;

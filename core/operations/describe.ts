@@ -17,6 +17,7 @@ export function describeContracts(ops: OperationContract[], version: string) {
       changesState: Boolean(o.changesState),
       confirmImpact: o.changesState?.confirmImpact ?? null,
       timeoutSeconds: o.timeoutSeconds ?? 600,
+      ownProcess: Boolean(o.ownProcess),
       outputTypeName: o.outputTypeName,
       outputModes: o.outputModes ?? [],
       internal: Boolean(o.internal),

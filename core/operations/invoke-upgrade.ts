@@ -75,6 +75,9 @@ export const invokeUpgradeOperation = defineOperation({
   changesState: { confirmImpact: 'High' },
   batching: 'batch',
   timeoutSeconds: 7200,
+  // A run takes minutes to hours and holds run-wide state (run lock, server claims, the journal's last words): a fresh
+  // process guarantees none of it outlives the run or meets another call's, and its start is nothing next to the run.
+  ownProcess: 'a long, stateful run',
   links: ['Get-MfaUpgradePlan', 'Test-MfaServerUpgrade', 'Restore-PhoneFactor'],
   handler: async (items, ctx) => {
     const first = items[0];

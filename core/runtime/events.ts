@@ -11,7 +11,11 @@ export type CoreEvent =
 
 export type EventSink = (e: CoreEvent) => void;
 
+/** The event with every known secret value removed from its text. */
+export function redactEvent(e: CoreEvent): CoreEvent {
+  return e.event === 'log' ? { ...e, message: redactor.redact(e.message) } : { ...e, status: redactor.redact(e.status) };
+}
+
 export const stderrSink: EventSink = (e) => {
-  const safe = e.event === 'log' ? { ...e, message: redactor.redact(e.message) } : { ...e, status: redactor.redact(e.status) };
-  process.stderr.write(JSON.stringify(safe) + '\n');
+  process.stderr.write(JSON.stringify(redactEvent(e)) + '\n');
 };

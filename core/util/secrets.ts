@@ -86,6 +86,11 @@ export class SecretRedactor {
     if (value && value.length >= 3) this.values.add(value);
   }
 
+  /** Drops every registered value: a warm core forgets one call's secrets before the next call (runtime/serve.ts). */
+  forget(): void {
+    this.values.clear();
+  }
+
   redact(text: string): string {
     let out = text;
     for (const v of this.values) out = out.split(v).join(MASK);

@@ -76,35 +76,37 @@ function New-MfaErrorRecord {
 }
 
 function Write-MfaCoreEvent {
+    # One stderr line of a per-call core: an event, or text node printed (kept for the error message).
     param([string] $Line, $Caller, [System.Text.StringBuilder] $Unparsed)
     $evt = $null
     try { $evt = ConvertFrom-Json -InputObject $Line -ErrorAction Stop } catch { $evt = $null }
     if ($null -eq (Get-MfaProperty -Object $evt -Name 'event')) { [void]$Unparsed.AppendLine($Line); return }
-    if ($evt.event -eq 'progress') {
-        $record = New-Object System.Management.Automation.ProgressRecord(1, [string]$evt.activity, [string]$evt.status)
-        $percent = Get-MfaProperty -Object $evt -Name 'percent'
+    Write-MfaEvent -CoreEvent $evt -Caller $Caller
+}
+
+function Write-MfaEvent {
+    param($CoreEvent, $Caller)
+    if ($CoreEvent.event -eq 'progress') {
+        $record = New-Object System.Management.Automation.ProgressRecord(1, [string]$CoreEvent.activity, [string]$CoreEvent.status)
+        $percent = Get-MfaProperty -Object $CoreEvent -Name 'percent'
         if ($null -ne $percent) { $record.PercentComplete = [int]$percent }
         $Caller.WriteProgress($record)
     }
-    elseif ($evt.event -eq 'log') {
-        if ($evt.level -eq 'warning') { $Caller.WriteWarning([string]$evt.message) }
-        else { $Caller.WriteVerbose([string]$evt.message) }
+    elseif ($CoreEvent.event -eq 'log') {
+        if ($CoreEvent.level -eq 'warning') { $Caller.WriteWarning([string]$CoreEvent.message) }
+        else { $Caller.WriteVerbose([string]$CoreEvent.message) }
     }
 }
 
-function Invoke-MfaCoreProcess {
-    # One core process: request in, envelope out. Enforces the timeout on every read. The request is one line and the
-    # core's stdin stays open while this PowerShell lives (--attached): if this PowerShell is killed, the pipe closes
-    # and the core stops instead of going on unseen. With $Remoting (-Session or -Credential was given) the core runs
-    # with --broker: remoting scripts the core asks for run here, where the sessions and the credential live.
-    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting)
+function Start-MfaCoreProcess {
+    # The core as a child process with redirected UTF-8 streams; $Arguments follow the path of mfa-core.cjs.
+    param([string] $Arguments)
     $node = Find-MfaNode
     $corePath = Join-Path (Join-Path $script:MfaModuleRoot 'lib') 'mfa-core.cjs'
     $utf8 = New-Object System.Text.UTF8Encoding($false)
     $psi = New-Object System.Diagnostics.ProcessStartInfo
     $psi.FileName = $node
-    $psi.Arguments = '"' + $corePath + '" ' + $Operation
-    if ($null -ne $Remoting) { $psi.Arguments += ' --broker' } else { $psi.Arguments += ' --attached' }
+    $psi.Arguments = '"' + $corePath + '" ' + $Arguments
     $psi.UseShellExecute = $false
     $psi.CreateNoWindow = $true
     $psi.RedirectStandardInput = $true
@@ -112,7 +114,33 @@ function Invoke-MfaCoreProcess {
     $psi.RedirectStandardError = $true
     $psi.StandardOutputEncoding = $utf8
     $psi.StandardErrorEncoding = $utf8
-    $process = [System.Diagnostics.Process]::Start($psi)
+    return [System.Diagnostics.Process]::Start($psi)
+}
+
+function Write-MfaProgressDone {
+    param($Caller)
+    $done = New-Object System.Management.Automation.ProgressRecord(1, 'MfaServerUpgrade', 'Done')
+    $done.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
+    $Caller.WriteProgress($done)
+}
+
+function Invoke-MfaCoreProcess {
+    # One core process: request in, envelope out. Enforces the timeout on every read. The request is one line and the
+    # core's stdin stays open while this PowerShell lives (--attached): if this PowerShell is killed, the pipe closes
+    # and the core stops instead of going on unseen. With $Remoting (-Session or -Credential was given) the core runs
+    # with --broker: remoting scripts the core asks for run here, where the sessions and the credential live.
+    # Without remoting through this PowerShell, and unless the operation keeps a process of its own, the call goes to
+    # this runspace's warm core instead (Invoke-MfaWarmCore.ps1).
+    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting, [switch] $OwnProcess)
+    if (($null -eq $Remoting) -and (-not $OwnProcess) -and (Test-MfaWarmCoreFree)) {
+        $answer = Invoke-MfaWarmCall -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds
+        Write-MfaProgressDone -Caller $Caller
+        return $answer
+    }
+    $mode = ' --attached'
+    if ($null -ne $Remoting) { $mode = ' --broker' }
+    $process = Start-MfaCoreProcess -Arguments ($Operation + $mode)
+    $utf8 = New-Object System.Text.UTF8Encoding($false)
     $ended = $false
     try {
         $bytes = $utf8.GetBytes($RequestJson + "`n")
@@ -139,10 +167,8 @@ function Invoke-MfaCoreProcess {
         Wait-MfaTask -Task $stdoutTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds
         $process.WaitForExit()
         $ended = $true
-        $done = New-Object System.Management.Automation.ProgressRecord(1, 'MfaServerUpgrade', 'Done')
-        $done.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
-        $Caller.WriteProgress($done)
-        return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString() }
+        Write-MfaProgressDone -Caller $Caller
+        return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Envelope = $null; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString() }
     }
     finally {
         # The command was stopped (Ctrl+C, a stopped pipeline or job) or failed: the core must not go on unseen.
@@ -182,6 +208,7 @@ function Stop-MfaCore {
 
 function Read-MfaEnvelope {
     param($Response, [string] $Operation)
+    if ($null -ne $Response.Envelope) { return $Response.Envelope }
     $envelope = $null
     try { $envelope = ConvertFrom-Json -InputObject $Response.Stdout -ErrorAction Stop } catch { $envelope = $null }
     if ($null -eq (Get-MfaProperty -Object $envelope -Name 'ok')) {
@@ -204,7 +231,9 @@ function Invoke-MfaCore {
         [Parameter(Mandatory = $true)] [string] $OutputTypeName,
         [int] $TimeoutSeconds = 600,
         [switch] $ChangesState,
-        [System.Management.Automation.ConfirmImpact] $ConfirmImpact = 'Medium'
+        [System.Management.Automation.ConfirmImpact] $ConfirmImpact = 'Medium',
+        # The operation runs in a core process of its own rather than this session's warm core (its contract says why).
+        [switch] $OwnProcess
     )
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     $request = @{ items = @($Items); dryRun = $false }
@@ -216,7 +245,7 @@ function Invoke-MfaCore {
         # Ask the core for its plan, let ShouldProcess approve each action (-WhatIf prints them, -Confirm asks),
         # then run only the approved ones. When nothing can prompt, the plan round is skipped: one process.
         $request.dryRun = $true
-        $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting -Shown $shown
+        $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting -Shown $shown -OwnProcess:$OwnProcess
         if ($null -eq $plan) { return }
         $actions = @(Get-MfaProperty -Object $plan -Name 'actions' | Where-Object { $null -ne $_ })
         if ($actions.Count -eq 0) {
@@ -237,15 +266,15 @@ function Invoke-MfaCore {
         $request.dryRun = $false
         $request.approvedActions = $approved.ToArray()
     }
-    $envelope = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting -Shown $shown
+    $envelope = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting -Shown $shown -OwnProcess:$OwnProcess
     if ($null -ne $envelope) { Write-MfaResult -Envelope $envelope -Caller $Caller -OutputTypeName $OutputTypeName }
 }
 
 function Invoke-MfaCoreRound {
     # One call; errors become ErrorRecords: a bad request ends the command, an operation failure is per object.
-    param([string] $Operation, [hashtable] $Request, $Caller, [int] $TimeoutSeconds, [string] $OutputTypeName, $Remoting, $Shown)
+    param([string] $Operation, [hashtable] $Request, $Caller, [int] $TimeoutSeconds, [string] $OutputTypeName, $Remoting, $Shown, [switch] $OwnProcess)
     $json = ConvertTo-Json -InputObject $Request -Depth 20 -Compress
-    $response = Invoke-MfaCoreProcess -Operation $Operation -RequestJson $json -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting
+    $response = Invoke-MfaCoreProcess -Operation $Operation -RequestJson $json -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting -OwnProcess:$OwnProcess
     $envelope = Read-MfaEnvelope -Response $response -Operation $Operation
     if ($envelope.ok) { return $envelope }
     if ($response.ExitCode -eq 2) { $Caller.ThrowTerminatingError((New-MfaErrorRecord -ErrorBody $envelope.error)) }

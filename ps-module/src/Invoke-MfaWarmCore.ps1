@@ -1,0 +1,135 @@
+# The warm core: one core process per PowerShell runspace, started on the first call and kept for the session, so a
+# cmdlet call costs a request line and an answer instead of a Node.js start (core/runtime/serve.ts is the other end).
+# Module state ($script:) belongs to one runspace: ForEach-Object -Parallel, jobs and other runspaces each import the
+# module anew and so start their own core; two never share one.
+# Life of the core:
+# - started on first use; the transport talks only to a core that states this module's build ($script:MfaBuildId);
+# - a call stopped by Ctrl+C, a time-out or any failure stops the core (its input is closed: it writes why in the run's
+#   log, as a per-call core does) and the next call starts a new one, so a stopped call never leaves work behind;
+# - a core found dead before a call is replaced, with a warning unless it ended because it was idle;
+# - it exits by itself after $script:MfaCoreIdleSeconds without a call, when this PowerShell ends or is killed (its
+#   input closes), and when the module is removed (OnRemove, set in the generated .psm1).
+# Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
+
+function Get-MfaWarmCore {
+    # The running warm core of this runspace, started (or restarted) when needed.
+    $core = $script:MfaWarmCore
+    if (($null -ne $core) -and $core.Process.HasExited) {
+        $code = $core.Process.ExitCode
+        Stop-MfaWarmCore
+        # Exit code 0: it was idle past its time, or its input closed between calls; anything else is worth a word.
+        if ($code -ne 0) { Write-Warning "The MfaServerUpgrade core of this session had stopped (exit code $code); a new one was started." }
+        $core = $null
+    }
+    if ($null -eq $core) { $core = Start-MfaWarmCore }
+    return $core
+}
+
+function Start-MfaWarmCore {
+    $process = Start-MfaCoreProcess -Arguments ('--serve --idle-seconds ' + $script:MfaCoreIdleSeconds)
+    $started = $false
+    try {
+        # stderr carries only what node prints when something breaks; reading it all the time keeps its pipe from filling.
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $readyTask = $process.StandardOutput.ReadLineAsync()
+        Wait-MfaTask -Task $readyTask -Deadline ([DateTime]::UtcNow.AddSeconds(60)) -Process $process -Operation 'start' -TimeoutSeconds 60
+        $ready = $null
+        if ($null -ne $readyTask.Result) { try { $ready = ConvertFrom-Json -InputObject $readyTask.Result -ErrorAction Stop } catch { $ready = $null } }
+        if ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) {
+            $detail = ''
+            if ($stderr.Wait(3000)) { $detail = $stderr.Result.Trim() }
+            throw "The MfaServerUpgrade core did not start. $detail"
+        }
+        if ([string]$ready.buildId -ne $script:MfaBuildId) {
+            throw "The MfaServerUpgrade module files on disk (build $($ready.buildId)) are not the ones this session loaded (build $script:MfaBuildId): the module was updated. Run 'Import-Module MfaServerUpgrade -Force' to use the new version."
+        }
+        Write-Verbose "Started the MfaServerUpgrade core for this session (process $($process.Id))."
+        $script:MfaWarmCore = New-Object PSObject -Property @{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false }
+        $started = $true
+        return $script:MfaWarmCore
+    }
+    finally {
+        # Not started (another build, a failure, Ctrl+C while it was starting): no core may be left behind unseen.
+        if (-not $started) {
+            if (-not $process.HasExited) { Stop-MfaCore -Process $process }
+            $process.Dispose()
+        }
+    }
+}
+
+function Stop-MfaWarmCore {
+    # Ends this runspace's warm core (module removed, a call stopped, a core found dead) and forgets it.
+    $core = $script:MfaWarmCore
+    $script:MfaWarmCore = $null
+    if ($null -eq $core) { return }
+    if (-not $core.Process.HasExited) { Stop-MfaCore -Process $core.Process }
+    $core.Process.Dispose()
+}
+
+function Test-MfaWarmCoreFree {
+    # A call made while another call of this runspace is still reading its answer (a cmdlet run from a progress or
+    # output handler) cannot use the warm core: it gets a core of its own.
+    return (($null -eq $script:MfaWarmCore) -or (-not $script:MfaWarmCore.Busy))
+}
+
+function Invoke-MfaWarmCall {
+    # One call on the warm core: the request line out; its events and its envelope back, in order, on stdout.
+    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    for ($attempt = 1; $attempt -le 2; $attempt++) {
+        $core = Get-MfaWarmCore
+        $core.NextId++
+        $id = $core.NextId
+        $answer = Send-MfaWarmCall -Core $core -Id $id -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds
+        if ($null -ne $answer) { return $answer }
+        # The core ended before it read the call, having been idle past its time at that very moment: once more.
+    }
+    throw "The MfaServerUpgrade core ($Operation) ended twice before it read the call."
+}
+
+function Send-MfaWarmCall {
+    # Returns the answer, or $null when the core was found to have ended idle before it saw the call.
+    param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    $process = $Core.Process
+    $line = '{"id":' + $Id + ',"operation":' + (ConvertTo-Json -InputObject $Operation -Compress) + ',"request":' + $RequestJson + "}`n"
+    $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($line)
+    $Core.Busy = $true
+    $answered = $false
+    try {
+        try {
+            $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+            $process.StandardInput.BaseStream.Flush()
+        }
+        catch [System.IO.IOException] { Write-Verbose "The core closed its input: $($_.Exception.Message)" }
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        $seen = $false
+        while ($true) {
+            $task = $process.StandardOutput.ReadLineAsync()
+            Wait-MfaTask -Task $task -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds
+            $text = $task.Result
+            if ($null -eq $text) {
+                $process.WaitForExit(3000) | Out-Null
+                if ((-not $seen) -and $process.HasExited -and ($process.ExitCode -eq 0)) { return $null }
+                $detail = ''
+                if ($Core.Stderr.Wait(1000)) { $detail = $Core.Stderr.Result.Trim() }
+                $code = ''
+                if ($process.HasExited) { $code = " (exit code $($process.ExitCode))" }
+                throw "The MfaServerUpgrade core stopped during $Operation$code without a result. $detail"
+            }
+            $message = ConvertFrom-Json -InputObject $text
+            if ((Get-MfaProperty -Object $message -Name 'id') -ne $Id) { continue }
+            $seen = $true
+            if ($null -eq (Get-MfaProperty -Object $message -Name 'exitCode')) {
+                Write-MfaEvent -CoreEvent $message -Caller $Caller
+                continue
+            }
+            $answered = $true
+            return New-Object PSObject -Property @{ ExitCode = [int]$message.exitCode; Envelope = $message.envelope; Stdout = ''; Stderr = '' }
+        }
+    }
+    finally {
+        $Core.Busy = $false
+        # Stopped (Ctrl+C, time-out) or broken mid-call: this core may still be working on it. It is stopped, and the
+        # next call starts a fresh one.
+        if (-not $answered) { Stop-MfaWarmCore }
+    }
+}
