@@ -12,6 +12,8 @@
  *
  * Calls run one at a time, in the order received (a runspace makes one call at a time anyway). Process-wide state is
  * reset between calls: remote connections are closed and known secret values forgotten, so a call never sees another's.
+ * The caller's MFA_* environment variables travel with each call (`"env":{…}`) and replace the core's: an admin who
+ * sets one between two calls gets what a core started for that call would have seen.
  *
  * Life: the core exits 0 after `idleSeconds` without a call (the transport starts a new one on the next call), and
  * when stdin ends: between calls that is the module removed or PowerShell gone; during a call it is Ctrl+C, a
@@ -43,6 +45,14 @@ interface CallLine {
   id: number;
   operation: string;
   request: unknown;
+  env?: Record<string, string>;
+}
+
+/** The caller's MFA_* variables replace this process's (names compared without case, as Windows does). */
+export function syncCallerEnvironment(target: NodeJS.ProcessEnv, given: Record<string, string> = {}): void {
+  const ours = (name: string) => name.toUpperCase().startsWith('MFA_');
+  for (const name of Object.keys(target)) if (ours(name)) delete target[name];
+  for (const [name, value] of Object.entries(given)) if (ours(name) && typeof value === 'string') target[name] = value;
 }
 
 /** The default time a warm core waits for its next call before it exits (documented in the README). */
@@ -111,6 +121,7 @@ async function runCall(line: string, sink: (e: CoreEvent) => void, toolVersion: 
       const known = operations.map((o) => o.name).join(', ');
       return failure(badRequest('UnknownOperation', `Unknown operation '${call.operation}'. Known operations: ${known}.`, 'operation'), EXIT_BAD_REQUEST);
     }
+    syncCallerEnvironment(process.env, call.env);
     const request = parseRequest(JSON.stringify(call.request));
     const validate: StandaloneValidator = validators[contract.name];
     return await execute(contract, validate, request, sink, toolVersion);
@@ -128,8 +139,9 @@ function parseCall(line: string): CallLine {
     throw badRequest('MalformedRequest', `A call line on stdin is not valid JSON: ${(e as Error).message}`, 'stdin');
   }
   const call = raw as Partial<CallLine> | null;
-  if (!call || typeof call !== 'object' || typeof call.operation !== 'string' || typeof call.request !== 'object' || call.request === null) {
-    throw badRequest('MalformedRequest', 'A call line must be {"id":n,"operation":"…","request":{…}}.', 'stdin');
+  const envOk = call?.env === undefined || (typeof call.env === 'object' && call.env !== null && Object.values(call.env).every((v) => typeof v === 'string'));
+  if (!call || typeof call !== 'object' || typeof call.operation !== 'string' || typeof call.request !== 'object' || call.request === null || !envOk) {
+    throw badRequest('MalformedRequest', 'A call line must be {"id":n,"operation":"…","env":{"MFA_…":"…"},"request":{…}}.', 'stdin');
   }
   return call as CallLine;
 }

@@ -86,11 +86,22 @@ function Invoke-MfaWarmCall {
     throw "The MfaServerUpgrade core ($Operation) ended twice before it read the call."
 }
 
+function Get-MfaCallerEnvironment {
+    # The MFA_* environment variables as they are now: a per-call core would inherit them, so the warm core gets them
+    # with every call (an admin may set one between two calls).
+    $variables = @{}
+    foreach ($entry in [Environment]::GetEnvironmentVariables().GetEnumerator()) {
+        if ([string]$entry.Key -like 'MFA_*') { $variables[[string]$entry.Key] = [string]$entry.Value }
+    }
+    return $variables
+}
+
 function Send-MfaWarmCall {
     # Returns the answer, or $null when the core was found to have ended idle before it saw the call.
     param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
     $process = $Core.Process
-    $line = '{"id":' + $Id + ',"operation":' + (ConvertTo-Json -InputObject $Operation -Compress) + ',"request":' + $RequestJson + "}`n"
+    $environment = ConvertTo-Json -InputObject (Get-MfaCallerEnvironment) -Compress
+    $line = '{"id":' + $Id + ',"operation":' + (ConvertTo-Json -InputObject $Operation -Compress) + ',"env":' + $environment + ',"request":' + $RequestJson + "}`n"
     $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($line)
     $Core.Busy = $true
     $answered = $false

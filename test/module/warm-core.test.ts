@@ -275,7 +275,7 @@ test('a killed PowerShell ends its warm core (its input closes)', async () => {
     { stdio: 'ignore' },
   );
   let corePid = 0;
-  for (let i = 0; i < 300 && !corePid; i++) {
+  for (let i = 0; i < 1200 && !corePid; i++) {
     await sleep(100);
     try {
       corePid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -286,4 +286,13 @@ test('a killed PowerShell ends its warm core (its input closes)', async () => {
   assert.ok(corePid > 0 && alive(corePid), 'the shell started a warm core');
   shell.kill('SIGKILL');
   assert.ok(await waitGone(corePid), 'the core ended with the PowerShell that held it');
+});
+
+test('an MFA_* variable set between two calls reaches the warm core, as it would reach a core started per call', async () => {
+  assert.ok((await merge(webConfig('env', 'e'))).ok);
+  const r = await ps.run(
+    "$env:MFA_REMOTE_TRANSPORT = 'carrier-pigeon'; try { Get-PhoneFactorComponent -ComputerName 'mfa-nowhere' -ErrorAction SilentlyContinue -ErrorVariable failed | Out-Null; $failed | ForEach-Object { $_.FullyQualifiedErrorId } } finally { Remove-Item Env:MFA_REMOTE_TRANSPORT }",
+  );
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.match(String(r.output[0]), /^RemoteTransportInvalid,/, JSON.stringify(r.output));
 });

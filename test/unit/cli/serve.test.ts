@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { corePath } from '../../helpers/contracts';
+import { syncCallerEnvironment } from '../../../core/runtime/serve';
 
 interface Served {
   lines: AsyncIterator<string>;
@@ -91,4 +92,12 @@ test('the launcher runs an updated bundle of the same length, not the code cache
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("each call's MFA_* variables replace the warm core's; other variables are left alone", () => {
+  const env: NodeJS.ProcessEnv = { PATH: '/bin', MFA_LAB_MEDIA: '/old', mfa_remote_user: 'old' };
+  syncCallerEnvironment(env, { MFA_REMOTE_USER: 'admin', PATH: '/evil' });
+  assert.deepEqual(env, { PATH: '/bin', MFA_REMOTE_USER: 'admin' });
+  syncCallerEnvironment(env, undefined);
+  assert.deepEqual(env, { PATH: '/bin' });
 });
