@@ -143,6 +143,16 @@ export class Journal {
     await this.save(at);
   }
 
+  /**
+   * A finished step whose result no longer holds (the backup it recorded was deleted or damaged since): recorded as
+   * Failed with why, and its data kept under Stale*, so that the next run does it again instead of trusting it.
+   */
+  async reopenStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
+    const at = this.end(this.find(id), 'Failed', outcome, data);
+    this.doc.Status = 'Failed';
+    await this.save(at);
+  }
+
   /** Where a run (or a resume) continues: the first step in plan order that is neither Completed nor Skipped. */
   nextStep(): JournalStep | null {
     const next = this.doc.Steps.find((s) => !DONE.includes(s.Status));

@@ -5,7 +5,7 @@ import { PathParameter } from './schema-helpers';
 import { openTargetHost, resolveFileTarget, TargetParameters } from './target';
 import { inventoryServer } from '../domain/inventory';
 import { UNINSTALL_ORDER } from '../domain/plan-servers';
-import { verifyBackup } from '../backup/index';
+import { assertBackupCovers } from '../domain/backup-coverage';
 import { uninstallProduct } from '../upgrade/installers';
 import { CoreError } from '../util/errors';
 
@@ -36,7 +36,9 @@ export const uninstallPhoneFactorOperation = defineOperation({
   description: [
     'Removes the User portal, the Mobile App Web Service, the Web Service SDK and the PhoneFactor Agent, in that order and',
     'only those present, through msiexec /x with their ProductCodes. Refuses to run unless -BackupPath names a backup of',
-    'this server that verifies (Backup-PhoneFactor output pipes in), or -Force is given. Exit code 1605 (already gone) is',
+    'this server that verifies (every file re-hashed against its manifest) and holds the data file, the web.configs and the',
+    'registry key of exactly the components it is about to remove (Backup-PhoneFactor output pipes in), or -Force is given;',
+    'a refusal (BackupDoesNotCover) names what the backup lacks. Exit code 1605 (already gone) is',
     'fine; 3010/1641 are reported as RebootRequired. The data folder, custom themes and files the installers did not place',
     'stay on disk, as Windows Installer leaves them.',
   ].join(' '),
@@ -52,16 +54,14 @@ export const uninstallPhoneFactorOperation = defineOperation({
   links: ['Backup-PhoneFactor', 'Install-MfaServer', 'Invoke-MfaServerUpgrade'],
   handler: perItem(async (item, ctx) => {
     const host = await openTargetHost(item);
-    if (item.Force !== true) {
-      if (!item.BackupPath) throw new CoreError('BackupRequired', `No verified backup was given: run Backup-PhoneFactor first and pass its BackupPath (or pipe it in), or use -Force if you backed up by other means.`, 'BackupPath');
-      const check = await verifyBackup(await resolveFileTarget({}, item.BackupPath));
-      if (!check.IsValid) throw new CoreError('BackupVerificationFailed', `The backup ${item.BackupPath} does not verify (${check.Reason ?? 'files differ'}); nothing was uninstalled.`, item.BackupPath);
-      if (check.ComputerName && check.ComputerName.toLowerCase() !== host.computerName.toLowerCase()) {
-        throw new CoreError('BackupFromOtherServer', `The backup ${item.BackupPath} is of ${check.ComputerName}, not ${host.computerName}; nothing was uninstalled.`, item.BackupPath);
-      }
-    }
     const legacy = (await inventoryServer(host)).Components.filter((c) => c.IsLegacy && c.ProductCode);
     const ordered = UNINSTALL_ORDER.flatMap((name) => legacy.filter((c) => c.Component === name));
+    if (item.Force !== true) {
+      if (!item.BackupPath) throw new CoreError('BackupRequired', `No verified backup was given: run Backup-PhoneFactor first and pass its BackupPath (or pipe it in), or use -Force if you backed up by other means.`, 'BackupPath');
+      // The same test the upgrade engine makes before its first uninstall: verified, of this server, and holding what
+      // exactly these components would lose.
+      await assertBackupCovers(await resolveFileTarget({}, item.BackupPath), host, ordered);
+    }
     const out = [];
     for (const c of ordered) {
       const r = await ctx.act({ id: `uninstall:${host.computerName}:${c.ProductCode}`, target: `${host.computerName}: ${c.DisplayName} ${c.Version ?? ''}`.trim(), description: `Uninstall ${c.Component} (${c.ProductCode})` }, () =>

@@ -14,6 +14,8 @@ import { Journal } from '../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from './plan-input';
 import { EXECUTORS, type RunContext } from './steps';
+import { assertBackupsCoverUninstalls } from './backup-gate';
+import { BACKUP_DOES_NOT_COVER } from '../domain/backup-coverage';
 import { UPGRADE_EXIT_CODES } from './exit-codes';
 import { writeFileAtomic } from '../util/atomic-write';
 import { CoreError, isCoreError } from '../util/errors';
@@ -188,6 +190,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
   };
 
   let reboot = false;
+  let backupsChecked = false;
   const total = plan.Steps.length;
   for (const step of plan.Steps) {
     const state = journal ? journal.step(step.Id) : undefined;
@@ -202,6 +205,10 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
       await crashPointForTests(`inside:${step.Id}`);
       const t0 = Date.now();
       try {
+        if (step.Action === 'Uninstall' && !backupsChecked) {
+          await guardUninstalls(plan, journal!, run);
+          backupsChecked = true;
+        }
         const r = await EXECUTORS[step.Action](step, run);
         if (r.pause) {
           await journal!.pauseStep(step.Id, r.outcome, { ...r.data, Instruction: r.pause });
@@ -213,7 +220,8 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
         return { rebootRequired: r.rebootRequired === true };
       } catch (e) {
         const message = isCoreError(e) ? e.message : `Unexpected error: ${(e as Error).message}`;
-        await journal!.failStep(step.Id, message, { ErrorCode: isCoreError(e) ? e.code : 'InternalError' });
+        const refused = isCoreError(e) && e.code === BACKUP_DOES_NOT_COVER;
+        await journal!.failStep(step.Id, message, { ErrorCode: isCoreError(e) ? e.code : 'InternalError', ...(refused ? { NothingChanged: true } : {}) });
         return { failed: e };
       }
     });
@@ -264,6 +272,29 @@ async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: s
   return { plan, journal };
 }
 
+/**
+ * Before the first uninstall of a run, the recorded backups are checked against the disk and the server. When one does
+ * not hold what is about to go, its Backup step is opened again (journal: Failed, with why), so that -Resume makes a new
+ * backup first instead of meeting the same refusal for ever.
+ */
+async function guardUninstalls(plan: UpgradePlan, journal: Journal, run: RunContext): Promise<void> {
+  try {
+    await assertBackupsCoverUninstalls(plan, (id) => journal.step(id).Status, run);
+  } catch (e) {
+    if (isCoreError(e) && e.code === BACKUP_DOES_NOT_COVER) {
+      for (const s of plan.Steps.filter((p) => p.Action === 'Backup' && journal.step(p.Id).Status === 'Completed')) {
+        const about = journal.step(s.Id).Data.BackupPath;
+        if (e.target !== s.Id && e.target !== about) continue;
+        // Made again on -Resume only while nothing of that server was uninstalled: a new backup of a half-removed
+        // server would not hold what went already, and the journal's order of events stays plain.
+        const removedSome = plan.Steps.some((p) => p.Action === 'Uninstall' && p.ComputerName === s.ComputerName && journal.step(p.Id).Status === 'Completed');
+        if (!removedSome) await journal.reopenStep(s.Id, e.message, { BackupPath: null, StaleBackupPath: typeof about === 'string' ? about : null });
+      }
+    }
+    throw e;
+  }
+}
+
 /** The safety rule, checked rather than trusted: every Backup step comes before the first Uninstall. */
 function assertBackupsFirst(plan: UpgradePlan): void {
   const firstUninstall = plan.Steps.findIndex((s) => s.Action === 'Uninstall');
@@ -291,11 +322,21 @@ function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
  */
 function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | undefined, error: unknown, backups: string[]): { exitCode: number; next: string } {
   const state = (s: PlanStep) => journal.step(s.Id);
-  const refusedBusy = (s: PlanStep) => state(s).Data.ErrorCode === 'InstallerBusy';
+  // Refused before it acted: Windows Installer was busy, or the backup did not cover the uninstall.
+  const refusedBusy = (s: PlanStep) => state(s).Data.ErrorCode === 'InstallerBusy' || state(s).Data.NothingChanged === true;
   const touched = (s: PlanStep) => s.Action !== 'Backup' && ['Completed', 'Running', 'Failed'].includes(state(s).Status) && !refusedBusy(s);
   const backup = backups[0] ?? '<backup folder>';
   if (isCoreError(error) && error.code === 'InstallerBusy') {
     return { exitCode: UPGRADE_EXIT_CODES.InstallerBusy, next: `Another installation was running, so Windows Installer did not start ${step?.Id}. Run the same command again later with -Resume; ConfigMgr and Intune retry exit code 1618 by themselves.` };
+  }
+  if (isCoreError(error) && error.code === BACKUP_DOES_NOT_COVER) {
+    const changed = plan.Steps.some(touched);
+    return {
+      exitCode: changed ? UPGRADE_EXIT_CODES.Failed : UPGRADE_EXIT_CODES.FailedBeforeChanges,
+      next: changed
+        ? `Nothing more was uninstalled. Some components were removed already, so only the recorded backup holds their data: put a copy of it back into its folder (Test-PhoneFactorBackup must pass), then run again with -Resume.`
+        : 'Nothing on the server was changed. Run the same command again with -Resume: the backup step runs again first and makes a new verified backup.',
+    };
   }
   if (!plan.Steps.some(touched)) {
     return { exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges, next: 'Nothing on the server was changed. Fix the cause and run again with -Resume.' };

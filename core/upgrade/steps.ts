@@ -2,7 +2,6 @@
  * What each kind of plan step does on its server. Every executor is safe to run again after a crash (the engine
  * re-runs a step the journal shows as started but not finished): it looks at the server's state first.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../host/host';
 import type { PlanStep } from '../domain/plan-types';
@@ -17,7 +16,8 @@ import { listWebApplications } from '../host/iis';
 import { installComponentMsi, installServer, uninstallProduct } from './installers';
 import { mergeWebConfig as mergeWebConfigText, namedExternalFiles, type ExternalReader, type MergeInput } from '../webconfig/index';
 import { verifyServers } from './verify';
-import { CoreError } from '../util/errors';
+import { CoreError, isCoreError } from '../util/errors';
+import { recordedBackup, verifiedBackupFiles } from './backup-gate';
 
 export interface StepResult {
   outcome: string;
@@ -121,11 +121,9 @@ const installComponent: Executor = async (step, run) => {
   return { outcome: `${component} is already installed on /${vdir}.` };
 };
 
+/** The backup the plan's Backup step recorded for this step's server (checked: a journal entry is only a claim). */
 function backupPathFor(step: PlanStep, run: RunContext): string {
-  const data = run.stepData(str(step, 'backupStepId'));
-  const p = data?.BackupPath;
-  if (typeof p !== 'string') throw new CoreError('BackupMissing', `Step ${step.Id} needs the backup made by ${step.Parameters.backupStepId}, and the journal records none.`, step.Id);
-  return p;
+  return recordedBackup(str(step, 'backupStepId'), run);
 }
 
 /**
@@ -144,14 +142,21 @@ async function installedFolder(host: Host, step: PlanStep): Promise<string> {
 const mergeWebConfig: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const target = `${await installedFolder(host, step)}\\web.config`;
-  const reference = path.join(backupPathFor(step, run), ...str(step, 'referenceRelativePath').split('\\'));
+  const backup = backupPathFor(step, run);
+  const relative = str(step, 'referenceRelativePath');
+  // The old web.config as the backup's manifest hashed it, never bytes that changed since.
+  const [old] = await verifiedBackupFiles(backup, relative, host.computerName);
+  const reference = path.join(backup, ...relative.split('\\'));
   const sdkUrl = typeof step.Parameters.sdkUrl === 'string' ? step.Parameters.sdkUrl : undefined;
   const targetInput = { path: target, bytes: await host.readFile(target) };
-  const referenceInput = { path: reference, bytes: await fs.readFile(reference) };
+  const referenceInput = { path: reference, bytes: old.bytes };
+  // Files the old web.config names (file=, configSource=) come from the backup only as its manifest hashed them; one
+  // the manifest does not list counts as absent.
+  const fromBackup = async (p: string) => (await verifiedBackupFiles(backup, path.relative(backup, p).split(path.sep).join('\\'), host.computerName))[0].bytes;
   const merged = mergeWebConfigText(targetInput, referenceInput, {
     webServiceSdkUrl: sdkUrl,
     targetExternal: await prefetchExternal(targetInput, (rel) => `${target.replace(/[^\\]*$/, '')}${rel.replace(/\//g, '\\')}`, (p) => host.readFile(p)),
-    referenceExternal: await prefetchExternal(referenceInput, (rel) => path.join(path.dirname(reference), ...rel.split(/[\\/]/)), (p) => fs.readFile(p)),
+    referenceExternal: await prefetchExternal(referenceInput, (rel) => path.join(path.dirname(reference), ...rel.split(/[\\/]/)), fromBackup),
   });
   if (merged.changed) await host.writeFileAtomic(target, merged.output);
   const edits = merged.changes.filter((c) => c.Action === 'Updated' || c.Action === 'Added');
@@ -165,7 +170,12 @@ async function prefetchExternal(input: MergeInput, resolve: (relative: string) =
   const files = new Map<string, { path: string; bytes: Buffer | null }>();
   for (const relative of namedExternalFiles(input)) {
     const p = resolve(relative);
-    files.set(relative, { path: p, bytes: await read(p).catch(() => null) });
+    const bytes = await read(p).catch((e) => {
+      // A backup file that no longer matches its manifest stops the step; a file that is not there is absent.
+      if (isCoreError(e) && e.code === 'BackupVerificationFailed' && e.details.notListed !== true) throw e;
+      return null;
+    });
+    files.set(relative, { path: p, bytes });
   }
   return (relative) => files.get(relative) ?? { path: resolve(relative), bytes: null };
 }
@@ -173,24 +183,21 @@ async function prefetchExternal(input: MergeInput, resolve: (relative: string) =
 const restoreThemes: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const names = str(step, 'themeNames').split('|');
-  const source = path.join(backupPathFor(step, run), ...str(step, 'backupRelativePath').split('\\'));
+  const backup = backupPathFor(step, run);
+  const themesInBackup = str(step, 'backupRelativePath');
   let files = 0;
   const themes = `${await installedFolder(host, step)}\\App_Themes`;
-  for (const name of names) files += await copyTree(host, path.join(source, name), `${themes}\\${name}`);
-  return { outcome: `Restored ${names.length} theme folder(s), ${files} file(s).`, data: { Files: files } };
-};
-
-async function copyTree(host: Host, local: string, windows: string): Promise<number> {
-  let n = 0;
-  for (const e of await fs.readdir(local, { withFileTypes: true })) {
-    if (e.isDirectory()) n += await copyTree(host, path.join(local, e.name), `${windows}\\${e.name}`);
-    else {
-      await host.writeFileAtomic(`${windows}\\${e.name}`, await fs.readFile(path.join(local, e.name)));
-      n++;
+  for (const name of names) {
+    // Only the files the manifest lists for this theme, each checked against its hash (an extra file dropped into the
+    // backup folder is not carried onto the web server).
+    const folder = `${themesInBackup}\\${name}`;
+    for (const { entry, bytes } of await verifiedBackupFiles(backup, folder, host.computerName, true)) {
+      await host.writeFileAtomic(`${themes}\\${name}\\${entry.relativePath.slice(folder.length + 1)}`, bytes);
+      files++;
     }
   }
-  return n;
-}
+  return { outcome: `Restored ${names.length} theme folder(s), ${files} file(s).`, data: { Files: files } };
+};
 
 const verify: Executor = async (step, run) => {
   const [result] = (await verifyServers(run.hosts)).filter((r) => r.ComputerName.toLowerCase() === step.ComputerName.toLowerCase());
