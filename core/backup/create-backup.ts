@@ -24,6 +24,7 @@ import {
   type BackupManifest,
   type ManifestFileEntry,
 } from './manifest';
+import { nextSequence } from './backup-sequence';
 import { isSameOrInside, localPathInside } from './windows-path';
 import { nodeWriteFs, writeSmallFile, type BackupWriteFs } from './write-fs';
 import { protectFolder } from './protect-folder';
@@ -86,6 +87,8 @@ export async function createBackup(host: Host, options: BackupOptions): Promise<
       formatVersion: MANIFEST_FORMAT_VERSION,
       tool: { name: TOOL_NAME, version: options.toolVersion },
       createdUtc: created.toISOString(),
+      // Read as late as possible: the backups finished while this one was copied rank before it.
+      sequence: await nextSequence(destination),
       source: { computerName: host.computerName, hostKind: host.kind },
       productVersions: options.productVersions ?? {},
       purpose: 'Backup',

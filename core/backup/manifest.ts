@@ -40,8 +40,13 @@ export interface ManifestSkippedItem {
 export interface BackupManifest {
   formatVersion: typeof MANIFEST_FORMAT_VERSION;
   tool: { name: string; version: string };
-  /** ISO 8601 UTC; retention orders backups by this, not by folder times. */
+  /** ISO 8601 UTC, as the source's clock said: for people to read. Retention orders by `sequence`, not by this. */
   createdUtc: string;
+  /**
+   * Rank of this backup among the backups of its destination folder: one more than the highest there when it was
+   * finished (core/backup/backup-sequence.ts). Absent in backups made before it existed, and in restore-undo folders.
+   */
+  sequence?: number;
   source: { computerName: string; hostKind: Host['kind'] };
   /** Installed product versions as the caller saw them, e.g. { "PhoneFactor Agent": "5.6.1" }. */
   productVersions: Record<string, string>;
@@ -84,6 +89,7 @@ function manifestProblem(data: unknown): string | undefined {
   if (data.formatVersion !== MANIFEST_FORMAT_VERSION) return `unsupported formatVersion ${JSON.stringify(data.formatVersion)}`;
   if (!isString(data.createdUtc) || Number.isNaN(Date.parse(data.createdUtc))) return 'createdUtc is not a date';
   if (!isObject(data.source) || !isString(data.source.computerName)) return 'source.computerName is missing';
+  if (data.sequence !== undefined && (typeof data.sequence !== 'number' || !Number.isSafeInteger(data.sequence) || data.sequence < 1)) return 'sequence is not a whole number of at least 1';
   if (!Array.isArray(data.files)) return 'files is not a list';
   if (!Array.isArray(data.skippedItems)) return 'skippedItems is not a list';
   const seen = new Set<string>();

@@ -11,7 +11,7 @@ import { PathParameter } from './schema-helpers';
 import { pipeIdentity, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
 import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
-import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionResult } from '../backup/index';
+import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionEntry, type RetentionResult } from '../backup/index';
 import { inventoryServer } from '../domain/inventory';
 import type { ComponentRecord } from '../domain/inventory-types';
 import { APPLICATION_HOST_CONFIG, extractApplicationSections, type IisSections } from '../host/iis';
@@ -37,7 +37,7 @@ const Input = Type.Object(
     Retain: Type.Optional(
       Type.Integer({
         minimum: 1,
-        description: 'After a successful backup, keep only the newest n verified backups of each server in the destination folder. Backups that fail verification and the newest verified one are never deleted.',
+        description: 'After a successful backup, keep only the newest n verified backups of each server in the destination folder, newest meaning most recently finished in that folder (never by a date a clock wrote). Never deleted: the backup this command made, one an unfinished Invoke-MfaServerUpgrade in the folder relies on, one that fails verification, and the newest verified one. KeptBackups and RemovedBackups say what was kept and removed, and the log says why.',
       }),
     ),
     ...TargetParameters,
@@ -57,6 +57,8 @@ const Output = Type.Object({
   SkippedItems: Type.Array(Type.String()),
   StoppedServices: Type.Array(Type.String()),
   RemovedBackups: Type.Array(Type.String()),
+  /** With -Retain: every other backup of this server in the destination that was kept, with why ("<path>: <reason>"). */
+  KeptBackups: Type.Array(Type.String()),
 });
 type BackupOutput = typeof Output.static;
 type BackupInput = typeof Input.static;
@@ -271,8 +273,21 @@ function toOutput(host: Host, made: BackupResult, serviceNames: string[]): Backu
     SkippedItems: made.Manifest.skippedItems.map((s) => `${s.originalPath} (${s.reason})`),
     StoppedServices: serviceNames,
     RemovedBackups: [],
+    KeptBackups: [],
   };
 }
+
+/** Why retention kept or removed a folder, in the words the log and KeptBackups use. */
+const RETENTION_WHY: Record<RetentionEntry['Reason'], string> = {
+  BeyondRetention: 'older than the newest ones kept (ordered by when each backup was finished in this folder, not by any clock)',
+  StalePartial: 'an interrupted backup (.partial) older than a day',
+  WithinRetention: 'among the newest verified backups of its server',
+  NotVerified: 'it fails verification; kept for you to look at',
+  PartialInProgress: 'a backup still being made (or interrupted less than a day ago)',
+  MadeNow: 'made by this command',
+  UsedByUnfinishedUpgrade: 'an upgrade that has not completed relies on it',
+  UpgradeJournalUnreadable: 'an upgrade journal in this folder cannot be read, so no backup it might name is deleted',
+};
 
 /**
  * -Retain runs once per destination, after that destination received at least one new backup. Retention works per
@@ -294,16 +309,20 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
         target: destination,
         description: `Remove backups beyond the newest ${keep} verified one(s) of each server (and interrupted .partial folders older than a day)`,
       },
-      () => applyRetention(destination, keep),
+      () => applyRetention(destination, keep, { madeNow: outputs.map((o) => o.BackupPath) }),
     );
     if (!result) continue;
+    const ownerOf = (e: RetentionEntry) =>
+      outputs.find((o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase());
     for (const removed of result.Removed) {
-      ctx.log('info', `Retention removed ${removed.Path} (${removed.Reason}).`);
-      const owner = outputs.find((o) => o.ComputerName.toLowerCase() === removed.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase());
-      owner?.RemovedBackups.push(removed.Path);
+      ctx.log('info', `Retention removed ${removed.Path}: ${RETENTION_WHY[removed.Reason]}.`);
+      ownerOf(removed)?.RemovedBackups.push(removed.Path);
     }
-    for (const kept of result.Kept.filter((k) => k.Reason === 'NotVerified')) {
-      ctx.log('warning', `${kept.Path} fails verification and was kept for you to look at: ${kept.Detail ?? ''}`);
+    for (const kept of result.Kept) {
+      const why = `${RETENTION_WHY[kept.Reason]}${kept.Detail ? ` (${kept.Detail})` : ''}`;
+      ctx.log(kept.Reason === 'NotVerified' || kept.Reason === 'UpgradeJournalUnreadable' ? 'warning' : 'verbose', `Retention kept ${kept.Path}: ${why}.`);
+      const owner = ownerOf(kept);
+      if (owner && kept.Path !== owner.BackupPath) owner.KeptBackups.push(`${kept.Path}: ${why}`);
     }
     for (const failed of result.Failed) ctx.log('warning', `Retention could not remove ${failed.Path}: ${failed.Message}`);
   }

@@ -16,6 +16,7 @@ import { gatherPlanInput } from './plan-input';
 import { EXECUTORS, type RunContext } from './steps';
 import { assertBackupsCoverUninstalls } from './backup-gate';
 import { BACKUP_DOES_NOT_COVER } from '../domain/backup-coverage';
+import { UPGRADE_RUN_FOLDER_PREFIX } from '../backup/retention';
 import { UPGRADE_EXIT_CODES } from './exit-codes';
 import { writeFileAtomic } from '../util/atomic-write';
 import { CoreError, isCoreError } from '../util/errors';
@@ -69,7 +70,7 @@ export interface UpgradeResult {
 }
 
 export function runFolder(backupDestination: string, hosts: Host[]): string {
-  return path.join(backupDestination, `MfaServerUpgrade-${hosts.map((h) => h.computerName).join('+')}`);
+  return path.join(backupDestination, `${UPGRADE_RUN_FOLDER_PREFIX}${hosts.map((h) => h.computerName).join('+')}`);
 }
 
 /**

@@ -120,6 +120,23 @@ describe('before the first uninstall the recorded backup is checked', () => {
   });
 });
 
+describe('retention and unfinished upgrades (issue 12 item 2)', () => {
+  test('a nightly Backup-PhoneFactor -Retain 1 into the destination keeps the backup the unfinished upgrade recorded; -Resume then completes', async () => {
+    const { lab, backups, backup } = await stoppedAfterBackup('retain');
+    const nightly = await runOk(ps, 'Backup-PhoneFactor -LabPath $V.lab -Destination $V.backups -Retain 1 -Confirm:$false', { lab, backups });
+    const out = nightly.output[0] as { BackupPath: string; RemovedBackups: string[]; KeptBackups: string[] };
+    assert.ok(existsSync(backup), 'the upgrade\'s backup is still there');
+    assert.deepEqual(out.RemovedBackups, []);
+    assert.deepEqual(out.KeptBackups, [`${backup}: an upgrade that has not completed relies on it (${journalFile(backups)})`]);
+    const { result } = await upgrade({ lab, backups, resume: true });
+    assert.equal(result.Status, 'Completed', `${result.Message} / ${result.NextAction}`);
+    assert.deepEqual(result.BackupPath, [backup], 'the run used the backup it recorded');
+    // Once the upgrade has completed, its backup is an ordinary one.
+    const later = await runOk(ps, 'Backup-PhoneFactor -LabPath $V.lab -Destination $V.backups -Retain 1 -Confirm:$false', { lab, backups });
+    assert.deepEqual([...(later.output[0] as { RemovedBackups: string[] }).RemovedBackups].sort(), [backup, out.BackupPath].sort());
+  });
+});
+
 describe('web.configs and themes read back from the backup are checked against its manifest', () => {
   async function crashedAfterServerInstall(name: string) {
     const lab = path.join(root, name, 'lab');

@@ -88,4 +88,63 @@ describe('applyRetention', () => {
     assert.deepEqual(r.Removed.map((e) => e.Path).sort(), [a1.Path, b1.Path].sort());
     assert.deepEqual((await listNames(fx.destination)).sort(), [a2.Name, b2.Name].sort());
   });
+
+  it('a manifest dated in the future does not outrank the backups made after it (issue 12 item 2)', async () => {
+    fx = await makeFixture();
+    const skewed = await runBackup(fx.host, new Date(Date.UTC(2099, 0, 1)));
+    const older = await runBackup(fx.host, day(1));
+    const newest = await runBackup(fx.host, day(2));
+    const r = await applyRetention(fx.destination, 1);
+    assert.deepEqual(r.Removed.map((e) => e.Path).sort(), [skewed.Path, older.Path].sort());
+    assert.deepEqual(await listNames(fx.destination), [newest.Name]);
+    assert.equal(r.Kept[0].Sequence, 3);
+  });
+
+  it('the backups made by the same call are kept whatever their rank, and take their places first', async () => {
+    fx = await makeFixture();
+    const a = await runBackup(fx.host, day(1));
+    const b = await runBackup(fx.host, day(2));
+    // A copied-in manifest claiming a higher sequence than the backup made now.
+    const manifestFile = path.join(b.Path, 'manifest.json');
+    await fs.writeFile(manifestFile, JSON.stringify({ ...JSON.parse(await fs.readFile(manifestFile, 'utf8')), sequence: 99 }));
+    const now = await runBackup(fx.host, day(3));
+    const before = JSON.parse(await fs.readFile(path.join(now.Path, 'manifest.json'), 'utf8')) as { sequence: number };
+    assert.equal(before.sequence, 100, 'a new backup ranks after every backup already there');
+    await fs.writeFile(path.join(now.Path, 'manifest.json'), JSON.stringify({ ...before, sequence: 1 }));
+    const r = await applyRetention(fx.destination, 1, { madeNow: [now.Path] });
+    assert.deepEqual(r.Kept.map((k) => [k.Path, k.Reason]), [[now.Path, 'MadeNow']]);
+    assert.deepEqual(r.Removed.map((e) => e.Path).sort(), [a.Path, b.Path].sort());
+  });
+
+  it('never deletes a backup an unfinished upgrade journal names; a completed journal pins nothing', async () => {
+    fx = await makeFixture();
+    const pinned = await runBackup(fx.host, day(1));
+    const free = await runBackup(fx.host, day(2));
+    const newest = await runBackup(fx.host, day(3));
+    const run = path.join(fx.destination, 'MfaServerUpgrade-PFSRV01');
+    await fs.mkdir(run);
+    const journal = (status: string, backup: string) => JSON.stringify({ Status: status, Steps: [{ Id: 'PFSRV01:backup', Data: { BackupPath: backup } }] });
+    await fs.writeFile(path.join(run, 'journal.json'), journal('Failed', pinned.Path));
+    await fs.writeFile(path.join(run, 'journal-20240101-000000.json'), journal('Completed', free.Path));
+    const r = await applyRetention(fx.destination, 1);
+    assert.deepEqual(r.Removed.map((e) => e.Path), [free.Path]);
+    const kept = r.Kept.find((k) => k.Path === pinned.Path)!;
+    assert.equal(kept.Reason, 'UsedByUnfinishedUpgrade');
+    assert.equal(kept.Detail, path.join(run, 'journal.json'));
+    assert.equal(r.Kept.find((k) => k.Path === newest.Path)!.Reason, 'WithinRetention');
+  });
+
+  it('deletes nothing beyond retention while an upgrade journal in the destination cannot be read', async () => {
+    fx = await makeFixture();
+    const a = await runBackup(fx.host, day(1));
+    await runBackup(fx.host, day(2));
+    const run = path.join(fx.destination, 'MfaServerUpgrade-PFSRV01');
+    await fs.mkdir(run);
+    await fs.writeFile(path.join(run, 'journal.json'), '{"Status": "Fail');
+    const r = await applyRetention(fx.destination, 1);
+    assert.deepEqual(r.Removed, []);
+    const kept = r.Kept.find((k) => k.Path === a.Path)!;
+    assert.equal(kept.Reason, 'UpgradeJournalUnreadable');
+    assert.match(kept.Detail ?? '', /journal\.json/);
+  });
 });
