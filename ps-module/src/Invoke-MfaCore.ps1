@@ -93,8 +93,32 @@ function Write-MfaEvent {
         $Caller.WriteProgress($record)
     }
     elseif ($CoreEvent.event -eq 'log') {
-        if ($CoreEvent.level -eq 'warning') { $Caller.WriteWarning([string]$CoreEvent.message) }
-        else { $Caller.WriteVerbose([string]$CoreEvent.message) }
+        if ($CoreEvent.level -eq 'warning') { Write-MfaToCaller -Caller $Caller -Stream Warning -Record ([string]$CoreEvent.message) }
+        else { Write-MfaToCaller -Caller $Caller -Stream Verbose -Record ([string]$CoreEvent.message) }
+    }
+}
+
+function Write-MfaToCaller {
+    # Writes a warning, verbose message or error through the calling cmdlet (so -WarningVariable, -ErrorVariable and
+    # the other common parameters see it). -Debug (or an explicit Inquire) makes PowerShell ask after each record;
+    # where nothing can ask (pwsh -NonInteractive: ConfigMgr, Intune, a scheduled task) PowerShell throws instead, which
+    # once stopped the read loop and killed the core mid-step. Inquire means "show it, then ask": a warning or verbose
+    # record has been written when the asking fails (PowerShell 5.1 and 7 write first), so nothing is left to do; an
+    # error under an explicit -ErrorAction Inquire is asked about first, so it is written here without asking. Any
+    # other failure (-WarningAction Stop, -ErrorAction Stop) is the admin's choice and goes on up.
+    param($Caller, [string] $Stream, $Record)
+    try {
+        if ($Stream -eq 'Warning') { $Caller.WriteWarning($Record) }
+        elseif ($Stream -eq 'Verbose') { $Caller.WriteVerbose($Record) }
+        else { $Caller.WriteError($Record) }
+    }
+    catch {
+        $cannotAsk = $false
+        for ($e = $_.Exception; $null -ne $e; $e = $e.InnerException) {
+            if (($e -is [System.Management.Automation.PSInvalidOperationException]) -or ($e -is [System.Management.Automation.Host.HostException])) { $cannotAsk = $true }
+        }
+        if (-not $cannotAsk) { throw }
+        if ($Stream -eq 'Error') { Write-Error -ErrorRecord $Record -ErrorAction Continue }
     }
 }
 
@@ -258,7 +282,7 @@ function Invoke-MfaCore {
             # The prompt shows one line for the target and one for the action; the details (each file, each
             # setting) go to the verbose stream, shown with -Verbose.
             foreach ($detail in @(Get-MfaProperty -Object $action -Name 'details' | Where-Object { $null -ne $_ })) {
-                $Caller.WriteVerbose(([string]$action.target) + ': ' + [string]$detail)
+                Write-MfaToCaller -Caller $Caller -Stream Verbose -Record (([string]$action.target) + ': ' + [string]$detail)
             }
             if ($Caller.ShouldProcess([string]$action.target, [string]$action.description)) { $approved.Add([string]$action.id) }
         }
@@ -296,7 +320,7 @@ function Invoke-MfaCoreRound {
         $key = [string]$e.code + '|' + $target
         if ($Request.dryRun) { [void]$Shown.Add($key) }
         elseif ($Shown.Contains($key)) { continue }
-        $Caller.WriteError((New-MfaErrorRecord -ErrorBody $e))
+        Write-MfaToCaller -Caller $Caller -Stream Error -Record (New-MfaErrorRecord -ErrorBody $e)
     }
     if ($Request.dryRun -and $Request.items.Count -gt 0) {
         $envelope | Add-Member -NotePropertyName ok -NotePropertyValue $true -Force
