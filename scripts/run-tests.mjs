@@ -26,7 +26,9 @@ function run(files, concurrency) {
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['test'];
 const files = roots.flatMap((r) => (r.endsWith('.ts') ? [r] : find(r))).sort();
 // test/host-contract also runs the remote adapter over the loopback sshd.
-const isRemote = (f) => f.split(path.sep)[0] === 'test' && (f.split(path.sep).includes('remote') || f.split(path.sep).includes('host-contract'));
+// test/wine runs a Wine machine (wineboot, wineserver, node.exe): heavy, so one file at a time as well.
+const SERIAL = ['remote', 'host-contract', 'wine'];
+const isRemote = (f) => f.split(path.sep)[0] === 'test' && f.split(path.sep).some((part) => SERIAL.includes(part));
 const phases = [run(files.filter((f) => !isRemote(f)), 2), run(files.filter(isRemote), 1)];
 const pass = phases.reduce((n, p) => n + p.pass, 0);
 const fail = phases.reduce((n, p) => n + p.fail, 0);

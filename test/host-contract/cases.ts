@@ -330,9 +330,9 @@ export const CASES: ContractCase[] = [
   {
     id: 'installer-busy',
     title: 'an installer run while another installation is in progress answers 1618 (no exception)',
-    needs: noInstaller,
+    needs: (f) => noInstaller(f) ?? (f.installer?.makeBusy ? undefined : 'this adapter entry cannot hold Windows Installer busy'),
     async run(f) {
-      await f.installer!.makeBusy();
+      await f.installer!.makeBusy!();
       const r = await f.host.runMsiexec({ operation: 'uninstall', productCode: '{00000000-1111-2222-3333-444444444444}', logPath: `${f.scratch}\\busy.log` });
       assert.equal(r.exitCode, 1618);
     },

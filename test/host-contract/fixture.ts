@@ -14,8 +14,8 @@ export interface ContractFixture {
   addService?(info: ServiceInfo): Promise<void>;
   /** The host runs installers (runMsiexec / runSetup). */
   installer?: {
-    /** The next installer run finds another installation in progress (the _MSIExecute mutex is held). */
-    makeBusy(): Promise<void>;
+    /** The next installer run finds another installation in progress (the _MSIExecute mutex is held); absent when the fixture cannot. */
+    makeBusy?(): Promise<void>;
   };
   /** Task Scheduler through the port. */
   tasks?: boolean;
