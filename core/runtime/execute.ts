@@ -59,6 +59,12 @@ export async function execute(
   sink: EventSink,
   toolVersion: string,
 ): Promise<Outcome> {
+  // No item is no work asked for: say so plainly (exit 2) rather than let an operation that works over all its items
+  // at once meet an empty list (once: InternalError "throttle limit ... Infinity", "reading 'InstallerPath'").
+  // The module never sends one: an empty pipeline ends in the transport.
+  if (request.items.length === 0) {
+    return failure(badRequest('EmptyRequest', `The request to ${contract.name} holds no items: give at least one object in "items".`, 'items'), EXIT_BAD_REQUEST);
+  }
   const invalid = validateItems(contract.name, validate, request.items);
   if (invalid) return failure(invalid, EXIT_BAD_REQUEST);
   if (request.dryRun && !contract.changesState) {

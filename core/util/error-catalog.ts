@@ -113,6 +113,7 @@ export const ERROR_CATALOG = {
   LabServerFileMalformed: e('ParserError', 'A lab server.json lacks required fields.', 'Repair server.json or create the lab again.'),
   LabServerNotFound: e('ObjectNotFound', 'The lab has no server of the given name.', 'Use one of the lab\'s server names.'),
   MalformedHostCall: e('InvalidArgument', 'A host call is not valid JSON or lacks its method or arguments.', 'Internal plumbing: report it with the command that was run.'),
+  EmptyRequest: e('InvalidArgument', 'A request to the core held no items (no pipeline object, no parameters).', 'Internal plumbing between the module and its core: give at least one item; report it if a cmdlet caused it.'),
   MalformedRequest: e('InvalidArgument', 'The request the core received is not a JSON object of the expected shape.', 'Internal plumbing between the module and its core: report it with the command that was run.'),
   ModuleNotFound: e('ObjectNotFound', 'The module folder to copy to a remote server was not found.', 'Reinstall the module (or build it with npm run build).'),
   MsiCorrupt: e('InvalidData', 'A file is not a readable Windows Installer database.', 'Download or copy the installer again.'),

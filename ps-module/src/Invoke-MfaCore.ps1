@@ -259,6 +259,9 @@ function Invoke-MfaCore {
         # The operation runs in a core process of its own rather than this session's warm core (its contract says why).
         [switch] $OwnProcess
     )
+    # An empty pipeline (a filter that matched nothing) is nothing to do, as for any cmdlet; the core refuses an empty
+    # request as a bad one.
+    if (@($Items).Count -eq 0) { return }
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     $request = @{ items = @($Items); dryRun = $false }
     # Errors already shown by the plan round (code and target): the real run meets the same failures again.

@@ -108,3 +108,11 @@ for (const [cmdlet, invocation] of Object.entries(INVOCATIONS)) {
     }
   });
 }
+
+// An empty pipeline (a filter that matched nothing) is nothing to do: no error, no output, whatever the cmdlet.
+test('every cmdlet given an empty pipeline does nothing and says nothing', async () => {
+  for (const [cmdlet, invocation] of Object.entries(INVOCATIONS)) {
+    const r = await ps.run(`@() | ${invocation}`, values);
+    assert.deepEqual(signature(r), { terminating: null, outputs: 0, errors: [], warnings: 0 }, `${cmdlet}: ${JSON.stringify([r.terminatingError, r.errors])}`);
+  }
+});

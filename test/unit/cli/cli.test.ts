@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { corePath, runCore } from '../../helpers/contracts';
+import { allListedOperations, corePath, runCore } from '../../helpers/contracts';
 
 test('--list prints every contract with its name and cmdlet', () => {
   const listing = JSON.parse(execFileSync(process.execPath, [corePath, '--list'], { encoding: 'utf8' }));
@@ -59,4 +59,13 @@ test('dryRun must be a boolean', () => {
   const r = runCore('merge-webconfig', { dryRun: 'yes', Path: 'a', ReferencePath: 'b' });
   assert.equal(r.exitCode, 2);
   assert.equal(r.envelope.error.code, 'MalformedRequest');
+});
+
+test('an empty request ({"items":[]}) is a bad request (exit 2) for every operation, never a crash', () => {
+  for (const op of allListedOperations()) {
+    const r = runCore(op.name, { items: [] });
+    assert.equal(r.exitCode, 2, `${op.name}: ${JSON.stringify(r.envelope)}`);
+    assert.equal(r.envelope.error.code, 'EmptyRequest', op.name);
+    assert.equal(r.envelope.error.target, 'items', op.name);
+  }
 });
