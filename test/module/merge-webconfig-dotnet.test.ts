@@ -128,3 +128,11 @@ test('each structure gives the expected actions, and values from old external fi
   const adminOnly = rows.filter((r) => r.Path.includes(`${path.sep}location-old${path.sep}`) && r.Section.startsWith('location'));
   assert.ok(adminOnly.length > 0 && adminOnly.every((r) => r.Action === 'Review'), 'a <location path="admin"> block is reported, not carried');
 });
+
+test('merging every structure a second time changes no file', async () => {
+  const before = new Map(pairs.map((p) => [p.Path, readFileSync(p.Path)]));
+  const r = await ps.run('$V.pairs | ForEach-Object { [pscustomobject]@{ Path = $_.Path; ReferencePath = $_.ReferencePath } } | Merge-MfaWebConfig -Confirm:$false | Where-Object { $_.Action -eq "Updated" -or $_.Action -eq "Added" } | Select-Object Path, Name', { pairs });
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.deepEqual(r.output, []);
+  for (const p of pairs) assert.deepEqual(readFileSync(p.Path), before.get(p.Path), `${p.name} (${p.variant})`);
+});
