@@ -3,7 +3,7 @@
  * A single-server lab folder is itself the server folder; a multi-server lab holds one folder per server.
  * Both carry lab.json (layout in README.md).
  */
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LEGACY_INSTALL_PATH, DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from '../../domain/catalog';
@@ -163,6 +163,31 @@ export function isLabFolder(path: string): boolean {
   return existsSync(join(path, LAB_FILE)) || existsSync(join(path, SERVER_FILE));
 }
 
+/**
+ * The mark New-MfaLab leaves in a lab it made, and the only thing -Force trusts: server.json and lab.json are common
+ * names (a project folder may hold them, and -Force once deleted such a folder). It lists the top-level entries the lab
+ * created, so replacing a lab removes those and nothing the admin put beside them. Written last: a lab whose build was
+ * interrupted carries no mark and is left for the admin to remove.
+ */
+export const LAB_MARKER_FILE = '.mfalab';
+const MARKER_TAG = 'MfaServerUpgrade New-MfaLab';
+
+interface LabMarker {
+  createdBy: typeof MARKER_TAG;
+  entries: string[];
+}
+
+async function readLabMarker(labPath: string): Promise<LabMarker | undefined> {
+  try {
+    const m = JSON.parse(await readFile(join(labPath, LAB_MARKER_FILE), 'utf8')) as Partial<LabMarker>;
+    const plainName = (n: unknown) => typeof n === 'string' && n !== '' && n !== '.' && n !== '..' && !/[\\/]/.test(n);
+    if (m.createdBy !== MARKER_TAG || !Array.isArray(m.entries) || !m.entries.every(plainName)) return undefined;
+    return m as LabMarker;
+  } catch {
+    return undefined;
+  }
+}
+
 async function prepareFolder(labPath: string, force: boolean): Promise<void> {
   const s = await stat(labPath).catch(() => undefined);
   if (!s) return;
@@ -171,11 +196,14 @@ async function prepareFolder(labPath: string, force: boolean): Promise<void> {
   if (!force) {
     throw new CoreError('LabExists', `${labPath} already exists and is not empty. Use -Force to replace an existing lab.`, labPath);
   }
-  if (!isLabFolder(labPath)) {
-    // -Force replaces a lab, never an arbitrary folder of the admin's.
-    throw new CoreError('NotALab', `${labPath} is not a lab (no ${LAB_FILE} or ${SERVER_FILE}); it was left untouched.`, labPath);
+  const marker = await readLabMarker(labPath);
+  if (!marker) {
+    // -Force replaces a lab, never an arbitrary folder of the admin's (a server.json or lab.json alone proves nothing).
+    throw new CoreError('NotALab', `${labPath} was not made by New-MfaLab (no ${LAB_MARKER_FILE} mark); it was left untouched. Choose another path, or empty the folder yourself.`, labPath);
   }
-  await rm(labPath, { recursive: true, force: true });
+  // Only what the lab created goes; the mark itself last, so an interrupted removal is retried by the next -Force.
+  for (const entry of marker.entries) await rm(join(labPath, entry), { recursive: true, force: true });
+  await rm(join(labPath, LAB_MARKER_FILE), { force: true });
 }
 
 export async function createLab(path: string, scenario: LabScenario = 'SingleServer', options: CreateLabOptions = {}): Promise<LabServerSummary[]> {
@@ -186,6 +214,7 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   const mediaFolder = findLabMediaFolder(options.mediaFolder);
   await prepareFolder(labPath, options.force ?? false);
   await mkdir(labPath, { recursive: true });
+  const foreign = new Set(await readdir(labPath)); // what the admin keeps beside a replaced lab
   const servers = scenarioServers(scenario);
   const summaries: LabServerSummary[] = [];
   for (const { folder, spec } of servers) {
@@ -196,5 +225,7 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   const labFile: LabFile = { formatVersion: 1, scenario, servers: servers.map((s) => s.folder) };
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
   await writeFile(join(labPath, 'README.txt'), labReadme(scenario, summaries, labPath));
+  const marker: LabMarker = { createdBy: MARKER_TAG, entries: (await readdir(labPath)).filter((e) => !foreign.has(e)).sort() };
+  await writeFile(join(labPath, LAB_MARKER_FILE), JSON.stringify(marker, null, 2) + '\n');
   return summaries;
 }
