@@ -262,6 +262,9 @@ function Invoke-MfaCore {
     # An empty pipeline (a filter that matched nothing) is nothing to do, as for any cmdlet; the core refuses an empty
     # request as a bad one.
     if (@($Items).Count -eq 0) { return }
+    # Commands that reach other servers (-ComputerName) run in a core of their own: the remoting sessions it opens
+    # (and the pwsh that holds them) then end with the command, and opening them costs far more than starting node.
+    foreach ($item in $Items) { if ($item.Contains('ComputerName') -and $item['ComputerName']) { $OwnProcess = $true } }
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     $request = @{ items = @($Items); dryRun = $false }
     # Errors already shown by the plan round (code and target): the real run meets the same failures again.

@@ -629,7 +629,7 @@ describe('stopping the command (Ctrl+C)', () => {
       try {
           & (Get-Module MfaServerUpgrade) {
               [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')] param($Item)
-              Invoke-MfaCore -Operation 'invoke-upgrade' -Items @($Item) -Caller $PSCmdlet -OutputTypeName 'MfaServerUpgrade.UpgradeResult' -TimeoutSeconds 8 -ChangesState -ConfirmImpact 'High'
+              Invoke-MfaCore -Operation 'invoke-upgrade' -Items @($Item) -Caller $PSCmdlet -OutputTypeName 'MfaServerUpgrade.UpgradeResult' -TimeoutSeconds 8 -ChangesState -ConfirmImpact 'High' -OwnProcess
           } -Item @{ LabPath = $V.lab; InstallerPath = $V.installer; BackupDestination = $V.backups } -Confirm:$false
       } finally { Remove-Item Env:MFA_TEST_HANG_AT }`,
       { hang: HANG, lab, installer: LAB_INSTALLER_PATH, backups },

@@ -287,12 +287,3 @@ test('a killed PowerShell ends its warm core (its input closes)', async () => {
   shell.kill('SIGKILL');
   assert.ok(await waitGone(corePid), 'the core ended with the PowerShell that held it');
 });
-
-test('an MFA_* variable set between two calls reaches the warm core, as it would reach a core started per call', async () => {
-  assert.ok((await merge(webConfig('env', 'e'))).ok);
-  const r = await ps.run(
-    "$env:MFA_REMOTE_TRANSPORT = 'carrier-pigeon'; try { Get-PhoneFactorComponent -ComputerName 'mfa-nowhere' -ErrorAction SilentlyContinue -ErrorVariable failed | Out-Null; $failed | ForEach-Object { $_.FullyQualifiedErrorId } } finally { Remove-Item Env:MFA_REMOTE_TRANSPORT }",
-  );
-  assert.ok(r.ok, r.terminatingError?.message);
-  assert.match(String(r.output[0]), /^RemoteTransportInvalid,/, JSON.stringify(r.output));
-});
