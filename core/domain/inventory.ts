@@ -87,7 +87,7 @@ function base(host: Host, product: InstalledProduct, match: Match): ComponentRec
     SdkUrl: null,
     ThemePaths: [],
     ComputerName: host.computerName,
-    LabPath: host.kind === 'lab' ? (host.localPath('C:\\') ?? '').replace(/[\\/]C[\\/]?$/i, '') || null : null,
+    LabPath: host.labFolder,
     IsLegacy: match.isLegacy,
   };
 }

@@ -96,7 +96,8 @@ export interface VolumeSpace {
  * THE CONTRACT. Every adapter (lab, windows, remote, and any test stand-in) keeps these rules, and one conformance
  * suite (test/host-contract/) runs the same cases against each. Each rule follows what Windows does, not what would be
  * convenient: the lab must never be kinder than a real server, or code that passes in the lab fails in production.
- * Errors are CoreErrors whose `target` is the path, key or name at fault and whose message names it too.
+ * Errors are CoreErrors whose `target` is the path, key or name at fault and whose message names it too, and every
+ * method reports a failure by rejecting its promise (never by throwing before it returns one).
  *
  * Files (Windows paths `C:\...`; `/` is taken for `\`):
  * - Names are compared case-insensitively and stored as first spelled: `c:\X\WEB.CONFIG` reads, replaces and removes
@@ -150,8 +151,29 @@ export interface VolumeSpace {
  * - getLocalGroupMembers lists a LOCAL group's direct members as `DOMAIN\name`; a group that does not exist answers
  *   undefined (not []: an empty group exists); a group that cannot be read is an error, never an empty list.
  */
+/** How output objects name a host so that they pipe back to it: ComputerName and LabPath together address it again. */
+export interface HostAddress {
+  computerName: string;
+  labPath: string | null;
+}
+
 export interface Host {
+  /**
+   * Which adapter this is: for records and messages only. What differs between adapters is a member of the port
+   * (address, labFolder, localPath); code outside core/host/ never branches on kind.
+   */
   readonly kind: 'lab' | 'windows' | 'remote';
+  /**
+   * A lab server: its name and its server folder. This machine: its name, no lab path. A remote server: the name it
+   * was reached by (an IP address or DNS name may be the only one that reaches it) and, for a lab there, the server
+   * folder on that machine.
+   */
+  readonly address: HostAddress;
+  /**
+   * The lab server folder on the machine running the core (the folder holding server.json) when this host is a lab
+   * server here; null for any other host. The one way to find it (Windows paths then resolve inside it).
+   */
+  readonly labFolder: string | null;
   readonly computerName: string;
   /** Fully qualified name clients use in URLs (the SDK URL must use the name on its certificate); may be undefined. */
   readonly dnsName?: string;
@@ -176,7 +198,7 @@ export interface Host {
   removePath(path: string): Promise<void>;
   /**
    * The real path of a Windows path on the machine running the core, when the host's files are
-   * local (lab and windows adapters); undefined for remote hosts. Lets backups stream large files.
+   * local (lab and windows adapters); undefined for remote hosts, for every path. Lets backups stream large files.
    */
   localPath(path: string): string | undefined;
 

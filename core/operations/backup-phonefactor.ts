@@ -187,12 +187,12 @@ async function planJobs(items: BackupInput[], throttle: number): Promise<{ jobs:
 /** A server as the same server whichever object named it: a remote one by the name that reached it and its far lab folder. */
 const serverKey = (host: Host) => {
   const id = pipeIdentity(host);
-  return `${host.kind}|${id.ComputerName.toLowerCase()}|${host.computerName.toLowerCase()}|${(id.LabPath ?? '').toLowerCase()}`;
+  return `${(host.labFolder ?? '').toLowerCase()}|${id.ComputerName.toLowerCase()}|${host.computerName.toLowerCase()}|${(id.LabPath ?? '').toLowerCase()}`;
 };
 
 /** The lab path rule (as resolveFileTarget): in a lab a Windows drive path lies inside the lab server. */
 function destinationFor(host: Host, destination: string): string {
-  return host.kind === 'lab' ? resolveTargetPath(host, destination).localPath : path.resolve(destination);
+  return host.labFolder !== null ? resolveTargetPath(host, destination).localPath : path.resolve(destination);
 }
 
 /** What one server's backup will copy (read from the server), and the work that makes it. */

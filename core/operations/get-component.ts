@@ -83,7 +83,7 @@ async function inventoryServers(items: { ComputerName?: string[]; LabPath?: stri
       for (const w of inventory.Warnings) ctx.log('warning', `${host.computerName}: ${w}`);
       // Named so that each object pipes back to the same server (Backup-PhoneFactor, Restore-PhoneFactor).
       const identity = pipeIdentity(host);
-      out.push(...inventory.Components.map((c) => (host.kind === 'remote' ? { ...c, ...identity } : c)));
+      out.push(...inventory.Components.map((c) => ({ ...c, ...identity })));
     }
     return out;
   });

@@ -207,8 +207,8 @@ async function openBackupAndServer(item: RestoreInput): Promise<{ host: Host; ba
  * reports BackupPath, which on Windows starts with a drive letter) is taken as it is.
  */
 function backupFolderOn(host: Host, folder: string): string {
-  if (host.kind !== 'lab') return path.resolve(folder);
-  const labFolder = path.dirname(host.localPath('C:\\') as string).toLowerCase();
+  if (host.labFolder === null) return path.resolve(folder);
+  const labFolder = host.labFolder.toLowerCase();
   const asLocal = path.resolve(folder);
   if (asLocal.toLowerCase().startsWith(labFolder + path.sep)) return asLocal;
   return resolveTargetPath(host, folder).localPath;

@@ -18,7 +18,6 @@ import type { Host } from '../host/host';
 import { openLab, resolveTargetPath } from '../host/lab/open-lab';
 import { createLocalWindowsHost } from '../host/local';
 import { openRemoteHosts } from '../host/remote/open-remote';
-import type { RemoteHost } from '../host/remote/remote-host';
 import { DEFAULT_THROTTLE_LIMIT, mapSettled } from '../util/pool';
 
 export const TargetParameters = {
@@ -129,12 +128,7 @@ async function openNamed(labPath: string | undefined, name: string | undefined):
  * machine (LabPath keeps meaning "lab folder on the server named by ComputerName").
  */
 export function pipeIdentity(host: Host): { ComputerName: string; LabPath: string | null } {
-  if (host.kind === 'remote') {
-    const remote = host as RemoteHost;
-    return { ComputerName: remote.remoteName, LabPath: remote.farLabPath };
-  }
-  const drive = host.kind === 'lab' ? host.localPath('C:\\') : undefined;
-  return { ComputerName: host.computerName, LabPath: drive ? path.dirname(drive) : null };
+  return { ComputerName: host.address.computerName, LabPath: host.address.labPath };
 }
 
 /** The servers of the lab at the path on this machine, or none when there is no readable lab there. */
@@ -176,7 +170,7 @@ export async function openTargetHostsOfItems(items: TargetInput[], throttle: num
   for (const group of await Promise.all([...inputs.values()].map((input) => openTargetHosts(input, throttle)))) {
     for (const host of group) {
       const id = pipeIdentity(host);
-      const key = `${host.kind}|${id.ComputerName.toLowerCase()}|${id.LabPath ?? ''}`;
+      const key = `${host.labFolder ?? ''}|${id.ComputerName.toLowerCase()}|${id.LabPath ?? ''}`;
       if (!hosts.has(key)) hosts.set(key, host);
     }
   }
@@ -208,7 +202,7 @@ export async function resolveFileTarget(input: TargetInput, file: string): Promi
     return path.resolve(file);
   }
   const host = await openTargetHost(input);
-  if (host.kind === 'remote') throw remoteFilesNotSupported((host as RemoteHost).remoteName);
+  if (host.localPath('C:\\') === undefined) throw remoteFilesNotSupported(host.address.computerName);
   return resolveTargetPath(host, file).localPath;
 }
 

@@ -18,6 +18,7 @@ import { mergeWebConfig as mergeWebConfigText, namedExternalFiles, type External
 import { verifyServers } from './verify';
 import { CoreError, isCoreError } from '../util/errors';
 import { recordedBackup, verifiedBackupFiles } from './backup-gate';
+import { windowsParent } from '../host/file-errors';
 
 export interface StepResult {
   outcome: string;
@@ -94,6 +95,8 @@ const copyInstaller: Executor = async (step, run) => {
   const target = run.host(step.ComputerName);
   const bytes = await source.readFile(str(step, 'sourcePath'));
   const destination = str(step, 'destinationPath');
+  // Windows creates no folder for a file written into it: the media folder on a separate web server is new.
+  await target.makeDirectory(windowsParent(destination));
   await target.writeFileAtomic(destination, bytes);
   const copied = await target.readFile(destination);
   if (!copied.equals(bytes)) throw new CoreError('CopyVerificationFailed', `The copy of ${destination} on ${target.computerName} differs from its source.`, destination);
@@ -192,7 +195,10 @@ const restoreThemes: Executor = async (step, run) => {
     // backup folder is not carried onto the web server).
     const folder = `${themesInBackup}\\${name}`;
     for (const { entry, bytes } of await verifiedBackupFiles(backup, folder, host.computerName, true)) {
-      await host.writeFileAtomic(`${themes}\\${name}\\${entry.relativePath.slice(folder.length + 1)}`, bytes);
+      // Windows creates no folder for a file written into it: each file's folder (nested ones too) is made first.
+      const target = `${themes}\\${name}\\${entry.relativePath.slice(folder.length + 1)}`;
+      await host.makeDirectory(windowsParent(target));
+      await host.writeFileAtomic(target, bytes);
       files++;
     }
   }

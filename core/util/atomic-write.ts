@@ -5,11 +5,13 @@
 import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
 import { CoreError } from './errors';
+import { writePoint } from './write-points';
 
 /** Tells apart the temp files of two writes this process makes to one target within the same millisecond. */
 let writeCount = 0;
 
 export async function writeFileAtomic(target: string, data: Buffer | string, options: { createFolder?: boolean } = {}): Promise<void> {
+  writePoint(`write ${target}`);
   const dir = path.dirname(target);
   if (options.createFolder) await fs.mkdir(dir, { recursive: true }).catch((e) => Promise.reject(fileError(e, dir)));
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.${++writeCount}.tmp`);

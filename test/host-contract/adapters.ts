@@ -22,33 +22,6 @@ import { ServeHostChannel } from '../helpers/wine/serve-host-channel';
 
 const SCRATCH = 'C:\\MfaContract';
 
-/** What today's lab forgives that Windows does not (issue #14); the far side of the remote entry is a lab too. */
-const LAB_LENIENCE: Record<string, string> = {
-  'write-missing-parent': 'the lab creates missing parent folders',
-  'make-directory': 'a file in the way comes out as a raw EEXIST',
-  'folder-as-file': 'reading or writing a folder comes out as a raw EISDIR',
-  'registry-invalid-value': 'the lab stores a REG_DWORD of -1, a REG_BINARY of "zz" and a REG_SZ number',
-};
-
-/** The raw node errors the Windows adapter lets through (InternalError at the CLI). */
-const WINDOWS_RAW_ERRORS: Record<string, string> = {
-  'write-missing-parent': 'raw ENOENT',
-  'read-missing-file': 'raw ENOENT',
-  'list-missing-folder': 'raw ENOENT / ENOTDIR',
-  'make-directory': 'raw EEXIST',
-  'folder-as-file': 'raw EISDIR',
-};
-
-const TEST_HOST_LENIENCE: Record<string, string> = {
-  'write-missing-parent': 'raw ENOENT',
-  'read-missing-file': 'raw ENOENT',
-  'list-missing-folder': 'raw ENOENT',
-  'case-insensitive': 'names are matched case-sensitively',
-  'make-directory': 'raw EEXIST',
-  'folder-as-file': 'raw EISDIR',
-  'service-missing': 'a missing service is a TypeError',
-  'service-states': 'names are matched case-sensitively; a disabled service starts',
-};
 const temps: string[] = [];
 
 function tempFolder(prefix: string): string {
@@ -103,7 +76,6 @@ const savedEnv = { ...process.env };
 export const ADAPTERS: AdapterEntry[] = [
   {
     name: 'lab',
-    expectedFailures: LAB_LENIENCE,
     async open() {
       const folder = emptyLabServer();
       const host = await LabHost.open(folder);
@@ -114,13 +86,12 @@ export const ADAPTERS: AdapterEntry[] = [
     // The Windows adapter's own code on this machine: files under a temp folder standing in for the drives (matched
     // case-insensitively, as NTFS does); its programs (reg.exe, sc.exe, msiexec.exe) are not run here.
     name: 'windows (files under a test root)',
-    expectedFailures: WINDOWS_RAW_ERRORS,
     async open() {
       const root = tempFolder('win');
       mkdirSync(path.join(root, 'C'));
       const host = new WindowsHost({
         runner: new RecordedCommandRunner([]),
-        files: new WindowsFiles((p) => resolveLabPath(root, p)),
+        files: new WindowsFiles((p) => resolveLabPath(root, p), 'CONTRACT01'),
         computerName: 'CONTRACT01',
         is64Bit: true,
       });
@@ -131,7 +102,6 @@ export const ADAPTERS: AdapterEntry[] = [
     // The remote adapter over a real PowerShell remoting session (loopback sshd); its far side is a lab server.
     name: 'remote (loopback SSH, far lab)',
     skip: remoteTestsSkip(),
-    expectedFailures: LAB_LENIENCE,
     async setUp() {
       sshd = await LoopbackSshd.start();
       Object.assign(process.env, sshd.clientEnv, { MFA_PWSH: pwshExecutable() });
@@ -152,7 +122,7 @@ export const ADAPTERS: AdapterEntry[] = [
     // its WindowsHost running Wine's reg.exe and msiexec.exe and writing C:\ of that machine (test/helpers/wine).
     // Never skipped: without Wine this entry fails (CI installs it through .ci/run).
     name: 'windows under Wine (real reg.exe, msiexec.exe; core as a win32 process)',
-    expectedFailures: { ...WINDOWS_RAW_ERRORS, ...WINE_DIFFERENCES },
+    expectedFailures: WINE_DIFFERENCES,
     async setUp() {
       const machine = WineMachine.create('contract');
       const channel = new ServeHostChannel(machine);
@@ -175,7 +145,6 @@ export const ADAPTERS: AdapterEntry[] = [
   },
   {
     name: 'test host LocalFolderHost (local)',
-    expectedFailures: TEST_HOST_LENIENCE,
     async open() {
       const host = new LocalFolderHost(tempFolder('lfh'));
       return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), close: async () => undefined });
@@ -183,7 +152,6 @@ export const ADAPTERS: AdapterEntry[] = [
   },
   {
     name: 'test host LocalFolderHost (remote flavour)',
-    expectedFailures: TEST_HOST_LENIENCE,
     async open() {
       const host = new LocalFolderHost(tempFolder('lfr'), 'PFSRV01', true);
       return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), close: async () => undefined });

@@ -66,9 +66,9 @@ export async function buildLabServer(folder: string, spec: LabServerSpec, mediaF
       physicalPath: w.configPhysicalPath ?? w.physicalPath,
       applicationPool: 'DefaultAppPool',
     }));
-    await lab.writeFileAtomic(APPLICATION_HOST_CONFIG, Buffer.from(applicationHostConfig(apps), 'utf8'));
+    await lab.placeFile(APPLICATION_HOST_CONFIG, Buffer.from(applicationHostConfig(apps), 'utf8'));
     await lab.makeDirectory('C:\\inetpub\\wwwroot');
-    await lab.writeFileAtomic('C:\\inetpub\\wwwroot\\iisstart.htm', Buffer.from('<html><body>IIS</body></html>\r\n', 'utf8'));
+    await lab.placeFile('C:\\inetpub\\wwwroot\\iisstart.htm', Buffer.from('<html><body>IIS</body></html>\r\n', 'utf8'));
   }
   for (const w of spec.webComponents) await installLegacyWebComponent(lab, w);
   if (spec.media.length > 0) {
@@ -117,14 +117,14 @@ async function installLegacyAgent(lab: LabHost, installPath: string): Promise<vo
   const files: string[] = [];
   for (const f of ['Pfsvc.exe', 'PhoneFactor.exe', 'PfCommon.dll', 'License.rtf']) {
     const path = winJoin(installPath, f);
-    await lab.writeFileAtomic(path, placeholder(f));
+    await lab.placeFile(path, placeholder(f));
     files.push(path);
   }
   // Written at run time, not installed: uninstall leaves them (the data folder is what the upgrade must keep).
   const data = winJoin(installPath, DATA_FOLDER);
-  await lab.writeFileAtomic(winJoin(data, 'Phonefactor.pfdata'), formatDataFile(LEGACY_SCHEMA, LAB_USERS));
-  await lab.writeFileAtomic(winJoin(data, 'PfActivation.dat'), Buffer.from('LAB-ACTIVATION\r\naccount=Contoso\r\nactivated=2014-03-12\r\n', 'utf8'));
-  await lab.writeFileAtomic(winJoin(installPath, 'Logs', 'pfsvc.log'), Buffer.from('2014-03-12 09:00:00 PhoneFactor service started.\r\n', 'utf8'));
+  await lab.placeFile(winJoin(data, 'Phonefactor.pfdata'), formatDataFile(LEGACY_SCHEMA, LAB_USERS));
+  await lab.placeFile(winJoin(data, 'PfActivation.dat'), Buffer.from('LAB-ACTIVATION\r\naccount=Contoso\r\nactivated=2014-03-12\r\n', 'utf8'));
+  await lab.placeFile(winJoin(installPath, 'Logs', 'pfsvc.log'), Buffer.from('2014-03-12 09:00:00 PhoneFactor service started.\r\n', 'utf8'));
 
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: 'Pfsvc_ncan_ip_tcp_port', type: 'REG_DWORD', data: 4898 });
@@ -162,15 +162,15 @@ async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec
   const files: string[] = [];
   for (const [rel, data] of Object.entries(installed)) {
     const path = winJoin(w.physicalPath, rel);
-    await lab.writeFileAtomic(path, data);
+    await lab.placeFile(path, data);
     files.push(path);
   }
   if (w.component === 'UserPortal') {
     // The admin's own theme and an extra file: not installed by the product, so an uninstall keeps them.
     for (const [n, t] of Object.entries(themeFiles('Contoso', '#5c2d91'))) {
-      await lab.writeFileAtomic(winJoin(w.physicalPath, 'App_Themes', 'Contoso', n), Buffer.from(t, 'utf8'));
+      await lab.placeFile(winJoin(w.physicalPath, 'App_Themes', 'Contoso', n), Buffer.from(t, 'utf8'));
     }
-    await lab.writeFileAtomic(winJoin(w.physicalPath, 'App_Themes', 'Contoso', 'logo.txt'), Buffer.from('Contoso logo placeholder\r\n', 'utf8'));
+    await lab.placeFile(winJoin(w.physicalPath, 'App_Themes', 'Contoso', 'logo.txt'), Buffer.from('Contoso logo placeholder\r\n', 'utf8'));
   }
   const record: InstalledProductRecord = {
     component: w.component,

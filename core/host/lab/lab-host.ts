@@ -5,12 +5,13 @@
  * real MSI databases found at the given lab path (installers/).
  */
 import { lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type {
   DirectoryEntry,
   FileStat,
   Host,
+  HostAddress,
   MsiexecRequest,
   MsiexecResult,
   RegistryKey,
@@ -20,11 +21,16 @@ import type {
   SetupRequest,
   VolumeSpace,
 } from '../host';
-import { CoreError, type ErrorCode } from '../../util/errors';
+import { CoreError } from '../../util/errors';
 import { RegistryTree, decodeRegFileBytes, encodeRegFileText, exportRegistrySubtree, toRegFilePath } from '../registry-file';
 import { resolveLabPath } from './lab-paths';
+import { checkRegistryValue } from '../registry-value';
+import { writePoint } from '../../util/write-points';
+import { LabInstallerBusy, LabTransaction, rollBackInterrupted } from './lab-transaction';
+import { isSuccessCode } from './installers/faults';
+import { directoryNotFound, hostFileError, windowsParent } from '../file-errors';
 import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write';
-import { REGISTRY_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
+import { REGISTRY_FILE, SERVER_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
 import { runLabMsiexec } from './installers/msiexec';
 import { runLabSetup } from './installers/server-setup';
 import { applyRegistryFaults, faultFreeSpace } from './readiness-faults';
@@ -50,8 +56,19 @@ export class LabHost implements Host {
     return run;
   }
 
+  /** The server folder: the one way to find a lab's folder from its host (Host.labFolder). */
+  get labFolder(): string {
+    return this.folder;
+  }
+
+  get address(): HostAddress {
+    return { computerName: this.computerName, labPath: this.folder };
+  }
+
+  /** An installer run here that a killed process left half done is rolled back first (lab-transaction.ts). */
   static async open(serverFolder: string): Promise<LabHost> {
     const config = await readServerConfig(serverFolder);
+    await rollBackInterrupted(serverFolder);
     return new LabHost(serverFolder, config.computerName, config.dnsName, config.is64Bit);
   }
 
@@ -60,8 +77,41 @@ export class LabHost implements Host {
     return readServerConfig(this.folder);
   }
 
-  writeConfig(config: LabServerConfig): Promise<void> {
-    return writeServerConfig(this.folder, config);
+  async writeConfig(config: LabServerConfig): Promise<void> {
+    await this.tx?.before(join(this.folder, SERVER_FILE));
+    await writeServerConfig(this.folder, config);
+  }
+
+  /** The installer run in progress: every change below records its undo first. */
+  private tx: LabTransaction | undefined;
+
+  /**
+   * Runs a simulated installation or removal as Windows Installer does: whole or not at all (lab-transaction.ts).
+   * A success code commits; any other code or an error rolls back. Another run in progress answers 1618.
+   */
+  async asTransaction(work: () => Promise<number>): Promise<number> {
+    let tx: LabTransaction;
+    try {
+      tx = await LabTransaction.begin(this.folder);
+    } catch (e) {
+      if (e instanceof LabInstallerBusy) return 1618;
+      throw e;
+    }
+    this.tx = tx;
+    try {
+      const code = await work();
+      this.tx = undefined;
+      if (isSuccessCode(code)) await tx.commit();
+      else await tx.rollBack();
+      return code;
+    } catch (e) {
+      this.tx = undefined;
+      await tx.rollBack();
+      throw e;
+    } finally {
+      this.tx = undefined;
+      tx.end();
+    }
   }
 
   // ── files ──
@@ -83,13 +133,34 @@ export class LabHost implements Host {
     try {
       return await readFile(this.localPath(path));
     } catch (e) {
-      throw notFoundOr(e, path, 'FileNotFound', `The file ${path} does not exist on ${this.computerName}.`);
+      throw hostFileError(e, path, 'read', this.computerName);
     }
   }
 
-  /** Parent folders are created as needed. */
+  /**
+   * As on Windows: the folder must exist (DirectoryNotFound naming it; nothing is created), a folder at the path is
+   * AccessDenied. Code that simulates an installer creates its folders first, as Windows Installer does.
+   */
   async writeFileAtomic(path: string, data: Buffer): Promise<void> {
-    await writeLocalFileAtomic(this.localPath(path), data, { createFolder: true });
+    const local = this.localPath(path);
+    const parent = await lstat(dirname(local)).catch(() => undefined);
+    if (!parent?.isDirectory()) throw directoryNotFound(windowsParent(path), this.computerName, path);
+    if (!isDirectory(local)) await this.tx?.before(local);
+    try {
+      await writeLocalFileAtomic(local, data);
+    } catch (e) {
+      // util/atomic-write names the local file; the error names the Windows path.
+      throw hostFileError(isDirectory(local) ? { code: 'EISDIR' } : errnoOf(e), path, 'write', this.computerName);
+    }
+  }
+
+  /**
+   * What a simulated program (an installer, Task Scheduler, New-MfaLab) does to put a file down: it creates the
+   * folders it needs, then writes. Not part of the port: code that goes through Host makes its folders itself.
+   */
+  async placeFile(path: string, data: Buffer): Promise<void> {
+    await this.makeDirectory(windowsParent(path));
+    await this.writeFileAtomic(path, data);
   }
 
   async listDirectory(path: string): Promise<DirectoryEntry[]> {
@@ -99,17 +170,36 @@ export class LabHost implements Host {
         .filter((e) => !(e.name.startsWith('.') && e.name.endsWith('.tmp')))
         .map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
     } catch (e) {
-      throw notFoundOr(e, path, 'DirectoryNotFound', `The folder ${path} does not exist on ${this.computerName}.`);
+      throw hostFileError(e, path, 'list', this.computerName);
     }
   }
 
+  /** Creates missing parents too (as `mkdir` and New-Item -Force do); a file in the way is NotADirectory. */
   async makeDirectory(path: string): Promise<void> {
-    await mkdir(this.localPath(path), { recursive: true });
+    const local = this.localPath(path);
+    try {
+      if (!isDirectory(local)) {
+        await this.tx?.before(local);
+        writePoint(`mkdir ${local}`);
+      }
+      await mkdir(local, { recursive: true });
+    } catch (e) {
+      throw hostFileError(e, path, 'makeDirectory', this.computerName);
+    }
   }
 
   /** Removes a file or a folder tree; a missing path is not an error. */
   async removePath(path: string): Promise<void> {
-    await rm(this.localPath(path), { recursive: true, force: true });
+    const local = this.localPath(path);
+    try {
+      if (existsSync(local)) {
+        await this.tx?.before(local);
+        writePoint(`remove ${local}`);
+      }
+      await rm(local, { recursive: true, force: true });
+    } catch (e) {
+      throw hostFileError(e, path, 'remove', this.computerName);
+    }
   }
 
   // ── registry ──
@@ -123,6 +213,7 @@ export class LabHost implements Host {
   }
 
   async saveRegistry(tree: RegistryTree): Promise<void> {
+    await this.tx?.before(this.registryFile);
     await writeLocalFileAtomic(this.registryFile, encodeRegFileText(tree.format()));
   }
 
@@ -144,7 +235,8 @@ export class LabHost implements Host {
     return { path: key, values: rec.values.map((v) => ({ ...v })), subkeys: tree.subkeyNames(path) };
   }
 
-  setRegistryValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
+  async setRegistryValue(key: string, view: RegistryView, value: RegistryValue): Promise<void> {
+    checkRegistryValue(value);
     return this.serial(async () => {
       const tree = await this.loadRegistry();
       tree.setValue(this.regPath(key, view), value);
@@ -215,7 +307,7 @@ export class LabHost implements Host {
   async registerScheduledTask(name: string, xml: string): Promise<void> {
     const file = labTaskFile(name);
     checkTaskXml(name, xml);
-    await this.serial(() => this.writeFileAtomic(file, encodeTaskFile(xml)));
+    await this.serial(() => this.placeFile(file, encodeTaskFile(xml)));
   }
 
   async unregisterScheduledTask(name: string): Promise<boolean> {
@@ -261,8 +353,18 @@ export class LabHost implements Host {
   }
 }
 
-function notFoundOr(e: unknown, path: string, code: ErrorCode, message: string): unknown {
-  const errno = (e as NodeJS.ErrnoException).code;
-  if (errno === 'ENOENT' || errno === 'ENOTDIR') return new CoreError(code, message, path);
-  return e;
+function isDirectory(local: string): boolean {
+  try {
+    return statSync(local).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The errno behind util/atomic-write's error (it maps errno to its own codes), for hostFileError. */
+function errnoOf(e: unknown): unknown {
+  if (!(e instanceof CoreError)) return e;
+  const known: Record<string, string> = { AccessDenied: 'EACCES', FileNotFound: 'ENOENT' };
+  const errno = known[e.code] ?? (e.details.errno as string | undefined);
+  return errno ? { code: errno } : e;
 }

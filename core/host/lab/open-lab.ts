@@ -59,8 +59,8 @@ export async function openLabServer(path: string, computerName?: string): Promis
  * For other hosts the path is returned as given (it is already a path on that host).
  */
 export function resolveTargetPath(host: Host, path: string): { localPath: string; insideLab: boolean } {
-  if (host.kind === 'lab' && isWindowsDrivePath(path)) {
+  if (host.labFolder !== null && isWindowsDrivePath(path)) {
     return { localPath: host.localPath(path) as string, insideLab: true };
   }
-  return { localPath: host.kind === 'lab' ? resolve(path) : path, insideLab: false };
+  return { localPath: host.labFolder !== null ? resolve(path) : path, insideLab: false };
 }

@@ -5,7 +5,6 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Host } from '../host';
 import { openLab, openLabServer } from '../lab/open-lab';
 import { createLocalWindowsHost } from '../local';
@@ -111,7 +110,7 @@ async function describeTarget(target: FarTarget): Promise<FarIdentity[]> {
     dnsName: h.dnsName ?? null,
     is64Bit: h.is64Bit,
     labServer: target.labPath !== undefined ? h.computerName : null,
-    labPath: h.kind === 'lab' ? path.dirname(h.localPath('C:\\') as string) : null,
+    labPath: h.labFolder,
     stagingFolder: os.tmpdir(),
   }));
 }

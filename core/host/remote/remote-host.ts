@@ -8,6 +8,7 @@ import type {
   DirectoryEntry,
   FileStat,
   Host,
+  HostAddress,
   MsiexecRequest,
   MsiexecResult,
   RegistryKey,
@@ -35,6 +36,8 @@ import {
 
 export class RemoteHost implements Host {
   readonly kind = 'remote' as const;
+  /** A lab on the far machine is not a lab here: its Windows paths resolve there. */
+  readonly labFolder = null;
   readonly computerName: string;
   readonly dnsName?: string;
   readonly is64Bit: boolean;
@@ -53,6 +56,10 @@ export class RemoteHost implements Host {
   /** For a lab server on the far machine: its server folder there; null for the far machine itself. */
   get farLabPath(): string | null {
     return this.identity.labPath ?? null;
+  }
+
+  get address(): HostAddress {
+    return { computerName: this.remoteName, labPath: this.farLabPath };
   }
 
   /** The name the session was opened with (what the admin typed after -ComputerName). */

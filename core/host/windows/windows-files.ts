@@ -2,17 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { parse, win32 } from 'node:path';
 import type { DirectoryEntry, FileStat, VolumeSpace } from '../host';
+import { hostFileError } from '../file-errors';
 
 /**
  * Files of the local server through node's fs, which takes Windows paths as they are and, like Windows itself,
- * compares them case-insensitively.
+ * compares them case-insensitively. Failures come out as the Host contract's codes, naming the Windows path.
  */
 export class WindowsFiles {
   /**
    * `resolve` maps a Windows path to the path node opens: the path itself on Windows. Tests give a root folder
    * standing in for the drives (the conformance suite runs the adapter on Linux that way); nothing else does.
    */
-  constructor(private readonly resolve: (windowsPath: string) => string = (p) => p) {}
+  constructor(
+    private readonly resolve: (windowsPath: string) => string = (p) => p,
+    private readonly computerName = 'this server',
+  ) {}
 
   localPath(path: string): string {
     return this.resolve(path);
@@ -22,51 +26,71 @@ export class WindowsFiles {
     const path = this.resolve(windowsPath);
     try {
       const s = await stat(path);
-      return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
+      return { size: s.isDirectory() ? 0 : s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw error;
+      throw hostFileError(error, windowsPath, 'read', this.computerName);
     }
   }
 
-  readFile(path: string): Promise<Buffer> {
-    return readFile(this.resolve(path));
+  async readFile(path: string): Promise<Buffer> {
+    try {
+      return await readFile(this.resolve(path));
+    } catch (error) {
+      throw hostFileError(error, path, 'read', this.computerName);
+    }
   }
 
-  /** Temp file beside the target (same volume, so the rename is atomic), flushed to disk, then renamed over it. */
+  /**
+   * Temp file beside the target (same volume, so the rename is atomic), flushed to disk, then renamed over it. The
+   * folder must exist: a missing one is DirectoryNotFound (no folder is created).
+   */
   async writeFileAtomic(windowsPath: string, data: Buffer): Promise<void> {
     const path = this.resolve(windowsPath);
+    if ((await stat(path).catch(() => undefined))?.isDirectory()) throw hostFileError({ code: 'EISDIR' }, windowsPath, 'write', this.computerName);
     const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, 'wx').catch((error) => Promise.reject(hostFileError(error, windowsPath, 'write', this.computerName)));
     try {
       await handle.writeFile(data);
       await handle.sync();
     } catch (error) {
       await handle.close();
       await rm(temp, { force: true });
-      throw error;
+      throw hostFileError(error, windowsPath, 'write', this.computerName);
     }
     await handle.close();
     try {
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
-      throw error;
+      throw hostFileError(error, windowsPath, 'write', this.computerName);
     }
   }
 
   async listDirectory(path: string): Promise<DirectoryEntry[]> {
-    const entries = await readdir(this.resolve(path), { withFileTypes: true });
-    return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+    try {
+      const entries = await readdir(this.resolve(path), { withFileTypes: true });
+      return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+    } catch (error) {
+      throw hostFileError(error, path, 'list', this.computerName);
+    }
   }
 
   async makeDirectory(path: string): Promise<void> {
-    await mkdir(this.resolve(path), { recursive: true });
+    try {
+      await mkdir(this.resolve(path), { recursive: true });
+    } catch (error) {
+      throw hostFileError(error, path, 'makeDirectory', this.computerName);
+    }
   }
 
   async removePath(path: string): Promise<void> {
-    await rm(this.resolve(path), { recursive: true, force: true });
+    try {
+      await rm(this.resolve(path), { recursive: true, force: true });
+    } catch (error) {
+      throw hostFileError(error, path, 'remove', this.computerName);
+    }
   }
 
   /**

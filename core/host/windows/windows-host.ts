@@ -5,6 +5,7 @@ import type {
   DirectoryEntry,
   FileStat,
   Host,
+  HostAddress,
   MsiexecRequest,
   MsiexecResult,
   RegistryKey,
@@ -61,6 +62,7 @@ function detect64Bit(): boolean {
 /** The local Windows server: node fs for files, reg.exe, sc.exe and msiexec.exe for the rest. */
 export class WindowsHost implements Host {
   readonly kind = 'windows' as const;
+  readonly labFolder = null;
   readonly computerName: string;
   readonly is64Bit: boolean;
   private readonly files: WindowsFiles;
@@ -77,7 +79,7 @@ export class WindowsHost implements Host {
     const regExe = win32.join(system32, 'reg.exe');
     this.computerName = options.computerName ?? process.env.COMPUTERNAME ?? hostname();
     this.is64Bit = options.is64Bit ?? detect64Bit();
-    this.files = options.files ?? new WindowsFiles();
+    this.files = options.files ?? new WindowsFiles(undefined, this.computerName);
     const tempDirectory = options.tempDirectory ?? tmpdir();
     const randomId = options.randomId ?? (() => randomBytes(6).toString('hex'));
     const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
@@ -104,6 +106,10 @@ export class WindowsHost implements Host {
       installerTimeoutMs: options.installerTimeoutMs ?? DEFAULT_INSTALLER_TIMEOUT_MS,
       makeDirectory: (path) => this.files.makeDirectory(path),
     });
+  }
+
+  get address(): HostAddress {
+    return { computerName: this.computerName, labPath: null };
   }
 
   stat(path: string): Promise<FileStat | undefined> {

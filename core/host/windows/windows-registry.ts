@@ -6,6 +6,7 @@ import { decodeRegFileBytes, readExport } from '../registry-file';
 import type { CommandResult, CommandRunner } from './command-runner';
 import { parseRegQueryKey } from './reg-query-output';
 import { checkRegistryKeyPath } from './registry-key-path';
+import { checkRegistryValue } from '../registry-value';
 
 export interface WindowsRegistryOptions {
   /** Full path of reg.exe (never looked up on PATH). */
@@ -36,27 +37,22 @@ function failure(code: ErrorCode, what: string, key: string, view: RegistryView,
 
 /** reg.exe's /d text for a value (see `reg add /?`). */
 function dataArgument(value: RegistryValue): string {
+  checkRegistryValue(value);
   const { type, data } = value;
-  const wrongShape = () =>
-    new CoreError('InvalidRegistryValue', `Registry value "${value.name}" of type ${type} cannot hold ${JSON.stringify(data)}.`, value.name);
   switch (type) {
     case 'REG_SZ':
     case 'REG_EXPAND_SZ':
-      if (typeof data !== 'string') throw wrongShape();
-      return data;
+    case 'REG_BINARY':
+      return type === 'REG_BINARY' ? String(data).replace(/,/g, '') : String(data);
     case 'REG_DWORD':
-    case 'REG_QWORD': {
-      const max = type === 'REG_DWORD' ? 0xffffffff : Number.MAX_SAFE_INTEGER;
-      if (typeof data !== 'number' || !Number.isInteger(data) || data < 0 || data > max) throw wrongShape();
+    case 'REG_QWORD':
       return String(data);
-    }
     case 'REG_MULTI_SZ':
       // reg.exe splits on the literal separator \0; a string that contains it cannot be written faithfully.
-      if (!Array.isArray(data) || data.some((s) => s.includes('\\0'))) throw wrongShape();
-      return data.join('\\0');
-    case 'REG_BINARY':
-      if (typeof data !== 'string' || !/^([0-9a-f]{2}(,[0-9a-f]{2})*)?$/i.test(data)) throw wrongShape();
-      return data.replace(/,/g, '');
+      if ((data as string[]).some((s) => s.includes('\\0'))) {
+        throw new CoreError('InvalidRegistryValue', `Registry value "${value.name}" of type ${type} cannot hold ${JSON.stringify(data)} through reg.exe.`, value.name);
+      }
+      return (data as string[]).join('\\0');
   }
 }
 

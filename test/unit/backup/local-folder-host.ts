@@ -4,8 +4,10 @@
  * remote code paths (host.readFile / host.writeFileAtomic) are exercised.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import type { DirectoryEntry, FileStat, Host, ServiceInfo } from '../../../core/host/host';
+import type { DirectoryEntry, FileStat, Host, HostAddress, ServiceInfo } from '../../../core/host/host';
+import { resolveLabPath } from '../../../core/host/lab/lab-paths';
+import { hostFileError } from '../../../core/host/file-errors';
+import { CoreError } from '../../../core/util/errors';
 
 export class LocalFolderHost implements Host {
   readonly kind: Host['kind'];
@@ -22,54 +24,72 @@ export class LocalFolderHost implements Host {
     this.kind = remote ? 'remote' : 'lab';
   }
 
-  /** The real path of a Windows path, also for the "remote" flavour (tests use it to arrange files). */
+  /** The real path of a Windows path (names matched case-insensitively, as NTFS does); also for the "remote" flavour. */
   real(windowsPath: string): string {
-    const m = /^([A-Za-z]):[\\/]*(.*)$/.exec(windowsPath);
-    if (!m) throw new Error(`not a Windows path: ${windowsPath}`);
-    return path.join(this.root, m[1].toUpperCase(), ...m[2].split(/[\\/]+/).filter(Boolean));
+    if (!/^[A-Za-z]:/.test(windowsPath)) throw new Error(`not a Windows path: ${windowsPath}`);
+    return resolveLabPath(this.root, windowsPath);
+  }
+
+  get labFolder(): string | null {
+    return this.remote ? null : this.root;
+  }
+
+  get address(): HostAddress {
+    return { computerName: this.computerName, labPath: this.labFolder };
   }
 
   localPath(p: string): string | undefined {
     return this.remote ? undefined : this.real(p);
   }
 
+  // The file methods keep the Host contract (core/host/host.ts; test/host-contract holds them to it): a stand-in
+  // kinder than Windows would let the backup tests pass code that fails on a server.
   async stat(p: string): Promise<FileStat | undefined> {
     const s = await fs.stat(this.real(p)).catch(() => undefined);
-    return s && { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
+    return s && { size: s.isDirectory() ? 0 : s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
   }
-  readFile(p: string): Promise<Buffer> {
-    return fs.readFile(this.real(p));
+  async readFile(p: string): Promise<Buffer> {
+    return fs.readFile(this.real(p)).catch((e) => Promise.reject(hostFileError(e, p, 'read', this.computerName)));
   }
   async writeFileAtomic(p: string, data: Buffer): Promise<void> {
-    const temp = this.real(p) + '.tmp';
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, this.real(p));
+    const target = this.real(p);
+    if ((await this.stat(p))?.isDirectory) throw hostFileError({ code: 'EISDIR' }, p, 'write', this.computerName);
+    const temp = target + '.tmp';
+    await fs.writeFile(temp, data).catch((e) => Promise.reject(hostFileError(e, p, 'write', this.computerName)));
+    await fs.rename(temp, target);
   }
   async listDirectory(p: string): Promise<DirectoryEntry[]> {
-    const entries = await fs.readdir(this.real(p), { withFileTypes: true });
+    const entries = await fs.readdir(this.real(p), { withFileTypes: true }).catch((e) => Promise.reject(hostFileError(e, p, 'list', this.computerName)));
     return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
   }
   async makeDirectory(p: string): Promise<void> {
-    await fs.mkdir(this.real(p), { recursive: true });
+    await fs.mkdir(this.real(p), { recursive: true }).catch((e) => Promise.reject(hostFileError(e, p, 'makeDirectory', this.computerName)));
   }
   removePath(p: string): Promise<void> {
     return fs.rm(this.real(p), { recursive: true, force: true });
   }
 
+  private service(name: string): ServiceInfo {
+    const found = [...this.services.values()].find((s) => s.name.toLowerCase() === name.toLowerCase());
+    if (!found) throw new CoreError('ServiceNotFound', `There is no service named ${name} on ${this.computerName}.`, name);
+    return found;
+  }
   async getService(name: string): Promise<ServiceInfo | undefined> {
-    return this.services.get(name);
+    return [...this.services.values()].find((s) => s.name.toLowerCase() === name.toLowerCase());
   }
   async listServices(): Promise<ServiceInfo[]> {
     return [...this.services.values()];
   }
   async stopService(name: string): Promise<void> {
     this.serviceLog.push(`stop ${name}`);
-    this.services.get(name)!.state = 'Stopped';
+    this.service(name).state = 'Stopped';
   }
   async startService(name: string): Promise<void> {
     this.serviceLog.push(`start ${name}`);
+    const service = this.service(name);
+    if (service.startType === 'Disabled') throw new CoreError('ServiceDisabled', `The service ${service.name} is disabled.`, service.name);
     if (this.failStart) throw new Error('the service did not start');
-    this.services.get(name)!.state = 'Running';
+    service.state = 'Running';
   }
 
   getRegistryKey(): never {

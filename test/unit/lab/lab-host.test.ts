@@ -14,6 +14,7 @@ test('paths are case-insensitive; new components keep the given case', async () 
   const b = await host.readFile('C:\\Program Files\\PhoneFactor\\Data\\Phonefactor.pfdata');
   assert.ok(a.equals(b));
   assert.equal(host.localPath('c:/program files/phonefactor/data/PHONEFACTOR.PFDATA'), join(path, 'C', 'Program Files', 'PhoneFactor', 'Data', 'Phonefactor.pfdata'));
+  await host.makeDirectory('C:\\PROGRAM FILES\\PhoneFactor\\New Folder');
   await host.writeFileAtomic('C:\\PROGRAM FILES\\PhoneFactor\\New Folder\\Note.TXT', Buffer.from('x'));
   assert.ok(existsSync(join(path, 'C', 'Program Files', 'PhoneFactor', 'New Folder', 'Note.TXT')), 'existing folders reused, new ones spelled as given');
   await host.writeFileAtomic('c:\\program files\\phonefactor\\new folder\\note.txt', Buffer.from('y'));

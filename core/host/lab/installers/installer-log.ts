@@ -5,6 +5,7 @@
  */
 import type { Host } from '../../host';
 import { redactor } from '../../../util/secrets';
+import { windowsParent } from '../../file-errors';
 
 export class InstallerLog {
   private readonly lines: string[] = [];
@@ -29,7 +30,9 @@ export class InstallerLog {
     this.lines.push(`=== Verbose logging stopped: ${stamp(true)} ===`);
   }
 
+  /** Like the Windows adapter, the log's folder is made before the installer runs (msiexec cannot open a log in a missing one). */
   async appendTo(host: Host, logPath: string): Promise<void> {
+    await host.makeDirectory(windowsParent(logPath));
     const existing = (await host.stat(logPath)) ? await host.readFile(logPath) : Buffer.alloc(0);
     await host.writeFileAtomic(logPath, Buffer.concat([existing, Buffer.from(this.lines.join('\r\n') + '\r\n', 'utf8')]));
   }

@@ -37,12 +37,16 @@ async function install(lab: LabHost, request: Extract<MsiexecRequest, { operatio
     return found.exitCode;
   }
   const { info, component } = found;
+  // As Windows Installer: the whole installation or none of it (lab-transaction.ts).
   const code =
-    component === 'MfaServer'
-      ? await installMfaServer(lab, info, request.packagePath, log)
-      : component === 'Agent'
-        ? 1620
-        : await installWebComponent(lab, component as WebComponentName, info, request.packagePath, request.properties, log);
+    component === 'Agent'
+      ? 1620
+      : await lab.asTransaction(() =>
+          component === 'MfaServer'
+            ? installMfaServer(lab, info, request.packagePath, log)
+            : installWebComponent(lab, component as WebComponentName, info, request.packagePath, request.properties, log),
+        );
+  if (code === 1618) log.line('Another installation is in progress on this server (its rollback script is held by a running process).');
   const exitCode = code === 0 && fault !== undefined ? fault : code;
   log.finish(info.productName ?? '', info.productVersion ?? '', info.manufacturer ?? '', 'installed', exitCode);
   return exitCode;
@@ -57,7 +61,9 @@ async function uninstall(lab: LabHost, productCode: string, log: InstallerLog): 
     log.finish(record?.productName ?? productCode, record?.version ?? '', record?.publisher ?? '', 'removed', fault);
     return fault;
   }
-  const result = await uninstallProduct(lab, productCode, log);
+  let result: Awaited<ReturnType<typeof uninstallProduct>> = { exitCode: 1618 };
+  await lab.asTransaction(async () => (result = await uninstallProduct(lab, productCode, log)).exitCode);
+  if (result.exitCode === 1618) log.line('Another installation is in progress on this server (its rollback script is held by a running process).');
   const exitCode = result.exitCode === 0 && fault !== undefined ? fault : result.exitCode;
   log.finish(result.productName ?? productCode, result.version ?? '', result.publisher ?? '', 'removed', exitCode);
   return exitCode;

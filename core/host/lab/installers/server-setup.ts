@@ -46,7 +46,8 @@ export async function runLabSetup(lab: LabHost, request: SetupRequest): Promise<
     log.line(`${request.path} is the ${found.component} package, not the MFA Server setup.`);
     exitCode = 1620;
   } else {
-    const code = await installMfaServer(lab, found.info, request.path, log);
+    const info = found.info;
+    const code = await lab.asTransaction(() => installMfaServer(lab, info, request.path, log));
     exitCode = code === 0 && fault !== undefined ? fault : code;
   }
   log.finish(found.ok ? found.info.productName ?? '' : request.path, found.ok ? found.info.productVersion ?? '' : '', found.ok ? found.info.manufacturer ?? '' : '', 'installed', exitCode);
@@ -84,7 +85,7 @@ export async function installMfaServer(lab: LabHost, info: MsiInfo, setupPath: s
   log.line(`PROPERTY CHANGE: INSTALLDIR = '${installPath}\\'.`);
   const installed: string[] = [];
   const put = async (path: string, data: Buffer) => {
-    await lab.writeFileAtomic(path, data);
+    await lab.placeFile(path, data);
     installed.push(path);
     log.line(`Installed file ${path}.`);
   };
@@ -102,13 +103,13 @@ export async function installMfaServer(lab: LabHost, info: MsiInfo, setupPath: s
   if (await lab.stat(dataPath)) {
     const upgraded = upgradeDataFile(await lab.readFile(dataPath));
     if (upgraded) {
-      await lab.writeFileAtomic(dataPath, upgraded);
+      await lab.placeFile(dataPath, upgraded);
       log.line(`Upgraded data file ${winBasename(lab.localPath(dataPath))} to schema ${MFA_SERVER_SCHEMA}.`);
     } else {
       log.line(`Data file ${dataPath} is not in the lab format; left unchanged.`);
     }
   } else {
-    await lab.writeFileAtomic(dataPath, formatDataFile(MFA_SERVER_SCHEMA, []));
+    await lab.placeFile(dataPath, formatDataFile(MFA_SERVER_SCHEMA, []));
     log.line(`Created a new data file ${dataPath}.`);
   }
 
@@ -119,7 +120,7 @@ export async function installMfaServer(lab: LabHost, info: MsiInfo, setupPath: s
   const serviceLog = winJoin(installPath, 'Logs', 'MultiFactorAuthSvc.log');
   const previousLog = (await lab.stat(serviceLog)) ? await lab.readFile(serviceLog) : Buffer.alloc(0);
   const line = `${new Date().toISOString()} Multi-Factor Authentication Server service installed (version ${info.productVersion ?? ''}).\r\n`;
-  await lab.writeFileAtomic(serviceLog, Buffer.concat([previousLog, Buffer.from(line, 'utf8')]));
+  await lab.placeFile(serviceLog, Buffer.concat([previousLog, Buffer.from(line, 'utf8')]));
 
   const withServices = await lab.readConfig();
   withServices.services[MFA_SERVICE] = { displayName: 'Multi-Factor Authentication Server', state: 'Running', startType: 'Automatic' };

@@ -34,7 +34,7 @@ export async function uninstallProduct(lab: LabHost, productCode: string, log: I
     const text = (await lab.readFile(APPLICATION_HOST_CONFIG)).toString('utf8');
     try {
       const next = removeWebApplication(text, record.site, `/${record.virtualDirectory}`);
-      await lab.writeFileAtomic(APPLICATION_HOST_CONFIG, Buffer.from(next, 'utf8'));
+      await lab.placeFile(APPLICATION_HOST_CONFIG, Buffer.from(next, 'utf8'));
       log.line(`Removed IIS application '${record.site}/${record.virtualDirectory}'.`);
     } catch (e) {
       // An admin may have removed the application by hand; Windows Installer carries on too.

@@ -80,12 +80,12 @@ export async function installWebComponent(
   const installed: string[] = [];
   for (const [relative, data] of Object.entries(files)) {
     const target = winJoin(physicalPath, relative);
-    await lab.writeFileAtomic(target, data);
+    await lab.placeFile(target, data);
     installed.push(target);
     log.line(`Installed file ${target}.`);
   }
   const newText = addWebApplication(appHostText, { siteName: site, applicationPath: `/${vdir}`, physicalPath, applicationPool: pool });
-  await lab.writeFileAtomic(APPLICATION_HOST_CONFIG, Buffer.from(newText, 'utf8'));
+  await lab.placeFile(APPLICATION_HOST_CONFIG, Buffer.from(newText, 'utf8'));
   log.line(`Created IIS application '${site}/${vdir}' -> ${physicalPath}.`);
 
   const subfolders = [...new Set(Object.keys(files).filter((f) => f.includes('\\')).flatMap((f) => parentsOf(f)))];

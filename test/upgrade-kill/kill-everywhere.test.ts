@@ -1,0 +1,180 @@
+// Issue #14: killed before ANY write the lab's installers and the journal make, -Resume ends exactly where an
+// uninterrupted run ends, installer database (server.json) and registry included.
+//
+// How: one uninterrupted upgrade runs in a real core with the write-point hook preloaded (kill-at-write.mjs); at each
+// write point the hook copies the run's folder (lab + backups) before the write: the state a SIGKILL there leaves.
+// Each copy is then put back in the run's place and resumed by a real core (`invoke-upgrade` with Resume), and its
+// lab compared with the uninterrupted run's. Some points are also killed for real (SIGKILL at that write), and two
+// through the real cmdlets in pwsh, to show that the copies stand for kills.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { repoRoot, openModuleSession } from '../helpers/pwsh';
+import { diffStates, hashTree, labEndState } from '../e2e/helpers';
+import { openLab } from '../../core/host/lab/open-lab';
+
+const CORE = path.join(repoRoot, 'ps-module', 'MfaServerUpgrade', 'lib', 'mfa-core.cjs');
+const PRELOAD = path.join(__dirname, 'kill-at-write.mjs');
+const INSTALLER_PATH = 'C:\\Media\\MfaServer';
+
+let root: string;
+let work: string;
+let template: string;
+let snapshots: string;
+let reference: Record<string, string>;
+let points: { n: number; point: string }[] = [];
+
+interface CoreRun {
+  signal: NodeJS.Signals | null;
+  envelope?: { ok: boolean; result?: { Status: string; ExitCode: number; Message: string }[]; error?: { code: string; message: string } };
+  stderr: string;
+}
+
+function core(operation: string, request: unknown, env: Record<string, string> = {}): CoreRun {
+  const r = spawnSync(process.execPath, ['--import', PRELOAD, CORE, operation], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 26,
+  });
+  let envelope: CoreRun['envelope'];
+  try {
+    envelope = JSON.parse(r.stdout);
+  } catch {
+    envelope = undefined;
+  }
+  return { signal: r.signal, envelope, stderr: r.stderr };
+}
+
+const upgradeRequest = (resume: boolean) => ({ LabPath: path.join(work, 'lab'), InstallerPath: INSTALLER_PATH, BackupDestination: path.join(work, 'backups'), Resume: resume });
+
+function status(run: CoreRun): string {
+  return run.envelope?.ok ? `${run.envelope.result?.[0].Status} (${run.envelope.result?.[0].ExitCode}): ${run.envelope.result?.[0].Message}` : `error ${JSON.stringify(run.envelope?.error ?? run.stderr.slice(-500))}`;
+}
+
+/** Resumes whatever is in the run's folder and answers the differences from the uninterrupted run (empty = same). */
+function resumeAndCompare(label: string): string[] {
+  const resumed = core('invoke-upgrade', upgradeRequest(true));
+  const problems: string[] = [];
+  if (resumed.envelope?.result?.[0].Status !== 'Completed') problems.push(`${label}: -Resume ended ${status(resumed)}`);
+  for (const d of diffStates(reference, labEndState(path.join(work, 'lab')))) problems.push(`${label}: ${d}`);
+  return problems;
+}
+
+function putBack(from: string): void {
+  rmSync(work, { recursive: true, force: true });
+  cpSync(from, work, { recursive: true });
+}
+
+before(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-kill-everywhere-'));
+  work = path.join(root, 'run');
+  template = path.join(root, 'template');
+  snapshots = path.join(root, 'snapshots');
+  const made = core('new-lab', { Path: path.join(work, 'lab'), Scenario: 'SingleServer' });
+  assert.equal(made.envelope?.ok, true, made.stderr);
+  cpSync(work, template, { recursive: true });
+  const pointsFile = path.join(root, 'points.txt');
+  const run = core('invoke-upgrade', upgradeRequest(false), { MFA_KILL_SNAPSHOT_ROOT: work, MFA_KILL_SNAPSHOT_DIR: snapshots, MFA_KILL_POINTS_FILE: pointsFile });
+  assert.equal(run.envelope?.result?.[0].Status, 'Completed', status(run));
+  reference = labEndState(path.join(work, 'lab'));
+  points = readFileSync(pointsFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [n, point] = line.split('\t');
+      return { n: Number(n), point };
+    });
+});
+
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+/** Which writes these are: the journal's, the lab installers' (their files, registry, installer database, rollback script), or others. */
+function kindOf(point: string): 'journal' | 'installer' | 'other' {
+  if (/journal\.json|run\.lock|plan\.json/i.test(point)) return 'journal';
+  if (/installer-rollback|registry\.reg|server\.json|[\\/]lab[\\/]C[\\/]/i.test(point)) return 'installer';
+  return 'other';
+}
+
+/** Files of a folder tree without logs (Windows Installer's and the engine's logs carry times and are no transaction's part). */
+const withoutLogs = (folder: string) => hashTree(folder, (rel, bytes) => (/\.log$/i.test(rel) ? null : bytes));
+
+test('killed before any write of the run, -Resume ends as the uninterrupted run does (lab, registry, installer database)', async () => {
+  const t0 = Date.now();
+  const kinds = { journal: 0, installer: 0, other: 0 };
+  for (const p of points) kinds[kindOf(p.point)]++;
+  assert.ok(kinds.journal >= 10 && kinds.installer >= 50, `the run announces its writes: ${JSON.stringify(kinds)}`);
+  const divergences: string[] = [];
+  let resumed = 0;
+  let rolledBack = 0;
+  // A kill inside an installer's transaction (after it began, up to its commit) must leave, once the lab server is
+  // opened again, exactly the files there were when the transaction began: then its -Resume is the -Resume of that
+  // point, which is run in full. Every other point is resumed in full.
+  let began: number | undefined;
+  for (const p of points) {
+    putBack(path.join(snapshots, String(p.n)));
+    if (began !== undefined) {
+      for (const server of await openLab(path.join(work, 'lab'))) void server; // opening rolls back
+      const diff = diffStates(withoutLogs(path.join(snapshots, String(began))), withoutLogs(work));
+      divergences.push(...diff.map((d) => `#${p.n} before ${p.point} (inside the installer run begun at #${began}), after the rollback: ${d}`));
+      rolledBack++;
+    } else {
+      divergences.push(...resumeAndCompare(`#${p.n} before ${p.point}`));
+      resumed++;
+    }
+    if (/^begin installer-rollback/.test(p.point)) began = p.n;
+    if (/^commit installer-rollback/.test(p.point)) began = undefined;
+  }
+  console.log(`kill-everywhere: ${points.length} write points (${JSON.stringify(kinds)}): ${resumed} resumed in full, ${rolledBack} inside installer runs checked to roll back to their start; ${divergences.length} divergence(s); ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  assert.deepEqual(divergences, []);
+});
+
+test('the copies stand for kills: real SIGKILLs at writes inside installers and the journal resume the same way', () => {
+  const inside = points.filter((p) => /installer-rollback[\\/]0+[1-9]/.test(p.point));
+  const picks = [
+    inside[0],
+    inside[Math.floor(inside.length / 2)],
+    inside.at(-1),
+    points.find((p) => /commit installer-rollback/.test(p.point)),
+    points.find((p) => /undo|lab[\\/]C[\\/].*web\.config/i.test(p.point)),
+    points.find((p) => /journal\.json/.test(p.point) && p.n > points.length / 2),
+  ].filter((p): p is { n: number; point: string } => p !== undefined);
+  assert.ok(picks.length >= 5, 'points to kill at were found');
+  const divergences: string[] = [];
+  for (const p of picks) {
+    putBack(template);
+    const killed = core('invoke-upgrade', upgradeRequest(false), { MFA_KILL_AT_WRITE: String(p.n) });
+    assert.equal(killed.signal, 'SIGKILL', `killed at #${p.n} ${p.point}`);
+    divergences.push(...resumeAndCompare(`SIGKILL #${p.n} before ${p.point}`));
+  }
+  assert.deepEqual(divergences, []);
+});
+
+test('through the real cmdlets: pwsh runs Invoke-MfaServerUpgrade, its core is killed inside an installer, -Resume completes the same', async () => {
+  const p = points.filter((x) => /installer-rollback[\\/]0+[1-9]/.test(x.point))[3];
+  assert.ok(p);
+  putBack(template);
+  const ps = await openModuleSession(root);
+  try {
+    const script = String.raw`
+$env:NODE_OPTIONS = '--import=' + $V.preload
+if ($V.killAt) { $env:MFA_KILL_AT_WRITE = $V.killAt } else { Remove-Item Env:MFA_KILL_AT_WRITE -ErrorAction SilentlyContinue }
+try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Resume:$V.resume -Confirm:$false }
+finally { Remove-Item Env:NODE_OPTIONS, Env:MFA_KILL_AT_WRITE -ErrorAction SilentlyContinue }`;
+    const values = { preload: PRELOAD, lab: path.join(work, 'lab'), backups: path.join(work, 'backups'), installer: INSTALLER_PATH };
+    const killed = await ps.run(script, { ...values, killAt: String(p.n), resume: false });
+    assert.equal(killed.ok, false, 'the killed core is a terminating error');
+    assert.ok(existsSync(path.join(work, 'lab', 'installer-rollback')), `killed inside an installer (#${p.n} ${p.point}): its rollback script is left`);
+    const resumed = await ps.run(script, { ...values, killAt: '', resume: true });
+    assert.ok(resumed.ok, resumed.terminatingError?.message);
+    assert.equal((resumed.output as { Status: string }[])[0].Status, 'Completed');
+    assert.deepEqual(diffStates(reference, labEndState(path.join(work, 'lab'))), []);
+  } finally {
+    await ps.close();
+  }
+});
