@@ -18,6 +18,7 @@ import { restoreFiles, verifyBackup, type ManifestFileEntry, type VerifyResult }
 import { findMfaServices, withServicesStopped } from '../domain/mfa-services';
 import { COMPONENT_NAMES } from '../domain/catalog';
 import { CoreError } from '../util/errors';
+import { inventoryForTargets, restoreTargetProblems } from '../domain/restore-targets';
 
 const Input = Type.Object(
   {
@@ -122,6 +123,15 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   ctx.progress('Restore-PhoneFactor', `Checking ${backup}`);
   assertRestorable(check, backup);
   const manifest = check.Manifest!;
+  const refusedTargets = restoreTargetProblems(manifest, await inventoryForTargets(backup, manifest));
+  if (refusedTargets.length > 0) {
+    throw new CoreError(
+      'RestoreTargetRefused',
+      `${backup} names places a restore may not write, so nothing was restored: ${refusedTargets.join('; ')}. A backup restores only to the install, data and web application folders its own inventory names.`,
+      backup,
+      { targets: refusedTargets },
+    );
+  }
   if (manifest.source.computerName.toLowerCase() !== host.computerName.toLowerCase()) {
     throw new CoreError(
       'BackupFromOtherServer',

@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import { PathParameter, StringEnum } from './schema-helpers';
 import { verifyBackup, type VerifyItem } from '../backup/index';
+import { inventoryForTargets, restoreTargetProblems } from '../domain/restore-targets';
 
 const Input = Type.Object(
   {
@@ -50,7 +51,8 @@ export const testBackupOperation = defineOperation({
     'IsValid is true only when every file listed in the manifest is present with its recorded size and hash.',
     'Missing lists files the manifest names that are gone, Changed lists files whose bytes differ, Extra lists files',
     'found in the folder that the manifest does not name (they do not make the backup invalid). A folder still marked',
-    '.partial (an interrupted backup) or without a readable manifest is never valid; Reason says why.',
+    '.partial (an interrupted backup) or without a readable manifest is never valid, nor one whose manifest names a restore',
+    'target outside the install, data and web application folders its own inventory names; Reason says why.',
     'Items holds the result of every file. Nothing is changed.',
   ].join(' '),
   examples: [
@@ -73,6 +75,11 @@ export const testBackupOperation = defineOperation({
   handler: perItem(async (item, ctx) => {
     ctx.progress('Test-PhoneFactorBackup', item.Path);
     const result = await verifyBackup(item.Path);
+    // A manifest that would make a restore write outside the places its inventory names is not a valid backup.
+    if (result.IsValid && result.Manifest) {
+      const refused = restoreTargetProblems(result.Manifest, await inventoryForTargets(result.Path, result.Manifest));
+      if (refused.length > 0) Object.assign(result, { IsValid: false, Reason: `A restore would write where this backup did not come from: ${refused.join('; ')}.` });
+    }
     const named = (status: VerifyItem['Status']) => result.Items.filter((i) => i.Status === status).map((i) => i.RelativePath);
     return [
       {

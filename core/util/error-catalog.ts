@@ -146,6 +146,7 @@ export const ERROR_CATALOG = {
   RemoteUnreachable: e('ConnectionError', 'A remoting session to the server could not be opened, or a given session does not answer.', 'Check name, network, WinRM/SSH and sign-in; other servers of the command went on.'),
   RestoreIncomplete: e('WriteError', 'Some files of a backup could not be restored; the ones overwritten are kept in an undo folder.', 'Fix the cause named per file and restore again.'),
   RestoreTargetIsFolder: e('InvalidOperation', 'A file cannot be restored where a folder of the same name is.', 'Move the folder away and restore again.'),
+  RestoreTargetRefused: e('InvalidData', 'The backup names a restore target that is not a place its own inventory names for the component (or a system path, or one target twice); nothing was restored.', 'Restore from a backup made by Backup-PhoneFactor that Test-PhoneFactorBackup reports valid.'),
   RunInProgress: e('ResourceBusy', 'Another run of this upgrade holds its run.lock (exit code 1618).', 'Wait for it to end, then run again with -Resume.'),
   ScheduledTaskQueryFailed: e('ReadError', 'schtasks.exe could not read a scheduled task.', 'Run elevated; run the schtasks command from the message by hand to see why.'),
   ScheduledTaskRegisterFailed: e('WriteError', 'schtasks.exe could not register the backup task.', 'Run elevated; check the destination and the message.'),

@@ -1,0 +1,98 @@
+/**
+ * Restore only where a backup came from. A manifest's originalPath is a claim; a restore writes there as SYSTEM, so a
+ * manifest edited to name C:\Windows\System32\..., applicationHost.config or another drive would make Restore-PhoneFactor
+ * an arbitrary-file writer. Every file a restore would write must lie where the backup's own inventory (inventory.json,
+ * hashed in the same manifest) puts its component:
+ * - DataFolder: inside the data folder (or install folder) of a record of that component;
+ * - WebConfig: the web.config of a record of that component (WebConfigPath, or web.config in its physical folder);
+ * - Theme: inside one of that record's theme folders (or App_Themes of its physical folder).
+ * Whatever the inventory says, a target is never under <drive>:\Windows, never an applicationHost.config, never a
+ * relative, UNC, device (\\?\) or stream (a second ':') path, never holds '.' or '..' segments, and no two entries
+ * share a target. A restore-undo folder is judged against the inventory of the backup it lives in.
+ */
+import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { BackupManifest, ManifestFileEntry } from '../backup/index';
+import { readManifest } from '../backup/index';
+import { localPathInside } from '../backup/windows-path';
+import { INVENTORY_FILE } from './backup-items';
+import type { ComponentRecord, ServerInventory } from './inventory-types';
+
+/** Kinds a restore writes to the server (the others are records kept for reference). */
+export const RESTORED_KINDS = new Set(['DataFolder', 'WebConfig', 'Theme']);
+
+const norm = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
+
+/** Why a Windows path can never be a restore target, or undefined. */
+function unsafePath(p: string): string | undefined {
+  if (!/^[A-Za-z]:\\/.test(p.replace(/\//g, '\\'))) return 'is not a full path on a drive';
+  const rest = p.slice(2);
+  if (rest.includes(':')) return 'names a stream (a second ":")';
+  const segments = rest.split(/[\\/]/).filter((s) => s !== '');
+  if (segments.some((s) => s === '.' || s === '..')) return 'holds "." or ".." segments';
+  if (segments.length < 2) return 'is at the root of a drive';
+  if (segments[0].toLowerCase() === 'windows') return 'lies in the Windows folder';
+  if (segments.some((s) => s.toLowerCase() === 'applicationhost.config')) return 'is an IIS configuration file';
+  return undefined;
+}
+
+const inside = (p: string, root: string | null | undefined) => !!root && !unsafePath(root) && norm(p).startsWith(`${norm(root)}\\`);
+const same = (p: string, q: string | null | undefined) => !!q && norm(p) === norm(q);
+
+function allowedFor(entry: ManifestFileEntry, records: ComponentRecord[]): boolean {
+  const mine = records.filter((r) => r.Component.toLowerCase() === entry.component.toLowerCase());
+  const p = entry.originalPath;
+  switch (entry.kind) {
+    case 'DataFolder':
+      return mine.some((r) => inside(p, r.DataPath) || inside(p, r.InstallPath));
+    case 'WebConfig':
+      return mine.some((r) => same(p, r.WebConfigPath) || (!!r.PhysicalPath && same(p, `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\web.config`)));
+    case 'Theme':
+      return mine.some((r) => r.ThemePaths.some((t) => inside(p, t)) || (!!r.PhysicalPath && inside(p, `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\App_Themes`)));
+    default:
+      return false;
+  }
+}
+
+/** Every restorable entry of `manifest` whose target is refused, with why ("<target> (<component> <kind>): <why>"). */
+export function restoreTargetProblems(manifest: BackupManifest, inventory: ServerInventory | undefined): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of manifest.files.filter((f) => RESTORED_KINDS.has(f.kind))) {
+    const label = `${entry.originalPath} (${entry.component} ${entry.kind}, ${entry.relativePath})`;
+    const unsafe = unsafePath(entry.originalPath);
+    const key = norm(entry.originalPath);
+    if (unsafe) problems.push(`${label} ${unsafe}`);
+    else if (seen.has(key)) problems.push(`${label} is also the target of ${seen.get(key)}`);
+    else if (!inventory) problems.push(`${label} cannot be checked: the backup holds no verified ${INVENTORY_FILE}`);
+    else if (!allowedFor(entry, inventory.Components)) problems.push(`${label} is not a place the backup's inventory names for ${entry.component}`);
+    seen.set(key, entry.relativePath);
+  }
+  return problems;
+}
+
+/**
+ * The inventory a backup folder's targets are judged by: its own inventory.json, or for a restore-undo folder that of
+ * the backup it lives in; only when the bytes match the hash their manifest gives.
+ */
+export async function inventoryForTargets(folder: string, manifest: BackupManifest): Promise<ServerInventory | undefined> {
+  let owner = folder;
+  let ownerManifest = manifest;
+  if (manifest.purpose === 'RestoreUndo') {
+    owner = path.dirname(path.resolve(folder));
+    const read = await readManifest(owner);
+    if (!read.ok) return undefined;
+    ownerManifest = read.manifest;
+  }
+  const entry = ownerManifest.files.find((f) => f.kind === 'Inventory' && f.relativePath.toLowerCase() === INVENTORY_FILE.toLowerCase());
+  if (!entry) return undefined;
+  const bytes = await fs.readFile(localPathInside(owner, entry.relativePath)).catch(() => undefined);
+  if (!bytes || createHash('sha256').update(bytes).digest('hex') !== entry.sha256) return undefined;
+  try {
+    const inventory = JSON.parse(bytes.toString('utf8')) as ServerInventory;
+    return Array.isArray(inventory?.Components) ? { ...inventory, Components: inventory.Components.map((c) => ({ ...c, ThemePaths: Array.isArray(c.ThemePaths) ? c.ThemePaths : [] })) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
