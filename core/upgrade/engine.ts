@@ -102,16 +102,19 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
   const folder = runFolder(req.backupDestination, req.hosts);
   // A fresh run checks readiness before it writes anything to a server (not even its claim); a resumed run already
   // changed servers, and a restart the upgrade itself asked for must not block it.
+  let checked: ReadinessRow[] | undefined;
   if (!plainCtx.dryRun && !existsSync(path.join(folder, 'journal.json'))) {
     const { ctx, logPath } = withCmTraceLog(req, plainCtx);
     const gate = await checkReadinessGate({ hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] }, ctx);
-    await saveReadiness(folder, gate.rows);
+    checked = gate.rows;
     if (gate.blocking.length > 0) {
+      await saveReadiness(folder, gate.rows);
       const result = logged(ctx, logPath, readinessRefusal(folder, gate.rows, gate.blocking));
       return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
     }
   }
-  const readiness = plainCtx.dryRun ? [] : await loadReadiness(folder);
+  // Passed checks are written with the journal (once this run holds the run lock); a resumed run reads them back.
+  const readiness = plainCtx.dryRun ? [] : (checked ?? (await loadReadiness(folder)));
   const result = await runGuarded(req, plainCtx, folder, readiness);
   return { ...result, Readiness: readiness };
 }
@@ -262,6 +265,7 @@ async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: s
   if (ctx.dryRun) return { plan, journal: null };
   await fs.mkdir(folder, { recursive: true });
   await writeFileAtomic(planPath, Buffer.from(JSON.stringify(plan, null, 2) + '\n', 'utf8'));
+  await saveReadiness(folder, readiness);
   const journal = await Journal.create(journalPath, plan, {
     InstallerPath: req.installerPath,
     Naming: req.naming,

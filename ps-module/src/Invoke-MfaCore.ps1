@@ -40,6 +40,12 @@ function ConvertTo-MfaCoreItem {
         if (($PathNames -contains $name) -and ($value -is [string]) -and ($value -notmatch '^([A-Za-z]:[\\/]|\\\\)')) {
             $value = $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($value)
         }
+        elseif (($PathNames -contains $name) -and ($value -is [array])) {
+            # A list of paths (New-MfaLab -FromBackup a, b): each relative one resolves like a single path.
+            $value = @($value | ForEach-Object {
+                if (($_ -is [string]) -and ($_ -notmatch '^([A-Za-z]:[\\/]|\\\\)')) { $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($_) } else { $_ }
+            })
+        }
         $item[$name] = $value
     }
     return $item

@@ -518,7 +518,10 @@ describe('one run at a time', () => {
     await newLab(ps, lab, 'SingleServer');
     // A run that records nothing (its media folder is missing) leaves no claim behind.
     const bad = await ps.run(UPGRADE_SCRIPT, { installer: 'C:\\Media\\Nope', lab, backups: mine });
-    assert.match([...bad.errors, ...(bad.terminatingError ? [bad.terminatingError] : [])][0]?.message ?? '', /media folder C:\\Media\\Nope does not exist/);
+    // The readiness checks find it first (InstallerMedia): a 69003 result, before anything is written to the server.
+    const refused = bad.output[0] as { ExitCode: number; Message: string } | undefined;
+    assert.equal(refused?.ExitCode, 69003, JSON.stringify(bad));
+    assert.match(refused?.Message ?? '', /media folder C:\\Media\\Nope does not exist/);
     assert.ok(!existsSync(claim), 'no claim after a run that recorded nothing');
 
     addFault(lab, 'msiexec', { exitCode: 1618 });

@@ -22,12 +22,14 @@ export interface LabServerSummary {
   ComputerName: string;
   /** Where the MFA Server media sits in the lab's own Windows namespace; null when the server has none. */
   InstallerPath: string | null;
-  Scenario: LabScenario;
+  Scenario: LabScenario | 'FromBackup';
+  /** What the lab made up or could not rebuild (labs from a backup); [] for a scenario. */
+  Notes: string[];
 }
 
 export interface LabFile {
   formatVersion: 1;
-  scenario: LabScenario;
+  scenario: LabScenario | 'FromBackup';
   /** Server folders relative to the lab folder; '.' when the lab folder is the server. */
   servers: string[];
 }
@@ -188,7 +190,7 @@ async function readLabMarker(labPath: string): Promise<LabMarker | undefined> {
   }
 }
 
-async function prepareFolder(labPath: string, force: boolean): Promise<void> {
+export async function prepareFolder(labPath: string, force: boolean): Promise<void> {
   const s = await stat(labPath).catch(() => undefined);
   if (!s) return;
   if (!s.isDirectory()) throw new CoreError('NotALab', `${labPath} is a file, not a folder; choose another path for the lab.`, labPath);
@@ -220,12 +222,17 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   for (const { folder, spec } of servers) {
     const serverPath = folder === '.' ? labPath : join(labPath, folder);
     await buildLabServer(serverPath, spec, mediaFolder);
-    summaries.push({ LabPath: serverPath, ComputerName: spec.computerName, InstallerPath: spec.media.length > 0 ? LAB_MEDIA_PATH : null, Scenario: scenario });
+    summaries.push({ LabPath: serverPath, ComputerName: spec.computerName, InstallerPath: spec.media.length > 0 ? LAB_MEDIA_PATH : null, Scenario: scenario, Notes: [] });
   }
   const labFile: LabFile = { formatVersion: 1, scenario, servers: servers.map((s) => s.folder) };
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
   await writeFile(join(labPath, 'README.txt'), labReadme(scenario, summaries, labPath));
+  await markLab(labPath, foreign);
+  return summaries;
+}
+
+/** Writes the lab's mark (last): every top-level entry but those the admin had there before (`foreign`). */
+export async function markLab(labPath: string, foreign: Set<string>): Promise<void> {
   const marker: LabMarker = { createdBy: MARKER_TAG, entries: (await readdir(labPath)).filter((e) => !foreign.has(e)).sort() };
   await writeFile(join(labPath, LAB_MARKER_FILE), JSON.stringify(marker, null, 2) + '\n');
-  return summaries;
 }

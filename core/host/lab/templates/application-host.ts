@@ -59,3 +59,35 @@ export function applicationHostConfig(apps: LabIisApplication[]): string {
   ];
   return lines.join('\r\n') + '\r\n';
 }
+
+/**
+ * applicationHost.config rebuilt from a backup's IIS sections: each site with its id and bindings, a root application,
+ * and the backed-up <application> elements byte for byte; their pools beside the lab's default ones.
+ */
+export function applicationHostFromSections(sections: {
+  sites: { name: string; id: string | null; bindings: { protocol: string; bindingInformation: string }[]; applications: { path: string; applicationPool: string | null; rawPhysicalPath: string; xml: string }[] }[];
+  applicationPools: { name: string; xml: string }[];
+}): string {
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const base = applicationHostConfig([]);
+  const defaults = ['DefaultAppPool', '.NET v2.0', '.NET v4.5'].map((n) => n.toLowerCase());
+  const pools = sections.applicationPools.filter((p) => !defaults.includes(p.name.toLowerCase())).map((p) => `            ${p.xml}`);
+  const siteLines: string[] = [];
+  const hasDefault = sections.sites.some((s) => s.name.toLowerCase() === 'default web site');
+  const all = hasDefault ? sections.sites : [{ name: 'Default Web Site', id: '1', bindings: [{ protocol: 'http', bindingInformation: '*:80:' }], applications: [] }, ...sections.sites];
+  all.forEach((site, i) => {
+    siteLines.push(`            <site name="${esc(site.name)}" id="${esc(site.id ?? String(i + 1))}">`);
+    siteLines.push('                <application path="/">', '                    <virtualDirectory path="/" physicalPath="%SystemDrive%\\inetpub\\wwwroot" />', '                </application>');
+    for (const app of site.applications) {
+      if (app.xml) siteLines.push(`                ${app.xml}`);
+      else siteLines.push(`                <application path="${esc(app.path)}"${app.applicationPool ? ` applicationPool="${esc(app.applicationPool)}"` : ''}>`, `                    <virtualDirectory path="/" physicalPath="${esc(app.rawPhysicalPath)}" />`, '                </application>');
+    }
+    siteLines.push('                <bindings>', ...site.bindings.map((b) => `                    <binding protocol="${esc(b.protocol)}" bindingInformation="${esc(b.bindingInformation)}" />`), '                </bindings>', '            </site>');
+  });
+  const lines = base.split('\r\n');
+  const sitesStart = lines.findIndex((l) => l.trim() === '<sites>');
+  const siteEnd = lines.findIndex((l, i) => i > sitesStart && l.trim() === '</site>');
+  const poolsDefaultsAt = lines.findIndex((l) => l.trim().startsWith('<applicationPoolDefaults'));
+  const out = [...lines.slice(0, poolsDefaultsAt), ...pools, ...lines.slice(poolsDefaultsAt, sitesStart + 1), ...siteLines, ...lines.slice(siteEnd + 1)];
+  return out.join('\r\n');
+}

@@ -1,7 +1,7 @@
 /** The admin-facing README.txt written into every new lab folder. */
 import type { LabScenario, LabServerSummary } from '../scenarios';
 
-export function labReadme(scenario: LabScenario, servers: LabServerSummary[], labPath: string): string {
+export function labReadme(scenario: LabScenario | 'FromBackup', servers: LabServerSummary[], labPath: string): string {
   const serverLines = servers.map(
     (s) => `  ${s.ComputerName.padEnd(8)} ${s.LabPath}${s.InstallerPath ? `   (MFA Server media: ${s.InstallerPath})` : ''}`,
   );
@@ -33,7 +33,15 @@ export function labReadme(scenario: LabScenario, servers: LabServerSummary[], la
     'A Windows path (C:\\...) given with -LabPath means a path inside the lab server;',
     'any other path is a path on this machine.',
     '',
-    'The SDK password in the lab web.config files is a made-up value.',
+    ...(scenario === 'FromBackup'
+      ? [
+          'This lab was rebuilt from backup(s) made by Backup-PhoneFactor: its web.config files are YOUR files and',
+          'hold YOUR SDK service account password. Keep the lab folder as private as the backup.',
+          '',
+          'What the backup did not hold, and the lab made up or left out:',
+          ...servers.flatMap((s) => s.Notes.map((n) => `  ${s.ComputerName}: ${n}`)),
+        ]
+      : ['The SDK password in the lab web.config files is a made-up value.']),
     '',
   ].join('\r\n');
 }
