@@ -27,7 +27,7 @@ async function displayNames(host: Awaited<ReturnType<typeof newLab>>['hosts'][nu
 test('SingleServer: one 64-bit server with the agent, three web components, data, themes and media', async () => {
   const path = join(await tempDir(), 'lab');
   const out = await createLab(path, 'SingleServer');
-  assert.deepEqual(out, [{ LabPath: path, ComputerName: 'MFA01', InstallerPath: 'C:\\Media\\MfaServer', Scenario: 'SingleServer' }]);
+  assert.deepEqual(out, [{ LabPath: path, ComputerName: 'MFA01', InstallerPath: 'C:\\Media\\MfaServer', Scenario: 'SingleServer', Notes: [] }]);
   const [host] = await openLab(path);
   assert.equal(host.is64Bit, true);
   assert.ok(existsSync(join(path, 'C', 'Program Files', 'PhoneFactor', 'Data', 'Phonefactor.pfdata')), 'drive C: is <lab>/C');
