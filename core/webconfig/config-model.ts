@@ -16,6 +16,7 @@ import type { MergeInput } from './types';
 import { decodeWebConfig } from './encoding';
 import { duplicateKey, duplicateSection, encryptedSection, externalRootMismatch, notAWebConfig } from './errors';
 import { elementText } from './element-text';
+import { learnSecretValues } from './learn-secrets';
 import { lineColumnAt } from './position';
 import { attributeOf, parseXml, type XmlDocument, type XmlElement } from './xml-tree';
 
@@ -72,6 +73,7 @@ export type ExternalReader = (relative: string) => { path: string; bytes: Buffer
 export function loadWebConfig(input: MergeInput, sections = true, external?: ExternalReader): WebConfig {
   const doc = parseXml(decodeWebConfig(input));
   if (doc.root.name !== 'configuration') throw notAWebConfig(input.path, doc.root.name);
+  learnSecretValues(doc);
   if (!sections) return { doc };
   const appSettingsElement = singleSection(doc, 'appSettings');
   const applicationSettingsElements = sectionPlaces(doc).flatMap((place) => place.children.filter((c) => c.name === 'applicationSettings'));
@@ -134,6 +136,7 @@ function openExternal(
   const read = reader(relative);
   if (read.bytes === null) return { file: { attribute, relative, path: read.path, found: false } };
   const externalDoc = parseXml(decodeWebConfig({ path: read.path, bytes: read.bytes }));
+  learnSecretValues(externalDoc);
   if (externalDoc.root.name !== expectedRoot) throw externalRootMismatch(read.path, doc.file.path, attribute, expectedRoot, externalDoc.root.name);
   return { file: { attribute, relative, path: read.path, found: true }, doc: externalDoc };
 }
