@@ -14,6 +14,7 @@ export async function writeFileAtomic(target: string, data: Buffer | string, opt
   writePoint(`write ${target}`);
   const dir = path.dirname(target);
   if (options.createFolder) await fs.mkdir(dir, { recursive: true }).catch((e) => Promise.reject(fileError(e, dir)));
+  await sweepStrandedTemps(dir, path.basename(target));
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.${++writeCount}.tmp`);
   const mode = await fs.stat(target).then((s) => s.mode & 0o777, () => 0o644);
   let handle: fs.FileHandle | undefined;
@@ -30,6 +31,32 @@ export async function writeFileAtomic(target: string, data: Buffer | string, opt
     throw fileError(e, target);
   }
   await syncDirectory(dir);
+}
+
+/**
+ * A writer killed between creating its temp file and the rename leaves `.<name>.<pid>.<ms>.<n>.tmp` behind (beside a
+ * web.config it holds the SDK password). The next write of the same file removes such files whose process is gone,
+ * so -Resume, a second merge or the next backup run sweeps them; a live writer's temp file is left alone.
+ */
+async function sweepStrandedTemps(dir: string, name: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const prefix = `.${name}.`;
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.\d+\.\d+\.tmp$/.exec(n.slice(prefix.length));
+    if (!m || isAlive(Number(m[1]))) continue;
+    await fs.rm(path.join(dir, n), { force: true }).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by another account
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {
