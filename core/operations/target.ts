@@ -19,6 +19,13 @@ import { openLab, resolveTargetPath } from '../host/lab/open-lab';
 import { createLocalWindowsHost } from '../host/local';
 import { openRemoteHosts } from '../host/remote/open-remote';
 import { DEFAULT_THROTTLE_LIMIT, mapSettled } from '../util/pool';
+import type { RemoteSettings } from '../host/remote/remote-options';
+import { StringEnum } from './schema-helpers';
+
+// How the core reaches a server named by -ComputerName. Not with -Session (a session already is a connection): they
+// sit in the 'ComputerName' parameter set. Each defaults to its MFA_REMOTE_* environment variable, then to the
+// platform's default (README, "Several servers").
+const REMOTE_SETTING = { sets: ['ComputerName'] };
 
 export const TargetParameters = {
   LabPath: Type.Optional(
@@ -47,6 +54,35 @@ export const TargetParameters = {
       'x-mfa': { psType: 'PSCredential', sets: ['ComputerName'] },
     }),
   ),
+  RemoteTransport: Type.Optional(
+    StringEnum(['SSH', 'WSMan'], {
+      description:
+        'How the core opens PowerShell remoting sessions to the servers named by -ComputerName: WSMan (WinRM; the default on Windows) or SSH (PowerShell 7 on both ends; the default elsewhere). Default: $env:MFA_REMOTE_TRANSPORT, else the platform default.',
+      'x-mfa': REMOTE_SETTING,
+    }),
+  ),
+  RemotePort: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      description: 'The SSH port of the servers named by -ComputerName (SSH transport only). Default: $env:MFA_REMOTE_SSH_PORT, else 22.',
+      'x-mfa': REMOTE_SETTING,
+    }),
+  ),
+  RemoteUserName: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'The user name SSH signs in as on the servers named by -ComputerName (SSH transport; WinRM takes -Credential). Default: $env:MFA_REMOTE_USER, else your own.',
+      'x-mfa': REMOTE_SETTING,
+    }),
+  ),
+  RemoteKeyFilePath: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'The private key file SSH signs in with (SSH transport). Default: $env:MFA_REMOTE_KEYFILE, else SSH\'s own default keys.',
+      'x-mfa': { ...REMOTE_SETTING, path: true },
+    }),
+  ),
   Session: Type.Optional(
     Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
@@ -68,6 +104,16 @@ export const ThrottleLimitParameter = Type.Optional(
 
 const Target = Type.Object(TargetParameters);
 export type TargetInput = Static<typeof Target>;
+
+/** The remoting choices of an input (parameters); remote-options.ts fills the rest from the environment. */
+function remoteSettingsOf(input: TargetInput): RemoteSettings {
+  return {
+    transport: input.RemoteTransport === undefined ? undefined : input.RemoteTransport === 'SSH' ? 'ssh' : 'wsman',
+    port: input.RemotePort,
+    userName: input.RemoteUserName,
+    keyFilePath: input.RemoteKeyFilePath,
+  };
+}
 
 const isLocalName = (name: string) => ['.', 'localhost', os.hostname().toLowerCase()].includes(name.toLowerCase());
 
@@ -92,7 +138,11 @@ export function targetsOf(input: TargetInput): NamedTarget[] {
     seen.add(key);
     return true;
   });
-  return names.map((name) => ({ name, open: () => (name !== undefined && isSessionName(input, name) ? openRemote(name, input.LabPath) : openNamed(input.LabPath, name)) }));
+  const remote = remoteSettingsOf(input);
+  return names.map((name) => ({
+    name,
+    open: () => (name !== undefined && isSessionName(input, name) ? openRemote(name, remote, input.LabPath) : openNamed(input.LabPath, name, remote)),
+  }));
 }
 
 /**
@@ -107,17 +157,17 @@ export async function openTargetHosts(input: TargetInput, throttle: number = DEF
   return opened.flatMap((o) => (o.ok ? o.value : []));
 }
 
-async function openNamed(labPath: string | undefined, name: string | undefined): Promise<Host[]> {
+async function openNamed(labPath: string | undefined, name: string | undefined, remote: RemoteSettings): Promise<Host[]> {
   if (labPath !== undefined) {
     const local = await localLabServers(labPath, name);
     if (name === undefined) return local.servers ?? openLab(labPath);
     const chosen = (local.servers ?? []).filter((s) => s.computerName.toLowerCase() === name.toLowerCase());
     if (chosen.length > 0) return chosen;
-    if (!isLocalName(name)) return openRemote(name, labPath, local.servers);
+    if (!isLocalName(name)) return openRemote(name, remote, labPath, local.servers);
     if (!local.servers) await openLab(labPath); // the lab's own error (LabNotFound, NotALab)
     throw new CoreError('ComputerNotInLab', `The lab ${labPath} has no server named ${name} (it has: ${(local.servers ?? []).map((s) => s.computerName).join(', ')}).`, 'ComputerName');
   }
-  if (name !== undefined && !isLocalName(name)) return openRemote(name);
+  if (name !== undefined && !isLocalName(name)) return openRemote(name, remote);
   return [createLocalWindowsHost()];
 }
 
@@ -142,9 +192,9 @@ async function localLabServers(labPath: string, name: string | undefined): Promi
   }
 }
 
-async function openRemote(name: string, labPath?: string, localLab?: Host[]): Promise<Host[]> {
+async function openRemote(name: string, remote: RemoteSettings, labPath?: string, localLab?: Host[]): Promise<Host[]> {
   try {
-    return await openRemoteHosts(name, labPath);
+    return await openRemoteHosts(name, labPath, remote);
   } catch (e) {
     // A mistyped lab server name also ends up here: say so, it is the likelier mistake.
     if (localLab && e instanceof CoreError && e.code === 'RemoteUnreachable') {
@@ -163,7 +213,7 @@ export async function openTargetHostsOfItems(items: TargetInput[], throttle: num
   for (const item of items) {
     for (const name of namesOf(item) ?? [undefined]) {
       const key = `${item.LabPath === undefined ? '' : path.resolve(item.LabPath)}|${(name ?? '').toLowerCase()}`;
-      if (!inputs.has(key)) inputs.set(key, { LabPath: item.LabPath, ComputerName: name === undefined ? undefined : [name], Session: item.Session });
+      if (!inputs.has(key)) inputs.set(key, { ...item, ComputerName: name === undefined ? undefined : [name] });
     }
   }
   const hosts = new Map<string, Host>();

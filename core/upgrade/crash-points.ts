@@ -1,12 +1,16 @@
 /**
  * Test-only points in a run, named `inside:<stepId>` (after the journal marked the step Running) and `after:<stepId>`
- * (after it completed):
+ * (after it completed). Only the test build honours them (core/util/test-hooks.ts); the shipped core has no such code:
  * - MFA_TEST_CRASH_AT=<point>: the core kills itself there (SIGKILL, no cleanup), which is how the tests prove that a
  *   run killed at any step boundary or inside a step resumes correctly;
  * - MFA_TEST_HANG_AT=<point>: the core waits there for ever, like a step that takes long (a test stops the command
  *   meanwhile, as Ctrl+C would).
  */
+import '../util/test-hooks';
+
 export async function crashPointForTests(point: string): Promise<void> {
-  if (process.env.MFA_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
-  if (process.env.MFA_TEST_HANG_AT === point) await new Promise(() => setInterval(() => undefined, 60_000));
+  if (globalThis.__MFA_TEST_HOOKS__) {
+    if (process.env.MFA_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+    if (process.env.MFA_TEST_HANG_AT === point) await new Promise(() => setInterval(() => undefined, 60_000));
+  }
 }

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { openModuleSession, modulePath, pwshExecutable } from '../helpers/pwsh';
+import { openModuleSession, faultModulePath as modulePath, pwshExecutable } from '../helpers/pwsh';
+// The test build of the module: these tests kill or hang the core at step boundaries (MFA_TEST_CRASH_AT/HANG_AT).
 import type { PowerShellSession, ScriptOutcome } from '../../core/host/remote/powershell-session';
 import {
   LAB_INSTALLER_PATH,
@@ -151,7 +152,7 @@ describe('every lab scenario upgrades with the default naming', () => {
   let ps: PowerShellSession;
   before(async () => {
     assert.ok(existsSync(path.join(modulePath, 'lib', 'mfa-core.cjs')), 'build the module first: npm run build');
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 
@@ -238,7 +239,7 @@ describe('every lab scenario upgrades with the default naming', () => {
 describe('virtual directory naming', () => {
   let ps: PowerShellSession;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 
@@ -285,7 +286,7 @@ describe('virtual directory naming', () => {
 describe('a completed upgrade run again does nothing', () => {
   let ps: PowerShellSession;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 
@@ -320,12 +321,12 @@ const readJournal = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as 
 describe('killed at every step boundary and inside every step, -Resume ends where an uninterrupted run ends', async () => {
   let ps: PowerShellSession;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 
   // The step ids of the SingleServer plan, from the plan cmdlet (a fresh lab is only read).
-  const planSession = await openModuleSession(root);
+  const planSession = await openModuleSession(root, process.env, modulePath);
   const planLab = path.join(root, 'plan-ids', 'lab');
   await newLab(planSession, planLab, 'SingleServer');
   const plan = await runOk(planSession, `Get-MfaUpgradePlan -LabPath $V.lab -InstallerPath $V.installer`, { lab: planLab, installer: LAB_INSTALLER_PATH });
@@ -374,7 +375,7 @@ describe('killed at every step boundary and inside every step, -Resume ends wher
 describe('installer failures', () => {
   let ps: PowerShellSession;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 
@@ -478,7 +479,7 @@ describe('installer failures', () => {
 describe('one run at a time', () => {
   let ps: PowerShellSession;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 
@@ -559,7 +560,7 @@ describe('one run at a time', () => {
 describe('stopping the command (Ctrl+C)', () => {
   let ps: PowerShellSession;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 
@@ -683,7 +684,7 @@ describe('stopping the command (Ctrl+C)', () => {
 describe('-WhatIf', () => {
   let ps: PowerShellSession;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, modulePath);
   });
   after(() => ps.close());
 

@@ -9,6 +9,12 @@ import { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const modulePath = path.join(repoRoot, 'ps-module', 'MfaServerUpgrade');
+/**
+ * The test build of the module (scripts/build.mjs): the same module with the core's fault hooks compiled in
+ * (MFA_TEST_CRASH_AT, MFA_TEST_HANG_AT, MFA_TEST_REMOTING_SHIM; core/util/test-hooks.ts). Only tests that inject
+ * faults use it; the shipped module ignores those variables because it has no code for them.
+ */
+export const faultModulePath = path.join(repoRoot, 'build', 'test-module', 'MfaServerUpgrade');
 
 let cachedPwsh: string | undefined;
 
@@ -23,9 +29,9 @@ export function pwshExecutable(): string {
 }
 
 /** A pwsh session with the generated module imported and the working directory set. */
-export async function openModuleSession(cwd: string = repoRoot, env: NodeJS.ProcessEnv = process.env): Promise<PowerShellSession> {
+export async function openModuleSession(cwd: string = repoRoot, env: NodeJS.ProcessEnv = process.env, module: string = modulePath): Promise<PowerShellSession> {
   const session = PowerShellSession.open({ executable: pwshExecutable(), cwd, env, timeoutMs: 300_000 });
-  const imported = await session.run(`Import-Module '${modulePath.replace(/'/g, "''")}' -Force -ErrorAction Stop; Set-Location -LiteralPath $V.cwd`, { cwd });
+  const imported = await session.run(`Import-Module '${module.replace(/'/g, "''")}' -Force -ErrorAction Stop; Set-Location -LiteralPath $V.cwd`, { cwd });
   if (!imported.ok) throw new Error(`Import-Module failed: ${imported.terminatingError?.message}`);
   return session;
 }

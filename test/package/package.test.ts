@@ -175,10 +175,40 @@ test('the packaged deploy kit finds the packaged module beside it (deploy\\..\\M
   const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', path.join(dist, 'deploy', 'Install-MfaServerUpgrade.ps1'), '-ParametersFile', params], {
     cwd: tmp,
     encoding: 'utf8',
-    env: { ...process.env, PSModulePath: '', MFA_NODE: process.execPath, MFA_DEPLOY_LOG_FOLDER: logs },
+    // The test build's crash point, set for a step this run takes: the packaged core has no code for it, so the
+    // upgrade completes (with the test build, the core would kill itself inside the step and the script exit 69002).
+    env: { ...process.env, PSModulePath: '', MFA_NODE: process.execPath, MFA_DEPLOY_LOG_FOLDER: logs, MFA_TEST_CRASH_AT: 'inside:MFA01:uninstall:UserPortal' },
   });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(r.stderr, '');
   const log = readFileSync(path.join(logs, 'MfaServerUpgrade-Install.log'), 'utf8');
   assert.ok(log.includes(`imported from ${moduleDir}`), log.slice(0, 600));
+});
+
+/** Every text file of a folder, with its path relative to it. */
+function textFiles(dir: string): { rel: string; text: string }[] {
+  const out: { rel: string; text: string }[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(cjs|js|psm1|psd1|ps1|ps1xml|txt|json|md)$/i.test(e.name)) out.push({ rel: path.relative(dir, p), text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+// Dot-sourcing or calling something named by an environment variable: `. $env:X`, `& $env:X`, `Invoke-Expression $env:X`.
+const RUNS_ENV_PATH = /(^|[\s;{(|])(\.|&|Invoke-Expression|iex)\s+\(?\s*\$env:/im;
+
+test('the shipped module and kit hold no test hook, and no PowerShell in them runs a path named by an environment variable', () => {
+  const shipped = [...textFiles(moduleDir), ...textFiles(path.join(dist, 'deploy')).map((f) => ({ ...f, rel: `deploy/${f.rel}` }))];
+  assert.ok(shipped.some((f) => f.rel === path.join('lib', 'core.cjs')), 'the core bundle is checked (it carries the remoting scripts)');
+  assert.deepEqual(shipped.filter((f) => /MFA_TEST_/.test(f.text)).map((f) => f.rel), []);
+  assert.deepEqual(shipped.filter((f) => RUNS_ENV_PATH.test(f.text)).map((f) => f.rel), []);
+  // The same checks find both in the test build, so they can fail: its core honours the hooks and dot-sources the shim.
+  const testCore = readFileSync(path.join(repoRoot, 'build', 'test-module', MODULE, 'lib', 'core.cjs'), 'utf8');
+  assert.match(testCore, /MFA_TEST_CRASH_AT/);
+  assert.match(testCore, RUNS_ENV_PATH);
 });

@@ -9,7 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
+import { openModuleSession, faultModulePath } from '../helpers/pwsh';
 import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
@@ -34,7 +34,8 @@ before(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'mfa-session-'));
   farLab = path.join(root, 'far-lab');
   // The module's own remoting would go to port 1 (nothing listens): only the sessions given can reach the server.
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv, MFA_REMOTE_SSH_PORT: '1' });
+  // The test build: the -Credential test stands in for New-PSSession through MFA_TEST_REMOTING_SHIM.
+  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv, MFA_REMOTE_SSH_PORT: '1' }, faultModulePath);
   const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SingleServer | Out-Null', { lab: farLab });
   assert.ok(made.ok, made.terminatingError?.message);
   const opened = await ps.run(openSession('S1', '127.0.0.1'), sshValues());
@@ -47,6 +48,24 @@ after(async () => {
   await ps?.close();
   await sshd?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
+});
+
+test('remoting settings are parameters: -RemoteTransport/-RemotePort/-RemoteUserName/-RemoteKeyFilePath reach the server with no MFA_REMOTE_* variable set', { skip }, async () => {
+  const r = await ps.run(String.raw`
+    $saved = @{ T = $env:MFA_REMOTE_TRANSPORT; P = $env:MFA_REMOTE_SSH_PORT; U = $env:MFA_REMOTE_USER; K = $env:MFA_REMOTE_KEYFILE }
+    try {
+      # The environment's port (1) refuses: without the parameter the server is out of reach.
+      $before = @(Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab -ErrorAction SilentlyContinue -ErrorVariable e1).Count
+      Remove-Item Env:MFA_REMOTE_TRANSPORT, Env:MFA_REMOTE_SSH_PORT, Env:MFA_REMOTE_USER, Env:MFA_REMOTE_KEYFILE
+      $p = @{ ComputerName = '127.0.0.1'; LabPath = $V.lab; RemoteTransport = 'SSH'; RemotePort = $V.port; RemoteUserName = $V.user; RemoteKeyFilePath = $V.key }
+      $found = @(Get-PhoneFactorComponent @p | ForEach-Object { $_.Component })
+      [pscustomobject]@{ Before = $before; BeforeError = [string]$e1[0].FullyQualifiedErrorId; Found = $found }
+    } finally { $env:MFA_REMOTE_TRANSPORT = $saved.T; $env:MFA_REMOTE_SSH_PORT = $saved.P; $env:MFA_REMOTE_USER = $saved.U; $env:MFA_REMOTE_KEYFILE = $saved.K }`, sshValues());
+  assert.ok(r.ok, r.terminatingError?.message);
+  const o = r.output[0] as { Before: number; BeforeError: string; Found: string[] };
+  assert.equal(o.Before, 0);
+  assert.match(o.BeforeError, /^RemoteUnreachable,/);
+  assert.ok(o.Found.includes('Agent'), o.Found.join(', '));
 });
 
 test('-Session with -Credential (or -Detection) is refused by parameter binding: the credential was silently ignored before', { skip }, async () => {

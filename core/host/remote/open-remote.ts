@@ -8,17 +8,18 @@ import { ownPowerShell, RemoteConnection } from './remote-connection';
 import { localModuleBuild } from './module-deploy';
 import { activeBroker } from './brokered-powershell';
 import { RemoteHost } from './remote-host';
-import { remoteOptionsFor } from './remote-options';
+import { remoteOptionsFor, type RemoteSettings } from './remote-options';
 import type { FarIdentity, FarTarget } from './host-rpc';
 
 const connections = new Map<string, Promise<RemoteConnection>>();
 
-function connectionTo(computerName: string): Promise<RemoteConnection> {
-  const key = computerName.toLowerCase();
+function connectionTo(computerName: string, settings: RemoteSettings): Promise<RemoteConnection> {
+  // One connection per server and way of reaching it (a command's parameters choose the way).
+  const key = `${computerName.toLowerCase()}|${JSON.stringify(settings)}`;
   let c = connections.get(key);
   if (!c) {
     const broker = activeBroker();
-    c = RemoteConnection.open(remoteOptionsFor(computerName), localModuleBuild(), broker ? () => broker.channel(computerName) : ownPowerShell);
+    c = RemoteConnection.open(remoteOptionsFor(computerName, settings), localModuleBuild(), broker ? () => broker.channel(computerName) : ownPowerShell);
     connections.set(key, c);
     c.catch(() => connections.delete(key));
   }
@@ -26,8 +27,8 @@ function connectionTo(computerName: string): Promise<RemoteConnection> {
 }
 
 /** Every host the target addresses on the remote server (several when a far lab holds several servers). */
-export async function openRemoteHosts(computerName: string, labPath?: string): Promise<RemoteHost[]> {
-  const connection = await connectionTo(computerName);
+export async function openRemoteHosts(computerName: string, labPath?: string, settings: RemoteSettings = {}): Promise<RemoteHost[]> {
+  const connection = await connectionTo(computerName, settings);
   const base: FarTarget = labPath === undefined ? {} : { labPath };
   const identities = (await connection.call({ target: base, method: 'describe', args: [] })) as FarIdentity[];
   if (!Array.isArray(identities) || identities.length === 0) {

@@ -1,3 +1,5 @@
+import '../../util/test-hooks';
+
 /**
  * The PowerShell the remote adapter runs on this machine, in a pwsh of our own or in the admin's own PowerShell
  * (brokered-powershell.ts); values arrive as $V. What lasts between calls of one connection lives in $MfaState:
@@ -49,9 +51,12 @@ $p = [System.Diagnostics.Process]::Start($psi)`;
 
 /**
  * Opens the remoting session, or takes the one the admin gave for this server; a failure is a terminating error whose
- * message says why (error id Mfa:<code> when the cause is known, so the core reports that code). MFA_TEST_REMOTING_SHIM (tests only) names a script dot-sourced first: it may stand in for
- * New-PSSession, the way the recorded-command fakes stand in for Windows tools.
+ * message says why (error id Mfa:<code> when the cause is known, so the core reports that code). In the test build
+ * only (core/util/test-hooks.ts), MFA_TEST_REMOTING_SHIM names a script dot-sourced first: it may stand in for
+ * New-PSSession, the way the recorded-command fakes stand in for Windows tools. The shipped core has no such line.
  */
+const REMOTING_SHIM_FOR_TESTS = globalThis.__MFA_TEST_HOOKS__ ? 'if ($env:MFA_TEST_REMOTING_SHIM) { . $env:MFA_TEST_REMOTING_SHIM }' : '';
+
 export const OPEN_SESSION = String.raw`
 $ErrorActionPreference = 'Stop'
 if ($null -ne $MfaState.Given) {
@@ -65,11 +70,11 @@ if ($null -ne $MfaState.Given) {
     $MfaState.Borrowed = $true
     return @{ given = "The session you gave (Id $($given.Id), $($given.Name))" }
 }
-if ($env:MFA_TEST_REMOTING_SHIM) { . $env:MFA_TEST_REMOTING_SHIM }
+${REMOTING_SHIM_FOR_TESTS}
 $p = @{ ErrorAction = 'Stop' }
 if ($V.transport -eq 'ssh') {
     if ($null -ne $MfaState.Credential) {
-        Write-Error -ErrorId 'Mfa:CredentialNotSupported' -Message "-Credential cannot be used with PowerShell remoting over SSH (MFA_REMOTE_TRANSPORT=ssh): SSH signs in with a key. Set MFA_REMOTE_USER and MFA_REMOTE_KEYFILE, or open the session yourself (New-PSSession -HostName ...) and pass it with -Session."
+        Write-Error -ErrorId 'Mfa:CredentialNotSupported' -Message "-Credential cannot be used with PowerShell remoting over SSH (-RemoteTransport SSH, or MFA_REMOTE_TRANSPORT=ssh): SSH signs in with a key. Give -RemoteUserName and -RemoteKeyFilePath, or open the session yourself (New-PSSession -HostName ...) and pass it with -Session."
     }
     $p.HostName = $V.computerName
     $p.SSHTransport = $true
