@@ -83,6 +83,7 @@ function Write-MfaDeployLog {
     }
     catch {
         # A log that cannot be written must not change the return code ConfigMgr / Intune act on.
+        Write-Verbose "The log $path could not be written: $($_.Exception.Message)"
     }
 }
 

@@ -226,7 +226,7 @@ function psm1(ops, transport, buildId) {
     transport.trim(),
     '',
     '# Remove-Module (and Import-Module -Force) ends this runspace\'s warm core.',
-    '$ExecutionContext.SessionState.Module.OnRemove = { Stop-MfaWarmCore }',
+    '$ExecutionContext.SessionState.Module.OnRemove = { Close-MfaWarmCore }',
     '',
     ...ops.map(cmdletFunction),
     '',

@@ -66,7 +66,7 @@ function Split-MfaRemoting {
     }
 }
 
-function Start-MfaBrokerRun {
+function Invoke-MfaBrokerRun {
     # One ps-run request from the core: run its command in the pool, on the state table of its channel.
     param([Parameter(Mandatory = $true)] [hashtable] $Remoting, [Parameter(Mandatory = $true)] [string] $Line, [Parameter(Mandatory = $true)] [System.IO.Stream] $Answers)
     $ask = ConvertFrom-Json -InputObject $Line
@@ -82,14 +82,14 @@ function Start-MfaBrokerRun {
         $Remoting.Pool = [runspacefactory]::CreateRunspacePool(1, 64)
         $Remoting.Pool.Open()
     }
-    Remove-MfaFinishedBrokerRuns -Remoting $Remoting
+    Clear-MfaFinishedBrokerRun -Remoting $Remoting
     $shell = [powershell]::Create()
     $shell.RunspacePool = $Remoting.Pool
     [void]$shell.AddScript($script:MfaBrokerRunner).AddArgument([string]$ask.command).AddArgument($Remoting.States[$channel]).AddArgument([long]$ask.id).AddArgument($Answers).AddArgument($Remoting.AnswerLock)
     $Remoting.Runs.Add(@{ Shell = $shell; Handle = $shell.BeginInvoke() })
 }
 
-function Remove-MfaFinishedBrokerRuns {
+function Clear-MfaFinishedBrokerRun {
     param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
     foreach ($run in @($Remoting.Runs.ToArray() | Where-Object { $_.Handle.IsCompleted })) {
         try { [void]$run.Shell.EndInvoke($run.Handle) } catch { Write-Verbose "A remoting call ended with: $($_.Exception.Message)" }
@@ -98,14 +98,14 @@ function Remove-MfaFinishedBrokerRuns {
     }
 }
 
-function Stop-MfaBroker {
+function Close-MfaBroker {
     # The core has ended. Calls still running are stopped; sessions the broker opened and the core did not close (it
     # was stopped) are removed; the sessions the admin gave stay as they are.
     param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
     foreach ($run in $Remoting.Runs.ToArray()) {
         if (-not $run.Handle.IsCompleted) { try { $run.Shell.Stop() } catch { Write-Verbose "Stopping a remoting call: $($_.Exception.Message)" } }
     }
-    Remove-MfaFinishedBrokerRuns -Remoting $Remoting
+    Clear-MfaFinishedBrokerRun -Remoting $Remoting
     foreach ($state in $Remoting.States.Values) {
         if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Remove-PSSession -Session $state.Session -ErrorAction SilentlyContinue }
     }

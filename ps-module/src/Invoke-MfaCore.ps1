@@ -67,7 +67,7 @@ function Get-MfaErrorCategory {
     return $category
 }
 
-function New-MfaErrorRecord {
+function ConvertTo-MfaErrorRecord {
     param([Parameter(Mandatory = $true)] $ErrorBody, [string] $Server)
     $message = [string]$ErrorBody.message
     if ($Server) { $message = "[$Server] $message" }
@@ -128,7 +128,7 @@ function Write-MfaToCaller {
     }
 }
 
-function Start-MfaCoreProcess {
+function Open-MfaCoreProcess {
     # The core as a child process with redirected UTF-8 streams; $Arguments follow the path of mfa-core.cjs.
     param([string] $Arguments)
     $node = Find-MfaNode
@@ -169,7 +169,7 @@ function Invoke-MfaCoreProcess {
     }
     $mode = ' --attached'
     if ($null -ne $Remoting) { $mode = ' --broker' }
-    $process = Start-MfaCoreProcess -Arguments ($Operation + $mode)
+    $process = Open-MfaCoreProcess -Arguments ($Operation + $mode)
     $utf8 = New-Object System.Text.UTF8Encoding($false)
     $ended = $false
     try {
@@ -189,7 +189,7 @@ function Invoke-MfaCoreProcess {
             $line = $lineTask.Result
             if ($null -eq $line) { break }
             if (($null -ne $Remoting) -and $line.StartsWith('{"event":"ps-run"')) {
-                Start-MfaBrokerRun -Remoting $Remoting -Line $line -Answers $process.StandardInput.BaseStream
+                Invoke-MfaBrokerRun -Remoting $Remoting -Line $line -Answers $process.StandardInput.BaseStream
                 continue
             }
             Write-MfaCoreEvent -Line $line -Caller $Caller -Unparsed $unparsed
@@ -202,8 +202,8 @@ function Invoke-MfaCoreProcess {
     }
     finally {
         # The command was stopped (Ctrl+C, a stopped pipeline or job) or failed: the core must not go on unseen.
-        if ((-not $ended) -and (-not $process.HasExited)) { Stop-MfaCore -Process $process }
-        if ($null -ne $Remoting) { Stop-MfaBroker -Remoting $Remoting }
+        if ((-not $ended) -and (-not $process.HasExited)) { Close-MfaCore -Process $process }
+        if ($null -ne $Remoting) { Close-MfaBroker -Remoting $Remoting }
         try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
         $process.Dispose()
     }
@@ -214,17 +214,17 @@ function Wait-MfaTask {
     # statements, and one long Wait() would hold the command until the core ends. Past the deadline, the core is stopped.
     param($Task, [DateTime] $Deadline, $Process, [string] $Operation, [int] $TimeoutSeconds)
     while (-not $Task.Wait(200)) {
-        if ([DateTime]::UtcNow -ge $Deadline) { Stop-MfaCoreProcess -Process $Process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
+        if ([DateTime]::UtcNow -ge $Deadline) { Invoke-MfaCoreTimeout -Process $Process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
     }
 }
 
-function Stop-MfaCoreProcess {
+function Invoke-MfaCoreTimeout {
     param($Process, [string] $Operation, [int] $TimeoutSeconds)
-    Stop-MfaCore -Process $Process
+    Close-MfaCore -Process $Process
     throw (New-Object System.TimeoutException("The MfaServerUpgrade core ($Operation) did not finish within $TimeoutSeconds seconds and was stopped."))
 }
 
-function Stop-MfaCore {
+function Close-MfaCore {
     # Stopping the core at any point is safe (the journal says where a run stood; -Resume continues), and an installer
     # it started finishes or rolls back under Windows Installer on its own. Closing its input first lets the core write
     # why it stopped in the run's log and close its remote sessions (it ends within about 2 s); a core still running
@@ -253,6 +253,9 @@ function Invoke-MfaCore {
     .SYNOPSIS
     Sends one request to the MfaServerUpgrade core and turns its answer into objects and error records.
     #>
+    # ShouldProcess is asked of $Caller, the generated cmdlet, which declares SupportsShouldProcess and its ConfirmImpact;
+    # this private helper has no -WhatIf of its own, so the rule's advice (declare it here) does not apply.
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSShouldProcess', '', Justification = 'ShouldProcess is called on the calling cmdlet ($Caller), which supports it.')]
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)] [string] $Operation,
@@ -313,7 +316,7 @@ function Invoke-MfaCoreRound {
     $response = Invoke-MfaCoreProcess -Operation $Operation -RequestJson $json -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting -OwnProcess:$OwnProcess
     $envelope = Read-MfaEnvelope -Response $response -Operation $Operation
     if ($envelope.ok) { return $envelope }
-    if ($response.ExitCode -eq 2) { $Caller.ThrowTerminatingError((New-MfaErrorRecord -ErrorBody $envelope.error)) }
+    if ($response.ExitCode -eq 2) { $Caller.ThrowTerminatingError((ConvertTo-MfaErrorRecord -ErrorBody $envelope.error)) }
     $errors = @(Get-MfaProperty -Object $envelope -Name 'errors' | Where-Object { $null -ne $_ })
     if ($errors.Count -eq 0) { $errors = @($envelope.error) }
     if ($Request.dryRun) {
@@ -332,7 +335,7 @@ function Invoke-MfaCoreRound {
         $key = [string]$e.code + '|' + $target
         if ($Request.dryRun) { [void]$Shown.Add($key) }
         elseif ($Shown.Contains($key)) { continue }
-        Write-MfaToCaller -Caller $Caller -Stream Error -Record (New-MfaErrorRecord -ErrorBody $e)
+        Write-MfaToCaller -Caller $Caller -Stream Error -Record (ConvertTo-MfaErrorRecord -ErrorBody $e)
     }
     if ($Request.dryRun -and $Request.items.Count -gt 0) {
         $envelope | Add-Member -NotePropertyName ok -NotePropertyValue $true -Force

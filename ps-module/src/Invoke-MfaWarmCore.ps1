@@ -16,17 +16,17 @@ function Get-MfaWarmCore {
     $core = $script:MfaWarmCore
     if (($null -ne $core) -and $core.Process.HasExited) {
         $code = $core.Process.ExitCode
-        Stop-MfaWarmCore
+        Close-MfaWarmCore
         # Exit code 0: it was idle past its time, or its input closed between calls; anything else is worth a word.
         if ($code -ne 0) { Write-Warning "The MfaServerUpgrade core of this session had stopped (exit code $code); a new one was started." }
         $core = $null
     }
-    if ($null -eq $core) { $core = Start-MfaWarmCore }
+    if ($null -eq $core) { $core = Open-MfaWarmCore }
     return $core
 }
 
-function Start-MfaWarmCore {
-    $process = Start-MfaCoreProcess -Arguments ('--serve --idle-seconds ' + $script:MfaCoreIdleSeconds)
+function Open-MfaWarmCore {
+    $process = Open-MfaCoreProcess -Arguments ('--serve --idle-seconds ' + $script:MfaCoreIdleSeconds)
     $started = $false
     try {
         # stderr carries only what node prints when something breaks; reading it all the time keeps its pipe from filling.
@@ -51,18 +51,18 @@ function Start-MfaWarmCore {
     finally {
         # Not started (another build, a failure, Ctrl+C while it was starting): no core may be left behind unseen.
         if (-not $started) {
-            if (-not $process.HasExited) { Stop-MfaCore -Process $process }
+            if (-not $process.HasExited) { Close-MfaCore -Process $process }
             $process.Dispose()
         }
     }
 }
 
-function Stop-MfaWarmCore {
+function Close-MfaWarmCore {
     # Ends this runspace's warm core (module removed, a call stopped, a core found dead) and forgets it.
     $core = $script:MfaWarmCore
     $script:MfaWarmCore = $null
     if ($null -eq $core) { return }
-    if (-not $core.Process.HasExited) { Stop-MfaCore -Process $core.Process }
+    if (-not $core.Process.HasExited) { Close-MfaCore -Process $core.Process }
     $core.Process.Dispose()
 }
 
@@ -141,6 +141,6 @@ function Send-MfaWarmCall {
         $Core.Busy = $false
         # Stopped (Ctrl+C, time-out) or broken mid-call: this core may still be working on it. It is stopped, and the
         # next call starts a fresh one.
-        if (-not $answered) { Stop-MfaWarmCore }
+        if (-not $answered) { Close-MfaWarmCore }
     }
 }

@@ -93,7 +93,7 @@ test('200 piped objects make exactly one core call, and non-ASCII text survives 
   const pairs = Array.from({ length: 200 }, (_, i) => pair(`farm${i}`, { SITE: `Zürich 日本語 ${i}` }, { SITE: 'x' }));
   // Calls go to the session's warm core: its call counter (module scope) tells how many requests the command made.
   const calls = async () => Number((await ps.run('& (Get-Module MfaServerUpgrade) { if ($script:MfaWarmCore) { $script:MfaWarmCore.NextId } else { 0 } }')).output[0]);
-  await ps.run('& (Get-Module MfaServerUpgrade) { Stop-MfaWarmCore }');
+  await ps.run('& (Get-Module MfaServerUpgrade) { Close-MfaWarmCore }');
   const startsBefore = coreStarts();
   const r = await ps.run('$V.pairs | ForEach-Object { [pscustomobject]@{ Path = $_.Path; ReferencePath = $_.ReferencePath } } | Merge-MfaWebConfig -Confirm:$false | Where-Object Name -eq SITE | Select-Object -ExpandProperty NewValue', { pairs });
   assert.ok(r.ok, r.terminatingError?.message);

@@ -100,7 +100,7 @@ test('a core that died is restarted on the next call, with a warning', async () 
 
 test('an idle core exits by itself after its time; the next call starts another without a warning', async () => {
   const f = webConfig('idle', 'i');
-  const set = await ps.run('& (Get-Module MfaServerUpgrade) { Stop-MfaWarmCore; $script:MfaCoreIdleSeconds = 1 }');
+  const set = await ps.run('& (Get-Module MfaServerUpgrade) { Close-MfaWarmCore; $script:MfaCoreIdleSeconds = 1 }');
   assert.ok(set.ok, set.terminatingError?.message);
   try {
     assert.ok((await merge(f)).ok);
@@ -110,7 +110,7 @@ test('an idle core exits by itself after its time; the next call starts another 
     assert.ok(r.ok, r.terminatingError?.message);
     assert.deepEqual(r.warnings, [], 'an idle exit is not a failure');
   } finally {
-    await ps.run('& (Get-Module MfaServerUpgrade) { Stop-MfaWarmCore; $script:MfaCoreIdleSeconds = 600 }');
+    await ps.run('& (Get-Module MfaServerUpgrade) { Close-MfaWarmCore; $script:MfaCoreIdleSeconds = 600 }');
   }
 });
 
