@@ -46,7 +46,6 @@ export const ERROR_CATALOG = {
   BackupFolderNotProtected: e('PermissionDenied', 'The backup folder could not be limited to administrators, so nothing was backed up (a backup holds the SDK password).', 'Choose a destination on an NTFS volume where this account may change permissions.'),
   BackupFromOtherServer: e('InvalidArgument', 'The backup was made on another server than the one it is being restored to.', 'Restore it on the server named in the message.'),
   BackupIncomplete: e('InvalidData', 'The backup could not be made, or a backup folder lacks its manifest or files.', 'Read the message for the cause, fix it and back up again; do not restore from an incomplete backup.'),
-  BackupMissing: e('InvalidData', 'An upgrade step needs the backup an earlier step made, and the journal records none.', 'Start the upgrade again (without -Resume) so that the backup step runs.'),
   BackupNotFound: e('ObjectNotFound', 'There is no backup folder at the given path.', 'Pass the BackupPath that Backup-PhoneFactor returned.'),
   BackupRequired: e('InvalidOperation', 'Uninstalling needs a verified backup, and none was given.', 'Run Backup-PhoneFactor first and pass its BackupPath, or use -Force if you backed up by other means.'),
   BackupVerificationFailed: e('InvalidData', 'A backup did not match its manifest when re-hashed; nothing was uninstalled.', 'Make a new backup (Backup-PhoneFactor) and check the destination storage.'),
