@@ -10,12 +10,17 @@ import { writePoint } from './write-points';
 /** Tells apart the temp files of two writes this process makes to one target within the same millisecond. */
 let writeCount = 0;
 
+/** The temp file name of an atomic write of `name` (swept by sweepStrandedTemps once its process is gone). */
+export function atomicTempName(name: string): string {
+  return `.${name}.${process.pid}.${Date.now()}.${++writeCount}.tmp`;
+}
+
 export async function writeFileAtomic(target: string, data: Buffer | string, options: { createFolder?: boolean } = {}): Promise<void> {
   writePoint(`write ${target}`);
   const dir = path.dirname(target);
   if (options.createFolder) await fs.mkdir(dir, { recursive: true }).catch((e) => Promise.reject(fileError(e, dir)));
   await sweepStrandedTemps(dir, path.basename(target));
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.${++writeCount}.tmp`);
+  const temp = path.join(dir, atomicTempName(path.basename(target)));
   const mode = await fs.stat(target).then((s) => s.mode & 0o777, () => 0o644);
   let handle: fs.FileHandle | undefined;
   try {
@@ -38,7 +43,7 @@ export async function writeFileAtomic(target: string, data: Buffer | string, opt
  * web.config it holds the SDK password). The next write of the same file removes such files whose process is gone,
  * so -Resume, a second merge or the next backup run sweeps them; a live writer's temp file is left alone.
  */
-async function sweepStrandedTemps(dir: string, name: string): Promise<void> {
+export async function sweepStrandedTemps(dir: string, name: string): Promise<void> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   const prefix = `.${name}.`;
   for (const n of names) {

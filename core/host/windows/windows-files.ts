@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
-import { parse, win32 } from 'node:path';
+import { basename, dirname, join, parse, win32 } from 'node:path';
 import type { DirectoryEntry, FileStat, VolumeSpace } from '../host';
 import { hostFileError } from '../file-errors';
+import { atomicTempName, sweepStrandedTemps } from '../../util/atomic-write';
 
 /**
  * Files of the local server through node's fs, which takes Windows paths as they are and, like Windows itself,
@@ -49,8 +49,12 @@ export class WindowsFiles {
   async writeFileAtomic(windowsPath: string, data: Buffer): Promise<void> {
     const path = this.resolve(windowsPath);
     if ((await stat(path).catch(() => undefined))?.isDirectory()) throw hostFileError({ code: 'EISDIR' }, windowsPath, 'write', this.computerName);
-    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx').catch((error) => Promise.reject(hostFileError(error, windowsPath, 'write', this.computerName)));
+    // Same temp naming as util/atomic-write: a temp file a killed run stranded is swept by the next write of the file,
+    // and it never carries wider permissions than the file it replaces.
+    await sweepStrandedTemps(dirname(path), basename(path));
+    const temp = join(dirname(path), atomicTempName(basename(path)));
+    const mode = await stat(path).then((s) => s.mode & 0o777, () => 0o644);
+    const handle = await open(temp, 'wx', mode).catch((error) => Promise.reject(hostFileError(error, windowsPath, 'write', this.computerName)));
     try {
       await handle.writeFile(data);
       await handle.sync();

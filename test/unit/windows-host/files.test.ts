@@ -39,3 +39,17 @@ test('the local path of a Windows path is the path itself; identity fields come 
   assert.equal(host.kind, 'windows');
   assert.equal(host.computerName, 'PF01');
 });
+
+test('writeFileAtomic sweeps a temp file a killed writer stranded beside the file, and keeps the file\'s mode', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { chmod, stat } = await import('node:fs/promises');
+  const dir = await mkdtemp(join(tmpdir(), 'wh-files-'));
+  const target = join(dir, 'web.config');
+  await writeFile(target, 'old');
+  await chmod(target, 0o600);
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  await writeFile(join(dir, `.web.config.${dead}.1700000000000.1.tmp`), 'password=x');
+  await host.writeFileAtomic(target, Buffer.from('new'));
+  assert.deepEqual(await readdir(dir), ['web.config']);
+  assert.equal((await stat(target)).mode & 0o777, 0o600);
+});
