@@ -25,7 +25,7 @@ import {
   type ManifestFileEntry,
 } from './manifest';
 import { nextSequence } from './backup-sequence';
-import { isSameOrInside, localPathInside } from './windows-path';
+import { isSameOrInside, localPathInside } from '../util/windows-path';
 import { nodeWriteFs, writeSmallFile, type BackupWriteFs } from './write-fs';
 import { protectFolder } from './protect-folder';
 

@@ -7,7 +7,7 @@ import type { Host } from '../host/host';
 import { CoreError } from '../util/errors';
 import { isContentItem, type BackupItem, type BackupItemKind } from './backup-item';
 import { MANIFEST_FILE_NAME, type ManifestSkippedItem } from './manifest';
-import { joinWindowsPath, normalizeRelativePath, relativePathKey } from './windows-path';
+import { joinWindowsPath, normalizeRelativePath, relativePathKey } from '../util/windows-path';
 
 export const RESTORE_UNDO_PREFIX = 'restore-undo-';
 

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../host/host';
 import type { BackupItemKind } from './backup-item';
-import { normalizeRelativePath } from './windows-path';
+import { normalizeRelativePath } from '../util/windows-path';
 
 export const MANIFEST_FILE_NAME = 'manifest.json';
 export const MANIFEST_FORMAT_VERSION = 1;

@@ -25,7 +25,7 @@ import {
   type ManifestSkippedItem,
 } from './manifest';
 import { verifyBackup } from './verify-backup';
-import { localPathInside, relativePathKey, windowsParent } from './windows-path';
+import { localPathInside, relativePathKey, windowsParent } from '../util/windows-path';
 import { nodeWriteFs, writeSmallFile, type BackupWriteFs } from './write-fs';
 
 export interface RestoreOptions {

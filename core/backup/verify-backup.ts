@@ -10,7 +10,7 @@ import { parseBackupFolderName, PARTIAL_SUFFIX } from './backup-folder-name';
 import { RESTORE_UNDO_PREFIX } from './expand-items';
 import { hashLocalFile } from './hash-local-file';
 import { MANIFEST_FILE_NAME, readManifest, type BackupManifest } from './manifest';
-import { localPathInside, relativePathKey, relativePathOf } from './windows-path';
+import { localPathInside, relativePathKey, relativePathOf } from '../util/windows-path';
 
 export type VerifyItemStatus = 'Ok' | 'Missing' | 'Changed' | 'Extra';
 

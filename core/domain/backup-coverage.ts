@@ -11,7 +11,7 @@
  * What the server does not have (a web.config already gone, no registry key) cannot be lost, so it is not asked for.
  */
 import { verifyBackup, type ManifestFileEntry, type VerifyResult } from '../backup/index';
-import { joinWindowsPath } from '../backup/windows-path';
+import { joinWindowsPath } from '../util/windows-path';
 import type { Host } from '../host/host';
 import { CoreError } from '../util/errors';
 import { DATA_FILE, DATA_FOLDER, PRODUCT_KEY, PRODUCT_KEY_VIEW } from './catalog';

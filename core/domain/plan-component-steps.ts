@@ -2,7 +2,7 @@
  * Steps that bring one web component back after MFA Server is installed: copy its installer (other servers),
  * install it with the right vdir, carry the old web.config settings over, and put the custom themes back.
  */
-import { joinWindowsPath } from '../backup/windows-path';
+import { joinWindowsPath } from '../util/windows-path';
 import { WEB_COMPONENTS, type WebComponentName } from './catalog';
 import type { ComponentRecord } from './inventory-types';
 import type { DraftStep, PlanInput } from './plan-types';

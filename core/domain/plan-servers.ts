@@ -5,7 +5,7 @@
 import { CoreError } from '../util/errors';
 import { DATA_FOLDER, DEFAULT_LEGACY_INSTALL_PATH, type ComponentName, type WebComponentName } from './catalog';
 import type { ComponentRecord, ServerInventory } from './inventory-types';
-import { joinWindowsPath } from '../backup/windows-path';
+import { joinWindowsPath } from '../util/windows-path';
 
 /** The documented uninstall order (S1): portal, mobile app web service, SDK, then the Agent itself. */
 export const UNINSTALL_ORDER: ComponentName[] = ['UserPortal', 'MobileAppWebService', 'WebServiceSdk', 'Agent'];

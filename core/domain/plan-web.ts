@@ -2,7 +2,7 @@
  * Decisions about one web component of the plan: which virtual directory it gets, where its new files land,
  * how the installer is told about the vdir, and how the SDK URL in a web.config follows a renamed SDK vdir.
  */
-import { joinWindowsPath } from '../backup/windows-path';
+import { joinWindowsPath } from '../util/windows-path';
 import { DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from './catalog';
 import type { ComponentRecord } from './inventory-types';
 import type { VirtualDirectoryNaming } from './plan-types';

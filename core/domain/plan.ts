@@ -4,7 +4,7 @@
  * MFA Server, activate, reinstall the web components, merge web.configs, restore themes, verify).
  * Pure: no I/O, so the same inventory always gives the same plan.
  */
-import { joinWindowsPath } from '../backup/windows-path';
+import { joinWindowsPath } from '../util/windows-path';
 import { MFA_SERVER_RETIREMENT_DATE, MFA_SERVER_SETUP_FILE, type WebComponentName } from './catalog';
 import { backupThemesRelativePath, backupWebConfigRelativePath, componentSteps, stepId } from './plan-component-steps';
 import { buildFollowUps } from './plan-followups';

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { BackupManifest, ManifestFileEntry } from '../backup/index';
 import { readManifest } from '../backup/index';
-import { localPathInside } from '../backup/windows-path';
+import { localPathInside } from '../util/windows-path';
 import { INVENTORY_FILE } from './backup-items';
 import type { ComponentRecord, ServerInventory } from './inventory-types';
 

@@ -14,7 +14,7 @@ import type { PlanStep, UpgradePlan } from '../domain/plan-types';
 import { inventoryServer } from '../domain/inventory';
 import { assertBackupCovers, BACKUP_DOES_NOT_COVER } from '../domain/backup-coverage';
 import { readManifest, type ManifestFileEntry } from '../backup/index';
-import { isSameOrInside, localPathInside, relativePathKey } from '../backup/windows-path';
+import { isSameOrInside, localPathInside, relativePathKey } from '../util/windows-path';
 import { CoreError } from '../util/errors';
 import type { RunContext } from './steps';
 

@@ -13,7 +13,7 @@ import { markLab, prepareFolder, type LabFile, type LabServerSummary } from './s
 import { LAB_FILE } from './server-file';
 import { labReadme } from './templates/lab-readme';
 import { verifyBackup } from '../../backup/verify-backup';
-import { localPathInside } from '../../backup/windows-path';
+import { localPathInside } from '../../util/windows-path';
 import type { ManifestFileEntry } from '../../backup/manifest';
 import { INVENTORY_FILE, IIS_SECTIONS_FILE, PRODUCTS_FILE, REGISTRY_FILE } from '../../domain/backup-items';
 import { classifyProduct } from '../../domain/inventory';

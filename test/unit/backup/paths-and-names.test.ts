@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backupFolderName, parseBackupFolderName } from '../../../core/backup/backup-folder-name';
-import { isSameOrInside, joinWindowsPath, normalizeRelativePath, windowsParent } from '../../../core/backup/windows-path';
+import { isSameOrInside, joinWindowsPath, normalizeRelativePath, windowsParent } from '../../../core/util/windows-path';
 
 describe('backup folder names', () => {
   it('formats and parses PhoneFactorBackup-<COMPUTER>-yyyyMMdd-HHmmss[-n][.partial]', () => {

@@ -4,7 +4,7 @@
  * written with `\` in the manifest (the admin's convention) and split into segments to touch the local disk.
  */
 import * as path from 'node:path';
-import { CoreError } from '../util/errors';
+import { CoreError } from './errors';
 
 /** `C:\a\` + `b\c` → `C:\a\b\c` (one separator, never doubled). */
 export function joinWindowsPath(base: string, ...parts: string[]): string {
