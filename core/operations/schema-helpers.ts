@@ -14,5 +14,6 @@ export function bind<S extends TSchema>(schema: S, binding: ParameterBinding): S
 
 /** A Windows or local path parameter. */
 export function PathParameter(description: string, binding: ParameterBinding = {}) {
-  return Type.String({ minLength: 1, description, 'x-mfa': { path: true, ...binding } });
+  // pattern: at least one non-blank character: a path of blanks named no folder, and '   ' once became a folder of spaces.
+  return Type.String({ minLength: 1, pattern: '\\S', description, 'x-mfa': { path: true, ...binding } });
 }

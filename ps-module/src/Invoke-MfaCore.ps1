@@ -37,13 +37,15 @@ function ConvertTo-MfaCoreItem {
         if (-not $Bound.ContainsKey($name)) { continue }
         $value = $Bound[$name]
         if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
-        if (($PathNames -contains $name) -and ($value -is [string]) -and ($value -notmatch '^([A-Za-z]:[\\/]|\\\\)')) {
+        # A value of blanks is passed as given, so the core refuses it naming the parameter (resolved, '   ' became a
+        # folder named with three spaces under the current location).
+        if (($PathNames -contains $name) -and ($value -is [string]) -and ($value.Trim() -ne '') -and ($value -notmatch '^([A-Za-z]:[\\/]|\\\\)')) {
             $value = $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($value)
         }
         elseif (($PathNames -contains $name) -and ($value -is [array])) {
             # A list of paths (New-MfaLab -FromBackup a, b): each relative one resolves like a single path.
             $value = @($value | ForEach-Object {
-                if (($_ -is [string]) -and ($_ -notmatch '^([A-Za-z]:[\\/]|\\\\)')) { $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($_) } else { $_ }
+                if (($_ -is [string]) -and ($_.Trim() -ne '') -and ($_ -notmatch '^([A-Za-z]:[\\/]|\\\\)')) { $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($_) } else { $_ }
             })
         }
         $item[$name] = $value
