@@ -1,13 +1,16 @@
 /** Read journal.json back, refusing anything that is not a journal this version wrote (JournalCorrupt). */
+import { dirname } from 'node:path';
 import { CoreError } from '../util/errors';
+import { jsonSyntaxError } from '../util/json-syntax';
 import { JOURNAL_FORMAT_VERSION, RUN_STATUSES, STEP_STATUSES, type JournalDocument, type JournalStep } from './journal-types';
 
 export function parseJournal(text: string, file: string): JournalDocument {
   let doc: unknown;
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+    doc = JSON.parse(json);
   } catch (e) {
-    throw corrupt(file, `it is not valid JSON (${(e as Error).message})`);
+    throw corrupt(file, `it is not valid JSON (${jsonSyntaxError(json, e)})`);
   }
   if (!isObject(doc)) throw corrupt(file, 'it does not hold a JSON object');
   if (doc.FormatVersion !== JOURNAL_FORMAT_VERSION) {
@@ -17,7 +20,15 @@ export function parseJournal(text: string, file: string): JournalDocument {
     if (typeof doc[key] !== 'string') throw corrupt(file, `${key} is missing`);
   }
   if (!RUN_STATUSES.includes(doc.Status as never)) throw corrupt(file, `its Status ${JSON.stringify(doc.Status)} is unknown`);
-  if (!isObject(doc.Meta)) throw corrupt(file, 'Meta is missing');
+  if (!isObject(doc.Meta) || !isFlat(doc.Meta)) throw corrupt(file, 'Meta is missing or holds more than text, numbers and true/false');
+  if (typeof doc.PlanSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(doc.PlanSha256)) throw corrupt(file, 'PlanSha256 is not the SHA-256 of a plan');
+  if (!Array.isArray(doc.Servers) || doc.Servers.length === 0) throw corrupt(file, 'Servers is missing');
+  doc.Servers.forEach((s, i) => {
+    if (!isObject(s) || typeof s.ComputerName !== 'string' || !(s.MachineId === null || typeof s.MachineId === 'string') || !isObject(s.Found)) {
+      throw corrupt(file, `server ${i + 1} lacks its ComputerName, MachineId or Found`);
+    }
+  });
+  if (!Array.isArray(doc.Replans) || !doc.Replans.every((r) => isObject(r) && isFlat(r))) throw corrupt(file, 'Replans is missing');
   if (!Array.isArray(doc.Steps)) throw corrupt(file, 'Steps is missing');
   const ids = new Set<string>();
   doc.Steps.forEach((s, i) => {
@@ -35,8 +46,15 @@ function stepProblem(s: unknown): string | null {
   for (const key of ['Id', 'Action', 'ComputerName', 'Kind'] as const) if (typeof s[key] !== 'string') return `has no ${key}`;
   if (typeof s.Order !== 'number' || typeof s.Attempts !== 'number') return 'has no Order or Attempts';
   if (!STEP_STATUSES.includes(s.Status as never)) return `has an unknown Status ${JSON.stringify(s.Status)}`;
-  if (!isObject(s.Data)) return 'has no Data';
+  for (const key of ['StartedAt', 'EndedAt', 'Outcome'] as const) if (!(s[key] === null || typeof s[key] === 'string')) return `has a ${key} that is neither text nor null`;
+  if (!(s.DurationMs === null || typeof s.DurationMs === 'number')) return 'has a DurationMs that is neither a number nor null';
+  if (!isObject(s.Data) || !isFlat(s.Data)) return 'has no Data, or Data holds more than text, numbers and true/false';
   return null;
+}
+
+/** Journal data is small values only (journal-sanitize.ts); anything else was not written by this module. */
+function isFlat(o: Record<string, unknown>): boolean {
+  return Object.values(o).every((v) => v === null || ['string', 'boolean'].includes(typeof v) || (typeof v === 'number' && Number.isFinite(v)));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -46,7 +64,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function corrupt(file: string, why: string): CoreError {
   return new CoreError(
     'JournalCorrupt',
-    `The upgrade journal ${file} cannot be read: ${why}. Resume is not possible from it; check the servers with Test-MfaServerUpgrade before starting again.`,
+    `The upgrade journal ${file} cannot be read: ${why}. Resume is not possible from it. Check the servers with Test-MfaServerUpgrade, then move the journal's folder (${dirname(file)}) away and start a new run; its backups stay where they are.`,
     file,
   );
 }

@@ -7,15 +7,26 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { writeFileAtomic } from '../util/atomic-write';
-import { CoreError } from '../util/errors';
+import { fileError, writeFileAtomic } from '../util/atomic-write';
+import { CoreError, isCoreError } from '../util/errors';
 import { cleanData, cleanText } from './journal-sanitize';
 import { parseJournal } from './journal-parse';
-import { JOURNAL_FORMAT_VERSION, type JournalDocument, type JournalPlanStep, type JournalStep, type JournalStepStatus } from './journal-types';
+import { JOURNAL_FORMAT_VERSION, type JournalDocument, type JournalPlanStep, type JournalServer, type JournalStep, type JournalStepStatus } from './journal-types';
 
 export interface JournalOptions {
   /** Injectable clock (tests); defaults to the system clock. */
   clock?: () => Date;
+  /**
+   * Called before every write with what is being recorded (`start:<id>`, `complete:<id>`, `fail:<id>`, `pause:<id>`,
+   * `skip:<id>`, `replan`): a test-only seam through which the engine makes a write fail as a full disk would.
+   */
+  beforeWrite?: (change: string) => void;
+}
+
+/** What a new journal records about its run besides the steps (journal-types.ts, JournalDocument). */
+export interface JournalRecord {
+  planSha256: string;
+  servers: JournalServer[];
 }
 
 export interface JournalMeta extends Record<string, unknown> {
@@ -32,19 +43,20 @@ export class Journal {
     readonly path: string,
     private doc: JournalDocument,
     private readonly clock: () => Date,
+    private readonly beforeWrite: (change: string) => void = () => undefined,
   ) {}
 
   /** Start a new journal for a plan. Refuses to overwrite an existing one: that run may still need -Resume. */
-  static async create(file: string, plan: { Steps: JournalPlanStep[] } | JournalPlanStep[], meta: JournalMeta = {}, options: JournalOptions = {}): Promise<Journal> {
+  static async create(
+    file: string,
+    plan: { Steps: JournalPlanStep[] } | JournalPlanStep[],
+    record: JournalRecord,
+    meta: JournalMeta = {},
+    options: JournalOptions = {},
+  ): Promise<Journal> {
     const clock = options.clock ?? (() => new Date());
     if (await fs.stat(file).then(() => true, () => false)) {
       throw new CoreError('JournalExists', `An upgrade journal already exists at ${file}. Resume that run with -Resume, or move the file away to start a new one.`, file);
-    }
-    const planSteps = Array.isArray(plan) ? plan : plan.Steps;
-    const seen = new Set<string>();
-    for (const s of planSteps) {
-      if (seen.has(s.Id)) throw new CoreError('JournalStepDuplicate', `The plan lists step ${s.Id} twice; a journal needs unique step ids.`, s.Id);
-      seen.add(s.Id);
     }
     const { RunId, ...rest } = meta;
     const now = clock().toISOString();
@@ -55,26 +67,14 @@ export class Journal {
       UpdatedAt: now,
       Status: 'Running',
       Meta: cleanData(rest, 'run'),
-      Steps: [...planSteps]
-        .sort((a, b) => a.Order - b.Order)
-        .map((s) => ({
-          Id: cleanText(s.Id),
-          Order: s.Order,
-          Action: s.Action,
-          ComputerName: cleanText(s.ComputerName),
-          Kind: s.Kind,
-          Status: 'Pending',
-          Attempts: 0,
-          StartedAt: null,
-          EndedAt: null,
-          DurationMs: null,
-          Outcome: null,
-          Data: {},
-        })),
+      PlanSha256: record.planSha256,
+      Servers: record.servers.map((s) => ({ ComputerName: cleanText(s.ComputerName), MachineId: s.MachineId === null ? null : cleanText(s.MachineId), Found: s.Found })),
+      Replans: [],
+      Steps: pendingSteps(Array.isArray(plan) ? plan : plan.Steps),
     };
     await fs.mkdir(path.dirname(file), { recursive: true });
-    const journal = new Journal(file, doc, clock);
-    await journal.persist();
+    const journal = new Journal(file, doc, clock, options.beforeWrite);
+    await journal.persist(doc, 'create');
     return journal;
   }
 
@@ -86,7 +86,7 @@ export class Journal {
     });
     const doc = parseJournal(text, file);
     await removeStaleTempFiles(file);
-    return new Journal(file, doc, options.clock ?? (() => new Date()));
+    return new Journal(file, doc, options.clock ?? (() => new Date()), options.beforeWrite);
   }
 
   /** A copy of the whole journal as it is on disk. */
@@ -98,59 +98,92 @@ export class Journal {
     return this.doc.Status;
   }
 
+  has(id: string): boolean {
+    return this.doc.Steps.some((s) => s.Id === id);
+  }
+
   step(id: string): JournalStep {
     return structuredClone(this.find(id));
   }
 
   /** Recorded before the executor acts: a step left Running after a crash may have half-run. */
-  async startStep(id: string): Promise<void> {
-    const step = this.find(id);
-    if (DONE.includes(step.Status)) {
-      throw new CoreError('JournalStepDone', `Step ${id} is already ${step.Status.toLowerCase()}; it is not run twice.`, id);
-    }
-    const now = this.clock();
-    Object.assign(step, { Status: 'Running', StartedAt: now.toISOString(), EndedAt: null, DurationMs: null, Outcome: null, Attempts: step.Attempts + 1 });
-    this.doc.Status = 'Running';
-    await this.save(now);
+  startStep(id: string): Promise<void> {
+    return this.update(`start:${id}`, (doc) => {
+      const step = find(doc, this.path, id);
+      if (DONE.includes(step.Status)) {
+        throw new CoreError('JournalStepDone', `Step ${id} is already ${step.Status.toLowerCase()}; it is not run twice.`, id);
+      }
+      const now = this.clock();
+      Object.assign(step, { Status: 'Running', StartedAt: now.toISOString(), EndedAt: null, DurationMs: null, Outcome: null, Attempts: step.Attempts + 1 });
+      doc.Status = 'Running';
+      return now;
+    });
   }
 
-  async completeStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
-    const step = this.find(id);
-    if (step.Status !== 'Running') {
-      throw new CoreError('JournalStepNotRunning', `Step ${id} cannot complete: it is ${step.Status}, not Running.`, id);
-    }
-    const at = this.end(step, 'Completed', outcome, data);
-    if (this.doc.Steps.every((s) => DONE.includes(s.Status))) this.doc.Status = 'Completed';
-    await this.save(at);
+  completeStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.update(`complete:${id}`, (doc) => {
+      const step = find(doc, this.path, id);
+      if (step.Status !== 'Running') {
+        throw new CoreError('JournalStepNotRunning', `Step ${id} cannot complete: it is ${step.Status}, not Running.`, id);
+      }
+      const at = this.end(step, 'Completed', outcome, data);
+      if (doc.Steps.every((s) => DONE.includes(s.Status))) doc.Status = 'Completed';
+      return at;
+    });
   }
 
-  async failStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
-    const at = this.end(this.notDone(id, 'fail'), 'Failed', outcome, data);
-    this.doc.Status = 'Failed';
-    await this.save(at);
+  failStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.update(`fail:${id}`, (doc) => {
+      const at = this.end(notDone(doc, this.path, id, 'fail'), 'Failed', outcome, data);
+      doc.Status = 'Failed';
+      return at;
+    });
   }
 
   /** A Manual step waits for the admin: the run stops here and -Resume continues with this step. */
-  async pauseStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
-    const at = this.end(this.notDone(id, 'pause'), 'Paused', outcome, data);
-    this.doc.Status = 'Paused';
-    await this.save(at);
+  pauseStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.update(`pause:${id}`, (doc) => {
+      const at = this.end(notDone(doc, this.path, id, 'pause'), 'Paused', outcome, data);
+      doc.Status = 'Paused';
+      return at;
+    });
   }
 
-  async skipStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
-    const at = this.end(this.notDone(id, 'skip'), 'Skipped', outcome, data);
-    if (this.doc.Steps.every((s) => DONE.includes(s.Status))) this.doc.Status = 'Completed';
-    await this.save(at);
+  skipStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.update(`skip:${id}`, (doc) => {
+      const at = this.end(notDone(doc, this.path, id, 'skip'), 'Skipped', outcome, data);
+      if (doc.Steps.every((s) => DONE.includes(s.Status))) doc.Status = 'Completed';
+      return at;
+    });
+  }
+
+  /**
+   * The admin re-planned the run (-Replan): the journal now follows the new plan. A step keeps what it recorded only
+   * when `keep` says the new plan's step is the same as the old one; every other step starts Pending. The re-plan
+   * itself is recorded (when, what changed), and so is the new plan's hash.
+   */
+  replan(plan: JournalPlanStep[], keep: (id: string) => boolean, planSha256: string, change: Record<string, unknown>): Promise<void> {
+    return this.update('replan', (doc) => {
+      const old = new Map(doc.Steps.map((s) => [s.Id, s]));
+      doc.Steps = pendingSteps(plan).map((s) => (keep(s.Id) && old.has(s.Id) ? { ...old.get(s.Id)!, Order: s.Order } : s));
+      doc.PlanSha256 = planSha256;
+      const now = this.clock();
+      doc.Replans.push(cleanData({ At: now.toISOString(), ...change }, 're-plan'));
+      doc.Status = doc.Steps.every((s) => DONE.includes(s.Status)) ? 'Completed' : 'Running';
+      return now;
+    });
   }
 
   /**
    * A finished step whose result no longer holds (the backup it recorded was deleted or damaged since): recorded as
    * Failed with why, and its data kept under Stale*, so that the next run does it again instead of trusting it.
    */
-  async reopenStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
-    const at = this.end(this.find(id), 'Failed', outcome, data);
-    this.doc.Status = 'Failed';
-    await this.save(at);
+  reopenStep(id: string, outcome: string, data: Record<string, unknown> = {}): Promise<void> {
+    return this.update(`reopen:${id}`, (doc) => {
+      const at = this.end(find(doc, this.path, id), 'Failed', outcome, data);
+      doc.Status = 'Failed';
+      return at;
+    });
   }
 
   /** Where a run (or a resume) continues: the first step in plan order that is neither Completed nor Skipped. */
@@ -165,15 +198,7 @@ export class Journal {
   }
 
   private find(id: string): JournalStep {
-    const step = this.doc.Steps.find((s) => s.Id === id);
-    if (!step) throw new CoreError('JournalStepUnknown', `The journal ${this.path} has no step ${id}.`, id);
-    return step;
-  }
-
-  private notDone(id: string, verb: string): JournalStep {
-    const step = this.find(id);
-    if (DONE.includes(step.Status)) throw new CoreError('JournalStepDone', `Cannot ${verb} step ${id}: it is already ${step.Status.toLowerCase()}.`, id);
-    return step;
+    return find(this.doc, this.path, id);
   }
 
   /** Records the end of a step; returns the time read, so the journal's UpdatedAt matches the step's EndedAt. */
@@ -188,18 +213,75 @@ export class Journal {
     return ended;
   }
 
-  /** Writes are queued so that two quick updates land on disk in the order they were made. */
-  private save(at: Date): Promise<void> {
-    this.doc.UpdatedAt = at.toISOString();
-    const next = this.chain.then(() => this.persist());
+  /**
+   * One change, all or nothing: it is made on a copy, written, and only then becomes the journal in memory. A write
+   * that fails (a full disk) leaves the journal as it is on disk, so what the engine does next (record the failure,
+   * report) starts from the truth, never from a change that was not recorded. Changes are queued so that two quick
+   * updates land on disk in the order they were made.
+   */
+  private update(change: string, apply: (doc: JournalDocument) => Date): Promise<void> {
+    const next = this.chain.then(async () => {
+      const doc = structuredClone(this.doc);
+      doc.UpdatedAt = apply(doc).toISOString();
+      await this.persist(doc, change);
+      this.doc = doc;
+    });
     this.chain = next.catch(() => undefined);
     return next;
   }
 
-  private async persist(): Promise<void> {
-    const text = JSON.stringify(this.doc, null, 2) + '\n';
-    await writeFileAtomic(this.path, Buffer.from(text, 'utf8'));
+  private async persist(doc: JournalDocument, change: string): Promise<void> {
+    const text = JSON.stringify(doc, null, 2) + '\n';
+    try {
+      this.beforeWrite(change);
+      await writeFileAtomic(this.path, Buffer.from(text, 'utf8'));
+    } catch (e) {
+      const cause = isCoreError(e) ? e : fileError(e, this.path);
+      throw new CoreError(
+        'JournalWriteFailed',
+        `The upgrade journal ${this.path} could not be written (${cause.message}); the run stops here, since a step it cannot record must not run.`,
+        this.path,
+        { cause: cause.code, change },
+      );
+    }
   }
+}
+
+function find(doc: JournalDocument, file: string, id: string): JournalStep {
+  const step = doc.Steps.find((s) => s.Id === id);
+  if (!step) throw new CoreError('JournalStepUnknown', `The journal ${file} has no step ${id}.`, id);
+  return step;
+}
+
+function notDone(doc: JournalDocument, file: string, id: string, verb: string): JournalStep {
+  const step = find(doc, file, id);
+  if (DONE.includes(step.Status)) throw new CoreError('JournalStepDone', `Cannot ${verb} step ${id}: it is already ${step.Status.toLowerCase()}.`, id);
+  return step;
+}
+
+/** The plan's steps as a journal's, every one Pending, in plan order; a repeated id is refused. */
+function pendingSteps(planSteps: JournalPlanStep[]): JournalStep[] {
+  const seen = new Set<string>();
+  for (const s of planSteps) {
+    if (seen.has(s.Id)) throw new CoreError('JournalStepDuplicate', `The plan lists step ${s.Id} twice; a journal needs unique step ids.`, s.Id);
+    seen.add(s.Id);
+  }
+  return [...planSteps]
+    .sort((a, b) => a.Order - b.Order)
+    .map((s) => ({
+      Id: cleanText(s.Id),
+      Order: s.Order,
+      Action: s.Action,
+      ComputerName: cleanText(s.ComputerName),
+      Kind: s.Kind,
+      Status: 'Pending',
+      Attempts: 0,
+      StartedAt: null,
+      EndedAt: null,
+      DurationMs: null,
+      Outcome: null,
+      Data: {},
+    }));
 }
 
 /** `.journal.json.<pid>.<time>.<n>.tmp` files are writeFileAtomic's temp files that a crash left before their rename. */

@@ -18,7 +18,8 @@ const Input = Type.Object(
         description: 'Readiness checks whose Failed result you accept as a named risk, e.g. -SkipReadiness PendingRestart. The run then goes on; the accepted risk and what the check found are recorded in the journal and the report. Other Failed checks still stop the run before anything changes (exit code 69003).',
       }),
     ),
-    Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a failure). Without a journal a fresh run starts and says so.' })),
+    Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, VirtualDirectoryNaming; an omitted VirtualDirectoryNaming means the recorded one): other values are refused with the differences named (ResumeParametersDiffer), unless Replan is given.' })),
+    Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming given now, from what the run found on the servers when it started. Steps that are the same in both plans keep their record; any other is checked on the server and run again. The journal records the re-plan (when, what changed).' })),
   },
   { additionalProperties: false },
 );
@@ -86,10 +87,11 @@ export const invokeUpgradeOperation = defineOperation({
       {
         hosts,
         installerPath: first.InstallerPath,
-        naming: first.VirtualDirectoryNaming ?? 'New',
+        naming: first.VirtualDirectoryNaming,
         backupDestination: await resolveFileTarget({}, first.BackupDestination),
         resume: first.Resume === true,
         skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],
+        replan: first.Replan === true,
       },
       ctx,
     );

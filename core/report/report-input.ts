@@ -12,6 +12,8 @@ import { loadReadiness } from '../upgrade/readiness/gate';
 import type { ReadinessRow } from '../upgrade/readiness/types';
 import type { JournalDocument } from '../journal/journal-types';
 import { JOURNAL_FILE_NAME } from '../journal/journal-types';
+import { parseJournal } from '../journal/journal-parse';
+import { parsePlan } from '../domain/plan-parse';
 import { readManifest, type BackupManifest } from '../backup/manifest';
 import { readWebConfigSettings } from '../webconfig/read-settings';
 import { isSecret, redactor } from '../util/secrets';
@@ -61,9 +63,18 @@ async function readJson<T>(file: string): Promise<T | null> {
   }
 }
 
+async function readChecked<T>(file: string, parse: (bytes: Buffer, file: string) => T): Promise<T | null> {
+  try {
+    return parse(await fs.readFile(file), file);
+  } catch {
+    return null;
+  }
+}
+
 export async function loadReportInput(runFolder: string, result: ReportResult, toolVersion: string, generatedAt = new Date()): Promise<ReportInput> {
-  const plan = await readJson<UpgradePlan>(path.join(runFolder, PLAN_FILE_NAME));
-  const journal = await readJson<JournalDocument>(path.join(runFolder, JOURNAL_FILE_NAME));
+  // Both are checked as the engine checks them (a run refused on a damaged plan still gets its report, without it).
+  const plan = await readChecked(path.join(runFolder, PLAN_FILE_NAME), (bytes, file) => parsePlan(bytes, file));
+  const journal = await readChecked(path.join(runFolder, JOURNAL_FILE_NAME), (bytes, file) => parseJournal(bytes.toString('utf8'), file));
   const backups: ReportBackup[] = [];
   const inventories: ServerInventory[] = [];
   for (const backupPath of result.BackupPath) {

@@ -5,6 +5,9 @@
  *   run killed at any step boundary or inside a step resumes correctly;
  * - MFA_TEST_HANG_AT=<point>: the core waits there for ever, like a step that takes long (a test stops the command
  *   meanwhile, as Ctrl+C would).
+ * - MFA_TEST_DISK_FULL_AT=<change>: the journal's write of that change (`start:<stepId>`, `complete:<stepId>`,
+ *   `fail:<stepId>`, `pause:<stepId>`) fails as on a full disk (ENOSPC), and so does every journal write after it, as
+ *   a disk that filled up stays full.
  */
 import '../util/test-hooks';
 
@@ -13,4 +16,12 @@ export async function crashPointForTests(point: string): Promise<void> {
     if (process.env.MFA_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
     if (process.env.MFA_TEST_HANG_AT === point) await new Promise(() => setInterval(() => undefined, 60_000));
   }
+}
+
+let diskFull = false;
+
+/** The journal's test-only write fault (MFA_TEST_DISK_FULL_AT, above); a no-op unless the variable is set. */
+export function journalFaultForTests(change: string): void {
+  if (process.env.MFA_TEST_DISK_FULL_AT === change) diskFull = true;
+  if (diskFull) throw Object.assign(new Error(`ENOSPC: no space left on device (test fault at ${change})`), { code: 'ENOSPC' });
 }

@@ -13,7 +13,7 @@ import { buildUpgradePlan } from '../domain/plan';
 import { Journal } from '../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from './plan-input';
-import { EXECUTORS, type RunContext } from './steps';
+import { EXECUTORS, type RunContext, type StepResult } from './steps';
 import { assertBackupsCoverUninstalls } from './backup-gate';
 import { BACKUP_DOES_NOT_COVER } from '../domain/backup-coverage';
 import { UPGRADE_RUN_FOLDER_PREFIX } from '../backup/retention';
@@ -28,16 +28,27 @@ import { withUpgradeReport } from '../report/index';
 import { acceptedRisks, checkReadinessGate, loadReadiness, saveReadiness } from './readiness/gate';
 import type { ReadinessCheckName, ReadinessRow } from './readiness/types';
 import { commandWatcherFor, watchCommands } from '../host/command-watch';
+import { PartialFailure } from '../util/partial-failure';
+import { planSha256, serializePlan } from '../domain/plan-parse';
+import { openRunRecords, RECORD_REFUSALS } from './run-records';
+import { readServerIdentity } from './server-identity';
+import { protectRunFolder } from './run-folder';
+import { assertPlanInstallers } from './plan-installers';
+import { journalFaultForTests } from './crash-points';
+import { notice } from '../domain/plan';
 
 export interface UpgradeRequest {
   hosts: Host[];
   installerPath: string;
-  naming: VirtualDirectoryNaming;
+  /** undefined when not given: a new run takes New, a resumed one the naming it recorded. */
+  naming?: VirtualDirectoryNaming;
   /** Local folder for the backups, the journal and the plan. */
   backupDestination: string;
   resume: boolean;
   /** Readiness checks whose Failed result the admin accepts as a named risk (-SkipReadiness). */
   skipReadiness?: ReadinessCheckName[];
+  /** -Replan: plan the rest of a recorded run again with the parameters given now. */
+  replan?: boolean;
 }
 
 export interface StepReport {
@@ -144,6 +155,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
   let forgetLastWords: (() => void) | undefined;
   if (!plainCtx.dryRun) {
     await fs.mkdir(folder, { recursive: true });
+    await protectRunFolder(folder);
     const checked = await guardRun(req.hosts, folder, plainCtx);
     if ('refused' in checked) {
       await fs.rmdir(folder).catch(() => undefined); // made for run.lock alone: gone again unless another run uses it
@@ -160,9 +172,14 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
       ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
     }
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
-    const result = logged(ctx, logPath, await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness)));
+    const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness)).catch((e) => refusedOnRecords(e, folder));
+    const result = logged(ctx, logPath, ended);
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
-    return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+    const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+    const cause = causeOf(ended);
+    // The result (with its exit code) and the error that ended the run, named, both reach the caller.
+    if (cause) throw new PartialFailure([{ ...reported, Readiness: readiness }], [cause]);
+    return reported;
   } finally {
     forgetLastWords?.();
     // A run that ended before it recorded anything (bad media path, refused plan) owns nothing on the servers.
@@ -178,6 +195,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
   if ('result' in started) return started.result;
   const { plan, journal } = started;
   assertBackupsFirst(plan);
+  assertPlanInstallers(plan, started.installerPath);
 
   const byName = new Map(req.hosts.map((h) => [h.computerName.toLowerCase(), h]));
   const run: RunContext = {
@@ -188,8 +206,9 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
       return h;
     },
     backupDestination: req.backupDestination,
+    installerPath: started.installerPath,
     toolVersion: ctx.toolVersion,
-    stepData: (id) => journal?.step(id).Data,
+    stepData: (id) => (journal?.has(id) ? journal.step(id).Data : undefined),
     log: (level, message) => ctx.log(level, message),
   };
 
@@ -197,7 +216,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
   let backupsChecked = false;
   const total = plan.Steps.length;
   for (const step of plan.Steps) {
-    const state = journal ? journal.step(step.Id) : undefined;
+    const state = journal?.has(step.Id) ? journal.step(step.Id) : undefined;
     if (state && (state.Status === 'Completed' || state.Status === 'Skipped')) {
       reboot ||= state.Data.RebootRequired === true;
       continue;
@@ -205,15 +224,23 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
     ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
     const outcome = await ctx.act({ id: step.Id, target: `${step.ComputerName}: ${step.Target}`, description: `${step.Kind === 'Manual' ? '[Manual] ' : ''}${step.Description}` }, async () => {
-      await journal!.startStep(step.Id);
-      await crashPointForTests(`inside:${step.Id}`);
-      const t0 = Date.now();
       try {
-        if (step.Action === 'Uninstall' && !backupsChecked) {
-          await guardUninstalls(plan, journal!, run);
-          backupsChecked = true;
+        await journal!.startStep(step.Id);
+        await crashPointForTests(`inside:${step.Id}`);
+        const t0 = Date.now();
+        let r: StepResult;
+        try {
+          if (step.Action === 'Uninstall' && !backupsChecked) {
+            await guardUninstalls(plan, journal!, run);
+            backupsChecked = true;
+          }
+          r = await EXECUTORS[step.Action](step, run);
+        } catch (e) {
+          const message = isCoreError(e) ? e.message : `Unexpected error: ${(e as Error).message}`;
+          const refused = isCoreError(e) && e.code === BACKUP_DOES_NOT_COVER;
+          await journal!.failStep(step.Id, message, { ErrorCode: isCoreError(e) ? e.code : 'InternalError', ...(refused ? { NothingChanged: true } : {}) });
+          return { failed: e };
         }
-        const r = await EXECUTORS[step.Action](step, run);
         if (r.pause) {
           await journal!.pauseStep(step.Id, r.outcome, { ...r.data, Instruction: r.pause });
           return { paused: r.pause };
@@ -223,14 +250,14 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
         await crashPointForTests(`after:${step.Id}`);
         return { rebootRequired: r.rebootRequired === true };
       } catch (e) {
-        const message = isCoreError(e) ? e.message : `Unexpected error: ${(e as Error).message}`;
-        const refused = isCoreError(e) && e.code === BACKUP_DOES_NOT_COVER;
-        await journal!.failStep(step.Id, message, { ErrorCode: isCoreError(e) ? e.code : 'InternalError', ...(refused ? { NothingChanged: true } : {}) });
-        return { failed: e };
+        // The journal could not record this step (a full disk): the run cannot go on without a record.
+        if (isCoreError(e) && e.code === 'JournalWriteFailed') return { journalLost: e };
+        throw e;
       }
     });
     if (ctx.dryRun) continue;
     if (outcome === undefined) return finish(plan, journal!, journalPath, 'Paused', `Step ${step.Id} was not approved; nothing after it ran.`, reboot);
+    if ('journalLost' in outcome) return journalLost(plan, journal!, journalPath, step, outcome.journalLost as CoreError, reboot);
     if ('paused' in outcome) return finish(plan, journal!, journalPath, 'Paused', outcome.paused ?? '', reboot, step);
     if ('failed' in outcome) return finish(plan, journal!, journalPath, 'Failed', (outcome.failed as Error).message, reboot, step, outcome.failed);
     reboot ||= outcome.rebootRequired === true;
@@ -245,36 +272,62 @@ function logged(ctx: OperationContext, logPath: string | null, result: UpgradeRe
   return { ...result, LogPath: logPath };
 }
 
-async function openOrStart(req: UpgradeRequest, ctx: OperationContext, folder: string, journalPath: string, planPath: string, readiness: ReadinessRow[]): Promise<{ plan: UpgradePlan; journal: Journal | null } | { result: UpgradeResult }> {
-  if (existsSync(journalPath) && existsSync(planPath)) {
-    const journal = await Journal.load(journalPath);
-    const plan = JSON.parse(await fs.readFile(planPath, 'utf8')) as UpgradePlan;
-    if (journal.status === 'Completed') {
-      return { result: finish(plan, journal, journalPath, 'Completed', 'This upgrade had already completed; nothing was done.', false) };
+async function openOrStart(
+  req: UpgradeRequest,
+  ctx: OperationContext,
+  folder: string,
+  journalPath: string,
+  planPath: string,
+  readiness: ReadinessRow[],
+): Promise<{ plan: UpgradePlan; journal: Journal | null; installerPath: string } | { result: UpgradeResult }> {
+  const identities = await Promise.all(req.hosts.map((h) => readServerIdentity(h)));
+  const journalOptions = { beforeWrite: journalFaultForTests };
+  if (!ctx.dryRun || existsSync(journalPath)) {
+    const records = await openRunRecords({
+      hosts: req.hosts,
+      identities,
+      journalPath,
+      planPath,
+      installerPath: req.installerPath,
+      naming: req.naming,
+      backupDestination: req.backupDestination,
+      resume: req.resume,
+      replan: req.replan === true,
+      dryRun: ctx.dryRun,
+      journalOptions,
+      log: (level, message) => ctx.log(level, message),
+    });
+    if (records.kind === 'completed') {
+      const found = records.verification.map((v) => `${v.ComputerName}: upgraded${v.MfaServerVersion ? ` (MFA Server ${v.MfaServerVersion})` : ''}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
+      return { result: finish(records.plan, records.journal, journalPath, 'Completed', `This upgrade had already completed (journal ${journalPath}); nothing was done. Verified now: ${found}.`, false) };
     }
-    if (!req.resume) {
-      throw new CoreError('UpgradeInProgress', `An upgrade of these servers was started earlier and is ${journal.status.toLowerCase()} (journal ${journalPath}). Run again with -Resume to continue it.`, journalPath);
-    }
-    ctx.log('info', `Resuming the upgrade recorded in ${journalPath}.`);
-    return { plan, journal };
+    if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath };
   }
   if (req.resume) ctx.log('warning', `No journal at ${journalPath}: starting a fresh upgrade.`);
-  const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming: req.naming, backupDestination: req.backupDestination });
+  const naming = req.naming ?? 'New';
+  const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming, backupDestination: req.backupDestination });
   const plan = buildUpgradePlan(input);
   ctx.log('warning', plan.Notice);
-  if (ctx.dryRun) return { plan, journal: null };
+  if (ctx.dryRun) return { plan, journal: null, installerPath: req.installerPath };
   await fs.mkdir(folder, { recursive: true });
-  await writeFileAtomic(planPath, Buffer.from(JSON.stringify(plan, null, 2) + '\n', 'utf8'));
+  const bytes = serializePlan(plan);
+  await writeFileAtomic(planPath, bytes);
   await saveReadiness(folder, readiness);
-  const journal = await Journal.create(journalPath, plan, {
-    InstallerPath: req.installerPath,
-    Naming: req.naming,
-    Servers: req.hosts.map((h) => h.computerName).join(','),
-    // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
-    SkipReadiness: (req.skipReadiness ?? []).join(','),
-    AcceptedRisks: acceptedRisks(readiness),
-  });
-  return { plan, journal };
+  const journal = await Journal.create(
+    journalPath,
+    plan,
+    { planSha256: planSha256(bytes), servers: identities.map((id, i) => ({ ...id, Found: input.servers[i] })) },
+    {
+      InstallerPath: req.installerPath,
+      Naming: naming,
+      Servers: req.hosts.map((h) => h.computerName).join(','),
+      // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
+      SkipReadiness: (req.skipReadiness ?? []).join(','),
+      AcceptedRisks: acceptedRisks(readiness),
+    },
+    journalOptions,
+  );
+  return { plan, journal, installerPath: req.installerPath };
 }
 
 /**
@@ -307,6 +360,60 @@ function assertBackupsFirst(plan: UpgradePlan): void {
   if (firstUninstall >= 0 && (lastBackup < 0 || lastBackup > firstUninstall)) {
     throw new CoreError('PlanUnsafe', 'The plan would uninstall before every backup is verified; refusing to run it.');
   }
+}
+
+/** The error that ended a run, kept with its result (never serialized: a symbol key). */
+const CAUSE = Symbol('cause');
+type EndedResult = UpgradeResult & { [CAUSE]?: CoreError };
+
+function causeOf(result: UpgradeResult): CoreError | undefined {
+  return (result as EndedResult)[CAUSE];
+}
+
+function withCause(result: UpgradeResult, cause: CoreError): UpgradeResult {
+  return Object.assign(result, { [CAUSE]: cause });
+}
+
+/** A run refused on its records (run-records.ts) changed nothing: 69003, with the error named. */
+function refusedOnRecords(e: unknown, folder: string): UpgradeResult {
+  if (!isCoreError(e) || !RECORD_REFUSALS.has(e.code)) throw e;
+  return withCause(
+    {
+      Status: 'Failed',
+      ExitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
+      Message: `${e.code}: ${e.message}`,
+      NextAction: 'Nothing on the servers was changed by this run; do what the message says, then run the command again.',
+      Steps: [],
+      BackupPath: [],
+      JournalPath: path.join(folder, 'journal.json'),
+      LogPath: null,
+      ReportPath: null,
+      RebootRequired: false,
+      FollowUps: [],
+      Notice: notice(),
+      Readiness: [],
+    },
+    e,
+  );
+}
+
+/**
+ * The journal could not record a step (a full disk): the run stops with a named error and an exit code. What the
+ * journal on disk says stays true: a step it shows Running is checked on the server and run again by -Resume.
+ */
+function journalLost(plan: UpgradePlan, journal: Journal, journalPath: string, step: PlanStep, error: CoreError, reboot: boolean): UpgradeResult {
+  const state = journal.step(step.Id).Status;
+  const where = state === 'Running' ? `${step.Id} ran, but its end could not be recorded; the journal shows it Running, so -Resume checks the server and runs it again if needed` : `${step.Id} did not run`;
+  const ended = finish(plan, journal, journalPath, 'Failed', `${error.message} ${where}.`, reboot, step, error);
+  const changed = ended.ExitCode !== UPGRADE_EXIT_CODES.FailedBeforeChanges;
+  return withCause(
+    {
+      ...ended,
+      Message: `JournalWriteFailed: ${error.message} ${where}.`,
+      NextAction: `Free space (or fix the cause) where ${journalPath} is, then run the same command with -Resume.${changed ? ' To roll back instead, see Restore-PhoneFactor and the steps already done.' : ' Nothing on the servers was changed.'}`,
+    },
+    error,
+  );
 }
 
 function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {

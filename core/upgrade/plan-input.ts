@@ -5,6 +5,7 @@
 import type { Host } from '../host/host';
 import { inventoryServer } from '../domain/inventory';
 import type { PlanInput, VirtualDirectoryNaming } from '../domain/plan-types';
+import type { ServerInventory } from '../domain/inventory-types';
 import { WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
 import { inspectServerSetup, vdirPropertyOf } from './installers';
 import { CoreError } from '../util/errors';
@@ -14,10 +15,12 @@ export interface PlanRequest {
   installerPath: string;
   naming: VirtualDirectoryNaming;
   backupDestination: string;
+  /** The inventories to plan from (a re-plan uses those the run started from); read from the servers when absent. */
+  servers?: ServerInventory[];
 }
 
 export async function gatherPlanInput(req: PlanRequest): Promise<PlanInput & { mediaHost: Host }> {
-  const servers = await Promise.all(req.hosts.map((h) => inventoryServer(h)));
+  const servers = req.servers ?? (await Promise.all(req.hosts.map((h) => inventoryServer(h))));
   // The media sits on the server that will run MFA Server: the one with the Agent (or, failing that, the first).
   const index = Math.max(0, servers.findIndex((s) => s.Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer')));
   const mediaHost = req.hosts[index];

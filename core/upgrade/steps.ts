@@ -2,6 +2,8 @@
  * What each kind of plan step does on its server. Every executor is safe to run again after a crash (the engine
  * re-runs a step the journal shows as started but not finished): it looks at the server's state first.
  */
+import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Host } from '../host/host';
 import type { PlanStep } from '../domain/plan-types';
@@ -19,6 +21,10 @@ import { verifyServers } from './verify';
 import { CoreError, isCoreError } from '../util/errors';
 import { recordedBackup, verifiedBackupFiles } from './backup-gate';
 import { windowsParent } from '../host/file-errors';
+import { refusedInstaller, sameWindowsPath, windowsFolderOf } from './plan-installers';
+import { STAGING_FOLDER } from '../domain/plan-component-steps';
+import { readMsi } from '../msi/reader';
+import { selectComponentInstaller } from '../msi/select';
 
 export interface StepResult {
   outcome: string;
@@ -33,6 +39,8 @@ export interface RunContext {
   hosts: Host[];
   /** Local folder receiving backups. */
   backupDestination: string;
+  /** The MFA Server media folder the admin named (-InstallerPath), as a path on the MFA server. */
+  installerPath: string;
   toolVersion: string;
   /** Data a finished step recorded (e.g. the Backup step's BackupPath). */
   stepData(stepId: string): Record<string, unknown> | undefined;
@@ -72,7 +80,9 @@ const installServerStep: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const existing = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
   if (existing) return { outcome: `${existing.DisplayName} ${existing.Version ?? ''} is already installed in ${existing.InstallPath}.`, data: { Version: existing.Version } };
-  const r = await installServer(host, str(step, 'installerPath'));
+  const media = str(step, 'installerPath');
+  if (!sameWindowsPath(media, run.installerPath)) throw refusedInstaller(step, `the MFA Server setup from '${media}', not from the media folder you named ('${run.installerPath}')`);
+  const r = await installServer(host, media);
   const after = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
   if (!after) throw new CoreError('InstallVerificationFailed', `The MFA Server setup ended with exit ${r.ExitCode}, but MFA Server is not registered on ${host.computerName}. See ${r.LogPath}.`, r.LogPath);
   const expected = step.Parameters.installPath;
@@ -93,14 +103,18 @@ const confirmActivation: Executor = async (step, run) => {
 const copyInstaller: Executor = async (step, run) => {
   const source = run.host(str(step, 'sourceComputerName'));
   const target = run.host(step.ComputerName);
-  const bytes = await source.readFile(str(step, 'sourcePath'));
+  const sourcePath = str(step, 'sourcePath');
+  await assertInMfaServerFolder(source, step, sourcePath, null);
+  const bytes = await source.readFile(sourcePath);
+  // The copy is the component's own MSI (product and bitness read from the file), or it is not copied.
+  selectComponentInstaller([readMsi(bytes, sourcePath)], step.Component as WebComponentName, target.is64Bit);
   const destination = str(step, 'destinationPath');
   // Windows creates no folder for a file written into it: the media folder on a separate web server is new.
   await target.makeDirectory(windowsParent(destination));
   await target.writeFileAtomic(destination, bytes);
   const copied = await target.readFile(destination);
   if (!copied.equals(bytes)) throw new CoreError('CopyVerificationFailed', `The copy of ${destination} on ${target.computerName} differs from its source.`, destination);
-  return { outcome: `Copied ${bytes.length} bytes to ${destination} on ${target.computerName}.`, data: { Bytes: bytes.length } };
+  return { outcome: `Copied ${bytes.length} bytes to ${destination} on ${target.computerName}.`, data: { Bytes: bytes.length, Sha256: sha256Hex(bytes) } };
 };
 
 const installComponent: Executor = async (step, run) => {
@@ -116,13 +130,36 @@ const installComponent: Executor = async (step, run) => {
   if (!installed) {
     const properties: Record<string, string> = {};
     if (typeof step.Parameters.vdirProperty === 'string') properties[step.Parameters.vdirProperty] = vdir;
-    const r = await installComponentMsi(host, str(step, 'msiPath'), component, properties);
+    const msiPath = str(step, 'msiPath');
+    await assertInMfaServerFolder(host, step, msiPath, run);
+    const r = await installComponentMsi(host, msiPath, component, properties);
     if (!(await served())) throw new CoreError('VirtualDirectoryMissing', `${component} was installed (exit ${r.ExitCode}) but /${vdir} is not an IIS application on ${host.computerName}. See ${r.LogPath}.`, vdir);
     return { outcome: `${component} installed on /${vdir} (exit ${r.ExitCode}).`, data: { ExitCode: r.ExitCode, LogPath: r.LogPath }, rebootRequired: r.RebootRequired };
   }
   if (!(await served())) throw new CoreError('VirtualDirectoryMissing', `${component} is installed but not on /${vdir} on ${host.computerName}.`, vdir);
   return { outcome: `${component} is already installed on /${vdir}.` };
 };
+
+/**
+ * A component installer runs (or is copied) only from the folder MFA Server is installed in on that server, as the
+ * server says now (its setup puts the component MSIs there), or, for an install, from the staging folder the plan
+ * copies them to on a web server.
+ */
+async function assertInMfaServerFolder(host: Host, step: PlanStep, file: string, run: RunContext | null): Promise<void> {
+  const folder = windowsFolderOf(file);
+  if (run && folder === windowsFolderOf(`${STAGING_FOLDER}\\x`)) {
+    // A copy the plan made: it must still be the bytes the copy step wrote (the staging folder is not ours alone).
+    const copied = run.stepData(`${step.ComputerName}:copy-installer:${step.Component}`)?.Sha256;
+    const now = sha256Hex(await host.readFile(file));
+    if (typeof copied === 'string' && copied === now) return;
+    throw refusedInstaller(step, `'${file}' on ${host.computerName}, whose content is not what the plan's copy step put there (SHA-256 ${now}, recorded ${String(copied ?? 'none')})`);
+  }
+  const server = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
+  if (server?.InstallPath && sameWindowsPath(folder, server.InstallPath)) return;
+  throw refusedInstaller(step, `'${file}' on ${host.computerName}, which is not in the folder MFA Server is installed in there (${server?.InstallPath ?? 'MFA Server is not installed'})`);
+}
+
+const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** The backup the plan's Backup step recorded for this step's server (checked: a journal entry is only a claim). */
 function backupPathFor(step: PlanStep, run: RunContext): string {

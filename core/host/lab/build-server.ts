@@ -3,6 +3,8 @@
  * drive folders with the agent, data folder, web components (web.config, themes, IIS applications) and media.
  * Everything after server.json is written through LabHost, so the builder uses the same layout rules as the runs.
  */
+import { randomUUID } from 'node:crypto';
+import { MACHINE_ID_KEY, MACHINE_ID_VALUE } from '../machine-id';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW, INSTALL_PATH_VALUE, DATA_FOLDER, WEB_COMPONENTS, type WebComponentName } from '../../domain/catalog';
@@ -91,6 +93,9 @@ async function writeBaseRegistry(lab: LabHost): Promise<void> {
     type: 'REG_SZ',
     data: lab.computerName,
   });
+  // The machine's own id, new for every lab built (as Windows setup makes one per installation): a lab rebuilt at the
+  // same path is another machine, as a rebuilt server is.
+  tree.setValue(lab.regPath(MACHINE_ID_KEY, '64'), { name: MACHINE_ID_VALUE, type: 'REG_SZ', data: randomUUID() });
   // An unrelated MSI product and a non-MSI entry without DisplayName: inventory must cope with both.
   const uninstall = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
   const vc = lab.regPath(`${uninstall}\\{F0C3E5D1-1ADE-321E-8167-68EF0DE699A5}`, '32');

@@ -7,6 +7,8 @@
 import { lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { MACHINE_ID_KEY, MACHINE_ID_VALUE } from '../machine-id';
 import type {
   DirectoryEntry,
   FileStat,
@@ -69,7 +71,20 @@ export class LabHost implements Host {
   static async open(serverFolder: string): Promise<LabHost> {
     const config = await readServerConfig(serverFolder);
     await rollBackInterrupted(serverFolder);
-    return new LabHost(serverFolder, config.computerName, config.dnsName, config.is64Bit);
+    const lab = new LabHost(serverFolder, config.computerName, config.dnsName, config.is64Bit);
+    await lab.ensureMachineId();
+    return lab;
+  }
+
+  /**
+   * Every Windows server has a MachineGuid; a lab made before labs had one gets its own the first time it is opened,
+   * so that a journal can tell this lab from another with the same computer name.
+   */
+  private async ensureMachineId(): Promise<void> {
+    if (!existsSync(join(this.folder, REGISTRY_FILE))) return;
+    const key = await this.getRegistryKey(MACHINE_ID_KEY, '64');
+    if (key?.values.some((v) => v.name.toLowerCase() === MACHINE_ID_VALUE.toLowerCase())) return;
+    await this.setRegistryValue(MACHINE_ID_KEY, '64', { name: MACHINE_ID_VALUE, type: 'REG_SZ', data: randomUUID() });
   }
 
   // ── server.json ──

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Journal, type JournalPlanStep } from '../../../core/journal';
 import { CoreError } from '../../../core/util/errors';
 import { redactor } from '../../../core/util/secrets';
@@ -15,6 +16,9 @@ const STEPS: JournalPlanStep[] = [
   { Id: 'MFA01:confirm-activation', Order: 4, Action: 'ConfirmActivation', ComputerName: 'MFA01', Kind: 'Manual' },
   { Id: 'MFA01:verify', Order: 5, Action: 'Verify', ComputerName: 'MFA01', Kind: 'Automatic' },
 ];
+
+/** What a journal records about its run besides the steps (a made-up plan hash and server). */
+const RECORD = { planSha256: 'a'.repeat(64), servers: [{ ComputerName: 'MFA01', MachineId: '3f1c1d0e-0000-4000-8000-000000000001', Found: {} }] };
 
 async function tempJournalPath(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'journal-test-'));
@@ -36,9 +40,12 @@ const coreError = (code: string) => (e: unknown) => e instanceof CoreError && e.
 test('create writes a valid journal with every plan step Pending, in plan order', async () => {
   const file = await tempJournalPath();
   const shuffled = [STEPS[2], STEPS[0], STEPS[4], STEPS[1], STEPS[3]];
-  const j = await Journal.create(file, { Steps: shuffled }, { RunId: 'run-1', Naming: 'New' }, { clock: steppingClock() });
+  const j = await Journal.create(file, { Steps: shuffled }, RECORD, { RunId: 'run-1', Naming: 'New' }, { clock: steppingClock() });
   const onDisk = JSON.parse(await readFile(file, 'utf8'));
-  assert.equal(onDisk.FormatVersion, 1);
+  assert.equal(onDisk.FormatVersion, 2);
+  assert.equal(onDisk.PlanSha256, RECORD.planSha256);
+  assert.deepEqual(onDisk.Servers, RECORD.servers);
+  assert.deepEqual(onDisk.Replans, []);
   assert.equal(onDisk.RunId, 'run-1');
   assert.equal(onDisk.Status, 'Running');
   assert.equal(onDisk.CreatedAt, '2025-01-02T03:04:05.000Z');
@@ -46,12 +53,12 @@ test('create writes a valid journal with every plan step Pending, in plan order'
   assert.deepEqual(onDisk.Steps.map((s: { Id: string }) => s.Id), STEPS.map((s) => s.Id));
   assert.ok(onDisk.Steps.every((s: { Status: string }) => s.Status === 'Pending'));
   assert.deepEqual(j.nextStep()?.Id, 'MFA01:backup');
-  await assert.rejects(Journal.create(file, STEPS), coreError('JournalExists'));
+  await assert.rejects(Journal.create(file, STEPS, RECORD), coreError('JournalExists'));
 });
 
 test('each transition is on disk when the call returns; reloading gives the same journal', async () => {
   const file = await tempJournalPath();
-  const j = await Journal.create(file, STEPS, { RunId: 'r' }, { clock: steppingClock() });
+  const j = await Journal.create(file, STEPS, RECORD, { RunId: 'r' }, { clock: steppingClock() });
   await j.startStep('MFA01:backup');
   let disk = JSON.parse(await readFile(file, 'utf8'));
   assert.equal(disk.Steps[0].Status, 'Running', 'written before the step acts');
@@ -71,7 +78,7 @@ test('each transition is on disk when the call returns; reloading gives the same
 
 test('resume position: a step left Running is the next step and must be rechecked', async () => {
   const file = await tempJournalPath();
-  const j = await Journal.create(file, STEPS);
+  const j = await Journal.create(file, STEPS, RECORD);
   await j.startStep('MFA01:backup');
   await j.completeStep('MFA01:backup', 'ok');
   await j.skipStep('MFA01:uninstall:Agent', 'Already gone (1605)');
@@ -89,7 +96,7 @@ test('resume position: a step left Running is the next step and must be rechecke
 
 test('run status: Paused on a manual step, Failed on a failure, Completed when every step is done', async () => {
   const file = await tempJournalPath();
-  const j = await Journal.create(file, STEPS);
+  const j = await Journal.create(file, STEPS, RECORD);
   for (const id of ['MFA01:backup', 'MFA01:uninstall:Agent', 'MFA01:install-server']) {
     await j.startStep(id);
     await j.completeStep(id, 'ok');
@@ -113,25 +120,25 @@ test('run status: Paused on a manual step, Failed on a failure, Completed when e
 
 test('a step is never done twice, and transitions are checked', async () => {
   const file = await tempJournalPath();
-  const j = await Journal.create(file, STEPS);
+  const j = await Journal.create(file, STEPS, RECORD);
   await assert.rejects(j.completeStep('MFA01:backup', 'ok'), coreError('JournalStepNotRunning'));
   await j.startStep('MFA01:backup');
   await j.completeStep('MFA01:backup', 'ok');
   await assert.rejects(j.startStep('MFA01:backup'), coreError('JournalStepDone'));
   await assert.rejects(j.skipStep('MFA01:backup', 'x'), coreError('JournalStepDone'));
   await assert.rejects(j.startStep('MFA01:nope'), coreError('JournalStepUnknown'));
-  await assert.rejects(Journal.create(await tempJournalPath(), [STEPS[0], STEPS[0]]), coreError('JournalStepDuplicate'));
+  await assert.rejects(Journal.create(await tempJournalPath(), [STEPS[0], STEPS[0]], RECORD), coreError('JournalStepDuplicate'));
 });
 
 test('no secrets: secret-looking keys are refused, registered secret values are redacted', async () => {
   const file = await tempJournalPath();
   const secret = 'Tr0ub4dor&3-journal';
   redactor.register(secret);
-  const j = await Journal.create(file, STEPS, { InstallerPath: `C:\\Media ${secret}` });
+  const j = await Journal.create(file, STEPS, RECORD, { InstallerPath: `C:\\Media ${secret}` });
   await j.startStep('MFA01:backup');
   await assert.rejects(j.completeStep('MFA01:backup', 'ok', { WEB_SERVICE_SDK_AUTHENTICATION_PASSWORD: 'x' }), coreError('JournalSecretRefused'));
   await assert.rejects(j.completeStep('MFA01:backup', 'ok', { ApiToken: 'x' }), coreError('JournalSecretRefused'));
-  await assert.rejects(Journal.create(await tempJournalPath(), STEPS, { Password: 'x' }), coreError('JournalSecretRefused'));
+  await assert.rejects(Journal.create(await tempJournalPath(), STEPS, RECORD, { Password: 'x' }), coreError('JournalSecretRefused'));
   await assert.rejects(j.completeStep('MFA01:backup', 'ok', { Nested: { a: 1 } }), coreError('JournalValueInvalid'));
   await j.completeStep('MFA01:backup', `msiexec said ${secret}`, { Message: `value ${secret}` });
   const text = await readFile(file, 'utf8');
@@ -142,13 +149,13 @@ test('no secrets: secret-looking keys are refused, registered secret values are 
 
 test('corrupt or foreign files give JournalCorrupt naming the file', async () => {
   const file = await tempJournalPath();
-  const j = await Journal.create(file, STEPS);
+  const j = await Journal.create(file, STEPS, RECORD);
   await j.startStep('MFA01:backup');
   const good = await readFile(file, 'utf8');
   const cases: [string, RegExp][] = [
     [good.slice(0, good.length / 2), /not valid JSON/],
     ['[]', /JSON object/],
-    [good.replace('"FormatVersion": 1', '"FormatVersion": 99'), /format version is 99/],
+    [good.replace('"FormatVersion": 2', '"FormatVersion": 99'), /format version is 99/],
     [good.replace('"Status": "Running"', '"Status": "Exploded"'), /Status/],
     [good.replace('"Id": "MFA01:verify"', '"Id": "MFA01:backup"'), /appears twice/],
   ];
@@ -169,7 +176,7 @@ test('corrupt or foreign files give JournalCorrupt naming the file', async () =>
 
 test('a crash between temp write and rename leaves the previous journal intact; load removes the temp file', async () => {
   const file = await tempJournalPath();
-  const j = await Journal.create(file, STEPS);
+  const j = await Journal.create(file, STEPS, RECORD);
   await j.startStep('MFA01:backup');
   const before = await readFile(file, 'utf8');
   // What writeFileAtomic leaves behind if the process dies after writing its temp file but before the rename.
@@ -186,7 +193,7 @@ test('kill-safety: a process killed while journaling always leaves a loadable jo
     const { Journal } = require(${JSON.stringify(require.resolve('../../../core/journal'))});
     const steps = Array.from({ length: 400 }, (_, i) => ({ Id: 'S' + i, Order: i + 1, Action: 'Verify', ComputerName: 'MFA01', Kind: 'Automatic' }));
     (async () => {
-      const j = await Journal.create(process.argv[1], steps);
+      const j = await Journal.create(process.argv[1], steps, ${JSON.stringify(RECORD)});
       process.stdout.write('ready\\n');
       for (const s of steps) { await j.startStep(s.Id); await j.completeStep(s.Id, 'x'.repeat(500), { N: 1 }); }
       process.stdout.write('done\\n');
@@ -218,4 +225,97 @@ test('kill-safety: a process killed while journaling always leaves a loadable jo
     assert.ok(doc.Steps.slice(0, i).every((s) => s.Status === 'Completed'));
     assert.ok(doc.Steps.slice(i + 1).every((s) => s.Status === 'Pending'));
   }
+});
+
+/** A 64 KiB tmpfs, when this machine lets the test mount one (root on Linux); undefined elsewhere. */
+function tinyDisk(): { dir: string; unmount: () => void } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'journal-disk-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+  if (r.status !== 0) return undefined;
+  return { dir, unmount: () => spawnSync('umount', [dir]) };
+}
+
+test('a full disk while a step is recorded: JournalWriteFailed naming the file, the journal stays as it was on disk, and the failure can still be recorded', async (t) => {
+  const disk = tinyDisk();
+  if (!disk) return t.skip('cannot mount a tmpfs here (needs root on Linux); the next test covers the same through the write seam');
+  try {
+    const file = join(disk.dir, 'journal.json');
+    const j = await Journal.create(file, STEPS, RECORD);
+    await j.startStep('MFA01:backup');
+    // Fill the disk to the last byte.
+    const filler = join(disk.dir, 'filler');
+    await writeFile(filler, Buffer.alloc(0));
+    for (;;) {
+      try {
+        await appendFile(filler, Buffer.alloc(1024));
+      } catch {
+        break;
+      }
+    }
+    for (;;) {
+      try {
+        await appendFile(filler, Buffer.alloc(1));
+      } catch {
+        break;
+      }
+    }
+    await assert.rejects(j.completeStep('MFA01:backup', 'ok', { BackupPath: 'D:\\b' }), (e: unknown) => {
+      assert.ok(e instanceof CoreError);
+      assert.equal(e.code, 'JournalWriteFailed');
+      assert.ok(e.message.includes(file), e.message);
+      assert.match(e.message, /disk space/);
+      return true;
+    });
+    assert.equal(j.step('MFA01:backup').Status, 'Running', 'the unrecorded change is not kept in memory');
+    assert.equal(JSON.parse(await readFile(file, 'utf8')).Steps[0].Status, 'Running');
+    await rm(filler);
+    await j.failStep('MFA01:backup', 'the journal could not be written');
+    assert.equal((await Journal.load(file)).step('MFA01:backup').Status, 'Failed');
+  } finally {
+    disk.unmount();
+  }
+});
+
+test('a write that fails (the test seam, as a full disk) changes nothing in memory; later writes go on once it works again', async () => {
+  const file = await tempJournalPath();
+  let full = false;
+  const j = await Journal.create(file, STEPS, RECORD, {}, {
+    beforeWrite: () => {
+      if (full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+  });
+  await j.startStep('MFA01:backup');
+  full = true;
+  await assert.rejects(j.completeStep('MFA01:backup', 'ok'), coreError('JournalWriteFailed'));
+  await assert.rejects(j.failStep('MFA01:backup', 'x'), coreError('JournalWriteFailed'));
+  assert.deepEqual(j.document, (await Journal.load(file)).document, 'memory and disk agree');
+  full = false;
+  await j.completeStep('MFA01:backup', 'ok');
+  assert.equal((await Journal.load(file)).step('MFA01:backup').Status, 'Completed');
+});
+
+test('replan: the journal follows the new plan, keeps what it is told to keep, and records the re-plan', async () => {
+  const file = await tempJournalPath();
+  const j = await Journal.create(file, STEPS, RECORD, { InstallerPath: 'C:\\Media\\A' });
+  await j.startStep('MFA01:backup');
+  await j.completeStep('MFA01:backup', 'ok', { BackupPath: 'D:\\b' });
+  await j.startStep('MFA01:uninstall:Agent');
+  await j.failStep('MFA01:uninstall:Agent', 'boom');
+  const next = [STEPS[0], STEPS[1], { ...STEPS[2], Id: 'MFA01:install-server-2' }, STEPS[3], STEPS[4]];
+  await j.replan(next, (id) => id === 'MFA01:backup', 'b'.repeat(64), { InstallerPath: 'C:\\Media\\B', PreviousPlanSha256: RECORD.planSha256 });
+  const doc = (await Journal.load(file)).document;
+  assert.deepEqual(doc.Steps.map((s) => [s.Id, s.Status]), [
+    ['MFA01:backup', 'Completed'],
+    ['MFA01:uninstall:Agent', 'Pending'],
+    ['MFA01:install-server-2', 'Pending'],
+    ['MFA01:confirm-activation', 'Pending'],
+    ['MFA01:verify', 'Pending'],
+  ]);
+  assert.equal(doc.Steps[0].Data.BackupPath, 'D:\\b');
+  assert.equal(doc.PlanSha256, 'b'.repeat(64));
+  assert.equal(doc.Status, 'Running');
+  assert.equal(doc.Replans.length, 1);
+  assert.equal(doc.Replans[0].InstallerPath, 'C:\\Media\\B');
+  assert.equal(typeof doc.Replans[0].At, 'string');
 });
