@@ -434,8 +434,9 @@ function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
  */
 function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | undefined, error: unknown, backups: string[]): { exitCode: number; next: string } {
   const state = (s: PlanStep) => journal.step(s.Id);
-  // Refused before it acted: Windows Installer was busy, or the backup did not cover the uninstall.
-  const refusedBusy = (s: PlanStep) => state(s).Data.ErrorCode === 'InstallerBusy' || state(s).Data.NothingChanged === true;
+  // Refused before it acted (Windows Installer was busy, or the backup did not cover the uninstall), in its last
+  // attempt: Data keeps the codes of earlier attempts, so a step that ran again since counts as touched.
+  const refusedBusy = (s: PlanStep) => state(s).Status === 'Failed' && (state(s).Data.ErrorCode === 'InstallerBusy' || state(s).Data.NothingChanged === true);
   const touched = (s: PlanStep) => s.Action !== 'Backup' && ['Completed', 'Running', 'Failed'].includes(state(s).Status) && !refusedBusy(s);
   const backup = backups[0] ?? '<backup folder>';
   if (isCoreError(error) && error.code === 'InstallerBusy') {
