@@ -1,5 +1,5 @@
 /** The durable step journal of Invoke-MfaServerUpgrade (journal.json). */
-export { Journal, type JournalMeta, type JournalOptions } from './journal';
+export { Journal, removeStaleTempFiles, type JournalMeta, type JournalOptions, type JournalRecord } from './journal';
 export { parseJournal } from './journal-parse';
 export {
   JOURNAL_FILE_NAME,

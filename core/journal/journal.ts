@@ -284,8 +284,8 @@ function pendingSteps(planSteps: JournalPlanStep[]): JournalStep[] {
     }));
 }
 
-/** `.journal.json.<pid>.<time>.<n>.tmp` files are writeFileAtomic's temp files that a crash left before their rename. */
-async function removeStaleTempFiles(file: string): Promise<void> {
+/** `.<name>.<pid>.<time>.<n>.tmp` files are writeFileAtomic's temp files that a crash left before their rename. */
+export async function removeStaleTempFiles(file: string): Promise<void> {
   const dir = path.dirname(file);
   const prefix = `.${path.basename(file)}.`;
   const names = await fs.readdir(dir).catch(() => [] as string[]);

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { UpgradePlan } from '../domain/plan-types';
 import { parsePlan, planSha256 } from '../domain/plan-parse';
 import { CoreError } from '../util/errors';
+import { removeStaleTempFiles } from '../journal/index';
 
 export async function readPlanFile(file: string, journalFile: string): Promise<{ plan: UpgradePlan; sha256: string }> {
   let bytes: Buffer;
@@ -23,6 +24,8 @@ export async function readPlanFile(file: string, journalFile: string): Promise<{
     }
     throw new CoreError('PlanCorrupt', `The upgrade plan ${file} cannot be read: ${(e as Error).message}.`, file);
   }
-  return { plan: parsePlan(bytes, file), sha256: planSha256(bytes) };
+  const plan = parsePlan(bytes, file);
+  await removeStaleTempFiles(file); // a crash between a plan's temp write and its rename leaves one (it may hold a whole plan)
+  return { plan, sha256: planSha256(bytes) };
 }
 

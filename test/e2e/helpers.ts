@@ -68,7 +68,7 @@ export function hashTree(root: string, transform: (relative: string, bytes: Buff
 /**
  * A lab's end state with what legitimately differs between two equal runs taken out: installer, engine and service
  * logs (they carry timestamps), README.txt (creation time and folder of the lab), the registry's InstallDate values
- * (a date: two runs can straddle midnight) and the fault rules a test put into server.json. Everything else
+ * (a date: two runs can straddle midnight), the lab's own MachineGuid (each lab has its own) and the fault rules a test put into server.json. Everything else
  * (web.configs, applicationHost.config, server.json, registry, data file, themes, folders) must match.
  */
 export function labEndState(labRoot: string): Record<string, string> {
@@ -81,7 +81,8 @@ export function labEndState(labRoot: string): Record<string, string> {
       return Buffer.from(JSON.stringify(server), 'utf8');
     }
     if (/(^|\/)registry\.reg$/i.test(rel)) {
-      const text = bytes.toString('utf16le').replace(/^"InstallDate"="\d{8}"\r?\n/gm, '');
+      // The machine id is which lab this is (every lab gets its own), not what the upgrade did to it.
+      const text = bytes.toString('utf16le').replace(/^"InstallDate"="\d{8}"\r?\n/gm, '').replace(/^"MachineGuid"="[^"]*"\r?\n/gm, '');
       return Buffer.from(text, 'utf16le');
     }
     return bytes;
