@@ -2,7 +2,6 @@
  * What each kind of plan step does on its server. Every executor is safe to run again after a crash (the engine
  * re-runs a step the journal shows as started but not finished): it looks at the server's state first.
  */
-import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Host } from '../host/host';
