@@ -15,6 +15,7 @@ function runOn(hosts: Host[], destination = '', backupPath = ''): RunContext {
     host: (name) => hosts.find((h) => h.computerName.toLowerCase() === name.toLowerCase())!,
     hosts,
     backupDestination: destination,
+    installerPath: 'C:\\Media\\MfaServer',
     toolVersion: 'test',
     stepData: () => ({ BackupPath: backupPath }),
     log: () => undefined,
@@ -48,14 +49,17 @@ function themesFolderIn(backup: string): string {
   return file.relativePath.slice(0, file.relativePath.toLowerCase().indexOf('\\app_themes\\') + '\\App_Themes'.length);
 }
 
-test('CopyInstaller copies into a media folder that does not exist yet on the target server', async () => {
+test('CopyInstaller refuses a source that is not a component MSI in the folder MFA Server is installed in (issue 13); the copy into a new folder is covered by the SeparateWebServer upgrade', async () => {
   const { hosts } = await newLab('SeparateWebServer');
   const [mfa, web] = hosts;
   await mfa.makeDirectory('C:\\Media');
   await mfa.writeFileAtomic('C:\\Media\\portal.msi', Buffer.from('msi bytes'));
-  await EXECUTORS.CopyInstaller(
-    step({ Action: 'CopyInstaller', ComputerName: web.computerName, Parameters: { sourceComputerName: mfa.computerName, sourcePath: 'C:\\Media\\portal.msi', destinationPath: 'C:\\MfaServerUpgrade\\Media\\New\\portal.msi' } }),
-    runOn(hosts),
+  await assert.rejects(
+    EXECUTORS.CopyInstaller(
+      step({ Action: 'CopyInstaller', ComputerName: web.computerName, Parameters: { sourceComputerName: mfa.computerName, sourcePath: 'C:\\Media\\portal.msi', destinationPath: 'C:\\MfaServerUpgrade\\Media\\New\\portal.msi' } }),
+      runOn(hosts),
+    ),
+    (e: unknown) => (e as { code?: string }).code === 'PlanInstallerRefused',
   );
-  assert.equal((await web.readFile('C:\\MfaServerUpgrade\\Media\\New\\portal.msi')).toString(), 'msi bytes');
+  assert.equal(await web.stat('C:\\MfaServerUpgrade\\Media\\New\\portal.msi'), undefined, 'nothing was copied');
 });
