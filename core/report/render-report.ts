@@ -154,6 +154,12 @@ function serverInventory(inv: ServerInventory): string {
   ].join('\n');
 }
 
+/**
+ * The report carries no web.config value (it is a document admins pass around): the SDK service account that the
+ * SdkServiceAccount check names (DOMAIN\\user, read from the web.configs) is shown as "the SDK service account".
+ */
+const withoutAccountNames = (text: string) => text.replace(/[\w.-]+\\[\w.$-]+/g, 'the SDK service account');
+
 /** Before the run changed anything: each readiness check, Failed and accepted risks first. */
 function readiness(input: ReportInput): string {
   if (input.readiness.length === 0) return '';
@@ -162,8 +168,8 @@ function readiness(input: ReportInput): string {
     t(r.ComputerName),
     t(r.Check),
     `<span class="badge ${statusClass(r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed')}">${t(r.Result)}</span>${r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : ''}`,
-    t(r.Detail),
-    t(r.Action ?? ''),
+    t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Detail) : r.Detail),
+    t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Action ?? '') : (r.Action ?? '')),
     t(r.Basis),
   ]);
   return [
