@@ -22,6 +22,7 @@ let diskFull = false;
 
 /** The journal's test-only write fault (MFA_TEST_DISK_FULL_AT, above); a no-op unless the variable is set. */
 export function journalFaultForTests(change: string): void {
+  if (!globalThis.__MFA_TEST_HOOKS__) return;
   if (process.env.MFA_TEST_DISK_FULL_AT === change) diskFull = true;
   if (diskFull) throw Object.assign(new Error(`ENOSPC: no space left on device (test fault at ${change})`), { code: 'ENOSPC' });
 }

@@ -176,7 +176,9 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
       throw inconsistent(`backup step ${s.Id} records the BackupPath ${p}, which is not a backup folder in -BackupDestination ${backupDestination}`);
     }
   }
-  const started = doc.Steps.filter((s) => s.Action !== 'Backup' && s.Status !== 'Pending');
+  // A step refused before it changed anything (NothingChanged: the backup gate reopens the backup step and refuses
+  // the uninstall so that -Resume backs up again) did not run.
+  const started = doc.Steps.filter((s) => s.Action !== 'Backup' && s.Status !== 'Pending' && !(s.Status === 'Failed' && s.Data.NothingChanged === true));
   const unfinishedBackups = backups.filter((s) => s.Status !== 'Completed');
   if (started.length && unfinishedBackups.length) {
     throw inconsistent(`${started.map((s) => `${s.Id} is ${s.Status}`).join(', ')} although backup step ${unfinishedBackups.map((s) => `${s.Id} is ${s.Status}`).join(', ')}`);

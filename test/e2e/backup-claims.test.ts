@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
+import { faultModulePath, openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession, ScriptOutcome } from '../../core/host/remote/powershell-session';
 import { LAB_INSTALLER_PATH, addFault, clearFaults, diffStates, labEndState, makeTempRoot, runOk, type UpgradeResult } from './helpers';
 
@@ -24,7 +24,7 @@ interface JournalFile {
 const root = makeTempRoot('backup-claims');
 let ps: PowerShellSession;
 before(async () => {
-  ps = await openModuleSession(root);
+  ps = await openModuleSession(root, process.env, faultModulePath); // the test build: MFA_TEST_CRASH_AT is a test hook
 });
 after(async () => {
   await ps.close();
@@ -64,6 +64,14 @@ function assertRefusedUntouched(result: UpgradeResult, lab: string, before: Reco
   assert.deepEqual(diffStates(before, labEndState(lab)), [], 'nothing on the server changed');
 }
 
+/** An edited journal is refused when it is loaded (run-records.ts), before the backup gate: no step runs or reopens. */
+function assertRefusedOnLoad(result: UpgradeResult, lab: string, before: Record<string, string>): void {
+  assert.equal(result.Status, 'Failed');
+  assert.equal(result.ExitCode, 69003, `${result.Message} / ${result.NextAction}`);
+  assert.deepEqual(result.Steps.filter((s) => s.Status === 'Completed' && s.Id !== 'MFA01:backup').map((s) => s.Id), []);
+  assert.deepEqual(diffStates(before, labEndState(lab)), [], 'nothing on the server changed');
+}
+
 describe('before the first uninstall the recorded backup is checked', () => {
   test('-Resume after the recorded backup was deleted: 69003 naming it, nothing uninstalled; the next -Resume backs up again and completes', async () => {
     const { lab, backups, backup, before } = await stoppedAfterBackup('deleted');
@@ -91,8 +99,8 @@ describe('before the first uninstall the recorded backup is checked', () => {
     delete step(journal, 'MFA01:backup').Data.BackupPath;
     writeFileSync(journalFile(backups), JSON.stringify(journal, null, 2));
     const { result } = await upgrade({ lab, backups, resume: true });
-    assertRefusedUntouched(result, lab, before);
-    assert.match(result.Message, /MFA01:backup as done but names no backup/);
+    assertRefusedOnLoad(result, lab, before);
+    assert.match(result.Message, /MFA01:backup is Completed but records no BackupPath/);
   });
 
   test('a journal naming a backup outside the run\'s destination: refused, nothing uninstalled', async () => {
@@ -103,8 +111,8 @@ describe('before the first uninstall the recorded backup is checked', () => {
     step(journal, 'MFA01:backup').Data.BackupPath = other;
     writeFileSync(journalFile(backups), JSON.stringify(journal, null, 2));
     const { result } = await upgrade({ lab, backups, resume: true });
-    assertRefusedUntouched(result, lab, before);
-    assert.match(result.Message, /not a folder inside this run's backup destination/);
+    assertRefusedOnLoad(result, lab, before);
+    assert.match(result.Message, /which is not a backup folder in -BackupDestination/);
   });
 
   test('a recorded backup that lacks the portal web.config: 69003 naming the file, nothing uninstalled', async () => {

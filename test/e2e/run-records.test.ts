@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, chmodSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { openModuleSession, modulePath } from '../helpers/pwsh';
+import { openModuleSession, modulePath, faultModulePath } from '../helpers/pwsh';
 import type { PowerShellSession, ScriptOutcome } from '../../core/host/remote/powershell-session';
 import { LAB_INSTALLER_PATH, addFault, clearFaults, diffStates, labEndState, makeTempRoot, runOk, type UpgradeResult } from './helpers';
 
@@ -201,7 +201,7 @@ describe('journal, plan and run folder are checked on load', () => {
   let pristine: { journal: Buffer; plan: Buffer };
   let state: Record<string, string>;
   before(async () => {
-    ps = await openModuleSession(root);
+    ps = await openModuleSession(root, process.env, faultModulePath); // the test build: the disk-full fault below is a test hook
     ({ lab, backups, folder } = await stoppedAfterBackup(ps, 'tamper'));
     pristine = { journal: readFileSync(path.join(folder, 'journal.json')), plan: readFileSync(path.join(folder, 'plan.json')) };
     state = labEndState(lab);

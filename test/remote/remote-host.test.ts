@@ -52,6 +52,7 @@ test('installers copied to the far server arrive byte for byte and read back the
   const media = path.join(repoRoot, 'assets', 'lab-media');
   const files = readdirSync(media).filter((f) => /\.(msi|exe)$/i.test(f));
   assert.ok(files.length >= 3);
+  await host.makeDirectory('C:\\Media\\Copied'); // a write never makes its folder (Host contract)
   for (const f of files) await host.writeFileAtomic(`C:\\Media\\Copied\\${f}`, readFileSync(path.join(media, f)));
   for (const f of files) {
     const onFarDisk = readFileSync(path.join(lab, 'C', 'Media', 'Copied', f));
@@ -64,6 +65,7 @@ test('installers copied to the far server arrive byte for byte and read back the
 
 test('a file above the inline limit travels with Copy-Item over the session, both ways, hash-checked', { skip }, async () => {
   const big = randomBytes(6 * 1024 * 1024);
+  await host.makeDirectory('C:\\Big');
   await host.writeFileAtomic('C:\\Big\\data.bin', big);
   assert.equal(sha(readFileSync(path.join(lab, 'C', 'Big', 'data.bin'))), sha(big));
   const back = await host.readFile('C:\\Big\\data.bin');

@@ -6,7 +6,7 @@
  */
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, win32 } from 'node:path';
 import { protectFolder } from '../../backup/protect-folder';
 import { findLabMediaFolder } from './media';
 import { markLab, prepareFolder, type LabFile, type LabServerSummary } from './scenarios';
@@ -32,6 +32,12 @@ import { applicationHostFromSections } from './templates/application-host';
 import { themeFiles } from './templates/web-configs';
 import { registerProduct, UNINSTALL_KEY } from './installers/product-registration';
 import { writeServerConfig, type InstalledProductRecord } from './server-file';
+
+/** Writing never makes a folder (Host contract): the rebuilt server's folders are made as each file is laid down. */
+async function writeWithFolder(lab: LabHost, path: string, bytes: Buffer): Promise<void> {
+  await lab.makeDirectory(win32.dirname(path));
+  await lab.writeFileAtomic(path, bytes);
+}
 
 /** What no backup holds, whatever its age: the lab makes these up (README.txt and the command's output list them). */
 export const NEVER_IN_A_BACKUP = [
@@ -96,14 +102,14 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
 
   // The backed-up files go back where they came from, byte for byte (the manifest names each one's original path).
   const files = manifest.files.filter((f) => f.kind === 'DataFolder' || f.kind === 'WebConfig' || f.kind === 'Theme');
-  for (const f of files) await lab.writeFileAtomic(f.originalPath, await readFile(localPathInside(backup, f.relativePath)));
+  for (const f of files) await writeWithFolder(lab, f.originalPath, await readFile(localPathInside(backup, f.relativePath)));
 
   await importRegistry(lab, backup, manifest.files, notes);
   await registerOtherProducts(lab, productsFile?.products ?? []);
   if (inventory.Components.some((c) => c.VirtualDirectory)) {
     const sections = iis ?? sectionsFromInventory(inventory);
-    await lab.writeFileAtomic(APPLICATION_HOST_CONFIG, Buffer.from(applicationHostFromSections(sections), 'utf8'));
-    await lab.writeFileAtomic('C:\\inetpub\\wwwroot\\iisstart.htm', Buffer.from('<html><body>IIS</body></html>\r\n', 'utf8'));
+    await writeWithFolder(lab, APPLICATION_HOST_CONFIG, Buffer.from(applicationHostFromSections(sections), 'utf8'));
+    await writeWithFolder(lab, 'C:\\inetpub\\wwwroot\\iisstart.htm', Buffer.from('<html><body>IIS</body></html>\r\n', 'utf8'));
   }
   for (const c of inventory.Components) {
     const product = (productsFile?.products ?? []).find((p) => p.productCode && c.ProductCode && p.productCode.toUpperCase() === c.ProductCode.toUpperCase());
@@ -123,7 +129,7 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
     if ((c.Component === 'Agent' || c.Component === 'MfaServer') && c.InstallPath) {
       for (const name of ['Pfsvc.exe', 'PhoneFactor.exe', 'PfCommon.dll']) {
         const p = winJoin(c.InstallPath, name);
-        await lab.writeFileAtomic(p, placeholder(name));
+        await writeWithFolder(lab, p, placeholder(name));
         record.files.push(p);
       }
       record.directories = [c.InstallPath];
@@ -134,14 +140,14 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
       const made = [info?.endpoint, `bin\\${c.DisplayName.replace(/\s+/g, '')}.dll`].filter((x): x is string => !!x);
       for (const rel of made) {
         const p = winJoin(c.PhysicalPath, rel);
-        await lab.writeFileAtomic(p, placeholder(rel));
+        await writeWithFolder(lab, p, placeholder(rel));
         record.files.push(p);
       }
       if (c.Component === 'UserPortal') {
         // The portal installer's own Default theme is product files, not in a backup: the lab ships its stand-in.
         for (const [n, text] of Object.entries(themeFiles('Default', '#0072c6'))) {
           const p = winJoin(c.PhysicalPath, 'App_Themes', 'Default', n);
-          if (!(await lab.stat(p))) await lab.writeFileAtomic(p, Buffer.from(text, 'utf8'));
+          if (!(await lab.stat(p))) await writeWithFolder(lab, p, Buffer.from(text, 'utf8'));
           record.files.push(p);
         }
         record.directories.push(winJoin(c.PhysicalPath, 'App_Themes'), winJoin(c.PhysicalPath, 'App_Themes', 'Default'));

@@ -32,7 +32,7 @@ test('two runs claiming two servers at the same moment never both go on; a run r
     const { winners, refusals, claims } = await claimTogether('SeparateWebServer');
     assert.ok(winners.length <= 1, `round ${round}: ${winners.join(', ')} both went on`);
     assert.equal(refusals.length, 2 - winners.length);
-    assert.ok(refusals.every((c) => c === 'ServerClaimedByOtherRun'));
+    assert.ok(refusals.every((c) => c === 'ServerClaimedByOtherRun'), `round ${round}: refused with ${refusals.join(', ')}`);
     // Whatever claims are left belong to the run that went on.
     for (const claim of claims) assert.ok(claim === undefined || claim === winners[0], `round ${round}: a claim of ${claim} was left`);
     if (winners.length === 1) assert.deepEqual(claims, [winners[0], winners[0]]);
