@@ -35,7 +35,7 @@ import { readServerIdentity } from './server-identity';
 import { protectRunFolder } from './run-folder';
 import { assertPlanInstallers } from './plan-installers';
 import { journalFaultForTests } from './crash-points';
-import { notice } from '../domain/plan';
+import { resultBeforeChanges } from './result-before-changes';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -133,21 +133,13 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
 /** The run stopped by Failed readiness checks: nothing on any server was changed. */
 function readinessRefusal(folder: string, rows: ReadinessRow[], blocking: ReadinessRow[]): UpgradeResult {
   const names = [...new Set(blocking.map((r) => r.Check))];
-  return {
-    Status: 'Failed',
-    ExitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
-    Message: `Readiness checks failed, so nothing was changed: ${blocking.map((r) => `${r.Check} on ${r.ComputerName} (${r.Detail})`).join('; ')}`,
-    NextAction: `${[...new Set(blocking.map((r) => r.Action).filter((a): a is string => !!a))].join(' ')} Then run the same command again. To go on despite a named risk, add -SkipReadiness ${names.join(', ')} (recorded in the journal and the report).`,
-    Steps: [],
-    BackupPath: [],
-    JournalPath: path.join(folder, 'journal.json'),
-    LogPath: null,
-    ReportPath: null,
-    RebootRequired: false,
-    FollowUps: [],
-    Notice: '',
-    Readiness: rows,
-  };
+  return resultBeforeChanges({
+    exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
+    message: `Readiness checks failed, so nothing was changed: ${blocking.map((r) => `${r.Check} on ${r.ComputerName} (${r.Detail})`).join('; ')}`,
+    nextAction: `${[...new Set(blocking.map((r) => r.Action).filter((a): a is string => !!a))].join(' ')} Then run the same command again. To go on despite a named risk, add -SkipReadiness ${names.join(', ')} (recorded in the journal and the report).`,
+    journalPath: path.join(folder, 'journal.json'),
+    readiness: rows,
+  });
 }
 
 async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folder: string, readiness: ReadinessRow[]): Promise<UpgradeResult> {
@@ -378,21 +370,12 @@ function withCause(result: UpgradeResult, cause: CoreError): UpgradeResult {
 function refusedOnRecords(e: unknown, folder: string): UpgradeResult {
   if (!isCoreError(e) || !RECORD_REFUSALS.has(e.code)) throw e;
   return withCause(
-    {
-      Status: 'Failed',
-      ExitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
-      Message: `${e.code}: ${e.message}`,
-      NextAction: 'Nothing on the servers was changed by this run; do what the message says, then run the command again.',
-      Steps: [],
-      BackupPath: [],
-      JournalPath: path.join(folder, 'journal.json'),
-      LogPath: null,
-      ReportPath: null,
-      RebootRequired: false,
-      FollowUps: [],
-      Notice: notice(),
-      Readiness: [],
-    },
+    resultBeforeChanges({
+      exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
+      message: `${e.code}: ${e.message}`,
+      nextAction: 'Nothing on the servers was changed by this run; do what the message says, then run the command again.',
+      journalPath: path.join(folder, 'journal.json'),
+    }),
     e,
   );
 }

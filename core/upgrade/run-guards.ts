@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Host } from '../host/host';
 import type { OperationContext } from '../operations/contract';
 import { acquireRunLock, type RunLock, type RunLockOwner } from '../journal/run-lock';
-import { notice } from '../domain/plan';
+import { resultBeforeChanges } from './result-before-changes';
 import { CoreError, isCoreError } from '../util/errors';
 import { UPGRADE_EXIT_CODES } from './exit-codes';
 import { claimServers, releaseServers } from './server-claim';
@@ -57,19 +57,5 @@ export async function guardRun(hosts: Host[], folder: string, ctx: OperationCont
 /** The answer to a run that may not start: nothing was done, and the message says who holds what. */
 function refusedResult(e: CoreError, exitCode: number, nextAction: string, journalPath: string, ctx: OperationContext): UpgradeResult {
   ctx.log('warning', e.message);
-  return {
-    Status: 'Failed',
-    ExitCode: exitCode,
-    Message: e.message,
-    NextAction: nextAction,
-    Steps: [],
-    BackupPath: [],
-    JournalPath: journalPath,
-    LogPath: null,
-    ReportPath: null,
-    RebootRequired: false,
-    FollowUps: [],
-    Notice: notice(),
-    Readiness: [],
-  };
+  return resultBeforeChanges({ exitCode, message: e.message, nextAction, journalPath });
 }
