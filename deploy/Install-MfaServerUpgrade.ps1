@@ -261,19 +261,31 @@ if ($rehearsal) { $invoke['LabPath'] = $parameters.LabPath }
 Write-MfaDeployLog -Message ('Invoke-MfaServerUpgrade ' + (($invoke.Keys | Sort-Object | ForEach-Object { "-$_ '$($invoke[$_])'" }) -join ' '))
 
 $result = $null
+# The id of the last error (CoreKilled, CoreCrashed, CoreTimedOut...): a run without a result says what ended it.
+$stoppedBy = $null
 try {
     # Warnings, verbose lines and non-terminating errors go to the log, never to the console.
     $records = @(Invoke-MfaServerUpgrade @invoke -Verbose -ErrorAction Continue 2>&1 3>&1 4>&1)
     foreach ($record in $records) {
-        if ($record -is [System.Management.Automation.ErrorRecord]) { Write-MfaDeployLog -Message ([string]$record) -Severity Error }
+        if ($record -is [System.Management.Automation.ErrorRecord]) {
+            Write-MfaDeployLog -Message ("$($record.FullyQualifiedErrorId): " + [string]$record) -Severity Error
+            $stoppedBy = $record.FullyQualifiedErrorId
+        }
         elseif ($record -is [System.Management.Automation.WarningRecord]) { Write-MfaDeployLog -Message $record.Message -Severity Warning }
         elseif ($record -is [System.Management.Automation.VerboseRecord]) { Write-MfaDeployLog -Message $record.Message }
         elseif ($null -ne $record.PSObject.Properties['ExitCode']) { $result = $record }
     }
 }
-catch { Write-MfaDeployLog -Message "Invoke-MfaServerUpgrade stopped: $($_.Exception.Message)" -Severity Error }
+catch {
+    $stoppedBy = $_.FullyQualifiedErrorId
+    Write-MfaDeployLog -Message "Invoke-MfaServerUpgrade stopped ($stoppedBy): $($_.Exception.Message)" -Severity Error
+}
 
-if ($null -eq $result) { Exit-MfaDeploy -Code $script:ExitNoResult -Message "The upgrade ended without a result; see $(Get-MfaDeployLogPath)" -Failure }
+if ($null -eq $result) {
+    $why = ''
+    if ($stoppedBy) { $why = " ($stoppedBy)" }
+    Exit-MfaDeploy -Code $script:ExitNoResult -Message "The upgrade ended without a result$why; see $(Get-MfaDeployLogPath)" -Failure
+}
 
 $code = [int]$result.ExitCode
 $summary = "$($result.Status): $($result.Message)"

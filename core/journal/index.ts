@@ -10,5 +10,7 @@ export {
   type JournalRunStatus,
   type JournalStep,
   type JournalStepStatus,
+  type JournalStop,
+  type JournalStopRecorder,
   type JournalValue,
 } from './journal-types';

@@ -2,7 +2,8 @@
 import { dirname } from 'node:path';
 import { CoreError } from '../util/errors';
 import { jsonSyntaxError } from '../util/json-syntax';
-import { JOURNAL_FORMAT_VERSION, RUN_STATUSES, STEP_STATUSES, type JournalDocument, type JournalStep } from './journal-types';
+import { isCoreStopCause } from '../util/core-stop';
+import { JOURNAL_FORMAT_VERSION, RUN_STATUSES, STEP_STATUSES, STOP_RECORDERS, type JournalDocument, type JournalStep } from './journal-types';
 
 export function parseJournal(text: string, file: string): JournalDocument {
   let doc: unknown;
@@ -38,6 +39,13 @@ export function parseJournal(text: string, file: string): JournalDocument {
     if (ids.has(id)) throw corrupt(file, `step ${id} appears twice`);
     ids.add(id);
   });
+  // Stops came after FormatVersion 2 was first written: a journal without them has none on record.
+  if (doc.Stops === undefined) doc.Stops = [];
+  if (!Array.isArray(doc.Stops)) throw corrupt(file, 'Stops is not a list');
+  doc.Stops.forEach((s, i) => {
+    const problem = stopProblem(s);
+    if (problem) throw corrupt(file, `stop ${i + 1} ${problem}`);
+  });
   return doc as unknown as JournalDocument;
 }
 
@@ -49,6 +57,17 @@ function stepProblem(s: unknown): string | null {
   for (const key of ['StartedAt', 'EndedAt', 'Outcome'] as const) if (!(s[key] === null || typeof s[key] === 'string')) return `has a ${key} that is neither text nor null`;
   if (!(s.DurationMs === null || typeof s.DurationMs === 'number')) return 'has a DurationMs that is neither a number nor null';
   if (!isObject(s.Data) || !isFlat(s.Data)) return 'has no Data, or Data holds more than text, numbers and true/false';
+  return null;
+}
+
+function stopProblem(s: unknown): string | null {
+  if (!isObject(s)) return 'is not an object';
+  if (typeof s.At !== 'string' || Number.isNaN(Date.parse(s.At))) return 'has no time (At)';
+  if (!isCoreStopCause(s.Cause)) return `has an unknown Cause ${JSON.stringify(s.Cause)}`;
+  if (typeof s.Detail !== 'string') return 'has no Detail';
+  if (!(s.Step === null || typeof s.Step === 'string')) return 'has a Step that is neither text nor null';
+  if (!STOP_RECORDERS.includes(s.RecordedBy as never)) return `has an unknown RecordedBy ${JSON.stringify(s.RecordedBy)}`;
+  if (!(s.ProcessId === null || (typeof s.ProcessId === 'number' && Number.isInteger(s.ProcessId)))) return 'has a ProcessId that is neither a number nor null';
   return null;
 }
 

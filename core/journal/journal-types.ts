@@ -1,3 +1,5 @@
+import type { CoreStopCause } from '../util/core-stop';
+
 /** The shape of journal.json: what Invoke-MfaServerUpgrade records before and after every step. */
 /** 2: the run's servers (identity and what the run found), the plan's SHA-256 and the re-plans are recorded. */
 export const JOURNAL_FORMAT_VERSION = 2;
@@ -41,6 +43,24 @@ export interface JournalServer {
   Found: unknown;
 }
 
+/**
+ * One end of a run before it finished: when, why (core/util/core-stop.ts), in which step, and who wrote it down (the
+ * core itself, the module's transport after the core was killed, or the next run when nobody could).
+ */
+export interface JournalStop {
+  At: string;
+  Cause: CoreStopCause;
+  Detail: string;
+  /** The step that was Running, or null between steps. */
+  Step: string | null;
+  RecordedBy: JournalStopRecorder;
+  /** The core process that ran the run, when known. */
+  ProcessId: number | null;
+}
+
+export type JournalStopRecorder = 'Core' | 'Module' | 'NextRun';
+export const STOP_RECORDERS: JournalStopRecorder[] = ['Core', 'Module', 'NextRun'];
+
 export interface JournalDocument {
   FormatVersion: typeof JOURNAL_FORMAT_VERSION;
   RunId: string;
@@ -55,6 +75,8 @@ export interface JournalDocument {
   /** Each re-plan an admin asked for (-Replan): when, and which parameters changed from what to what. */
   Replans: JournalData[];
   Steps: JournalStep[];
+  /** Every stop of the run before it finished, oldest first (absent in journals written before it was recorded). */
+  Stops: JournalStop[];
 }
 
 /** The part of a plan step the journal keeps (a PlanStep fits). */

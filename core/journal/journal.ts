@@ -7,11 +7,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileError, writeFileAtomic } from '../util/atomic-write';
+import { fileError, writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write';
+import type { CoreStop } from '../util/core-stop';
 import { CoreError, isCoreError } from '../util/errors';
 import { cleanData, cleanText } from './journal-sanitize';
 import { parseJournal } from './journal-parse';
-import { JOURNAL_FORMAT_VERSION, type JournalDocument, type JournalPlanStep, type JournalServer, type JournalStep, type JournalStepStatus } from './journal-types';
+import { JOURNAL_FORMAT_VERSION, type JournalDocument, type JournalPlanStep, type JournalServer, type JournalStep, type JournalStepStatus, type JournalStop, type JournalStopRecorder } from './journal-types';
 
 export interface JournalOptions {
   /** Injectable clock (tests); defaults to the system clock. */
@@ -38,6 +39,8 @@ const DONE: JournalStepStatus[] = ['Completed', 'Skipped'];
 
 export class Journal {
   private chain: Promise<void> = Promise.resolve();
+  /** Stops written synchronously (recordStopSync): kept in every later write, even one queued before them. */
+  private readonly lateStops: JournalStop[] = [];
 
   private constructor(
     readonly path: string,
@@ -71,6 +74,7 @@ export class Journal {
       Servers: record.servers.map((s) => ({ ComputerName: cleanText(s.ComputerName), MachineId: s.MachineId === null ? null : cleanText(s.MachineId), Found: s.Found })),
       Replans: [],
       Steps: pendingSteps(Array.isArray(plan) ? plan : plan.Steps),
+      Stops: [],
     };
     await fs.mkdir(path.dirname(file), { recursive: true });
     const journal = new Journal(file, doc, clock, options.beforeWrite);
@@ -186,6 +190,37 @@ export class Journal {
     });
   }
 
+  /** Every stop of the run before it finished, oldest first. */
+  get stops(): JournalStop[] {
+    return structuredClone(this.doc.Stops);
+  }
+
+  /**
+   * The run stops now (core/util/core-stop.ts): written synchronously, because the process exits right after and no
+   * promise would be waited for. A write still queued when this runs keeps the stop too (lateStops).
+   */
+  recordStopSync(stop: CoreStop, recordedBy: JournalStopRecorder, processId: number | null): void {
+    const entry = stopEntry(this.doc, stop, recordedBy, processId);
+    this.lateStops.push(entry);
+    const doc = structuredClone(this.doc);
+    withLateStops(doc, this.lateStops);
+    doc.UpdatedAt = entry.At;
+    try {
+      writeFileAtomicSync(this.path, serialize(doc));
+    } catch (e) {
+      throw journalWriteFailed(this.path, e, 'stop');
+    }
+    this.doc = doc;
+  }
+
+  /** A stop recorded by someone other than the run itself (the transport, the next run): queued like any change. */
+  recordStop(stop: CoreStop, recordedBy: JournalStopRecorder, processId: number | null): Promise<void> {
+    return this.update('stop', (doc) => {
+      doc.Stops.push(stopEntry(doc, stop, recordedBy, processId));
+      return stop.at;
+    });
+  }
+
   /** Where a run (or a resume) continues: the first step in plan order that is neither Completed nor Skipped. */
   nextStep(): JournalStep | null {
     const next = this.doc.Steps.find((s) => !DONE.includes(s.Status));
@@ -223,6 +258,7 @@ export class Journal {
     const next = this.chain.then(async () => {
       const doc = structuredClone(this.doc);
       doc.UpdatedAt = apply(doc).toISOString();
+      withLateStops(doc, this.lateStops);
       await this.persist(doc, change);
       this.doc = doc;
     });
@@ -231,19 +267,43 @@ export class Journal {
   }
 
   private async persist(doc: JournalDocument, change: string): Promise<void> {
-    const text = JSON.stringify(doc, null, 2) + '\n';
     try {
       this.beforeWrite(change);
-      await writeFileAtomic(this.path, Buffer.from(text, 'utf8'));
+      await writeFileAtomic(this.path, serialize(doc));
     } catch (e) {
-      const cause = isCoreError(e) ? e : fileError(e, this.path);
-      throw new CoreError(
-        'JournalWriteFailed',
-        `The upgrade journal ${this.path} could not be written (${cause.message}); the run stops here, since a step it cannot record must not run.`,
-        this.path,
-        { cause: cause.code, change },
-      );
+      throw journalWriteFailed(this.path, e, change);
     }
+  }
+}
+
+function serialize(doc: JournalDocument): Buffer {
+  return Buffer.from(JSON.stringify(doc, null, 2) + '\n', 'utf8');
+}
+
+function journalWriteFailed(file: string, e: unknown, change: string): CoreError {
+  const cause = isCoreError(e) ? e : fileError(e, file);
+  return new CoreError(
+    'JournalWriteFailed',
+    `The upgrade journal ${file} could not be written (${cause.message}); the run stops here, since a step it cannot record must not run.`,
+    file,
+    { cause: cause.code, change },
+  );
+}
+
+function stopEntry(doc: JournalDocument, stop: CoreStop, recordedBy: JournalStopRecorder, processId: number | null): JournalStop {
+  return {
+    At: stop.at.toISOString(),
+    Cause: stop.cause,
+    Detail: cleanText(stop.detail),
+    Step: doc.Steps.find((s) => s.Status === 'Running')?.Id ?? null,
+    RecordedBy: recordedBy,
+    ProcessId: processId,
+  };
+}
+
+function withLateStops(doc: JournalDocument, late: JournalStop[]): void {
+  for (const stop of late) {
+    if (!doc.Stops.some((s) => s.At === stop.At && s.Cause === stop.Cause)) doc.Stops.push(stop);
   }
 }
 

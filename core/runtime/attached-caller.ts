@@ -5,10 +5,12 @@
  * Why: when the PowerShell that runs a cmdlet is killed rather than stopped (Task Manager, a deployment's maximum run
  * time, a closed console window), no `finally` runs in it, and on Windows a child process outlives its parent. The
  * operating system still closes that PowerShell's end of the pipe, so stdin ends here: the core stops, as it does on
- * Ctrl+C, instead of going on with an upgrade nobody watches. Stopping at any point is safe by design: the journal says
- * where a run stood and -Resume continues.
+ * Ctrl+C, instead of going on with an upgrade nobody watches. When the transport stops the core on purpose (Ctrl+C, a
+ * time-out) it first says why in one stdin line (a stop word), so the run's records name the true cause. Stopping at
+ * any point is safe by design: the journal says where a run stood and -Resume continues.
  */
 import * as readline from 'node:readline';
+import { isCoreStopCause, type CoreStopCause } from '../util/core-stop';
 
 export interface AttachedCaller {
   /** The request: the first stdin line ('' when stdin ends before one arrives). */
@@ -35,25 +37,21 @@ export function attachToCaller(input: NodeJS.ReadableStream, onLine: (line: stri
   return { request: requested };
 }
 
-/** What must be written down if the core stops because its caller is gone (the run's log line, say). */
-const lastWords = new Set<() => void>();
+/** The causes only the transport can know and says with a stop word. */
+const STOP_WORDS: CoreStopCause[] = ['Cancelled', 'TimedOut', 'CommandFailed'];
 
 /**
- * `note` runs (synchronously, just before the core exits) if the caller goes away while it is registered; the
- * returned function unregisters it.
+ * The transport's word before it closes stdin on purpose: `{"stop":"Cancelled"|"TimedOut"|"CommandFailed","detail":"…"}`
+ * (its keys in any order). Without it, the end of stdin means the PowerShell itself is gone (CallerGone). Any other
+ * line is not a stop word.
  */
-export function whenCallerGone(note: () => void): () => void {
-  lastWords.add(note);
-  return () => lastWords.delete(note);
-}
-
-/** Called by the CLI when it stops because the caller is gone. A note that fails does not keep the others from running. */
-export function writeLastWords(): void {
-  for (const note of lastWords) {
-    try {
-      note();
-    } catch {
-      // Nothing more can be done: the core is stopping and nobody reads its output.
-    }
+export function parseStopWord(line: string): { cause: CoreStopCause; detail: string } | null {
+  if (!line.includes('"stop"')) return null;
+  try {
+    const word = JSON.parse(line) as { stop?: unknown; detail?: unknown };
+    if (!isCoreStopCause(word.stop) || !STOP_WORDS.includes(word.stop)) return null;
+    return { cause: word.stop, detail: typeof word.detail === 'string' ? word.detail.slice(0, 500) : '' };
+  } catch {
+    return null;
   }
 }

@@ -7,13 +7,17 @@ import type { LogLevel } from '../operations/contract';
 
 export type CoreEvent =
   | { event: 'progress'; activity: string; status: string; percent?: number }
-  | { event: 'log'; level: LogLevel; message: string };
+  | { event: 'log'; level: LogLevel; message: string }
+  /** An upgrade run's records (OperationContext.announceRun) and the core process that writes them. */
+  | { event: 'run'; journal: string; log: string | null; processId: number };
 
 export type EventSink = (e: CoreEvent) => void;
 
 /** The event with every known secret value removed from its text. */
 export function redactEvent(e: CoreEvent): CoreEvent {
-  return e.event === 'log' ? { ...e, message: redactor.redact(e.message) } : { ...e, status: redactor.redact(e.status) };
+  if (e.event === 'log') return { ...e, message: redactor.redact(e.message) };
+  if (e.event === 'progress') return { ...e, status: redactor.redact(e.status) };
+  return e;
 }
 
 export const stderrSink: EventSink = (e) => {

@@ -107,6 +107,7 @@ function makeContext(request: Request, sink: EventSink, toolVersion: string, act
     progress: (activity, status, percent) => sink({ event: 'progress', activity, status, percent }),
     // A dry run is followed by the real run, which logs the same lines: only warnings are worth showing twice.
     log: (level, message) => (request.dryRun && level !== 'warning' ? undefined : sink({ event: 'log', level, message })),
+    announceRun: (records) => (request.dryRun ? undefined : sink({ event: 'run', ...records, processId: process.pid })),
     async act(given, run) {
       const action = oneLineAction(given);
       actions.push(action);

@@ -26,7 +26,7 @@ import validators from '../generated/validators';
 import { execute, failure, parseRequest, type Outcome } from './execute';
 import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from './envelope';
 import { redactEvent, type CoreEvent } from './events';
-import { writeLastWords } from './attached-caller';
+import { writeLastWords } from '../util/core-stop';
 import { CoreError } from '../util/errors';
 import { redactor } from '../util/secrets';
 import { closeRemoteConnections } from '../host/remote/open-remote';
@@ -100,7 +100,7 @@ export function serve(options: ServeOptions): void {
     ended = true;
     if (!busy) return exit(0);
     // The caller stopped this call (Ctrl+C, time-out) or is gone: stop as an attached core does.
-    writeLastWords();
+    writeLastWords({ cause: 'CallerGone', detail: 'The PowerShell session of the warm core stopped the call (Ctrl+C, a time-out) or ended.', at: new Date() });
     void closeRemoteConnections().finally(() => exit(EXIT_FAILED));
   });
 

@@ -22,7 +22,8 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { CoreError, isCoreError } from '../util/errors';
 import { crashPointForTests } from './crash-points';
 import { CmTraceLog } from '../log/index';
-import { whenCallerGone } from '../runtime/attached-caller';
+import { whenCoreStops } from '../util/core-stop';
+import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine } from './run-stop';
 import { LOG_FOLDER } from './installers';
 import { withUpgradeReport } from '../report/index';
 import { acceptedRisks, checkReadinessGate, loadReadiness, saveReadiness } from './readiness/gate';
@@ -105,10 +106,6 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
   return { ctx: logged, logPath: local, log };
 }
 
-/** The line the log ends with when the command running the upgrade is stopped, or its PowerShell closed or killed. */
-export const CALLER_GONE_LOG_LINE =
-  'The command running this upgrade was stopped (Ctrl+C, or its PowerShell was closed or killed) before the run finished; the run stops here. Run the same command again with -Resume to continue.';
-
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
   const folder = runFolder(req.backupDestination, req.hosts);
   // A fresh run checks readiness before it writes anything to a server (not even its claim); a resumed run already
@@ -145,6 +142,8 @@ function readinessRefusal(folder: string, rows: ReadinessRow[], blocking: Readin
 async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folder: string, readiness: ReadinessRow[]): Promise<UpgradeResult> {
   let guard: RunGuard | undefined;
   let forgetLastWords: (() => void) | undefined;
+  /** The run's journal once it is open: the last words of a core that stops early are written into it. */
+  const records: RunRecords = {};
   if (!plainCtx.dryRun) {
     await fs.mkdir(folder, { recursive: true });
     await protectRunFolder(folder);
@@ -157,14 +156,15 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
   }
   try {
     const { ctx, logPath, log } = withCmTraceLog(req, plainCtx);
-    // Written straight to the log (synchronously): no event can reach a PowerShell that is gone.
-    forgetLastWords = log ? whenCallerGone(() => log.warning(CALLER_GONE_LOG_LINE)) : undefined;
+    // Written straight to the journal and the log (synchronously): no event can reach a PowerShell that is gone.
+    forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop)) : undefined;
     if (guard?.tookOverFrom) {
       const t = guard.tookOverFrom;
       ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
     }
+    const opened: RunOpened = { records, log, logPath, tookOverFrom: guard?.tookOverFrom?.pid };
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
-    const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness)).catch((e) => refusedOnRecords(e, folder));
+    const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness, opened)).catch((e) => refusedOnRecords(e, folder));
     const result = logged(ctx, logPath, ended);
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
     const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
@@ -180,12 +180,27 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
   }
 }
 
-async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: ReadinessRow[]): Promise<UpgradeResult> {
+/** The run's journal, once open (set by runPlan, read by the last words of a core that stops early). */
+interface RunRecords {
+  journal?: Journal;
+}
+
+/** What runGuarded hands runPlan about the run it opened. */
+interface RunOpened {
+  records: RunRecords;
+  log: CmTraceLog | undefined;
+  logPath: string | null;
+  /** The process of an earlier run whose lock this run took over (it no longer runs). */
+  tookOverFrom: number | undefined;
+}
+
+async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: ReadinessRow[], opened?: RunOpened): Promise<UpgradeResult> {
   const journalPath = path.join(folder, 'journal.json');
   const planPath = path.join(folder, 'plan.json');
   const started = await openOrStart(req, ctx, folder, journalPath, planPath, readiness);
   if ('result' in started) return started.result;
   const { plan, journal } = started;
+  if (journal && opened) await takeOverRecords(journal, started.resumed, opened, ctx);
   assertBackupsFirst(plan);
   assertPlanInstallers(plan, started.installerPath);
 
@@ -258,6 +273,23 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
   return finish(plan, journal!, journalPath, 'Completed', 'The upgrade completed and every server verified.', reboot);
 }
 
+/**
+ * The run now owns its journal: the last words of a core that stops early go into it, the transport learns where it
+ * and the log are (so it can record a kill the core cannot), and an earlier end nobody recorded is written down first.
+ */
+async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOpened, ctx: OperationContext): Promise<void> {
+  opened.records.journal = journal;
+  ctx.announceRun?.({ journal: journal.path, log: opened.logPath });
+  if (!resumed) return;
+  if (endedWithoutRecord(journal)) {
+    const by = opened.tookOverFrom ? `its process ${opened.tookOverFrom} was gone when this run started` : 'no process of it was running when this run started';
+    await recordStopLater(journal, undefined, { cause: 'NotRecorded', detail: `The journal showed the run unfinished and no stop on record; ${by}.`, at: new Date() }, 'NextRun', opened.tookOverFrom ?? null);
+  }
+  // Said (and logged) once, by the run that follows the stop.
+  const last = journal.stops.at(-1);
+  if (last && last.At >= journal.document.UpdatedAt) ctx.log('warning', `The previous run of this upgrade stopped: ${stopLogLine(last)}`);
+}
+
 /** Every ending of a run is written to the log too, with the exit code an unattended deployment will see. */
 function logged(ctx: OperationContext, logPath: string | null, result: UpgradeResult): UpgradeResult {
   ctx.log(result.Status === 'Completed' ? 'info' : 'warning', `Upgrade ${result.Status} (exit code ${result.ExitCode}): ${result.Message}${result.NextAction ? ` Next: ${result.NextAction}` : ''}`);
@@ -271,7 +303,7 @@ async function openOrStart(
   journalPath: string,
   planPath: string,
   readiness: ReadinessRow[],
-): Promise<{ plan: UpgradePlan; journal: Journal | null; installerPath: string } | { result: UpgradeResult }> {
+): Promise<{ plan: UpgradePlan; journal: Journal | null; installerPath: string; resumed: boolean } | { result: UpgradeResult }> {
   const identities = await Promise.all(req.hosts.map((h) => readServerIdentity(h)));
   const journalOptions = { beforeWrite: journalFaultForTests };
   if (!ctx.dryRun || existsSync(journalPath)) {
@@ -293,14 +325,14 @@ async function openOrStart(
       const found = records.verification.map((v) => `${v.ComputerName}: upgraded${v.MfaServerVersion ? ` (MFA Server ${v.MfaServerVersion})` : ''}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
       return { result: finish(records.plan, records.journal, journalPath, 'Completed', `This upgrade had already completed (journal ${journalPath}); nothing was done. Verified now: ${found}.`, false) };
     }
-    if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath };
+    if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath, resumed: true };
   }
   if (req.resume) ctx.log('warning', `No journal at ${journalPath}: starting a fresh upgrade.`);
   const naming = req.naming ?? 'New';
   const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming, backupDestination: req.backupDestination });
   const plan = buildUpgradePlan(input);
   ctx.log('warning', plan.Notice);
-  if (ctx.dryRun) return { plan, journal: null, installerPath: req.installerPath };
+  if (ctx.dryRun) return { plan, journal: null, installerPath: req.installerPath, resumed: false };
   await fs.mkdir(folder, { recursive: true });
   const bytes = serializePlan(plan);
   await writeFileAtomic(planPath, bytes);
@@ -319,7 +351,7 @@ async function openOrStart(
     },
     journalOptions,
   );
-  return { plan, journal, installerPath: req.installerPath };
+  return { plan, journal, installerPath: req.installerPath, resumed: false };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Atomic file replacement: write a temp file in the same folder, fsync it, rename over the target, fsync the folder.
  * A reader sees the old bytes or the new bytes, never half; on failure the temp file is removed.
  */
-import { promises as fs, constants } from 'node:fs';
+import { promises as fs, constants, closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { CoreError } from './errors';
 import { writePoint } from './write-points';
@@ -36,6 +36,35 @@ export async function writeFileAtomic(target: string, data: Buffer | string, opt
     throw fileError(e, target);
   }
   await syncDirectory(dir);
+}
+
+/**
+ * The same, synchronously: for the last words of a core that is about to exit (core/util/core-stop.ts), when no
+ * promise would be waited for. Stranded temp files are left to the next asynchronous write to sweep.
+ */
+export function writeFileAtomicSync(target: string, data: Buffer | string): void {
+  writePoint(`write ${target}`);
+  const temp = path.join(path.dirname(target), atomicTempName(path.basename(target)));
+  let mode = 0o644;
+  try {
+    mode = statSync(target).mode & 0o777;
+  } catch {
+    // a new file: the default mode
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, target);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temp, { force: true });
+    throw fileError(e, target);
+  }
 }
 
 /**

@@ -84,11 +84,20 @@ function ConvertTo-MfaErrorRecord {
 }
 
 function Write-MfaCoreEvent {
-    # One stderr line of a per-call core: an event, or text node printed (kept for the error message).
-    param([string] $Line, $Caller, [System.Text.StringBuilder] $Unparsed)
+    # One stderr line of a per-call core: an event, or text node printed (kept for the error message). An upgrade's
+    # core names its journal and log (the 'run' event): kept in $RunRecords, so that a kill the core cannot record
+    # is recorded there for it (Save-MfaRunStop).
+    param([string] $Line, $Caller, [System.Text.StringBuilder] $Unparsed, [hashtable] $RunRecords)
     $evt = $null
     try { $evt = ConvertFrom-Json -InputObject $Line -ErrorAction Stop } catch { $evt = $null }
-    if ($null -eq (Get-MfaProperty -Object $evt -Name 'event')) { [void]$Unparsed.AppendLine($Line); return }
+    $kind = Get-MfaProperty -Object $evt -Name 'event'
+    if ($null -eq $kind) { [void]$Unparsed.AppendLine($Line); return }
+    if ($kind -eq 'run') {
+        $RunRecords['journal'] = [string]$evt.journal
+        $RunRecords['log'] = Get-MfaProperty -Object $evt -Name 'log'
+        $RunRecords['processId'] = [int]$evt.processId
+        return
+    }
     Write-MfaEvent -CoreEvent $evt -Caller $Caller
 }
 
@@ -174,6 +183,10 @@ function Invoke-MfaCoreProcess {
     $process = Open-MfaCoreProcess -Arguments ($Operation + $mode)
     $utf8 = New-Object System.Text.UTF8Encoding($false)
     $ended = $false
+    $runRecords = @{}
+    # Why the core is stopped if this call ends before it answers: unless a catch below says otherwise, the command was
+    # stopped (Ctrl+C runs only the finally blocks, never a catch).
+    $stop = @{ Cause = 'Cancelled'; Detail = 'The command was stopped (Ctrl+C, Stop-Job or a stopped pipeline).' }
     try {
         $bytes = $utf8.GetBytes($RequestJson + "`n")
         try {
@@ -187,24 +200,28 @@ function Invoke-MfaCoreProcess {
         $unparsed = New-Object System.Text.StringBuilder
         while ($true) {
             $lineTask = $process.StandardError.ReadLineAsync()
-            Wait-MfaTask -Task $lineTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds
+            Wait-MfaTask -Task $lineTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds -RunRecords $runRecords
             $line = $lineTask.Result
             if ($null -eq $line) { break }
             if (($null -ne $Remoting) -and $line.StartsWith('{"event":"ps-run"')) {
                 Invoke-MfaBrokerRun -Remoting $Remoting -Line $line -Answers $process.StandardInput.BaseStream
                 continue
             }
-            Write-MfaCoreEvent -Line $line -Caller $Caller -Unparsed $unparsed
+            Write-MfaCoreEvent -Line $line -Caller $Caller -Unparsed $unparsed -RunRecords $runRecords
         }
-        Wait-MfaTask -Task $stdoutTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds
+        Wait-MfaTask -Task $stdoutTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds -RunRecords $runRecords
         $process.WaitForExit()
         $ended = $true
         Write-MfaProgressDone -Caller $Caller
-        return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Envelope = $null; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString() }
+        return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Envelope = $null; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString(); RunRecords = $runRecords }
+    }
+    catch {
+        $stop = @{ Cause = 'CommandFailed'; Detail = "The PowerShell command failed while the core worked: $($_.Exception.Message)" }
+        throw
     }
     finally {
         # The command was stopped (Ctrl+C, a stopped pipeline or job) or failed: the core must not go on unseen.
-        if ((-not $ended) -and (-not $process.HasExited)) { Close-MfaCore -Process $process }
+        if ((-not $ended) -and (-not $process.HasExited)) { Close-MfaCore -Process $process -Cause $stop.Cause -Detail $stop.Detail -RunRecords $runRecords }
         if ($null -ne $Remoting) { Close-MfaBroker -Remoting $Remoting }
         try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
         $process.Dispose()
@@ -214,38 +231,79 @@ function Invoke-MfaCoreProcess {
 function Wait-MfaTask {
     # Waits for a read of the core's output in short slices: PowerShell can only stop a pipeline (Ctrl+C) between
     # statements, and one long Wait() would hold the command until the core ends. Past the deadline, the core is stopped.
-    param($Task, [DateTime] $Deadline, $Process, [string] $Operation, [int] $TimeoutSeconds)
+    param($Task, [DateTime] $Deadline, $Process, [string] $Operation, [int] $TimeoutSeconds, [hashtable] $RunRecords)
     while (-not $Task.Wait(200)) {
-        if ([DateTime]::UtcNow -ge $Deadline) { Invoke-MfaCoreTimeout -Process $Process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
+        if ([DateTime]::UtcNow -ge $Deadline) { Invoke-MfaCoreTimeout -Process $Process -Operation $Operation -TimeoutSeconds $TimeoutSeconds -RunRecords $RunRecords }
     }
 }
 
 function Invoke-MfaCoreTimeout {
-    param($Process, [string] $Operation, [int] $TimeoutSeconds)
-    Close-MfaCore -Process $Process
-    throw (New-Object System.TimeoutException("The MfaServerUpgrade core ($Operation) did not finish within $TimeoutSeconds seconds and was stopped."))
+    param($Process, [string] $Operation, [int] $TimeoutSeconds, [hashtable] $RunRecords)
+    $message = "The MfaServerUpgrade core ($Operation) did not finish within $TimeoutSeconds seconds and was stopped."
+    Close-MfaCore -Process $Process -Cause 'TimedOut' -Detail $message -RunRecords $RunRecords
+    $exception = New-Object System.TimeoutException($message)
+    $record = New-Object System.Management.Automation.ErrorRecord($exception, 'CoreTimedOut', [System.Management.Automation.ErrorCategory]::OperationTimeout, $Operation)
+    $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails($message)
+    $record.ErrorDetails.RecommendedAction = 'Check the server for a hung installer, then run the same command again with -Resume.'
+    throw $record
 }
 
 function Close-MfaCore {
     # Stopping the core at any point is safe (the journal says where a run stood; -Resume continues), and an installer
-    # it started finishes or rolls back under Windows Installer on its own. Closing its input first lets the core write
-    # why it stopped in the run's log and close its remote sessions (it ends within about 2 s); a core still running
-    # after that is killed.
-    param($Process)
-    try { $Process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
+    # it started finishes or rolls back under Windows Installer on its own. The core is told why first (one stdin line,
+    # then stdin closes): it writes the cause into the run's journal and log and closes its remote sessions (it ends
+    # within about 2 s). A core still running after that is killed, and the stop is recorded for it.
+    param($Process, [string] $Cause, [string] $Detail, [hashtable] $RunRecords)
+    try {
+        $word = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject ([ordered]@{ stop = $Cause; detail = $Detail }) -Compress) + "`n")
+        $Process.StandardInput.BaseStream.Write($word, 0, $word.Length)
+        $Process.StandardInput.BaseStream.Flush()
+    }
+    catch { $null = $_ } # the core ended meanwhile: nobody to tell
+    try { $Process.StandardInput.Close() } catch { $null = $_ }
     if (-not $Process.WaitForExit(3000)) {
-        try { $Process.Kill() } catch { Write-Verbose "Could not stop the core process: $($_.Exception.Message)" }
+        try { $Process.Kill() } catch { $null = $_ } # it ended on its own after all
+        [void]$Process.WaitForExit(5000)
+        Save-MfaRunStop -RunRecords $RunRecords -Cause $Cause -Detail ($Detail + ' The core did not stop when asked and was killed.')
     }
 }
 
+function Save-MfaRunStop {
+    # The core cannot record its own kill: a fresh core writes the stop into the run's journal and log
+    # (mfa-core --record-stop; it refuses a journal another live run holds, and one where the core recorded it itself).
+    # Best effort and silent: this may run while the command is being stopped, when nothing can be written to the
+    # caller; a stop not recorded here is found and recorded by the next run.
+    param([hashtable] $RunRecords, [string] $Cause, [string] $Detail)
+    if ((-not $RunRecords) -or (-not $RunRecords['journal'])) { return }
+    try {
+        $recorder = Open-MfaCoreProcess -Arguments '--record-stop'
+        $request = ConvertTo-Json -Compress -InputObject @{ journal = $RunRecords['journal']; log = $RunRecords['log']; cause = $Cause; detail = $Detail; processId = $RunRecords['processId'] }
+        $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($request)
+        $recorder.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+        $recorder.StandardInput.Close()
+        if (-not $recorder.WaitForExit(15000)) { $recorder.Kill() }
+        $recorder.Dispose()
+    }
+    catch { $RunRecords['recordFailed'] = $_.Exception.Message }
+}
+
 function Read-MfaEnvelope {
+    # The core's answer; a core that ended without one was killed from outside (or Node.js itself failed): the error
+    # says so by name (CoreKilled), and an upgrade's journal and log get the stop recorded for it.
     param($Response, [string] $Operation)
     if ($null -ne $Response.Envelope) { return $Response.Envelope }
     $envelope = $null
     try { $envelope = ConvertFrom-Json -InputObject $Response.Stdout -ErrorAction Stop } catch { $envelope = $null }
     if ($null -eq (Get-MfaProperty -Object $envelope -Name 'ok')) {
         $detail = ($Response.Stderr.Trim() + ' ' + $Response.Stdout.Trim()).Trim()
-        throw "The MfaServerUpgrade core ($Operation) ended with exit code $($Response.ExitCode) without a result. $detail"
+        $message = "The MfaServerUpgrade core ($Operation) ended with exit code $($Response.ExitCode) without a result: it was killed (Task Manager, Stop-Process, a time limit) or Node.js itself failed. $detail".Trim()
+        $runRecords = Get-MfaProperty -Object $Response -Name 'RunRecords'
+        Save-MfaRunStop -RunRecords $runRecords -Cause 'CoreKilled' -Detail "The core (process $(if ($runRecords) { $runRecords['processId'] })) ended with exit code $($Response.ExitCode) before it answered."
+        $exception = New-Object System.InvalidOperationException($message)
+        $record = New-Object System.Management.Automation.ErrorRecord($exception, 'CoreKilled', [System.Management.Automation.ErrorCategory]::OperationStopped, $Operation)
+        $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails($message)
+        $record.ErrorDetails.RecommendedAction = 'Find what ended the process (the log, the event log), then run the same command again with -Resume.'
+        throw $record
     }
     return $envelope
 }

@@ -2,7 +2,7 @@
 // (run `npm run build` first). Labs are plain folders, so the end state is judged by reading and hashing files.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -315,7 +315,7 @@ describe('a completed upgrade run again does nothing', () => {
   });
 });
 
-type Journal = { Status: string; Steps: { Id: string; Status: string; Attempts: number }[] };
+type Journal = { Status: string; Steps: { Id: string; Status: string; Attempts: number }[]; Stops: { Cause: string; RecordedBy: string; Step: string | null }[] };
 const readJournal = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Journal;
 
 describe('killed at every step boundary and inside every step, -Resume ends where an uninterrupted run ends', async () => {
@@ -352,10 +352,13 @@ describe('killed at every step boundary and inside every step, -Resume ends wher
 
         const crashed = await ps.run(UPGRADE_SCRIPT, { installer: LAB_INSTALLER_PATH, lab, backups, crashAt: point });
         assert.equal(crashed.ok, false, 'a killed core is a terminating error');
+        assert.match(crashed.terminatingError?.fullyQualifiedErrorId ?? '', /^CoreKilled\b/, 'the error names the cause');
         assert.deepEqual(crashed.output, []);
         const journalPath = path.join(backups, 'MfaServerUpgrade-MFA01', 'journal.json');
         const journal = readJournal(journalPath);
         const index = journal.Steps.findIndex((s) => s.Id === id);
+        const stop = journal.Stops.at(-1);
+        assert.deepEqual([stop?.Cause, stop?.RecordedBy, stop?.Step], ['CoreKilled', 'Module', where === 'inside' ? id : null], 'the module recorded the kill the core could not');
         assert.equal(journal.Steps[index].Status, where === 'inside' ? 'Running' : 'Completed', 'the journal shows where the run died');
         for (const s of journal.Steps.slice(index + 1)) assert.equal(s.Status, 'Pending', `${s.Id} did not run`);
 
@@ -557,129 +560,7 @@ describe('one run at a time', () => {
   });
 });
 
-describe('stopping the command (Ctrl+C)', () => {
-  let ps: PowerShellSession;
-  before(async () => {
-    ps = await openModuleSession(root, process.env, modulePath);
-  });
-  after(() => ps.close());
-
-  const HANG = 'inside:MFA01:uninstall:UserPortal';
-  /** Core processes of this test: they alone carry its hang point in their environment. */
-  const hangingCores = () =>
-    readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .filter((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('mfa-core') && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`MFA_TEST_HANG_AT=${HANG}`);
-        } catch {
-          return false; // ended meanwhile
-        }
-      });
-
-  /** The last line of the CMTrace log of a SingleServer lab. */
-  const lastLogLine = (lab: string) => readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', 'MfaServerUpgrade.log'), 'utf8').trim().split('\n').pop() ?? '';
-
-  test('stops the core with the command; the journal shows where it stood and -Resume completes', { skip: process.platform !== 'linux' }, async () => {
-    const lab = path.join(root, 'stopped', 'lab');
-    const backups = path.join(root, 'stopped', 'backups');
-    const journal = path.join(backups, 'MfaServerUpgrade-MFA01', 'journal.json');
-    await newLab(ps, lab, 'SingleServer');
-    // The upgrade runs in a second runspace of the same pwsh; Stop() is what Ctrl+C does to a running pipeline.
-    const started = await ps.run(
-      String.raw`
-      $env:MFA_TEST_HANG_AT = $V.hang
-      $global:Upgrade = [powershell]::Create()
-      [void]$global:Upgrade.AddScript({ param($m, $p) Import-Module $m; Invoke-MfaServerUpgrade @p }).AddArgument($V.module).AddArgument(@{ LabPath = $V.lab; InstallerPath = $V.installer; BackupDestination = $V.backups; Confirm = $false })
-      $global:UpgradeRun = $global:Upgrade.BeginInvoke()
-      $deadline = (Get-Date).AddSeconds(120)
-      $state = $null
-      while (((Get-Date) -lt $deadline) -and ($state -ne 'Running')) {
-          Start-Sleep -Milliseconds 100
-          if (Test-Path -LiteralPath $V.journal) {
-              try { $state = ((Get-Content -LiteralPath $V.journal -Raw | ConvertFrom-Json).Steps | Where-Object { $_.Id -eq 'MFA01:uninstall:UserPortal' }).Status } catch { $state = $null }
-          }
-      }
-      Remove-Item Env:MFA_TEST_HANG_AT
-      $state`,
-      { hang: HANG, module: modulePath, lab, installer: LAB_INSTALLER_PATH, backups, journal },
-    );
-    assert.ok(started.ok, started.terminatingError?.message);
-    assert.equal(started.output[0], 'Running', 'the run reached the step it hangs in');
-    assert.equal(hangingCores().length, 1, 'its core is running');
-
-    const stopped = await ps.run('$global:Upgrade.Stop(); [string]$global:Upgrade.InvocationStateInfo.State; $global:Upgrade.Dispose()');
-    assert.ok(stopped.ok, stopped.terminatingError?.message);
-    assert.equal(stopped.output[0], 'Stopped');
-    for (let i = 0; i < 50 && hangingCores().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(hangingCores(), [], 'the core does not go on unseen after the command stopped');
-    const j = JSON.parse(readFileSync(journal, 'utf8')) as { Steps: { Id: string; Status: string }[] };
-    assert.equal(j.Steps.find((st) => st.Id === 'MFA01:uninstall:UserPortal')?.Status, 'Running');
-    assert.match(lastLogLine(lab), /The command running this upgrade was stopped \(Ctrl\+C/, 'the log says why the run stopped');
-
-    const resumed = await upgrade(ps, { lab, backups, resume: true });
-    assertCompleted(resumed.result);
-    assert.ok(resumed.outcome.warnings.some((w) => /A run lock was left by process \d+ .* which no longer runs/.test(w)), resumed.outcome.warnings.join('\n'));
-  });
-
-  test('a core that outlives its timeout is stopped: the command fails naming the operation, the log says why, -Resume completes', { skip: process.platform !== 'linux' }, async () => {
-    const lab = path.join(root, 'timed-out', 'lab');
-    const backups = path.join(root, 'timed-out', 'backups');
-    await newLab(ps, lab, 'SingleServer');
-    // The transport itself, in the module's scope, with a timeout of 8 s instead of the upgrade's 2 hours.
-    const r = await ps.run(
-      String.raw`
-      $env:MFA_TEST_HANG_AT = $V.hang
-      try {
-          & (Get-Module MfaServerUpgrade) {
-              [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')] param($Item)
-              Invoke-MfaCore -Operation 'invoke-upgrade' -Items @($Item) -Caller $PSCmdlet -OutputTypeName 'MfaServerUpgrade.UpgradeResult' -TimeoutSeconds 8 -ChangesState -ConfirmImpact 'High' -OwnProcess
-          } -Item @{ LabPath = $V.lab; InstallerPath = $V.installer; BackupDestination = $V.backups } -Confirm:$false
-      } finally { Remove-Item Env:MFA_TEST_HANG_AT }`,
-      { hang: HANG, lab, installer: LAB_INSTALLER_PATH, backups },
-    );
-    assert.equal(r.ok, false);
-    assert.equal(r.terminatingError?.exceptionType, 'System.TimeoutException');
-    assert.match(r.terminatingError?.message ?? '', /core \(invoke-upgrade\) did not finish within 8 seconds and was stopped/);
-    for (let i = 0; i < 50 && hangingCores().length > 0; i++) await new Promise((res) => setTimeout(res, 100));
-    assert.deepEqual(hangingCores(), [], 'no core goes on after the timeout');
-    assert.match(lastLogLine(lab), /The command running this upgrade was stopped/, 'the log says why the run stopped');
-    assertCompleted((await upgrade(ps, { lab, backups, resume: true })).result);
-  });
-
-  test('when the PowerShell itself is killed (no finally runs in it), its core stops too; -Resume completes', { skip: process.platform !== 'linux' }, async () => {
-    const lab = path.join(root, 'killed-shell', 'lab');
-    const backups = path.join(root, 'killed-shell', 'backups');
-    const journal = path.join(backups, 'MfaServerUpgrade-MFA01', 'journal.json');
-    await newLab(ps, lab, 'SingleServer');
-    const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    const shell = spawn(
-      pwshExecutable(),
-      ['-NoProfile', '-NonInteractive', '-Command', `Import-Module ${q(modulePath)}; Invoke-MfaServerUpgrade -LabPath ${q(lab)} -InstallerPath ${q(LAB_INSTALLER_PATH)} -BackupDestination ${q(backups)} -Confirm:$false`],
-      { env: { ...process.env, MFA_TEST_HANG_AT: HANG }, stdio: 'ignore' },
-    );
-    const stepState = () => {
-      try {
-        return (JSON.parse(readFileSync(journal, 'utf8')) as { Steps: { Id: string; Status: string }[] }).Steps.find((st) => st.Id === 'MFA01:uninstall:UserPortal')?.Status;
-      } catch {
-        return undefined; // not written yet, or being replaced
-      }
-    };
-    for (let i = 0; i < 1200 && stepState() !== 'Running'; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(stepState(), 'Running', 'the run reached the step it hangs in');
-    assert.equal(hangingCores().length, 1, 'its core is running');
-
-    const exited = new Promise((r) => shell.once('exit', r));
-    shell.kill('SIGKILL'); // as Task Manager or a deployment's maximum run time ends a process: nothing in it runs after
-    await exited;
-    for (let i = 0; i < 100 && hangingCores().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(hangingCores(), [], 'the core stops when the PowerShell that started it is gone');
-    assert.match(lastLogLine(lab), /The command running this upgrade was stopped \(Ctrl\+C, or its PowerShell was closed or killed\).*-Resume/, 'the log says why the run stopped');
-
-    const resumed = await upgrade(ps, { lab, backups, resume: true });
-    assertCompleted(resumed.result);
-  });
-});
+// Stopping the command (Ctrl+C, a time-out, the PowerShell killed) and every other stop cause: stop-causes.test.ts.
 
 describe('-WhatIf', () => {
   let ps: PowerShellSession;

@@ -32,16 +32,30 @@ test('a stdin that ends before any line is an empty request, not a caller gone m
   assert.equal(gone, 0);
 });
 
-test('last words: registered notes run once the caller is gone, a failing one does not stop the others, forgotten ones do not run', async () => {
-  const { whenCallerGone, writeLastWords } = await import('../../../core/runtime/attached-caller');
+test('last words: registered notes get the cause once the core stops, a failing one does not stop the others, forgotten ones do not run, and only the first stop counts', async () => {
+  const { whenCoreStops, writeLastWords, resetLastWordsForTests } = await import('../../../core/util/core-stop');
+  resetLastWordsForTests();
   const said: string[] = [];
-  const forgetA = whenCallerGone(() => said.push('a'));
-  whenCallerGone(() => {
+  const forgetA = whenCoreStops((s) => said.push(`a:${s.cause}`));
+  whenCoreStops(() => {
     throw new Error('log folder gone');
   });
-  const forgetC = whenCallerGone(() => said.push('c'));
+  const forgetC = whenCoreStops((s) => said.push(`c:${s.cause}:${s.detail}`));
   forgetA();
-  writeLastWords();
-  assert.deepEqual(said, ['c']);
+  writeLastWords({ cause: 'Cancelled', detail: 'Ctrl+C', at: new Date() });
+  writeLastWords({ cause: 'CallerGone', detail: 'later', at: new Date() });
+  assert.deepEqual(said, ['c:Cancelled:Ctrl+C']);
   forgetC();
+  resetLastWordsForTests();
+});
+
+test('stop words: only the transport\'s own causes, as one JSON line, are taken as a stop', async () => {
+  const { parseStopWord } = await import('../../../core/runtime/attached-caller');
+  assert.deepEqual(parseStopWord('{"stop":"TimedOut","detail":"did not finish within 8 seconds"}'), { cause: 'TimedOut', detail: 'did not finish within 8 seconds' });
+  assert.deepEqual(parseStopWord('{"stop":"Cancelled"}'), { cause: 'Cancelled', detail: '' });
+  assert.deepEqual(parseStopWord('{"detail":"Ctrl+C","stop":"Cancelled"}'), { cause: 'Cancelled', detail: 'Ctrl+C' }, 'keys in any order (5.1 hashtables)');
+  assert.equal(parseStopWord('{"stop":"CoreKilled"}'), null, 'a cause the core sees itself is not taken from the caller');
+  assert.equal(parseStopWord('{"stop":"Reboot"}'), null);
+  assert.equal(parseStopWord('{"stop":'), null);
+  assert.equal(parseStopWord('{"id":1,"answer":{"stop":"Cancelled"}}'), null, 'a broker answer is not a stop word');
 });
