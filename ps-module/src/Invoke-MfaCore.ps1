@@ -253,8 +253,10 @@ function Close-MfaCore {
     # it started finishes or rolls back under Windows Installer on its own. The core is told why first (one stdin line,
     # then stdin closes): it writes the cause into the run's journal and log and closes its remote sessions (it ends
     # within about 2 s). A core still running after that is killed, and the stop is recorded for it.
+    # The warm core (no $RunRecords) reads each stdin line as a call: it gets no stop word, only the end of stdin.
     param($Process, [string] $Cause, [string] $Detail, [hashtable] $RunRecords)
     try {
+        if ($null -eq $RunRecords) { throw 'no stop word for the warm core' }
         $word = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject ([ordered]@{ stop = $Cause; detail = $Detail }) -Compress) + "`n")
         $Process.StandardInput.BaseStream.Write($word, 0, $word.Length)
         $Process.StandardInput.BaseStream.Flush()
