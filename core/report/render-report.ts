@@ -6,7 +6,8 @@
 import { EXIT_CODE_MEANINGS } from '../upgrade/exit-codes';
 import type { ServerInventory } from '../domain/inventory-types';
 import type { PlanStep } from '../domain/plan-types';
-import type { JournalStep } from '../journal/journal-types';
+import type { JournalStep, JournalStop } from '../journal/journal-types';
+import { STOP_EXPLANATIONS } from '../util/core-stop';
 import { REPORT_CSS } from './report-css';
 import { formatBytes, formatDuration, formatTime, t, table } from './html';
 import type { ReportBackup, ReportInput } from './report-input';
@@ -34,6 +35,7 @@ export function renderReport(input: ReportInput): string {
     found(input),
     readiness(input),
     planAndOutcome(input),
+    stops(input),
     backups(input.backups),
     followUps(input),
     assumptions(input),
@@ -205,6 +207,22 @@ function planAndOutcome(input: ReportInput): string {
     '</section>',
   ].join('\n');
 }
+
+/** Every stop of the run before it finished (journal Stops): when, why, in which step, and who recorded it. */
+function stops(input: ReportInput): string {
+  const list = input.journal?.Stops ?? [];
+  if (list.length === 0) return '';
+  const rows = list.map((s) => [t(formatTime(s.At)), `<span class="badge s-warn">${t(s.Cause)}</span>`, t(s.Step ?? 'between steps'), t(`${STOP_EXPLANATIONS[s.Cause]} ${s.Detail}`), t(RECORDERS[s.RecordedBy])]);
+  return [
+    '<section aria-labelledby="stops">',
+    '<h2 id="stops">Stops before the run finished</h2>',
+    '<p class="muted">Each time the run stopped early, and why. A step a stop left Running was checked on the server and run again by the next run.</p>',
+    table(['When', 'Cause', 'Step', 'What happened', 'Recorded by'], rows, 'stops'),
+    '</section>',
+  ].join('\n');
+}
+
+const RECORDERS: Record<JournalStop['RecordedBy'], string> = { Core: 'the run itself', Module: 'the PowerShell module (the run could not)', NextRun: 'the next run (nobody could at the time)' };
 
 function backups(list: ReportBackup[]): string {
   const parts = ['<section aria-labelledby="backups">', '<h2 id="backups">Backups</h2>'];

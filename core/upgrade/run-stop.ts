@@ -4,19 +4,7 @@
  */
 import type { CmTraceLog } from '../log/index';
 import type { Journal, JournalStop, JournalStopRecorder } from '../journal/index';
-import type { CoreStop, CoreStopCause } from '../util/core-stop';
-
-/** What each cause means, for the admin reading the log or the journal. */
-export const STOP_EXPLANATIONS: Record<CoreStopCause, string> = {
-  Cancelled: 'The command running this upgrade was stopped (Ctrl+C, Stop-Job or a stopped pipeline) before the run finished.',
-  TimedOut: 'The command running this upgrade ran past its time limit, so the module stopped it.',
-  CommandFailed: 'The PowerShell command running this upgrade failed while the upgrade worked, so the module stopped it.',
-  CallerGone: 'The PowerShell running this upgrade ended without stopping it (killed, or its window closed).',
-  PipeClosed: 'The pipe this upgrade reports through was closed: nobody read its output any more.',
-  CoreCrashed: 'An unexpected error stopped the process running this upgrade (a bug: report it with this log).',
-  CoreKilled: 'The process running this upgrade was ended from outside (killed by Task Manager, Stop-Process or a time limit, or Node.js itself failed).',
-  NotRecorded: 'A run of this upgrade ended without recording why (the machine restarted or lost power, or its processes were killed together); found by the next run.',
-};
+import { STOP_EXPLANATIONS, type CoreStop } from '../util/core-stop';
 
 /** The log line of a stop: cause, meaning, detail, where the run stood, and what to do. */
 export function stopLogLine(stop: JournalStop): string {

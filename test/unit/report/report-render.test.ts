@@ -132,3 +132,22 @@ test('the readiness section lists each check, Failed first, with accepted risks 
   assert.match(section, /A restart is pending \(&lt;CBS&gt;\)/);
   assert.ok(!renderReport({ ...input(), readiness: [] }).includes('id="readiness"'), 'no section without checks');
 });
+
+test('the stops of a run before it finished are listed with their cause, step, explanation and recorder, escaped', () => {
+  const journal = {
+    FormatVersion: 2 as const, RunId: 'r', CreatedAt: '2025-03-14T10:00:00.000Z', UpdatedAt: '2025-03-14T10:04:00.000Z', Status: 'Running' as const,
+    Meta: {}, PlanSha256: SHA, Servers: [], Replans: [], Steps: [],
+    Stops: [
+      { At: '2025-03-14T10:02:00.000Z', Cause: 'Cancelled' as const, Detail: 'Ctrl+C <pressed>', Step: 'MFA01:uninstall:UserPortal', RecordedBy: 'Core' as const, ProcessId: 4242 },
+      { At: '2025-03-14T10:04:00.000Z', Cause: 'NotRecorded' as const, Detail: 'found later', Step: null, RecordedBy: 'NextRun' as const, ProcessId: null },
+    ],
+  };
+  const html = renderReport({ ...input(), journal });
+  const section = html.slice(html.indexOf('<h2 id="stops">'), html.indexOf('</section>', html.indexOf('<h2 id="stops">')));
+  assert.match(section, /Cancelled/);
+  assert.match(section, /MFA01:uninstall:UserPortal/);
+  assert.match(section, /Ctrl\+C &lt;pressed&gt;/);
+  assert.match(section, /between steps/);
+  assert.match(section, /the next run \(nobody could at the time\)/);
+  assert.doesNotMatch(renderReport(input()), /id="stops"/, 'no section when the run never stopped early');
+});
