@@ -151,7 +151,7 @@ async function backupsNamedByUnfinishedUpgrades(root: string): Promise<{ named: 
       const file = path.join(folder, name);
       let doc: { Status?: unknown; Steps?: { Data?: Record<string, unknown> }[] };
       try {
-        doc = JSON.parse(await fs.readFile(file, 'utf8'));
+        doc = JSON.parse(await fs.readFile(file, 'utf8')) as typeof doc;
       } catch (e) {
         unreadable.push(`${file} (${(e as Error).message})`);
         continue;

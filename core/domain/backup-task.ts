@@ -4,7 +4,9 @@
  * a Task Scheduler. Every value that reaches the PowerShell command is single-quoted (quotes doubled), and the whole
  * XML is escaped, so a destination such as `D:\O'Brien & Co` survives both layers.
  */
+import { hasControlCharacter } from '../util/control-characters';
 import { CoreError } from '../util/errors';
+import { hasCharacterWindowsRefusesInName } from '../util/windows-path';
 
 export const TASK_NAMESPACE = 'http://schemas.microsoft.com/windows/2004/02/mit/task';
 export const DEFAULT_TASK_NAME = '\\MfaServerUpgrade\\PhoneFactorBackup';
@@ -49,7 +51,7 @@ export const formatDailyTime = (t: DailyTime) => `${pad(t.hours)}:${pad(t.minute
 export function normalizeTaskName(name: string): string {
   const trimmed = name.trim();
   const parts = trimmed.replace(/^\\/, '').split('\\');
-  const bad = parts.find((p) => p === '' || p === '.' || p === '..' || /[<>:"/|?*\x00-\x1f%]/.test(p) || p !== p.trim());
+  const bad = parts.find((p) => p === '' || p === '.' || p === '..' || /[/%]/.test(p) || hasCharacterWindowsRefusesInName(p) || p !== p.trim());
   if (trimmed === '' || bad !== undefined) {
     throw new CoreError('InvalidTaskName', `'${name}' is not a usable task name: use \\Folder\\Name without < > : " / | ? * % and without empty, '.' or '..' parts.`, 'TaskName');
   }
@@ -66,7 +68,7 @@ export function checkTaskDestination(destination: string): string {
   if (!/^([A-Za-z]:\\|\\\\[^\\]+\\[^\\]+)/.test(d)) {
     throw new CoreError('TaskDestinationNotAbsolute', `The scheduled task runs on the server as SYSTEM: give -Destination as a full Windows path such as D:\\Backups\\PhoneFactor or \\\\fileserver\\share\\PhoneFactor (got '${destination}').`, 'Destination');
   }
-  if (/["%\x00-\x1f]/.test(d)) {
+  if (/["%]/.test(d) || hasControlCharacter(d)) {
     throw new CoreError('TaskDestinationUnsupported', `-Destination '${destination}' contains " , % or a control character, which a scheduled task's command line cannot carry safely; choose another folder.`, 'Destination');
   }
   return d;
@@ -120,7 +122,7 @@ export function backupTaskCommand(spec: CommandSpec): string {
 
 /** A value the command line cannot carry safely (see checkTaskDestination) is refused rather than mangled. */
 function checkCommandValue(value: string, parameter: string): string {
-  if (/["%\x00-\x1f]/.test(value)) {
+  if (/["%]/.test(value) || hasControlCharacter(value)) {
     throw new CoreError('TaskDestinationUnsupported', `-${parameter} '${value}' contains " , % or a control character, which a scheduled task's command line cannot carry safely.`, parameter);
   }
   return value;

@@ -6,7 +6,7 @@ import { openTargetHost, TargetParameters } from './target';
 import { inventoryServer } from '../domain/inventory';
 import { listWebApplications } from '../host/iis';
 import { installComponentMsi, installServer, selectComponentMsi, vdirPropertyOf } from '../upgrade/installers';
-import { WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
+import { WEB_COMPONENTS } from '../domain/catalog';
 import { CoreError } from '../util/errors';
 
 const Input = Type.Object(
@@ -62,7 +62,7 @@ export const installMfaServerOperation = defineOperation({
       if (!server) throw new CoreError('InstallVerificationFailed', `The setup ended with exit ${r.ExitCode} but MFA Server is not registered on ${host.computerName}. See ${r.LogPath}.`, r.LogPath);
       return [{ ComputerName: host.computerName, Component: component, InstallerPath: item.InstallerPath, ExitCode: r.ExitCode, RebootRequired: r.RebootRequired, VirtualDirectory: null, InstallPath: server.InstallPath, LogPath: r.LogPath }];
     }
-    const web = component as WebComponentName;
+    const web = component;
     const msi = await selectComponentMsi(host, item.InstallerPath, web);
     const vdir = item.VirtualDirectory ?? WEB_COMPONENTS[web].newVirtualDirectory;
     const properties: Record<string, string> = {};

@@ -151,7 +151,7 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   const serviceNames = dataServices.filter((s) => s.state !== 'Stopped').map((s) => s.name);
   const approved: ManifestFileEntry[] = [];
   for (const entry of entries) {
-    const ok = await ctx.act({ id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, ...describeRestore(entry, serviceNames) }, async () => true);
+    const ok = await ctx.act({ id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, ...describeRestore(entry, serviceNames) }, () => Promise.resolve(true));
     if (ok) approved.push(entry);
   }
   if (approved.length === 0) return [];

@@ -9,7 +9,7 @@ export function StringEnum<T extends string[]>(values: [...T], options: { descri
 
 /** Attach PowerShell binding details (pipeline, aliases, path) to a parameter schema. */
 export function bind<S extends TSchema>(schema: S, binding: ParameterBinding): S {
-  return { ...schema, 'x-mfa': binding } as S;
+  return { ...schema, 'x-mfa': binding };
 }
 
 /** A Windows or local path parameter. */

@@ -10,7 +10,7 @@
  * need their own lab folder come as separate pipeline objects (ComputerName + LabPath), as Get-PhoneFactorComponent
  * and New-MfaLab output them.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { CoreError } from '../util/errors';
@@ -102,8 +102,7 @@ export const ThrottleLimitParameter = Type.Optional(
   }),
 );
 
-const Target = Type.Object(TargetParameters);
-export type TargetInput = Static<typeof Target>;
+export type TargetInput = Static<TObject<typeof TargetParameters>>;
 
 /** The remoting choices of an input (parameters); remote-options.ts fills the rest from the environment. */
 function remoteSettingsOf(input: TargetInput): RemoteSettings {

@@ -36,10 +36,10 @@ export function parseRequest(text: string): Request {
     throw badRequest('MalformedRequest', '/dryRun must be boolean', 'dryRun');
   }
   const approved = obj.approvedActions;
-  if (approved !== undefined && !(Array.isArray(approved) && approved.every((a) => typeof a === 'string'))) {
+  if (approved !== undefined && !(Array.isArray(approved) && approved.every((a): a is string => typeof a === 'string'))) {
     throw badRequest('MalformedRequest', '/approvedActions must be an array of strings', 'approvedActions');
   }
-  return { items, dryRun: obj.dryRun === true, approvedActions: approved as string[] | undefined };
+  return { items, dryRun: obj.dryRun === true, approvedActions: approved };
 }
 
 function withoutEnvelopeFields(obj: Record<string, unknown>): Record<string, unknown> {

@@ -58,7 +58,7 @@ async function readInstaller(host: Host, path: string): Promise<MsiInfo> {
 export async function inspectServerSetup(host: Host, mediaFolder: string): Promise<{ path: string; info: MsiInfo | null; version: string | null }> {
   const path = `${mediaFolder.replace(/[\\/]+$/, '')}\\${MFA_SERVER_SETUP_FILE}`;
   if (!(await host.stat(path))) throw new CoreError('InstallerNotFound', `${MFA_SERVER_SETUP_FILE} is not in ${mediaFolder} on ${host.computerName}.`, path);
-  let info: MsiInfo | null = null;
+  let info: MsiInfo;
   try {
     info = readMsi(await host.readFile(path), path);
   } catch (e) {

@@ -151,7 +151,7 @@ async function assertInMfaServerFolder(host: Host, step: PlanStep, file: string,
     const copied = run.stepData(`${step.ComputerName}:copy-installer:${step.Component}`)?.Sha256;
     const now = sha256Hex(await host.readFile(file));
     if (typeof copied === 'string' && copied === now) return;
-    throw refusedInstaller(step, `'${file}' on ${host.computerName}, whose content is not what the plan's copy step put there (SHA-256 ${now}, recorded ${String(copied ?? 'none')})`);
+    throw refusedInstaller(step, `'${file}' on ${host.computerName}, whose content is not what the plan's copy step put there (SHA-256 ${now}, recorded ${typeof copied === 'string' ? copied : 'none'})`);
   }
   const server = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
   if (server?.InstallPath && sameWindowsPath(folder, server.InstallPath)) return;

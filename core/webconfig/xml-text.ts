@@ -46,7 +46,7 @@ export function decodeCdata(raw: string): string {
 }
 
 function escapeNonAscii(s: string): string {
-  return s.replace(/[^\x00-\x7f]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`);
+  return s.replace(/[\u{80}-\u{10FFFF}]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`);
 }
 
 /** Escape a value for an attribute delimited by `quote`; tabs and line breaks as references so they survive normalisation. */

@@ -38,7 +38,8 @@ export function parseCalls(json: string): HostCall[] {
   }
   if (!Array.isArray(raw)) throw new CoreError('MalformedHostCall', 'Calls must be a JSON array of {target, method, args}.', 'Calls');
   return raw.map((c, i) => {
-    const call = c as Partial<HostCall>;
+    // Each field is checked before it is trusted.
+    const call = c as { target?: unknown; method?: unknown; args?: unknown };
     if (typeof call !== 'object' || call === null || typeof call.method !== 'string' || !Array.isArray(call.args)) {
       throw new CoreError('MalformedHostCall', `Call ${i} must be an object with a method name and an args array.`, 'Calls');
     }

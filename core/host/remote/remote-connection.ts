@@ -254,7 +254,7 @@ export class RemoteConnection {
   private parseAnswer(stdout: string | undefined | null, exitCode: number | undefined | null, stderr: string | undefined | null): HostCallOutcome[] | 'UnknownOperation' {
     let envelope: { ok: boolean; result?: HostCallOutcome[]; error?: { code: string; message: string; target?: string } };
     try {
-      envelope = JSON.parse(stdout ?? '');
+      envelope = JSON.parse(stdout ?? '') as typeof envelope;
     } catch {
       throw new CoreError('RemoteProtocolError', `[${this.name}] The core on ${this.name} ended with exit code ${exitCode} without a result: ${(stderr ?? '').slice(0, 500)}`, this.name);
     }

@@ -71,7 +71,7 @@ export class WindowsRegistry {
     const { values, subkeys } = parseRegQueryKey(result.stdout, path);
     // reg query prints in the console's code page, which the output does not name: text beyond ASCII (a path with an
     // accent) may come out wrong. Such a key is read again from an export, which is UTF-16 and exact.
-    if (/[^\x00-\x7f]/.test(result.stdout)) {
+    if (/[\u0080-\uFFFF]/.test(result.stdout)) {
       const exact = await this.readKeyExactly(key, path, view);
       if (exact !== 'unreadable') return exact;
     }

@@ -4,6 +4,7 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hasControlCharacter } from '../../util/control-characters';
 import { CoreError, type ErrorCode } from '../../util/errors';
 import type { CommandResult, CommandRunner } from './command-runner';
 
@@ -80,7 +81,7 @@ function listedTaskPaths(csv: string): string[] {
 
 /** A name schtasks can take as one argument: `"` would end the argument early. */
 function checkTaskName(name: string): string {
-  if (name.trim() === '' || /["\x00-\x1f]/.test(name)) throw new CoreError('InvalidTaskName', `'${name}' is not a usable task name (\\Folder\\Name).`, name);
+  if (name.trim() === '' || name.includes('"') || hasControlCharacter(name)) throw new CoreError('InvalidTaskName', `'${name}' is not a usable task name (\\Folder\\Name).`, name);
   return name;
 }
 
