@@ -129,7 +129,11 @@ async function main(argv: string[]): Promise<void> {
   const contract = arg ? findOperation(arg) : undefined;
   if (!contract) {
     const known = operations.map((o) => o.name).join(', ');
-    const e = badRequest('UnknownOperation', arg ? `Unknown operation '${arg}'. Known operations: ${known}.` : `Usage: mfa-core <operation> | --list | --version. Operations: ${known}.`, arg ?? 'operation');
+    const e = badRequest(
+      'UnknownOperation',
+      arg ? `Unknown operation '${arg}'. Known operations: ${known}.` : `Usage: mfa-core <operation> | --list | --version. Operations: ${known}.`,
+      arg ?? 'operation',
+    );
     const out = failure(e, EXIT_BAD_REQUEST);
     return finish(out.envelope, out.exitCode);
   }

@@ -97,14 +97,26 @@ export async function applyRetention(destination: string, keep: number, options:
     }
     const check = await verifyBackup(full);
     if (!check.IsValid || !check.CreatedUtc || !check.Manifest) {
-      result.Kept.push({ Path: full, ComputerName: check.ComputerName ?? parsed.computerName, CreatedUtc: check.CreatedUtc, Reason: 'NotVerified', Detail: check.Reason });
+      result.Kept.push({
+        Path: full,
+        ComputerName: check.ComputerName ?? parsed.computerName,
+        CreatedUtc: check.CreatedUtc,
+        Reason: 'NotVerified',
+        Detail: check.Reason,
+      });
       continue;
     }
     const computer = (check.ComputerName ?? parsed.computerName).toLowerCase();
     const group = verified.get(computer) ?? [];
     const sequence = sequenceOf(check.Manifest);
     group.push({
-      entry: { Path: full, ComputerName: check.ComputerName ?? parsed.computerName, CreatedUtc: check.CreatedUtc, Reason: 'WithinRetention', Sequence: sequence },
+      entry: {
+        Path: full,
+        ComputerName: check.ComputerName ?? parsed.computerName,
+        CreatedUtc: check.CreatedUtc,
+        Reason: 'WithinRetention',
+        Sequence: sequence,
+      },
       sequence,
       created: Date.parse(check.CreatedUtc),
       name: dirent.name,

@@ -77,7 +77,8 @@ function mobileAppRetirement(server: PlannedServer, oldVersion: string | null, n
     return {
       ...base,
       Title: 'Uninstall the Mobile App Web Service when the upgrade is confirmed',
-      Instruction: `From MFA Server 8.0 on, the Authenticator app works without the Mobile App Web Service. Once the upgrade to ${newVersion} is verified, uninstall it from ${server.name} (Programs and Features).`,
+      Instruction: `From MFA Server 8.0 on, the Authenticator app works without the Mobile App Web Service. Once the upgrade to ${newVersion} is verified, ` +
+        `uninstall it from ${server.name} (Programs and Features).`,
     };
   }
   return {
@@ -85,7 +86,8 @@ function mobileAppRetirement(server: PlannedServer, oldVersion: string | null, n
     Title: 'Check whether the Mobile App Web Service is still needed',
     Instruction:
       to === null
-        ? `The version of the new MFA Server is unknown. If it is 8.0 or later, the Authenticator app no longer needs the Mobile App Web Service and it can be uninstalled from ${server.name} after the upgrade.`
+        ? `The version of the new MFA Server is unknown. If it is 8.0 or later, the Authenticator app no longer needs the Mobile App Web Service and it can ` +
+          `be uninstalled from ${server.name} after the upgrade.`
         : `MFA Server ${newVersion} still uses the Mobile App Web Service; keep it on ${server.name}. From 8.0 on it can be uninstalled.`,
   };
 }

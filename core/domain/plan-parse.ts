@@ -10,7 +10,17 @@ import type { PlanAction, PlanStep, UpgradePlan } from './plan-types';
 import { CoreError } from '../util/errors';
 import { jsonSyntaxError } from '../util/json-syntax';
 
-export const PLAN_ACTIONS: PlanAction[] = ['Backup', 'Uninstall', 'InstallServer', 'ConfirmActivation', 'InstallComponent', 'CopyInstaller', 'MergeWebConfig', 'RestoreThemes', 'Verify'];
+export const PLAN_ACTIONS: PlanAction[] = [
+  'Backup',
+  'Uninstall',
+  'InstallServer',
+  'ConfirmActivation',
+  'InstallComponent',
+  'CopyInstaller',
+  'MergeWebConfig',
+  'RestoreThemes',
+  'Verify',
+];
 
 export function planSha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -78,7 +88,8 @@ function corrupt(file: string, why: string): CoreError {
   return new CoreError(
     'PlanCorrupt',
     `The upgrade plan ${file} cannot be used: ${why}. It is not the plan this run wrote, so nothing was done. ` +
-      `Check the servers with Test-MfaServerUpgrade; then put this run's plan.json back, or move the run folder (${dirname(file)}) away and start a new run (its backups stay where they are).`,
+      `Check the servers with Test-MfaServerUpgrade; then put this run's plan.json back, or move the run folder (${dirname(file)}) away and start a new run ` +
+      `(its backups stay where they are).`,
     file,
   );
 }

@@ -59,7 +59,11 @@ export class Journal {
   ): Promise<Journal> {
     const clock = options.clock ?? (() => new Date());
     if (await fs.stat(file).then(() => true, () => false)) {
-      throw new CoreError('JournalExists', `An upgrade journal already exists at ${file}. Resume that run with -Resume, or move the file away to start a new one.`, file);
+      throw new CoreError(
+        'JournalExists',
+        `An upgrade journal already exists at ${file}. Resume that run with -Resume, or move the file away to start a new one.`,
+        file,
+      );
     }
     const { RunId, ...rest } = meta;
     const now = clock().toISOString();
@@ -71,7 +75,11 @@ export class Journal {
       Status: 'Running',
       Meta: cleanData(rest, 'run'),
       PlanSha256: record.planSha256,
-      Servers: record.servers.map((s) => ({ ComputerName: cleanText(s.ComputerName), MachineId: s.MachineId === null ? null : cleanText(s.MachineId), Found: s.Found })),
+      Servers: record.servers.map((s) => ({
+        ComputerName: cleanText(s.ComputerName),
+        MachineId: s.MachineId === null ? null : cleanText(s.MachineId),
+        Found: s.Found,
+      })),
       Replans: [],
       Steps: pendingSteps(Array.isArray(plan) ? plan : plan.Steps),
       Stops: [],

@@ -51,11 +51,13 @@ export const getComponentOperation = defineOperation({
     {
       title: 'Inventory several servers in parallel',
       code: 'Get-PhoneFactorComponent -ComputerName MFA01, WEB01 -ThrottleLimit 4',
-      remarks: 'Reads the servers over PowerShell remoting, up to four at once. A server that cannot be reached reports its own error; the others still answer.',
+      remarks: 'Reads the servers over PowerShell remoting, up to four at once. A server that cannot be reached reports its own error; the others still ' +
+        'answer.',
     },
     {
       title: 'Inventory with another account, or through sessions you hold',
-      code: '$cred = Get-Credential CONTOSO\\mfaadmin\nGet-PhoneFactorComponent -ComputerName MFA01, WEB01 -Credential $cred\n$s = New-PSSession -ComputerName MFA01 -ConfigurationName Microsoft.PowerShell\nGet-PhoneFactorComponent -Session $s',
+      code: '$cred = Get-Credential CONTOSO\\mfaadmin\nGet-PhoneFactorComponent -ComputerName MFA01, WEB01 -Credential $cred\n$s = New-PSSession ' +
+        '-ComputerName MFA01 -ConfigurationName Microsoft.PowerShell\nGet-PhoneFactorComponent -Session $s',
       remarks: 'The credential and the sessions stay in your PowerShell session; your sessions stay open afterwards.',
     },
   ],

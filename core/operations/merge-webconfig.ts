@@ -29,7 +29,8 @@ const Input = Type.Object(
     WebServiceSdkUrl: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'The new Web Service SDK URL (absolute http or https, host name as on the SDK certificate). Without it the old URL is carried over unchanged.',
+        description: 'The new Web Service SDK URL (absolute http or https, host name as on the SDK certificate). Without it the old URL is carried over ' +
+          'unchanged.',
         'x-mfa': { pipeline: true, aliases: ['SdkUrl'] },
       }),
     ),
@@ -149,7 +150,12 @@ async function readInput(file: string, parameter: string): Promise<Buffer> {
     return await fs.readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EISDIR') {
-      throw new CoreError('NotAFile', `-${parameter} '${file}' is a folder, not a file: name the web.config file in it (for example ${path.join(file, 'web.config')}).`, file, { parameter });
+      throw new CoreError(
+        'NotAFile',
+        `-${parameter} '${file}' is a folder, not a file: name the web.config file in it (for example ${path.join(file, 'web.config')}).`,
+        file,
+        { parameter },
+      );
     }
     throw fileError(e, file);
   }

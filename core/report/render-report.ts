@@ -70,7 +70,8 @@ function header(input: ReportInput, servers: string[]): string {
     '<header>',
     '<p class="eyebrow">MfaServerUpgrade &middot; upgrade report</p>',
     `<h1>PhoneFactor to MFA Server upgrade of ${t(servers.join(', '))}</h1>`,
-    `<p class="headline">${badge(r.Status)} <span>exit code <strong>${t(r.ExitCode)}</strong></span>${r.RebootRequired ? ' <span class="badge s-warn">restart required</span>' : ''}</p>`,
+    `<p class="headline">${badge(r.Status)} <span>exit code <strong>${t(r.ExitCode)}</strong></span>${r.RebootRequired ? ' <span class="badge ' +
+      's-warn">restart required</span>' : ''}</p>`,
     `<p>${t(r.Message)}</p>`,
     next,
     '</header>',
@@ -106,7 +107,11 @@ function summary(input: ReportInput, servers: string[]): string {
     ['Status', `${badge(r.Status)} exit code ${t(r.ExitCode)}${meaning ? ` <span class="muted">&mdash; ${t(meaning)}</span>` : ''}`],
     ['Servers', t(servers.join(', '))],
     ['Restart required', r.RebootRequired ? '<strong>Yes</strong> &mdash; restart to finish' : 'No'],
-    ['Steps', `${steps.length} planned: ${count('Completed')} completed, ${count('Skipped')} skipped, ${count('Paused')} paused, ${count('Failed')} failed, ${steps.length - count('Completed') - count('Skipped') - count('Paused') - count('Failed')} not run`],
+    [
+      'Steps',
+      `${steps.length} planned: ${count('Completed')} completed, ${count('Skipped')} skipped, ${count('Paused')} paused, ${count('Failed')} ` +
+        `failed, ${steps.length - count('Completed') - count('Skipped') - count('Paused') - count('Failed')} not run`,
+    ],
     ['Run started', t(formatTime(started))],
     ['Last change', t(formatTime(ended))],
     ['Elapsed', t(formatDuration(elapsed))],
@@ -148,8 +153,10 @@ function serverInventory(inv: ServerInventory): string {
   ]);
   return [
     `<h3>${t(inv.ComputerName)}</h3>`,
-    `<p class="server-note">${t(inv.DnsName)} &middot; ${inv.Is64Bit ? '64-bit' : '32-bit'} &middot; ${inv.Components.length} component(s) before the upgrade</p>`,
-    rows.length > 0 ? table(['Component', 'Product', 'Version', 'Virtual directory', 'Path', 'Era'], rows) : '<p class="muted">No PhoneFactor or MFA Server component was found.</p>',
+    `<p class="server-note">${t(inv.DnsName)} &middot; ${inv.Is64Bit ? '64-bit' : '32-bit'} &middot; ${inv.Components.length} component(s) before the ` +
+      `upgrade</p>`,
+    rows.length > 0 ? table(['Component', 'Product', 'Version', 'Virtual directory', 'Path', 'Era'], rows) : '<p class="muted">No PhoneFactor or MFA Server ' +
+      'component was found.</p>',
     inv.Warnings.length > 0 ? `<ul class="plain">${inv.Warnings.map((w) => `<li>${t(w)}</li>`).join('')}</ul>` : '',
   ].join('\n');
 }
@@ -200,7 +207,8 @@ function planAndOutcome(input: ReportInput): string {
   return [
     '<section aria-labelledby="plan">',
     '<h2 id="plan">Plan and outcome of each step</h2>',
-    '<p class="muted">Steps run in this order; a step is only recorded as completed after it was done and checked. Backups come before anything is uninstalled.</p>',
+    '<p class="muted">Steps run in this order; a step is only recorded as completed after it was done and checked. Backups come before anything is ' +
+      'uninstalled.</p>',
     table(['#', 'Server', 'Step', 'Status', 'Duration', 'Outcome'], rows, 'steps'),
     '</section>',
   ].join('\n');
@@ -209,7 +217,9 @@ function planAndOutcome(input: ReportInput): string {
 function backups(list: ReportBackup[]): string {
   const parts = ['<section aria-labelledby="backups">', '<h2 id="backups">Backups</h2>'];
   if (list.length === 0) parts.push('<p class="muted">No backup was made in this run.</p>');
-  parts.push('<p>Roll back with <code>Restore-PhoneFactor -Path &lt;backup folder&gt;</code>; check a backup at any time with <code>Test-PhoneFactorBackup</code>. The backups hold the SDK service account\'s password (in the web.configs): keep them readable by Administrators and SYSTEM only.</p>');
+  parts.push('<p>Roll back with <code>Restore-PhoneFactor -Path &lt;backup folder&gt;</code>; check a backup at any time with ' +
+    '<code>Test-PhoneFactorBackup</code>. The backups hold the SDK service account\'s password (in the web.configs): keep them readable by Administrators ' +
+    'and SYSTEM only.</p>');
   for (const b of list) parts.push(backup(b));
   parts.push('</section>');
   return parts.join('\n');
@@ -223,7 +233,8 @@ function backup(b: ReportBackup): string {
   const rows = m.files.map((f) => [`<code>${t(f.relativePath)}</code>`, `<span class="num">${t(formatBytes(f.size))}</span>`, `<code>${t(f.sha256)}</code>`]);
   return [
     `<h3>${t(m.source.computerName)}: <code>${t(b.path)}</code></h3>`,
-    `<p>${verified ? badge('Verified') : badge('Failed')} ${m.files.length} file(s), ${t(formatBytes(total))}, made ${t(formatTime(m.createdUtc))}${m.skippedItems.length ? `; ${m.skippedItems.length} optional item(s) absent` : ''}.</p>`,
+    `<p>${verified ? badge('Verified') : badge('Failed')} ${m.files.length} file(s), ${t(formatBytes(total))}, ` +
+      `made ${t(formatTime(m.createdUtc))}${m.skippedItems.length ? `; ${m.skippedItems.length} optional item(s) absent` : ''}.</p>`,
     '<details>',
     `<summary>Files and their SHA-256 (${m.files.length})</summary>`,
     table(['File', 'Size', 'SHA-256'], rows, 'files'),

@@ -63,7 +63,10 @@ export async function execute(
   // at once meet an empty list (once: InternalError "throttle limit ... Infinity", "reading 'InstallerPath'").
   // The module never sends one: an empty pipeline ends in the transport.
   if (request.items.length === 0) {
-    return failure(badRequest('EmptyRequest', `The request to ${contract.name} holds no items: give at least one object in "items".`, 'items'), EXIT_BAD_REQUEST);
+    return failure(
+      badRequest('EmptyRequest', `The request to ${contract.name} holds no items: give at least one object in "items".`, 'items'),
+      EXIT_BAD_REQUEST,
+    );
   }
   const invalid = validateItems(contract.name, validate, request.items);
   if (invalid) return failure(invalid, EXIT_BAD_REQUEST);

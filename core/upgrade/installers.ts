@@ -40,7 +40,12 @@ function interpret(result: MsiexecResult, logPath: string, what: string, notInst
   };
   if (meaning.outcome === 'Success' || run.RebootRequired || (notInstalledIsOk && meaning.outcome === 'NotInstalled')) return run;
   const code = meaning.outcome === 'Busy' ? 'InstallerBusy' : 'InstallerFailed';
-  throw new CoreError(code, `${what} failed with exit code ${result.exitCode}: ${meaning.message} See the log ${logPath}.`, logPath, { exitCode: result.exitCode, commandLine: result.commandLine });
+  throw new CoreError(
+    code,
+    `${what} failed with exit code ${result.exitCode}: ${meaning.message} See the log ${logPath}.`,
+    logPath,
+    { exitCode: result.exitCode, commandLine: result.commandLine },
+  );
 }
 
 export async function uninstallProduct(host: Host, productCode: string, displayName: string): Promise<InstallerRun> {

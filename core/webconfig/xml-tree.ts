@@ -113,7 +113,12 @@ function buildElement(file: DecodedFile, node: ParsedNode, parent: XmlElement | 
     const lt = a.raw.indexOf('<');
     if (lt !== -1) throw malformed(path, text, a.valueStart + lt, `a literal '<' in the value of attribute '${a.name}' (write &lt;)`);
     const amp = findBadReference(a.raw);
-    if (amp !== -1) throw malformed(path, text, a.valueStart + amp, `an '&' that starts no valid reference in the value of attribute '${a.name}' (write &amp;)`);
+    if (amp !== -1) throw malformed(
+      path,
+      text,
+      a.valueStart + amp,
+      `an '&' that starts no valid reference in the value of attribute '${a.name}' (write &amp;)`,
+    );
   }
   const el: XmlElement = {
     name,

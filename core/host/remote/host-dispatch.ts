@@ -139,7 +139,11 @@ async function writeFromStaging(host: Host, path: string, stagedPath: string, ex
   if (!stagedPath.startsWith(os.tmpdir())) throw new CoreError('MalformedHostCall', `The staged file ${stagedPath} is not in the staging folder.`, 'Calls');
   try {
     const data = await readFile(stagedPath);
-    if (sha256(data) !== expectedSha256) throw new CoreError('TransferCorrupted', `${path} arrived with a different SHA-256 than the sender computed: the transfer was damaged.`, path);
+    if (sha256(data) !== expectedSha256) throw new CoreError(
+      'TransferCorrupted',
+      `${path} arrived with a different SHA-256 than the sender computed: the transfer was damaged.`,
+      path,
+    );
     await host.writeFileAtomic(path, data);
   } finally {
     await rm(stagedPath, { force: true });

@@ -99,7 +99,8 @@ export interface PowerShellChannel {
 
 /** The one line that runs a script with its values inside the capturing wrapper. */
 export function wrappedCommand(script: string, values: unknown = {}): string {
-  return `& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(WRAPPER)}')))) '${b64(script)}' ${singleQuoted(JSON.stringify(values))}`;
+  return `& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(WRAPPER)}')))) ` +
+    `'${b64(script)}' ${singleQuoted(JSON.stringify(values))}`;
 }
 
 /** The wrapper's marked result line, found in everything the PowerShell printed. */

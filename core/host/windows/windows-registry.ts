@@ -50,7 +50,11 @@ function dataArgument(value: RegistryValue): string {
     case 'REG_MULTI_SZ':
       // reg.exe splits on the literal separator \0; a string that contains it cannot be written faithfully.
       if ((data as string[]).some((s) => s.includes('\\0'))) {
-        throw new CoreError('InvalidRegistryValue', `Registry value "${value.name}" of type ${type} cannot hold ${JSON.stringify(data)} through reg.exe.`, value.name);
+        throw new CoreError(
+          'InvalidRegistryValue',
+          `Registry value "${value.name}" of type ${type} cannot hold ${JSON.stringify(data)} through reg.exe.`,
+          value.name,
+        );
       }
       return (data as string[]).join('\\0');
   }
