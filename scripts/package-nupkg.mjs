@@ -79,7 +79,8 @@ function relationships(id, corePropsName, seed) {
   return (
     '<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     `<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/${xml(id)}.nuspec" Id="${rid('nuspec')}" />` +
-    `<Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/${corePropsName}" Id="${rid('core')}" />` +
+    `<Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/${corePropsName}" ` +
+    `Id="${rid('core')}" />` +
     '</Relationships>'
   );
 }

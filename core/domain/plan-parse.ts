@@ -47,7 +47,8 @@ function planProblem(doc: unknown): string | null {
   if (!isObject(doc)) return 'it does not hold a JSON object';
   if (typeof doc.Notice !== 'string') return 'Notice is missing';
   if (!Array.isArray(doc.Steps) || doc.Steps.length === 0) return 'Steps is missing or empty';
-  if (!Array.isArray(doc.FollowUps) || !doc.FollowUps.every((f) => isObject(f) && ['Id', 'ComputerName', 'Title', 'Instruction'].every((k) => typeof f[k] === 'string'))) {
+  const followUpFields = ['Id', 'ComputerName', 'Title', 'Instruction'];
+  if (!Array.isArray(doc.FollowUps) || !doc.FollowUps.every((f) => isObject(f) && followUpFields.every((k) => typeof f[k] === 'string'))) {
     return 'FollowUps is missing or holds an entry without Id, ComputerName, Title and Instruction';
   }
   if (!Array.isArray(doc.Inferences) || !doc.Inferences.every((i) => typeof i === 'string')) return 'Inferences is missing';

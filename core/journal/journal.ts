@@ -12,7 +12,16 @@ import type { CoreStop } from '../util/core-stop';
 import { CoreError, isCoreError } from '../util/errors';
 import { cleanData, cleanText } from './journal-sanitize';
 import { parseJournal } from './journal-parse';
-import { JOURNAL_FORMAT_VERSION, type JournalDocument, type JournalPlanStep, type JournalServer, type JournalStep, type JournalStepStatus, type JournalStop, type JournalStopRecorder } from './journal-types';
+import {
+  JOURNAL_FORMAT_VERSION,
+  type JournalDocument,
+  type JournalPlanStep,
+  type JournalServer,
+  type JournalStep,
+  type JournalStepStatus,
+  type JournalStop,
+  type JournalStopRecorder,
+} from './journal-types';
 
 export interface JournalOptions {
   /** Injectable clock (tests); defaults to the system clock. */

@@ -326,7 +326,9 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
     );
     if (!result) continue;
     const ownerOf = (e: RetentionEntry) =>
-      outputs.find((o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase());
+      outputs.find(
+        (o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase(),
+      );
     for (const removed of result.Removed) {
       ctx.log('info', `Retention removed ${removed.Path}: ${RETENTION_WHY[removed.Reason]}.`);
       ownerOf(removed)?.RemovedBackups.push(removed.Path);

@@ -74,7 +74,10 @@ export const getComponentOperation = defineOperation({
  * Every server of every piped object in parallel (at most -ThrottleLimit at once); the components come back in the
  * order the servers were given, and a server that fails reports its own error without holding back the others.
  */
-async function inventoryServers(items: { ComputerName?: string[]; LabPath?: string; ThrottleLimit?: number }[], ctx: OperationContext): Promise<ComponentRecord[]> {
+async function inventoryServers(
+  items: { ComputerName?: string[]; LabPath?: string; ThrottleLimit?: number }[],
+  ctx: OperationContext,
+): Promise<ComponentRecord[]> {
   const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
   const targets: NamedTarget[] = items.flatMap((item) => targetsOf(item));
   const outcomes = await mapSettled(targets, throttle, async (target) => {

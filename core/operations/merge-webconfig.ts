@@ -80,7 +80,8 @@ export const mergeWebConfigOperation = defineOperation({
   examples: [
     {
       title: 'Merge the backed-up portal settings into the new User portal',
-      code: "Merge-MfaWebConfig -Path 'C:\\inetpub\\wwwroot\\MultiFactorAuth\\web.config' -ReferencePath 'D:\\Backup\\PhoneFactor\\web.config' -WebServiceSdkUrl 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx'",
+      code: "Merge-MfaWebConfig -Path 'C:\\inetpub\\wwwroot\\MultiFactorAuth\\web.config' -ReferencePath 'D:\\Backup\\PhoneFactor\\web.config' " +
+        "-WebServiceSdkUrl 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx'",
       remarks: 'Writes a timestamped copy of the new web.config beside it, then the merged file. Outputs one object per setting.',
     },
     {
@@ -141,7 +142,11 @@ function assertAbsoluteHttpUrl(value: string): void {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new CoreError('InvalidSdkUrl', `-WebServiceSdkUrl '${value}' is not an absolute http or https URL (for example https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx).`, 'WebServiceSdkUrl');
+    throw new CoreError(
+      'InvalidSdkUrl',
+      `-WebServiceSdkUrl '${value}' is not an absolute http or https URL (for example https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx).`,
+      'WebServiceSdkUrl',
+    );
   }
 }
 

@@ -3,7 +3,10 @@ import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import type { ParameterBinding } from './contract';
 
 /** A string enum as one JSON-schema `enum` (one clear ajv error), and a ValidateSet in PowerShell. */
-export function StringEnum<T extends string[]>(values: [...T], options: { description?: string; default?: T[number] } & { 'x-mfa'?: ParameterBinding } = {}): TUnsafe<T[number]> {
+export function StringEnum<T extends string[]>(
+  values: [...T],
+  options: { description?: string; default?: T[number] } & { 'x-mfa'?: ParameterBinding } = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: values, ...options });
 }
 

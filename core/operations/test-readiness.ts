@@ -95,7 +95,10 @@ export const testReadinessOperation = defineOperation({
 });
 
 /** Every server the items name, each once; a server that cannot be opened is reported, not fatal. */
-export async function openReachable(items: Parameters<typeof targetsOf>[0][], throttle: number): Promise<{ hosts: Host[]; unreachable: { name: string; error: unknown }[] }> {
+export async function openReachable(
+  items: Parameters<typeof targetsOf>[0][],
+  throttle: number,
+): Promise<{ hosts: Host[]; unreachable: { name: string; error: unknown }[] }> {
   const targets = items.flatMap((item) => targetsOf(item).map((t) => ({ item, t })));
   const opened = await mapSettled(targets, throttle, ({ t }) => t.open());
   const hosts = new Map<string, Host>();

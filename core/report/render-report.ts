@@ -174,7 +174,7 @@ function readiness(input: ReportInput): string {
   const rows = [...input.readiness].sort((a, b) => rank(a) - rank(b)).map((r) => [
     t(r.ComputerName),
     t(r.Check),
-    `<span class="badge ${statusClass(r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed')}">${t(r.Result)}</span>${r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : ''}`,
+    readinessBadge(r),
     t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Detail) : r.Detail),
     t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Action ?? '') : (r.Action ?? '')),
     t(r.Basis),
@@ -185,6 +185,13 @@ function readiness(input: ReportInput): string {
     table(['Server', 'Check', 'Result', 'Detail', 'Action', 'Basis'], rows, 'readiness'),
     '</section>',
   ].join('\n');
+}
+
+/** A readiness result as a coloured badge; a Failed check the admin accepted says so. */
+function readinessBadge(r: ReportInput['readiness'][number]): string {
+  const status = r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed';
+  const accepted = r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : '';
+  return `<span class="badge ${statusClass(status)}">${t(r.Result)}</span>${accepted}`;
 }
 
 function planAndOutcome(input: ReportInput): string {
@@ -244,7 +251,9 @@ function backup(b: ReportBackup): string {
 }
 
 function followUps(input: ReportInput): string {
-  const items = input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}</li>`) ?? input.result.FollowUps.map((f) => `<li>${t(f)}</li>`);
+  const items =
+    input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}</li>`) ??
+    input.result.FollowUps.map((f) => `<li>${t(f)}</li>`);
   return [
     '<section aria-labelledby="followups">',
     '<h2 id="followups">Follow-up actions</h2>',

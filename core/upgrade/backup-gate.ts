@@ -66,14 +66,21 @@ export async function assertBackupsCoverUninstalls(plan: UpgradePlan, status: (i
  * The bytes of `relativePath` in the recorded backup, checked against the backup's manifest (a file the manifest does
  * not list, or whose hash differs, is refused). With `prefix`, every file the manifest lists under that folder.
  */
-export async function verifiedBackupFiles(backup: string, relativePath: string, computerName: string, prefix = false): Promise<{ entry: ManifestFileEntry; bytes: Buffer }[]> {
+export async function verifiedBackupFiles(
+  backup: string,
+  relativePath: string,
+  computerName: string,
+  prefix = false,
+): Promise<{ entry: ManifestFileEntry; bytes: Buffer }[]> {
   const read = await readManifest(backup);
   if (!read.ok) throw new CoreError('BackupVerificationFailed', `The backup ${backup} cannot be used: ${read.reason}`, backup);
   if (read.manifest.source.computerName.toLowerCase() !== computerName.toLowerCase()) {
     throw new CoreError('BackupVerificationFailed', `The backup ${backup} is of ${read.manifest.source.computerName}, not of ${computerName}.`, backup);
   }
   const key = relativePathKey(relativePath);
-  const entries = read.manifest.files.filter((f) => (prefix ? relativePathKey(f.relativePath).startsWith(`${key}\\`) : relativePathKey(f.relativePath) === key));
+  const entries = read.manifest.files.filter((f) =>
+    prefix ? relativePathKey(f.relativePath).startsWith(`${key}\\`) : relativePathKey(f.relativePath) === key,
+  );
   if (entries.length === 0) throw new CoreError(
     'BackupVerificationFailed',
     `The backup ${backup} lists no ${relativePath} in its manifest.`,

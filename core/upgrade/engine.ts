@@ -548,8 +548,11 @@ function finish(
   step?: PlanStep,
   error?: unknown,
 ): UpgradeResult {
-  const backups = plan.Steps.filter((s) => s.Action === 'Backup').map((s) => journal.step(s.Id).Data.BackupPath).filter((p): p is string => typeof p === 'string');
-  let exitCode: number = status === 'Completed' ? (reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed) : UPGRADE_EXIT_CODES.Paused;
+  const backups = plan.Steps.filter((s) => s.Action === 'Backup')
+    .map((s) => journal.step(s.Id).Data.BackupPath)
+    .filter((p): p is string => typeof p === 'string');
+  const completed = reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed;
+  let exitCode: number = status === 'Completed' ? completed : UPGRADE_EXIT_CODES.Paused;
   let next: string | null = null;
   if (status === 'Paused') next = `${step ? `${step.Id}: ` : ''}${message} Then run Invoke-MfaServerUpgrade again with -Resume.`;
   if (status === 'Failed') ({ exitCode, next } = failureAdvice(plan, journal, step, error, backups));

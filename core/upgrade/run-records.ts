@@ -198,7 +198,8 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
   for (const s of backups.filter((b) => typeof b.Data.BackupPath === 'string')) {
     const p = String(s.Data.BackupPath);
     const name = parseBackupFolderName(path.basename(p));
-    if (!samePath(path.dirname(p), backupDestination) || !name || name.partial || name.computerName.toLowerCase() !== safeComputerName(s.ComputerName).toLowerCase()) {
+    const inDestination = samePath(path.dirname(p), backupDestination);
+    if (!inDestination || !name || name.partial || name.computerName.toLowerCase() !== safeComputerName(s.ComputerName).toLowerCase()) {
       throw inconsistent(`backup step ${s.Id} records the BackupPath ${p}, which is not a backup folder in -BackupDestination ${backupDestination}`);
     }
   }
@@ -293,7 +294,14 @@ async function replan(req: RunRecordsRequest, journal: Journal, old: UpgradePlan
   const before = new Map(old.Steps.map((s) => [s.Id, s]));
   const same = (s: PlanStep) => {
     const o = before.get(s.Id);
-    return o !== undefined && o.Action === s.Action && o.ComputerName === s.ComputerName && o.Kind === s.Kind && o.Blocking === s.Blocking && JSON.stringify(o.Parameters) === JSON.stringify(s.Parameters);
+    return (
+      o !== undefined &&
+      o.Action === s.Action &&
+      o.ComputerName === s.ComputerName &&
+      o.Kind === s.Kind &&
+      o.Blocking === s.Blocking &&
+      JSON.stringify(o.Parameters) === JSON.stringify(s.Parameters)
+    );
   };
   const kept = new Set(plan.Steps.filter(same).map((s) => s.Id));
   if (req.dryRun) {

@@ -23,7 +23,8 @@ export interface ServerClaim {
   servers: string[];
 }
 
-const sameRun = (a: ServerClaim, b: ServerClaim) => a.machine.toLowerCase() === b.machine.toLowerCase() && path.resolve(a.runFolder) === path.resolve(b.runFolder);
+const sameRun = (a: ServerClaim, b: ServerClaim) =>
+  a.machine.toLowerCase() === b.machine.toLowerCase() && path.resolve(a.runFolder) === path.resolve(b.runFolder);
 
 /**
  * How long a new claim is left before it is read back. Two runs that both found a server unclaimed both write; a run

@@ -104,7 +104,8 @@ function sdkUrlCheck(c: ComponentRecord, sdks: SdkEndpoint[]): [string, boolean,
   }
   const vdir = decodeURIComponent(url.pathname.split('/').filter(Boolean)[0] ?? '');
   const host = url.hostname.toLowerCase();
-  const match = sdks.find((s) => s.vdir.toLowerCase() === vdir.toLowerCase() && (s.hostNames.includes(host) || s.hostNames.some((n) => host.startsWith(`${n}.`))));
+  const servesHost = (s: (typeof sdks)[number]) => s.hostNames.includes(host) || s.hostNames.some((n) => host.startsWith(`${n}.`));
+  const match = sdks.find((s) => s.vdir.toLowerCase() === vdir.toLowerCase() && servesHost(s));
   if (match) return [name, true, `${c.SdkUrl} -> /${match.vdir} on ${match.computerName}`];
   const known = sdks.map((s) => `/${s.vdir} on ${s.computerName}`).join(', ') || 'none among the servers checked';
   return [name, false, `${c.SdkUrl} points at /${vdir} on ${url.hostname}, which is not an installed Web Service SDK (known: ${known}).`];

@@ -247,7 +247,11 @@ async function copyMedia(lab: LabHost, mediaFolder: string, only: RegExp | null)
  * A lab of one server per backup folder. One backup: the lab folder is the server; several (an MFA server and its
  * web server): one server folder each, named by computer name. The backups must come from different servers.
  */
-export async function createLabFromBackups(path: string, backups: string[], options: { force?: boolean; mediaFolder?: string } = {}): Promise<LabServerSummary[]> {
+export async function createLabFromBackups(
+  path: string,
+  backups: string[],
+  options: { force?: boolean; mediaFolder?: string } = {},
+): Promise<LabServerSummary[]> {
   const labPath = resolve(path);
   const mediaFolder = findLabMediaFolder(options.mediaFolder);
   for (const b of backups) if (!existsSync(resolve(b))) throw new CoreError('BackupNotFound', `There is no backup folder at ${resolve(b)}.`, b);

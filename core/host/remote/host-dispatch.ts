@@ -47,7 +47,8 @@ export function parseCalls(json: string): HostCall[] {
       throw new CoreError('HostMethodNotAllowed', `Call ${i}: '${call.method}' is not a host method that can be called remotely.`, 'Calls');
     }
     const target = (call.target ?? {}) as FarTarget;
-    if (typeof target !== 'object' || (target.labPath !== undefined && typeof target.labPath !== 'string') || (target.labServer !== undefined && typeof target.labServer !== 'string')) {
+    const textOrAbsent = (value: unknown) => value === undefined || typeof value === 'string';
+    if (typeof target !== 'object' || !textOrAbsent(target.labPath) || !textOrAbsent(target.labServer)) {
       throw new CoreError('MalformedHostCall', `Call ${i}: target must be {labPath?, labServer?} with string values.`, 'Calls');
     }
     return { target, method: call.method, args: call.args };

@@ -84,7 +84,10 @@ try {
         else { $out.Add($_) }
     }
 } catch { $term = ConvertTo-MfaErrorInfo $_ }
-$result = [ordered]@{ ok = ($null -eq $term); output = $out.ToArray(); errors = $errs.ToArray(); warnings = $warn.ToArray(); verbose = $verb.ToArray(); information = $info.ToArray(); terminatingError = $term }
+$result = [ordered]@{
+    ok = ($null -eq $term); output = $out.ToArray(); errors = $errs.ToArray(); warnings = $warn.ToArray()
+    verbose = $verb.ToArray(); information = $info.ToArray(); terminatingError = $term
+}
 '${MARK}' + (ConvertTo-Json -InputObject $result -Depth 12 -Compress)
 `;
 

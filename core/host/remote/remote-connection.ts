@@ -18,7 +18,17 @@ import { PowerShellSession, type PowerShellChannel, type ScriptOutcome } from '.
 import { findPowerShell } from './find-pwsh';
 import { localModuleBuild, type ModuleBuild } from './module-deploy';
 import { describeEndpoint, type RemoteOptions } from './remote-options';
-import { CLOSE_SESSION, COPY_FROM_FAR, COPY_MODULE, COPY_TO_FAR, FIND_FAR_MODULE, OPEN_SESSION, PROBE_SESSION, RUN_FAR_CORE, RUN_FAR_SERVE } from './remote-scripts';
+import {
+  CLOSE_SESSION,
+  COPY_FROM_FAR,
+  COPY_MODULE,
+  COPY_TO_FAR,
+  FIND_FAR_MODULE,
+  OPEN_SESSION,
+  PROBE_SESSION,
+  RUN_FAR_CORE,
+  RUN_FAR_SERVE,
+} from './remote-scripts';
 import { sha256, type HostCall, type HostCallOutcome } from './host-rpc';
 
 /** Longest one round trip may take: installers run inside a host call. Dead links are caught sooner by keepalives. */
@@ -65,7 +75,11 @@ export class RemoteConnection {
   }
 
   /** Opens the session and puts the module on the target if it is not there yet (or is another build). */
-  static async open(options: RemoteOptions, build: ModuleBuild = localModuleBuild(), openChannel: () => PowerShellChannel = ownPowerShell): Promise<RemoteConnection> {
+  static async open(
+    options: RemoteOptions,
+    build: ModuleBuild = localModuleBuild(),
+    openChannel: () => PowerShellChannel = ownPowerShell,
+  ): Promise<RemoteConnection> {
     const ps = openChannel();
     try {
       const opened = await ps.run(OPEN_SESSION, options);
@@ -248,7 +262,10 @@ export class RemoteConnection {
       await this.runFar(PROBE_SESSION, {});
       throw new CoreError(
         'RemoteCommandFailed',
-        `[${this.name}] The MfaServerUpgrade core on ${this.name} ended (exit code ${r.exitCode ?? 'unknown'}) while it ran a batch of host calls, so whether they ran is unknown; they were not sent again. ${(r.stderr ?? '').slice(0, 500)}`.trim(),
+        (
+          `[${this.name}] The MfaServerUpgrade core on ${this.name} ended (exit code ${r.exitCode ?? 'unknown'}) while it ran a batch of host calls, ` +
+          `so whether they ran is unknown; they were not sent again. ${(r.stderr ?? '').slice(0, 500)}`
+        ).trim(),
         this.name,
       );
     }
@@ -299,7 +316,11 @@ export class RemoteConnection {
   }
 
   /** The core's answer: the outcomes, or 'UnknownOperation' when the core did not know what it was asked. */
-  private parseAnswer(stdout: string | undefined | null, exitCode: number | undefined | null, stderr: string | undefined | null): HostCallOutcome[] | 'UnknownOperation' {
+  private parseAnswer(
+    stdout: string | undefined | null,
+    exitCode: number | undefined | null,
+    stderr: string | undefined | null,
+  ): HostCallOutcome[] | 'UnknownOperation' {
     let envelope: { ok: boolean; result?: HostCallOutcome[]; error?: { code: string; message: string; target?: string } };
     try {
       envelope = JSON.parse(stdout ?? '') as typeof envelope;

@@ -43,7 +43,9 @@ export async function runReadiness(req: ReadinessRequest): Promise<ReadinessRow[
   const mediaHost = req.hosts[mediaIndex];
   const media = mediaHost && req.installerPath ? { host: mediaHost, folder: req.installerPath.replace(/[\\/]+$/, '') } : undefined;
   const endpoints = await sdkEndpoints(req.hosts, inventories);
-  const groupHosts = req.hosts.filter((_, i) => inventories[i].Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer' || c.Component === 'WebServiceSdk'));
+  const groupHosts = req.hosts.filter((_, i) =>
+    inventories[i].Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer' || c.Component === 'WebServiceSdk'),
+  );
   const backups: { host: Host; bytes: number }[] = [];
 
   for (const [i, host] of req.hosts.entries()) {
@@ -76,7 +78,12 @@ function sortRows(rows: ReadinessRow[], order: string[]): ReadinessRow[] {
   };
   return rows
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => serverIndex(a.r.ComputerName) - serverIndex(b.r.ComputerName) || READINESS_CHECKS.indexOf(a.r.Check) - READINESS_CHECKS.indexOf(b.r.Check) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        serverIndex(a.r.ComputerName) - serverIndex(b.r.ComputerName) ||
+        READINESS_CHECKS.indexOf(a.r.Check) - READINESS_CHECKS.indexOf(b.r.Check) ||
+        a.i - b.i,
+    )
     .map((x) => x.r);
 }
 

@@ -66,7 +66,11 @@ export async function sdkEndpoints(hosts: Host[], inventories: ServerInventory[]
     if (sdk.length === 0) continue;
     const apps = await listWebApplications(hosts[i]);
     for (const c of sdk) {
-      const app = apps.find((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === c.VirtualDirectory!.toLowerCase() && (!c.SiteName || a.siteName.toLowerCase() === c.SiteName.toLowerCase()));
+      const app = apps.find(
+        (a) =>
+          a.applicationPath.replace(/^\//, '').toLowerCase() === c.VirtualDirectory!.toLowerCase() &&
+          (!c.SiteName || a.siteName.toLowerCase() === c.SiteName.toLowerCase()),
+      );
       if (app) out.push({ host: hosts[i], vdir: c.VirtualDirectory!, app });
     }
   }
@@ -94,7 +98,9 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
     );
   }
   const vdir = url.pathname.split('/').filter((p) => p !== '')[0] ?? '';
-  const endpoint = endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase() && namesServer(e.host, hostName)) ?? endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase());
+  const endpoint =
+    endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase() && namesServer(e.host, hostName)) ??
+    endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase());
   if (!endpoint) {
     return row(
       host.computerName,

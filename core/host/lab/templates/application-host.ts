@@ -65,7 +65,12 @@ export function applicationHostConfig(apps: LabIisApplication[]): string {
  * and the backed-up <application> elements byte for byte; their pools beside the lab's default ones.
  */
 export function applicationHostFromSections(sections: {
-  sites: { name: string; id: string | null; bindings: { protocol: string; bindingInformation: string }[]; applications: { path: string; applicationPool: string | null; rawPhysicalPath: string; xml: string }[] }[];
+  sites: {
+    name: string;
+    id: string | null;
+    bindings: { protocol: string; bindingInformation: string }[];
+    applications: { path: string; applicationPool: string | null; rawPhysicalPath: string; xml: string }[];
+  }[];
   applicationPools: { name: string; xml: string }[];
 }): string {
   const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
