@@ -15,13 +15,18 @@ export const STOP_EXPLANATIONS: Record<CoreStopCause, string> = {
   PipeClosed: 'The pipe this upgrade reports through was closed: nobody read its output any more.',
   CoreCrashed: 'An unexpected error stopped the process running this upgrade (a bug: report it with this log).',
   CoreKilled: 'The process running this upgrade was ended from outside (killed by Task Manager, Stop-Process or a time limit, or Node.js itself failed).',
-  NotRecorded: 'A run of this upgrade ended without recording why (the machine restarted or lost power, or its processes were killed together); found by the next run.',
+  NotRecorded:
+    'A run of this upgrade ended without recording why (the machine restarted or lost power, or its processes were killed together); ' +
+    'found by the next run.',
 };
 
 /** The log line of a stop: cause, meaning, detail, where the run stood, and what to do. */
 export function stopLogLine(stop: JournalStop): string {
   const where = stop.Step ? `in step ${stop.Step} (left Running: -Resume checks the server and runs it again)` : 'between steps';
-  return `Run stopped (${stop.Cause}) at ${stop.At} ${where}. ${STOP_EXPLANATIONS[stop.Cause]} ${stop.Detail} Run the same command again with -Resume to continue.`;
+  return (
+    `Run stopped (${stop.Cause}) at ${stop.At} ${where}. ${STOP_EXPLANATIONS[stop.Cause]} ${stop.Detail} ` +
+    'Run the same command again with -Resume to continue.'
+  );
 }
 
 /**
@@ -43,7 +48,13 @@ export function recordStopNow(journal: Journal | undefined, log: CmTraceLog | un
 }
 
 /** A stop recorded after the fact (by the transport, or by the next run): queued on the journal, then logged. */
-export async function recordStopLater(journal: Journal, log: CmTraceLog | undefined, stop: CoreStop, by: JournalStopRecorder, processId: number | null): Promise<JournalStop> {
+export async function recordStopLater(
+  journal: Journal,
+  log: CmTraceLog | undefined,
+  stop: CoreStop,
+  by: JournalStopRecorder,
+  processId: number | null,
+): Promise<JournalStop> {
   await journal.recordStop(stop, by, processId);
   const entry = journal.stops.at(-1)!;
   log?.warning(stopLogLine(entry));
