@@ -14,7 +14,7 @@ import { operations, findOperation } from './operations/index';
 import validators from './generated/validators';
 import { describeContracts } from './operations/describe';
 import { execute, failure, parseRequest } from './runtime/execute';
-import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED, type Envelope } from './runtime/envelope';
+import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from './runtime/envelope';
 import { stderrSink } from './runtime/events';
 import { BUILD_ID, TOOL_VERSION } from './version';
 import { CoreError } from './util/errors';
@@ -35,7 +35,7 @@ async function readStdin(): Promise<string> {
 
 let finishing = false;
 
-function finish(envelope: Envelope | unknown, exitCode: number): void {
+function finish(envelope: unknown, exitCode: number): void {
   finishing = true;
   process.stdout.write(JSON.stringify(envelope) + '\n', () => process.exit(exitCode));
 }
@@ -129,7 +129,11 @@ async function main(argv: string[]): Promise<void> {
   const contract = arg ? findOperation(arg) : undefined;
   if (!contract) {
     const known = operations.map((o) => o.name).join(', ');
-    const e = badRequest('UnknownOperation', arg ? `Unknown operation '${arg}'. Known operations: ${known}.` : `Usage: mfa-core <operation> | --list | --version. Operations: ${known}.`, arg ?? 'operation');
+    const e = badRequest(
+      'UnknownOperation',
+      arg ? `Unknown operation '${arg}'. Known operations: ${known}.` : `Usage: mfa-core <operation> | --list | --version. Operations: ${known}.`,
+      arg ?? 'operation',
+    );
     const out = failure(e, EXIT_BAD_REQUEST);
     return finish(out.envelope, out.exitCode);
   }

@@ -49,9 +49,12 @@ function saveCacheAtExit(script: vm.Script): void {
   });
 }
 
+/** What Module.wrap makes of the bundle: the function Node calls with a CommonJS module's own variables. */
+type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+
 const cached = readCache();
 const script = new vm.Script(Module.wrap(source), { filename: corePath, cachedData: cached });
 if (!process.env.MFA_CORE_NO_CACHE && (!cached || script.cachedDataRejected)) saveCacheAtExit(script);
 const core = new Module(corePath, module);
 core.filename = corePath;
-script.runInThisContext()(core.exports, Module.createRequire(corePath), core, corePath, __dirname);
+(script.runInThisContext() as CommonJsWrapper)(core.exports, Module.createRequire(corePath), core, corePath, __dirname);

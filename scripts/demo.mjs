@@ -7,6 +7,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = process.argv[2] ? path.resolve(process.argv[2]) : mkdtempSync(path.join(os.tmpdir(), 'mfa-demo-'));
-const r = spawnSync('dotnet', ['pwsh', '-NoProfile', '-NonInteractive', '-File', path.join(root, 'scripts', 'demo.ps1'), '-ModulePath', path.join(root, 'ps-module', 'MfaServerUpgrade'), '-WorkFolder', work], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(
+  'dotnet',
+  [
+    'pwsh',
+    '-NoProfile',
+    '-NonInteractive',
+    '-File',
+    path.join(root, 'scripts', 'demo.ps1'),
+    '-ModulePath',
+    path.join(root, 'ps-module', 'MfaServerUpgrade'),
+    '-WorkFolder',
+    work,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
 console.log(`\nThe lab, its backups, journal and logs are in ${work}`);
 process.exit(r.status ?? 1);

@@ -43,14 +43,25 @@ function errorsTopic(listing) {
     ...wrap(`What to do: ${e.action}`, I2),
     '',
   ]);
-  return topic('about_MfaServerUpgrade_Errors', 'Every error code the MfaServerUpgrade commands can report, what it means and what to do; and the exit codes.', [
+  return topic('about_MfaServerUpgrade_Errors', 'Every error code the MfaServerUpgrade commands can report, what it means and what to do; and the exit ' +
+    'codes.', [
     ['LONG DESCRIPTION', [
-      ...wrap('Every error of an MfaServerUpgrade command is an ErrorRecord whose FullyQualifiedErrorId starts with one of the codes below (for example FileNotFound,Merge-MfaWebConfig). Its CategoryInfo.Category is the category listed here, its ErrorDetails.RecommendedAction the "what to do" text, and its TargetObject names the file, parameter or server at fault. Match on the code, never on the message: codes are stable, messages may be reworded.', I1),
+      ...wrap(
+        'Every error of an MfaServerUpgrade command is an ErrorRecord whose FullyQualifiedErrorId starts with one of the codes below (for example ' +
+          'FileNotFound,Merge-MfaWebConfig). Its CategoryInfo.Category is the category listed here, its ErrorDetails.RecommendedAction the "what to do" ' +
+          'text, and its TargetObject names the file, parameter or server at fault. Match on the code, never on the message: codes are stable, messages may ' +
+          'be reworded.',
+        I1,
+      ),
       '',
       `${I1}try { Backup-PhoneFactor -Destination D:\\MfaBackup -ErrorAction Stop }`,
       `${I1}catch { if ($_.FullyQualifiedErrorId -like 'DiskFull,*') { ... } }`,
       '',
-      ...wrap(`This list is generated from the core's error catalog at build time (${listing.errors.length} codes, version ${listing.version}); a code missing from the catalog does not compile.`, I1),
+      ...wrap(
+        `This list is generated from the core's error catalog at build time (${listing.errors.length} codes, version ${listing.version}); a code missing ` +
+          `from the catalog does not compile.`,
+        I1,
+      ),
     ]],
     ['ERROR CODES', codes.slice(0, -1)],
     ['EXIT CODES OF AN UNATTENDED UPGRADE', [
@@ -71,9 +82,17 @@ function moduleTopic(listing) {
   const cmdlets = listing.operations.flatMap((o) => [`${I1}${o.cmdlet}`, ...wrap(o.synopsis, I2)]);
   return topic('about_MfaServerUpgrade', 'Upgrades PhoneFactor Agent v5.x to Microsoft Entra Multifactor Authentication Server safely and unattended.', [
     ['LONG DESCRIPTION', [
-      ...wrap('MFA Server stopped servicing MFA requests on 2024-09-30. Upgrading a PhoneFactor server today has one purpose: reaching the MFA Server build that ships the Migration Utility, so that users\' registered methods can be moved to cloud Microsoft Entra MFA.', I1),
+      ...wrap(
+        'MFA Server stopped servicing MFA requests on 2024-09-30. Upgrading a PhoneFactor server today has one purpose: reaching the MFA Server build that ' +
+          'ships the Migration Utility, so that users\' registered methods can be moved to cloud Microsoft Entra MFA.',
+        I1,
+      ),
       '',
-      ...wrap('The module backs up (hashed, verified), uninstalls in the documented order, installs into the old path, carries the old web.config settings into the new web components byte-exactly and verifies the result. Every step is journaled: a stopped or paused run continues with -Resume.', I1),
+      ...wrap(
+        'The module backs up (hashed, verified), uninstalls in the documented order, installs into the old path, carries the old web.config settings into ' +
+          'the new web components byte-exactly and verifies the result. Every step is journaled: a stopped or paused run continues with -Resume.',
+        I1,
+      ),
     ]],
     ['COMMANDS', cmdlets],
     ['REHEARSE FIRST', [
@@ -81,10 +100,38 @@ function moduleTopic(listing) {
       `${I1}$server | Get-MfaUpgradePlan`,
       `${I1}$server | Invoke-MfaServerUpgrade -BackupDestination .\\backups -Confirm:$false`,
     ]],
-    ['CHANGES, -WHATIF AND -CONFIRM', wrap('Every command that changes a server supports -WhatIf (one line per action; details with -Verbose) and -Confirm, and never prompts with -Confirm:$false, as ConfigMgr, Intune and scheduled tasks need.', I1)],
-    ['REMOTE SERVERS', wrap('Commands that work on a server take -ComputerName (the core opens a PowerShell remoting session), -Credential (WinRM) or -Session (sessions you opened yourself). -Session and -Credential exclude each other (parameter sets): a session already carries its sign-in.', I1)],
-    ['ERRORS AND EXIT CODES', wrap('Errors are ErrorRecords whose FullyQualifiedErrorId starts with a stable code. Get-Help about_MfaServerUpgrade_Errors lists every code with what to do, and the exit codes of an unattended upgrade.', I1)],
-    ['LOGS', wrap('C:\\Windows\\Logs\\Software\\MfaServerUpgrade.log (CMTrace format, secrets redacted), each installer\'s verbose log beside it; the journal, plan and report.html of a run in <BackupDestination>\\MfaServerUpgrade-<servers>\\.', I1)],
+    [
+      'CHANGES, -WHATIF AND -CONFIRM',
+      wrap(
+        'Every command that changes a server supports -WhatIf (one line per action; details with -Verbose) and -Confirm, and never prompts with ' +
+          '-Confirm:$false, as ConfigMgr, Intune and scheduled tasks need.',
+        I1,
+      ),
+    ],
+    [
+      'REMOTE SERVERS',
+      wrap(
+        'Commands that work on a server take -ComputerName (the core opens a PowerShell remoting session), -Credential (WinRM) or -Session (sessions you ' +
+          'opened yourself). -Session and -Credential exclude each other (parameter sets): a session already carries its sign-in.',
+        I1,
+      ),
+    ],
+    [
+      'ERRORS AND EXIT CODES',
+      wrap(
+        'Errors are ErrorRecords whose FullyQualifiedErrorId starts with a stable code. Get-Help about_MfaServerUpgrade_Errors lists every code with what to ' +
+          'do, and the exit codes of an unattended upgrade.',
+        I1,
+      ),
+    ],
+    [
+      'LOGS',
+      wrap(
+        'C:\\Windows\\Logs\\Software\\MfaServerUpgrade.log (CMTrace format, secrets redacted), each installer\'s verbose log beside it; the journal, plan ' +
+          'and report.html of a run in <BackupDestination>\\MfaServerUpgrade-<servers>\\.',
+        I1,
+      ),
+    ],
     ['SEE ALSO', [`${I1}about_MfaServerUpgrade_Errors`, ...listing.operations.map((o) => `${I1}${o.cmdlet}`)]],
   ]);
 }

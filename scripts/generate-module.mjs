@@ -103,7 +103,11 @@ function help(op) {
   const props = op.input.properties ?? {};
   const out = ['    <#', '    .SYNOPSIS', `    ${helpText(op.synopsis)}`, '', '    .DESCRIPTION', `    ${helpText(op.description)}`];
   if (op.changesState) {
-    out.push('', `    Changes state (ConfirmImpact ${op.confirmImpact}): -WhatIf lists every action without doing it; -Confirm asks before each one. Unattended runs use -Confirm:$false.`);
+    out.push(
+      '',
+      `    Changes state (ConfirmImpact ${op.confirmImpact}): -WhatIf lists every action without doing it; -Confirm asks before each one. Unattended runs ` +
+        `use -Confirm:$false.`,
+    );
   }
   for (const [name, schema] of Object.entries(props)) {
     out.push('', `    .PARAMETER ${name}`, `    ${helpText(schema.description ?? name)}`);
@@ -113,7 +117,8 @@ function help(op) {
   });
   const piped = Object.entries(props).filter(([, s]) => s['x-mfa']?.pipeline).map(([n]) => n);
   out.push('', '    .INPUTS');
-  out.push(piped.length ? `    System.Management.Automation.PSObject. Objects with any of these properties bind by name: ${piped.join(', ')}.` : '    None. This command takes no pipeline input.');
+  out.push(piped.length ? `    System.Management.Automation.PSObject. Objects with any of these properties bind by name: ${piped.join(', ')}.` : '    None. ' +
+    'This command takes no pipeline input.');
   out.push('', '    .OUTPUTS', `    ${op.outputTypeName}`);
   for (const m of op.outputModes ?? []) out.push('', '    .OUTPUTS', `    ${m.outputType} (with -${m.parameter})`);
   out.push('', '    .NOTES', `    Generated from the '${op.name}' operation contract of the MfaServerUpgrade core.`);
@@ -148,7 +153,9 @@ function cmdletFunction(op) {
     '    )',
     '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
     `    process { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
-    `    end { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} -TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''}${op.ownProcess ? ' -OwnProcess' : ''} }`,
+    `    end { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} ` +
+      `-TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''}${op.ownProcess ? ' ' +
+      '-OwnProcess' : ''} }`,
     '}',
   ].join('\n');
 }
@@ -163,7 +170,9 @@ function manifest(ops, version) {
     "    Author               = 'MfaServerUpgrade contributors'",
     "    CompanyName          = 'MfaServerUpgrade'",
     "    Copyright            = '(c) MfaServerUpgrade contributors. MIT licence.'",
-    "    Description          = 'Upgrades PhoneFactor Agent v5.x to Microsoft Entra Multifactor Authentication Server safely and unattended: backup, uninstall, install, web.config merge, verification. MFA Server stopped servicing MFA requests on 2024-09-30; upgrade to reach the Migration Utility and move users to cloud Entra MFA.'",
+    "    Description          = 'Upgrades PhoneFactor Agent v5.x to Microsoft Entra Multifactor Authentication Server safely and unattended: backup, " +
+      "uninstall, install, web.config merge, verification. MFA Server stopped servicing MFA requests on 2024-09-30; upgrade to reach the Migration Utility " +
+      "and move users to cloud Entra MFA.'",
     "    PowerShellVersion    = '5.1'",
     "    CompatiblePSEditions = @('Desktop', 'Core')",
     `    FormatsToProcess     = @('${MODULE}.format.ps1xml')`,
@@ -207,7 +216,16 @@ function formatView(ops) {
       '    </View>',
     ].join('\r\n'));
   }
-  return ['<?xml version="1.0" encoding="utf-8"?>', `<!-- ${GENERATED} -->`, '<Configuration>', '  <ViewDefinitions>', ...views, '  </ViewDefinitions>', '</Configuration>', ''].join('\r\n');
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<!-- ${GENERATED} -->`,
+    '<Configuration>',
+    '  <ViewDefinitions>',
+    ...views,
+    '  </ViewDefinitions>',
+    '</Configuration>',
+    '',
+  ].join('\r\n');
 }
 
 function psm1(ops, transport, buildId) {

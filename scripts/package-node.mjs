@@ -33,7 +33,11 @@ export function fetchTarball(pkg, cacheDir) {
   const file = path.join(cacheDir, `${pkg.name}-${pkg.version}.tgz`);
   if (!existsSync(file)) {
     // npm's own cache makes a second fetch on the same machine offline.
-    execFileSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--pack-destination', cacheDir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+    execFileSync(
+      'npm',
+      ['pack', `${pkg.name}@${pkg.version}`, '--pack-destination', cacheDir, '--silent'],
+      { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' },
+    );
   }
   const [algorithm, expected] = pkg.integrity.split(/-(.*)/s);
   const actual = createHash(algorithm).update(readFileSync(file)).digest('base64');

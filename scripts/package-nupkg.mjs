@@ -79,7 +79,8 @@ function relationships(id, corePropsName, seed) {
   return (
     '<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     `<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/${xml(id)}.nuspec" Id="${rid('nuspec')}" />` +
-    `<Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/${corePropsName}" Id="${rid('core')}" />` +
+    `<Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/${corePropsName}" ` +
+    `Id="${rid('core')}" />` +
     '</Relationships>'
   );
 }
@@ -101,7 +102,7 @@ function coreProperties({ id, version, manifest }) {
 export async function writeNupkg({ moduleDir, outDir, id, version, licenseExpression }) {
   const manifest = readManifest(path.join(moduleDir, `${id}.psd1`));
   const files = folderEntries(moduleDir);
-  const bad = files.filter((f) => !/^[A-Za-z0-9._\/-]+$/.test(f.name)).map((f) => f.name);
+  const bad = files.filter((f) => !/^[A-Za-z0-9._/-]+$/.test(f.name)).map((f) => f.name);
   if (bad.length) throw new Error(`Module file names that a .nupkg would have to escape: ${bad.join(', ')}`);
   const seed = `${id}@${version}`;
   const corePropsName = `package/services/metadata/core-properties/${createHash('sha256').update(seed).digest('hex').slice(0, 32)}.psmdcp`;

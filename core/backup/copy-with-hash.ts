@@ -29,8 +29,8 @@ export async function openLocalSource(localPath: string): Promise<ChunkSource> {
 /** Remote hosts have no local path: their file arrives whole (host.readFile) and is copied from memory. */
 export function bufferSource(data: Buffer): ChunkSource {
   return {
-    read: async (buffer, length, position) => data.copy(buffer, 0, position, Math.min(position + length, data.length)),
-    close: async () => undefined,
+    read: (buffer, length, position) => Promise.resolve(data.copy(buffer, 0, position, Math.min(position + length, data.length))),
+    close: () => Promise.resolve(),
   };
 }
 

@@ -220,7 +220,8 @@ function failedBackupError(e: unknown, partial: string, partialRemoved: boolean)
   return new CoreError(
     'BackupIncomplete',
     `The backup did not complete: ${(e as Error)?.message ?? String(e)}. ` +
-      (partialRemoved ? 'The unfinished folder was removed.' : `The unfinished folder ${partial} could not be removed; it is marked .partial and is never treated as a backup.`),
+      (partialRemoved ? 'The unfinished folder was removed.' : `The unfinished folder ${partial} could not be removed; it is marked .partial and is never ` +
+        `treated as a backup.`),
     partial,
     details,
   );

@@ -78,7 +78,11 @@ function assertNoClashes(files: PlannedFile[]): void {
       throw new CoreError('InvalidBackupItem', `"${f.relativePath}" is a name the backup keeps for itself; choose another relative path.`, f.originalPath);
     }
     if (keys.has(key)) {
-      throw new CoreError('InvalidBackupItem', `Two items would be stored as "${f.relativePath}" in the backup; give them different relative paths.`, f.originalPath);
+      throw new CoreError(
+        'InvalidBackupItem',
+        `Two items would be stored as "${f.relativePath}" in the backup; give them different relative paths.`,
+        f.originalPath,
+      );
     }
     keys.add(key);
   }
@@ -87,7 +91,11 @@ function assertNoClashes(files: PlannedFile[]): void {
     const parts = relativePathKey(f.relativePath).split('\\');
     for (let i = 1; i < parts.length; i++) {
       if (keys.has(parts.slice(0, i).join('\\'))) {
-        throw new CoreError('InvalidBackupItem', `"${f.relativePath}" would be stored below a file of the same backup; give the items different relative paths.`, f.originalPath);
+        throw new CoreError(
+          'InvalidBackupItem',
+          `"${f.relativePath}" would be stored below a file of the same backup; give the items different relative paths.`,
+          f.originalPath,
+        );
       }
     }
   }

@@ -69,7 +69,10 @@ export async function readManifest(folder: string): Promise<ManifestReadResult> 
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? `${MANIFEST_FILE_NAME} is missing: this is not a finished backup.` : `${MANIFEST_FILE_NAME} cannot be read (${code}).` };
+    return {
+      ok: false,
+      reason: code === 'ENOENT' ? `${MANIFEST_FILE_NAME} is missing: this is not a finished backup.` : `${MANIFEST_FILE_NAME} cannot be read (${code}).`,
+    };
   }
   let data: unknown;
   try {
@@ -89,7 +92,8 @@ function manifestProblem(data: unknown): string | undefined {
   if (data.formatVersion !== MANIFEST_FORMAT_VERSION) return `unsupported formatVersion ${JSON.stringify(data.formatVersion)}`;
   if (!isString(data.createdUtc) || Number.isNaN(Date.parse(data.createdUtc))) return 'createdUtc is not a date';
   if (!isObject(data.source) || !isString(data.source.computerName)) return 'source.computerName is missing';
-  if (data.sequence !== undefined && (typeof data.sequence !== 'number' || !Number.isSafeInteger(data.sequence) || data.sequence < 1)) return 'sequence is not a whole number of at least 1';
+  if (data.sequence !== undefined && (typeof data.sequence !== 'number' || !Number.isSafeInteger(data.sequence) || data.sequence < 1)) return 'sequence is ' +
+    'not a whole number of at least 1';
   if (!Array.isArray(data.files)) return 'files is not a list';
   if (!Array.isArray(data.skippedItems)) return 'skippedItems is not a list';
   const seen = new Set<string>();

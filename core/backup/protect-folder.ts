@@ -50,7 +50,8 @@ export async function protectFolder(folder: string, deps: ProtectFolderDeps = de
 function notProtected(folder: string, why: string): CoreError {
   return new CoreError(
     'BackupFolderNotProtected',
-    `Could not limit ${folder} to administrators (${why}). A backup holds the Web Service SDK service account password, so nothing was backed up: choose a destination on an NTFS volume where this account may change permissions.`,
+    `Could not limit ${folder} to administrators (${why}). A backup holds the Web Service SDK service account password, so nothing was backed up: choose a ` +
+      `destination on an NTFS volume where this account may change permissions.`,
     folder,
   );
 }

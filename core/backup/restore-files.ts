@@ -130,7 +130,13 @@ async function saveWhatWillBeOverwritten(
         throw new CoreError('RestoreTargetIsFolder', `${target} is a folder on ${host.computerName}; a file cannot be restored over it.`, target);
       }
       if (!current) {
-        skipped.push({ component: entry.component, kind: entry.kind, originalPath: target, relativePath: entry.relativePath, reason: 'NotPresentBeforeRestore' });
+        skipped.push({
+          component: entry.component,
+          kind: entry.kind,
+          originalPath: target,
+          relativePath: entry.relativePath,
+          reason: 'NotPresentBeforeRestore',
+        });
         continue;
       }
       const undoFile = localPathInside(undo, entry.relativePath);

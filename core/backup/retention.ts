@@ -97,14 +97,26 @@ export async function applyRetention(destination: string, keep: number, options:
     }
     const check = await verifyBackup(full);
     if (!check.IsValid || !check.CreatedUtc || !check.Manifest) {
-      result.Kept.push({ Path: full, ComputerName: check.ComputerName ?? parsed.computerName, CreatedUtc: check.CreatedUtc, Reason: 'NotVerified', Detail: check.Reason });
+      result.Kept.push({
+        Path: full,
+        ComputerName: check.ComputerName ?? parsed.computerName,
+        CreatedUtc: check.CreatedUtc,
+        Reason: 'NotVerified',
+        Detail: check.Reason,
+      });
       continue;
     }
     const computer = (check.ComputerName ?? parsed.computerName).toLowerCase();
     const group = verified.get(computer) ?? [];
     const sequence = sequenceOf(check.Manifest);
     group.push({
-      entry: { Path: full, ComputerName: check.ComputerName ?? parsed.computerName, CreatedUtc: check.CreatedUtc, Reason: 'WithinRetention', Sequence: sequence },
+      entry: {
+        Path: full,
+        ComputerName: check.ComputerName ?? parsed.computerName,
+        CreatedUtc: check.CreatedUtc,
+        Reason: 'WithinRetention',
+        Sequence: sequence,
+      },
       sequence,
       created: Date.parse(check.CreatedUtc),
       name: dirent.name,
@@ -151,7 +163,7 @@ async function backupsNamedByUnfinishedUpgrades(root: string): Promise<{ named: 
       const file = path.join(folder, name);
       let doc: { Status?: unknown; Steps?: { Data?: Record<string, unknown> }[] };
       try {
-        doc = JSON.parse(await fs.readFile(file, 'utf8'));
+        doc = JSON.parse(await fs.readFile(file, 'utf8')) as typeof doc;
       } catch (e) {
         unreadable.push(`${file} (${(e as Error).message})`);
         continue;

@@ -49,7 +49,11 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
     if (record.Component === 'Agent' || record.Component === 'MfaServer') {
       const file = dataFileOf(record);
       if (file && (await existsAsFile(file))) {
-        needs.push({ what: `the ${record.Component} data file ${file}`, serverPath: file, matches: (f) => f.kind === 'DataFolder' && windowsKey(f.originalPath) === windowsKey(file) });
+        needs.push({
+          what: `the ${record.Component} data file ${file}`,
+          serverPath: file,
+          matches: (f) => f.kind === 'DataFolder' && windowsKey(f.originalPath) === windowsKey(file),
+        });
       }
       continue;
     }
@@ -63,7 +67,11 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
     }
   }
   if (records.length > 0 && (await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW))) {
-    needs.push({ what: `the registry key ${PRODUCT_KEY}`, serverPath: PRODUCT_KEY, matches: (f) => f.kind === 'Registry' && windowsKey(f.originalPath) === windowsKey(PRODUCT_KEY) });
+    needs.push({
+      what: `the registry key ${PRODUCT_KEY}`,
+      serverPath: PRODUCT_KEY,
+      matches: (f) => f.kind === 'Registry' && windowsKey(f.originalPath) === windowsKey(PRODUCT_KEY),
+    });
   }
   return needs;
 }
@@ -74,13 +82,19 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
  */
 export async function assertBackupCovers(backupPath: string, host: Host, records: ComponentRecord[]): Promise<VerifyResult> {
   const refuse = (why: string, missing: string[] = []): never => {
-    throw new CoreError(BACKUP_DOES_NOT_COVER, `The backup ${backupPath} cannot be relied on to remove ${describe(records)} from ${host.computerName}: ${why} Nothing was uninstalled.`, backupPath, { missing });
+    throw new CoreError(
+      BACKUP_DOES_NOT_COVER,
+      `The backup ${backupPath} cannot be relied on to remove ${describe(records)} from ${host.computerName}: ${why} Nothing was uninstalled.`,
+      backupPath,
+      { missing },
+    );
   };
   const check = await verifyBackup(backupPath);
   if (!check.Manifest) refuse(check.Reason ?? 'it has no readable manifest.');
   const manifest = check.Manifest!;
   if (manifest.purpose !== 'Backup') refuse('it is the undo copy of a restore, not a backup made by Backup-PhoneFactor.');
-  if (manifest.source.computerName.toLowerCase() !== host.computerName.toLowerCase()) refuse(`it is a backup of ${manifest.source.computerName}, not of ${host.computerName}.`);
+  if (manifest.source.computerName.toLowerCase() !== host.computerName.toLowerCase()) refuse(`it is a backup of ${manifest.source.computerName}, not ` +
+    `of ${host.computerName}.`);
   if (manifest.files.length === 0) refuse('its manifest lists no files.');
   if (!check.IsValid) {
     const bad = check.Items.filter((i) => i.Status === 'Missing' || i.Status === 'Changed').map((i) => `${i.RelativePath} (${i.Status})`);

@@ -63,10 +63,22 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
   }
   // Reference material, never restored: what New-MfaLab -FromBackup needs to rebuild the server's IIS and products.
   if (sources.iisSections) {
-    items.push({ component: 'Inventory', kind: 'Inventory', sourcePath: sources.iisSections.source, relativePath: IIS_SECTIONS_FILE, content: json(sources.iisSections) });
+    items.push({
+      component: 'Inventory',
+      kind: 'Inventory',
+      sourcePath: sources.iisSections.source,
+      relativePath: IIS_SECTIONS_FILE,
+      content: json(sources.iisSections),
+    });
   }
   if (sources.products) {
-    items.push({ component: 'Inventory', kind: 'Inventory', sourcePath: `Installed products of ${inventory.ComputerName}`, relativePath: PRODUCTS_FILE, content: json({ formatVersion: 1, products: sources.products }) });
+    items.push({
+      component: 'Inventory',
+      kind: 'Inventory',
+      sourcePath: `Installed products of ${inventory.ComputerName}`,
+      relativePath: PRODUCTS_FILE,
+      content: json({ formatVersion: 1, products: sources.products }),
+    });
   }
   items.push({
     component: 'Inventory',

@@ -4,7 +4,9 @@
  * a Task Scheduler. Every value that reaches the PowerShell command is single-quoted (quotes doubled), and the whole
  * XML is escaped, so a destination such as `D:\O'Brien & Co` survives both layers.
  */
+import { hasControlCharacter } from '../util/control-characters';
 import { CoreError } from '../util/errors';
+import { hasCharacterWindowsRefusesInName } from '../util/windows-path';
 
 export const TASK_NAMESPACE = 'http://schemas.microsoft.com/windows/2004/02/mit/task';
 export const DEFAULT_TASK_NAME = '\\MfaServerUpgrade\\PhoneFactorBackup';
@@ -49,9 +51,13 @@ export const formatDailyTime = (t: DailyTime) => `${pad(t.hours)}:${pad(t.minute
 export function normalizeTaskName(name: string): string {
   const trimmed = name.trim();
   const parts = trimmed.replace(/^\\/, '').split('\\');
-  const bad = parts.find((p) => p === '' || p === '.' || p === '..' || /[<>:"/|?*\x00-\x1f%]/.test(p) || p !== p.trim());
+  const bad = parts.find((p) => p === '' || p === '.' || p === '..' || /[/%]/.test(p) || hasCharacterWindowsRefusesInName(p) || p !== p.trim());
   if (trimmed === '' || bad !== undefined) {
-    throw new CoreError('InvalidTaskName', `'${name}' is not a usable task name: use \\Folder\\Name without < > : " / | ? * % and without empty, '.' or '..' parts.`, 'TaskName');
+    throw new CoreError(
+      'InvalidTaskName',
+      `'${name}' is not a usable task name: use \\Folder\\Name without < > : " / | ? * % and without empty, '.' or '..' parts.`,
+      'TaskName',
+    );
   }
   return `\\${parts.join('\\')}`;
 }
@@ -64,10 +70,19 @@ export function normalizeTaskName(name: string): string {
 export function checkTaskDestination(destination: string): string {
   const d = destination.trim();
   if (!/^([A-Za-z]:\\|\\\\[^\\]+\\[^\\]+)/.test(d)) {
-    throw new CoreError('TaskDestinationNotAbsolute', `The scheduled task runs on the server as SYSTEM: give -Destination as a full Windows path such as D:\\Backups\\PhoneFactor or \\\\fileserver\\share\\PhoneFactor (got '${destination}').`, 'Destination');
+    throw new CoreError(
+      'TaskDestinationNotAbsolute',
+      `The scheduled task runs on the server as SYSTEM: give -Destination as a full Windows path such as D:\\Backups\\PhoneFactor or ` +
+        `\\\\fileserver\\share\\PhoneFactor (got '${destination}').`,
+      'Destination',
+    );
   }
-  if (/["%\x00-\x1f]/.test(d)) {
-    throw new CoreError('TaskDestinationUnsupported', `-Destination '${destination}' contains " , % or a control character, which a scheduled task's command line cannot carry safely; choose another folder.`, 'Destination');
+  if (/["%]/.test(d) || hasControlCharacter(d)) {
+    throw new CoreError(
+      'TaskDestinationUnsupported',
+      `-Destination '${destination}' contains " , % or a control character, which a scheduled task's command line cannot carry safely; choose another folder.`,
+      'Destination',
+    );
   }
   return d;
 }
@@ -75,7 +90,11 @@ export function checkTaskDestination(destination: string): string {
 export function checkRetain(retain: number | undefined): number {
   const n = retain ?? DEFAULT_RETAIN;
   // 0 would keep no backup at all; the schema also says minimum 1, this guards direct callers.
-  if (!Number.isSafeInteger(n) || n < 1) throw new CoreError('InvalidRetain', `-Retain must be 1 or more (got ${retain}); the default keeps ${DEFAULT_RETAIN}.`, 'Retain');
+  if (!Number.isSafeInteger(n) || n < 1) throw new CoreError(
+    'InvalidRetain',
+    `-Retain must be 1 or more (got ${retain}); the default keeps ${DEFAULT_RETAIN}.`,
+    'Retain',
+  );
   return n;
 }
 
@@ -106,9 +125,16 @@ type CommandSpec = Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService'
  * PowerShell (5.1 and 7) does not parse a ';' between '}' and 'catch'. Tests run this exact text in pwsh.
  */
 export function backupTaskCommand(spec: CommandSpec): string {
-  const target = spec.labPath === undefined ? '' : ` -LabPath ${psSingleQuoted(checkCommandValue(spec.labPath, 'LabPath'))}${spec.computerName ? ` -ComputerName ${psSingleQuoted(checkCommandValue(spec.computerName, 'ComputerName'))}` : ''}`;
-  const backup = [`Backup-PhoneFactor -Destination ${psSingleQuoted(spec.destination)} -Retain ${spec.retain}`, spec.stopService ? ' -StopService' : '', target, ' -Confirm:$false'].join('');
-  const tryBlock = `try { ('=== ' + (Get-Date -Format o) + ' scheduled backup') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module MfaServerUpgrade; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`;
+  const target = spec.labPath === undefined ? '' : ` -LabPath ${psSingleQuoted(checkCommandValue(spec.labPath, 'LabPath'))}${spec.computerName ? ` ` +
+    `-ComputerName ${psSingleQuoted(checkCommandValue(spec.computerName, 'ComputerName'))}` : ''}`;
+  const backup = [
+    `Backup-PhoneFactor -Destination ${psSingleQuoted(spec.destination)} -Retain ${spec.retain}`,
+    spec.stopService ? ' -StopService' : '',
+    target,
+    ' -Confirm:$false',
+  ].join('');
+  const tryBlock = `try { ('=== ' + (Get-Date -Format o) + ' scheduled backup') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module ` +
+    `MfaServerUpgrade; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`;
   const catchBlock = `catch { ((Get-Date -Format o) + ' FAILED: ' + $_) | Out-File -LiteralPath $log -Append -Encoding utf8; exit 1 }`;
   return [
     `$ErrorActionPreference = 'Stop'`,
@@ -120,8 +146,12 @@ export function backupTaskCommand(spec: CommandSpec): string {
 
 /** A value the command line cannot carry safely (see checkTaskDestination) is refused rather than mangled. */
 function checkCommandValue(value: string, parameter: string): string {
-  if (/["%\x00-\x1f]/.test(value)) {
-    throw new CoreError('TaskDestinationUnsupported', `-${parameter} '${value}' contains " , % or a control character, which a scheduled task's command line cannot carry safely.`, parameter);
+  if (/["%]/.test(value) || hasControlCharacter(value)) {
+    throw new CoreError(
+      'TaskDestinationUnsupported',
+      `-${parameter} '${value}' contains " , % or a control character, which a scheduled task's command line cannot carry safely.`,
+      parameter,
+    );
   }
   return value;
 }
@@ -143,7 +173,8 @@ function startBoundary(date: Date, at: DailyTime): string {
 /** The Task Scheduler 1.2 XML of the nightly backup task. */
 export function buildBackupTaskXml(spec: BackupTaskSpec & BackupTaskTarget): string {
   const e = xmlEscape;
-  const description = `Daily verified backup of PhoneFactor / MFA Server (Backup-PhoneFactor, keeps ${spec.retain}) to ${spec.destination}. Log: ${TASK_LOG_PATH}. Registered by MfaServerUpgrade.`;
+  const description = `Daily verified backup of PhoneFactor / MFA Server (Backup-PhoneFactor, keeps ${spec.retain}) to ${spec.destination}. ` +
+    `Log: ${TASK_LOG_PATH}. Registered by MfaServerUpgrade.`;
   return [
     '<?xml version="1.0" encoding="UTF-16"?>',
     `<Task version="1.2" xmlns="${TASK_NAMESPACE}">`,

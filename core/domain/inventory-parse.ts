@@ -5,7 +5,18 @@
 import { COMPONENT_NAMES } from './catalog';
 import type { ServerInventory } from './inventory-types';
 
-const TEXT_OR_NULL = ['Version', 'ProductCode', 'InstallPath', 'DataPath', 'VirtualDirectory', 'SiteName', 'PhysicalPath', 'WebConfigPath', 'SdkUrl', 'LabPath'] as const;
+const TEXT_OR_NULL = [
+  'Version',
+  'ProductCode',
+  'InstallPath',
+  'DataPath',
+  'VirtualDirectory',
+  'SiteName',
+  'PhysicalPath',
+  'WebConfigPath',
+  'SdkUrl',
+  'LabPath',
+] as const;
 
 export function inventoryProblem(v: unknown): string | null {
   if (!isObject(v)) return 'is not an object';
@@ -16,7 +27,8 @@ export function inventoryProblem(v: unknown): string | null {
     const where = `component ${i + 1}`;
     if (!isObject(c)) return `${where} is not an object`;
     if (!COMPONENT_NAMES.includes(c.Component as never)) return `${where} has an unknown Component ${JSON.stringify(c.Component)}`;
-    if (typeof c.DisplayName !== 'string' || typeof c.ComputerName !== 'string' || typeof c.IsLegacy !== 'boolean') return `${where} lacks DisplayName, ComputerName or IsLegacy`;
+    if (typeof c.DisplayName !== 'string' || typeof c.ComputerName !== 'string' || typeof c.IsLegacy !== 'boolean') return `${where} lacks DisplayName, ` +
+      `ComputerName or IsLegacy`;
     for (const key of TEXT_OR_NULL) if (!(c[key] === null || typeof c[key] === 'string')) return `${where} has a ${key} that is neither text nor null`;
     if (!Array.isArray(c.ThemePaths) || !c.ThemePaths.every((t) => typeof t === 'string')) return `${where} lacks ThemePaths`;
   }

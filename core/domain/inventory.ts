@@ -102,7 +102,9 @@ async function webRecord(host: Host, product: InstalledProduct, match: Match, ap
   // The application is the one whose folder the product was installed to; failing that, the default vdir name.
   const app =
     (product.installLocation ? apps.find((a) => samePath(a.physicalPath, product.installLocation!)) : undefined) ??
-    apps.find((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === (match.isLegacy ? info.legacyVirtualDirectory : info.newVirtualDirectory).toLowerCase());
+    apps.find(
+      (a) => a.applicationPath.replace(/^\//, '').toLowerCase() === (match.isLegacy ? info.legacyVirtualDirectory : info.newVirtualDirectory).toLowerCase(),
+    );
   const record = base(host, product, match);
   if (!app) {
     warnings.push(`${product.displayName}: no IIS application found for it in applicationHost.config.`);

@@ -84,7 +84,8 @@ function copyInstallerStep(component: WebComponentName, ctx: ComponentContext, m
     ComputerName: ctx.server.name,
     Target: destination,
     Description: `Copy ${msiFileName} from ${sourcePath} on ${ctx.source.name} to ${destination} on ${ctx.server.name}.`,
-    Reason: `${component} runs on ${ctx.server.name}, not on the MFA server; its installer ships in the MFA Server install folder, in the ${ctx.server.bits}-bit build that matches ${ctx.server.name}.`,
+    Reason: `${component} runs on ${ctx.server.name}, not on the MFA server; its installer ships in the MFA Server install folder, in ` +
+      `the ${ctx.server.bits}-bit build that matches ${ctx.server.name}.`,
     Parameters: {
       sourceComputerName: ctx.source.name,
       sourcePath,
@@ -145,7 +146,8 @@ function installStep(component: WebComponentName, record: ComponentRecord, ctx: 
     Kind: 'Manual',
     Blocking: true,
     Description: `Install ${msiFileName} interactively and choose the virtual directory ${vdir}.`,
-    Reason: `${reason} The installer's default is ${WEB_COMPONENTS[component].newVirtualDirectory} and no MSI property for the virtual directory was found in its Property table, so a silent install would land on the wrong name.`,
+    Reason: `${reason} The installer's default is ${WEB_COMPONENTS[component].newVirtualDirectory} and no MSI property for the virtual directory was found ` +
+      `in its Property table, so a silent install would land on the wrong name.`,
     Parameters: { ...parameters, interactive: true, instruction },
   };
 }

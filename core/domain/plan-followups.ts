@@ -7,7 +7,11 @@ import type { FollowUp, PlanInput } from './plan-types';
 import { majorVersion, type PlannedServer } from './plan-servers';
 import { oldVirtualDirectory, sameName, wantedVirtualDirectory } from './plan-web';
 
-export function buildFollowUps(input: PlanInput, servers: PlannedServer[], sdkUrlProblems: { server: string; component: string; reason: string }[]): FollowUp[] {
+export function buildFollowUps(
+  input: PlanInput,
+  servers: PlannedServer[],
+  sdkUrlProblems: { server: string; component: string; reason: string }[],
+): FollowUp[] {
   const console = servers.find((s) => s.isMfaServer)!;
   const out: FollowUp[] = [];
   for (const server of servers) {
@@ -22,13 +26,15 @@ export function buildFollowUps(input: PlanInput, servers: PlannedServer[], sdkUr
           Id: `${server.name}:followup:portal-url`,
           ComputerName: console.name,
           Title: 'Set the User portal URL in the MFA Server console',
-          Instruction: `On ${console.name}, open the MFA Server console, select User Portal and, on its Settings tab, set the User portal URL to ${url} (it was https://${dns}/${oldVdir}).`,
+          Instruction: `On ${console.name}, open the MFA Server console, select User Portal and, on its Settings tab, set the User portal URL to ${url} ` +
+            `(it was https://${dns}/${oldVdir}).`,
         });
         out.push({
           Id: `${server.name}:followup:tell-users`,
           ComputerName: server.name,
           Title: 'Tell users the new User portal address',
-          Instruction: `The User portal moved from https://${dns}/${oldVdir} to ${url}. Tell users, and update bookmarks, intranet links and documentation that point at the old address.`,
+          Instruction: `The User portal moved from https://${dns}/${oldVdir} to ${url}. Tell users, and update bookmarks, intranet links and documentation ` +
+            `that point at the old address.`,
         });
       }
     }
@@ -41,7 +47,8 @@ export function buildFollowUps(input: PlanInput, servers: PlannedServer[], sdkUr
           Id: `${server.name}:followup:mobile-app-url`,
           ComputerName: console.name,
           Title: 'Set the Mobile App Web Service URL in the MFA Server console',
-          Instruction: `On ${console.name}, open the MFA Server console, select Mobile App and set the Mobile App Web Service URL to https://${dns}/${vdir} (it was https://${dns}/${oldVdir}).`,
+          Instruction: `On ${console.name}, open the MFA Server console, select Mobile App and set the Mobile App Web Service URL to https://${dns}/${vdir} ` +
+            `(it was https://${dns}/${oldVdir}).`,
         });
       }
       out.push(mobileAppRetirement(server, mobile.Version, input.newVersion));
@@ -52,7 +59,9 @@ export function buildFollowUps(input: PlanInput, servers: PlannedServer[], sdkUr
       Id: `${p.server}:followup:check-sdk-url:${p.component}`,
       ComputerName: p.server,
       Title: `Check the Web Service SDK URL of ${p.component}`,
-      Instruction: `The SDK's virtual directory changes, but ${p.reason}, so the URL was carried over unchanged. Open the new web.config of ${p.component} on ${p.server} and point the *_pfwssdk_PfWsSdk setting at https://<host on the SDK certificate>/<new SDK vdir>/${WEB_COMPONENTS.WebServiceSdk.endpoint}.`,
+      Instruction: `The SDK's virtual directory changes, but ${p.reason}, so the URL was carried over unchanged. Open the new web.config of ${p.component} ` +
+        `on ${p.server} and point the *_pfwssdk_PfWsSdk setting at ` +
+        `https://<host on the SDK certificate>/<new SDK vdir>/${WEB_COMPONENTS.WebServiceSdk.endpoint}.`,
     });
   }
   out.push({
@@ -77,7 +86,8 @@ function mobileAppRetirement(server: PlannedServer, oldVersion: string | null, n
     return {
       ...base,
       Title: 'Uninstall the Mobile App Web Service when the upgrade is confirmed',
-      Instruction: `From MFA Server 8.0 on, the Authenticator app works without the Mobile App Web Service. Once the upgrade to ${newVersion} is verified, uninstall it from ${server.name} (Programs and Features).`,
+      Instruction: `From MFA Server 8.0 on, the Authenticator app works without the Mobile App Web Service. Once the upgrade to ${newVersion} is verified, ` +
+        `uninstall it from ${server.name} (Programs and Features).`,
     };
   }
   return {
@@ -85,7 +95,8 @@ function mobileAppRetirement(server: PlannedServer, oldVersion: string | null, n
     Title: 'Check whether the Mobile App Web Service is still needed',
     Instruction:
       to === null
-        ? `The version of the new MFA Server is unknown. If it is 8.0 or later, the Authenticator app no longer needs the Mobile App Web Service and it can be uninstalled from ${server.name} after the upgrade.`
+        ? `The version of the new MFA Server is unknown. If it is 8.0 or later, the Authenticator app no longer needs the Mobile App Web Service and it can ` +
+          `be uninstalled from ${server.name} after the upgrade.`
         : `MFA Server ${newVersion} still uses the Mobile App Web Service; keep it on ${server.name}. From 8.0 on it can be uninstalled.`,
   };
 }

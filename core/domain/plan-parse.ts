@@ -10,7 +10,17 @@ import type { PlanAction, PlanStep, UpgradePlan } from './plan-types';
 import { CoreError } from '../util/errors';
 import { jsonSyntaxError } from '../util/json-syntax';
 
-export const PLAN_ACTIONS: PlanAction[] = ['Backup', 'Uninstall', 'InstallServer', 'ConfirmActivation', 'InstallComponent', 'CopyInstaller', 'MergeWebConfig', 'RestoreThemes', 'Verify'];
+export const PLAN_ACTIONS: PlanAction[] = [
+  'Backup',
+  'Uninstall',
+  'InstallServer',
+  'ConfirmActivation',
+  'InstallComponent',
+  'CopyInstaller',
+  'MergeWebConfig',
+  'RestoreThemes',
+  'Verify',
+];
 
 export function planSha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -37,7 +47,8 @@ function planProblem(doc: unknown): string | null {
   if (!isObject(doc)) return 'it does not hold a JSON object';
   if (typeof doc.Notice !== 'string') return 'Notice is missing';
   if (!Array.isArray(doc.Steps) || doc.Steps.length === 0) return 'Steps is missing or empty';
-  if (!Array.isArray(doc.FollowUps) || !doc.FollowUps.every((f) => isObject(f) && ['Id', 'ComputerName', 'Title', 'Instruction'].every((k) => typeof f[k] === 'string'))) {
+  const followUpFields = ['Id', 'ComputerName', 'Title', 'Instruction'];
+  if (!Array.isArray(doc.FollowUps) || !doc.FollowUps.every((f) => isObject(f) && followUpFields.every((k) => typeof f[k] === 'string'))) {
     return 'FollowUps is missing or holds an entry without Id, ComputerName, Title and Instruction';
   }
   if (!Array.isArray(doc.Inferences) || !doc.Inferences.every((i) => typeof i === 'string')) return 'Inferences is missing';
@@ -78,7 +89,8 @@ function corrupt(file: string, why: string): CoreError {
   return new CoreError(
     'PlanCorrupt',
     `The upgrade plan ${file} cannot be used: ${why}. It is not the plan this run wrote, so nothing was done. ` +
-      `Check the servers with Test-MfaServerUpgrade; then put this run's plan.json back, or move the run folder (${dirname(file)}) away and start a new run (its backups stay where they are).`,
+      `Check the servers with Test-MfaServerUpgrade; then put this run's plan.json back, or move the run folder (${dirname(file)}) away and start a new run ` +
+      `(its backups stay where they are).`,
     file,
   );
 }

@@ -26,7 +26,11 @@ export interface PlannedServer {
 
 export function planServers(servers: ServerInventory[], inferences: string[]): PlannedServer[] {
   if (servers.length === 0) {
-    throw new CoreError('NothingToUpgrade', 'No server inventory was given, so there is nothing to plan. Pass the output of Get-PhoneFactorComponent.', 'servers');
+    throw new CoreError(
+      'NothingToUpgrade',
+      'No server inventory was given, so there is nothing to plan. Pass the output of Get-PhoneFactorComponent.',
+      'servers',
+    );
   }
   const seen = new Set<string>();
   const planned: PlannedServer[] = [];
@@ -40,7 +44,8 @@ export function planServers(servers: ServerInventory[], inferences: string[]): P
     for (const record of inventory.Components) {
       if (!record.IsLegacy || record.Component === 'MfaServer') continue;
       if (legacy.has(record.Component)) {
-        inferences.push(`${inventory.ComputerName} lists ${record.Component} more than once; the plan uses the first entry (${legacy.get(record.Component)!.DisplayName}).`);
+        inferences.push(`${inventory.ComputerName} lists ${record.Component} more than once; the plan uses the first entry ` +
+          `(${legacy.get(record.Component)!.DisplayName}).`);
         continue;
       }
       legacy.set(record.Component, record);
@@ -69,13 +74,15 @@ function nothingToUpgrade(servers: ServerInventory[]): CoreError {
   if (upgraded.length > 0) {
     return new CoreError(
       'AlreadyUpgraded',
-      `MFA Server is already installed on ${upgraded.map((s) => s.ComputerName).join(', ')} and no PhoneFactor Agent is left: there is nothing to upgrade from PhoneFactor. For later MFA Server versions, run the new installer in place.`,
+      `MFA Server is already installed on ${upgraded.map((s) => s.ComputerName).join(', ')} and no PhoneFactor Agent is left: there is nothing to upgrade ` +
+        `from PhoneFactor. For later MFA Server versions, run the new installer in place.`,
       upgraded[0].ComputerName,
     );
   }
   return new CoreError(
     'NothingToUpgrade',
-    `No PhoneFactor Agent was found on ${servers.map((s) => s.ComputerName).join(', ')}; the upgrade starts from the server that runs the Agent. Include it in the inventory.`,
+    `No PhoneFactor Agent was found on ${servers.map((s) => s.ComputerName).join(', ')}; the upgrade starts from the server that runs the Agent. Include it ` +
+      `in the inventory.`,
     servers[0]?.ComputerName,
   );
 }

@@ -30,7 +30,12 @@ export function buildUpgradePlan(input: PlanInput): UpgradePlan {
 
   const sdks: SdkMove[] = servers.flatMap((s) => {
     const sdk = s.legacy.get('WebServiceSdk');
-    return sdk ? [{ computerName: s.name, dnsName: s.inventory.DnsName, oldVdir: oldVirtualDirectory(sdk), newVdir: wantedVirtualDirectory(sdk, input.naming) }] : [];
+    return sdk ? [{
+      computerName: s.name,
+      dnsName: s.inventory.DnsName,
+      oldVdir: oldVirtualDirectory(sdk),
+      newVdir: wantedVirtualDirectory(sdk, input.naming),
+    }] : [];
   });
   const sdkUrlProblems: { server: string; component: string; reason: string }[] = [];
   const components = INSTALL_ORDER.flatMap((component) =>
@@ -114,7 +119,8 @@ function uninstallStep(server: PlannedServer, component: (typeof UNINSTALL_ORDER
     ComputerName: server.name,
     Target: record.ProductCode ?? record.DisplayName,
     Description: `Uninstall ${record.DisplayName}${record.Version ? ` ${record.Version}` : ''} from ${server.name}.`,
-    Reason: 'PhoneFactor Agent 5.x cannot be upgraded in place; its components are removed in the documented order (User portal, Mobile App Web Service, Web Service SDK, Agent).',
+    Reason: 'PhoneFactor Agent 5.x cannot be upgraded in place; its components are removed in the documented order (User portal, Mobile App Web Service, Web ' +
+      'Service SDK, Agent).',
     Parameters: { productCode: record.ProductCode, displayName: record.DisplayName, version: record.Version },
   };
 }

@@ -49,7 +49,10 @@ function allowedFor(entry: ManifestFileEntry, records: ComponentRecord[]): boole
     case 'WebConfig':
       return mine.some((r) => same(p, r.WebConfigPath) || (!!r.PhysicalPath && same(p, `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\web.config`)));
     case 'Theme':
-      return mine.some((r) => r.ThemePaths.some((t) => inside(p, t)) || (!!r.PhysicalPath && inside(p, `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\App_Themes`)));
+      return mine.some((r) => r.ThemePaths.some((t) => inside(p, t)) || (!!r.PhysicalPath && inside(
+        p,
+        `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\App_Themes`,
+      )));
     default:
       return false;
   }
@@ -91,7 +94,10 @@ export async function inventoryForTargets(folder: string, manifest: BackupManife
   if (!bytes || createHash('sha256').update(bytes).digest('hex') !== entry.sha256) return undefined;
   try {
     const inventory = JSON.parse(bytes.toString('utf8')) as ServerInventory;
-    return Array.isArray(inventory?.Components) ? { ...inventory, Components: inventory.Components.map((c) => ({ ...c, ThemePaths: Array.isArray(c.ThemePaths) ? c.ThemePaths : [] })) } : undefined;
+    return Array.isArray(inventory?.Components) ? {
+      ...inventory,
+      Components: inventory.Components.map((c) => ({ ...c, ThemePaths: Array.isArray(c.ThemePaths) ? c.ThemePaths : [] })),
+    } : undefined;
   } catch {
     return undefined;
   }

@@ -303,16 +303,27 @@ export function extractApplicationSections(text: string, wanted: { siteName: str
     out.push({
       name,
       id: attr(site, 'id') ?? null,
-      bindings: childrenNamed(child(site, 'bindings'), 'binding').map((b) => ({ protocol: attr(b, 'protocol') ?? '', bindingInformation: attr(b, 'bindingInformation') ?? '' })),
+      bindings: childrenNamed(child(site, 'bindings'), 'binding').map((b) => ({
+        protocol: attr(b, 'protocol') ?? '',
+        bindingInformation: attr(b, 'bindingInformation') ?? '',
+      })),
       applications: apps.map((a) => {
         const pool = attr(a, 'applicationPool') ?? sitePool;
         if (pool) pools.add(pool.toLowerCase());
         const root = childrenNamed(a, 'virtualDirectory').find((v) => attr(v, 'path') === '/');
-        return { path: attr(a, 'path') ?? '', applicationPool: attr(a, 'applicationPool') ?? null, rawPhysicalPath: attr(root, 'physicalPath') ?? '', xml: text.slice(a.start, a.end) };
+        return {
+          path: attr(a, 'path') ?? '',
+          applicationPool: attr(a, 'applicationPool') ?? null,
+          rawPhysicalPath: attr(root, 'physicalPath') ?? '',
+          xml: text.slice(a.start, a.end),
+        };
       }),
     });
   }
   const poolNodes = childrenNamed(child(child(configuration, 'system.applicationHost'), 'applicationPools'), 'add');
-  const applicationPools = poolNodes.filter((p) => pools.has((attr(p, 'name') ?? '').toLowerCase())).map((p) => ({ name: attr(p, 'name') ?? '', xml: text.slice(p.start, p.end) }));
+  const applicationPools = poolNodes.filter((p) => pools.has((attr(p, 'name') ?? '').toLowerCase())).map((p) => ({
+    name: attr(p, 'name') ?? '',
+    xml: text.slice(p.start, p.end),
+  }));
   return { formatVersion: 1, source: file, sites: out, applicationPools };
 }

@@ -54,7 +54,8 @@ function stepProblem(s: unknown): string | null {
   for (const key of ['Id', 'Action', 'ComputerName', 'Kind'] as const) if (typeof s[key] !== 'string') return `has no ${key}`;
   if (typeof s.Order !== 'number' || typeof s.Attempts !== 'number') return 'has no Order or Attempts';
   if (!STEP_STATUSES.includes(s.Status as never)) return `has an unknown Status ${JSON.stringify(s.Status)}`;
-  for (const key of ['StartedAt', 'EndedAt', 'Outcome'] as const) if (!(s[key] === null || typeof s[key] === 'string')) return `has a ${key} that is neither text nor null`;
+  for (const key of ['StartedAt', 'EndedAt', 'Outcome'] as const) if (!(s[key] === null || typeof s[key] === 'string')) return `has a ${key} that is neither ` +
+    `text nor null`;
   if (!(s.DurationMs === null || typeof s.DurationMs === 'number')) return 'has a DurationMs that is neither a number nor null';
   if (!isObject(s.Data) || !isFlat(s.Data)) return 'has no Data, or Data holds more than text, numbers and true/false';
   return null;
@@ -83,7 +84,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function corrupt(file: string, why: string): CoreError {
   return new CoreError(
     'JournalCorrupt',
-    `The upgrade journal ${file} cannot be read: ${why}. Resume is not possible from it. Check the servers with Test-MfaServerUpgrade, then move the journal's folder (${dirname(file)}) away and start a new run; its backups stay where they are.`,
+    `The upgrade journal ${file} cannot be read: ${why}. Resume is not possible from it. Check the servers with Test-MfaServerUpgrade, then move the ` +
+      `journal's folder (${dirname(file)}) away and start a new run; its backups stay where they are.`,
     file,
   );
 }

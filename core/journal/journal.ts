@@ -12,7 +12,16 @@ import type { CoreStop } from '../util/core-stop';
 import { CoreError, isCoreError } from '../util/errors';
 import { cleanData, cleanText } from './journal-sanitize';
 import { parseJournal } from './journal-parse';
-import { JOURNAL_FORMAT_VERSION, type JournalDocument, type JournalPlanStep, type JournalServer, type JournalStep, type JournalStepStatus, type JournalStop, type JournalStopRecorder } from './journal-types';
+import {
+  JOURNAL_FORMAT_VERSION,
+  type JournalDocument,
+  type JournalPlanStep,
+  type JournalServer,
+  type JournalStep,
+  type JournalStepStatus,
+  type JournalStop,
+  type JournalStopRecorder,
+} from './journal-types';
 
 export interface JournalOptions {
   /** Injectable clock (tests); defaults to the system clock. */
@@ -59,7 +68,11 @@ export class Journal {
   ): Promise<Journal> {
     const clock = options.clock ?? (() => new Date());
     if (await fs.stat(file).then(() => true, () => false)) {
-      throw new CoreError('JournalExists', `An upgrade journal already exists at ${file}. Resume that run with -Resume, or move the file away to start a new one.`, file);
+      throw new CoreError(
+        'JournalExists',
+        `An upgrade journal already exists at ${file}. Resume that run with -Resume, or move the file away to start a new one.`,
+        file,
+      );
     }
     const { RunId, ...rest } = meta;
     const now = clock().toISOString();
@@ -71,7 +84,11 @@ export class Journal {
       Status: 'Running',
       Meta: cleanData(rest, 'run'),
       PlanSha256: record.planSha256,
-      Servers: record.servers.map((s) => ({ ComputerName: cleanText(s.ComputerName), MachineId: s.MachineId === null ? null : cleanText(s.MachineId), Found: s.Found })),
+      Servers: record.servers.map((s) => ({
+        ComputerName: cleanText(s.ComputerName),
+        MachineId: s.MachineId === null ? null : cleanText(s.MachineId),
+        Found: s.Found,
+      })),
       Replans: [],
       Steps: pendingSteps(Array.isArray(plan) ? plan : plan.Steps),
       Stops: [],

@@ -26,18 +26,23 @@ import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
 const Input = Type.Object(
   {
     Destination: PathParameter(
-      'The folder that receives the backup (a new PhoneFactorBackup-<COMPUTER>-<time> folder is made inside it). With -LabPath, a Windows path such as C:\\Backups lies inside the lab server. Must not be inside a folder being backed up.',
+      'The folder that receives the backup (a new PhoneFactorBackup-<COMPUTER>-<time> folder is made inside it). With -LabPath, a Windows path such as ' +
+        'C:\\Backups lies inside the lab server. Must not be inside a folder being backed up.',
       { position: 0 },
     ),
     StopService: Type.Optional(
       Type.Boolean({
-        description: 'Stop the running PhoneFactor / MFA Server service (PFSVC or MultiFactorAuth) while the data folder is copied, and start it again afterwards, also when the backup fails.',
+        description: 'Stop the running PhoneFactor / MFA Server service (PFSVC or MultiFactorAuth) while the data folder is copied, and start it again ' +
+          'afterwards, also when the backup fails.',
       }),
     ),
     Retain: Type.Optional(
       Type.Integer({
         minimum: 1,
-        description: 'After a successful backup, keep only the newest n verified backups of each server in the destination folder, newest meaning most recently finished in that folder (never by a date a clock wrote). Never deleted: the backup this command made, one an unfinished Invoke-MfaServerUpgrade in the folder relies on, one that fails verification, and the newest verified one. KeptBackups and RemovedBackups say what was kept and removed, and the log says why.',
+        description: 'After a successful backup, keep only the newest n verified backups of each server in the destination folder, newest meaning most ' +
+          'recently finished in that folder (never by a date a clock wrote). Never deleted: the backup this command made, one an unfinished ' +
+          'Invoke-MfaServerUpgrade in the folder relies on, one that fails verification, and the newest verified one. KeptBackups and RemovedBackups say ' +
+          'what was kept and removed, and the log says why.',
       }),
     ),
     ...TargetParameters,
@@ -150,7 +155,11 @@ async function backUpServers(items: BackupInput[], ctx: OperationContext): Promi
       continue;
     }
     const e = outcome.error;
-    failures.push(isCoreError(e) ? serverError(e, host.computerName) : new CoreError('BackupIncomplete', `The backup of ${host.computerName} failed: ${(e as Error).message}`, destination));
+    failures.push(isCoreError(e) ? serverError(e, host.computerName) : new CoreError(
+      'BackupIncomplete',
+      `The backup of ${host.computerName} failed: ${(e as Error).message}`,
+      destination,
+    ));
   }
   await retainPerDestination(jobs, outputs, ctx);
   return resultsOrPartialFailure(outputs, failures);
@@ -213,7 +222,11 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
 
   const services = job.stopService ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped') : [];
   if (job.stopService && services.length === 0) {
-    ctx.log('warning', `${host.computerName}: no running PhoneFactor / MFA Server service was found to stop; the data folder is copied with the service as it is (every file is still checked for changes during its copy).`);
+    ctx.log(
+      'warning',
+      `${host.computerName}: no running PhoneFactor / MFA Server service was found to stop; the data folder is copied with the service as it is (every file ` +
+        `is still checked for changes during its copy).`,
+    );
   }
   const serviceNames = services.map((s) => s.name);
 
@@ -313,7 +326,9 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
     );
     if (!result) continue;
     const ownerOf = (e: RetentionEntry) =>
-      outputs.find((o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase());
+      outputs.find(
+        (o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase(),
+      );
     for (const removed of result.Removed) {
       ctx.log('info', `Retention removed ${removed.Path}: ${RETENTION_WHY[removed.Reason]}.`);
       ownerOf(removed)?.RemovedBackups.push(removed.Path);

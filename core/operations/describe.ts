@@ -23,8 +23,8 @@ export function describeContracts(ops: OperationContract[], version: string) {
       internal: Boolean(o.internal),
       view: o.view,
       // JSON.stringify drops TypeBox's symbol keys: what remains is plain JSON Schema.
-      input: JSON.parse(JSON.stringify(o.input)),
-      output: JSON.parse(JSON.stringify(o.output)),
+      input: JSON.parse(JSON.stringify(o.input)) as Record<string, unknown>,
+      output: JSON.parse(JSON.stringify(o.output)) as Record<string, unknown>,
     })),
     // The error catalog and the exit codes: the generator publishes them as about_MfaServerUpgrade_Errors.
     errors: Object.entries(ERROR_CATALOG).map(([code, entry]) => ({ code, ...entry })),

@@ -51,11 +51,13 @@ export const getComponentOperation = defineOperation({
     {
       title: 'Inventory several servers in parallel',
       code: 'Get-PhoneFactorComponent -ComputerName MFA01, WEB01 -ThrottleLimit 4',
-      remarks: 'Reads the servers over PowerShell remoting, up to four at once. A server that cannot be reached reports its own error; the others still answer.',
+      remarks: 'Reads the servers over PowerShell remoting, up to four at once. A server that cannot be reached reports its own error; the others still ' +
+        'answer.',
     },
     {
       title: 'Inventory with another account, or through sessions you hold',
-      code: '$cred = Get-Credential CONTOSO\\mfaadmin\nGet-PhoneFactorComponent -ComputerName MFA01, WEB01 -Credential $cred\n$s = New-PSSession -ComputerName MFA01 -ConfigurationName Microsoft.PowerShell\nGet-PhoneFactorComponent -Session $s',
+      code: '$cred = Get-Credential CONTOSO\\mfaadmin\nGet-PhoneFactorComponent -ComputerName MFA01, WEB01 -Credential $cred\n$s = New-PSSession ' +
+        '-ComputerName MFA01 -ConfigurationName Microsoft.PowerShell\nGet-PhoneFactorComponent -Session $s',
       remarks: 'The credential and the sessions stay in your PowerShell session; your sessions stay open afterwards.',
     },
   ],
@@ -72,7 +74,10 @@ export const getComponentOperation = defineOperation({
  * Every server of every piped object in parallel (at most -ThrottleLimit at once); the components come back in the
  * order the servers were given, and a server that fails reports its own error without holding back the others.
  */
-async function inventoryServers(items: { ComputerName?: string[]; LabPath?: string; ThrottleLimit?: number }[], ctx: OperationContext): Promise<ComponentRecord[]> {
+async function inventoryServers(
+  items: { ComputerName?: string[]; LabPath?: string; ThrottleLimit?: number }[],
+  ctx: OperationContext,
+): Promise<ComponentRecord[]> {
   const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
   const targets: NamedTarget[] = items.flatMap((item) => targetsOf(item));
   const outcomes = await mapSettled(targets, throttle, async (target) => {

@@ -23,7 +23,12 @@ export const getUpgradePlanOperation = defineOperation({
   ].join(' '),
   examples: [
     { title: 'Plan a lab upgrade', code: 'New-MfaLab -Path .\\lab | Get-MfaUpgradePlan', remarks: 'LabPath and InstallerPath come from New-MfaLab.' },
-    { title: 'Keep the old virtual directory names', code: "Get-MfaUpgradePlan -InstallerPath 'C:\\Media\\MfaServer' -VirtualDirectoryNaming Legacy | Format-Table Order, Kind, Action, Component, Description", remarks: 'Manual steps appear where the installer offers no property for the virtual directory.' },
+    {
+      title: 'Keep the old virtual directory names',
+      code: "Get-MfaUpgradePlan -InstallerPath 'C:\\Media\\MfaServer' -VirtualDirectoryNaming Legacy | Format-Table Order, Kind, Action, Component, " +
+        "Description",
+      remarks: 'Manual steps appear where the installer offers no property for the virtual directory.',
+    },
   ],
   input: Input,
   output: PlanRow,

@@ -21,7 +21,12 @@ const Output = Type.Object({
   Ok: Type.Boolean(),
   Value: Type.Unknown(),
   Error: Type.Union([
-    Type.Object({ code: Type.String(), message: Type.String(), target: Type.Optional(Type.String()), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
+    Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      target: Type.Optional(Type.String()),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
     Type.Null(),
   ]),
 });

@@ -16,7 +16,23 @@ import { unregisterBackupTaskOperation } from './unregister-backup-task';
 import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
 
-const all = [newLabOperation, getComponentOperation, backupPhoneFactorOperation, testBackupOperation, restorePhoneFactorOperation, registerBackupTaskOperation, unregisterBackupTaskOperation, mergeWebConfigOperation, uninstallPhoneFactorOperation, installMfaServerOperation, getUpgradePlanOperation, testReadinessOperation, invokeUpgradeOperation, testUpgradeOperation, hostCallOperation];
+const all = [
+  newLabOperation,
+  getComponentOperation,
+  backupPhoneFactorOperation,
+  testBackupOperation,
+  restorePhoneFactorOperation,
+  registerBackupTaskOperation,
+  unregisterBackupTaskOperation,
+  mergeWebConfigOperation,
+  uninstallPhoneFactorOperation,
+  installMfaServerOperation,
+  getUpgradePlanOperation,
+  testReadinessOperation,
+  invokeUpgradeOperation,
+  testUpgradeOperation,
+  hostCallOperation,
+];
 
 export const operations = all as unknown as OperationContract[];
 

@@ -15,11 +15,18 @@ const Input = Type.Object(
     BackupDestination: BackupDestinationParameter(true),
     SkipReadiness: Type.Optional(
       Type.Array(StringEnum([...READINESS_CHECKS]), {
-        description: 'Readiness checks whose Failed result you accept as a named risk, e.g. -SkipReadiness PendingRestart. The run then goes on; the accepted risk and what the check found are recorded in the journal and the report. Other Failed checks still stop the run before anything changes (exit code 69003).',
+        description: 'Readiness checks whose Failed result you accept as a named risk, e.g. -SkipReadiness PendingRestart. The run then goes on; the ' +
+          'accepted risk and what the check found are recorded in the journal and the report. Other Failed checks still stop the run before anything changes ' +
+          '(exit code 69003).',
       }),
     ),
-    Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, VirtualDirectoryNaming; an omitted VirtualDirectoryNaming means the recorded one): other values are refused with the differences named (ResumeParametersDiffer), unless Replan is given.' })),
-    Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming given now, from what the run found on the servers when it started. Steps that are the same in both plans keep their record; any other is checked on the server and run again. The journal records the re-plan (when, what changed).' })),
+    Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a ' +
+      'failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, ' +
+      'VirtualDirectoryNaming; an omitted VirtualDirectoryNaming means the recorded one): other values are refused with the differences named ' +
+      '(ResumeParametersDiffer), unless Replan is given.' })),
+    Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming ' +
+      'given now, from what the run found on the servers when it started. Steps that are the same in both plans keep their record; any other is checked on ' +
+      'the server and run again. The journal records the re-plan (when, what changed).' })),
   },
   { additionalProperties: false },
 );
@@ -50,7 +57,8 @@ export const invokeUpgradeOperation = defineOperation({
   synopsis: 'Upgrades PhoneFactor Agent 5.x servers to MFA Server: backup, uninstall, install, web.config merge, verification.',
   description: [
     'First runs the checks of Test-MfaUpgradeReadiness: a Failed check stops the run before anything is changed (ExitCode',
-    '69003, the checks in the log, in Readiness and in report.html) unless -SkipReadiness names it. Then runs the plan of Get-MfaUpgradePlan step by step with a journal written before and after every step (under',
+    '69003, the checks in the log, in Readiness and in report.html) unless -SkipReadiness names it. Then runs the plan of Get-MfaUpgradePlan step by step ' +
+      'with a journal written before and after every step (under',
     'BackupDestination). If the run is stopped at any point, run it again with -Resume: it continues where it stopped and never',
     'does a step twice. Nothing is uninstalled before a verified backup exists. A manual step that blocks correctness pauses',
     'the run (Status Paused, ExitCode 69001) with its instruction; -Resume continues after you did it. A failed step stops',
@@ -60,14 +68,28 @@ export const invokeUpgradeOperation = defineOperation({
     '2024-09-30: upgrade to reach the Migration Utility and move your users to cloud Microsoft Entra MFA.',
   ].join(' '),
   examples: [
-    { title: 'Rehearse on a lab', code: "New-MfaLab -Path .\\lab | Invoke-MfaServerUpgrade -BackupDestination .\\backups -Confirm:$false", remarks: 'A full upgrade of a simulated PhoneFactor server.' },
-    { title: 'Unattended run on this server', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false", remarks: 'Deployments always pass -Resume: a retry (after 1618, a restart or a pause) continues the recorded run, and without a journal a fresh run starts. Return ExitCode to ConfigMgr / Intune.' },
+    {
+      title: 'Rehearse on a lab',
+      code: "New-MfaLab -Path .\\lab | Invoke-MfaServerUpgrade -BackupDestination .\\backups -Confirm:$false",
+      remarks: 'A full upgrade of a simulated PhoneFactor server.',
+    },
+    {
+      title: 'Unattended run on this server',
+      code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false",
+      remarks: 'Deployments always pass -Resume: a retry (after 1618, a restart or a pause) continues the recorded run, and without a journal a fresh run ' +
+        'starts. Return ExitCode to ConfigMgr / Intune.',
+    },
     {
       title: 'Upgrade an MFA server and its separate web server through sessions you hold',
-      code: "$s = New-PSSession -ComputerName MFA01, WEB01 -Credential (Get-Credential)\nInvoke-MfaServerUpgrade -Session $s -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume",
+      code: "$s = New-PSSession -ComputerName MFA01, WEB01 -Credential (Get-Credential)\nInvoke-MfaServerUpgrade -Session $s -InstallerPath " +
+        "'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume",
       remarks: 'One plan and one journal across both servers; -Confirm asks before each step. The sessions stay open afterwards.',
     },
-    { title: 'Continue after a pause or a stop', code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false", remarks: 'Continues from the journal.' },
+    {
+      title: 'Continue after a pause or a stop',
+      code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false",
+      remarks: 'Continues from the journal.',
+    },
   ],
   input: Input,
   output: Output,

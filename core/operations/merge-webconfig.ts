@@ -29,7 +29,8 @@ const Input = Type.Object(
     WebServiceSdkUrl: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'The new Web Service SDK URL (absolute http or https, host name as on the SDK certificate). Without it the old URL is carried over unchanged.',
+        description: 'The new Web Service SDK URL (absolute http or https, host name as on the SDK certificate). Without it the old URL is carried over ' +
+          'unchanged.',
         'x-mfa': { pipeline: true, aliases: ['SdkUrl'] },
       }),
     ),
@@ -79,7 +80,8 @@ export const mergeWebConfigOperation = defineOperation({
   examples: [
     {
       title: 'Merge the backed-up portal settings into the new User portal',
-      code: "Merge-MfaWebConfig -Path 'C:\\inetpub\\wwwroot\\MultiFactorAuth\\web.config' -ReferencePath 'D:\\Backup\\PhoneFactor\\web.config' -WebServiceSdkUrl 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx'",
+      code: "Merge-MfaWebConfig -Path 'C:\\inetpub\\wwwroot\\MultiFactorAuth\\web.config' -ReferencePath 'D:\\Backup\\PhoneFactor\\web.config' " +
+        "-WebServiceSdkUrl 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx'",
       remarks: 'Writes a timestamped copy of the new web.config beside it, then the merged file. Outputs one object per setting.',
     },
     {
@@ -140,7 +142,11 @@ function assertAbsoluteHttpUrl(value: string): void {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new CoreError('InvalidSdkUrl', `-WebServiceSdkUrl '${value}' is not an absolute http or https URL (for example https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx).`, 'WebServiceSdkUrl');
+    throw new CoreError(
+      'InvalidSdkUrl',
+      `-WebServiceSdkUrl '${value}' is not an absolute http or https URL (for example https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx).`,
+      'WebServiceSdkUrl',
+    );
   }
 }
 
@@ -149,7 +155,12 @@ async function readInput(file: string, parameter: string): Promise<Buffer> {
     return await fs.readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EISDIR') {
-      throw new CoreError('NotAFile', `-${parameter} '${file}' is a folder, not a file: name the web.config file in it (for example ${path.join(file, 'web.config')}).`, file, { parameter });
+      throw new CoreError(
+        'NotAFile',
+        `-${parameter} '${file}' is a folder, not a file: name the web.config file in it (for example ${path.join(file, 'web.config')}).`,
+        file,
+        { parameter },
+      );
     }
     throw fileError(e, file);
   }

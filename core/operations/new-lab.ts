@@ -8,10 +8,14 @@ import { CoreError } from '../util/errors';
 
 const Input = Type.Object(
   {
-    Path: PathParameter('The folder to create the lab in. An existing lab is only replaced with -Force; a folder that is not a lab is never deleted.', { position: 0, pipeline: true }),
+    Path: PathParameter(
+      'The folder to create the lab in. An existing lab is only replaced with -Force; a folder that is not a lab is never deleted.',
+      { position: 0, pipeline: true },
+    ),
     Scenario: Type.Optional(
       StringEnum([...LAB_SCENARIOS], {
-        description: 'SingleServer (default): Agent, User portal, Mobile App Web Service and SDK on one server. SeparateWebServer: MFA01 (Agent + SDK) and WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path.',
+        description: 'SingleServer (default): Agent, User portal, Mobile App Web Service and SDK on one server. SeparateWebServer: MFA01 (Agent + SDK) and ' +
+          'WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path.',
         'x-mfa': { pipeline: true },
       }),
     ),
@@ -19,7 +23,10 @@ const Input = Type.Object(
       Type.Array(Type.String({ minLength: 1 }), {
         minItems: 1,
         description:
-          'Backup folder(s) made by Backup-PhoneFactor (or Invoke-MfaServerUpgrade): the lab reproduces the server each backup came from (computer name, installed products and versions, product registry key, IIS sites, applications and folders with their custom names, web.configs, themes, data file), one server per backup, so the exact upgrade can be rehearsed offline. What a backup does not hold is made up and listed in Notes and README.txt. Each backup is verified first. Not with -Scenario.',
+          'Backup folder(s) made by Backup-PhoneFactor (or Invoke-MfaServerUpgrade): the lab reproduces the server each backup came from (computer name, ' +
+            'installed products and versions, product registry key, IIS sites, applications and folders with their custom names, web.configs, themes, data ' +
+            'file), one server per backup, so the exact upgrade can be rehearsed offline. What a backup does not hold is made up and listed in Notes and ' +
+            'README.txt. Each backup is verified first. Not with -Scenario.',
         'x-mfa': { path: true },
       }),
     ),
@@ -47,11 +54,16 @@ export const newLabOperation = defineOperation({
     'Outputs one object per lab server; pipe them into any other cmdlet of the module (LabPath and InstallerPath bind by name).',
   ].join(' '),
   examples: [
-    { title: 'Rehearse on a single server', code: 'New-MfaLab -Path .\\lab | Get-PhoneFactorComponent', remarks: 'Creates the lab and lists what is installed on it.' },
+    {
+      title: 'Rehearse on a single server',
+      code: 'New-MfaLab -Path .\\lab | Get-PhoneFactorComponent',
+      remarks: 'Creates the lab and lists what is installed on it.',
+    },
     { title: 'A separate web server', code: 'New-MfaLab -Path .\\lab2 -Scenario SeparateWebServer -Force', remarks: 'Creates MFA01 and WEB01 under .\\lab2.' },
     {
       title: 'Rehearse the upgrade of your own server from its backup',
-      code: "New-MfaLab -Path .\\rehearsal -FromBackup 'D:\\MfaBackup\\PhoneFactorBackup-MFA01-20260101-020000' | Invoke-MfaServerUpgrade -BackupDestination .\\rehearsal-backups -Confirm:$false",
+      code: "New-MfaLab -Path .\\rehearsal -FromBackup 'D:\\MfaBackup\\PhoneFactorBackup-MFA01-20260101-020000' | Invoke-MfaServerUpgrade -BackupDestination " +
+        ".\\rehearsal-backups -Confirm:$false",
       remarks: 'The lab has your server\'s name, products, vdirs, web.configs, themes and data file; Notes lists what the backup did not hold.',
     },
   ],
@@ -66,7 +78,11 @@ export const newLabOperation = defineOperation({
       if (item.Scenario !== undefined) throw new CoreError('InvalidParameter', '-FromBackup builds the lab from the backups; leave -Scenario out.', 'Scenario');
       const backups = item.FromBackup;
       const made = await ctx.act(
-        { id: `lab:${item.Path.toLowerCase()}`, target: item.Path, description: `Create a lab from the backup(s) ${backups.join(', ')}${item.Force ? ' (replacing an existing lab)' : ''}` },
+        {
+          id: `lab:${item.Path.toLowerCase()}`,
+          target: item.Path,
+          description: `Create a lab from the backup(s) ${backups.join(', ')}${item.Force ? ' (replacing an existing lab)' : ''}`,
+        },
         () => createLabFromBackups(item.Path, backups, { force: item.Force === true }),
       );
       for (const s of made ?? []) for (const n of s.Notes) ctx.log('warning', `${s.ComputerName}: ${n}`);

@@ -23,14 +23,29 @@ import {
 const Input = Type.Object(
   {
     Destination: PathParameter(
-      'The folder on the server that receives the nightly backups, as a full Windows path (D:\\Backups\\PhoneFactor or \\\\fileserver\\share\\PhoneFactor). The task runs as SYSTEM: a network share must grant the computer account write access.',
+      'The folder on the server that receives the nightly backups, as a full Windows path (D:\\Backups\\PhoneFactor or \\\\fileserver\\share\\PhoneFactor). ' +
+        'The task runs as SYSTEM: a network share must grant the computer account write access.',
       { position: 0 },
     ),
-    At: Type.String({ minLength: 1, description: 'The time of day the backup starts, 24-hour HH:mm in the server\'s local time, for example 02:30.', 'x-mfa': { position: 1 } }),
-    Retain: Type.Optional(Type.Integer({ minimum: 1, description: `How many verified backups of the server to keep in the destination (default ${DEFAULT_RETAIN}); older ones are removed after each successful backup.` })),
-    StopService: Type.Optional(Type.Boolean({ description: 'Stop the PhoneFactor / MFA Server service during each backup (Backup-PhoneFactor -StopService). MFA requests are not served meanwhile.' })),
-    TaskName: Type.Optional(Type.String({ minLength: 1, description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`, 'x-mfa': { pipeline: true } })),
-    AsXml: Type.Optional(Type.Boolean({ description: 'Register nothing; return the object with the Task Scheduler XML that would be registered in its Xml property.' })),
+    At: Type.String({
+      minLength: 1,
+      description: 'The time of day the backup starts, 24-hour HH:mm in the server\'s local time, for example 02:30.',
+      'x-mfa': { position: 1 },
+    }),
+    Retain: Type.Optional(Type.Integer({
+      minimum: 1,
+      description: `How many verified backups of the server to keep in the destination (default ${DEFAULT_RETAIN}); older ones are removed after each ` +
+        `successful backup.`,
+    })),
+    StopService: Type.Optional(Type.Boolean({ description: 'Stop the PhoneFactor / MFA Server service during each backup (Backup-PhoneFactor -StopService). ' +
+      'MFA requests are not served meanwhile.' })),
+    TaskName: Type.Optional(Type.String({
+      minLength: 1,
+      description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`,
+      'x-mfa': { pipeline: true },
+    })),
+    AsXml: Type.Optional(Type.Boolean({ description: 'Register nothing; return the object with the Task Scheduler XML that would be registered in its Xml ' +
+      'property.' })),
     ...TargetParameters,
   },
   { additionalProperties: false },
@@ -73,7 +88,8 @@ export const registerBackupTaskOperation = defineOperation({
     },
     {
       title: 'Review the task XML, or deploy it another way',
-      code: "(Register-PhoneFactorBackupTask -Destination 'D:\\Backups\\PhoneFactor' -At 02:30 -AsXml).Xml | Set-Content -Encoding Unicode .\\PhoneFactorBackup.xml",
+      code: "(Register-PhoneFactorBackupTask -Destination 'D:\\Backups\\PhoneFactor' -At 02:30 -AsXml).Xml | Set-Content -Encoding Unicode " +
+        ".\\PhoneFactorBackup.xml",
       remarks: 'Registers nothing. schtasks.exe /Create /TN \\MfaServerUpgrade\\PhoneFactorBackup /XML .\\PhoneFactorBackup.xml registers the saved file.',
     },
   ],
@@ -94,7 +110,10 @@ async function registerTask(item: TaskInput, ctx: OperationContext): Promise<Tas
   const retain = checkRetain(item.Retain);
   const host = await openTargetHost(item);
   // A lab's task backs up that lab server (run it to rehearse); a real server's task backs up the server itself.
-  const labTarget = item.LabPath === undefined ? {} : { labPath: host.kind === 'lab' ? path.resolve(item.LabPath) : item.LabPath, computerName: host.computerName };
+  const labTarget = item.LabPath === undefined ? {} : {
+    labPath: host.kind === 'lab' ? path.resolve(item.LabPath) : item.LabPath,
+    computerName: host.computerName,
+  };
   const xml = buildBackupTaskXml({ taskName, destination, at, retain, stopService: item.StopService === true, startDate: new Date(), ...labTarget });
   const output: TaskOutput = {
     TaskName: taskName,

@@ -23,18 +23,21 @@ import { inventoryForTargets, restoreTargetProblems } from '../domain/restore-ta
 const Input = Type.Object(
   {
     Path: PathParameter(
-      'The backup folder to restore (as Backup-PhoneFactor made it), or a restore-undo folder inside it to undo a restore. With -LabPath, a Windows path such as C:\\Backups\\... lies inside the lab server.',
+      'The backup folder to restore (as Backup-PhoneFactor made it), or a restore-undo folder inside it to undo a restore. With -LabPath, a Windows path ' +
+        'such as C:\\Backups\\... lies inside the lab server.',
       { pipeline: true, aliases: ['BackupPath'], position: 0 },
     ),
     Component: Type.Optional(
       Type.Array(StringEnum([...COMPONENT_NAMES]), {
         minItems: 1,
-        description: 'Restore only the files of these components: Agent, UserPortal, MobileAppWebService, WebServiceSdk, MfaServer. Default: every file of the backup.',
+        description: 'Restore only the files of these components: Agent, UserPortal, MobileAppWebService, WebServiceSdk, MfaServer. Default: every file of ' +
+          'the backup.',
       }),
     ),
     ...TargetParameters,
     Force: Type.Optional(
-      Type.Boolean({ description: 'Restore a PhoneFactor-era data file even though MFA Server is installed on the server (it would run on a data file it has not upgraded).' }),
+      Type.Boolean({ description: 'Restore a PhoneFactor-era data file even though MFA Server is installed on the server (it would run on a data file it has ' +
+        'not upgraded).' }),
     ),
   },
   { additionalProperties: false },
@@ -113,7 +116,9 @@ async function assertDataFileFitsServer(host: Host, backupProducts: Record<strin
   if (!server) return;
   throw new CoreError(
     'DataFileNewerServer',
-    `${backup} holds the PhoneFactor Agent's data file, but ${server.DisplayName} ${server.Version ?? ''} is installed on ${host.computerName} and has upgraded that file. To roll back: uninstall MFA Server, reinstall the PhoneFactor Agent from its original installer, then restore. Use -Component to restore only web.configs and themes, or -Force to restore the data file anyway.`,
+    `${backup} holds the PhoneFactor Agent's data file, but ${server.DisplayName} ${server.Version ?? ''} is installed on ${host.computerName} and has ` +
+      `upgraded that file. To roll back: uninstall MFA Server, reinstall the PhoneFactor Agent from its original installer, then restore. Use -Component to ` +
+      `restore only web.configs and themes, or -Force to restore the data file anyway.`,
     backup,
   );
 }
@@ -127,7 +132,8 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   if (refusedTargets.length > 0) {
     throw new CoreError(
       'RestoreTargetRefused',
-      `${backup} names places a restore may not write, so nothing was restored: ${refusedTargets.join('; ')}. A backup restores only to the install, data and web application folders its own inventory names.`,
+      `${backup} names places a restore may not write, so nothing was restored: ${refusedTargets.join('; ')}. A backup restores only to the install, data ` +
+        `and web application folders its own inventory names.`,
       backup,
       { targets: refusedTargets },
     );
@@ -151,7 +157,10 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   const serviceNames = dataServices.filter((s) => s.state !== 'Stopped').map((s) => s.name);
   const approved: ManifestFileEntry[] = [];
   for (const entry of entries) {
-    const ok = await ctx.act({ id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, ...describeRestore(entry, serviceNames) }, async () => true);
+    const ok = await ctx.act(
+      { id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, ...describeRestore(entry, serviceNames) },
+      () => Promise.resolve(true),
+    );
     if (ok) approved.push(entry);
   }
   if (approved.length === 0) return [];
@@ -177,12 +186,14 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
     };
   });
   const count = (s: string) => outputs.filter((o) => o.Status === s).length;
-  const undo = restored.UndoFolder ? ` What was overwritten is kept in ${restored.UndoFolder}; Restore-PhoneFactor -Path '${restored.UndoFolder}' undoes this restore.` : '';
+  const undo = restored.UndoFolder ? ` What was overwritten is kept in ${restored.UndoFolder}; Restore-PhoneFactor -Path '${restored.UndoFolder}' undoes ` +
+    `this restore.` : '';
   if (!restored.Succeeded) {
     const failed = outputs.filter((o) => o.Status === 'Failed');
     throw new CoreError(
       'RestoreIncomplete',
-      `${failed.length} of ${outputs.length} file(s) could not be restored on ${host.computerName}: ${failed.map((f) => `${f.TargetPath} (${f.Message ?? f.Status})`).join('; ')}. ` +
+      `${failed.length} of ${outputs.length} file(s) could not be restored on ${host.computerName}: ${failed.map((f) => `${f.TargetPath} ` +
+        `(${f.Message ?? f.Status})`).join('; ')}. ` +
         `${count('Restored')} file(s) were restored.${undo}`,
       failed[0].TargetPath,
       { files: outputs, undoFolder: restored.UndoFolder ?? null },
@@ -203,7 +214,12 @@ async function openBackupAndServer(item: RestoreInput): Promise<{ host: Host; ba
     return { host: hosts[0], backup, check: await verifyBackup(backup) };
   }
   if (isWindowsDrivePath(item.Path)) {
-    throw new CoreError('AmbiguousTarget', `The lab ${item.LabPath} holds ${hosts.length} servers (${hosts.map((h) => h.computerName).join(', ')}); name the one whose drive holds ${item.Path} with -ComputerName.`, 'ComputerName');
+    throw new CoreError(
+      'AmbiguousTarget',
+      `The lab ${item.LabPath} holds ${hosts.length} servers (${hosts.map((h) => h.computerName).join(', ')}); name the one whose drive holds ${item.Path} ` +
+        `with -ComputerName.`,
+      'ComputerName',
+    );
   }
   const backup = path.resolve(item.Path);
   const check = await verifyBackup(backup);
@@ -254,6 +270,7 @@ function selectEntries(files: ManifestFileEntry[], components: string[] | undefi
 function describeRestore(entry: ManifestFileEntry, serviceNames: string[]): { description: string; details: string[] } {
   const what = entry.kind === 'DataFolder' ? 'data folder file' : entry.kind === 'Theme' ? 'theme file' : 'web.config';
   const details = [`${entry.size} bytes; the current file is kept in a restore-undo folder`];
-  if (entry.kind === 'DataFolder' && serviceNames.length > 0) details.push(`${serviceNames.join(', ')} is stopped during the restore and started again afterwards`);
+  if (entry.kind === 'DataFolder' && serviceNames.length > 0) details.push(`${serviceNames.join(', ')} is stopped during the restore and started again ` +
+    `afterwards`);
   return { description: `Restore ${entry.component} ${what} from the backup`, details };
 }

@@ -3,13 +3,16 @@ import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import type { ParameterBinding } from './contract';
 
 /** A string enum as one JSON-schema `enum` (one clear ajv error), and a ValidateSet in PowerShell. */
-export function StringEnum<T extends string[]>(values: [...T], options: { description?: string; default?: T[number] } & { 'x-mfa'?: ParameterBinding } = {}): TUnsafe<T[number]> {
+export function StringEnum<T extends string[]>(
+  values: [...T],
+  options: { description?: string; default?: T[number] } & { 'x-mfa'?: ParameterBinding } = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: values, ...options });
 }
 
 /** Attach PowerShell binding details (pipeline, aliases, path) to a parameter schema. */
 export function bind<S extends TSchema>(schema: S, binding: ParameterBinding): S {
-  return { ...schema, 'x-mfa': binding } as S;
+  return { ...schema, 'x-mfa': binding };
 }
 
 /** A Windows or local path parameter. */

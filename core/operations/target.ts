@@ -10,7 +10,7 @@
  * need their own lab folder come as separate pipeline objects (ComputerName + LabPath), as Get-PhoneFactorComponent
  * and New-MfaLab output them.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { CoreError } from '../util/errors';
@@ -39,7 +39,8 @@ export const TargetParameters = {
     Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
       description:
-        'The server(s) to work on. Default: this machine. Within a lab holding several servers, picks one of them; any other name is a remote server reached by PowerShell remoting (then -LabPath, if given, is a lab folder on that server).',
+        'The server(s) to work on. Default: this machine. Within a lab holding several servers, picks one of them; any other name is a remote server reached ' +
+          'by PowerShell remoting (then -LabPath, if given, is a lab folder on that server).',
       'x-mfa': { pipeline: true, aliases: ['CN', 'Server'] },
     }),
   ),
@@ -49,7 +50,9 @@ export const TargetParameters = {
     Type.String({
       minLength: 1,
       description:
-        'The account that opens the PowerShell remoting sessions (WinRM) to the servers named by -ComputerName. Default: the account running the command. The credential stays in your PowerShell session: it is never written to disk, logs or reports. PowerShell remoting over SSH takes no credential (it signs in with a key); use -Session there.',
+        'The account that opens the PowerShell remoting sessions (WinRM) to the servers named by -ComputerName. Default: the account running the command. ' +
+          'The credential stays in your PowerShell session: it is never written to disk, logs or reports. PowerShell remoting over SSH takes no credential ' +
+          '(it signs in with a key); use -Session there.',
       // Not with -Session: a session already carries its sign-in, so a credential would be silently ignored.
       'x-mfa': { psType: 'PSCredential', sets: ['ComputerName'] },
     }),
@@ -57,7 +60,8 @@ export const TargetParameters = {
   RemoteTransport: Type.Optional(
     StringEnum(['SSH', 'WSMan'], {
       description:
-        'How the core opens PowerShell remoting sessions to the servers named by -ComputerName: WSMan (WinRM; the default on Windows) or SSH (PowerShell 7 on both ends; the default elsewhere). Default: $env:MFA_REMOTE_TRANSPORT, else the platform default.',
+        'How the core opens PowerShell remoting sessions to the servers named by -ComputerName: WSMan (WinRM; the default on Windows) or SSH (PowerShell 7 ' +
+          'on both ends; the default elsewhere). Default: $env:MFA_REMOTE_TRANSPORT, else the platform default.',
       'x-mfa': REMOTE_SETTING,
     }),
   ),
@@ -72,7 +76,8 @@ export const TargetParameters = {
   RemoteUserName: Type.Optional(
     Type.String({
       minLength: 1,
-      description: 'The user name SSH signs in as on the servers named by -ComputerName (SSH transport; WinRM takes -Credential). Default: $env:MFA_REMOTE_USER, else your own.',
+      description: 'The user name SSH signs in as on the servers named by -ComputerName (SSH transport; WinRM takes -Credential). Default: ' +
+        '$env:MFA_REMOTE_USER, else your own.',
       'x-mfa': REMOTE_SETTING,
     }),
   ),
@@ -87,7 +92,9 @@ export const TargetParameters = {
     Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
       description:
-        'Remoting sessions you already hold (New-PSSession), one per server: work on a server goes through its session, which stays open afterwards. Without -ComputerName, the servers are the sessions\' computers; with it (typed or piped), a server whose name matches a session\'s ComputerName uses that session.',
+        'Remoting sessions you already hold (New-PSSession), one per server: work on a server goes through its session, which stays open afterwards. Without ' +
+          '-ComputerName, the servers are the sessions\' computers; with it (typed or piped), a server whose name matches a session\'s ComputerName uses ' +
+          'that session.',
       'x-mfa': { psType: 'PSSession[]', sets: ['Session'], mandatoryInSets: true },
     }),
   ),
@@ -102,8 +109,7 @@ export const ThrottleLimitParameter = Type.Optional(
   }),
 );
 
-const Target = Type.Object(TargetParameters);
-export type TargetInput = Static<typeof Target>;
+export type TargetInput = Static<TObject<typeof TargetParameters>>;
 
 /** The remoting choices of an input (parameters); remote-options.ts fills the rest from the environment. */
 function remoteSettingsOf(input: TargetInput): RemoteSettings {
@@ -165,7 +171,11 @@ async function openNamed(labPath: string | undefined, name: string | undefined, 
     if (chosen.length > 0) return chosen;
     if (!isLocalName(name)) return openRemote(name, remote, labPath, local.servers);
     if (!local.servers) await openLab(labPath); // the lab's own error (LabNotFound, NotALab)
-    throw new CoreError('ComputerNotInLab', `The lab ${labPath} has no server named ${name} (it has: ${(local.servers ?? []).map((s) => s.computerName).join(', ')}).`, 'ComputerName');
+    throw new CoreError(
+      'ComputerNotInLab',
+      `The lab ${labPath} has no server named ${name} (it has: ${(local.servers ?? []).map((s) => s.computerName).join(', ')}).`,
+      'ComputerName',
+    );
   }
   if (name !== undefined && !isLocalName(name)) return openRemote(name, remote);
   return [createLocalWindowsHost()];
@@ -198,7 +208,13 @@ async function openRemote(name: string, remote: RemoteSettings, labPath?: string
   } catch (e) {
     // A mistyped lab server name also ends up here: say so, it is the likelier mistake.
     if (localLab && e instanceof CoreError && e.code === 'RemoteUnreachable') {
-      throw new CoreError(e.code, `${e.message} (${name} is not a server of the lab at ${labPath} on this machine either; that lab has: ${localLab.map((s) => s.computerName).join(', ')}.)`, e.target, e.details);
+      throw new CoreError(
+        e.code,
+        `${e.message} (${name} is not a server of the lab at ${labPath} on this machine either; that lab ` +
+          `has: ${localLab.map((s) => s.computerName).join(', ')}.)`,
+        e.target,
+        e.details,
+      );
     }
     throw e;
   }
@@ -232,11 +248,19 @@ export async function openTargetHost(input: TargetInput): Promise<Host> {
   const names = namesOf(input) ?? [];
   if (names.length > 1) {
     const parameter = input.ComputerName ? 'ComputerName' : 'Session';
-    throw new CoreError('AmbiguousTarget', `This command works on one server at a time, and -${parameter} names ${names.length} (${names.join(', ')}): pipe one object per server instead.`, parameter);
+    throw new CoreError(
+      'AmbiguousTarget',
+      `This command works on one server at a time, and -${parameter} names ${names.length} (${names.join(', ')}): pipe one object per server instead.`,
+      parameter,
+    );
   }
   const hosts = await openTargetHosts(input);
   if (hosts.length !== 1) {
-    throw new CoreError('AmbiguousTarget', `The lab ${input.LabPath} holds ${hosts.length} servers (${hosts.map((h) => h.computerName).join(', ')}); name one with -ComputerName.`, 'ComputerName');
+    throw new CoreError(
+      'AmbiguousTarget',
+      `The lab ${input.LabPath} holds ${hosts.length} servers (${hosts.map((h) => h.computerName).join(', ')}); name one with -ComputerName.`,
+      'ComputerName',
+    );
   }
   return hosts[0];
 }
@@ -257,5 +281,10 @@ export async function resolveFileTarget(input: TargetInput, file: string): Promi
 }
 
 function remoteFilesNotSupported(name: string): CoreError {
-  return new CoreError('RemoteFilesNotSupported', `This command works on files of this machine or of a lab on it, not on files of the remote server ${name}: run it on that server, or copy the files here first.`, 'ComputerName');
+  return new CoreError(
+    'RemoteFilesNotSupported',
+    `This command works on files of this machine or of a lab on it, not on files of the remote server ${name}: run it on that server, or copy the files here ` +
+      `first.`,
+    'ComputerName',
+  );
 }

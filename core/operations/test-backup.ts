@@ -78,7 +78,10 @@ export const testBackupOperation = defineOperation({
     // A manifest that would make a restore write outside the places its inventory names is not a valid backup.
     if (result.IsValid && result.Manifest) {
       const refused = restoreTargetProblems(result.Manifest, await inventoryForTargets(result.Path, result.Manifest));
-      if (refused.length > 0) Object.assign(result, { IsValid: false, Reason: `A restore would write where this backup did not come from: ${refused.join('; ')}.` });
+      if (refused.length > 0) Object.assign(
+        result,
+        { IsValid: false, Reason: `A restore would write where this backup did not come from: ${refused.join('; ')}.` },
+      );
     }
     const named = (status: VerifyItem['Status']) => result.Items.filter((i) => i.Status === status).map((i) => i.RelativePath);
     return [

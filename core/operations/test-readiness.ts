@@ -14,11 +14,16 @@ const Input = Type.Object(
     InstallerPath: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'The MFA Server media folder the upgrade will use, as a path on the MFA server (a lab: C:\\Media\\MfaServer). Without it the media are not checked.',
+        description: 'The MFA Server media folder the upgrade will use, as a path on the MFA server (a lab: C:\\Media\\MfaServer). Without it the media are ' +
+          'not checked.',
         'x-mfa': { pipeline: true },
       }),
     ),
-    BackupDestination: Type.Optional(PathParameter('The folder Invoke-MfaServerUpgrade will back up to: its free space and whether it can be limited to administrators are checked (an empty probe folder is made and removed). Without it that check is skipped.', { pipeline: true })),
+    BackupDestination: Type.Optional(PathParameter(
+      'The folder Invoke-MfaServerUpgrade will back up to: its free space and whether it can be limited to administrators are checked (an empty probe folder ' +
+        'is made and removed). Without it that check is skipped.',
+      { pipeline: true },
+    )),
     ThrottleLimit: ThrottleLimitParameter,
   },
   { additionalProperties: false },
@@ -52,9 +57,21 @@ export const testReadinessOperation = defineOperation({
     'in -SkipReadiness. Nothing on the servers is changed.',
   ].join(' '),
   examples: [
-    { title: 'Check this server', code: "Test-MfaUpgradeReadiness -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' | Where-Object Result -ne 'Passed'", remarks: 'Lists what needs attention, with the action to take.' },
-    { title: 'Check a lab', code: 'New-MfaLab -Path .\\lab | Test-MfaUpgradeReadiness -BackupDestination .\\backups', remarks: 'LabPath and InstallerPath bind from the lab object.' },
-    { title: 'An MFA server and its web server', code: "Test-MfaUpgradeReadiness -ComputerName MFA01, WEB01 -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup'", remarks: 'A server that cannot be reached gives a Failed Reachable row; the others are still checked.' },
+    {
+      title: 'Check this server',
+      code: "Test-MfaUpgradeReadiness -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' | Where-Object Result -ne 'Passed'",
+      remarks: 'Lists what needs attention, with the action to take.',
+    },
+    {
+      title: 'Check a lab',
+      code: 'New-MfaLab -Path .\\lab | Test-MfaUpgradeReadiness -BackupDestination .\\backups',
+      remarks: 'LabPath and InstallerPath bind from the lab object.',
+    },
+    {
+      title: 'An MFA server and its web server',
+      code: "Test-MfaUpgradeReadiness -ComputerName MFA01, WEB01 -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup'",
+      remarks: 'A server that cannot be reached gives a Failed Reachable row; the others are still checked.',
+    },
   ],
   input: Input,
   output: ReadinessRowSchema,
@@ -78,7 +95,10 @@ export const testReadinessOperation = defineOperation({
 });
 
 /** Every server the items name, each once; a server that cannot be opened is reported, not fatal. */
-export async function openReachable(items: Parameters<typeof targetsOf>[0][], throttle: number): Promise<{ hosts: Host[]; unreachable: { name: string; error: unknown }[] }> {
+export async function openReachable(
+  items: Parameters<typeof targetsOf>[0][],
+  throttle: number,
+): Promise<{ hosts: Host[]; unreachable: { name: string; error: unknown }[] }> {
   const targets = items.flatMap((item) => targetsOf(item).map((t) => ({ item, t })));
   const opened = await mapSettled(targets, throttle, ({ t }) => t.open());
   const hosts = new Map<string, Host>();

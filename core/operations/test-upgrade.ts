@@ -10,7 +10,8 @@ const Input = Type.Object(
     ThrottleLimit: ThrottleLimitParameter,
     Detection: Type.Optional(
       Type.Boolean({
-        description: 'Detection-rule mode for Intune and ConfigMgr: writes exactly one line when every server is upgraded and nothing otherwise; never writes an error.',
+        description: 'Detection-rule mode for Intune and ConfigMgr: writes exactly one line when every server is upgraded and nothing otherwise; never ' +
+          'writes an error.',
       }),
     ),
   },
@@ -42,7 +43,11 @@ export const testUpgradeOperation = defineOperation({
   ].join(' '),
   examples: [
     { title: 'Verify a server', code: 'Test-MfaServerUpgrade | Select-Object -ExpandProperty Checks', remarks: 'Lists every check with its result.' },
-    { title: 'Detection rule', code: 'Test-MfaServerUpgrade -Detection', remarks: 'Use as the detection script of an Intune Win32 app or a ConfigMgr application.' },
+    {
+      title: 'Detection rule',
+      code: 'Test-MfaServerUpgrade -Detection',
+      remarks: 'Use as the detection script of an Intune Win32 app or a ConfigMgr application.',
+    },
   ],
   input: Input,
   output: Output,

@@ -12,7 +12,10 @@ import { CoreError } from '../util/errors';
 const Input = Type.Object(
   {
     ...TargetParameters,
-    BackupPath: Type.Optional(PathParameter('A backup of this server made by Backup-PhoneFactor; it is verified before anything is removed.', { pipeline: true })),
+    BackupPath: Type.Optional(PathParameter(
+      'A backup of this server made by Backup-PhoneFactor; it is verified before anything is removed.',
+      { pipeline: true },
+    )),
     Force: Type.Optional(Type.Boolean({ description: 'Uninstall without a verified backup, and without asking. Use only when you backed up by other means.' })),
   },
   { additionalProperties: false },
@@ -43,7 +46,11 @@ export const uninstallPhoneFactorOperation = defineOperation({
     'stay on disk, as Windows Installer leaves them.',
   ].join(' '),
   examples: [
-    { title: 'Back up, then uninstall', code: 'Backup-PhoneFactor -Destination D:\\MfaBackup | Uninstall-PhoneFactor -Confirm:$false', remarks: 'The backup is verified again before anything is removed.' },
+    {
+      title: 'Back up, then uninstall',
+      code: 'Backup-PhoneFactor -Destination D:\\MfaBackup | Uninstall-PhoneFactor -Confirm:$false',
+      remarks: 'The backup is verified again before anything is removed.',
+    },
   ],
   input: Input,
   output: Output,
@@ -57,19 +64,36 @@ export const uninstallPhoneFactorOperation = defineOperation({
     const legacy = (await inventoryServer(host)).Components.filter((c) => c.IsLegacy && c.ProductCode);
     const ordered = UNINSTALL_ORDER.flatMap((name) => legacy.filter((c) => c.Component === name));
     if (item.Force !== true) {
-      if (!item.BackupPath) throw new CoreError('BackupRequired', `No verified backup was given: run Backup-PhoneFactor first and pass its BackupPath (or pipe it in), or use -Force if you backed up by other means.`, 'BackupPath');
+      if (!item.BackupPath) throw new CoreError(
+        'BackupRequired',
+        `No verified backup was given: run Backup-PhoneFactor first and pass its BackupPath (or pipe it in), or use -Force if you backed up by other means.`,
+        'BackupPath',
+      );
       // The same test the upgrade engine makes before its first uninstall: verified, of this server, and holding what
       // exactly these components would lose.
       await assertBackupCovers(await resolveFileTarget({}, item.BackupPath), host, ordered);
     }
     const out = [];
     for (const c of ordered) {
-      const r = await ctx.act({ id: `uninstall:${host.computerName}:${c.ProductCode}`, target: `${host.computerName}: ${c.DisplayName} ${c.Version ?? ''}`.trim(), description: `Uninstall ${c.Component} (${c.ProductCode})` }, () =>
+      const r = await ctx.act({
+        id: `uninstall:${host.computerName}:${c.ProductCode}`,
+        target: `${host.computerName}: ${c.DisplayName} ${c.Version ?? ''}`.trim(),
+        description: `Uninstall ${c.Component} (${c.ProductCode})`,
+      }, () =>
         uninstallProduct(host, c.ProductCode!, c.DisplayName),
       );
       if (!r) continue;
       ctx.log('info', `${host.computerName}: ${c.DisplayName}: ${r.Message}`);
-      out.push({ ComputerName: host.computerName, Component: c.Component, DisplayName: c.DisplayName, ProductCode: c.ProductCode!, ExitCode: r.ExitCode, Outcome: r.Outcome, RebootRequired: r.RebootRequired, LogPath: r.LogPath });
+      out.push({
+        ComputerName: host.computerName,
+        Component: c.Component,
+        DisplayName: c.DisplayName,
+        ProductCode: c.ProductCode!,
+        ExitCode: r.ExitCode,
+        Outcome: r.Outcome,
+        RebootRequired: r.RebootRequired,
+        LogPath: r.LogPath,
+      });
     }
     return out;
   }),

@@ -6,7 +6,11 @@ import { DEFAULT_TASK_NAME, normalizeTaskName } from '../domain/backup-task';
 
 const Input = Type.Object(
   {
-    TaskName: Type.Optional(Type.String({ minLength: 1, description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`, 'x-mfa': { pipeline: true, position: 0 } })),
+    TaskName: Type.Optional(Type.String({
+      minLength: 1,
+      description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`,
+      'x-mfa': { pipeline: true, position: 0 },
+    })),
     ...TargetParameters,
   },
   { additionalProperties: false },
@@ -56,7 +60,11 @@ async function unregisterTask(item: UnregisterInput, ctx: OperationContext): Pro
     return ctx.dryRun ? [] : [output];
   }
   const removed = await ctx.act(
-    { id: `unregister-task:${host.computerName.toLowerCase()}:${taskName.toLowerCase()}`, target: `${host.computerName}: ${taskName}`, description: `Remove the scheduled task ${taskName} (backups and log stay)` },
+    {
+      id: `unregister-task:${host.computerName.toLowerCase()}:${taskName.toLowerCase()}`,
+      target: `${host.computerName}: ${taskName}`,
+      description: `Remove the scheduled task ${taskName} (backups and log stay)`,
+    },
     () => host.unregisterScheduledTask(taskName),
   );
   if (removed === undefined) return ctx.dryRun ? [] : [output];

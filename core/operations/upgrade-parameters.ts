@@ -5,18 +5,23 @@ import { PathParameter, StringEnum } from './schema-helpers';
 export const UpgradeParameters = {
   InstallerPath: Type.String({
     minLength: 1,
-    description: 'The folder holding MultiFactorAuthenticationServerSetup.exe and the component MSIs, as a path on the MFA server (a lab: C:\\Media\\MfaServer).',
+    description: 'The folder holding MultiFactorAuthenticationServerSetup.exe and the component MSIs, as a path on the MFA server (a lab: ' +
+      'C:\\Media\\MfaServer).',
     'x-mfa': { pipeline: true },
   }),
   VirtualDirectoryNaming: Type.Optional(
     StringEnum(['New', 'Legacy'], {
-      description: 'New (default): the MFA Server virtual directory names, with every URL that pointed at the old ones rewritten. Legacy: keep the names the PhoneFactor components used.',
+      description: 'New (default): the MFA Server virtual directory names, with every URL that pointed at the old ones rewritten. Legacy: keep the names the ' +
+        'PhoneFactor components used.',
       'x-mfa': { pipeline: true },
     }),
   ),
 };
 
 export const BackupDestinationParameter = (mandatory: boolean) => {
-  const p = PathParameter('The folder that receives the verified backup (and the upgrade journal). On a lab, a C:\\ path lies inside the lab.', { pipeline: true });
+  const p = PathParameter(
+    'The folder that receives the verified backup (and the upgrade journal). On a lab, a C:\\ path lies inside the lab.',
+    { pipeline: true },
+  );
   return mandatory ? p : Type.Optional(p);
 };

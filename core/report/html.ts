@@ -9,7 +9,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** Any value as safe HTML text: null and undefined become an em dash. */
-export function t(value: unknown): string {
+export function t(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined || value === '') return '&mdash;';
   return escapeHtml(redactor.redact(String(value)));
 }

@@ -72,7 +72,8 @@ function header(input: ReportInput, servers: string[]): string {
     '<header>',
     '<p class="eyebrow">MfaServerUpgrade &middot; upgrade report</p>',
     `<h1>PhoneFactor to MFA Server upgrade of ${t(servers.join(', '))}</h1>`,
-    `<p class="headline">${badge(r.Status)} <span>exit code <strong>${t(r.ExitCode)}</strong></span>${r.RebootRequired ? ' <span class="badge s-warn">restart required</span>' : ''}</p>`,
+    `<p class="headline">${badge(r.Status)} <span>exit code <strong>${t(r.ExitCode)}</strong></span>${r.RebootRequired ? ' <span class="badge ' +
+      's-warn">restart required</span>' : ''}</p>`,
     `<p>${t(r.Message)}</p>`,
     next,
     '</header>',
@@ -108,7 +109,11 @@ function summary(input: ReportInput, servers: string[]): string {
     ['Status', `${badge(r.Status)} exit code ${t(r.ExitCode)}${meaning ? ` <span class="muted">&mdash; ${t(meaning)}</span>` : ''}`],
     ['Servers', t(servers.join(', '))],
     ['Restart required', r.RebootRequired ? '<strong>Yes</strong> &mdash; restart to finish' : 'No'],
-    ['Steps', `${steps.length} planned: ${count('Completed')} completed, ${count('Skipped')} skipped, ${count('Paused')} paused, ${count('Failed')} failed, ${steps.length - count('Completed') - count('Skipped') - count('Paused') - count('Failed')} not run`],
+    [
+      'Steps',
+      `${steps.length} planned: ${count('Completed')} completed, ${count('Skipped')} skipped, ${count('Paused')} paused, ${count('Failed')} ` +
+        `failed, ${steps.length - count('Completed') - count('Skipped') - count('Paused') - count('Failed')} not run`,
+    ],
     ['Run started', t(formatTime(started))],
     ['Last change', t(formatTime(ended))],
     ['Elapsed', t(formatDuration(elapsed))],
@@ -150,8 +155,10 @@ function serverInventory(inv: ServerInventory): string {
   ]);
   return [
     `<h3>${t(inv.ComputerName)}</h3>`,
-    `<p class="server-note">${t(inv.DnsName)} &middot; ${inv.Is64Bit ? '64-bit' : '32-bit'} &middot; ${inv.Components.length} component(s) before the upgrade</p>`,
-    rows.length > 0 ? table(['Component', 'Product', 'Version', 'Virtual directory', 'Path', 'Era'], rows) : '<p class="muted">No PhoneFactor or MFA Server component was found.</p>',
+    `<p class="server-note">${t(inv.DnsName)} &middot; ${inv.Is64Bit ? '64-bit' : '32-bit'} &middot; ${inv.Components.length} component(s) before the ` +
+      `upgrade</p>`,
+    rows.length > 0 ? table(['Component', 'Product', 'Version', 'Virtual directory', 'Path', 'Era'], rows) : '<p class="muted">No PhoneFactor or MFA Server ' +
+      'component was found.</p>',
     inv.Warnings.length > 0 ? `<ul class="plain">${inv.Warnings.map((w) => `<li>${t(w)}</li>`).join('')}</ul>` : '',
   ].join('\n');
 }
@@ -169,7 +176,7 @@ function readiness(input: ReportInput): string {
   const rows = [...input.readiness].sort((a, b) => rank(a) - rank(b)).map((r) => [
     t(r.ComputerName),
     t(r.Check),
-    `<span class="badge ${statusClass(r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed')}">${t(r.Result)}</span>${r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : ''}`,
+    readinessBadge(r),
     t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Detail) : r.Detail),
     t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Action ?? '') : (r.Action ?? '')),
     t(r.Basis),
@@ -180,6 +187,13 @@ function readiness(input: ReportInput): string {
     table(['Server', 'Check', 'Result', 'Detail', 'Action', 'Basis'], rows, 'readiness'),
     '</section>',
   ].join('\n');
+}
+
+/** A readiness result as a coloured badge; a Failed check the admin accepted says so. */
+function readinessBadge(r: ReportInput['readiness'][number]): string {
+  const status = r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed';
+  const accepted = r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : '';
+  return `<span class="badge ${statusClass(status)}">${t(r.Result)}</span>${accepted}`;
 }
 
 function planAndOutcome(input: ReportInput): string {
@@ -202,7 +216,8 @@ function planAndOutcome(input: ReportInput): string {
   return [
     '<section aria-labelledby="plan">',
     '<h2 id="plan">Plan and outcome of each step</h2>',
-    '<p class="muted">Steps run in this order; a step is only recorded as completed after it was done and checked. Backups come before anything is uninstalled.</p>',
+    '<p class="muted">Steps run in this order; a step is only recorded as completed after it was done and checked. Backups come before anything is ' +
+      'uninstalled.</p>',
     table(['#', 'Server', 'Step', 'Status', 'Duration', 'Outcome'], rows, 'steps'),
     '</section>',
   ].join('\n');
@@ -212,7 +227,13 @@ function planAndOutcome(input: ReportInput): string {
 function stops(input: ReportInput): string {
   const list = input.journal?.Stops ?? [];
   if (list.length === 0) return '';
-  const rows = list.map((s) => [t(formatTime(s.At)), `<span class="badge s-warn">${t(s.Cause)}</span>`, t(s.Step ?? 'between steps'), t(`${STOP_EXPLANATIONS[s.Cause]} ${s.Detail}`), t(RECORDERS[s.RecordedBy])]);
+  const rows = list.map((s) => [
+    t(formatTime(s.At)),
+    `<span class="badge s-warn">${t(s.Cause)}</span>`,
+    t(s.Step ?? 'between steps'),
+    t(`${STOP_EXPLANATIONS[s.Cause]} ${s.Detail}`),
+    t(RECORDERS[s.RecordedBy]),
+  ]);
   return [
     '<section aria-labelledby="stops">',
     '<h2 id="stops">Stops before the run finished</h2>',
@@ -222,12 +243,18 @@ function stops(input: ReportInput): string {
   ].join('\n');
 }
 
-const RECORDERS: Record<JournalStop['RecordedBy'], string> = { Core: 'the run itself', Module: 'the PowerShell module (the run could not)', NextRun: 'the next run (nobody could at the time)' };
+const RECORDERS: Record<JournalStop['RecordedBy'], string> = {
+  Core: 'the run itself',
+  Module: 'the PowerShell module (the run could not)',
+  NextRun: 'the next run (nobody could at the time)',
+};
 
 function backups(list: ReportBackup[]): string {
   const parts = ['<section aria-labelledby="backups">', '<h2 id="backups">Backups</h2>'];
   if (list.length === 0) parts.push('<p class="muted">No backup was made in this run.</p>');
-  parts.push('<p>Roll back with <code>Restore-PhoneFactor -Path &lt;backup folder&gt;</code>; check a backup at any time with <code>Test-PhoneFactorBackup</code>. The backups hold the SDK service account\'s password (in the web.configs): keep them readable by Administrators and SYSTEM only.</p>');
+  parts.push('<p>Roll back with <code>Restore-PhoneFactor -Path &lt;backup folder&gt;</code>; check a backup at any time with ' +
+    '<code>Test-PhoneFactorBackup</code>. The backups hold the SDK service account\'s password (in the web.configs): keep them readable by Administrators ' +
+    'and SYSTEM only.</p>');
   for (const b of list) parts.push(backup(b));
   parts.push('</section>');
   return parts.join('\n');
@@ -241,7 +268,8 @@ function backup(b: ReportBackup): string {
   const rows = m.files.map((f) => [`<code>${t(f.relativePath)}</code>`, `<span class="num">${t(formatBytes(f.size))}</span>`, `<code>${t(f.sha256)}</code>`]);
   return [
     `<h3>${t(m.source.computerName)}: <code>${t(b.path)}</code></h3>`,
-    `<p>${verified ? badge('Verified') : badge('Failed')} ${m.files.length} file(s), ${t(formatBytes(total))}, made ${t(formatTime(m.createdUtc))}${m.skippedItems.length ? `; ${m.skippedItems.length} optional item(s) absent` : ''}.</p>`,
+    `<p>${verified ? badge('Verified') : badge('Failed')} ${m.files.length} file(s), ${t(formatBytes(total))}, ` +
+      `made ${t(formatTime(m.createdUtc))}${m.skippedItems.length ? `; ${m.skippedItems.length} optional item(s) absent` : ''}.</p>`,
     '<details>',
     `<summary>Files and their SHA-256 (${m.files.length})</summary>`,
     table(['File', 'Size', 'SHA-256'], rows, 'files'),
@@ -251,7 +279,9 @@ function backup(b: ReportBackup): string {
 }
 
 function followUps(input: ReportInput): string {
-  const items = input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}</li>`) ?? input.result.FollowUps.map((f) => `<li>${t(f)}</li>`);
+  const items =
+    input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}</li>`) ??
+    input.result.FollowUps.map((f) => `<li>${t(f)}</li>`);
   return [
     '<section aria-labelledby="followups">',
     '<h2 id="followups">Follow-up actions</h2>',

@@ -14,10 +14,12 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: 4px 0 8px; overflow-wrap: any
 h2 { font-size: 1.2rem; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1rem; margin: 20px 0 8px; overflow-wrap: anywhere; }
 p { margin: 6px 0; }
-code, .mono { font-family: ui-monospace, "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; font-size: 0.86em; overflow-wrap: anywhere; word-break: break-all; }
+code, .mono { font-family: ui-monospace, "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; font-size: 0.86em; overflow-wrap: anywhere; word-break: ` +
+  `break-all; }
 .eyebrow { margin: 0; color: var(--muted); font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.06em; }
 .muted { color: var(--muted); }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.82rem; font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.82rem; font-weight: 600; white-space: nowrap; border: 1px solid ` +
+  `transparent; }
 .s-ok { color: var(--ok); background: var(--ok-bg); border-color: #aceebb; }
 .s-warn { color: var(--warn); background: var(--warn-bg); border-color: #eed888; }
 .s-bad { color: var(--bad); background: var(--bad-bg); border-color: #ffcecb; }

@@ -30,7 +30,14 @@ export class BadRequestError extends CoreError {}
 export function toErrorBody(e: unknown): ErrorBody {
   if (e instanceof CoreError) {
     const entry = ERROR_CATALOG[e.code];
-    return { code: e.code, message: redactor.redact(e.message), target: e.target, category: entry.category, recommendedAction: entry.action, details: e.details };
+    return {
+      code: e.code,
+      message: redactor.redact(e.message),
+      target: e.target,
+      category: entry.category,
+      recommendedAction: entry.action,
+      details: e.details,
+    };
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const errno = (err as NodeJS.ErrnoException).code;

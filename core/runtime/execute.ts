@@ -36,10 +36,10 @@ export function parseRequest(text: string): Request {
     throw badRequest('MalformedRequest', '/dryRun must be boolean', 'dryRun');
   }
   const approved = obj.approvedActions;
-  if (approved !== undefined && !(Array.isArray(approved) && approved.every((a) => typeof a === 'string'))) {
+  if (approved !== undefined && !(Array.isArray(approved) && approved.every((a): a is string => typeof a === 'string'))) {
     throw badRequest('MalformedRequest', '/approvedActions must be an array of strings', 'approvedActions');
   }
-  return { items, dryRun: obj.dryRun === true, approvedActions: approved as string[] | undefined };
+  return { items, dryRun: obj.dryRun === true, approvedActions: approved };
 }
 
 function withoutEnvelopeFields(obj: Record<string, unknown>): Record<string, unknown> {
@@ -63,7 +63,10 @@ export async function execute(
   // at once meet an empty list (once: InternalError "throttle limit ... Infinity", "reading 'InstallerPath'").
   // The module never sends one: an empty pipeline ends in the transport.
   if (request.items.length === 0) {
-    return failure(badRequest('EmptyRequest', `The request to ${contract.name} holds no items: give at least one object in "items".`, 'items'), EXIT_BAD_REQUEST);
+    return failure(
+      badRequest('EmptyRequest', `The request to ${contract.name} holds no items: give at least one object in "items".`, 'items'),
+      EXIT_BAD_REQUEST,
+    );
   }
   const invalid = validateItems(contract.name, validate, request.items);
   if (invalid) return failure(invalid, EXIT_BAD_REQUEST);

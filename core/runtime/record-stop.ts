@@ -29,10 +29,16 @@ export async function recordStopFromTransport(text: string): Promise<[Envelope, 
   try {
     const req = parseStopRequest(text);
     if (heldByAnotherLiveRun(path.dirname(req.journal), req.processId)) {
-      throw new CoreError('RunStopNotRecorded', `Another live run holds ${path.dirname(req.journal)}; its journal is not written by this stop record.`, req.journal);
+      throw new CoreError(
+        'RunStopNotRecorded',
+        `Another live run holds ${path.dirname(req.journal)}; its journal is not written by this stop record.`,
+        req.journal,
+      );
     }
     const journal = await Journal.load(req.journal);
-    if (journal.stops.some((s) => s.ProcessId === req.processId)) return [{ ok: true, result: [{ Recorded: false, Reason: 'The core recorded its stop itself.' }] }, EXIT_OK];
+    if (journal.stops.some((s) => s.ProcessId === req.processId)) {
+      return [{ ok: true, result: [{ Recorded: false, Reason: 'The core recorded its stop itself.' }] }, EXIT_OK];
+    }
     const log = req.log ? new CmTraceLog({ path: req.log, component: 'MfaServerUpgrade' }) : undefined;
     const entry = await recordStopLater(journal, log, { cause: req.cause, detail: req.detail, at: new Date() }, 'Module', req.processId);
     return [{ ok: true, result: [{ Recorded: true, Stop: entry }] }, EXIT_OK];
@@ -50,9 +56,13 @@ function parseStopRequest(text: string): StopRequest {
     throw invalid('it is not JSON');
   }
   const { journal, log, cause, detail, processId } = raw ?? {};
-  if (typeof journal !== 'string' || path.basename(journal).toLowerCase() !== JOURNAL_FILE_NAME || !existsSync(journal)) throw invalid('"journal" names no journal.json');
+  if (typeof journal !== 'string' || path.basename(journal).toLowerCase() !== JOURNAL_FILE_NAME || !existsSync(journal)) {
+    throw invalid('"journal" names no journal.json');
+  }
   if (!(log === null || log === undefined || typeof log === 'string')) throw invalid('"log" is neither a path nor null');
-  if (!isCoreStopCause(cause) || !['CoreKilled', 'Cancelled', 'TimedOut', 'CommandFailed'].includes(cause)) throw invalid('"cause" is not one the module records');
+  if (!isCoreStopCause(cause) || !['CoreKilled', 'Cancelled', 'TimedOut', 'CommandFailed'].includes(cause)) {
+    throw invalid('"cause" is not one the module records');
+  }
   if (typeof processId !== 'number' || !Number.isInteger(processId)) throw invalid('"processId" is not a process id');
   return { journal, log: log ?? null, cause: cause as StopRequest['cause'], detail: typeof detail === 'string' ? detail.slice(0, 500) : '', processId };
 }

@@ -28,7 +28,8 @@ export function validateItems(operation: string, validate: StandaloneValidator, 
     const errors = validate.errors ?? [];
     const messages = errors.map(describeAjvError);
     const first = errors[0];
-    const field = first ? (first.instancePath || '/' + ((first.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (first.params as { additionalProperty?: string }).additionalProperty ?? '')) : '';
+    const named = (first?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+    const field = first ? first.instancePath || '/' + (named.missingProperty ?? named.additionalProperty ?? '') : '';
     const prefix = items.length > 1 ? `Input object ${i + 1}: ` : '';
     return badRequest('InvalidParameter', `${prefix}${messages.join('; ')}`, field.replace(/^\//, '') || operation, {
       item: i,

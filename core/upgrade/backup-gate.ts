@@ -24,10 +24,21 @@ const DONE = ['Completed', 'Skipped'];
 export function recordedBackup(backupStepId: string, run: Pick<RunContext, 'stepData' | 'backupDestination'>): string {
   const p = run.stepData(backupStepId)?.BackupPath;
   if (typeof p !== 'string' || p === '') {
-    throw new CoreError(BACKUP_DOES_NOT_COVER, `The journal records step ${backupStepId} as done but names no backup (BackupPath); nothing was uninstalled.`, backupStepId, { missing: ['BackupPath'] });
+    throw new CoreError(
+      BACKUP_DOES_NOT_COVER,
+      `The journal records step ${backupStepId} as done but names no backup (BackupPath); nothing was uninstalled.`,
+      backupStepId,
+      { missing: ['BackupPath'] },
+    );
   }
   if (!isSameOrInside(p, run.backupDestination) || path.resolve(p) === path.resolve(run.backupDestination)) {
-    throw new CoreError(BACKUP_DOES_NOT_COVER, `The journal names the backup ${p} for step ${backupStepId}, which is not a folder inside this run's backup destination ${run.backupDestination}; nothing was uninstalled.`, p, { missing: [p] });
+    throw new CoreError(
+      BACKUP_DOES_NOT_COVER,
+      `The journal names the backup ${p} for step ${backupStepId}, which is not a folder inside this run's backup destination ${run.backupDestination}; ` +
+        `nothing was uninstalled.`,
+      p,
+      { missing: [p] },
+    );
   }
   return p;
 }
@@ -55,15 +66,27 @@ export async function assertBackupsCoverUninstalls(plan: UpgradePlan, status: (i
  * The bytes of `relativePath` in the recorded backup, checked against the backup's manifest (a file the manifest does
  * not list, or whose hash differs, is refused). With `prefix`, every file the manifest lists under that folder.
  */
-export async function verifiedBackupFiles(backup: string, relativePath: string, computerName: string, prefix = false): Promise<{ entry: ManifestFileEntry; bytes: Buffer }[]> {
+export async function verifiedBackupFiles(
+  backup: string,
+  relativePath: string,
+  computerName: string,
+  prefix = false,
+): Promise<{ entry: ManifestFileEntry; bytes: Buffer }[]> {
   const read = await readManifest(backup);
   if (!read.ok) throw new CoreError('BackupVerificationFailed', `The backup ${backup} cannot be used: ${read.reason}`, backup);
   if (read.manifest.source.computerName.toLowerCase() !== computerName.toLowerCase()) {
     throw new CoreError('BackupVerificationFailed', `The backup ${backup} is of ${read.manifest.source.computerName}, not of ${computerName}.`, backup);
   }
   const key = relativePathKey(relativePath);
-  const entries = read.manifest.files.filter((f) => (prefix ? relativePathKey(f.relativePath).startsWith(`${key}\\`) : relativePathKey(f.relativePath) === key));
-  if (entries.length === 0) throw new CoreError('BackupVerificationFailed', `The backup ${backup} lists no ${relativePath} in its manifest.`, backup, { notListed: true });
+  const entries = read.manifest.files.filter((f) =>
+    prefix ? relativePathKey(f.relativePath).startsWith(`${key}\\`) : relativePathKey(f.relativePath) === key,
+  );
+  if (entries.length === 0) throw new CoreError(
+    'BackupVerificationFailed',
+    `The backup ${backup} lists no ${relativePath} in its manifest.`,
+    backup,
+    { notListed: true },
+  );
   const out: { entry: ManifestFileEntry; bytes: Buffer }[] = [];
   for (const entry of entries) {
     const file = localPathInside(backup, entry.relativePath);
@@ -72,7 +95,12 @@ export async function verifiedBackupFiles(backup: string, relativePath: string, 
     });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== entry.sha256 || bytes.length !== entry.size) {
-      throw new CoreError('BackupVerificationFailed', `${entry.relativePath} of the backup ${backup} no longer matches its manifest hash; it is not used.`, file, { expected: entry.sha256, actual: sha256 });
+      throw new CoreError(
+        'BackupVerificationFailed',
+        `${entry.relativePath} of the backup ${backup} no longer matches its manifest hash; it is not used.`,
+        file,
+        { expected: entry.sha256, actual: sha256 },
+      );
     }
     out.push({ entry, bytes });
   }

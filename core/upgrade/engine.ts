@@ -113,7 +113,10 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
   let checked: ReadinessRow[] | undefined;
   if (!plainCtx.dryRun && !existsSync(path.join(folder, 'journal.json'))) {
     const { ctx, logPath } = withCmTraceLog(req, plainCtx);
-    const gate = await checkReadinessGate({ hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] }, ctx);
+    const gate = await checkReadinessGate(
+      { hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] },
+      ctx,
+    );
     checked = gate.rows;
     if (gate.blocking.length > 0) {
       await saveReadiness(folder, gate.rows);
@@ -133,7 +136,8 @@ function readinessRefusal(folder: string, rows: ReadinessRow[], blocking: Readin
   return resultBeforeChanges({
     exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
     message: `Readiness checks failed, so nothing was changed: ${blocking.map((r) => `${r.Check} on ${r.ComputerName} (${r.Detail})`).join('; ')}`,
-    nextAction: `${[...new Set(blocking.map((r) => r.Action).filter((a): a is string => !!a))].join(' ')} Then run the same command again. To go on despite a named risk, add -SkipReadiness ${names.join(', ')} (recorded in the journal and the report).`,
+    nextAction: `${[...new Set(blocking.map((r) => r.Action).filter((a): a is string => !!a))].join(' ')} Then run the same command again. To go on despite ` +
+      `a named risk, add -SkipReadiness ${names.join(', ')} (recorded in the journal and the report).`,
     journalPath: path.join(folder, 'journal.json'),
     readiness: rows,
   });
@@ -160,7 +164,10 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop)) : undefined;
     if (guard?.tookOverFrom) {
       const t = guard.tookOverFrom;
-      ctx.log('warning', `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`);
+      ctx.log(
+        'warning',
+        `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`,
+      );
     }
     const opened: RunOpened = { records, log, logPath, tookOverFrom: guard?.tookOverFrom?.pid };
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
@@ -230,7 +237,11 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     }
     if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
     ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
-    const outcome = await ctx.act({ id: step.Id, target: `${step.ComputerName}: ${step.Target}`, description: `${step.Kind === 'Manual' ? '[Manual] ' : ''}${step.Description}` }, async () => {
+    const outcome = await ctx.act({
+      id: step.Id,
+      target: `${step.ComputerName}: ${step.Target}`,
+      description: `${step.Kind === 'Manual' ? '[Manual] ' : ''}${step.Description}`,
+    }, async () => {
       try {
         await journal!.startStep(step.Id);
         await crashPointForTests(`inside:${step.Id}`);
@@ -283,7 +294,13 @@ async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOp
   if (!resumed) return;
   if (endedWithoutRecord(journal)) {
     const by = opened.tookOverFrom ? `its process ${opened.tookOverFrom} was gone when this run started` : 'no process of it was running when this run started';
-    await recordStopLater(journal, undefined, { cause: 'NotRecorded', detail: `The journal showed the run unfinished and no stop on record; ${by}.`, at: new Date() }, 'NextRun', opened.tookOverFrom ?? null);
+    await recordStopLater(
+      journal,
+      undefined,
+      { cause: 'NotRecorded', detail: `The journal showed the run unfinished and no stop on record; ${by}.`, at: new Date() },
+      'NextRun',
+      opened.tookOverFrom ?? null,
+    );
   }
   // Said (and logged) once, by the run that follows the stop.
   const last = journal.stops.at(-1);
@@ -292,7 +309,10 @@ async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOp
 
 /** Every ending of a run is written to the log too, with the exit code an unattended deployment will see. */
 function logged(ctx: OperationContext, logPath: string | null, result: UpgradeResult): UpgradeResult {
-  ctx.log(result.Status === 'Completed' ? 'info' : 'warning', `Upgrade ${result.Status} (exit code ${result.ExitCode}): ${result.Message}${result.NextAction ? ` Next: ${result.NextAction}` : ''}`);
+  ctx.log(
+    result.Status === 'Completed' ? 'info' : 'warning',
+    `Upgrade ${result.Status} (exit code ${result.ExitCode}): ${result.Message}${result.NextAction ? ` Next: ${result.NextAction}` : ''}`,
+  );
   return { ...result, LogPath: logPath };
 }
 
@@ -322,8 +342,16 @@ async function openOrStart(
       log: (level, message) => ctx.log(level, message),
     });
     if (records.kind === 'completed') {
-      const found = records.verification.map((v) => `${v.ComputerName}: upgraded${v.MfaServerVersion ? ` (MFA Server ${v.MfaServerVersion})` : ''}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
-      return { result: finish(records.plan, records.journal, journalPath, 'Completed', `This upgrade had already completed (journal ${journalPath}); nothing was done. Verified now: ${found}.`, false) };
+      const found = records.verification.map((v) => `${v.ComputerName}: upgraded${v.MfaServerVersion ? ` (MFA ` +
+        `Server ${v.MfaServerVersion})` : ''}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
+      return { result: finish(
+        records.plan,
+        records.journal,
+        journalPath,
+        'Completed',
+        `This upgrade had already completed (journal ${journalPath}); nothing was done. Verified now: ${found}.`,
+        false,
+      ) };
     }
     if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath, resumed: true };
   }
@@ -418,14 +446,16 @@ function refusedOnRecords(e: unknown, folder: string): UpgradeResult {
  */
 function journalLost(plan: UpgradePlan, journal: Journal, journalPath: string, step: PlanStep, error: CoreError, reboot: boolean): UpgradeResult {
   const state = journal.step(step.Id).Status;
-  const where = state === 'Running' ? `${step.Id} ran, but its end could not be recorded; the journal shows it Running, so -Resume checks the server and runs it again if needed` : `${step.Id} did not run`;
+  const where = state === 'Running' ? `${step.Id} ran, but its end could not be recorded; the journal shows it Running, so -Resume checks the server and ` +
+    `runs it again if needed` : `${step.Id} did not run`;
   const ended = finish(plan, journal, journalPath, 'Failed', `${error.message} ${where}.`, reboot, step, error);
   const changed = ended.ExitCode !== UPGRADE_EXIT_CODES.FailedBeforeChanges;
   return withCause(
     {
       ...ended,
       Message: `JournalWriteFailed: ${error.message} ${where}.`,
-      NextAction: `Free space (or fix the cause) where ${journalPath} is, then run the same command with -Resume.${changed ? ' To roll back instead, see Restore-PhoneFactor and the steps already done.' : ' Nothing on the servers was changed.'}`,
+      NextAction: `Free space (or fix the cause) where ${journalPath} is, then run the same command with -Resume.${changed ? ' To roll back instead, see ' +
+        'Restore-PhoneFactor and the steps already done.' : ' Nothing on the servers was changed.'}`,
     },
     error,
   );
@@ -434,12 +464,35 @@ function journalLost(plan: UpgradePlan, journal: Journal, journalPath: string, s
 function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {
   return plan.Steps.map((s: PlanStep) => {
     const j = journal?.step(s.Id);
-    return { Order: s.Order, Id: s.Id, Action: s.Action, ComputerName: s.ComputerName, Kind: s.Kind, Status: j?.Status ?? 'Planned', DurationMs: j?.DurationMs ?? null, Outcome: j?.Outcome ?? null };
+    return {
+      Order: s.Order,
+      Id: s.Id,
+      Action: s.Action,
+      ComputerName: s.ComputerName,
+      Kind: s.Kind,
+      Status: j?.Status ?? 'Planned',
+      DurationMs: j?.DurationMs ?? null,
+      Outcome: j?.Outcome ?? null,
+    };
   });
 }
 
 function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
-  return { Status: 'Planned', ExitCode: 0, Message: 'Dry run: nothing was changed.', NextAction: null, Steps: stepReports(plan, null), BackupPath: [], JournalPath: journalPath, LogPath: null, ReportPath: null, RebootRequired: false, FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`), Notice: plan.Notice, Readiness: [] };
+  return {
+    Status: 'Planned',
+    ExitCode: 0,
+    Message: 'Dry run: nothing was changed.',
+    NextAction: null,
+    Steps: stepReports(plan, null),
+    BackupPath: [],
+    JournalPath: journalPath,
+    LogPath: null,
+    ReportPath: null,
+    RebootRequired: false,
+    FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`),
+    Notice: plan.Notice,
+    Readiness: [],
+  };
 }
 
 /**
@@ -455,14 +508,19 @@ function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | und
   const touched = (s: PlanStep) => s.Action !== 'Backup' && ['Completed', 'Running', 'Failed'].includes(state(s).Status) && !refusedBusy(s);
   const backup = backups[0] ?? '<backup folder>';
   if (isCoreError(error) && error.code === 'InstallerBusy') {
-    return { exitCode: UPGRADE_EXIT_CODES.InstallerBusy, next: `Another installation was running, so Windows Installer did not start ${step?.Id}. Run the same command again later with -Resume; ConfigMgr and Intune retry exit code 1618 by themselves.` };
+    return {
+      exitCode: UPGRADE_EXIT_CODES.InstallerBusy,
+      next: `Another installation was running, so Windows Installer did not start ${step?.Id}. Run the same command again later with -Resume; ConfigMgr and ` +
+        `Intune retry exit code 1618 by themselves.`,
+    };
   }
   if (isCoreError(error) && error.code === BACKUP_DOES_NOT_COVER) {
     const changed = plan.Steps.some(touched);
     return {
       exitCode: changed ? UPGRADE_EXIT_CODES.Failed : UPGRADE_EXIT_CODES.FailedBeforeChanges,
       next: changed
-        ? `Nothing more was uninstalled. Some components were removed already, so only the recorded backup holds their data: put a copy of it back into its folder (Test-PhoneFactorBackup must pass), then run again with -Resume.`
+        ? `Nothing more was uninstalled. Some components were removed already, so only the recorded backup holds their data: put a copy of it back into its ` +
+          `folder (Test-PhoneFactorBackup must pass), then run again with -Resume.`
         : 'Nothing on the server was changed. Run the same command again with -Resume: the backup step runs again first and makes a new verified backup.',
     };
   }
@@ -474,12 +532,27 @@ function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | und
   let rollback = `Restore-PhoneFactor -Path '${backup}'`;
   if (removed.length) rollback = `reinstall ${removed.join(', ')} from the original PhoneFactor installers, then ${rollback}`;
   if (done('InstallServer').length) rollback = `uninstall MFA Server (it has already upgraded the data file), ${rollback}`;
-  return { exitCode: UPGRADE_EXIT_CODES.Failed, next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: ${rollback}.` };
+  return {
+    exitCode: UPGRADE_EXIT_CODES.Failed,
+    next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: ${rollback}.`,
+  };
 }
 
-function finish(plan: UpgradePlan, journal: Journal, journalPath: string, status: 'Completed' | 'Paused' | 'Failed', message: string, reboot: boolean, step?: PlanStep, error?: unknown): UpgradeResult {
-  const backups = plan.Steps.filter((s) => s.Action === 'Backup').map((s) => journal.step(s.Id).Data.BackupPath).filter((p): p is string => typeof p === 'string');
-  let exitCode: number = status === 'Completed' ? (reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed) : UPGRADE_EXIT_CODES.Paused;
+function finish(
+  plan: UpgradePlan,
+  journal: Journal,
+  journalPath: string,
+  status: 'Completed' | 'Paused' | 'Failed',
+  message: string,
+  reboot: boolean,
+  step?: PlanStep,
+  error?: unknown,
+): UpgradeResult {
+  const backups = plan.Steps.filter((s) => s.Action === 'Backup')
+    .map((s) => journal.step(s.Id).Data.BackupPath)
+    .filter((p): p is string => typeof p === 'string');
+  const completed = reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed;
+  let exitCode: number = status === 'Completed' ? completed : UPGRADE_EXIT_CODES.Paused;
   let next: string | null = null;
   if (status === 'Paused') next = `${step ? `${step.Id}: ` : ''}${message} Then run Invoke-MfaServerUpgrade again with -Resume.`;
   if (status === 'Failed') ({ exitCode, next } = failureAdvice(plan, journal, step, error, backups));

@@ -40,7 +40,12 @@ function interpret(result: MsiexecResult, logPath: string, what: string, notInst
   };
   if (meaning.outcome === 'Success' || run.RebootRequired || (notInstalledIsOk && meaning.outcome === 'NotInstalled')) return run;
   const code = meaning.outcome === 'Busy' ? 'InstallerBusy' : 'InstallerFailed';
-  throw new CoreError(code, `${what} failed with exit code ${result.exitCode}: ${meaning.message} See the log ${logPath}.`, logPath, { exitCode: result.exitCode, commandLine: result.commandLine });
+  throw new CoreError(
+    code,
+    `${what} failed with exit code ${result.exitCode}: ${meaning.message} See the log ${logPath}.`,
+    logPath,
+    { exitCode: result.exitCode, commandLine: result.commandLine },
+  );
 }
 
 export async function uninstallProduct(host: Host, productCode: string, displayName: string): Promise<InstallerRun> {
@@ -58,7 +63,7 @@ async function readInstaller(host: Host, path: string): Promise<MsiInfo> {
 export async function inspectServerSetup(host: Host, mediaFolder: string): Promise<{ path: string; info: MsiInfo | null; version: string | null }> {
   const path = `${mediaFolder.replace(/[\\/]+$/, '')}\\${MFA_SERVER_SETUP_FILE}`;
   if (!(await host.stat(path))) throw new CoreError('InstallerNotFound', `${MFA_SERVER_SETUP_FILE} is not in ${mediaFolder} on ${host.computerName}.`, path);
-  let info: MsiInfo | null = null;
+  let info: MsiInfo;
   try {
     info = readMsi(await host.readFile(path), path);
   } catch (e) {

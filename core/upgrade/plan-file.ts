@@ -17,8 +17,10 @@ export async function readPlanFile(file: string, journalFile: string): Promise<{
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CoreError(
         'PlanNotFound',
-        `The run folder ${dirname(file)} holds a journal (${journalFile}) but not its plan ${file}, so the run cannot go on: the plan says what each recorded step was. ` +
-          'Put the plan.json of this run back if you have it; otherwise check the servers with Test-MfaServerUpgrade, move the run folder away and start a new run (its backups stay where they are).',
+        `The run folder ${dirname(file)} holds a journal (${journalFile}) but not its plan ${file}, so the run cannot go on: the plan says what each ` +
+          `recorded step was. ` +
+          'Put the plan.json of this run back if you have it; otherwise check the servers with Test-MfaServerUpgrade, move the run folder away and start a ' +
+          'new run (its backups stay where they are).',
         file,
       );
     }

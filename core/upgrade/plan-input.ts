@@ -25,7 +25,11 @@ export async function gatherPlanInput(req: PlanRequest): Promise<PlanInput & { m
   const index = Math.max(0, servers.findIndex((s) => s.Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer')));
   const mediaHost = req.hosts[index];
   if (!(await mediaHost.stat(req.installerPath))?.isDirectory) {
-    throw new CoreError('InstallerPathNotFound', `The MFA Server media folder ${req.installerPath} does not exist on ${mediaHost.computerName}.`, 'InstallerPath');
+    throw new CoreError(
+      'InstallerPathNotFound',
+      `The MFA Server media folder ${req.installerPath} does not exist on ${mediaHost.computerName}.`,
+      'InstallerPath',
+    );
   }
   const setup = await inspectServerSetup(mediaHost, req.installerPath);
   const vdirProperty: Partial<Record<WebComponentName, string | null>> = {};

@@ -43,7 +43,9 @@ export function componentMsiNames(component: WebComponentName): string[] {
 }
 
 export function assertPlanInstallers(plan: UpgradePlan, installerPath: string): void {
-  const installFolders = plan.Steps.filter((s) => s.Action === 'InstallServer').map((s) => s.Parameters.installPath).filter((p): p is string => typeof p === 'string');
+  const installFolders = plan.Steps.filter((s) => s.Action === 'InstallServer')
+    .map((s) => s.Parameters.installPath)
+    .filter((p): p is string => typeof p === 'string');
   for (const step of plan.Steps) {
     const p = step.Parameters;
     if (step.Action === 'InstallServer') {
@@ -57,12 +59,26 @@ export function assertPlanInstallers(plan: UpgradePlan, installerPath: string): 
       const file = step.Action === 'InstallComponent' ? p.msiPath : p.sourcePath;
       if (typeof file !== 'string' || hasClimb(file)) throw refusedInstaller(step, `'${String(file)}'`);
       const name = norm(file).split('\\').pop() ?? '';
-      if (!componentMsiNames(component).some((n) => n.toLowerCase() === name)) throw refusedInstaller(step, `'${file}', which is not the ${component} installer (${componentMsiNames(component).join(' or ')})`);
+      if (!componentMsiNames(component).some((n) => n.toLowerCase() === name)) throw refusedInstaller(
+        step,
+        `'${file}', which is not the ${component} installer (${componentMsiNames(component).join(' or ')})`,
+      );
       const folder = windowsFolderOf(file);
       // From the staging folder only what the plan's own copy step put there, on that server, for that component.
-      const copied = plan.Steps.some((c) => c.Action === 'CopyInstaller' && c.ComputerName.toLowerCase() === step.ComputerName.toLowerCase() && c.Component === step.Component && typeof c.Parameters.destinationPath === 'string' && sameWindowsPath(c.Parameters.destinationPath, file));
+      const copied = plan.Steps.some(
+        (c) =>
+          c.Action === 'CopyInstaller' &&
+          c.ComputerName.toLowerCase() === step.ComputerName.toLowerCase() &&
+          c.Component === step.Component &&
+          typeof c.Parameters.destinationPath === 'string' &&
+          sameWindowsPath(c.Parameters.destinationPath, file),
+      );
       if (!installFolders.map(norm).includes(folder) && !(step.Action === 'InstallComponent' && folder === norm(STAGING_FOLDER) && copied)) {
-        throw refusedInstaller(step, `'${file}', which is neither in the folder MFA Server installs its component installers into (${installFolders.join(', ') || 'none planned'}) nor a copy the plan makes into ${STAGING_FOLDER}`);
+        throw refusedInstaller(
+          step,
+          `'${file}', which is neither in the folder MFA Server installs its component installers into (${installFolders.join(', ') || 'none planned'}) nor ` +
+            `a copy the plan makes into ${STAGING_FOLDER}`,
+        );
       }
     }
     if (step.Action === 'CopyInstaller') {

@@ -28,7 +28,10 @@ const REFUSALS: Record<string, { exitCode: number; next: string }> = {
     exitCode: UPGRADE_EXIT_CODES.InstallerBusy,
     next: 'Run the same command again with -Resume once the other run has ended; deployments retry exit code 1618 by themselves.',
   },
-  ServerClaimedByOtherRun: { exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges, next: 'Continue or clear the other run as the message says; this run changed nothing.' },
+  ServerClaimedByOtherRun: {
+    exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
+    next: 'Continue or clear the other run as the message says; this run changed nothing.',
+  },
   ServerClaimUnreadable: { exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges, next: 'Check the claim file as the message says; this run changed nothing.' },
 };
 

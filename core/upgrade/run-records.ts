@@ -76,7 +76,12 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
   const { plan, sha256 } = await readPlanFile(req.planPath, req.journalPath);
   const interruptedReplan = doc.Replans.at(-1)?.PreviousPlanSha256 === sha256 && doc.PlanSha256 !== sha256;
   if (interruptedReplan && !req.replan) {
-    throw new CoreError('RunRecordsMismatch', `A re-plan of the run recorded in ${req.journalPath} was interrupted before its new plan was written to ${req.planPath}. Nothing was done: run the same command with -Replan again.`, req.planPath);
+    throw new CoreError(
+      'RunRecordsMismatch',
+      `A re-plan of the run recorded in ${req.journalPath} was interrupted before its new plan was written to ${req.planPath}. Nothing was done: run the ` +
+        `same command with -Replan again.`,
+      req.planPath,
+    );
   }
   if (!interruptedReplan) checkAgree(plan, sha256, doc, req);
   checkSteps(doc, req.journalPath, req.backupDestination);
@@ -85,13 +90,19 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
   if (others) {
     if (doc.Status === 'Completed') {
       const kept = await setAside(req, `it records ${others.recorded}, not ${others.now}`);
-      req.log('warning', `The completed upgrade recorded in ${req.journalPath} was of ${others.recorded}, not of ${others.now} (another machine with the same name, or one rebuilt since). Its records were kept as ${kept}; a new run starts for this server.`);
+      req.log(
+        'warning',
+        `The completed upgrade recorded in ${req.journalPath} was of ${others.recorded}, not of ${others.now} (another machine with the same name, or one ` +
+          `rebuilt since). Its records were kept as ${kept}; a new run starts for this server.`,
+      );
       return { kind: 'none' };
     }
     throw new CoreError(
       'JournalOfAnotherServer',
-      `The journal ${req.journalPath} records an unfinished upgrade of ${others.recorded}; this server is ${others.now}: another machine with the same name, or the same name on a rebuilt server. Nothing was done. ` +
-        `If that run belongs to the other machine, give this one another -BackupDestination; if it is abandoned, move the folder ${path.dirname(req.journalPath)} away and run again (its backups stay where they are).`,
+      `The journal ${req.journalPath} records an unfinished upgrade of ${others.recorded}; this server is ${others.now}: another machine with the same name, ` +
+        `or the same name on a rebuilt server. Nothing was done. ` +
+        `If that run belongs to the other machine, give this one another -BackupDestination; if it is abandoned, move the ` +
+        `folder ${path.dirname(req.journalPath)} away and run again (its backups stay where they are).`,
       req.journalPath,
       { recorded: doc.Servers.map((s) => ({ ComputerName: s.ComputerName, MachineId: s.MachineId })), found: req.identities },
     );
@@ -100,14 +111,23 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
     const verification = await verifyServers(req.hosts);
     const notUpgraded = verification.filter((v) => !v.IsUpgraded);
     if (notUpgraded.length === 0) return { kind: 'completed', plan, journal, verification };
-    const found = notUpgraded.map((v) => `${v.ComputerName}: ${v.Checks.filter((c) => !c.Passed).map((c) => `${c.Name} (${c.Detail})`).join('; ')}`).join(' / ');
+    const found = notUpgraded.map((v) => `${v.ComputerName}: ${v.Checks.filter((c) => !c.Passed).map((c) => `${c.Name} (${c.Detail})`).join('; ')}`).join(' ' +
+      '/ ');
     const kept = await setAside(req, `the journal says the upgrade completed, but the server is not upgraded now (${found})`);
-    req.log('warning', `The journal ${req.journalPath} says this upgrade completed, but the server is not upgraded now (rolled back or changed since): ${found}. Its records were kept as ${kept}; a new run starts.`);
+    req.log(
+      'warning',
+      `The journal ${req.journalPath} says this upgrade completed, but the server is not upgraded now (rolled back or changed since): ${found}. Its records ` +
+        `were kept as ${kept}; a new run starts.`,
+    );
     return { kind: 'none' };
   }
 
   if (!req.resume && !req.replan) {
-    throw new CoreError('UpgradeInProgress', `An upgrade of these servers was started earlier and is ${doc.Status.toLowerCase()} (journal ${req.journalPath}). Run again with -Resume to continue it.`, req.journalPath);
+    throw new CoreError(
+      'UpgradeInProgress',
+      `An upgrade of these servers was started earlier and is ${doc.Status.toLowerCase()} (journal ${req.journalPath}). Run again with -Resume to continue it.`,
+      req.journalPath,
+    );
   }
   const differences = parameterDifferences(doc, req);
   if (differences.length === 0) {
@@ -119,8 +139,10 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
   if (!req.replan) {
     throw new CoreError(
       'ResumeParametersDiffer',
-      `The run recorded in ${req.journalPath} was started with other parameters: ${differences.join('; ')}. -Resume continues the same run, so nothing was done. ` +
-        'Run the command with the recorded values to continue it, or add -Replan to plan the rest of the run again with the new values (the journal records the re-plan).',
+      `The run recorded in ${req.journalPath} was started with other parameters: ${differences.join('; ')}. -Resume continues the same run, so nothing was ` +
+        `done. ` +
+        'Run the command with the recorded values to continue it, or add -Replan to plan the rest of the run again with the new values (the journal records ' +
+        'the re-plan).',
       req.journalPath,
       { differences },
     );
@@ -133,8 +155,10 @@ function checkAgree(plan: UpgradePlan, sha256: string, doc: JournalDocument, req
   const mismatch = (why: string) =>
     new CoreError(
       'RunRecordsMismatch',
-      `The journal ${req.journalPath} and the plan ${req.planPath} do not belong together: ${why}. One of them was changed or replaced since the run wrote them, so nothing was done. ` +
-        `Check the servers with Test-MfaServerUpgrade; put this run's own files back, or move the folder ${path.dirname(req.journalPath)} away and start a new run (its backups stay where they are).`,
+      `The journal ${req.journalPath} and the plan ${req.planPath} do not belong together: ${why}. One of them was changed or replaced since the run wrote ` +
+        `them, so nothing was done. ` +
+        `Check the servers with Test-MfaServerUpgrade; put this run's own files back, or move the folder ${path.dirname(req.journalPath)} away and start a ` +
+        `new run (its backups stay where they are).`,
       req.planPath,
     );
   if (doc.PlanSha256 !== sha256) throw mismatch(`the plan's SHA-256 is ${sha256}, the journal recorded ${doc.PlanSha256}`);
@@ -143,7 +167,8 @@ function checkAgree(plan: UpgradePlan, sha256: string, doc: JournalDocument, req
     const j = recorded.get(p.Id);
     if (!j) throw mismatch(`the journal has no record of the plan's step ${p.Id}`);
     if (j.Action !== p.Action || j.ComputerName.toLowerCase() !== p.ComputerName.toLowerCase() || j.Kind !== p.Kind || j.Order !== p.Order) {
-      throw mismatch(`step ${p.Id} is ${p.Order}. ${p.Action} (${p.Kind}) on ${p.ComputerName} in the plan, ${j.Order}. ${j.Action} (${j.Kind}) on ${j.ComputerName} in the journal`);
+      throw mismatch(`step ${p.Id} is ${p.Order}. ${p.Action} (${p.Kind}) on ${p.ComputerName} in the plan, ${j.Order}. ${j.Action} (${j.Kind}) ` +
+        `on ${j.ComputerName} in the journal`);
     }
     recorded.delete(p.Id);
   }
@@ -161,7 +186,8 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
     );
   const done = (s: { Status: string }) => s.Status === 'Completed' || s.Status === 'Skipped';
   const notDone = doc.Steps.filter((s) => !done(s));
-  if (doc.Status === 'Completed' && notDone.length) throw inconsistent(`its Status is Completed while ${notDone.map((s) => `${s.Id} is ${s.Status}`).join(', ')}`);
+  if (doc.Status === 'Completed' && notDone.length) throw inconsistent(`its Status is Completed while ${notDone.map((s) => `${s.Id} ` +
+    `is ${s.Status}`).join(', ')}`);
   if (doc.Status !== 'Completed' && notDone.length === 0) throw inconsistent(`every step is done but its Status is ${doc.Status}`);
   if (doc.Status === 'Failed' && !doc.Steps.some((s) => s.Status === 'Failed')) throw inconsistent('its Status is Failed but no step failed');
   if (doc.Status === 'Paused' && !doc.Steps.some((s) => s.Status === 'Paused')) throw inconsistent('its Status is Paused but no step is paused');
@@ -172,7 +198,8 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
   for (const s of backups.filter((b) => typeof b.Data.BackupPath === 'string')) {
     const p = String(s.Data.BackupPath);
     const name = parseBackupFolderName(path.basename(p));
-    if (!samePath(path.dirname(p), backupDestination) || !name || name.partial || name.computerName.toLowerCase() !== safeComputerName(s.ComputerName).toLowerCase()) {
+    const inDestination = samePath(path.dirname(p), backupDestination);
+    if (!inDestination || !name || name.partial || name.computerName.toLowerCase() !== safeComputerName(s.ComputerName).toLowerCase()) {
       throw inconsistent(`backup step ${s.Id} records the BackupPath ${p}, which is not a backup folder in -BackupDestination ${backupDestination}`);
     }
   }
@@ -181,7 +208,8 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
   const started = doc.Steps.filter((s) => s.Action !== 'Backup' && s.Status !== 'Pending' && !(s.Status === 'Failed' && s.Data.NothingChanged === true));
   const unfinishedBackups = backups.filter((s) => s.Status !== 'Completed');
   if (started.length && unfinishedBackups.length) {
-    throw inconsistent(`${started.map((s) => `${s.Id} is ${s.Status}`).join(', ')} although backup step ${unfinishedBackups.map((s) => `${s.Id} is ${s.Status}`).join(', ')}`);
+    throw inconsistent(`${started.map((s) => `${s.Id} is ${s.Status}`).join(', ')} although backup step ${unfinishedBackups.map((s) => `${s.Id} ` +
+      `is ${s.Status}`).join(', ')}`);
   }
   if (!backups.length && started.length) throw inconsistent('it has steps that ran but no backup step');
 }
@@ -213,7 +241,10 @@ export async function setAside(req: { journalPath: string; planPath: string; dry
     await fs.rename(file, target);
     kept.push(target);
   }
-  await writeFileAtomic(path.join(path.dirname(req.journalPath), `set-aside-${stamp}.txt`), `Set aside ${new Date().toISOString()}: ${why}.\r\n${kept.join('\r\n')}\r\n`);
+  await writeFileAtomic(
+    path.join(path.dirname(req.journalPath), `set-aside-${stamp}.txt`),
+    `Set aside ${new Date().toISOString()}: ${why}.\r\n${kept.join('\r\n')}\r\n`,
+  );
   return kept.join(' and ');
 }
 
@@ -223,7 +254,8 @@ const normalizePath = (p: string) => p.trim().replace(/[\\/]+$/, '').toLowerCase
 function parameterDifferences(doc: JournalDocument, req: RunRecordsRequest): string[] {
   const out: string[] = [];
   const { recordedPath, recordedNaming } = recordedParameters(doc);
-  if (normalizePath(recordedPath) !== normalizePath(req.installerPath)) out.push(`-InstallerPath '${recordedPath}' was recorded, '${req.installerPath}' was given`);
+  if (normalizePath(recordedPath) !== normalizePath(req.installerPath)) out.push(`-InstallerPath '${recordedPath}' was recorded, '${req.installerPath}' was ` +
+    `given`);
   if (req.naming !== undefined && req.naming !== recordedNaming) out.push(`-VirtualDirectoryNaming ${recordedNaming} was recorded, ${req.naming} was given`);
   return out;
 }
@@ -246,7 +278,12 @@ async function replan(req: RunRecordsRequest, journal: Journal, old: UpgradePlan
   const found: ServerInventory[] = [];
   for (const s of doc.Servers) {
     const problem = inventoryProblem(s.Found);
-    if (problem) throw new CoreError('ReplanNotPossible', `-Replan needs what the run found on ${s.ComputerName} (recorded in ${req.journalPath}), and that record ${problem}. Nothing was done; resume with the recorded parameters instead.`, req.journalPath);
+    if (problem) throw new CoreError(
+      'ReplanNotPossible',
+      `-Replan needs what the run found on ${s.ComputerName} (recorded in ${req.journalPath}), and that record ${problem}. Nothing was done; resume with the ` +
+        `recorded parameters instead.`,
+      req.journalPath,
+    );
     found.push(s.Found as ServerInventory);
   }
   const naming = req.naming ?? (recordedParameters(doc).recordedNaming as VirtualDirectoryNaming);
@@ -257,11 +294,22 @@ async function replan(req: RunRecordsRequest, journal: Journal, old: UpgradePlan
   const before = new Map(old.Steps.map((s) => [s.Id, s]));
   const same = (s: PlanStep) => {
     const o = before.get(s.Id);
-    return o !== undefined && o.Action === s.Action && o.ComputerName === s.ComputerName && o.Kind === s.Kind && o.Blocking === s.Blocking && JSON.stringify(o.Parameters) === JSON.stringify(s.Parameters);
+    return (
+      o !== undefined &&
+      o.Action === s.Action &&
+      o.ComputerName === s.ComputerName &&
+      o.Kind === s.Kind &&
+      o.Blocking === s.Blocking &&
+      JSON.stringify(o.Parameters) === JSON.stringify(s.Parameters)
+    );
   };
   const kept = new Set(plan.Steps.filter(same).map((s) => s.Id));
   if (req.dryRun) {
-    req.log('warning', `-Replan would plan the rest of the run again (${differences.join('; ')}); steps ${plan.Steps.filter((s) => !kept.has(s.Id)).map((s) => s.Id).join(', ')} would start again.`);
+    req.log(
+      'warning',
+      `-Replan would plan the rest of the run again (${differences.join('; ')}); ` +
+        `steps ${plan.Steps.filter((s) => !kept.has(s.Id)).map((s) => s.Id).join(', ')} would start again.`,
+    );
     return plan;
   }
   const redone = plan.Steps.filter((s) => !kept.has(s.Id) && journal.document.Steps.some((j) => j.Id === s.Id && j.Status !== 'Pending')).map((s) => s.Id);
@@ -273,6 +321,10 @@ async function replan(req: RunRecordsRequest, journal: Journal, old: UpgradePlan
     StepsStartedAgain: redone.join(', '),
   });
   await writeFileAtomic(req.planPath, bytes);
-  req.log('warning', `-Replan: the rest of the run is planned again (${differences.join('; ')}); ${redone.length ? `step(s) ${redone.join(', ')} changed and will be checked on the server and run again` : 'no step that had run changed'}. The journal ${req.journalPath} records the re-plan.`);
+  req.log(
+    'warning',
+    `-Replan: the rest of the run is planned again (${differences.join('; ')}); ${redone.length ? `step(s) ${redone.join(', ')} changed and will be checked ` +
+      `on the server and run again` : 'no step that had run changed'}. The journal ${req.journalPath} records the re-plan.`,
+  );
   return plan;
 }

@@ -9,7 +9,10 @@ import { STOP_EXPLANATIONS, type CoreStop } from '../util/core-stop';
 /** The log line of a stop: cause, meaning, detail, where the run stood, and what to do. */
 export function stopLogLine(stop: JournalStop): string {
   const where = stop.Step ? `in step ${stop.Step} (left Running: -Resume checks the server and runs it again)` : 'between steps';
-  return `Run stopped (${stop.Cause}) at ${stop.At} ${where}. ${STOP_EXPLANATIONS[stop.Cause]} ${stop.Detail} Run the same command again with -Resume to continue.`;
+  return (
+    `Run stopped (${stop.Cause}) at ${stop.At} ${where}. ${STOP_EXPLANATIONS[stop.Cause]} ${stop.Detail} ` +
+    'Run the same command again with -Resume to continue.'
+  );
 }
 
 /**
@@ -31,7 +34,13 @@ export function recordStopNow(journal: Journal | undefined, log: CmTraceLog | un
 }
 
 /** A stop recorded after the fact (by the transport, or by the next run): queued on the journal, then logged. */
-export async function recordStopLater(journal: Journal, log: CmTraceLog | undefined, stop: CoreStop, by: JournalStopRecorder, processId: number | null): Promise<JournalStop> {
+export async function recordStopLater(
+  journal: Journal,
+  log: CmTraceLog | undefined,
+  stop: CoreStop,
+  by: JournalStopRecorder,
+  processId: number | null,
+): Promise<JournalStop> {
   await journal.recordStop(stop, by, processId);
   const entry = journal.stops.at(-1)!;
   log?.warning(stopLogLine(entry));

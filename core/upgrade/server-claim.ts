@@ -23,7 +23,8 @@ export interface ServerClaim {
   servers: string[];
 }
 
-const sameRun = (a: ServerClaim, b: ServerClaim) => a.machine.toLowerCase() === b.machine.toLowerCase() && path.resolve(a.runFolder) === path.resolve(b.runFolder);
+const sameRun = (a: ServerClaim, b: ServerClaim) =>
+  a.machine.toLowerCase() === b.machine.toLowerCase() && path.resolve(a.runFolder) === path.resolve(b.runFolder);
 
 /**
  * How long a new claim is left before it is read back. Two runs that both found a server unclaimed both write; a run
@@ -34,7 +35,13 @@ export const CLAIM_SETTLE_MS = 500;
 
 /** Claims every server for this run, or throws ServerClaimedByOtherRun naming the owner, leaving no claim of its own. */
 export async function claimServers(hosts: Host[], runFolder: string, settleMs = CLAIM_SETTLE_MS): Promise<void> {
-  const mine: ServerClaim = { runFolder, machine: os.hostname(), user: os.userInfo().username, startedUtc: new Date().toISOString(), servers: hosts.map((h) => h.computerName) };
+  const mine: ServerClaim = {
+    runFolder,
+    machine: os.hostname(),
+    user: os.userInfo().username,
+    startedUtc: new Date().toISOString(),
+    servers: hosts.map((h) => h.computerName),
+  };
   let claimedAnew = false;
   for (const host of hosts) {
     const other = await readClaim(host);
@@ -74,18 +81,30 @@ async function readClaim(host: Host): Promise<ServerClaim | undefined> {
   try {
     const c = JSON.parse(text) as Partial<ServerClaim>;
     if (typeof c.runFolder === 'string' && typeof c.machine === 'string') {
-      return { runFolder: c.runFolder, machine: c.machine, user: String(c.user ?? 'unknown'), startedUtc: String(c.startedUtc ?? 'unknown'), servers: Array.isArray(c.servers) ? c.servers.map(String) : [] };
+      return {
+        runFolder: c.runFolder,
+        machine: c.machine,
+        user: String(c.user ?? 'unknown'),
+        startedUtc: String(c.startedUtc ?? 'unknown'),
+        servers: Array.isArray(c.servers) ? c.servers.map(String) : [],
+      };
     }
   } catch {
     /* unreadable below */
   }
-  throw new CoreError('ServerClaimUnreadable', `${CLAIM_FILE} on ${host.computerName} says which run is upgrading the server, but it cannot be read. Nothing was done. If no other upgrade of ${host.computerName} is going on, delete the file and run again.`, CLAIM_FILE);
+  throw new CoreError(
+    'ServerClaimUnreadable',
+    `${CLAIM_FILE} on ${host.computerName} says which run is upgrading the server, but it cannot be read. Nothing was done. If no other upgrade ` +
+      `of ${host.computerName} is going on, delete the file and run again.`,
+    CLAIM_FILE,
+  );
 }
 
 function claimedAtTheSameMoment(host: Host): CoreError {
   return new CoreError(
     'ServerClaimedByOtherRun',
-    `Another run started upgrading ${host.computerName} at the same moment as this one. Nothing was done. Check that no other upgrade is going on, then run again.`,
+    `Another run started upgrading ${host.computerName} at the same moment as this one. Nothing was done. Check that no other upgrade is going on, then run ` +
+      `again.`,
     CLAIM_FILE,
   );
 }

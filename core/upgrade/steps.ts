@@ -60,10 +60,20 @@ const backup: Executor = async (step, run) => {
   const registryKey = await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW);
   const registryExport = registryKey ? { key: PRODUCT_KEY, text: await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW) } : undefined;
   const versions = Object.fromEntries(inventory.Components.map((c) => [c.DisplayName, c.Version ?? '']));
-  const made = await createBackup(host, { destination: run.backupDestination, items: planBackupItems(inventory, { registryExport }), toolVersion: run.toolVersion, productVersions: versions });
+  const made = await createBackup(
+    host,
+    { destination: run.backupDestination, items: planBackupItems(inventory, { registryExport }), toolVersion: run.toolVersion, productVersions: versions },
+  );
   const check = await verifyBackup(made.Path);
-  if (!check.IsValid) throw new CoreError('BackupVerificationFailed', `The backup ${made.Path} did not verify: ${check.Reason ?? 'items differ'}. Nothing was uninstalled.`, made.Path);
-  return { outcome: `Verified backup of ${made.FileCount} file(s), ${made.TotalBytes} bytes: ${made.Path}`, data: { BackupPath: made.Path, Files: made.FileCount, Bytes: made.TotalBytes } };
+  if (!check.IsValid) throw new CoreError(
+    'BackupVerificationFailed',
+    `The backup ${made.Path} did not verify: ${check.Reason ?? 'items differ'}. Nothing was uninstalled.`,
+    made.Path,
+  );
+  return {
+    outcome: `Verified backup of ${made.FileCount} file(s), ${made.TotalBytes} bytes: ${made.Path}`,
+    data: { BackupPath: made.Path, Files: made.FileCount, Bytes: made.TotalBytes },
+  };
 };
 
 const uninstall: Executor = async (step, run) => {
@@ -78,17 +88,31 @@ const uninstall: Executor = async (step, run) => {
 const installServerStep: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const existing = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
-  if (existing) return { outcome: `${existing.DisplayName} ${existing.Version ?? ''} is already installed in ${existing.InstallPath}.`, data: { Version: existing.Version } };
+  if (existing) return {
+    outcome: `${existing.DisplayName} ${existing.Version ?? ''} is already installed in ${existing.InstallPath}.`,
+    data: { Version: existing.Version },
+  };
   const media = str(step, 'installerPath');
-  if (!sameWindowsPath(media, run.installerPath)) throw refusedInstaller(step, `the MFA Server setup from '${media}', not from the media folder you named ('${run.installerPath}')`);
+  if (!sameWindowsPath(media, run.installerPath)) throw refusedInstaller(
+    step,
+    `the MFA Server setup from '${media}', not from the media folder you named ('${run.installerPath}')`,
+  );
   const r = await installServer(host, media);
   const after = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
-  if (!after) throw new CoreError('InstallVerificationFailed', `The MFA Server setup ended with exit ${r.ExitCode}, but MFA Server is not registered on ${host.computerName}. See ${r.LogPath}.`, r.LogPath);
+  if (!after) throw new CoreError(
+    'InstallVerificationFailed',
+    `The MFA Server setup ended with exit ${r.ExitCode}, but MFA Server is not registered on ${host.computerName}. See ${r.LogPath}.`,
+    r.LogPath,
+  );
   const expected = step.Parameters.installPath;
   if (typeof expected === 'string' && after.InstallPath && after.InstallPath.toLowerCase() !== expected.toLowerCase()) {
     run.log('warning', `MFA Server went to ${after.InstallPath}, not the previous path ${expected}.`);
   }
-  return { outcome: `MFA Server ${after.Version ?? ''} installed in ${after.InstallPath} (exit ${r.ExitCode}).`, data: { ExitCode: r.ExitCode, LogPath: r.LogPath, Version: after.Version }, rebootRequired: r.RebootRequired };
+  return {
+    outcome: `MFA Server ${after.Version ?? ''} installed in ${after.InstallPath} (exit ${r.ExitCode}).`,
+    data: { ExitCode: r.ExitCode, LogPath: r.LogPath, Version: after.Version },
+    rebootRequired: r.RebootRequired,
+  };
 };
 
 const confirmActivation: Executor = async (step, run) => {
@@ -96,7 +120,10 @@ const confirmActivation: Executor = async (step, run) => {
   // Activation state is not documented anywhere readable [?]: a running MFA Server service is taken as "activated".
   const running = (await findMfaServices(host)).some((s) => s.state === 'Running');
   if (running) return { outcome: 'The MFA Server service is running: no activation was asked for.' };
-  return { outcome: 'The MFA Server service is not running: it may need activation.', pause: String(step.Parameters.instruction ?? 'Activate MFA Server in its console, then resume.') };
+  return {
+    outcome: 'The MFA Server service is not running: it may need activation.',
+    pause: String(step.Parameters.instruction ?? 'Activate MFA Server in its console, then resume.'),
+  };
 };
 
 const copyInstaller: Executor = async (step, run) => {
@@ -112,7 +139,11 @@ const copyInstaller: Executor = async (step, run) => {
   await target.makeDirectory(windowsParent(destination));
   await target.writeFileAtomic(destination, bytes);
   const copied = await target.readFile(destination);
-  if (!copied.equals(bytes)) throw new CoreError('CopyVerificationFailed', `The copy of ${destination} on ${target.computerName} differs from its source.`, destination);
+  if (!copied.equals(bytes)) throw new CoreError(
+    'CopyVerificationFailed',
+    `The copy of ${destination} on ${target.computerName} differs from its source.`,
+    destination,
+  );
   return { outcome: `Copied ${bytes.length} bytes to ${destination} on ${target.computerName}.`, data: { Bytes: bytes.length, Sha256: sha256Hex(bytes) } };
 };
 
@@ -132,8 +163,16 @@ const installComponent: Executor = async (step, run) => {
     const msiPath = str(step, 'msiPath');
     await assertInMfaServerFolder(host, step, msiPath, run);
     const r = await installComponentMsi(host, msiPath, component, properties);
-    if (!(await served())) throw new CoreError('VirtualDirectoryMissing', `${component} was installed (exit ${r.ExitCode}) but /${vdir} is not an IIS application on ${host.computerName}. See ${r.LogPath}.`, vdir);
-    return { outcome: `${component} installed on /${vdir} (exit ${r.ExitCode}).`, data: { ExitCode: r.ExitCode, LogPath: r.LogPath }, rebootRequired: r.RebootRequired };
+    if (!(await served())) throw new CoreError(
+      'VirtualDirectoryMissing',
+      `${component} was installed (exit ${r.ExitCode}) but /${vdir} is not an IIS application on ${host.computerName}. See ${r.LogPath}.`,
+      vdir,
+    );
+    return {
+      outcome: `${component} installed on /${vdir} (exit ${r.ExitCode}).`,
+      data: { ExitCode: r.ExitCode, LogPath: r.LogPath },
+      rebootRequired: r.RebootRequired,
+    };
   }
   if (!(await served())) throw new CoreError('VirtualDirectoryMissing', `${component} is installed but not on /${vdir} on ${host.computerName}.`, vdir);
   return { outcome: `${component} is already installed on /${vdir}.` };
@@ -151,11 +190,18 @@ async function assertInMfaServerFolder(host: Host, step: PlanStep, file: string,
     const copied = run.stepData(`${step.ComputerName}:copy-installer:${step.Component}`)?.Sha256;
     const now = sha256Hex(await host.readFile(file));
     if (typeof copied === 'string' && copied === now) return;
-    throw refusedInstaller(step, `'${file}' on ${host.computerName}, whose content is not what the plan's copy step put there (SHA-256 ${now}, recorded ${String(copied ?? 'none')})`);
+    throw refusedInstaller(
+      step,
+      `'${file}' on ${host.computerName}, whose content is not what the plan's copy step put there (SHA-256 ${now}, ` +
+        `recorded ${typeof copied === 'string' ? copied : 'none'})`,
+    );
   }
   const server = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
   if (server?.InstallPath && sameWindowsPath(folder, server.InstallPath)) return;
-  throw refusedInstaller(step, `'${file}' on ${host.computerName}, which is not in the folder MFA Server is installed in there (${server?.InstallPath ?? 'MFA Server is not installed'})`);
+  throw refusedInstaller(
+    step,
+    `'${file}' on ${host.computerName}, which is not in the folder MFA Server is installed in there (${server?.InstallPath ?? 'MFA Server is not installed'})`,
+  );
 }
 
 const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -174,7 +220,11 @@ async function installedFolder(host: Host, step: PlanStep): Promise<string> {
   const site = str(step, 'siteName').toLowerCase();
   const apps = (await listWebApplications(host)).filter((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === vdir);
   const app = apps.find((a) => a.siteName.toLowerCase() === site) ?? apps[0];
-  if (!app) throw new CoreError('VirtualDirectoryMissing', `/${step.Parameters.virtualDirectory} is not an IIS application on ${host.computerName}; install its component first.`, String(step.Parameters.virtualDirectory));
+  if (!app) throw new CoreError(
+    'VirtualDirectoryMissing',
+    `/${step.Parameters.virtualDirectory} is not an IIS application on ${host.computerName}; install its component first.`,
+    String(step.Parameters.virtualDirectory),
+  );
   return app.physicalPath.replace(/[\\/]+$/, '');
 }
 
@@ -200,8 +250,14 @@ const mergeWebConfig: Executor = async (step, run) => {
   if (merged.changed) await host.writeFileAtomic(target, merged.output);
   const edits = merged.changes.filter((c) => c.Action === 'Updated' || c.Action === 'Added');
   const review = merged.changes.filter((c) => c.Action === 'Review' || c.Action === 'Conflict');
-  for (const c of review) run.log('warning', `${target}: review ${c.Section}/${c.Name} (old file: ${c.NewValue ?? '(none)'}; new file: ${c.OldValue ?? '(none)'})${c.Detail ? `: ${c.Detail}` : ''}`);
-  return { outcome: `${edits.length} setting(s) carried into ${target}${sdkUrl ? `; SDK URL now ${sdkUrl}` : ''}; ${review.length} difference(s) to review.`, data: { Updated: edits.length, Review: review.length } };
+  for (const c of review) run.log(
+    'warning',
+    `${target}: review ${c.Section}/${c.Name} (old file: ${c.NewValue ?? '(none)'}; new file: ${c.OldValue ?? '(none)'})${c.Detail ? `: ${c.Detail}` : ''}`,
+  );
+  return {
+    outcome: `${edits.length} setting(s) carried into ${target}${sdkUrl ? `; SDK URL now ${sdkUrl}` : ''}; ${review.length} difference(s) to review.`,
+    data: { Updated: edits.length, Review: review.length },
+  };
 };
 
 /** The files named by file=/configSource= beside a web.config, read up front (the merge itself is synchronous). */
@@ -244,7 +300,11 @@ const restoreThemes: Executor = async (step, run) => {
 const verify: Executor = async (step, run) => {
   const [result] = (await verifyServers(run.hosts)).filter((r) => r.ComputerName.toLowerCase() === step.ComputerName.toLowerCase());
   const failed = result?.Checks.filter((c) => !c.Passed) ?? [];
-  if (!result || failed.length) throw new CoreError('VerificationFailed', `Verification failed on ${step.ComputerName}: ${failed.map((c) => `${c.Name}: ${c.Detail}`).join('; ')}`, step.ComputerName);
+  if (!result || failed.length) throw new CoreError(
+    'VerificationFailed',
+    `Verification failed on ${step.ComputerName}: ${failed.map((c) => `${c.Name}: ${c.Detail}`).join('; ')}`,
+    step.ComputerName,
+  );
   return { outcome: `Verified: ${result.Checks.map((c) => c.Name).join(', ')}.` };
 };
 

@@ -34,7 +34,11 @@ async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint
   const checks: VerificationCheck[] = [];
   const add = (Name: string, Passed: boolean, Detail: string) => checks.push({ Name, Passed, Detail });
   const legacy = inv.Components.filter((c) => c.IsLegacy);
-  add('NoPhoneFactorComponentLeft', legacy.length === 0, legacy.length ? `Still installed: ${legacy.map((c) => c.DisplayName).join(', ')}` : 'No PhoneFactor-era product is registered.');
+  add(
+    'NoPhoneFactorComponentLeft',
+    legacy.length === 0,
+    legacy.length ? `Still installed: ${legacy.map((c) => c.DisplayName).join(', ')}` : 'No PhoneFactor-era product is registered.',
+  );
 
   const server = inv.Components.find((c) => c.Component === 'MfaServer');
   const webComponents = inv.Components.filter((c) => !c.IsLegacy && c.Component !== 'MfaServer' && c.Component !== 'Agent');
@@ -46,7 +50,8 @@ async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint
   }
   for (const c of webComponents) {
     add(`${c.Component}Installed`, c.VirtualDirectory !== null && c.WebConfigPath !== null,
-      c.VirtualDirectory ? `Under /${c.VirtualDirectory} (${c.PhysicalPath}), web.config ${c.WebConfigPath ? 'present' : 'MISSING'}` : `${c.DisplayName} is registered but no IIS application serves it.`);
+      c.VirtualDirectory ? `Under /${c.VirtualDirectory} (${c.PhysicalPath}), web.config ${c.WebConfigPath ? 'present' : 'MISSING'}` : `${c.DisplayName} is ` +
+        `registered but no IIS application serves it.`);
     if (c.Component !== 'WebServiceSdk') add(...sdkUrlCheck(c, sdkVdirs));
   }
   return {
@@ -79,7 +84,11 @@ async function sdkApplications(hosts: Host[], inventories: ServerInventory[]): P
     if (!sdk?.VirtualDirectory) continue;
     const apps = await listWebApplications(host);
     if (!apps.some((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === sdk.VirtualDirectory!.toLowerCase())) continue;
-    out.push({ computerName: host.computerName, hostNames: [host.computerName, host.dnsName ?? '', 'localhost'].filter(Boolean).map((n) => n.toLowerCase()), vdir: sdk.VirtualDirectory });
+    out.push({
+      computerName: host.computerName,
+      hostNames: [host.computerName, host.dnsName ?? '', 'localhost'].filter(Boolean).map((n) => n.toLowerCase()),
+      vdir: sdk.VirtualDirectory,
+    });
   }
   return out;
 }
@@ -95,7 +104,8 @@ function sdkUrlCheck(c: ComponentRecord, sdks: SdkEndpoint[]): [string, boolean,
   }
   const vdir = decodeURIComponent(url.pathname.split('/').filter(Boolean)[0] ?? '');
   const host = url.hostname.toLowerCase();
-  const match = sdks.find((s) => s.vdir.toLowerCase() === vdir.toLowerCase() && (s.hostNames.includes(host) || s.hostNames.some((n) => host.startsWith(`${n}.`))));
+  const servesHost = (s: (typeof sdks)[number]) => s.hostNames.includes(host) || s.hostNames.some((n) => host.startsWith(`${n}.`));
+  const match = sdks.find((s) => s.vdir.toLowerCase() === vdir.toLowerCase() && servesHost(s));
   if (match) return [name, true, `${c.SdkUrl} -> /${match.vdir} on ${match.computerName}`];
   const known = sdks.map((s) => `/${s.vdir} on ${s.computerName}`).join(', ') || 'none among the servers checked';
   return [name, false, `${c.SdkUrl} points at /${vdir} on ${url.hostname}, which is not an installed Web Service SDK (known: ${known}).`];

@@ -37,7 +37,9 @@ export const STOP_EXPLANATIONS: Record<CoreStopCause, string> = {
   PipeClosed: 'The pipe this upgrade reports through was closed: nobody read its output any more.',
   CoreCrashed: 'An unexpected error stopped the process running this upgrade (a bug: report it with this log).',
   CoreKilled: 'The process running this upgrade was ended from outside (killed by Task Manager, Stop-Process or a time limit, or Node.js itself failed).',
-  NotRecorded: 'A run of this upgrade ended without recording why (the machine restarted or lost power, or its processes were killed together); found by the next run.',
+  NotRecorded:
+    'A run of this upgrade ended without recording why (the machine restarted or lost power, or its processes were killed together); ' +
+    'found by the next run.',
 };
 
 export function isCoreStopCause(value: unknown): value is CoreStopCause {

@@ -23,10 +23,15 @@ export function firstErrorOffset(text: string): number | undefined {
     while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new ScanStopped(i);
   };
   const literal = (word: string) => {
-    for (const ch of word) if (text[i++] !== ch) ((i -= 1), fail());
+    for (const ch of word) {
+      if (text[i++] !== ch) {
+        i -= 1;
+        fail();
+      }
+    }
   };
   const string = () => {
     i++; // opening quote
@@ -38,7 +43,12 @@ export function firstErrorOffset(text: string): number | undefined {
       if (ch === '\\') {
         i++;
         if (text[i] === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) ((i += k), fail());
+          for (let k = 1; k <= 4; k++) {
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+              i += k;
+              fail();
+            }
+          }
           i += 5;
           continue;
         }
@@ -103,7 +113,14 @@ export function firstErrorOffset(text: string): number | undefined {
     ws();
     if (i < text.length) fail();
     return undefined;
-  } catch (at) {
-    return typeof at === 'number' ? Math.min(at, text.length) : undefined;
+  } catch (stop) {
+    return stop instanceof ScanStopped ? Math.min(stop.offset, text.length) : undefined;
+  }
+}
+
+/** How the scan leaves its recursion at the first character that cannot continue the JSON. */
+class ScanStopped extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON cannot continue at offset ${offset}`);
   }
 }

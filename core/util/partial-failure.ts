@@ -23,6 +23,11 @@ export function resultsOrPartialFailure<R>(results: R[], errors: CoreError[]): R
 
 /** Any error as a CoreError, naming the server when the error does not already. */
 export function serverError(e: unknown, server: string): CoreError {
-  if (e instanceof CoreError) return e.message.includes(server) ? e : new CoreError(e.code, `[${server}] ${e.message}`, e.target ?? server, { ...e.details, computerName: server });
+  if (e instanceof CoreError) return e.message.includes(server) ? e : new CoreError(
+    e.code,
+    `[${server}] ${e.message}`,
+    e.target ?? server,
+    { ...e.details, computerName: server },
+  );
   return new CoreError('InternalError', `[${server}] Unexpected error: ${(e as Error)?.message ?? String(e)}`, server, { computerName: server });
 }

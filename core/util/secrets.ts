@@ -48,8 +48,13 @@ export function isSecretName(name: string): boolean {
  * Values that carry a credential whatever their name: connection-string parts (Password=, Pwd=, AccountKey=,
  * SharedAccessKey=, Client Secret=, …), a SAS signature (sig=), and a URL with user:password@.
  */
+const CREDENTIAL_KEYS = [
+  'password', 'pwd', 'passwd', 'user\\s*password', 'accountkey', 'account\\s*key', 'sharedaccesskey', 'shared\\s*access\\s*key', 'sharedsecretvalue',
+  'sharedsecret', 'clientsecret', 'client[\\s_]secret', 'access[\\s_]?token', 'api[\\s_]?key', 'secret[\\s_]?key', 'access[\\s_]?key', 'sig', 'secret', 'token',
+];
 const SECRET_CONTENT = [
-  /(?:^|[;&?\s"'{])\s*(?:password|pwd|passwd|user\s*password|accountkey|account\s*key|sharedaccesskey|shared\s*access\s*key|sharedsecretvalue|sharedsecret|clientsecret|client[\s_]secret|access[\s_]?token|api[\s_]?key|secret[\s_]?key|access[\s_]?key|sig|secret|token)\s*=/i,
+  // A key at the start of the text or after a separator (;&? quote brace or blank), then '='.
+  new RegExp(`(?:^|[;&?\\s"'{])\\s*(?:${CREDENTIAL_KEYS.join('|')})\\s*=`, 'i'),
   /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i,
 ];
 

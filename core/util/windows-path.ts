@@ -4,6 +4,7 @@
  * written with `\` in the manifest (the admin's convention) and split into segments to touch the local disk.
  */
 import * as path from 'node:path';
+import { hasControlCharacter } from './control-characters';
 import { CoreError } from './errors';
 
 /** `C:\a\` + `b\c` → `C:\a\b\c` (one separator, never doubled). */
@@ -19,8 +20,10 @@ export function windowsParent(p: string): string {
   return i <= 0 ? trimmed : trimmed.slice(0, i);
 }
 
-// Characters Windows refuses in a file name, plus the drive colon: a relative path must name a place inside the backup.
-const FORBIDDEN_IN_SEGMENT = /[<>:"|?*\u0000-\u001f]/;
+/** True when a file or folder name holds a character Windows refuses in names (the colon also rules out a drive). */
+export function hasCharacterWindowsRefusesInName(name: string): boolean {
+  return /[<>:"|?*]/.test(name) || hasControlCharacter(name);
+}
 
 /**
  * Check and normalise a path inside a backup: relative, no `.`/`..`, no drive, segments joined with `\`.
@@ -31,7 +34,7 @@ export function normalizeRelativePath(relativePath: string, target?: string): st
   const bad =
     relativePath.trim() === '' ||
     /^[\\/]/.test(relativePath) ||
-    segments.some((s) => s === '' || s === '.' || s === '..' || FORBIDDEN_IN_SEGMENT.test(s) || /[ .]$/.test(s));
+    segments.some((s) => s === '' || s === '.' || s === '..' || hasCharacterWindowsRefusesInName(s) || /[ .]$/.test(s));
   if (bad) {
     throw new CoreError(
       'InvalidRelativePath',

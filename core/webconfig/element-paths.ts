@@ -27,7 +27,21 @@ export interface PathedElement {
   mergedSection: boolean;
 }
 
-const IDENTIFYING_ATTRIBUTES = ['key', 'name', 'path', 'statusCode', 'fileExtension', 'extension', 'verb', 'prefix', 'assembly', 'namespace', 'tagPrefix', 'users', 'roles'];
+const IDENTIFYING_ATTRIBUTES = [
+  'key',
+  'name',
+  'path',
+  'statusCode',
+  'fileExtension',
+  'extension',
+  'verb',
+  'prefix',
+  'assembly',
+  'namespace',
+  'tagPrefix',
+  'users',
+  'roles',
+];
 const MERGED_SECTIONS = new Set(['appSettings', 'applicationSettings']);
 
 export function indexElements(config: WebConfig): Map<string, PathedElement> {

@@ -115,7 +115,8 @@ export function notXml(path: string, parameter?: string): CoreError {
 export function externalRootMismatch(path: string, owner: string, attribute: string, expected: string, found: string): CoreError {
   return new CoreError(
     'WebConfigMalformed',
-    `'${path}' (named by ${attribute}= in '${owner}') must hold <${expected}> as its root element but holds <${found}>; .NET refuses this. Correct it and run the merge again.`,
+    `'${path}' (named by ${attribute}= in '${owner}') must hold <${expected}> as its root element but holds <${found}>; .NET refuses this. Correct it and ` +
+      `run the merge again.`,
     path,
     { owner, attribute, expected, found },
   );

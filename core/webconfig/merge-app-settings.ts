@@ -45,12 +45,30 @@ export function mergeAppSettings(ctx: MergeContext): void {
       // The new application reads this key from a file we were not asked to edit.
       const key = inFile?.key ?? ref.key;
       if (inFile && inFile.value === ref.value) {
-        changes.push(makeChange(SECTION, key, 'Unchanged', inFile.value, inFile.value, false, false, join(`the value is in ${external.path} (${external.attribute}=)`, from)));
+        changes.push(makeChange(
+          SECTION,
+          key,
+          'Unchanged',
+          inFile.value,
+          inFile.value,
+          false,
+          false,
+          join(`the value is in ${external.path} (${external.attribute}=)`, from),
+        ));
       } else {
         const where = fromConfigSource
           ? `the new web.config takes appSettings from ${external.path} (configSource=${external.found ? '' : ', not found'})`
           : `${external.path} (file= of the new appSettings) sets this key and overrides web.config`;
-        changes.push(makeChange(SECTION, key, 'Review', inFile?.value ?? null, ref.value, false, false, join(`${where}: set '${key}' there by hand; nothing was written for it`, from)));
+        changes.push(makeChange(
+          SECTION,
+          key,
+          'Review',
+          inFile?.value ?? null,
+          ref.value,
+          false,
+          false,
+          join(`${where}: set '${key}' there by hand; nothing was written for it`, from),
+        ));
       }
       continue;
     }
@@ -102,7 +120,8 @@ function referenceEntries(ctx: MergeContext): Carried[] {
     const how = external.attribute === 'configSource' ? 'keeps its appSettings in' : 'takes appSettings entries from';
     ctx.changes.push(
       makeChange(SECTION, `(${external.attribute}=${external.relative})`, 'Review', null, null, false, false,
-        `the old web.config ${how} ${external.path}, which was not found beside it: put that file beside the old web.config and run the merge again, or carry its settings by hand`),
+        `the old web.config ${how} ${external.path}, which was not found beside it: put that file beside the old web.config and run the merge again, or ` +
+          `carry its settings by hand`),
     );
   }
   for (const e of external?.entries ?? []) {

@@ -74,17 +74,30 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
 
   const visited = new Set<SettingEntry>();
   const additions = new Map<SettingsGroup, NewMarkup[]>();
-  const report = (group: string, name: string, action: MergeAction, oldValue: string | null, newValue: string | null, sdk: boolean, detail: string | null = null) =>
+  const report = (
+    group: string,
+    name: string,
+    action: MergeAction,
+    oldValue: string | null,
+    newValue: string | null,
+    sdk: boolean,
+    detail: string | null = null,
+  ) =>
     changes.push(makeChange(sectionOf(group), name, action, oldValue, newValue, false, sdk, detail));
   // A change the new file cannot take inline: the group's settings live in an external file.
   const elsewhere = (group: SettingsGroup, name: string, oldValue: string | null, newValue: string | null, sdk: boolean, from: string | null) =>
     report(group.name, name, 'Review', oldValue, newValue, sdk,
-      joinDetail(`the new web.config keeps ${sectionOf(group.name)} in ${group.external!.path} (configSource=${group.external!.found ? '' : ', not found'}): set '${name}' there by hand; nothing was written for it`, from));
+      joinDetail(
+        `the new web.config keeps ${sectionOf(group.name)} in ${group.external!.path} (configSource=${group.external!.found ? '' : ', not found'}): set ` +
+          `'${name}' there by hand; nothing was written for it`,
+        from,
+      ));
 
   for (const refGroup of refGroups) {
     if (refGroup.external && !refGroup.external.found) {
       report(refGroup.name, `(configSource=${refGroup.external.relative})`, 'Review', null, null, false,
-        `the old web.config keeps ${sectionOf(refGroup.name)} in ${refGroup.external.path}, which was not found beside it: put that file beside the old web.config and run the merge again, or carry its settings by hand`);
+        `the old web.config keeps ${sectionOf(refGroup.name)} in ${refGroup.external.path}, which was not found beside it: put that file beside the old ` +
+          `web.config and run the merge again, or carry its settings by hand`);
     }
     const from = refGroup.external?.found ? `old value read from ${refGroup.external.path} (configSource=)` : null;
     for (const ref of refGroup.settings) {

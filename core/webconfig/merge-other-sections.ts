@@ -75,7 +75,14 @@ function compareAttribute(
   const refValue = attributeOf(ref.el, name)!.value;
   const targetValue = attributeOf(target.el, name)?.value;
   const report = (action: MergeAction, newValue: string) =>
-    ctx.changes.push(makeChange(target.path, name, action, targetValue ?? null, newValue, isSecretAttribute(target.el, name) || isSecretAttribute(ref.el, name)));
+    ctx.changes.push(makeChange(
+      target.path,
+      name,
+      action,
+      targetValue ?? null,
+      newValue,
+      isSecretAttribute(target.el, name) || isSecretAttribute(ref.el, name),
+    ));
 
   if (!threeWay) {
     if (targetValue !== refValue) report('Review', refValue);

@@ -20,7 +20,14 @@ export function findBadReference(raw: string): number {
 }
 
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 function decodeEntities(raw: string): string {
@@ -46,7 +53,7 @@ export function decodeCdata(raw: string): string {
 }
 
 function escapeNonAscii(s: string): string {
-  return s.replace(/[^\x00-\x7f]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`);
+  return s.replace(/[\u{80}-\u{10FFFF}]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`);
 }
 
 /** Escape a value for an attribute delimited by `quote`; tabs and line breaks as references so they survive normalisation. */

@@ -113,7 +113,12 @@ function buildElement(file: DecodedFile, node: ParsedNode, parent: XmlElement | 
     const lt = a.raw.indexOf('<');
     if (lt !== -1) throw malformed(path, text, a.valueStart + lt, `a literal '<' in the value of attribute '${a.name}' (write &lt;)`);
     const amp = findBadReference(a.raw);
-    if (amp !== -1) throw malformed(path, text, a.valueStart + amp, `an '&' that starts no valid reference in the value of attribute '${a.name}' (write &amp;)`);
+    if (amp !== -1) throw malformed(
+      path,
+      text,
+      a.valueStart + amp,
+      `an '&' that starts no valid reference in the value of attribute '${a.name}' (write &amp;)`,
+    );
   }
   const el: XmlElement = {
     name,
@@ -213,7 +218,10 @@ function checkOutsideRoot(file: DecodedFile, from: number, to: number): void {
 }
 
 /** Characters XML 1.0 does not allow anywhere (control characters, U+FFFE/U+FFFF, unpaired surrogates). */
+// eslint-disable-next-line no-control-regex -- the control characters XML forbids are what this pattern is for
+const NOT_ALLOWED_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkCharacters(file: DecodedFile): void {
-  const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(file.text);
+  const bad = NOT_ALLOWED_IN_XML.exec(file.text);
   if (bad) throw malformed(file.path, file.text, bad.index, 'a character that XML does not allow (a control character?)');
 }

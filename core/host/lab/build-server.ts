@@ -86,7 +86,10 @@ export async function buildLabServer(folder: string, spec: LabServerSpec, mediaF
 async function writeBaseRegistry(lab: LabHost): Promise<void> {
   const tree = await lab.loadRegistry();
   const cv = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion';
-  tree.setValue(lab.regPath(cv, '64'), { name: 'ProductName', type: 'REG_SZ', data: lab.is64Bit ? 'Windows Server 2012 R2 Standard' : 'Windows Server 2008 Standard' });
+  tree.setValue(
+    lab.regPath(cv, '64'),
+    { name: 'ProductName', type: 'REG_SZ', data: lab.is64Bit ? 'Windows Server 2012 R2 Standard' : 'Windows Server 2008 Standard' },
+  );
   tree.setValue(lab.regPath(cv, '64'), { name: 'CurrentVersion', type: 'REG_SZ', data: lab.is64Bit ? '6.3' : '6.0' });
   tree.setValue(lab.regPath('HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName', '64'), {
     name: 'ComputerName',
@@ -186,7 +189,11 @@ async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec
     registryView: viewForPlatform(lab, nativePlatform(lab, p.platform)),
     installLocation: w.physicalPath,
     files,
-    directories: [w.physicalPath, winJoin(w.physicalPath, 'bin'), ...(w.component === 'UserPortal' ? [winJoin(w.physicalPath, 'App_Themes'), winJoin(w.physicalPath, 'App_Themes', 'Default')] : [])],
+    directories: [
+      w.physicalPath,
+      winJoin(w.physicalPath, 'bin'),
+      ...(w.component === 'UserPortal' ? [winJoin(w.physicalPath, 'App_Themes'), winJoin(w.physicalPath, 'App_Themes', 'Default')] : []),
+    ],
     site: 'Default Web Site',
     virtualDirectory: w.virtualDirectory,
     physicalPath: w.physicalPath,

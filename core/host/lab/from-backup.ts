@@ -70,19 +70,30 @@ const placeholder = (what: string) => Buffer.from(`Lab placeholder for ${what} (
 export async function buildServerFromBackup(folder: string, backup: string, mediaFolder: string): Promise<FromBackupResult> {
   const verified = await verifyBackup(backup);
   if (!verified.IsValid || !verified.Manifest) {
-    throw new CoreError('BackupVerificationFailed', `${backup} is not a valid backup, so no lab was built from it: ${verified.Reason ?? 'it does not verify'}. Check it with Test-PhoneFactorBackup.`, backup);
+    throw new CoreError(
+      'BackupVerificationFailed',
+      `${backup} is not a valid backup, so no lab was built from it: ${verified.Reason ?? 'it does not verify'}. Check it with Test-PhoneFactorBackup.`,
+      backup,
+    );
   }
   const manifest = verified.Manifest;
   const inventory = await readJson<ServerInventory>(join(backup, INVENTORY_FILE));
-  if (!inventory) throw new CoreError('BackupIncomplete', `${backup} has no ${INVENTORY_FILE}, so the server it came from is unknown; no lab was built.`, backup);
+  if (!inventory) throw new CoreError(
+    'BackupIncomplete',
+    `${backup} has no ${INVENTORY_FILE}, so the server it came from is unknown; no lab was built.`,
+    backup,
+  );
   const notes: string[] = [];
   const iis = await readJson<IisSections>(localPathInside(backup, IIS_SECTIONS_FILE));
   const productsFile = await readJson<{ products: InstalledProduct[] }>(localPathInside(backup, PRODUCTS_FILE));
   if (!iis && inventory.Components.some((c) => c.VirtualDirectory)) {
-    notes.push(`This backup has no ${IIS_SECTIONS_FILE} (made before backups kept IIS sections): the IIS applications are rebuilt from ${INVENTORY_FILE} (site, virtual directory, folder) with the default application pool and the bindings http *:80 and https *:443. Make a new backup to rehearse with your own bindings and pools.`);
+    notes.push(`This backup has no ${IIS_SECTIONS_FILE} (made before backups kept IIS sections): the IIS applications are rebuilt from ${INVENTORY_FILE} ` +
+      `(site, virtual directory, folder) with the default application pool and the bindings http *:80 and https *:443. Make a new backup to rehearse with ` +
+      `your own bindings and pools.`);
   }
   if (!productsFile) {
-    notes.push(`This backup has no ${PRODUCTS_FILE} (made before backups kept the installed-products list): only the PhoneFactor products of ${INVENTORY_FILE} are registered, so checks of other products (the VC++ runtimes) see none. Make a new backup to rehearse with your own list.`);
+    notes.push(`This backup has no ${PRODUCTS_FILE} (made before backups kept the installed-products list): only the PhoneFactor products ` +
+      `of ${INVENTORY_FILE} are registered, so checks of other products (the VC++ runtimes) see none. Make a new backup to rehearse with your own list.`);
   }
 
   await mkdir(join(folder, 'C'), { recursive: true });
@@ -92,7 +103,11 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
     dnsName: inventory.DnsName,
     is64Bit: inventory.Is64Bit,
     services: {
-      ...(inventory.Components.some((c) => c.VirtualDirectory) ? { W3SVC: { displayName: 'World Wide Web Publishing Service', state: 'Running', startType: 'Automatic' } } : {}),
+      ...(inventory.Components.some((c) => c.VirtualDirectory) ? { W3SVC: {
+        displayName: 'World Wide Web Publishing Service',
+        state: 'Running',
+        startType: 'Automatic',
+      } } : {}),
       ...(agent ? { [LEGACY_SERVICE]: { displayName: 'PhoneFactor', state: 'Running', startType: 'Automatic' } } : {}),
     },
     installerDatabase: {},
@@ -182,7 +197,10 @@ async function importRegistry(lab: LabHost, backup: string, files: ManifestFileE
   }
   const cv = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion';
   tree.setValue(lab.regPath(cv, '64'), { name: 'ProductName', type: 'REG_SZ', data: 'Windows Server (lab rebuilt from a backup)' });
-  tree.setValue(lab.regPath('HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName', '64'), { name: 'ComputerName', type: 'REG_SZ', data: lab.computerName });
+  tree.setValue(
+    lab.regPath('HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName', '64'),
+    { name: 'ComputerName', type: 'REG_SZ', data: lab.computerName },
+  );
   await lab.saveRegistry(tree);
 }
 
@@ -207,7 +225,12 @@ function sectionsFromInventory(inventory: ServerInventory): IisSections {
   const sites = new Map<string, IisSections['sites'][number]>();
   for (const c of inventory.Components.filter((x) => x.VirtualDirectory && x.PhysicalPath)) {
     const name = c.SiteName ?? 'Default Web Site';
-    const site = sites.get(name.toLowerCase()) ?? { name, id: null, bindings: [{ protocol: 'http', bindingInformation: '*:80:' }, { protocol: 'https', bindingInformation: '*:443:' }], applications: [] };
+    const site = sites.get(name.toLowerCase()) ?? {
+      name,
+      id: null,
+      bindings: [{ protocol: 'http', bindingInformation: '*:80:' }, { protocol: 'https', bindingInformation: '*:443:' }],
+      applications: [],
+    };
     site.applications.push({ path: `/${c.VirtualDirectory}`, applicationPool: null, rawPhysicalPath: c.PhysicalPath!, xml: '' });
     sites.set(name.toLowerCase(), site);
   }
@@ -224,7 +247,11 @@ async function copyMedia(lab: LabHost, mediaFolder: string, only: RegExp | null)
  * A lab of one server per backup folder. One backup: the lab folder is the server; several (an MFA server and its
  * web server): one server folder each, named by computer name. The backups must come from different servers.
  */
-export async function createLabFromBackups(path: string, backups: string[], options: { force?: boolean; mediaFolder?: string } = {}): Promise<LabServerSummary[]> {
+export async function createLabFromBackups(
+  path: string,
+  backups: string[],
+  options: { force?: boolean; mediaFolder?: string } = {},
+): Promise<LabServerSummary[]> {
   const labPath = resolve(path);
   const mediaFolder = findLabMediaFolder(options.mediaFolder);
   for (const b of backups) if (!existsSync(resolve(b))) throw new CoreError('BackupNotFound', `There is no backup folder at ${resolve(b)}.`, b);

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreError } from '../../util/errors';
+import { hasCharacterWindowsRefusesInName } from '../../util/windows-path';
 
 /** True for a drive path such as `C:\x` or `c:/x` (also `C:` alone). */
 export function isWindowsDrivePath(path: string): boolean {
@@ -31,7 +32,7 @@ export function splitWindowsPath(path: string): { drive: string; parts: string[]
       parts.pop();
       continue;
     }
-    if (/[<>:"|?*\u0000-\u001f]/.test(p)) {
+    if (hasCharacterWindowsRefusesInName(p)) {
       throw new CoreError('LabPathInvalid', `'${path}' contains a character Windows does not allow in a file name.`, path);
     }
     parts.push(p);

@@ -4,13 +4,14 @@
  */
 import { XMLValidator } from 'fast-xml-parser';
 import { CoreError } from '../../util/errors';
+import { hasCharacterWindowsRefusesInName } from '../../util/windows-path';
 
 export const TASKS_FOLDER = 'C:\\Windows\\System32\\Tasks';
 
 /** The Windows path of a task's file; task names that could leave the Tasks folder are refused. */
 export function labTaskFile(name: string): string {
   const parts = name.replace(/^\\/, '').split('\\');
-  if (parts.some((p) => p === '' || p === '.' || p === '..' || /[<>:"/|?*\x00-\x1f]/.test(p))) {
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('/') || hasCharacterWindowsRefusesInName(p))) {
     throw new CoreError('InvalidTaskName', `'${name}' is not a usable task name (\\Folder\\Name).`, name);
   }
   return `${TASKS_FOLDER}\\${parts.join('\\')}`;

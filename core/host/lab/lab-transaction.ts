@@ -77,7 +77,10 @@ export class LabTransaction {
     active.add(serverFolder);
     try {
       // The owner first: a rollback script without one was begun by a process that died at once (nothing to undo).
-      await writeFileAtomic(path.join(serverFolder, ROLLBACK_FOLDER, 'owner.json'), JSON.stringify({ pid: process.pid, hostname: os.hostname() } satisfies Owner));
+      await writeFileAtomic(
+        path.join(serverFolder, ROLLBACK_FOLDER, 'owner.json'),
+        JSON.stringify({ pid: process.pid, hostname: os.hostname() } satisfies Owner),
+      );
     } catch (e) {
       active.delete(serverFolder);
       await fs.rm(path.join(serverFolder, ROLLBACK_FOLDER), { recursive: true, force: true });

@@ -46,7 +46,11 @@ export async function openLabServer(path: string, computerName?: string): Promis
   const hosts = await openLab(path);
   if (computerName === undefined) {
     if (hosts.length === 1) return hosts[0];
-    throw new CoreError('LabServerAmbiguous', `The lab at ${resolve(path)} has several servers (${hosts.map((h) => h.computerName).join(', ')}); name one.`, path);
+    throw new CoreError(
+      'LabServerAmbiguous',
+      `The lab at ${resolve(path)} has several servers (${hosts.map((h) => h.computerName).join(', ')}); name one.`,
+      path,
+    );
   }
   const host = hosts.find((h) => h.computerName.toLowerCase() === computerName.toLowerCase());
   if (!host) throw new CoreError('LabServerNotFound', `The lab at ${resolve(path)} has no server named ${computerName}.`, computerName);

@@ -20,7 +20,12 @@ export const PENDING_INDICATOR_KEYS: Record<LabPendingIndicator, { key: string; 
 };
 
 /** The registry as a read sees it with the faults applied (the tree is a fresh copy the caller owns). */
-export function applyRegistryFaults(tree: RegistryTree, faults: LabFaults | undefined, regPath: (key: string, view: RegistryView) => string, is64Bit: boolean): RegistryTree {
+export function applyRegistryFaults(
+  tree: RegistryTree,
+  faults: LabFaults | undefined,
+  regPath: (key: string, view: RegistryView) => string,
+  is64Bit: boolean,
+): RegistryTree {
   for (const indicator of faults?.pendingRestart ?? []) {
     const where = PENDING_INDICATOR_KEYS[indicator];
     if (!where) continue;

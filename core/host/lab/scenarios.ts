@@ -201,7 +201,11 @@ export async function prepareFolder(labPath: string, force: boolean): Promise<vo
   const marker = await readLabMarker(labPath);
   if (!marker) {
     // -Force replaces a lab, never an arbitrary folder of the admin's (a server.json or lab.json alone proves nothing).
-    throw new CoreError('NotALab', `${labPath} was not made by New-MfaLab (no ${LAB_MARKER_FILE} mark); it was left untouched. Choose another path, or empty the folder yourself.`, labPath);
+    throw new CoreError(
+      'NotALab',
+      `${labPath} was not made by New-MfaLab (no ${LAB_MARKER_FILE} mark); it was left untouched. Choose another path, or empty the folder yourself.`,
+      labPath,
+    );
   }
   // Only what the lab created goes; the mark itself last, so an interrupted removal is retried by the next -Force.
   for (const entry of marker.entries) await rm(join(labPath, entry), { recursive: true, force: true });
@@ -222,7 +226,13 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   for (const { folder, spec } of servers) {
     const serverPath = folder === '.' ? labPath : join(labPath, folder);
     await buildLabServer(serverPath, spec, mediaFolder);
-    summaries.push({ LabPath: serverPath, ComputerName: spec.computerName, InstallerPath: spec.media.length > 0 ? LAB_MEDIA_PATH : null, Scenario: scenario, Notes: [] });
+    summaries.push({
+      LabPath: serverPath,
+      ComputerName: spec.computerName,
+      InstallerPath: spec.media.length > 0 ? LAB_MEDIA_PATH : null,
+      Scenario: scenario,
+      Notes: [],
+    });
   }
   const labFile: LabFile = { formatVersion: 1, scenario, servers: servers.map((s) => s.folder) };
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');

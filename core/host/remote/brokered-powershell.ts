@@ -51,7 +51,7 @@ export class Broker {
   deliver(line: string): void {
     let answer: { id?: unknown; output?: unknown; error?: unknown };
     try {
-      answer = JSON.parse(line.replace(/^\uFEFF/, ''));
+      answer = JSON.parse(line.replace(/^\uFEFF/, '')) as typeof answer;
     } catch {
       return;
     }

@@ -47,5 +47,10 @@ export function findPowerShell(env: NodeJS.ProcessEnv = process.env): string {
   const names = process.platform === 'win32' ? ['pwsh.exe', 'powershell.exe'] : ['pwsh'];
   const found = parentPowerShell() ?? onPath(names);
   if (found) return found;
-  throw new CoreError('PowerShellNotFound', 'Working on a remote server needs PowerShell on this machine to open the remoting session, and none was found: install PowerShell 7 or set MFA_PWSH to its path.', 'ComputerName');
+  throw new CoreError(
+    'PowerShellNotFound',
+    'Working on a remote server needs PowerShell on this machine to open the remoting session, and none was found: install PowerShell 7 or set MFA_PWSH to ' +
+      'its path.',
+    'ComputerName',
+  );
 }

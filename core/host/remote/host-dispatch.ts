@@ -38,7 +38,8 @@ export function parseCalls(json: string): HostCall[] {
   }
   if (!Array.isArray(raw)) throw new CoreError('MalformedHostCall', 'Calls must be a JSON array of {target, method, args}.', 'Calls');
   return raw.map((c, i) => {
-    const call = c as Partial<HostCall>;
+    // Each field is checked before it is trusted.
+    const call = c as { target?: unknown; method?: unknown; args?: unknown };
     if (typeof call !== 'object' || call === null || typeof call.method !== 'string' || !Array.isArray(call.args)) {
       throw new CoreError('MalformedHostCall', `Call ${i} must be an object with a method name and an args array.`, 'Calls');
     }
@@ -46,7 +47,8 @@ export function parseCalls(json: string): HostCall[] {
       throw new CoreError('HostMethodNotAllowed', `Call ${i}: '${call.method}' is not a host method that can be called remotely.`, 'Calls');
     }
     const target = (call.target ?? {}) as FarTarget;
-    if (typeof target !== 'object' || (target.labPath !== undefined && typeof target.labPath !== 'string') || (target.labServer !== undefined && typeof target.labServer !== 'string')) {
+    const textOrAbsent = (value: unknown) => value === undefined || typeof value === 'string';
+    if (typeof target !== 'object' || !textOrAbsent(target.labPath) || !textOrAbsent(target.labServer)) {
       throw new CoreError('MalformedHostCall', `Call ${i}: target must be {labPath?, labServer?} with string values.`, 'Calls');
     }
     return { target, method: call.method, args: call.args };
@@ -138,7 +140,11 @@ async function writeFromStaging(host: Host, path: string, stagedPath: string, ex
   if (!stagedPath.startsWith(os.tmpdir())) throw new CoreError('MalformedHostCall', `The staged file ${stagedPath} is not in the staging folder.`, 'Calls');
   try {
     const data = await readFile(stagedPath);
-    if (sha256(data) !== expectedSha256) throw new CoreError('TransferCorrupted', `${path} arrived with a different SHA-256 than the sender computed: the transfer was damaged.`, path);
+    if (sha256(data) !== expectedSha256) throw new CoreError(
+      'TransferCorrupted',
+      `${path} arrived with a different SHA-256 than the sender computed: the transfer was damaged.`,
+      path,
+    );
     await host.writeFileAtomic(path, data);
   } finally {
     await rm(stagedPath, { force: true });

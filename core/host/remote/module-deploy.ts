@@ -21,7 +21,12 @@ export function localModuleRoot(env: NodeJS.ProcessEnv = process.env): string {
   for (const c of candidates) {
     if (c && existsSync(path.join(c, CORE_FILE))) return c;
   }
-  throw new CoreError('ModuleNotFound', `The MfaServerUpgrade module folder (with ${CORE_FILE}) was not found, so it cannot be copied to the remote server. Build it with npm run build or set MFA_MODULE_ROOT.`, 'ComputerName');
+  throw new CoreError(
+    'ModuleNotFound',
+    `The MfaServerUpgrade module folder (with ${CORE_FILE}) was not found, so it cannot be copied to the remote server. Build it with npm run build or set ` +
+      `MFA_MODULE_ROOT.`,
+    'ComputerName',
+  );
 }
 
 export interface ModuleBuild {

@@ -84,7 +84,10 @@ try {
         else { $out.Add($_) }
     }
 } catch { $term = ConvertTo-MfaErrorInfo $_ }
-$result = [ordered]@{ ok = ($null -eq $term); output = $out.ToArray(); errors = $errs.ToArray(); warnings = $warn.ToArray(); verbose = $verb.ToArray(); information = $info.ToArray(); terminatingError = $term }
+$result = [ordered]@{
+    ok = ($null -eq $term); output = $out.ToArray(); errors = $errs.ToArray(); warnings = $warn.ToArray()
+    verbose = $verb.ToArray(); information = $info.ToArray(); terminatingError = $term
+}
 '${MARK}' + (ConvertTo-Json -InputObject $result -Depth 12 -Compress)
 `;
 
@@ -99,7 +102,8 @@ export interface PowerShellChannel {
 
 /** The one line that runs a script with its values inside the capturing wrapper. */
 export function wrappedCommand(script: string, values: unknown = {}): string {
-  return `& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(WRAPPER)}')))) '${b64(script)}' ${singleQuoted(JSON.stringify(values))}`;
+  return `& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(WRAPPER)}')))) ` +
+    `'${b64(script)}' ${singleQuoted(JSON.stringify(values))}`;
 }
 
 /** The wrapper's marked result line, found in everything the PowerShell printed. */
@@ -107,6 +111,7 @@ export function parseWrappedOutput(raw: string): ScriptOutcome {
   // pwsh may put terminal mode escapes (ESC[?1h) around lines: look for the marker anywhere in a line.
   const at = raw.indexOf(MARK);
   if (at < 0) throw new Error(`PowerShell returned no result line. Output was: ${raw.slice(0, 2000)}`);
+  // eslint-disable-next-line no-control-regex -- a terminal escape sequence starts with the ESC control character
   const json = raw.slice(at + MARK.length).split(/\r?\n/)[0].replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
   const parsed = JSON.parse(json) as ScriptOutcome;
   // ConvertTo-Json writes a one-element array as the element itself on Windows PowerShell 5.1: normalise.
@@ -143,6 +148,7 @@ export class PowerShellSession implements PowerShellChannel {
       throw new Error(`PowerShell executable not found or not executable: ${options.executable}`);
     }
     // Loaded here, not at the top: only remoting needs it, and loading it cost every cmdlet call ~2 ms of start-up.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load must be synchronous here: open() is not async
     const { PowerShell: Shell } = require('node-powershell') as typeof import('node-powershell');
     const shell = new Shell({
       executable: options.executable,
@@ -164,7 +170,7 @@ export class PowerShellSession implements PowerShellChannel {
     } catch (e) {
       this.broken = true;
       await this.close();
-      throw new Error(`PowerShell call failed or timed out (session discarded): ${(e as Error).message || 'timeout'}`);
+      throw new Error(`PowerShell call failed or timed out (session discarded): ${(e as Error).message || 'timeout'}`, { cause: e });
     }
     return parseWrappedOutput(raw);
   }

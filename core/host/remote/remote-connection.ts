@@ -18,7 +18,17 @@ import { PowerShellSession, type PowerShellChannel, type ScriptOutcome } from '.
 import { findPowerShell } from './find-pwsh';
 import { localModuleBuild, type ModuleBuild } from './module-deploy';
 import { describeEndpoint, type RemoteOptions } from './remote-options';
-import { CLOSE_SESSION, COPY_FROM_FAR, COPY_MODULE, COPY_TO_FAR, FIND_FAR_MODULE, OPEN_SESSION, PROBE_SESSION, RUN_FAR_CORE, RUN_FAR_SERVE } from './remote-scripts';
+import {
+  CLOSE_SESSION,
+  COPY_FROM_FAR,
+  COPY_MODULE,
+  COPY_TO_FAR,
+  FIND_FAR_MODULE,
+  OPEN_SESSION,
+  PROBE_SESSION,
+  RUN_FAR_CORE,
+  RUN_FAR_SERVE,
+} from './remote-scripts';
 import { sha256, type HostCall, type HostCallOutcome } from './host-rpc';
 
 /** Longest one round trip may take: installers run inside a host call. Dead links are caught sooner by keepalives. */
@@ -65,13 +75,21 @@ export class RemoteConnection {
   }
 
   /** Opens the session and puts the module on the target if it is not there yet (or is another build). */
-  static async open(options: RemoteOptions, build: ModuleBuild = localModuleBuild(), openChannel: () => PowerShellChannel = ownPowerShell): Promise<RemoteConnection> {
+  static async open(
+    options: RemoteOptions,
+    build: ModuleBuild = localModuleBuild(),
+    openChannel: () => PowerShellChannel = ownPowerShell,
+  ): Promise<RemoteConnection> {
     const ps = openChannel();
     try {
       const opened = await ps.run(OPEN_SESSION, options);
       if (!opened.ok) {
         const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
-        if (known) throw new CoreError(remoteErrorCode(known[1]), `[${options.computerName}] ${opened.terminatingError!.message}`, known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session');
+        if (known) throw new CoreError(
+          remoteErrorCode(known[1]),
+          `[${options.computerName}] ${opened.terminatingError!.message}`,
+          known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session',
+        );
         throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
       }
       const given = (opened.output[0] as { given?: string } | undefined)?.given;
@@ -79,13 +97,26 @@ export class RemoteConnection {
       const far = found.output[0] as { base: string; root: string; fingerprint: string | null } | undefined;
       if (!found.ok || !far) {
         const why = found.terminatingError?.message ?? 'the server did not answer';
-        if (given) throw new CoreError('RemoteUnreachable', `[${options.computerName}] ${given} for ${options.computerName} does not answer: ${why.trim()} Open a new session (New-PSSession) and run the command again with it.`, options.computerName);
+        if (given) throw new CoreError(
+          'RemoteUnreachable',
+          `[${options.computerName}] ${given} for ${options.computerName} does not answer: ${why.trim()} Open a new session (New-PSSession) and run the ` +
+            `command again with it.`,
+          options.computerName,
+        );
         throw unreachable(options, why);
       }
       if (far.fingerprint !== build.fingerprint) {
-        const copied = await ps.run(COPY_MODULE, { base: far.base, root: far.root, localRoot: build.root, fingerprint: build.fingerprint, libSha256: build.libSha256 });
+        const copied = await ps.run(
+          COPY_MODULE,
+          { base: far.base, root: far.root, localRoot: build.root, fingerprint: build.fingerprint, libSha256: build.libSha256 },
+        );
         if (!copied.ok) {
-          throw new CoreError('RemoteModuleCopyFailed', `[${options.computerName}] Copying the MfaServerUpgrade module to ${far.root} on ${options.computerName} failed: ${copied.terminatingError?.message}`, options.computerName);
+          throw new CoreError(
+            'RemoteModuleCopyFailed',
+            `[${options.computerName}] Copying the MfaServerUpgrade module to ${far.root} on ${options.computerName} ` +
+              `failed: ${copied.terminatingError?.message}`,
+            options.computerName,
+          );
         }
       }
       const connection = new RemoteConnection(options, ps, far.root, given);
@@ -118,7 +149,11 @@ export class RemoteConnection {
       await this.exclusive(() => this.runScript(COPY_FROM_FAR, { farPath, localPath: local }, `copying ${what} from the server`));
       const data = await readFile(local);
       if (sha256(data) !== expectedSha256) {
-        throw new CoreError('TransferCorrupted', `[${this.name}] ${what} copied from ${this.name} does not hash to what the server computed: the transfer was damaged.`, what);
+        throw new CoreError(
+          'TransferCorrupted',
+          `[${this.name}] ${what} copied from ${this.name} does not hash to what the server computed: the transfer was damaged.`,
+          what,
+        );
       }
       return data;
     } finally {
@@ -153,9 +188,19 @@ export class RemoteConnection {
   private lost(reason: string): CoreError {
     this.lostReason ??= reason;
     if (this.givenSession) {
-      return new CoreError('RemoteConnectionLost', `[${this.name}] ${this.givenSession} for ${this.name} was lost: ${this.lostReason}. Nothing more was sent to it; when the server is reachable again, open a new session (New-PSSession) and run the command again with it (an upgrade continues with -Resume).`, this.name);
+      return new CoreError(
+        'RemoteConnectionLost',
+        `[${this.name}] ${this.givenSession} for ${this.name} was lost: ${this.lostReason}. Nothing more was sent to it; when the server is reachable again, ` +
+          `open a new session (New-PSSession) and run the command again with it (an upgrade continues with -Resume).`,
+        this.name,
+      );
     }
-    return new CoreError('RemoteConnectionLost', `[${this.name}] The connection to ${describeEndpoint(this.options)} was lost: ${this.lostReason}. Nothing more was sent to it; when it is reachable again, run the command again (an upgrade continues with -Resume).`, this.name);
+    return new CoreError(
+      'RemoteConnectionLost',
+      `[${this.name}] The connection to ${describeEndpoint(this.options)} was lost: ${this.lostReason}. Nothing more was sent to it; when it is reachable ` +
+        `again, run the command again (an upgrade continues with -Resume).`,
+      this.name,
+    );
   }
 
   private async runScript(script: string, values: unknown, doing: string): Promise<ScriptOutcome> {
@@ -177,7 +222,12 @@ export class RemoteConnection {
         const o = outcomes.find((x) => x.Index === i);
         if (!o) p.reject(new CoreError('RemoteProtocolError', `[${this.name}] The server returned no result for a ${p.call.method} call.`, this.name));
         else if (o.Ok) p.resolve(o.Value);
-        else p.reject(new CoreError(remoteErrorCode(o.Error.code), `[${this.name}] ${o.Error.message}`, o.Error.target, { ...(o.Error.details ?? {}), computerName: this.name }));
+        else p.reject(new CoreError(
+          remoteErrorCode(o.Error.code),
+          `[${this.name}] ${o.Error.message}`,
+          o.Error.target,
+          { ...(o.Error.details ?? {}), computerName: this.name },
+        ));
       }
     } catch (e) {
       for (const p of batch) p.reject(e);
@@ -210,7 +260,14 @@ export class RemoteConnection {
       // A link going down kills the far core first (its session's processes end): say that, not "the core crashed".
       await new Promise((resolve) => setTimeout(resolve, 200));
       await this.runFar(PROBE_SESSION, {});
-      throw new CoreError('RemoteCommandFailed', `[${this.name}] The MfaServerUpgrade core on ${this.name} ended (exit code ${r.exitCode ?? 'unknown'}) while it ran a batch of host calls, so whether they ran is unknown; they were not sent again. ${(r.stderr ?? '').slice(0, 500)}`.trim(), this.name);
+      throw new CoreError(
+        'RemoteCommandFailed',
+        (
+          `[${this.name}] The MfaServerUpgrade core on ${this.name} ended (exit code ${r.exitCode ?? 'unknown'}) while it ran a batch of host calls, ` +
+          `so whether they ran is unknown; they were not sent again. ${(r.stderr ?? '').slice(0, 500)}`
+        ).trim(),
+        this.name,
+      );
     }
     const answer = this.parseAnswer(r.stdout, r.exitCode, r.stderr);
     if (answer === 'UnknownOperation') {
@@ -226,7 +283,11 @@ export class RemoteConnection {
     const request = JSON.stringify({ Calls: callsJson });
     const r = await this.runFar(RUN_FAR_CORE, { root: this.farRoot, operation: 'host-call', request, nodeHint: this.options.farNodeHint ?? '' });
     const answer = this.parseAnswer(r.stdout, r.exitCode, r.stderr);
-    if (answer === 'UnknownOperation') throw new CoreError('RemoteProtocolError', `[${this.name}] The core on ${this.name} does not know host-call.`, this.name);
+    if (answer === 'UnknownOperation') throw new CoreError(
+      'RemoteProtocolError',
+      `[${this.name}] The core on ${this.name} does not know host-call.`,
+      this.name,
+    );
     return answer;
   }
 
@@ -242,7 +303,11 @@ export class RemoteConnection {
     if (!outcome.ok || !r) throw this.lost(outcome.terminatingError?.message ?? 'the local PowerShell returned nothing');
     if (r.lost) throw this.lost(r.message ?? 'the remoting session broke');
     if (r.nodeMissing) {
-      throw new CoreError('RemoteNodeNotFound', `[${this.name}] Node.js was not found on ${this.name}: the module there has no bin\\node.exe, MFA_NODE is not set and node is not on PATH.`, this.name);
+      throw new CoreError(
+        'RemoteNodeNotFound',
+        `[${this.name}] Node.js was not found on ${this.name}: the module there has no bin\\node.exe, MFA_NODE is not set and node is not on PATH.`,
+        this.name,
+      );
     }
     if (r.message !== undefined && r.message !== null && r.exitCode == null && !r.notSent && r.stdout == null) {
       throw new CoreError('RemoteCommandFailed', `[${this.name}] Running the MfaServerUpgrade core on ${this.name} failed: ${r.message}`, this.name);
@@ -251,12 +316,20 @@ export class RemoteConnection {
   }
 
   /** The core's answer: the outcomes, or 'UnknownOperation' when the core did not know what it was asked. */
-  private parseAnswer(stdout: string | undefined | null, exitCode: number | undefined | null, stderr: string | undefined | null): HostCallOutcome[] | 'UnknownOperation' {
+  private parseAnswer(
+    stdout: string | undefined | null,
+    exitCode: number | undefined | null,
+    stderr: string | undefined | null,
+  ): HostCallOutcome[] | 'UnknownOperation' {
     let envelope: { ok: boolean; result?: HostCallOutcome[]; error?: { code: string; message: string; target?: string } };
     try {
-      envelope = JSON.parse(stdout ?? '');
+      envelope = JSON.parse(stdout ?? '') as typeof envelope;
     } catch {
-      throw new CoreError('RemoteProtocolError', `[${this.name}] The core on ${this.name} ended with exit code ${exitCode} without a result: ${(stderr ?? '').slice(0, 500)}`, this.name);
+      throw new CoreError(
+        'RemoteProtocolError',
+        `[${this.name}] The core on ${this.name} ended with exit code ${exitCode} without a result: ${(stderr ?? '').slice(0, 500)}`,
+        this.name,
+      );
     }
     if (!envelope.ok) {
       const err = envelope.error ?? { code: 'RemoteProtocolError', message: 'no error body' };

@@ -64,4 +64,5 @@ export function remoteOptionsFor(computerName: string, settings: RemoteSettings 
 
 /** How the server is named in messages: the name the admin typed, with the SSH port when it is not the default. */
 export const describeEndpoint = (o: RemoteOptions) =>
-  o.transport === 'ssh' ? `${o.computerName} (PowerShell remoting over SSH${o.port ? `, port ${o.port}` : ''})` : `${o.computerName} (PowerShell remoting over WinRM)`;
+  o.transport === 'ssh' ? `${o.computerName} (PowerShell remoting over SSH${o.port ? `, port ${o.port}` : ''})` : `${o.computerName} (PowerShell remoting ` +
+    `over WinRM)`;

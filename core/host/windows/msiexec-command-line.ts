@@ -25,7 +25,11 @@ function quotedPath(path: string, what: string): string {
 
 function propertyArgument(name: string, value: string): string {
   if (!PUBLIC_PROPERTY.test(name)) {
-    throw new CoreError('InvalidInstallerRequest', `"${name}" is not a public Windows Installer property name (upper-case letters, digits, _ and . only).`, name);
+    throw new CoreError(
+      'InvalidInstallerRequest',
+      `"${name}" is not a public Windows Installer property name (upper-case letters, digits, _ and . only).`,
+      name,
+    );
   }
   if (/[\r\n\0]/.test(value)) {
     throw new CoreError('InvalidInstallerRequest', `The value of property ${name} contains a line break, which msiexec cannot take.`, name);
@@ -37,7 +41,11 @@ export function buildMsiexecArguments(request: MsiexecRequest): MsiexecArguments
   const log = ['/qn', '/norestart', '/l*v', quotedPath(request.logPath, 'log')];
   if (request.operation === 'uninstall') {
     if (!PRODUCT_CODE.test(request.productCode)) {
-      throw new CoreError('InvalidInstallerRequest', `"${request.productCode}" is not a product code ({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}).`, request.productCode);
+      throw new CoreError(
+        'InvalidInstallerRequest',
+        `"${request.productCode}" is not a product code ({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}).`,
+        request.productCode,
+      );
     }
     const args = ['/x', request.productCode.toUpperCase(), ...log];
     return { args, display: args };

@@ -91,7 +91,12 @@ export class SpawnCommandRunner implements CommandRunner {
       const timeOut = () => {
         tell({ kind: 'timed-out', ...facts, elapsedMs: Date.now() - started });
         finish(() =>
-          reject(new CoreError('CommandTimedOut', `${file} did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped.`, file, { commandLine: facts.commandLine, timeoutMs: options.timeoutMs })),
+          reject(new CoreError(
+            'CommandTimedOut',
+            `${file} did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped.`,
+            file,
+            { commandLine: facts.commandLine, timeoutMs: options.timeoutMs },
+          )),
         );
       };
       const succeed = () =>

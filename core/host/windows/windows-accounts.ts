@@ -26,7 +26,8 @@ export function groupMembersScript(group: string): string {
   return [
     "$ErrorActionPreference = 'Stop'",
     `try { $g = [ADSI]('WinNT://./' + '${quoted}' + ',group'); $null = $g.psbase.RefreshCache() } catch { Write-Output '${NO_GROUP}'; exit 0 }`,
-    "foreach ($m in @($g.psbase.Invoke('Members'))) { Write-Output ('" + MEMBER + "' + $m.GetType().InvokeMember('ADsPath', 'GetProperty', $null, $m, $null)) }",
+    "foreach ($m in @($g.psbase.Invoke('Members'))) { Write-Output ('" + MEMBER + "' + $m.GetType().InvokeMember('ADsPath', 'GetProperty', $null, $m, " +
+      "$null)) }",
   ].join('; ');
 }
 
@@ -42,7 +43,11 @@ export class WindowsAccounts {
   async isElevated(): Promise<boolean> {
     const r = await this.runner.run(this.options.whoamiExe, ['/groups', '/fo', 'csv', '/nh'], { timeoutMs: this.options.commandTimeoutMs });
     if (r.exitCode !== 0) {
-      throw new CoreError('ElevationUnknown', `whoami /groups ended with exit code ${r.exitCode}: ${(r.stderr.trim() || r.stdout.trim()).split(/\r?\n/)[0]}`, 'whoami');
+      throw new CoreError(
+        'ElevationUnknown',
+        `whoami /groups ended with exit code ${r.exitCode}: ${(r.stderr.trim() || r.stdout.trim()).split(/\r?\n/)[0]}`,
+        'whoami',
+      );
     }
     return ELEVATED_LEVELS.some((sid) => r.stdout.includes(`"${sid}"`));
   }
@@ -51,7 +56,11 @@ export class WindowsAccounts {
     const args = ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', groupMembersScript(group)];
     const r = await this.runner.run(this.options.powershellExe, args, { timeoutMs: this.options.commandTimeoutMs });
     if (r.exitCode !== 0) {
-      throw new CoreError('GroupReadFailed', `Reading the local group '${group}' failed (exit code ${r.exitCode}): ${(r.stderr.trim() || r.stdout.trim()).split(/\r?\n/)[0]}`, group);
+      throw new CoreError(
+        'GroupReadFailed',
+        `Reading the local group '${group}' failed (exit code ${r.exitCode}): ${(r.stderr.trim() || r.stdout.trim()).split(/\r?\n/)[0]}`,
+        group,
+      );
     }
     const lines = r.stdout.split(/\r?\n/);
     if (lines.some((l) => l.trim() === NO_GROUP)) return undefined;

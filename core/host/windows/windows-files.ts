@@ -54,7 +54,9 @@ export class WindowsFiles {
     await sweepStrandedTemps(dirname(path), basename(path));
     const temp = join(dirname(path), atomicTempName(basename(path)));
     const mode = await stat(path).then((s) => s.mode & 0o777, () => 0o644);
-    const handle = await open(temp, 'wx', mode).catch((error) => Promise.reject(hostFileError(error, windowsPath, 'write', this.computerName)));
+    const handle = await open(temp, 'wx', mode).catch((error: unknown) => {
+      throw hostFileError(error, windowsPath, 'write', this.computerName);
+    });
     try {
       await handle.writeFile(data);
       await handle.sync();

@@ -50,7 +50,11 @@ function dataArgument(value: RegistryValue): string {
     case 'REG_MULTI_SZ':
       // reg.exe splits on the literal separator \0; a string that contains it cannot be written faithfully.
       if ((data as string[]).some((s) => s.includes('\\0'))) {
-        throw new CoreError('InvalidRegistryValue', `Registry value "${value.name}" of type ${type} cannot hold ${JSON.stringify(data)} through reg.exe.`, value.name);
+        throw new CoreError(
+          'InvalidRegistryValue',
+          `Registry value "${value.name}" of type ${type} cannot hold ${JSON.stringify(data)} through reg.exe.`,
+          value.name,
+        );
       }
       return (data as string[]).join('\\0');
   }
@@ -71,7 +75,7 @@ export class WindowsRegistry {
     const { values, subkeys } = parseRegQueryKey(result.stdout, path);
     // reg query prints in the console's code page, which the output does not name: text beyond ASCII (a path with an
     // accent) may come out wrong. Such a key is read again from an export, which is UTF-16 and exact.
-    if (/[^\x00-\x7f]/.test(result.stdout)) {
+    if (/[\u0080-\uFFFF]/.test(result.stdout)) {
       const exact = await this.readKeyExactly(key, path, view);
       if (exact !== 'unreadable') return exact;
     }

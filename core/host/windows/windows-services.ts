@@ -68,9 +68,17 @@ export class WindowsServices {
   async list(): Promise<ServiceInfo[]> {
     const query = await this.runner.run(this.options.scExe, ['query', 'type=', 'service', 'state=', 'all'], { timeoutMs: this.options.commandTimeoutMs });
     if (query.exitCode !== 0) throw scFailure('query', 'type= service state= all', query);
-    const starts = await this.runner.run(this.options.regExe, ['query', SERVICES_KEY, '/s', '/v', 'Start', '/reg:64'], { timeoutMs: this.options.commandTimeoutMs });
+    const starts = await this.runner.run(
+      this.options.regExe,
+      ['query', SERVICES_KEY, '/s', '/v', 'Start', '/reg:64'],
+      { timeoutMs: this.options.commandTimeoutMs },
+    );
     if (starts.exitCode !== 0) {
-      throw new CoreError('RegistryReadFailed', `Reading service start types from ${SERVICES_KEY} failed: reg.exe exited with ${starts.exitCode}.`, SERVICES_KEY);
+      throw new CoreError(
+        'RegistryReadFailed',
+        `Reading service start types from ${SERVICES_KEY} failed: reg.exe exited with ${starts.exitCode}.`,
+        SERVICES_KEY,
+      );
     }
     const startByName = new Map<string, number>();
     const prefix = comparableKeyPath(SERVICES_KEY) + '\\';

@@ -4,6 +4,7 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hasControlCharacter } from '../../util/control-characters';
 import { CoreError, type ErrorCode } from '../../util/errors';
 import type { CommandResult, CommandRunner } from './command-runner';
 
@@ -26,7 +27,11 @@ export class WindowsTaskScheduler {
     const file = join(this.options.tempDirectory, `mfa-task-${this.options.randomId()}.xml`);
     try {
       await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
-      const result = await this.runner.run(this.options.schtasksExe, ['/Create', '/TN', task, '/XML', file, '/F'], { timeoutMs: this.options.commandTimeoutMs });
+      const result = await this.runner.run(
+        this.options.schtasksExe,
+        ['/Create', '/TN', task, '/XML', file, '/F'],
+        { timeoutMs: this.options.commandTimeoutMs },
+      );
       if (result.exitCode !== 0) throw failure('ScheduledTaskRegisterFailed', 'Registering', task, result);
     } finally {
       await rm(file, { force: true });
@@ -80,11 +85,20 @@ function listedTaskPaths(csv: string): string[] {
 
 /** A name schtasks can take as one argument: `"` would end the argument early. */
 function checkTaskName(name: string): string {
-  if (name.trim() === '' || /["\x00-\x1f]/.test(name)) throw new CoreError('InvalidTaskName', `'${name}' is not a usable task name (\\Folder\\Name).`, name);
+  if (name.trim() === '' || name.includes('"') || hasControlCharacter(name)) throw new CoreError(
+    'InvalidTaskName',
+    `'${name}' is not a usable task name (\\Folder\\Name).`,
+    name,
+  );
   return name;
 }
 
 function failure(code: ErrorCode, verb: string, task: string, result: CommandResult): CoreError {
   const said = (result.stderr.trim() || result.stdout.trim()).replace(/^ERROR:\s*/i, '');
-  return new CoreError(code, `${verb} the scheduled task ${task} failed (schtasks exit code ${result.exitCode}): ${said || 'no message'}`, task, { exitCode: result.exitCode });
+  return new CoreError(
+    code,
+    `${verb} the scheduled task ${task} failed (schtasks exit code ${result.exitCode}): ${said || 'no message'}`,
+    task,
+    { exitCode: result.exitCode },
+  );
 }

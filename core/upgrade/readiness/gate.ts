@@ -26,7 +26,11 @@ export async function checkReadinessGate(req: GateRequest, ctx: OperationContext
   const rows = acceptRisks(await runReadiness({ hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination }), req.skip);
   for (const r of rows) {
     if (r.Result === 'Passed') ctx.log('verbose', `Readiness ${r.ComputerName} ${r.Check}: Passed. ${r.Detail}`);
-    else ctx.log('warning', `Readiness ${r.ComputerName} ${r.Check}: ${r.Result}${r.Accepted ? ' (accepted with -SkipReadiness)' : ''}. ${r.Detail}${r.Action ? ` Action: ${r.Action}` : ''}`);
+    else ctx.log(
+      'warning',
+      `Readiness ${r.ComputerName} ${r.Check}: ${r.Result}${r.Accepted ? ' (accepted with -SkipReadiness)' : ''}. ${r.Detail}${r.Action ? ` ` +
+        `Action: ${r.Action}` : ''}`,
+    );
   }
   const unused = req.skip.filter((s) => !rows.some((r) => r.Accepted && r.Check === s));
   if (unused.length) ctx.log('info', `-SkipReadiness ${unused.join(', ')}: no such check failed; nothing was accepted for it.`);

@@ -14,13 +14,21 @@ export async function checkElevated(host: Host): Promise<ReadinessRow> {
     elevated = await host.isElevated();
   } catch (e) {
     if (isLinkFailure(e)) throw e;
-    return row(host.computerName, 'Elevated', 'Warning', `Whether the tool runs elevated could not be read: ${(e as Error).message}`, 'Make sure PowerShell was started with "Run as administrator" (or the run is SYSTEM).', 'facts §1 step 10 (S1): the component installers are run elevated');
+    return row(
+      host.computerName,
+      'Elevated',
+      'Warning',
+      `Whether the tool runs elevated could not be read: ${(e as Error).message}`,
+      'Make sure PowerShell was started with "Run as administrator" (or the run is SYSTEM).',
+      'facts §1 step 10 (S1): the component installers are run elevated',
+    );
   }
   return row(
     host.computerName,
     'Elevated',
     elevated ? 'Passed' : 'Failed',
-    elevated ? 'The tool runs with an administrator\'s full token (or as SYSTEM).' : 'The tool does not run elevated: installers, services and the registry key need an administrator\'s full token.',
+    elevated ? 'The tool runs with an administrator\'s full token (or as SYSTEM).' : 'The tool does not run elevated: installers, services and the registry ' +
+      'key need an administrator\'s full token.',
     'Start PowerShell with "Run as administrator" (or run as SYSTEM from ConfigMgr / Intune), then run the command again.',
     'facts §1 step 10 (S1): the component installers are run elevated',
   );
@@ -50,7 +58,8 @@ export async function checkPendingRestart(host: Host): Promise<ReadinessRow> {
     host.computerName,
     'PendingRestart',
     found.length ? 'Failed' : 'Passed',
-    found.length ? `A restart is pending (${found.join(', ')}).` : 'No restart is pending (Component Based Servicing, Windows Update, PendingFileRenameOperations).',
+    found.length ? `A restart is pending (${found.join(', ')}).` : 'No restart is pending (Component Based Servicing, Windows Update, ' +
+      'PendingFileRenameOperations).',
     'Restart the server, then run the upgrade: files replaced at the pending restart can make an installer fail (1603) or undo what it wrote.',
     'Inference: Windows servicing\'s restart indicators; Windows Installer replaces files in use at the next restart',
   );
@@ -62,7 +71,8 @@ export async function checkInstallationInProgress(host: Host): Promise<Readiness
     host.computerName,
     'InstallationInProgress',
     key ? 'Failed' : 'Passed',
-    key ? 'Windows Installer is running another installation (HKLM\\...\\Installer\\InProgress exists).' : 'No other Windows Installer installation is running.',
+    key ? 'Windows Installer is running another installation (HKLM\\...\\Installer\\InProgress exists).' : 'No other Windows Installer installation is ' +
+      'running.',
     'Wait for the other installation to finish (or restart the server if it never does), then run the upgrade; an installer started now ends with 1618.',
     'Windows Installer runs one installation at a time (exit code 1618); the InProgress key as its sign is an inference [?]',
   );
@@ -73,12 +83,26 @@ export async function checkServiceStoppable(host: Host, inventory: ServerInvento
   const services = await findMfaServices(host);
   const basis = 'facts §4: a copy of the data file taken while the service runs can be inconsistent; S5 stops MultiFactorAuth to restore';
   if (services.length === 0) {
-    return row(host.computerName, 'ServiceStoppable', 'Warning', 'No PhoneFactor / MFA Server service was found (the PhoneFactor-era service name is not documented [?]).', 'Check services.msc for the PhoneFactor service and stop it yourself before the backup, or the data file is copied while it may change.', basis);
+    return row(
+      host.computerName,
+      'ServiceStoppable',
+      'Warning',
+      'No PhoneFactor / MFA Server service was found (the PhoneFactor-era service name is not documented [?]).',
+      'Check services.msc for the PhoneFactor service and stop it yourself before the backup, or the data file is copied while it may change.',
+      basis,
+    );
   }
   const busy = services.filter((s) => s.state === 'StartPending' || s.state === 'StopPending' || s.state === 'Paused');
   const list = services.map((s) => `${s.name} (${s.state}, ${s.startType})`).join(', ');
   if (busy.length > 0) {
-    return row(host.computerName, 'ServiceStoppable', 'Failed', `The service is between states: ${list}.`, `Wait until ${busy.map((s) => s.name).join(', ')} is Running or Stopped (or restart the server), then run again.`, basis);
+    return row(
+      host.computerName,
+      'ServiceStoppable',
+      'Failed',
+      `The service is between states: ${list}.`,
+      `Wait until ${busy.map((s) => s.name).join(', ')} is Running or Stopped (or restart the server), then run again.`,
+      basis,
+    );
   }
   return row(host.computerName, 'ServiceStoppable', 'Passed', `The data file's service can be stopped for a consistent backup: ${list}.`, null, basis);
 }

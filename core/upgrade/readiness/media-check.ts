@@ -39,11 +39,25 @@ export function neededMsis(servers: ServerInventory[]): MediaNeed[] {
 export async function checkInstallerMedia(mediaHost: Host, installerPath: string | undefined, servers: ServerInventory[]): Promise<ReadinessRow> {
   const name = mediaHost.computerName;
   if (installerPath === undefined) {
-    return row(name, 'InstallerMedia', 'Warning', 'Not checked: no -InstallerPath was given.', 'Run again with -InstallerPath <the folder holding MultiFactorAuthenticationServerSetup.exe and the component MSIs>.', BASIS);
+    return row(
+      name,
+      'InstallerMedia',
+      'Warning',
+      'Not checked: no -InstallerPath was given.',
+      'Run again with -InstallerPath <the folder holding MultiFactorAuthenticationServerSetup.exe and the component MSIs>.',
+      BASIS,
+    );
   }
   const folder = installerPath.replace(/[\\/]+$/, '');
   if (!(await mediaHost.stat(folder))?.isDirectory) {
-    return row(name, 'InstallerMedia', 'Failed', `The media folder ${installerPath} does not exist on ${name}.`, `Copy the MFA Server media to ${installerPath} on ${name}, or give the folder that holds them.`, BASIS);
+    return row(
+      name,
+      'InstallerMedia',
+      'Failed',
+      `The media folder ${installerPath} does not exist on ${name}.`,
+      `Copy the MFA Server media to ${installerPath} on ${name}, or give the folder that holds them.`,
+      BASIS,
+    );
   }
   const problems: string[] = [];
   const found: string[] = [];
@@ -71,7 +85,14 @@ export async function checkInstallerMedia(mediaHost: Host, installerPath: string
     }
   }
   if (problems.length > 0) {
-    return row(name, 'InstallerMedia', 'Failed', `The media in ${installerPath} are incomplete or wrong: ${problems.join(' ')}`, `Put the complete MFA Server media (the setup and both 32- and 64-bit component MSIs of the same version) in ${installerPath} on ${name}.`, BASIS);
+    return row(
+      name,
+      'InstallerMedia',
+      'Failed',
+      `The media in ${installerPath} are incomplete or wrong: ${problems.join(' ')}`,
+      `Put the complete MFA Server media (the setup and both 32- and 64-bit component MSIs of the same version) in ${installerPath} on ${name}.`,
+      BASIS,
+    );
   }
   return row(name, 'InstallerMedia', 'Passed', `Present and readable in ${installerPath}: ${found.join(', ')}.`, null, BASIS);
 }

@@ -22,20 +22,30 @@ export interface ReadinessRequest {
   backupDestination?: string;
 }
 
-const REACH_BASIS = 'facts §5 (S2): subordinates are upgraded first and connect to the primary; Inference: only the servers named in this run can be checked, the group\'s members are not listed anywhere documented [?]';
+const REACH_BASIS = 'facts §5 (S2): subordinates are upgraded first and connect to the primary; Inference: only the servers named in this run can be ' +
+  'checked, the group\'s members are not listed anywhere documented [?]';
 
 export async function runReadiness(req: ReadinessRequest): Promise<ReadinessRow[]> {
   const rows: ReadinessRow[] = [];
   for (const u of req.unreachable ?? []) {
     const why = isCoreError(u.error) ? u.error.message : String((u.error as Error)?.message ?? u.error);
-    rows.push(row(u.name, 'Reachable', 'Failed', `Not reachable: ${why}`, `Make ${u.name} reachable by PowerShell remoting (Test-WSMan ${u.name}), or leave it out of the run on purpose.`, REACH_BASIS));
+    rows.push(row(
+      u.name,
+      'Reachable',
+      'Failed',
+      `Not reachable: ${why}`,
+      `Make ${u.name} reachable by PowerShell remoting (Test-WSMan ${u.name}), or leave it out of the run on purpose.`,
+      REACH_BASIS,
+    ));
   }
   const inventories = await Promise.all(req.hosts.map((h) => inventoryServer(h)));
   const mediaIndex = Math.max(0, inventories.findIndex((s) => s.Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer')));
   const mediaHost = req.hosts[mediaIndex];
   const media = mediaHost && req.installerPath ? { host: mediaHost, folder: req.installerPath.replace(/[\\/]+$/, '') } : undefined;
   const endpoints = await sdkEndpoints(req.hosts, inventories);
-  const groupHosts = req.hosts.filter((_, i) => inventories[i].Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer' || c.Component === 'WebServiceSdk'));
+  const groupHosts = req.hosts.filter((_, i) =>
+    inventories[i].Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer' || c.Component === 'WebServiceSdk'),
+  );
   const backups: { host: Host; bytes: number }[] = [];
 
   for (const [i, host] of req.hosts.entries()) {
@@ -68,7 +78,12 @@ function sortRows(rows: ReadinessRow[], order: string[]): ReadinessRow[] {
   };
   return rows
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => serverIndex(a.r.ComputerName) - serverIndex(b.r.ComputerName) || READINESS_CHECKS.indexOf(a.r.Check) - READINESS_CHECKS.indexOf(b.r.Check) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        serverIndex(a.r.ComputerName) - serverIndex(b.r.ComputerName) ||
+        READINESS_CHECKS.indexOf(a.r.Check) - READINESS_CHECKS.indexOf(b.r.Check) ||
+        a.i - b.i,
+    )
     .map((x) => x.r);
 }
 

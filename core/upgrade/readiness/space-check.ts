@@ -44,7 +44,13 @@ export async function backupEstimate(host: Host, inv: ServerInventory): Promise<
 }
 
 /** Bytes per drive letter this server will receive. */
-export async function writesPerDrive(host: Host, inv: ServerInventory, media: { host: Host; folder: string } | undefined, isMediaServer: boolean, all: ServerInventory[]): Promise<Map<string, number>> {
+export async function writesPerDrive(
+  host: Host,
+  inv: ServerInventory,
+  media: { host: Host; folder: string } | undefined,
+  isMediaServer: boolean,
+  all: ServerInventory[],
+): Promise<Map<string, number>> {
   const writes = new Map<string, number>();
   const add = (drive: string, n: number) => writes.set(drive, (writes.get(drive) ?? 0) + n);
   const mediaSize = async (file: string) => (media ? ((await media.host.stat(`${media.folder}\\${file}`))?.size ?? 0) : 0);
@@ -70,11 +76,26 @@ export async function checkInstallSpace(host: Host, writes: Map<string, number>)
     const need = withMargin(bytes);
     const space = await host.getVolumeSpace(`${drive}:\\`);
     if (!space) {
-      rows.push(row(host.computerName, 'FreeSpace', 'Failed', `Drive ${drive}: does not exist on ${host.computerName}, and the upgrade writes ${formatBytes(bytes)} there.`, `Check the install path and the media folder of ${host.computerName}.`, BASIS));
+      rows.push(row(
+        host.computerName,
+        'FreeSpace',
+        'Failed',
+        `Drive ${drive}: does not exist on ${host.computerName}, and the upgrade writes ${formatBytes(bytes)} there.`,
+        `Check the install path and the media folder of ${host.computerName}.`,
+        BASIS,
+      ));
       continue;
     }
-    const detail = `Drive ${drive}: has ${formatBytes(space.freeBytes)} free; the upgrade writes about ${formatBytes(bytes)} there, ${formatBytes(need)} with the margin (${MARGIN_TEXT}).`;
-    rows.push(row(host.computerName, 'FreeSpace', space.freeBytes >= need ? 'Passed' : 'Failed', detail, `Free at least ${formatBytes(need - space.freeBytes)} on drive ${drive}: of ${host.computerName}, then run again.`, BASIS));
+    const detail = `Drive ${drive}: has ${formatBytes(space.freeBytes)} free; the upgrade writes about ${formatBytes(bytes)} there, ${formatBytes(need)} ` +
+      `with the margin (${MARGIN_TEXT}).`;
+    rows.push(row(
+      host.computerName,
+      'FreeSpace',
+      space.freeBytes >= need ? 'Passed' : 'Failed',
+      detail,
+      `Free at least ${formatBytes(need - space.freeBytes)} on drive ${drive}: of ${host.computerName}, then run again.`,
+      BASIS,
+    ));
   }
   return rows;
 }
@@ -98,7 +119,14 @@ async function existingAncestor(p: string): Promise<string> {
 export async function checkBackupDestination(destination: string | undefined, backups: { host: Host; bytes: number }[]): Promise<ReadinessRow[]> {
   const basis = 'facts §1 step 1 and §3 (the backup holds the SDK password): backups need room and a folder only administrators can read';
   if (destination === undefined) {
-    return backups.map((b) => row(b.host.computerName, 'BackupDestination', 'Warning', 'Not checked: no -BackupDestination was given.', 'Run again with -BackupDestination <the folder Invoke-MfaServerUpgrade will use>.', basis));
+    return backups.map((b) => row(
+      b.host.computerName,
+      'BackupDestination',
+      'Warning',
+      'Not checked: no -BackupDestination was given.',
+      'Run again with -BackupDestination <the folder Invoke-MfaServerUpgrade will use>.',
+      basis,
+    ));
   }
   const total = backups.reduce((n, b) => n + b.bytes, 0);
   const need = withMargin(total);
@@ -124,11 +152,13 @@ export async function checkBackupDestination(destination: string | undefined, ba
   }
   const spaceOk = free !== undefined && free >= need;
   const detail = [
-    free === undefined ? `The free space of ${folder} cannot be read.` : `${destination} has ${formatBytes(free)} free; the backups of ${backups.map((b) => b.host.computerName).join(', ')} hold about ${formatBytes(total)}, ${formatBytes(need)} with the margin (${MARGIN_TEXT}).`,
+    free === undefined ? `The free space of ${folder} cannot be read.` : `${destination} has ${formatBytes(free)} free; the backups ` +
+      `of ${backups.map((b) => b.host.computerName).join(', ')} hold about ${formatBytes(total)}, ${formatBytes(need)} with the margin (${MARGIN_TEXT}).`,
     protectable === null ? 'A folder there can be limited to administrators.' : `A folder there cannot be limited to administrators: ${protectable}`,
   ].join(' ');
   const result = spaceOk && protectable === null ? 'Passed' : 'Failed';
-  const action = !spaceOk ? `Free space on the destination or choose another -BackupDestination with at least ${formatBytes(need)} free.` : 'Choose a -BackupDestination on an NTFS volume where this account may change permissions.';
+  const action = !spaceOk ? `Free space on the destination or choose another -BackupDestination with at least ${formatBytes(need)} free.` : 'Choose a ' +
+    '-BackupDestination on an NTFS volume where this account may change permissions.';
   return backups.map((b) => row(b.host.computerName, 'BackupDestination', result, detail, action, basis));
 }
 

@@ -33,7 +33,14 @@ export interface ReadinessRow {
   Accepted: boolean;
 }
 
-export const row = (ComputerName: string, Check: ReadinessCheckName, Result: ReadinessResult, Detail: string, Action: string | null, Basis: string): ReadinessRow => ({
+export const row = (
+  ComputerName: string,
+  Check: ReadinessCheckName,
+  Result: ReadinessResult,
+  Detail: string,
+  Action: string | null,
+  Basis: string,
+): ReadinessRow => ({
   ComputerName,
   Check,
   Result,

@@ -42,7 +42,8 @@ export function checkVcRuntime(host: Host, inv: ServerInventory, products: Insta
     'VcRuntime',
     missing.length ? 'Failed' : 'Passed',
     missing.length
-      ? `${host.computerName} is a separate web server and lacks the Visual C++ 2015 Update 1 (14.0.23506 or later) redistributable for ${missing.join(' and ')}${found.size ? ` (found: ${[...found.values()].join(', ')})` : ''}.`
+      ? `${host.computerName} is a separate web server and lacks the Visual C++ 2015 Update 1 (14.0.23506 or later) redistributable for ${missing.join(' ' +
+        'and ')}${found.size ? ` (found: ${[...found.values()].join(', ')})` : ''}.`
       : `Found: ${[...found.values()].join(', ')}.`,
     `Install the Visual C++ 2015 Update 1 (or a later 2015-2022) redistributable for ${missing.join(' and ')} on ${host.computerName} before the upgrade.`,
     'facts §5: since v7 the web components need the VC++ 2015 Update 1 redistributable (x86 and x64) on separate web servers',
@@ -65,7 +66,11 @@ export async function sdkEndpoints(hosts: Host[], inventories: ServerInventory[]
     if (sdk.length === 0) continue;
     const apps = await listWebApplications(hosts[i]);
     for (const c of sdk) {
-      const app = apps.find((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === c.VirtualDirectory!.toLowerCase() && (!c.SiteName || a.siteName.toLowerCase() === c.SiteName.toLowerCase()));
+      const app = apps.find(
+        (a) =>
+          a.applicationPath.replace(/^\//, '').toLowerCase() === c.VirtualDirectory!.toLowerCase() &&
+          (!c.SiteName || a.siteName.toLowerCase() === c.SiteName.toLowerCase()),
+      );
       if (app) out.push({ host: hosts[i], vdir: c.VirtualDirectory!, app });
     }
   }
@@ -87,14 +92,25 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
   const hostName = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(hostName)) {
     return fail(
-      `${what}: the SDK URL ${url.href} uses the IP address ${hostName}. A TLS certificate names host names, so the portal's calls to the SDK fail certificate validation once TLS is checked, and the URL breaks when the address changes.`,
+      `${what}: the SDK URL ${url.href} uses the IP address ${hostName}. A TLS certificate names host names, so the portal's calls to the SDK fail ` +
+        `certificate validation once TLS is checked, and the URL breaks when the address changes.`,
       `Use the host name on the SDK's certificate in the SDK URL of ${record.WebConfigPath} (the upgrade carries the URL into the new web.config).`,
     );
   }
   const vdir = url.pathname.split('/').filter((p) => p !== '')[0] ?? '';
-  const endpoint = endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase() && namesServer(e.host, hostName)) ?? endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase());
+  const endpoint =
+    endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase() && namesServer(e.host, hostName)) ??
+    endpoints.find((e) => e.vdir.toLowerCase() === vdir.toLowerCase());
   if (!endpoint) {
-    return row(host.computerName, 'SdkUrl', 'Warning', `${what}: the SDK URL ${url.href} names /${vdir}, which no server of this run serves; its binding cannot be checked here.`, `Check by hand that ${url.host} is bound (IIS Manager, Bindings) on the server serving /${vdir} and that its certificate names ${hostName}, or include that server in the run.`, SDK_BASIS);
+    return row(
+      host.computerName,
+      'SdkUrl',
+      'Warning',
+      `${what}: the SDK URL ${url.href} names /${vdir}, which no server of this run serves; its binding cannot be checked here.`,
+      `Check by hand that ${url.host} is bound (IIS Manager, Bindings) on the server serving /${vdir} and that its certificate names ${hostName}, or include ` +
+        `that server in the run.`,
+      SDK_BASIS,
+    );
   }
   const scheme = url.protocol.replace(/:$/, '');
   const port = url.port || (scheme === 'https' ? '443' : '80');
@@ -107,15 +123,34 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
   if (matching.length === 0) {
     return fail(
       `${what}: the SDK URL ${url.href} is not bound on ${endpoint.host.computerName}: site '${endpoint.app.siteName}' has the bindings ${bound}.`,
-      `Add a ${scheme} binding for ${hostName}:${port} to site '${endpoint.app.siteName}' on ${endpoint.host.computerName}, or correct the SDK URL in ${record.WebConfigPath}.`,
+      `Add a ${scheme} binding for ${hostName}:${port} to site '${endpoint.app.siteName}' on ${endpoint.host.computerName}, or correct the SDK URL ` +
+        `in ${record.WebConfigPath}.`,
     );
   }
   const explicit = matching.some((b) => (b.bindingInformation.split(':')[2] ?? '') !== '');
   if (explicit || namesServer(endpoint.host, hostName)) {
-    const cert = scheme === 'https' ? ` The certificate bound to port ${port} cannot be read by this tool [?]: check that it names ${hostName} (subject or SAN).` : '';
-    return row(host.computerName, 'SdkUrl', cert ? 'Warning' : 'Passed', `${what}: ${url.href} matches the binding ${matching.map((b) => b.bindingInformation).join(', ')} of site '${endpoint.app.siteName}' on ${endpoint.host.computerName}.${cert}`, cert ? `On ${endpoint.host.computerName}, open IIS Manager > site '${endpoint.app.siteName}' > Bindings > https ${port} > View certificate, and check that it names ${hostName}.` : null, SDK_BASIS);
+    const cert = scheme === 'https' ? ` The certificate bound to port ${port} cannot be read by this tool [?]: check that it names ${hostName} (subject or ` +
+      `SAN).` : '';
+    return row(
+      host.computerName,
+      'SdkUrl',
+      cert ? 'Warning' : 'Passed',
+      `${what}: ${url.href} matches the binding ${matching.map((b) => b.bindingInformation).join(', ')} of site '${endpoint.app.siteName}' ` +
+        `on ${endpoint.host.computerName}.${cert}`,
+      cert ? `On ${endpoint.host.computerName}, open IIS Manager > site '${endpoint.app.siteName}' > Bindings > https ${port} > View certificate, and check ` +
+        `that it names ${hostName}.` : null,
+      SDK_BASIS,
+    );
   }
-  return row(host.computerName, 'SdkUrl', 'Warning', `${what}: ${url.href} reaches site '${endpoint.app.siteName}' on ${endpoint.host.computerName} only through a binding for every host name; ${hostName} is not a name this tool knows for ${endpoint.host.computerName}.`, `Check that ${hostName} resolves to ${endpoint.host.computerName} and that the certificate there names it.`, SDK_BASIS);
+  return row(
+    host.computerName,
+    'SdkUrl',
+    'Warning',
+    `${what}: ${url.href} reaches site '${endpoint.app.siteName}' on ${endpoint.host.computerName} only through a binding for every host name; ${hostName} ` +
+      `is not a name this tool knows for ${endpoint.host.computerName}.`,
+    `Check that ${hostName} resolves to ${endpoint.host.computerName} and that the certificate there names it.`,
+    SDK_BASIS,
+  );
 }
 
 function namesServer(host: Host, name: string): boolean {
@@ -126,7 +161,8 @@ function namesServer(host: Host, name: string): boolean {
 // ───────────── SDK service account ─────────────
 
 export const PHONEFACTOR_ADMINS = 'PhoneFactor Admins';
-const ACCOUNT_BASIS = 'facts §3: WEB_SERVICE_SDK_AUTHENTICATION_USERNAME is a service account in the "PhoneFactor Admins" group; facts §6: it is often missing from the group';
+const ACCOUNT_BASIS = 'facts §3: WEB_SERVICE_SDK_AUTHENTICATION_USERNAME is a service account in the "PhoneFactor Admins" group; facts §6: it is often ' +
+  'missing from the group';
 
 /** The account names the web.configs use for the SDK (the password is never read into the result). */
 export async function sdkAccounts(host: Host, inv: ServerInventory): Promise<{ account: string; file: string }[]> {
@@ -144,7 +180,8 @@ export async function sdkAccounts(host: Host, inv: ServerInventory): Promise<{ a
 }
 
 export async function checkSdkAccount(host: Host, account: string, file: string, groupHosts: Host[]): Promise<ReadinessRow> {
-  const manual = `Check that the account ${account} exists and is a member of "${PHONEFACTOR_ADMINS}" (on a domain: Get-ADGroupMember '${PHONEFACTOR_ADMINS}' -Recursive; else Get-LocalGroupMember '${PHONEFACTOR_ADMINS}' on the MFA server).`;
+  const manual = `Check that the account ${account} exists and is a member of "${PHONEFACTOR_ADMINS}" (on a domain: Get-ADGroupMember ` +
+    `'${PHONEFACTOR_ADMINS}' -Recursive; else Get-LocalGroupMember '${PHONEFACTOR_ADMINS}' on the MFA server).`;
   const seen: string[] = [];
   for (const g of groupHosts) {
     let members: string[] | undefined;
@@ -157,12 +194,21 @@ export async function checkSdkAccount(host: Host, account: string, file: string,
     }
     if (members === undefined) continue;
     if (members.some((m) => m.toLowerCase() === account.toLowerCase())) {
-      return row(host.computerName, 'SdkServiceAccount', 'Passed', `${account} (named in ${file}) is a member of the local group "${PHONEFACTOR_ADMINS}" on ${g.computerName}.`, null, ACCOUNT_BASIS);
+      return row(
+        host.computerName,
+        'SdkServiceAccount',
+        'Passed',
+        `${account} (named in ${file}) is a member of the local group "${PHONEFACTOR_ADMINS}" on ${g.computerName}.`,
+        null,
+        ACCOUNT_BASIS,
+      );
     }
     seen.push(`${g.computerName} (members: ${members.join(', ') || 'none'})`);
   }
   const detail = seen.length
-    ? `${account} (named in ${file}) is not a direct member of "${PHONEFACTOR_ADMINS}" on ${seen.join('; ')}; a membership through a nested or domain group cannot be seen from here.`
-    : `"${PHONEFACTOR_ADMINS}" is no local group of ${groupHosts.map((g) => g.computerName).join(', ') || 'the servers of this run'} (it may be a domain group [?]), so ${account} (named in ${file}) cannot be verified here.`;
+    ? `${account} (named in ${file}) is not a direct member of "${PHONEFACTOR_ADMINS}" on ${seen.join('; ')}; a membership through a nested or domain group ` +
+      `cannot be seen from here.`
+    : `"${PHONEFACTOR_ADMINS}" is no local group of ${groupHosts.map((g) => g.computerName).join(', ') || 'the servers of this run'} (it may be a domain ` +
+      `group [?]), so ${account} (named in ${file}) cannot be verified here.`;
   return row(host.computerName, 'SdkServiceAccount', 'Warning', detail, manual, ACCOUNT_BASIS);
 }

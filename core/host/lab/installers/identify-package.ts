@@ -26,7 +26,11 @@ export async function identifyPackage(lab: LabHost, packagePath: string): Promis
   }
   const component = componentFromName(info.productName ?? '') ?? (await componentFromMedia(lab, packagePath, info));
   if (!component) {
-    return { ok: false, exitCode: 1620, reason: `The package ${packagePath} (${info.productName ?? 'no ProductName'}) is not an MFA Server package the lab knows.` };
+    return {
+      ok: false,
+      exitCode: 1620,
+      reason: `The package ${packagePath} (${info.productName ?? 'no ProductName'}) is not an MFA Server package the lab knows.`,
+    };
   }
   return { ok: true, info, component };
 }

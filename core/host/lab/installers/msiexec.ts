@@ -1,6 +1,5 @@
 /** msiexec.exe for a lab server: install a package or uninstall a product code, with injected faults and a verbose log. */
 import type { MsiexecRequest, MsiexecResult } from '../../host';
-import type { WebComponentName } from '../../../domain/catalog';
 import type { LabHost } from '../lab-host';
 import { maskIfSecret } from '../../../util/secrets';
 import { msiexecCommandLine } from './command-line';
@@ -44,7 +43,7 @@ async function install(lab: LabHost, request: Extract<MsiexecRequest, { operatio
       : await lab.asTransaction(() =>
           component === 'MfaServer'
             ? installMfaServer(lab, info, request.packagePath, log)
-            : installWebComponent(lab, component as WebComponentName, info, request.packagePath, request.properties, log),
+            : installWebComponent(lab, component, info, request.packagePath, request.properties, log),
         );
   if (code === 1618) log.line('Another installation is in progress on this server (its rollback script is held by a running process).');
   const exitCode = code === 0 && fault !== undefined ? fault : code;

@@ -50,7 +50,13 @@ export async function runLabSetup(lab: LabHost, request: SetupRequest): Promise<
     const code = await lab.asTransaction(() => installMfaServer(lab, info, request.path, log));
     exitCode = code === 0 && fault !== undefined ? fault : code;
   }
-  log.finish(found.ok ? found.info.productName ?? '' : request.path, found.ok ? found.info.productVersion ?? '' : '', found.ok ? found.info.manufacturer ?? '' : '', 'installed', exitCode);
+  log.finish(
+    found.ok ? found.info.productName ?? '' : request.path,
+    found.ok ? found.info.productVersion ?? '' : '',
+    found.ok ? found.info.manufacturer ?? '' : '',
+    'installed',
+    exitCode,
+  );
   await log.appendTo(lab, request.logPath);
   return { exitCode, commandLine };
 }

@@ -9,7 +9,11 @@ import type { LabHost } from '../lab-host';
 import type { InstallerLog } from './installer-log';
 import { UNINSTALL_KEY, findProductCode } from './product-registration';
 
-export async function uninstallProduct(lab: LabHost, productCode: string, log: InstallerLog): Promise<{ exitCode: number; productName?: string; version?: string; publisher?: string }> {
+export async function uninstallProduct(
+  lab: LabHost,
+  productCode: string,
+  log: InstallerLog,
+): Promise<{ exitCode: number; productName?: string; version?: string; publisher?: string }> {
   const config = await lab.readConfig();
   const key = findProductCode(config.installerDatabase, productCode);
   if (!key) {

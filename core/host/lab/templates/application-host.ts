@@ -65,7 +65,12 @@ export function applicationHostConfig(apps: LabIisApplication[]): string {
  * and the backed-up <application> elements byte for byte; their pools beside the lab's default ones.
  */
 export function applicationHostFromSections(sections: {
-  sites: { name: string; id: string | null; bindings: { protocol: string; bindingInformation: string }[]; applications: { path: string; applicationPool: string | null; rawPhysicalPath: string; xml: string }[] }[];
+  sites: {
+    name: string;
+    id: string | null;
+    bindings: { protocol: string; bindingInformation: string }[];
+    applications: { path: string; applicationPool: string | null; rawPhysicalPath: string; xml: string }[];
+  }[];
   applicationPools: { name: string; xml: string }[];
 }): string {
   const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -74,15 +79,31 @@ export function applicationHostFromSections(sections: {
   const pools = sections.applicationPools.filter((p) => !defaults.includes(p.name.toLowerCase())).map((p) => `            ${p.xml}`);
   const siteLines: string[] = [];
   const hasDefault = sections.sites.some((s) => s.name.toLowerCase() === 'default web site');
-  const all = hasDefault ? sections.sites : [{ name: 'Default Web Site', id: '1', bindings: [{ protocol: 'http', bindingInformation: '*:80:' }], applications: [] }, ...sections.sites];
+  const all = hasDefault ? sections.sites : [
+    { name: 'Default Web Site', id: '1', bindings: [{ protocol: 'http', bindingInformation: '*:80:' }], applications: [] },
+    ...sections.sites,
+  ];
   all.forEach((site, i) => {
     siteLines.push(`            <site name="${esc(site.name)}" id="${esc(site.id ?? String(i + 1))}">`);
-    siteLines.push('                <application path="/">', '                    <virtualDirectory path="/" physicalPath="%SystemDrive%\\inetpub\\wwwroot" />', '                </application>');
+    siteLines.push(
+      '                <application path="/">',
+      '                    <virtualDirectory path="/" physicalPath="%SystemDrive%\\inetpub\\wwwroot" />',
+      '                </application>',
+    );
     for (const app of site.applications) {
       if (app.xml) siteLines.push(`                ${app.xml}`);
-      else siteLines.push(`                <application path="${esc(app.path)}"${app.applicationPool ? ` applicationPool="${esc(app.applicationPool)}"` : ''}>`, `                    <virtualDirectory path="/" physicalPath="${esc(app.rawPhysicalPath)}" />`, '                </application>');
+      else siteLines.push(
+        `                <application path="${esc(app.path)}"${app.applicationPool ? ` applicationPool="${esc(app.applicationPool)}"` : ''}>`,
+        `                    <virtualDirectory path="/" physicalPath="${esc(app.rawPhysicalPath)}" />`,
+        '                </application>',
+      );
     }
-    siteLines.push('                <bindings>', ...site.bindings.map((b) => `                    <binding protocol="${esc(b.protocol)}" bindingInformation="${esc(b.bindingInformation)}" />`), '                </bindings>', '            </site>');
+    siteLines.push(
+      '                <bindings>',
+      ...site.bindings.map((b) => `                    <binding protocol="${esc(b.protocol)}" bindingInformation="${esc(b.bindingInformation)}" />`),
+      '                </bindings>',
+      '            </site>',
+    );
   });
   const lines = base.split('\r\n');
   const sitesStart = lines.findIndex((l) => l.trim() === '<sites>');

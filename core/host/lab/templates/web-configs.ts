@@ -29,8 +29,10 @@ export interface LegacyWebConfigOptions {
 function settingsSection(group: string, frameworkVersion: '2.0.0.0' | '4.0.0.0'): string[] {
   return [
     '  <configSections>',
-    `    <sectionGroup name="applicationSettings" type="System.Configuration.ApplicationSettingsGroup, System, Version=${frameworkVersion}, Culture=neutral, PublicKeyToken=b77a5c561934e089">`,
-    `      <section name="${group}" type="System.Configuration.ClientSettingsSection, System, Version=${frameworkVersion}, Culture=neutral, PublicKeyToken=b77a5c561934e089" requirePermission="false" />`,
+    `    <sectionGroup name="applicationSettings" type="System.Configuration.ApplicationSettingsGroup, System, Version=${frameworkVersion}, Culture=neutral, ` +
+      `PublicKeyToken=b77a5c561934e089">`,
+    `      <section name="${group}" type="System.Configuration.ClientSettingsSection, System, Version=${frameworkVersion}, Culture=neutral, ` +
+      `PublicKeyToken=b77a5c561934e089" requirePermission="false" />`,
     '    </sectionGroup>',
     '  </configSections>',
   ];
