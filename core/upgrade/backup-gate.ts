@@ -11,12 +11,12 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { PlanStep, UpgradePlan } from '../domain/plan-types';
-import { inventoryServer } from '../domain/inventory';
-import { assertBackupCovers, BACKUP_DOES_NOT_COVER } from '../domain/backup-coverage';
+import { inventoryServer } from '../survey/inventory';
+import { assertBackupCovers, BACKUP_DOES_NOT_COVER } from '../backup/backup-coverage';
 import { readManifest, type ManifestFileEntry } from '../backup/index';
 import { isSameOrInside, localPathInside, relativePathKey } from '../util/windows-path';
 import { CoreError } from '../util/errors';
-import type { RunContext } from './steps';
+import type { RunContext } from './run-context';
 
 const DONE = ['Completed', 'Skipped'];
 

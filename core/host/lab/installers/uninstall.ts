@@ -5,11 +5,11 @@
  */
 import { removeWebApplication, APPLICATION_HOST_CONFIG } from '../../iis';
 import { isCoreError } from '../../../util/errors';
-import type { LabHost } from '../lab-host';
+import type { LabMachine } from './lab-machine';
 import type { InstallerLog } from './installer-log';
 import { UNINSTALL_KEY, findProductCode } from './product-registration';
 
-export async function uninstallProduct(lab: LabHost, productCode: string, log: InstallerLog): Promise<{ exitCode: number; productName?: string; version?: string; publisher?: string }> {
+export async function uninstallProduct(lab: LabMachine, productCode: string, log: InstallerLog): Promise<{ exitCode: number; productName?: string; version?: string; publisher?: string }> {
   const config = await lab.readConfig();
   const key = findProductCode(config.installerDatabase, productCode);
   if (!key) {
