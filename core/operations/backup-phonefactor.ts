@@ -1,6 +1,6 @@
 /**
  * Backup-PhoneFactor: one verified, hashed backup per server of everything the upgrade must not lose (S1, S5).
- * What goes in is decided in domain/backup-items.ts; how it is copied, hashed and made valid in backup/.
+ * What goes in is decided in backup/backup-items.ts; how it is copied, hashed and made valid in backup/.
  * Batch: every piped object arrives at once, so components piped from Get-PhoneFactorComponent make ONE backup
  * per server, not one per component.
  */
