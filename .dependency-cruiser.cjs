@@ -5,7 +5,8 @@
 //   data services). It is not pure domain (it needs a Host), and backups, readiness and operations build on it.
 // - report sits above backup (it reads backup manifests); domain sits below webconfig, msi and journal (they name
 //   products, settings and readiness rows of the catalog), so the old "bottom layer" is two layers now.
-// - Folders of one layer never import each other, and no folder (sub-folders included) takes part in an import cycle.
+// - Folders of one layer never import each other, and no import cycle joins two folders (sibling sub-folders included;
+//   depcruise counts a sub-folder as part of its parent).
 const LAYERS = [
   ['runtime'],
   ['operations'],
