@@ -1,29 +1,43 @@
 // The core's layers, outermost first; a folder may import only from itself and the layers after it (npm run lint:layers):
-//   cli/launcher -> runtime -> operations -> upgrade -> backup, report -> host -> domain, webconfig, msi, journal, log -> util
+//   cli.ts/launcher.ts -> runtime -> operations -> upgrade -> report -> backup -> survey -> host
+//     -> webconfig, msi, journal, log -> domain -> util
+// - survey: what the tool learns about a PhoneFactor / MFA server by reading it through the Host port (its inventory, its
+//   data services). It is not pure domain (it needs a Host), and backups, readiness and operations build on it.
+// - report sits above backup (it reads backup manifests); domain sits below webconfig, msi and journal (they name
+//   products, settings and readiness rows of the catalog), so the old "bottom layer" is two layers now.
+// - Folders of one layer never import each other, and no import cycle joins two folders (sibling sub-folders included;
+//   depcruise counts a sub-folder as part of its parent).
 const LAYERS = [
   ['runtime'],
   ['operations'],
   ['upgrade'],
-  ['backup', 'report'],
+  ['report'],
+  ['backup'],
+  ['survey'],
   ['host'],
-  ['domain', 'webconfig', 'msi', 'journal', 'log'],
+  ['webconfig', 'msi', 'journal', 'log'],
+  ['domain'],
   ['util'],
 ];
 const folder = (names) => `^core/(${names.join('|')})/`;
+const rule = (name, comment, from, to, extra = {}) => ({ name, severity: 'error', comment, from, to, ...extra });
 const forbidden = [];
 LAYERS.forEach((layer, i) => {
   const above = LAYERS.slice(0, i).flat();
   if (above.length) {
-    forbidden.push({ name: `layer-${layer.join('-')}`, severity: 'error', comment: `core/${layer.join(', ')} must not import an outer layer (${above.join(', ')})`, from: { path: folder(layer) }, to: { path: folder(above) } });
+    const comment = `core/${layer.join(', ')} must not import an outer layer (${above.join(', ')})`;
+    forbidden.push(rule(`layer-${layer.join('-')}`, comment, { path: folder(layer) }, { path: folder(above) }));
   }
-  // Folders of one layer do not import each other (domain and webconfig are peers).
-  if (layer.length > 1) {
-    for (const a of layer) {
-      forbidden.push({ name: `peer-${a}`, severity: 'error', comment: `core/${a} must not import its peers`, from: { path: folder([a]) }, to: { path: folder(layer.filter((b) => b !== a)) } });
-    }
+  for (const a of layer.length > 1 ? layer : []) {
+    const peers = layer.filter((b) => b !== a);
+    forbidden.push(rule(`peer-${a}`, `core/${a} must not import its peers (${peers.join(', ')})`, { path: folder([a]) }, { path: folder(peers) }));
   }
 });
-forbidden.push({ name: 'no-folder-cycles', severity: 'error', comment: 'no import cycle between modules', from: { path: '^core/' }, to: { circular: true } });
+// A new top-level folder must be placed in the order above before it holds code, or no layer rule would see it.
+forbidden.push(rule('unplaced-folder', 'a core folder that is not in the layer order', { path: '^core/[^/]+/', pathNot: folder(LAYERS.flat()) }, {}));
+forbidden.push(rule('no-module-cycles', 'no import cycle between modules', { path: '^core/' }, { circular: true }));
+// The layer and peer rules order the top-level folders; this one also covers sub-folders (host/lab, upgrade/readiness).
+forbidden.push(rule('no-folder-cycles', 'no import cycle between folders', { path: '^core/' }, { circular: true }, { scope: 'folder' }));
 module.exports = {
   forbidden,
   options: {

@@ -14,7 +14,7 @@ import { operations, findOperation } from './operations/index';
 import validators from './generated/validators';
 import { describeContracts } from './operations/describe';
 import { execute, failure, parseRequest } from './runtime/execute';
-import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from './runtime/envelope';
+import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from './util/envelope';
 import { stderrSink } from './runtime/events';
 import { BUILD_ID, TOOL_VERSION } from './version';
 import { CoreError } from './util/errors';

@@ -41,3 +41,13 @@ export async function withServiceStopped<T>(host: Host, serviceName: string, wor
   }
   return result;
 }
+
+/**
+ * Run `work` with every given service stopped; each one that was running is started again afterwards, also
+ * when the work fails (services stopped first are started last, as nested try/finally would).
+ */
+export async function withServicesStopped<T>(host: Host, serviceNames: string[], work: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = serviceNames;
+  if (first === undefined) return work();
+  return withServiceStopped(host, first, () => withServicesStopped(host, rest, work));
+}

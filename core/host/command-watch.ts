@@ -6,7 +6,7 @@
  * an upgrade), so an admin looking at a run that seems stuck sees which program it waits for and since when.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LogLevel } from '../operations/contract';
+import type { LogLevel } from '../util/operation-context';
 
 interface CommandFacts {
   /** The program's file name (reg.exe), for short messages. */

@@ -1,23 +1,25 @@
 /**
  * Backup-PhoneFactor: one verified, hashed backup per server of everything the upgrade must not lose (S1, S5).
- * What goes in is decided in domain/backup-items.ts; how it is copied, hashed and made valid in backup/.
+ * What goes in is decided in backup/backup-items.ts; how it is copied, hashed and made valid in backup/.
  * Batch: every piped object arrives at once, so components piped from Get-PhoneFactorComponent make ONE backup
  * per server, not one per component.
  */
 import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { defineOperation, type OperationContext } from './contract';
+import { defineOperation } from './contract';
+import type { OperationContext } from '../util/operation-context';
 import { PathParameter } from './schema-helpers';
 import { pipeIdentity, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
 import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
 import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionEntry, type RetentionResult } from '../backup/index';
-import { inventoryServer } from '../domain/inventory';
+import { inventoryServer } from '../survey/inventory';
 import type { ComponentRecord } from '../domain/inventory-types';
 import { APPLICATION_HOST_CONFIG, extractApplicationSections, type IisSections } from '../host/iis';
 import { listInstalledProducts } from '../host/installed-products';
-import { planBackupItems } from '../domain/backup-items';
-import { findMfaServices, withServicesStopped } from '../domain/mfa-services';
+import { planBackupItems } from '../backup/backup-items';
+import { findMfaServices } from '../survey/mfa-services';
+import { withServicesStopped } from '../backup/with-service-stopped';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
 import { CoreError, isCoreError } from '../util/errors';
 import { createLimiter, DEFAULT_THROTTLE_LIMIT, mapSettled, settle, type Settled } from '../util/pool';

@@ -3,6 +3,7 @@
  * PowerShell cmdlet (parameters, help, [OutputType], ShouldProcess) and its format view are all derived from it.
  */
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { OperationContext } from '../util/operation-context';
 
 /** How a PowerShell parameter is bound; carried in the input schema under the annotation keyword `x-mfa`. */
 export interface ParameterBinding {
@@ -40,37 +41,6 @@ export interface Example {
 }
 
 export type ConfirmImpact = 'Low' | 'Medium' | 'High';
-
-/** One step an operation would take; `-WhatIf` prints these, `-Confirm` asks about each one. */
-export interface PlannedAction {
-  /** Stable between a dry run and the real run of the same request. */
-  id: string;
-  /** What it acts on (file, server, product). */
-  target: string;
-  /** What it does, one line: the ShouldProcess action text (a confirmation prompt shows one line per action). */
-  description: string;
-  /** The details (each file, each setting): shown with -Verbose before the prompt, never in it. */
-  details?: string[];
-}
-
-export type LogLevel = 'verbose' | 'info' | 'warning';
-
-export interface OperationContext {
-  readonly dryRun: boolean;
-  readonly toolVersion: string;
-  progress(activity: string, status: string, percent?: number): void;
-  log(level: LogLevel, message: string): void;
-  /**
-   * An upgrade run opened its journal: tells the transport where it and the run's log are, so that a core killed
-   * from outside still gets its stop recorded there (`mfa-core --record-stop`). Absent in a dry run.
-   */
-  announceRun?(records: { journal: string; log: string | null }): void;
-  /**
-   * Run a state-changing step. In a dry run it is only recorded; in a real run it runs when the caller approved it
-   * (or approved everything), else it is recorded as skipped and `undefined` comes back.
-   */
-  act<T>(action: PlannedAction, run: () => Promise<T>): Promise<T | undefined>;
-}
 
 export interface OperationContract<I extends TObject = TObject, O extends TSchema = TSchema> {
   /** CLI name, kebab-case: `merge-webconfig`. */

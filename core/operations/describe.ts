@@ -1,8 +1,8 @@
 /** The JSON form of the contracts (`mfa-core --list`): what the module generator and the docs are built from. */
 import type { OperationContract } from './contract';
 import { ERROR_CATALOG } from '../util/error-catalog';
-import { EXIT_CODE_MEANINGS } from '../upgrade/exit-codes';
-import { EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK } from '../runtime/envelope';
+import { EXIT_CODE_MEANINGS } from '../domain/upgrade-exit-codes';
+import { EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK } from '../util/envelope';
 
 export function describeContracts(ops: OperationContract[], version: string) {
   return {

@@ -1,9 +1,10 @@
 /** Get-PhoneFactorComponent: the inventory of PhoneFactor / MFA Server components on a server. */
 import { Type } from '@sinclair/typebox';
-import { defineOperation, type OperationContext } from './contract';
+import { defineOperation } from './contract';
+import type { OperationContext } from '../util/operation-context';
 import { StringEnum } from './schema-helpers';
 import { pipeIdentity, targetsOf, TargetParameters, ThrottleLimitParameter, type NamedTarget } from './target';
-import { inventoryServer } from '../domain/inventory';
+import { inventoryServer } from '../survey/inventory';
 import { COMPONENT_NAMES } from '../domain/catalog';
 import type { ComponentRecord } from '../domain/inventory-types';
 import { DEFAULT_THROTTLE_LIMIT, mapSettled } from '../util/pool';

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import { StringEnum } from './schema-helpers';
 import { openTargetHost, TargetParameters } from './target';
-import { inventoryServer } from '../domain/inventory';
+import { inventoryServer } from '../survey/inventory';
 import { listWebApplications } from '../host/iis';
 import { installComponentMsi, installServer, selectComponentMsi, vdirPropertyOf } from '../upgrade/installers';
 import { WEB_COMPONENTS } from '../domain/catalog';

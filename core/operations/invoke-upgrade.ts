@@ -6,7 +6,7 @@ import { BackupDestinationParameter, UpgradeParameters } from './upgrade-paramet
 import { runUpgrade } from '../upgrade/engine';
 import { StringEnum } from './schema-helpers';
 import { ReadinessRowSchema } from './test-readiness';
-import { READINESS_CHECKS } from '../upgrade/readiness/types';
+import { READINESS_CHECKS } from '../domain/readiness-types';
 
 const Input = Type.Object(
   {

@@ -6,7 +6,8 @@
 import { promises as fs, constants, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { defineOperation, perItem, type OperationContext } from './contract';
+import { defineOperation, perItem } from './contract';
+import type { OperationContext } from '../util/operation-context';
 import { PathParameter, StringEnum } from './schema-helpers';
 import { mergeWebConfig, type MergeChange } from '../webconfig/index';
 import { CoreError } from '../util/errors';

@@ -2,8 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import { PathParameter, StringEnum } from './schema-helpers';
-import { createLab, LAB_SCENARIOS } from '../host/lab/scenarios';
-import { createLabFromBackups } from '../host/lab/from-backup';
+import { createLab } from '../host/lab/scenarios';
+import { LAB_SCENARIOS } from '../host/lab/lab-file';
+import { createLabFromBackups } from './new-lab-from-backup';
 import { CoreError } from '../util/errors';
 
 const Input = Type.Object(

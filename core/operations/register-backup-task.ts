@@ -5,7 +5,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import * as path from 'node:path';
-import { defineOperation, perItem, type OperationContext } from './contract';
+import { defineOperation, perItem } from './contract';
+import type { OperationContext } from '../util/operation-context';
 import { PathParameter } from './schema-helpers';
 import { openTargetHost, TargetParameters } from './target';
 import {

@@ -7,18 +7,21 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { defineOperation, perItem, type OperationContext } from './contract';
+import { defineOperation, perItem } from './contract';
+import type { OperationContext } from '../util/operation-context';
 import { PathParameter, StringEnum } from './schema-helpers';
 import { openTargetHosts, TargetParameters } from './target';
 import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
 import { isWindowsDrivePath } from '../host/lab/lab-paths';
-import { classifyProduct, inventoryServer } from '../domain/inventory';
+import { inventoryServer } from '../survey/inventory';
+import { classifyProduct } from '../domain/classify-product';
 import { restoreFiles, verifyBackup, type ManifestFileEntry, type VerifyResult } from '../backup/index';
-import { findMfaServices, withServicesStopped } from '../domain/mfa-services';
+import { findMfaServices } from '../survey/mfa-services';
+import { withServicesStopped } from '../backup/with-service-stopped';
 import { COMPONENT_NAMES } from '../domain/catalog';
 import { CoreError } from '../util/errors';
-import { inventoryForTargets, restoreTargetProblems } from '../domain/restore-targets';
+import { inventoryForTargets, restoreTargetProblems } from '../backup/restore-targets';
 
 const Input = Type.Object(
   {

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import { PathParameter, StringEnum } from './schema-helpers';
 import { verifyBackup, type VerifyItem } from '../backup/index';
-import { inventoryForTargets, restoreTargetProblems } from '../domain/restore-targets';
+import { inventoryForTargets, restoreTargetProblems } from '../backup/restore-targets';
 
 const Input = Type.Object(
   {

@@ -5,7 +5,7 @@ import { PathParameter, StringEnum } from './schema-helpers';
 import { pipeIdentity, resolveFileTarget, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
 import type { Host } from '../host/host';
 import { runReadiness } from '../upgrade/readiness/run-readiness';
-import { READINESS_CHECKS } from '../upgrade/readiness/types';
+import { READINESS_CHECKS } from '../domain/readiness-types';
 import { DEFAULT_THROTTLE_LIMIT, mapSettled } from '../util/pool';
 
 const Input = Type.Object(

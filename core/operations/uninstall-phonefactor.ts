@@ -3,9 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import { PathParameter } from './schema-helpers';
 import { openTargetHost, resolveFileTarget, TargetParameters } from './target';
-import { inventoryServer } from '../domain/inventory';
+import { inventoryServer } from '../survey/inventory';
 import { UNINSTALL_ORDER } from '../domain/plan-servers';
-import { assertBackupCovers } from '../domain/backup-coverage';
+import { assertBackupCovers } from '../backup/backup-coverage';
 import { uninstallProduct } from '../upgrade/installers';
 import { CoreError } from '../util/errors';
 

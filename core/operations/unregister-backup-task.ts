@@ -1,6 +1,7 @@
 /** Unregister-PhoneFactorBackupTask: removes the scheduled backup task that Register-PhoneFactorBackupTask made. */
 import { Type } from '@sinclair/typebox';
-import { defineOperation, perItem, type OperationContext } from './contract';
+import { defineOperation, perItem } from './contract';
+import type { OperationContext } from '../util/operation-context';
 import { openTargetHost, TargetParameters } from './target';
 import { DEFAULT_TASK_NAME, normalizeTaskName } from '../domain/backup-task';
 

@@ -3,7 +3,7 @@
  * asset. Every piece of text goes through html.ts `t()` (secret redaction, then HTML escaping); web.config values are
  * never read into it.
  */
-import { EXIT_CODE_MEANINGS } from '../upgrade/exit-codes';
+import { EXIT_CODE_MEANINGS } from '../domain/upgrade-exit-codes';
 import type { ServerInventory } from '../domain/inventory-types';
 import type { PlanStep } from '../domain/plan-types';
 import type { JournalStep, JournalStop } from '../journal/journal-types';

@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { UpgradePlan } from '../domain/plan-types';
 import type { ServerInventory } from '../domain/inventory-types';
-import { INVENTORY_FILE } from '../domain/backup-items';
-import { loadReadiness } from '../upgrade/readiness/gate';
-import type { ReadinessRow } from '../upgrade/readiness/types';
+import { INVENTORY_FILE } from '../backup/backup-items';
+import { loadReadiness } from '../journal/readiness-record';
+import type { ReadinessRow } from '../domain/readiness-types';
 import type { JournalDocument } from '../journal/journal-types';
 import { JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { parseJournal } from '../journal/journal-parse';
@@ -18,7 +18,7 @@ import { readManifest, type BackupManifest } from '../backup/manifest';
 import { readWebConfigSettings } from '../webconfig/read-settings';
 import { isSecret, redactor } from '../util/secrets';
 
-/** The fields of Invoke-MfaServerUpgrade's result the report shows (core/upgrade/engine.ts UpgradeResult). */
+/** The fields of Invoke-MfaServerUpgrade's result the report shows (core/upgrade/upgrade-result.ts UpgradeResult). */
 export interface ReportResult {
   Status: string;
   ExitCode: number;

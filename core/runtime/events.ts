@@ -3,7 +3,7 @@
  * Every message passes the secret redactor first.
  */
 import { redactor } from '../util/secrets';
-import type { LogLevel } from '../operations/contract';
+import type { LogLevel } from '../util/operation-context';
 
 export type CoreEvent =
   | { event: 'progress'; activity: string; status: string; percent?: number }

@@ -2,10 +2,11 @@
  * Runs one CLI request: parse → validate every pipeline object → run the handler → one envelope.
  * Nothing reaches a handler before all input is valid.
  */
-import type { OperationContext, OperationContract, PlannedAction } from '../operations/contract';
+import type { OperationContract } from '../operations/contract';
+import type { OperationContext, PlannedAction } from '../util/operation-context';
 import { CoreError } from '../util/errors';
 import { PartialFailure } from '../util/partial-failure';
-import { badRequest, EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope, type ErrorBody } from './envelope';
+import { badRequest, EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope, type ErrorBody } from '../util/envelope';
 import type { EventSink } from './events';
 import { commandWatcherFor, watchCommands } from '../host/command-watch';
 import { validateItems, type StandaloneValidator } from './validate';

@@ -15,7 +15,7 @@ import { CmTraceLog } from '../log/index';
 import { recordStopLater } from '../upgrade/run-stop';
 import { isCoreStopCause } from '../util/core-stop';
 import { CoreError } from '../util/errors';
-import { EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope } from './envelope';
+import { EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope } from '../util/envelope';
 
 interface StopRequest {
   journal: string;

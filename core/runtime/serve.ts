@@ -24,7 +24,7 @@ import * as readline from 'node:readline';
 import { findOperation, operations } from '../operations/index';
 import validators from '../generated/validators';
 import { execute, failure, parseRequest, type Outcome } from './execute';
-import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from './envelope';
+import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from '../util/envelope';
 import { redactEvent, type CoreEvent } from './events';
 import { writeLastWords } from '../util/core-stop';
 import { CoreError } from '../util/errors';

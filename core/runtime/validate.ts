@@ -3,7 +3,7 @@
  * PowerShell parameter at fault, e.g. `/ReferencePath must be string`.
  */
 import type { ErrorObject } from 'ajv';
-import { badRequest } from './envelope';
+import { badRequest } from '../util/envelope';
 import type { CoreError } from '../util/errors';
 
 export type StandaloneValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };

@@ -2,7 +2,7 @@
  * Nothing destructive on a claim. The journal says a backup was made and where; before the first uninstall of every
  * run (fresh or resumed) that claim is checked against the disk and the server: the backup each server's Backup step
  * recorded must lie in the run's destination, verify against its manifest and hold what the uninstalls still to come
- * would lose (core/domain/backup-coverage.ts, the same test Uninstall-PhoneFactor -BackupPath makes).
+ * would lose (core/backup/backup-coverage.ts, the same test Uninstall-PhoneFactor -BackupPath makes).
  *
  * Later steps read web.configs and themes back from that backup: verifiedBackupFile hands them only bytes whose hash
  * is the manifest's, read once (what is checked is what is used).
@@ -11,12 +11,12 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { PlanStep, UpgradePlan } from '../domain/plan-types';
-import { inventoryServer } from '../domain/inventory';
-import { assertBackupCovers, BACKUP_DOES_NOT_COVER } from '../domain/backup-coverage';
+import { inventoryServer } from '../survey/inventory';
+import { assertBackupCovers, BACKUP_DOES_NOT_COVER } from '../backup/backup-coverage';
 import { readManifest, type ManifestFileEntry } from '../backup/index';
 import { isSameOrInside, localPathInside, relativePathKey } from '../util/windows-path';
 import { CoreError } from '../util/errors';
-import type { RunContext } from './steps';
+import type { RunContext } from './run-context';
 
 const DONE = ['Completed', 'Skipped'];
 

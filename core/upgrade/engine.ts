@@ -7,17 +7,18 @@
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../host/host';
-import type { OperationContext } from '../operations/contract';
+import type { OperationContext } from '../util/operation-context';
 import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../domain/plan-types';
 import { buildUpgradePlan } from '../domain/plan';
 import { Journal } from '../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from './plan-input';
-import { EXECUTORS, type RunContext, type StepResult } from './steps';
+import { EXECUTORS, type StepResult } from './steps';
+import type { RunContext } from './run-context';
 import { assertBackupsCoverUninstalls } from './backup-gate';
-import { BACKUP_DOES_NOT_COVER } from '../domain/backup-coverage';
+import { BACKUP_DOES_NOT_COVER } from '../backup/backup-coverage';
 import { UPGRADE_RUN_FOLDER_PREFIX } from '../backup/retention';
-import { UPGRADE_EXIT_CODES } from './exit-codes';
+import { UPGRADE_EXIT_CODES } from '../domain/upgrade-exit-codes';
 import { writeFileAtomic } from '../util/atomic-write';
 import { CoreError, isCoreError } from '../util/errors';
 import { crashPointForTests } from './crash-points';
@@ -26,8 +27,9 @@ import { whenCoreStops } from '../util/core-stop';
 import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine } from './run-stop';
 import { LOG_FOLDER } from './installers';
 import { withUpgradeReport } from '../report/index';
-import { acceptedRisks, checkReadinessGate, loadReadiness, saveReadiness } from './readiness/gate';
-import type { ReadinessCheckName, ReadinessRow } from './readiness/types';
+import { acceptedRisks, checkReadinessGate } from './readiness/gate';
+import { loadReadiness, saveReadiness } from '../journal/readiness-record';
+import type { ReadinessCheckName, ReadinessRow } from '../domain/readiness-types';
 import { commandWatcherFor, watchCommands } from '../host/command-watch';
 import { PartialFailure } from '../util/partial-failure';
 import { planSha256, serializePlan } from '../domain/plan-parse';
@@ -37,6 +39,7 @@ import { protectRunFolder } from './run-folder';
 import { assertPlanInstallers } from './plan-installers';
 import { journalFaultForTests } from './crash-points';
 import { resultBeforeChanges } from './result-before-changes';
+import type { StepReport, UpgradeResult } from './upgrade-result';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -50,35 +53,6 @@ export interface UpgradeRequest {
   skipReadiness?: ReadinessCheckName[];
   /** -Replan: plan the rest of a recorded run again with the parameters given now. */
   replan?: boolean;
-}
-
-export interface StepReport {
-  Order: number;
-  Id: string;
-  Action: string;
-  ComputerName: string;
-  Kind: string;
-  Status: string;
-  DurationMs: number | null;
-  Outcome: string | null;
-}
-
-export interface UpgradeResult {
-  Status: 'Completed' | 'Paused' | 'Failed' | 'Planned';
-  ExitCode: number;
-  Message: string;
-  NextAction: string | null;
-  Steps: StepReport[];
-  BackupPath: string[];
-  JournalPath: string;
-  LogPath: string | null;
-  /** report.html in the run folder, written at every end of a run; null for a dry run or when it could not be written. */
-  ReportPath: string | null;
-  RebootRequired: boolean;
-  FollowUps: string[];
-  Notice: string;
-  /** The readiness checks of the run's start (readiness.json in the run folder); [] for a dry run. */
-  Readiness: ReadinessRow[];
 }
 
 export function runFolder(backupDestination: string, hosts: Host[]): string {

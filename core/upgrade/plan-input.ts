@@ -3,7 +3,7 @@
  * and for each web component the MSI property (if any) that sets its virtual directory.
  */
 import type { Host } from '../host/host';
-import { inventoryServer } from '../domain/inventory';
+import { inventoryServer } from '../survey/inventory';
 import type { PlanInput, VirtualDirectoryNaming } from '../domain/plan-types';
 import type { ServerInventory } from '../domain/inventory-types';
 import { WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';

@@ -3,8 +3,8 @@
  * one shape for all of them, so each says only why it stopped and what to do.
  */
 import { notice } from '../domain/plan';
-import type { ReadinessRow } from './readiness/types';
-import type { UpgradeResult } from './engine';
+import type { ReadinessRow } from '../domain/readiness-types';
+import type { UpgradeResult } from './upgrade-result';
 
 export interface BeforeChanges {
   exitCode: number;

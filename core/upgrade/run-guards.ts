@@ -6,13 +6,13 @@
  */
 import * as path from 'node:path';
 import type { Host } from '../host/host';
-import type { OperationContext } from '../operations/contract';
+import type { OperationContext } from '../util/operation-context';
 import { acquireRunLock, type RunLock, type RunLockOwner } from '../journal/run-lock';
 import { resultBeforeChanges } from './result-before-changes';
 import { CoreError, isCoreError } from '../util/errors';
-import { UPGRADE_EXIT_CODES } from './exit-codes';
+import { UPGRADE_EXIT_CODES } from '../domain/upgrade-exit-codes';
 import { claimServers, releaseServers } from './server-claim';
-import type { UpgradeResult } from './engine';
+import type { UpgradeResult } from './upgrade-result';
 
 export interface RunGuard {
   /** The lock was left by a run that no longer exists and was taken over: what it said. */

@@ -8,9 +8,9 @@ import type { Host } from '../host/host';
 import type { PlanStep } from '../domain/plan-types';
 import type { WebComponentName } from '../domain/catalog';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
-import { inventoryServer } from '../domain/inventory';
-import { planBackupItems } from '../domain/backup-items';
-import { findMfaServices } from '../domain/mfa-services';
+import { inventoryServer } from '../survey/inventory';
+import { planBackupItems } from '../backup/backup-items';
+import { findMfaServices } from '../survey/mfa-services';
 import { createBackup, verifyBackup } from '../backup/index';
 import { listInstalledProducts } from '../host/installed-products';
 import { listWebApplications } from '../host/iis';
@@ -19,6 +19,7 @@ import { mergeWebConfig as mergeWebConfigText, namedExternalFiles, type External
 import { verifyServers } from './verify';
 import { CoreError, isCoreError } from '../util/errors';
 import { recordedBackup, verifiedBackupFiles } from './backup-gate';
+import type { RunContext } from './run-context';
 import { windowsParent } from '../host/file-errors';
 import { refusedInstaller, sameWindowsPath, windowsFolderOf } from './plan-installers';
 import { STAGING_FOLDER } from '../domain/plan-component-steps';
@@ -31,19 +32,6 @@ export interface StepResult {
   rebootRequired?: boolean;
   /** Set when the step needs the admin: the run pauses with this instruction. */
   pause?: string;
-}
-
-export interface RunContext {
-  host(computerName: string): Host;
-  hosts: Host[];
-  /** Local folder receiving backups. */
-  backupDestination: string;
-  /** The MFA Server media folder the admin named (-InstallerPath), as a path on the MFA server. */
-  installerPath: string;
-  toolVersion: string;
-  /** Data a finished step recorded (e.g. the Backup step's BackupPath). */
-  stepData(stepId: string): Record<string, unknown> | undefined;
-  log(level: 'info' | 'warning', message: string): void;
 }
 
 type Executor = (step: PlanStep, run: RunContext) => Promise<StepResult>;

@@ -4,7 +4,7 @@
  * SDK URL pointing at an SDK virtual directory that exists. Shared by the engine's last step and Test-MfaServerUpgrade.
  */
 import type { Host } from '../host/host';
-import { inventoryServer } from '../domain/inventory';
+import { inventoryServer } from '../survey/inventory';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import { DATA_FILE } from '../domain/catalog';
 import { listWebApplications } from '../host/iis';

@@ -12,7 +12,7 @@
  * only when they sit beside the web.config (a relative path without '..'); values read from them are never edited.
  * applicationSettings groups may also live in a configSource= file; .NET refuses a group with a setting twice.
  */
-import type { MergeInput } from './types';
+import type { ExternalReader, MergeInput } from './types';
 import { decodeWebConfig } from './encoding';
 import { duplicateKey, duplicateSection, encryptedSection, externalRootMismatch, notAWebConfig } from './errors';
 import { elementText } from './element-text';
@@ -65,9 +65,6 @@ export interface WebConfig {
   appSettings?: AppSettingsSection;
   applicationSettings?: { groups: SettingsGroup[]; elements: XmlElement[] };
 }
-
-/** Reads a file named by file=/configSource= of the web.config being loaded; bytes null when it is not there. */
-export type ExternalReader = (relative: string) => { path: string; bytes: Buffer | null };
 
 /** Decode, parse, check the root; with `sections` also locate and check the two merged sections. */
 export function loadWebConfig(input: MergeInput, sections = true, external?: ExternalReader): WebConfig {

@@ -1,6 +1,7 @@
 /** Public types of the web.config merge (the contract Merge-MfaWebConfig and the inventory build on). */
-import type { ExternalReader } from './config-model';
-export type { ExternalReader } from './config-model';
+
+/** Reads a file named by file=/configSource= of the web.config being loaded; bytes null when it is not there. */
+export type ExternalReader = (relative: string) => { path: string; bytes: Buffer | null };
 
 export type MergeAction = 'Updated' | 'Added' | 'Unchanged' | 'OnlyInNew' | 'Conflict' | 'Review';
 

@@ -8,7 +8,7 @@ import { openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 import { openLab } from '../../core/host/lab/open-lab';
 import type { LabHost } from '../../core/host/lab/lab-host';
-import { inventoryServer } from '../../core/domain/inventory';
+import { inventoryServer } from '../../core/survey/inventory';
 import { listWebApplications } from '../../core/host/iis';
 import { PRODUCT_KEY } from '../../core/domain/catalog';
 import { folderSize } from '../../core/upgrade/readiness/folder-size';

@@ -12,7 +12,6 @@ import { MACHINE_ID_KEY, MACHINE_ID_VALUE } from '../machine-id';
 import type {
   DirectoryEntry,
   FileStat,
-  Host,
   HostAddress,
   MsiexecRequest,
   MsiexecResult,
@@ -35,10 +34,11 @@ import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write
 import { REGISTRY_FILE, SERVER_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
 import { runLabMsiexec } from './installers/msiexec';
 import { runLabSetup } from './installers/server-setup';
+import type { LabMachine } from './installers/lab-machine';
 import { applyRegistryFaults, faultFreeSpace } from './readiness-faults';
 import { checkTaskXml, decodeTaskFile, encodeTaskFile, labTaskFile } from './lab-tasks';
 
-export class LabHost implements Host {
+export class LabHost implements LabMachine {
   readonly kind = 'lab' as const;
 
   private constructor(

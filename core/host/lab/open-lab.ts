@@ -11,7 +11,7 @@ import { CoreError } from '../../util/errors';
 import { LabHost } from './lab-host';
 import { isWindowsDrivePath } from './lab-paths';
 import { LAB_FILE, SERVER_FILE } from './server-file';
-import type { LabFile } from './scenarios';
+import type { LabFile } from './lab-file';
 
 export async function openLab(path: string): Promise<LabHost[]> {
   const folder = resolve(path);

@@ -6,7 +6,7 @@
  */
 import * as readline from 'node:readline';
 import { dispatchCalls, parseCalls } from './host-dispatch';
-import { toErrorBody } from '../../runtime/envelope';
+import { toErrorBody } from '../../util/envelope';
 
 export async function serveHostCalls(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
   const lines = readline.createInterface({ input, crlfDelay: Infinity });

@@ -3,9 +3,9 @@
  * for a consistent backup.
  */
 import type { Host } from '../../host/host';
-import { findMfaServices } from '../../domain/mfa-services';
+import { findMfaServices } from '../../survey/mfa-services';
 import type { ServerInventory } from '../../domain/inventory-types';
-import { row, type ReadinessRow } from './types';
+import { row, type ReadinessRow } from '../../domain/readiness-types';
 import { isLinkFailure } from '../../util/errors';
 
 export async function checkElevated(host: Host): Promise<ReadinessRow> {

@@ -10,7 +10,7 @@ import { readMsi } from '../../msi/reader';
 import { selectComponentInstaller } from '../../msi/select';
 import { inspectServerSetup } from '../installers';
 import { isLinkFailure } from '../../util/errors';
-import { row, type ReadinessRow } from './types';
+import { row, type ReadinessRow } from '../../domain/readiness-types';
 
 const BASIS = 'facts §1 steps 6 and 10, §5 (S1): the server setup, and the component MSIs in 32- and 64-bit';
 

@@ -5,13 +5,13 @@
  */
 import type { Host } from '../../host/host';
 import { readInstalledProducts } from '../../host/installed-products';
-import { inventoryServer } from '../../domain/inventory';
+import { inventoryServer } from '../../survey/inventory';
 import { isCoreError } from '../../util/errors';
 import { checkElevated, checkInstallationInProgress, checkPendingRestart, checkServiceStoppable } from './machine-checks';
 import { checkInstallerMedia } from './media-check';
 import { backupEstimate, checkBackupDestination, checkInstallSpace, writesPerDrive } from './space-check';
 import { checkSdkAccount, checkSdkUrl, checkVcRuntime, sdkAccounts, sdkEndpoints } from './web-checks';
-import { READINESS_CHECKS, row, type ReadinessCheckName, type ReadinessRow } from './types';
+import { READINESS_CHECKS, row, type ReadinessCheckName, type ReadinessRow } from '../../domain/readiness-types';
 
 export interface ReadinessRequest {
   hosts: Host[];

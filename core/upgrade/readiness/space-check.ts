@@ -18,7 +18,7 @@ import { DEFAULT_WWWROOT, MFA_SERVER_SETUP_FILE } from '../../domain/catalog';
 import { protectFolder } from '../../backup/protect-folder';
 import { folderSize } from './folder-size';
 import { neededMsis } from './media-check';
-import { formatBytes, row, type ReadinessRow } from './types';
+import { formatBytes, row, type ReadinessRow } from '../../domain/readiness-types';
 
 export const MARGIN_FACTOR = 1.2;
 export const MARGIN_BYTES = 200 * 1024 * 1024;

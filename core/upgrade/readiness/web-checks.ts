@@ -9,7 +9,7 @@ import { listWebApplications, type WebApplication } from '../../host/iis';
 import type { ComponentRecord, ServerInventory } from '../../domain/inventory-types';
 import { readWebConfigSettings } from '../../webconfig/index';
 import { isLinkFailure } from '../../util/errors';
-import { row, type ReadinessRow } from './types';
+import { row, type ReadinessRow } from '../../domain/readiness-types';
 
 // ───────────── VC++ 2015 ─────────────
 

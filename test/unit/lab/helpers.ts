@@ -1,7 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLab, type LabScenario } from '../../../core/host/lab/scenarios';
+import { createLab } from '../../../core/host/lab/scenarios';
+import type { LabScenario } from '../../../core/host/lab/lab-file';
 import { openLab } from '../../../core/host/lab/open-lab';
 import type { LabHost } from '../../../core/host/lab/lab-host';
 

@@ -7,7 +7,7 @@ import { newLab, tempDir } from '../lab/helpers';
 import type { LabHost } from '../../../core/host/lab/lab-host';
 import type { LabFaults } from '../../../core/host/lab/server-file';
 import { runReadiness } from '../../../core/upgrade/readiness/run-readiness';
-import type { ReadinessRow } from '../../../core/upgrade/readiness/types';
+import type { ReadinessRow } from '../../../core/domain/readiness-types';
 import { CoreError } from '../../../core/util/errors';
 
 const MEDIA = 'C:\\Media\\MfaServer';

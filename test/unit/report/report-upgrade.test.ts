@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { newLab, tempDir } from '../lab/helpers';
 import { runUpgrade } from '../../../core/upgrade/engine';
 import { readManifest } from '../../../core/backup/manifest';
-import type { OperationContext } from '../../../core/operations/contract';
+import type { OperationContext } from '../../../core/util/operation-context';
 
 const LAB_PASSWORD = 'S3cr3t!Pass';
 

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ERROR_CATALOG, isErrorCode, remoteErrorCode } from '../../../core/util/error-catalog';
 import { CoreError } from '../../../core/util/errors';
-import { toErrorBody } from '../../../core/runtime/envelope';
+import { toErrorBody } from '../../../core/util/envelope';
 
 const coreDir = path.resolve(__dirname, '..', '..', '..', 'core');
 

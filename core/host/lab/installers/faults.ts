@@ -3,9 +3,9 @@
  * (case-insensitively) in the run's description applies; `times` counts down and the rule disappears at zero,
  * so "1618 twice, then success" is `{ "exitCode": 1618, "times": 2 }`.
  */
-import type { LabHost } from '../lab-host';
+import type { LabMachine } from './lab-machine';
 
-export async function takeFault(lab: LabHost, kind: 'msiexec' | 'setup', subject: string): Promise<number | undefined> {
+export async function takeFault(lab: LabMachine, kind: 'msiexec' | 'setup', subject: string): Promise<number | undefined> {
   const config = await lab.readConfig();
   const rules = config.faults?.[kind];
   if (!rules || rules.length === 0) return undefined;

@@ -7,7 +7,7 @@ import type { ComponentName } from '../../../domain/catalog';
 import { MFA_SERVER_DISPLAY_NAME, WEB_COMPONENTS, type WebComponentName } from '../../../domain/catalog';
 import { readMsi } from '../../../msi/reader';
 import type { MsiInfo } from '../../../msi/msi-info';
-import type { LabHost } from '../lab-host';
+import type { LabMachine } from './lab-machine';
 import { winDirname, winJoin } from '../lab-paths';
 
 export type PackageLookup =
@@ -15,7 +15,7 @@ export type PackageLookup =
   | { ok: false; exitCode: number; reason: string };
 
 /** 1619: the package could not be opened; 1620: it is not a valid installation package (Windows Installer codes). */
-export async function identifyPackage(lab: LabHost, packagePath: string): Promise<PackageLookup> {
+export async function identifyPackage(lab: LabMachine, packagePath: string): Promise<PackageLookup> {
   const stat = await lab.stat(packagePath);
   if (!stat || stat.isDirectory) return { ok: false, exitCode: 1619, reason: `The package ${packagePath} could not be opened: it does not exist.` };
   let info: MsiInfo;
@@ -42,7 +42,7 @@ function componentFromName(productName: string): ComponentName | undefined {
   return MFA_SERVER_DISPLAY_NAME.test(productName) ? 'MfaServer' : undefined;
 }
 
-async function componentFromMedia(lab: LabHost, packagePath: string, info: MsiInfo): Promise<ComponentName | undefined> {
+async function componentFromMedia(lab: LabMachine, packagePath: string, info: MsiInfo): Promise<ComponentName | undefined> {
   const manifest = winJoin(winDirname(packagePath), 'media.json');
   if (!(await lab.stat(manifest))) return undefined;
   try {

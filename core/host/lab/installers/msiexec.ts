@@ -1,6 +1,7 @@
 /** msiexec.exe for a lab server: install a package or uninstall a product code, with injected faults and a verbose log. */
 import type { MsiexecRequest, MsiexecResult } from '../../host';
-import type { LabHost } from '../lab-host';
+import type { WebComponentName } from '../../../domain/catalog';
+import type { LabMachine } from './lab-machine';
 import { maskIfSecret } from '../../../util/secrets';
 import { msiexecCommandLine } from './command-line';
 import { isSuccessCode, takeFault } from './faults';
@@ -10,7 +11,7 @@ import { installMfaServer } from './server-setup';
 import { uninstallProduct } from './uninstall';
 import { installWebComponent } from './web-component-install';
 
-export async function runLabMsiexec(lab: LabHost, request: MsiexecRequest): Promise<MsiexecResult> {
+export async function runLabMsiexec(lab: LabMachine, request: MsiexecRequest): Promise<MsiexecResult> {
   const commandLine = msiexecCommandLine(request);
   const log = new InstallerLog('C:\\Windows\\system32\\msiexec.exe');
   log.line(`Command line: ${maskedCommandLine(request)}`);
@@ -20,7 +21,7 @@ export async function runLabMsiexec(lab: LabHost, request: MsiexecRequest): Prom
   return { exitCode, commandLine };
 }
 
-async function install(lab: LabHost, request: Extract<MsiexecRequest, { operation: 'install' }>, log: InstallerLog): Promise<number> {
+async function install(lab: LabMachine, request: Extract<MsiexecRequest, { operation: 'install' }>, log: InstallerLog): Promise<number> {
   const found = await identifyPackage(lab, request.packagePath);
   const subject = found.ok
     ? `${request.packagePath} ${found.info.productName} ${found.component} ${found.info.productCode}`
@@ -51,7 +52,7 @@ async function install(lab: LabHost, request: Extract<MsiexecRequest, { operatio
   return exitCode;
 }
 
-async function uninstall(lab: LabHost, productCode: string, log: InstallerLog): Promise<number> {
+async function uninstall(lab: LabMachine, productCode: string, log: InstallerLog): Promise<number> {
   const config = await lab.readConfig();
   const record = Object.entries(config.installerDatabase).find(([k]) => k.toUpperCase() === productCode.toUpperCase())?.[1];
   const fault = await takeFault(lab, 'msiexec', `${productCode} ${record?.productName ?? ''} ${record?.component ?? ''}`);

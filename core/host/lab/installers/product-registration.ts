@@ -3,13 +3,13 @@
  * (in the registry view of the package's bitness) and, for the lab, the product's entry in server.json.
  */
 import type { RegistryView } from '../../host';
-import type { LabHost } from '../lab-host';
+import type { LabMachine } from './lab-machine';
 import type { InstalledProductRecord } from '../server-file';
 
 export const UNINSTALL_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 
 /** An x86 package on 64-bit Windows registers in the 32-bit view; everything else in the native one. */
-export function viewForPlatform(lab: LabHost, platform: 'x86' | 'x64'): RegistryView {
+export function viewForPlatform(lab: LabMachine, platform: 'x86' | 'x64'): RegistryView {
   return lab.is64Bit && platform === 'x86' ? '32' : '64';
 }
 
@@ -18,7 +18,7 @@ export function findProductCode(db: Record<string, InstalledProductRecord>, prod
 }
 
 export async function registerProduct(
-  lab: LabHost,
+  lab: LabMachine,
   productCode: string,
   record: InstalledProductRecord,
   installSource: string,

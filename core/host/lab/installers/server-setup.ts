@@ -19,7 +19,7 @@ import {
 } from '../../../domain/catalog';
 import type { MsiInfo } from '../../../msi/msi-info';
 import type { MsiexecResult, SetupRequest } from '../../host';
-import type { LabHost } from '../lab-host';
+import type { LabMachine } from './lab-machine';
 import { winBasename, winDirname, winJoin } from '../lab-paths';
 import { formatDataFile, MFA_SERVER_SCHEMA, upgradeDataFile } from '../data-file';
 import type { InstalledProductRecord } from '../server-file';
@@ -29,7 +29,7 @@ import { identifyPackage } from './identify-package';
 import { InstallerLog } from './installer-log';
 import { findProductCode, registerProduct, viewForPlatform } from './product-registration';
 
-export async function runLabSetup(lab: LabHost, request: SetupRequest): Promise<MsiexecResult> {
+export async function runLabSetup(lab: LabMachine, request: SetupRequest): Promise<MsiexecResult> {
   const commandLine = setupCommandLine(request);
   const log = new InstallerLog(request.path);
   log.line(`Command line: ${commandLine}`);
@@ -62,14 +62,14 @@ export async function runLabSetup(lab: LabHost, request: SetupRequest): Promise<
 }
 
 /** Where MFA Server goes: the previous install path from the registry, else the default. */
-export async function mfaServerInstallPath(lab: LabHost): Promise<string> {
+export async function mfaServerInstallPath(lab: LabMachine): Promise<string> {
   const key = await lab.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW);
   const value = key?.values.find((v) => v.name.toLowerCase() === INSTALL_PATH_VALUE.toLowerCase());
   const previous = typeof value?.data === 'string' ? value.data.replace(/\\+$/, '') : '';
   return previous !== '' ? previous : DEFAULT_NEW_INSTALL_PATH;
 }
 
-export async function installMfaServer(lab: LabHost, info: MsiInfo, setupPath: string, log: InstallerLog): Promise<number> {
+export async function installMfaServer(lab: LabMachine, info: MsiInfo, setupPath: string, log: InstallerLog): Promise<number> {
   const platform = info.platform === 'x64' ? 'x64' : 'x86';
   if (platform === 'x64' && !lab.is64Bit) {
     log.line('This installation package is not supported by this processor type (x64 setup on 32-bit Windows).');

@@ -5,12 +5,12 @@
  */
 import { removeWebApplication, APPLICATION_HOST_CONFIG } from '../../iis';
 import { isCoreError } from '../../../util/errors';
-import type { LabHost } from '../lab-host';
+import type { LabMachine } from './lab-machine';
 import type { InstallerLog } from './installer-log';
 import { UNINSTALL_KEY, findProductCode } from './product-registration';
 
 export async function uninstallProduct(
-  lab: LabHost,
+  lab: LabMachine,
   productCode: string,
   log: InstallerLog,
 ): Promise<{ exitCode: number; productName?: string; version?: string; publisher?: string }> {

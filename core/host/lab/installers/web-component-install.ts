@@ -7,7 +7,7 @@
 import { DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from '../../../domain/catalog';
 import type { MsiInfo } from '../../../msi/msi-info';
 import { APPLICATION_HOST_CONFIG, addWebApplication, parseApplicationHostConfig } from '../../iis';
-import type { LabHost } from '../lab-host';
+import type { LabMachine } from './lab-machine';
 import { winJoin } from '../lab-paths';
 import type { InstalledProductRecord } from '../server-file';
 import { defaultNewWebConfig, themeFiles } from '../templates/web-configs';
@@ -32,7 +32,7 @@ function componentFiles(component: WebComponentName): Record<string, Buffer> {
 }
 
 export async function installWebComponent(
-  lab: LabHost,
+  lab: LabMachine,
   component: WebComponentName,
   info: MsiInfo,
   packagePath: string,

@@ -1,5 +1,5 @@
 /** The admin-facing README.txt written into every new lab folder. */
-import type { LabScenario, LabServerSummary } from '../scenarios';
+import type { LabScenario, LabServerSummary } from '../lab-file';
 
 export function labReadme(scenario: LabScenario | 'FromBackup', servers: LabServerSummary[], labPath: string): string {
   const serverLines = servers.map(

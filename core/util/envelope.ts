@@ -1,8 +1,8 @@
 /** The stdout envelope and the CLI's exit codes: 0 success, 1 operation failed, 2 bad request. */
-import { CoreError, type ErrorCode } from '../util/errors';
-import { redactor } from '../util/secrets';
-import type { PlannedAction } from '../operations/contract';
-import { ERROR_CATALOG } from '../util/error-catalog';
+import { CoreError, type ErrorCode } from './errors';
+import { redactor } from './secrets';
+import type { PlannedAction } from './operation-context';
+import { ERROR_CATALOG } from './error-catalog';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

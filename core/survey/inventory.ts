@@ -6,28 +6,11 @@
 import type { Host } from '../host/host';
 import { listInstalledProducts, type InstalledProduct } from '../host/installed-products';
 import { listWebApplications, type WebApplication } from '../host/iis';
-import {
-  AGENT_DISPLAY_NAME, DATA_FOLDER, INSTALL_PATH_VALUE, MFA_SERVER_DISPLAY_NAME, PRODUCT_KEY, PRODUCT_KEY_VIEW,
-  WEB_COMPONENTS, type ComponentName, type WebComponentName,
-} from './catalog';
-import type { ComponentRecord, ServerInventory } from './inventory-types';
+import { DATA_FOLDER, INSTALL_PATH_VALUE, PRODUCT_KEY, PRODUCT_KEY_VIEW, WEB_COMPONENTS, type ComponentName, type WebComponentName } from '../domain/catalog';
+import { classifyProduct, type ProductMatch } from '../domain/classify-product';
+import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import { readWebConfigSettings } from '../webconfig/index';
 import { CoreError, isLinkFailure } from '../util/errors';
-
-interface Match {
-  component: ComponentName;
-  isLegacy: boolean;
-}
-
-export function classifyProduct(displayName: string): Match | undefined {
-  if (MFA_SERVER_DISPLAY_NAME.test(displayName)) return { component: 'MfaServer', isLegacy: false };
-  for (const info of Object.values(WEB_COMPONENTS)) {
-    if (info.legacyDisplayName.test(displayName)) return { component: info.component, isLegacy: true };
-    if (info.newDisplayName.test(displayName)) return { component: info.component, isLegacy: false };
-  }
-  if (AGENT_DISPLAY_NAME.test(displayName)) return { component: 'Agent', isLegacy: true };
-  return undefined;
-}
 
 const trimSlash = (p: string) => p.replace(/[\\/]+$/, '');
 const samePath = (a: string, b: string) => trimSlash(a).toLowerCase() === trimSlash(b).toLowerCase();
@@ -72,7 +55,7 @@ export async function inventoryServer(host: Host): Promise<ServerInventory> {
 const ORDER: ComponentName[] = ['Agent', 'WebServiceSdk', 'UserPortal', 'MobileAppWebService', 'MfaServer'];
 const order = (c: ComponentRecord) => ORDER.indexOf(c.Component) * 2 + (c.IsLegacy ? 0 : 1);
 
-function base(host: Host, product: InstalledProduct, match: Match): ComponentRecord {
+function base(host: Host, product: InstalledProduct, match: ProductMatch): ComponentRecord {
   return {
     Component: match.component,
     DisplayName: product.displayName,
@@ -92,12 +75,12 @@ function base(host: Host, product: InstalledProduct, match: Match): ComponentRec
   };
 }
 
-function serverRecord(host: Host, product: InstalledProduct, match: Match, installPath: string | null): ComponentRecord {
+function serverRecord(host: Host, product: InstalledProduct, match: ProductMatch, installPath: string | null): ComponentRecord {
   const folder = installPath ?? (product.installLocation ? trimSlash(product.installLocation) : null);
   return { ...base(host, product, match), InstallPath: folder, DataPath: folder ? `${folder}\\${DATA_FOLDER}` : null };
 }
 
-async function webRecord(host: Host, product: InstalledProduct, match: Match, apps: WebApplication[], warnings: string[]): Promise<ComponentRecord> {
+async function webRecord(host: Host, product: InstalledProduct, match: ProductMatch, apps: WebApplication[], warnings: string[]): Promise<ComponentRecord> {
   const info = WEB_COMPONENTS[match.component as WebComponentName];
   // The application is the one whose folder the product was installed to; failing that, the default vdir name.
   const app =

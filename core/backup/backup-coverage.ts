@@ -10,12 +10,13 @@
  *   reports), and the product registry key when the server has it.
  * What the server does not have (a web.config already gone, no registry key) cannot be lost, so it is not asked for.
  */
-import { verifyBackup, type ManifestFileEntry, type VerifyResult } from '../backup/index';
+import { verifyBackup, type VerifyResult } from './verify-backup';
+import type { ManifestFileEntry } from './manifest';
 import { joinWindowsPath } from '../util/windows-path';
 import type { Host } from '../host/host';
 import { CoreError } from '../util/errors';
-import { DATA_FILE, DATA_FOLDER, PRODUCT_KEY, PRODUCT_KEY_VIEW } from './catalog';
-import type { ComponentRecord } from './inventory-types';
+import { DATA_FILE, DATA_FOLDER, PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
+import type { ComponentRecord } from '../domain/inventory-types';
 
 /** The code of every refusal: the backup was not proven to hold what the removal would lose. */
 export const BACKUP_DOES_NOT_COVER = 'BackupDoesNotCover';

@@ -13,11 +13,10 @@
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { BackupManifest, ManifestFileEntry } from '../backup/index';
-import { readManifest } from '../backup/index';
+import { readManifest, type BackupManifest, type ManifestFileEntry } from './manifest';
 import { localPathInside } from '../util/windows-path';
 import { INVENTORY_FILE } from './backup-items';
-import type { ComponentRecord, ServerInventory } from './inventory-types';
+import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 
 /** Kinds a restore writes to the server (the others are records kept for reference). */
 export const RESTORED_KINDS = new Set(['DataFolder', 'WebConfig', 'Theme']);

@@ -4,9 +4,9 @@
  * App Web Service's web.config, the Web Service SDK's web.config, the product registry key (exported by the caller)
  * and a JSON snapshot of the inventory itself. Each component gets its own folder in the backup.
  */
-import type { BackupItem } from '../backup/index';
+import type { BackupItem } from './backup-item';
 import { encodeRegFileText } from '../host/registry-file';
-import type { ComponentRecord, ServerInventory } from './inventory-types';
+import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import type { IisSections } from '../host/iis';
 import type { InstalledProduct } from '../host/installed-products';
 

@@ -1,0 +1,36 @@
+/**
+ * What an operation's handler is given to report and to act: its context. Kept apart from the operation contract
+ * (operations/contract.ts) because every layer below the operations (the upgrade engine, the host's command watch,
+ * the CLI envelope) speaks to this context without knowing how operations are declared.
+ */
+
+/** One step an operation would take; `-WhatIf` prints these, `-Confirm` asks about each one. */
+export interface PlannedAction {
+  /** Stable between a dry run and the real run of the same request. */
+  id: string;
+  /** What it acts on (file, server, product). */
+  target: string;
+  /** What it does, one line: the ShouldProcess action text (a confirmation prompt shows one line per action). */
+  description: string;
+  /** The details (each file, each setting): shown with -Verbose before the prompt, never in it. */
+  details?: string[];
+}
+
+export type LogLevel = 'verbose' | 'info' | 'warning';
+
+export interface OperationContext {
+  readonly dryRun: boolean;
+  readonly toolVersion: string;
+  progress(activity: string, status: string, percent?: number): void;
+  log(level: LogLevel, message: string): void;
+  /**
+   * An upgrade run opened its journal: tells the transport where it and the run's log are, so that a core killed
+   * from outside still gets its stop recorded there (`mfa-core --record-stop`). Absent in a dry run.
+   */
+  announceRun?(records: { journal: string; log: string | null }): void;
+  /**
+   * Run a state-changing step. In a dry run it is only recorded; in a real run it runs when the caller approved it
+   * (or approved everything), else it is recorded as skipped and `undefined` comes back.
+   */
+  act<T>(action: PlannedAction, run: () => Promise<T>): Promise<T | undefined>;
+}
