@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openModuleSession, modulePath } from '../helpers/pwsh';
+import { openModuleSession, modulePath, repoRoot } from '../helpers/pwsh';
 import { listedOperations } from '../helpers/contracts';
 import { WRAPPER, wrappedCommand, type PowerShellSession } from '../../core/host/remote/powershell-session';
 import * as remoteScripts from '../../core/host/remote/remote-scripts';
@@ -92,9 +92,14 @@ test('parameters are declared as the contracts say', async () => {
   }
 });
 
+// The module's files, and the remoting scripts as the build extracted them for the analyzer (build/remote-scripts):
+// the files themselves are what must parse, BOM and all.
 test('generated PowerShell parses and uses nothing Windows PowerShell 5.1 lacks', async () => {
-  const files = readdirSync(modulePath).filter((f) => /\.(ps1|psm1|psd1)$/.test(f)).map((f) => path.join(modulePath, f));
-  assert.ok(files.length >= 2);
+  const remoteScriptsDir = path.join(repoRoot, 'build', 'remote-scripts');
+  const remoteScriptFiles = readdirSync(remoteScriptsDir).filter((f) => f.endsWith('.ps1')).map((f) => path.join(remoteScriptsDir, f));
+  assert.ok(remoteScriptFiles.length >= 9, remoteScriptFiles.join(', '));
+  const files = [...readdirSync(modulePath).filter((f) => /\.(ps1|psm1|psd1)$/.test(f)).map((f) => path.join(modulePath, f)), ...remoteScriptFiles];
+  assert.ok(files.length >= 11);
   for (const file of files) {
     assert.equal(readFileSync(file).subarray(0, 3).toString('hex'), 'efbbbf', `${file} carries a UTF-8 BOM for Windows PowerShell 5.1`);
   }
