@@ -1,4 +1,5 @@
 import '../../util/test-hooks';
+import { CORE_PROCESS_FUNCTIONS } from '../../generated/core-process';
 
 /**
  * The PowerShell the remote adapter runs on this machine, in a pwsh of our own or in the admin's own PowerShell
@@ -34,34 +35,15 @@ if (($null -eq $s) -or ($s.State -ne 'Opened')) {
 }`;
 
 /**
- * On the target: node in the transport's order (the module's own node.exe on Windows, MFA_NODE, then the caller's hint,
- * then PATH) into $node; ends the script block with {nodeMissing} when there is none. Needs $Root, $NodeHint.
+ * On the target: node found as the transport finds it (Find-MfaNode, with MFA_REMOTE_NODE as the hint) into $node;
+ * ends the script block with {nodeMissing} when there is none. The functions are the module's own
+ * (ps-module/src/Open-MfaCoreOnNode.ps1), so the lookup order and the process start are written once.
+ * Needs $Root, $NodeHint.
  */
 const FIND_FAR_NODE = String.raw`
-$node = $null
-$own = Join-Path (Join-Path $Root 'bin') 'node.exe'
-if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { $node = $own }
-elseif ($env:MFA_NODE) { $node = $env:MFA_NODE }
-elseif ($NodeHint -and (Test-Path -LiteralPath $NodeHint -PathType Leaf)) { $node = $NodeHint }
-else {
-    $cmd = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($cmd) { $node = $cmd.Source }
-}
+${CORE_PROCESS_FUNCTIONS}
+$node = Find-MfaNode -ModuleRoot $Root -Hint $NodeHint
 if (-not $node) { return @{ nodeMissing = $true } }`;
-
-/** On the target: starts `node lib/mfa-core.cjs $coreArguments` with UTF-8 redirected streams into $p. Needs $node, $Root, $utf8. */
-const START_FAR_CORE = String.raw`
-$psi = New-Object System.Diagnostics.ProcessStartInfo
-$psi.FileName = $node
-$psi.Arguments = '"' + (Join-Path (Join-Path $Root 'lib') 'mfa-core.cjs') + '" ' + $coreArguments
-$psi.UseShellExecute = $false
-$psi.CreateNoWindow = $true
-$psi.RedirectStandardInput = $true
-$psi.RedirectStandardOutput = $true
-$psi.RedirectStandardError = $true
-$psi.StandardOutputEncoding = $utf8
-$psi.StandardErrorEncoding = $utf8
-$p = [System.Diagnostics.Process]::Start($psi)`;
 
 /**
  * Opens the remoting session, or takes the one the admin gave for this server; a failure is a terminating error whose
@@ -196,8 +178,7 @@ try {
         if (($null -eq $p) -or $p.HasExited) {
 ${FIND_FAR_NODE}
             try {
-                $coreArguments = '--serve-host'
-${START_FAR_CORE}
+                $p = Open-MfaCoreOnNode -Node $node -ModuleRoot $Root -Arguments '--serve-host'
                 $MfaFarCore = $p
                 # Drained in the background so a chatty core never blocks on a full stderr pipe.
                 $MfaFarCoreStderr = $p.StandardError.ReadToEndAsync()
@@ -238,8 +219,7 @@ try {
         $ErrorActionPreference = 'Stop'
 ${FIND_FAR_NODE}
         $utf8 = New-Object System.Text.UTF8Encoding($false)
-        $coreArguments = $Operation
-${START_FAR_CORE}
+        $p = Open-MfaCoreOnNode -Node $node -ModuleRoot $Root -Arguments $Operation
         try {
             $outTask = $p.StandardOutput.ReadToEndAsync()
             $errTask = $p.StandardError.ReadToEndAsync()
@@ -285,7 +265,9 @@ if ($s) {
     try {
         Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock {
             if ($MfaFarCore) { $MfaFarCore.StandardInput.Close(); $MfaFarCore.WaitForExit(5000) | Out-Null }
-            Remove-Variable -Name MfaFarCore, MfaFarCoreStderr -Scope Global -ErrorAction SilentlyContinue
+            # A session the admin gave stays theirs: what the far scripts defined in it goes with the core.
+            Remove-Variable -Name MfaFarCore, MfaFarCoreStderr, MfaNodeOnPath -Scope Global -ErrorAction SilentlyContinue
+            Remove-Item -Path Function:\Find-MfaNode, Function:\Open-MfaCoreOnNode -ErrorAction SilentlyContinue
         }
     } catch {
         # A session already broken has no core left to end; removing it below is all there is to do.
