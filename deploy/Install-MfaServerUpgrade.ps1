@@ -49,12 +49,13 @@ $ProgressPreference = 'SilentlyContinue'
 $script:ExitScriptError = 69010
 $script:ExitNoResult = 69011
 $script:Component = 'Install-MfaServerUpgrade'
+$script:LogFolder = $LogFolder
 $script:KnownCodes = @(0, 3010, 1641, 1618, 69001, 69002, 69003)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # CMTrace log: the same line format as the core's log (core/log/cmtrace-format.ts).
 function Get-MfaDeployLogPath {
-    $folder = $LogFolder
+    $folder = $script:LogFolder
     if (-not $folder) {
         if ($env:SystemRoot) { $folder = Join-Path $env:SystemRoot 'Logs\Software' }
         else { $folder = [System.IO.Path]::GetTempPath() }
@@ -121,7 +122,7 @@ function Get-MfaRelaunchCommand {
     # Sysnative: the 32-bit process's view of the real (64-bit) System32.
     $exe = [System.IO.Path]::Combine($systemRoot, 'Sysnative', 'WindowsPowerShell', 'v1.0', 'powershell.exe')
     $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath, '-ParametersFile', $ResolvedParametersFile)
-    if ($LogFolder) { $arguments += @('-LogFolder', $LogFolder) }
+    if ($script:LogFolder) { $arguments += @('-LogFolder', $script:LogFolder) }
     $arguments += '-Relaunched'
     return New-Object PSObject -Property @{ FilePath = $exe; Arguments = $arguments }
 }
