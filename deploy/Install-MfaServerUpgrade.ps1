@@ -7,13 +7,14 @@ and turns its result into a return code both tools understand.
 - Started by a 32-bit host on 64-bit Windows (ConfigMgr and Intune may do that), it starts itself again in 64-bit
   Windows PowerShell (Sysnative) and returns that run's exit code.
 - Reads the parameters from -ParametersFile (.psd1 or .json): InstallerPath, BackupDestination, optional
-  VirtualDirectoryNaming (New or Legacy) and optional LabPath (a lab made by New-MfaLab, to rehearse). Relative paths
-  are relative to the parameters file.
+  VirtualDirectoryNaming (New or Legacy), optional LabPath (a lab made by New-MfaLab, to rehearse) and optional
+  ModulesFolder (where the module is copied for the detection script; default the 64-bit
+  %ProgramFiles%\WindowsPowerShell\Modules). Relative paths are relative to the parameters file.
 - Imports MfaServerUpgrade from beside this script (.\MfaServerUpgrade or ..\MfaServerUpgrade), else from the machine's
   modules folder or PSModulePath, and copies it into the machine's modules folder so the detection script finds it.
 - Always runs with -Resume -Confirm:$false: a retry after 1618 or a run after a manual step continues the journal.
-- Logs in CMTrace format to %SystemRoot%\Logs\Software\MfaServerUpgrade-Install.log (the upgrade's own log,
-  MfaServerUpgrade.log, is beside it).
+- Logs in CMTrace format to %SystemRoot%\Logs\Software\MfaServerUpgrade-Install.log, or in -LogFolder (the upgrade's
+  own log, MfaServerUpgrade.log, is in %SystemRoot%\Logs\Software whatever -LogFolder says).
 - STDOUT: one summary line. STDERR: one line, only when the run failed (exit code 69002, 69003, 69010, 69011).
 
 Exit codes: 0 done; 3010 done, restart pending; 1641 done, the installer started a restart; 1618 another installation
@@ -26,12 +27,17 @@ Runs on Windows PowerShell 5.1: no ternary, ??, ?., && or ||.
 .PARAMETER ParametersFile
 The .psd1 or .json file with the upgrade's parameters.
 
+.PARAMETER LogFolder
+The folder of MfaServerUpgrade-Install.log instead of %SystemRoot%\Logs\Software (a parameter of the command line, not
+of the parameters file, so that a parameters file that cannot be read is logged there too).
+
 .EXAMPLE
 powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\deploy\Install-MfaServerUpgrade.ps1 -ParametersFile .\deploy\MfaServerUpgrade.Parameters.psd1
 #>
 [CmdletBinding()]
 param(
     [string] $ParametersFile,
+    [string] $LogFolder,
     # Set by the 64-bit relaunch, so a host that is still 32-bit cannot start an endless chain of relaunches.
     [Parameter(DontShow = $true)] [switch] $Relaunched
 )
@@ -43,13 +49,13 @@ $ProgressPreference = 'SilentlyContinue'
 $script:ExitScriptError = 69010
 $script:ExitNoResult = 69011
 $script:Component = 'Install-MfaServerUpgrade'
+$script:LogFolder = $LogFolder
 $script:KnownCodes = @(0, 3010, 1641, 1618, 69001, 69002, 69003)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # CMTrace log: the same line format as the core's log (core/log/cmtrace-format.ts).
 function Get-MfaDeployLogPath {
-    # MFA_DEPLOY_LOG_FOLDER: an override for rehearsals and tests (where %SystemRoot% does not exist).
-    $folder = $env:MFA_DEPLOY_LOG_FOLDER
+    $folder = $script:LogFolder
     if (-not $folder) {
         if ($env:SystemRoot) { $folder = Join-Path $env:SystemRoot 'Logs\Software' }
         else { $folder = [System.IO.Path]::GetTempPath() }
@@ -104,9 +110,9 @@ function Exit-MfaDeploy {
 # ---------------------------------------------------------------------------------------------------------------------
 # 64-bit relaunch.
 function Test-MfaNeeds64BitRelaunch {
-    # MFA_DEPLOY_SIMULATE_32BIT: tests and rehearsals act as a 32-bit host on 64-bit Windows.
-    if ($env:MFA_DEPLOY_SIMULATE_32BIT) { return $true }
-    return ([Environment]::Is64BitOperatingSystem -and (-not [Environment]::Is64BitProcess))
+    # Windows (WOW64) sets PROCESSOR_ARCHITEW6432 in a 32-bit process on 64-bit Windows, and only there: a 64-bit
+    # process it starts, such as the relaunch, gets its own environment without it.
+    return [bool]$env:PROCESSOR_ARCHITEW6432
 }
 
 function Get-MfaRelaunchCommand {
@@ -114,8 +120,10 @@ function Get-MfaRelaunchCommand {
     $systemRoot = $env:SystemRoot
     if (-not $systemRoot) { $systemRoot = 'C:\Windows' }
     # Sysnative: the 32-bit process's view of the real (64-bit) System32.
-    $exe = $systemRoot.TrimEnd('\') + '\Sysnative\WindowsPowerShell\v1.0\powershell.exe'
-    $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath, '-ParametersFile', $ResolvedParametersFile, '-Relaunched')
+    $exe = [System.IO.Path]::Combine($systemRoot, 'Sysnative', 'WindowsPowerShell', 'v1.0', 'powershell.exe')
+    $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath, '-ParametersFile', $ResolvedParametersFile)
+    if ($script:LogFolder) { $arguments += @('-LogFolder', $script:LogFolder) }
+    $arguments += '-Relaunched'
     return New-Object PSObject -Property @{ FilePath = $exe; Arguments = $arguments }
 }
 
@@ -154,7 +162,7 @@ function Read-MfaParametersFile {
     }
     catch { throw "The parameters file '$full' could not be read: $($_.Exception.Message)" }
 
-    $allowed = @('InstallerPath', 'BackupDestination', 'VirtualDirectoryNaming', 'LabPath')
+    $allowed = @('InstallerPath', 'BackupDestination', 'VirtualDirectoryNaming', 'LabPath', 'ModulesFolder')
     $unknown = @($values.Keys | Where-Object { $allowed -notcontains $_ })
     if ($unknown.Count -gt 0) { throw "The parameters file '$full' has unknown key(s): $($unknown -join ', '). Allowed: $($allowed -join ', ')." }
     foreach ($key in $values.Keys) {
@@ -170,7 +178,7 @@ function Read-MfaParametersFile {
     }
     $base = Split-Path -Parent $full
     $result = @{ File = $full }
-    foreach ($key in @('InstallerPath', 'BackupDestination', 'LabPath')) {
+    foreach ($key in @('InstallerPath', 'BackupDestination', 'LabPath', 'ModulesFolder')) {
         if ($values.ContainsKey($key)) { $result[$key] = Resolve-MfaParameterPath -Path $values[$key] -BaseFolder $base }
     }
     if ($values.ContainsKey('VirtualDirectoryNaming')) { $result['VirtualDirectoryNaming'] = $values['VirtualDirectoryNaming'] }
@@ -180,9 +188,10 @@ function Read-MfaParametersFile {
 # ---------------------------------------------------------------------------------------------------------------------
 # The module.
 function Get-MfaMachineModulesFolder {
-    # MFA_DEPLOY_MODULES_FOLDER: an override for rehearsals and tests. ProgramW6432 is the 64-bit Program Files even in
-    # a 32-bit process, where ProgramFiles is the x86 folder.
-    if ($env:MFA_DEPLOY_MODULES_FOLDER) { return $env:MFA_DEPLOY_MODULES_FOLDER }
+    # The parameters file's ModulesFolder, else the machine's. ProgramW6432 is the 64-bit Program Files even in a 32-bit
+    # process, where ProgramFiles is the x86 folder.
+    param([string] $ModulesFolder)
+    if ($ModulesFolder) { return $ModulesFolder }
     $programFiles = $env:ProgramW6432
     if (-not $programFiles) { $programFiles = $env:ProgramFiles }
     if (-not $programFiles) { return $null }
@@ -190,13 +199,14 @@ function Get-MfaMachineModulesFolder {
 }
 
 function Import-MfaDeployModule {
+    param([string] $ModulesFolder)
     $candidates = @((Join-Path $PSScriptRoot 'MfaServerUpgrade'), (Join-Path (Split-Path -Parent $PSScriptRoot) 'MfaServerUpgrade'))
     foreach ($candidate in $candidates) {
         if (Test-Path -LiteralPath (Join-Path $candidate 'MfaServerUpgrade.psd1') -PathType Leaf) {
             return (Import-Module -Name (Join-Path $candidate 'MfaServerUpgrade.psd1') -Force -PassThru -ErrorAction Stop)
         }
     }
-    $machine = Get-MfaMachineModulesFolder
+    $machine = Get-MfaMachineModulesFolder -ModulesFolder $ModulesFolder
     if ($machine -and (Test-Path -LiteralPath (Join-Path $machine 'MfaServerUpgrade'))) {
         return (Import-Module -Name (Join-Path $machine 'MfaServerUpgrade') -Force -PassThru -ErrorAction Stop)
     }
@@ -207,9 +217,10 @@ function Import-MfaDeployModule {
 
 function Copy-MfaModuleToMachine {
     # The content folder of ConfigMgr / Intune is temporary; the detection script needs the module afterwards.
-    param($Module, [bool] $Rehearsal)
-    $machine = Get-MfaMachineModulesFolder
-    if ((-not $machine) -or ($Rehearsal -and (-not $env:MFA_DEPLOY_MODULES_FOLDER))) { return }
+    # A rehearsal copies only into a ModulesFolder it was given: it leaves the machine's own modules folder alone.
+    param($Module, [bool] $Rehearsal, [string] $ModulesFolder)
+    $machine = Get-MfaMachineModulesFolder -ModulesFolder $ModulesFolder
+    if ((-not $machine) -or ($Rehearsal -and (-not $ModulesFolder))) { return }
     $destination = Join-Path (Join-Path $machine 'MfaServerUpgrade') ([string]$Module.Version)
     $source = [System.IO.Path]::GetFullPath($Module.ModuleBase).TrimEnd('\', '/')
     if ($source -eq [System.IO.Path]::GetFullPath($destination).TrimEnd('\', '/')) { return }
@@ -236,24 +247,20 @@ if (Test-MfaNeeds64BitRelaunch) {
     if ($Relaunched) { Exit-MfaDeploy -Code $script:ExitScriptError -Message 'Still a 32-bit process after the 64-bit relaunch; run the install program in 64-bit PowerShell.' -Failure }
     $command = Get-MfaRelaunchCommand -ResolvedParametersFile $parameters.File
     Write-MfaDeployLog -Message ("32-bit host on 64-bit Windows: starting again as " + $command.FilePath + ' ' + ($command.Arguments -join ' '))
-    if ($env:MFA_DEPLOY_SIMULATE_32BIT) {
-        # Simulation: record the command instead of running it.
-        $record = New-Object PSObject -Property @{ FilePath = $command.FilePath; Arguments = $command.Arguments }
-        [System.IO.File]::WriteAllText($env:MFA_DEPLOY_SIMULATE_32BIT, (ConvertTo-Json -InputObject $record -Compress))
-        Exit-MfaDeploy -Code 0 -Message "Simulated 64-bit relaunch recorded in $($env:MFA_DEPLOY_SIMULATE_32BIT)"
-    }
     try { & $command.FilePath @($command.Arguments); $code = $LASTEXITCODE }
     catch { Exit-MfaDeploy -Code $script:ExitScriptError -Message "The 64-bit relaunch failed: $($_.Exception.Message)" -Failure }
     Write-MfaDeployLog -Message "The 64-bit run ended with return code $code."
     exit $code
 }
 
+$modulesFolder = $null
+if ($parameters.ContainsKey('ModulesFolder')) { $modulesFolder = $parameters.ModulesFolder }
 $module = $null
-try { $module = Import-MfaDeployModule }
+try { $module = Import-MfaDeployModule -ModulesFolder $modulesFolder }
 catch { Exit-MfaDeploy -Code $script:ExitScriptError -Message $_.Exception.Message -Failure }
 Write-MfaDeployLog -Message "MfaServerUpgrade $($module.Version) imported from $($module.ModuleBase)."
 $rehearsal = $parameters.ContainsKey('LabPath')
-Copy-MfaModuleToMachine -Module $module -Rehearsal $rehearsal
+Copy-MfaModuleToMachine -Module $module -Rehearsal $rehearsal -ModulesFolder $modulesFolder
 
 $invoke = @{ InstallerPath = $parameters.InstallerPath; BackupDestination = $parameters.BackupDestination; Resume = $true; Confirm = $false }
 if ($parameters.ContainsKey('VirtualDirectoryNaming')) { $invoke['VirtualDirectoryNaming'] = $parameters.VirtualDirectoryNaming }

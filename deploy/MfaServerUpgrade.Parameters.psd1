@@ -9,4 +9,7 @@
     VirtualDirectoryNaming = 'New'
     # To rehearse on a lab made by New-MfaLab, uncomment (InstallerPath is then a path inside the lab: C:\Media\MfaServer).
     # LabPath              = 'C:\MfaLab'
+    # Where the module is copied for the detection script (default: the 64-bit %ProgramFiles%\WindowsPowerShell\Modules).
+    # A folder elsewhere must be on the detection host's PSModulePath. A rehearsal copies the module only when this is set.
+    # ModulesFolder        = 'D:\PowerShell\Modules'
 }

@@ -258,7 +258,6 @@ export const ERROR_CATALOG = {
     'A parameter value does not match what the command takes (the message names the parameter).',
     'Correct the parameter.',
   ),
-  InvalidRegistryKey: e('InvalidArgument', 'A registry key path cannot be addressed by reg.exe.', 'Use a path such as HKLM\\SOFTWARE\\Vendor.'),
   InvalidRegistryValue: e('InvalidArgument', 'A registry value does not fit its type.', 'Internal plumbing: report it with the command that was run.'),
   InvalidRelativePath: e('InvalidData', 'A path inside a backup is not relative, or leaves the backup.', 'The manifest was altered: use another backup.'),
   InvalidRetain: e('InvalidArgument', '-Retain is less than 1.', 'Pass 1 or more; the newest verified backup is never deleted.'),
@@ -378,7 +377,7 @@ export const ERROR_CATALOG = {
   RegistryFileMalformed: e('ParserError', 'A .reg file could not be read (file and line in the message).', 'Repair the file.'),
   RegistryKeyInvalid: e(
     'InvalidArgument',
-    'A registry key path does not start with a known root such as HKLM.',
+    'A registry key path does not start with a known root such as HKLM, or holds what reg.exe cannot address (quotes, line breaks, an empty segment).',
     'Use a full key path such as HKLM\\SOFTWARE\\Vendor.',
   ),
   RegistryKeyNotFound: e('ObjectNotFound', 'A registry key does not exist in the view asked for.', 'Check the key (and the 32/64-bit view) on the server.'),

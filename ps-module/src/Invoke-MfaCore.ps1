@@ -4,25 +4,6 @@
 # JSON never travels in argv: Windows PowerShell 5.1 and 7.x quote native arguments differently.
 # Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
 
-function Find-MfaNode {
-    # The module's own signed node.exe first (on Windows), then $env:MFA_NODE, then node on PATH. The PATH lookup is remembered
-    # for the session (it costs more than the rest of a call); bin\node.exe and MFA_NODE are checked every time.
-    # node.exe is a Windows program: elsewhere (a packaged module tried on Linux/macOS) it is skipped.
-    $own = Join-Path (Join-Path $script:MfaModuleRoot 'bin') 'node.exe'
-    if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { return $own }
-    if ($env:MFA_NODE) {
-        if (Test-Path -LiteralPath $env:MFA_NODE -PathType Leaf) { return $env:MFA_NODE }
-        throw "MFA_NODE is set to '$($env:MFA_NODE)', but no file is there."
-    }
-    if ($script:MfaNodeOnPath -and (Test-Path -LiteralPath $script:MfaNodeOnPath -PathType Leaf)) { return $script:MfaNodeOnPath }
-    $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($onPath) {
-        $script:MfaNodeOnPath = $onPath.Source
-        return $onPath.Source
-    }
-    throw "Node.js was not found: the module's bin\node.exe is missing, MFA_NODE is not set and node is not on PATH. Install the packaged module (it carries node.exe) or set MFA_NODE."
-}
-
 function ConvertTo-MfaCoreItem {
     # One pipeline object's bound parameters as the core's input object. Paths that are not Windows-rooted resolve
     # against PowerShell's current location (the core's working directory may differ).
@@ -140,22 +121,13 @@ function Write-MfaToCaller {
 }
 
 function Open-MfaCoreProcess {
-    # The core as a child process with redirected UTF-8 streams; $Arguments follow the path of mfa-core.cjs.
+    # The core as a child process (Open-MfaCoreOnNode.ps1); $Arguments follow the path of mfa-core.cjs.
     param([string] $Arguments)
-    $node = Find-MfaNode
-    $corePath = Join-Path (Join-Path $script:MfaModuleRoot 'lib') 'mfa-core.cjs'
-    $utf8 = New-Object System.Text.UTF8Encoding($false)
-    $psi = New-Object System.Diagnostics.ProcessStartInfo
-    $psi.FileName = $node
-    $psi.Arguments = '"' + $corePath + '" ' + $Arguments
-    $psi.UseShellExecute = $false
-    $psi.CreateNoWindow = $true
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.StandardOutputEncoding = $utf8
-    $psi.StandardErrorEncoding = $utf8
-    return [System.Diagnostics.Process]::Start($psi)
+    $node = Find-MfaNode -ModuleRoot $script:MfaModuleRoot
+    if (-not $node) {
+        throw "Node.js was not found: the module's bin\node.exe is missing, MFA_NODE is not set and node is not on PATH. Install the packaged module (it carries node.exe) or set MFA_NODE."
+    }
+    return Open-MfaCoreOnNode -Node $node -ModuleRoot $script:MfaModuleRoot -Arguments $Arguments
 }
 
 function Write-MfaProgressDone {

@@ -3,10 +3,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pwshExecutable, repoRoot } from '../helpers/pwsh';
+import { SEVEN_ONLY_QUERY } from '../helpers/ps-syntax';
 
 const INSTALL = path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1');
 const DETECT = path.join(repoRoot, 'deploy', 'Detect-MfaServerUpgrade.ps1');
@@ -33,12 +34,16 @@ interface Run {
   logFolder: string;
 }
 
-/** One script run the way ConfigMgr / Intune start it: its own process, -File, no profile, no input. */
+/**
+ * One script run the way ConfigMgr / Intune start it: its own process, -File, no profile, no input. The install
+ * program logs into a folder of its own (-LogFolder: %SystemRoot% does not exist here).
+ */
 function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Run {
   const logFolder = mkdtempSync(path.join(root, 'logs-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PSModulePath: path.join(repoRoot, 'ps-module'), MFA_NODE: process.execPath, MFA_DEPLOY_LOG_FOLDER: logFolder, ...extraEnv };
-  for (const k of ['MFA_DEPLOY_SIMULATE_32BIT', 'MFA_DEPLOY_MODULES_FOLDER']) if (!(k in extraEnv)) delete env[k];
-  const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', script, ...args], { cwd: root, env, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: NodeJS.ProcessEnv = { ...process.env, PSModulePath: path.join(repoRoot, 'ps-module'), MFA_NODE: process.execPath, ...extraEnv };
+  if (!('PROCESSOR_ARCHITEW6432' in extraEnv)) delete env.PROCESSOR_ARCHITEW6432;
+  const logArgs = script === INSTALL ? ['-LogFolder', logFolder] : [];
+  const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', script, ...args, ...logArgs], { cwd: root, env, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, logFolder };
 }
 
@@ -185,34 +190,61 @@ describe('install script: script errors exit 69010 with a clear message on STDER
   });
 });
 
-describe('install script: 32-bit host on 64-bit Windows', () => {
-  test('starts itself again in 64-bit Windows PowerShell through Sysnative with the same parameters file', () => {
+/**
+ * 32-bit PowerShell on 64-bit Windows as Windows presents it: PROCESSOR_ARCHITEW6432 is set, and the 64-bit
+ * powershell.exe is reached through %SystemRoot%\Sysnative. Here SystemRoot is a folder of the test whose
+ * Sysnative\WindowsPowerShell\v1.0\powershell.exe records its arguments and answers with the given exit code.
+ */
+function wow64Host(name: string, exitCode: number): { env: Record<string, string>; recorded: () => string[] | undefined } {
+  const systemRoot = path.join(root, name, 'Windows');
+  const folder = path.join(systemRoot, 'Sysnative', 'WindowsPowerShell', 'v1.0');
+  mkdirSync(folder, { recursive: true });
+  const record = path.join(root, name, 'relaunch.txt');
+  writeFileSync(path.join(folder, 'powershell.exe'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\nexit ${exitCode}\n`, { mode: 0o755 });
+  return {
+    env: { PROCESSOR_ARCHITEW6432: 'AMD64', SystemRoot: systemRoot },
+    recorded: () => (existsSync(record) ? readFileSync(record, 'utf8').split('\n').slice(0, -1) : undefined),
+  };
+}
+
+describe('install script: 32-bit host on 64-bit Windows', { skip: process.platform === 'win32' && 'the stand-in powershell.exe is a shell script' }, () => {
+  test('starts itself again in 64-bit Windows PowerShell through Sysnative with the same parameters, and returns its code', () => {
     const lab = newLab('wow64');
     const file = psd1For(lab);
-    const record = path.join(root, 'relaunch.json');
-    const run = install(file, { MFA_DEPLOY_SIMULATE_32BIT: record, SystemRoot: 'C:\\WINDOWS' });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    const cmd = JSON.parse(readFileSync(record, 'utf8')) as { FilePath: string; Arguments: string[] };
-    assert.equal(cmd.FilePath, 'C:\\WINDOWS\\Sysnative\\WindowsPowerShell\\v1.0\\powershell.exe');
-    assert.deepEqual(cmd.Arguments, ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', INSTALL, '-ParametersFile', file, '-Relaunched']);
+    const host = wow64Host('wow64', 3010 & 0xff);
+    const run = install(file, host.env);
+    assert.equal(run.code, 3010 & 0xff, run.stdout + run.stderr);
+    assert.deepEqual(host.recorded(), ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', INSTALL, '-ParametersFile', file, '-LogFolder', run.logFolder, '-Relaunched']);
     assert.ok(!existsSync(path.join(path.dirname(lab), 'backups')), 'the 32-bit run itself upgraded nothing');
+    assert.match(logText(run), /32-bit host on 64-bit Windows: starting again as .*Sysnative.*powershell\.exe/);
+  });
+
+  test('a 64-bit host (no PROCESSOR_ARCHITEW6432) runs the upgrade itself', () => {
+    const lab = newLab('wow64-not');
+    const host = wow64Host('wow64-not', 0);
+    const { PROCESSOR_ARCHITEW6432: _, ...sixtyFourBit } = host.env;
+    const run = install(psd1For(lab), sixtyFourBit);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(host.recorded(), undefined, 'no relaunch');
+    assert.ok(existsSync(path.join(path.dirname(lab), 'backups')));
   });
 
   test('a relaunched run that is still 32-bit stops with 69010 instead of relaunching again', () => {
     const lab = newLab('wow64-loop');
-    const run = runScript(INSTALL, ['-ParametersFile', psd1For(lab), '-Relaunched'], { MFA_DEPLOY_SIMULATE_32BIT: path.join(root, 'loop.json') });
+    const host = wow64Host('wow64-loop', 0);
+    const run = runScript(INSTALL, ['-ParametersFile', psd1For(lab), '-Relaunched'], host.env);
     assert.equal(run.code, asProcessExit(69010));
     assert.match(run.stderr, /Still a 32-bit process/);
-    assert.ok(!existsSync(path.join(root, 'loop.json')));
+    assert.equal(host.recorded(), undefined, 'no second relaunch');
   });
 });
 
 describe('install script copies the module for the detection script', () => {
-  test('into <modules folder>\\MfaServerUpgrade\\<version>, where the detection script finds it', () => {
+  test('into <ModulesFolder>\\MfaServerUpgrade\\<version>, where the detection script finds it', () => {
     const lab = newLab('copy');
     const programFiles = path.join(root, 'ProgramFiles');
     const modules = path.join(programFiles, 'WindowsPowerShell', 'Modules');
-    const run = install(psd1For(lab), { MFA_DEPLOY_MODULES_FOLDER: modules });
+    const run = install(psd1For(lab, `  ModulesFolder = '${path.relative(path.dirname(lab), modules)}'\r\n`));
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
     const copied = path.join(modules, 'MfaServerUpgrade', version);
@@ -246,18 +278,10 @@ describe('detection script', () => {
   });
 });
 
-// Nodes Windows PowerShell 5.1 cannot parse (the same idea as test/module/generated-module.test.ts, whose query is not
-// exported): ternary, pipeline chains (&& ||), ?? and ??=, ?. and ?[].
-const SEVEN_ONLY = String.raw`{ param($n)
-  $t = $n.GetType().Name
-  ($t -eq 'TernaryExpressionAst') -or ($t -eq 'PipelineChainAst') -or
-  (($n -is [System.Management.Automation.Language.BinaryExpressionAst]) -and ([string]$n.Operator -eq 'QuestionQuestion')) -or
-  (($n -is [System.Management.Automation.Language.AssignmentStatementAst]) -and ([string]$n.Operator -eq 'QuestionQuestionEquals')) -or
-  ((($n -is [System.Management.Automation.Language.MemberExpressionAst]) -or ($n -is [System.Management.Automation.Language.IndexExpressionAst])) -and $n.NullConditional) }`;
-
+// Nodes Windows PowerShell 5.1 cannot parse: the shared query of test/helpers/ps-syntax.ts.
 function sevenOnlySyntax(files: string[], snippet?: string): { file: string; errors: string[]; sevenOnly: string[] }[] {
   const script = String.raw`
-    $query = ${SEVEN_ONLY}
+    $query = ${SEVEN_ONLY_QUERY}
     $out = @()
     foreach ($file in $args) {
       $tokens = $null; $errors = $null

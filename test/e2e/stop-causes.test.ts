@@ -266,13 +266,12 @@ describe('the ConfigMgr / Intune install script', () => {
     await ps.close();
     const psd1 = path.join(root, 'deploy-killed', 'upgrade.psd1');
     writeFileSync(psd1, `@{\r\n  InstallerPath = 'C:\\Media\\MfaServer'\r\n  BackupDestination = 'backups'\r\n  LabPath = 'lab'\r\n}\r\n`);
-    const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1'), '-ParametersFile', psd1], {
+    const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1'), '-ParametersFile', psd1, '-LogFolder', path.join(root, 'deploy-killed', 'logs')], {
       cwd: root,
       env: {
         ...process.env,
         PSModulePath: path.dirname(modulePath),
         MFA_NODE: process.execPath,
-        MFA_DEPLOY_LOG_FOLDER: path.join(root, 'deploy-killed', 'logs'),
         MFA_TEST_CRASH_AT: `inside:${STEP}`,
       },
       encoding: 'utf8',

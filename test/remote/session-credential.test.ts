@@ -89,10 +89,11 @@ test('-Session: work goes through the session the admin holds, which stays open 
     [pscustomobject]@{
       State = [string]$global:S1.State
       FarCoreLeft = [bool](Invoke-Command -Session $global:S1 -ScriptBlock { Get-Variable -Name MfaFarCore -Scope Global -ErrorAction SilentlyContinue })
+      FarFunctionsLeft = @(Invoke-Command -Session $global:S1 -ScriptBlock { Get-Command -Name Find-MfaNode, Open-MfaCoreOnNode -ErrorAction SilentlyContinue }).Count
       SessionsHere = @(Get-PSSession).Count
     }`);
   assert.ok(after.ok, after.terminatingError?.message);
-  assert.deepEqual(after.output[0], { State: 'Opened', FarCoreLeft: false, SessionsHere: 1 });
+  assert.deepEqual(after.output[0], { State: 'Opened', FarCoreLeft: false, FarFunctionsLeft: 0, SessionsHere: 1 });
 });
 
 test('-Session: a backup of the far lab comes back over the admin\'s session and verifies; objects pipe on with it', { skip }, async () => {

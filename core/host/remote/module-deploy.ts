@@ -13,18 +13,18 @@ import { TOOL_VERSION } from '../../version';
 const CORE_FILE = path.join('lib', 'mfa-core.cjs');
 
 /**
- * The module folder on this machine. Bundled, the core is <module>/lib/mfa-core.cjs; run from the sources (tests with
- * tsx), it is the built module of the repository. MFA_MODULE_ROOT overrides both.
+ * The module folder on this machine, which is copied to the remote servers and run there. Bundled, the core is
+ * <module>/lib/mfa-core.cjs; run from the sources (tests with tsx), it is the built module of the repository. No
+ * environment variable may name it: what runs on the servers is the module the admin imported.
  */
-export function localModuleRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.MFA_MODULE_ROOT, path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..', '..', 'ps-module', 'MfaServerUpgrade')];
+function localModuleRoot(): string {
+  const candidates = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..', '..', 'ps-module', 'MfaServerUpgrade')];
   for (const c of candidates) {
-    if (c && existsSync(path.join(c, CORE_FILE))) return c;
+    if (existsSync(path.join(c, CORE_FILE))) return c;
   }
   throw new CoreError(
     'ModuleNotFound',
-    `The MfaServerUpgrade module folder (with ${CORE_FILE}) was not found, so it cannot be copied to the remote server. Build it with npm run build or set ` +
-      `MFA_MODULE_ROOT.`,
+    `The MfaServerUpgrade module folder (with ${CORE_FILE}) was not found, so it cannot be copied to the remote server. Build it with npm run build.`,
     'ComputerName',
   );
 }
@@ -53,8 +53,8 @@ export function libHash(libFolder: string): string {
   return createHash('sha256').update(lines.join(''), 'utf8').digest('hex');
 }
 
-export function localModuleBuild(env: NodeJS.ProcessEnv = process.env): ModuleBuild {
-  const root = localModuleRoot(env);
+export function localModuleBuild(): ModuleBuild {
+  const root = localModuleRoot();
   const libSha256 = libHash(path.join(root, 'lib'));
   return { root, version: TOOL_VERSION, libSha256, fingerprint: `${TOOL_VERSION}+${libSha256.slice(0, 16)}` };
 }

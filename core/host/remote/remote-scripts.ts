@@ -1,4 +1,5 @@
 import '../../util/test-hooks';
+import { CORE_PROCESS_FUNCTIONS } from '../../generated/core-process';
 
 /**
  * The PowerShell the remote adapter runs on this machine, in a pwsh of our own or in the admin's own PowerShell
@@ -8,7 +9,21 @@ import '../../util/test-hooks';
  *   Credential  the PSCredential given with -Credential (set by the transport): used to open the session;
  *   Borrowed    true when Session is the admin's own.
  * Everything here must run on Windows PowerShell 5.1 as well: no ternary, no ??, no ::new().
+ *
+ * The far side keeps its core in $MfaFarCore (and the task draining its stderr in $MfaFarCoreStderr): plain variables,
+ * because every Invoke-Command -Session call runs in the session's global scope, so what one call sets the next sees
+ * (test/remote/session-credential.test.ts looks for it there).
  */
+
+/**
+ * Heads each script that runs script blocks on the far side with Invoke-Command -ArgumentList: the analyzer's
+ * PSUseUsingScopeModifierInNewRunspaces reads their param() parameters (and the far session's own $MfaFarCore) as values
+ * of this side missing $using: (PSScriptAnalyzer issue 1504); they are not, and $using: would be wrong. PSScriptAnalyzer
+ * 1.25 ignores the attribute on a nested script block's param block, so it sits on the script's own.
+ */
+const FAR_BLOCKS_TAKE_ARGUMENTS = String.raw`
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseUsingScopeModifierInNewRunspaces', '', Justification = 'The far script blocks get their values through param() and -ArgumentList, or read the far session''s own state; none reads a variable of this side.')]
+param()`;
 
 /** Ends the script with {lost, message} when the session is gone; otherwise leaves it in $s. */
 const SESSION_OR_LOST = String.raw`
@@ -20,34 +35,15 @@ if (($null -eq $s) -or ($s.State -ne 'Opened')) {
 }`;
 
 /**
- * On the target: node in the transport's order (the module's own node.exe on Windows, MFA_NODE, then the caller's hint,
- * then PATH) into $node; ends the script block with {nodeMissing} when there is none. Needs $Root, $NodeHint.
+ * On the target: node found as the transport finds it (Find-MfaNode, with MFA_REMOTE_NODE as the hint) into $node;
+ * ends the script block with {nodeMissing} when there is none. The functions are the module's own
+ * (ps-module/src/Open-MfaCoreOnNode.ps1), so the lookup order and the process start are written once.
+ * Needs $Root, $NodeHint.
  */
 const FIND_FAR_NODE = String.raw`
-$node = $null
-$own = Join-Path (Join-Path $Root 'bin') 'node.exe'
-if (($env:OS -eq 'Windows_NT') -and (Test-Path -LiteralPath $own -PathType Leaf)) { $node = $own }
-elseif ($env:MFA_NODE) { $node = $env:MFA_NODE }
-elseif ($NodeHint -and (Test-Path -LiteralPath $NodeHint -PathType Leaf)) { $node = $NodeHint }
-else {
-    $cmd = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($cmd) { $node = $cmd.Source }
-}
+${CORE_PROCESS_FUNCTIONS}
+$node = Find-MfaNode -ModuleRoot $Root -Hint $NodeHint
 if (-not $node) { return @{ nodeMissing = $true } }`;
-
-/** On the target: starts `node lib/mfa-core.cjs $coreArguments` with UTF-8 redirected streams into $p. Needs $node, $Root, $utf8. */
-const START_FAR_CORE = String.raw`
-$psi = New-Object System.Diagnostics.ProcessStartInfo
-$psi.FileName = $node
-$psi.Arguments = '"' + (Join-Path (Join-Path $Root 'lib') 'mfa-core.cjs') + '" ' + $coreArguments
-$psi.UseShellExecute = $false
-$psi.CreateNoWindow = $true
-$psi.RedirectStandardInput = $true
-$psi.RedirectStandardOutput = $true
-$psi.RedirectStandardError = $true
-$psi.StandardOutputEncoding = $utf8
-$psi.StandardErrorEncoding = $utf8
-$p = [System.Diagnostics.Process]::Start($psi)`;
 
 /**
  * Opens the remoting session, or takes the one the admin gave for this server; a failure is a terminating error whose
@@ -115,7 +111,7 @@ Invoke-Command -Session $MfaState.Session -ErrorAction Stop -ArgumentList $V.ver
  * libHash: same algorithm), then swaps it into place: a copy cut short never leaves a half module where the next run
  * would use it. The local code cache folder (cache/) stays here: it belongs to this machine's Node.
  */
-export const COPY_MODULE = String.raw`
+export const COPY_MODULE = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 $ErrorActionPreference = 'Stop'
 $s = $MfaState.Session
 $staging = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.base -ScriptBlock {
@@ -165,28 +161,27 @@ Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $staging, $V.root, $V
 
 /**
  * Sends one batch to the core kept running on the target (mfa-core --serve-host), started on first use and kept in
- * the remote session's own $global:MfaFarCore. Answers:
+ * the remote session's own $MfaFarCore. Answers:
  *   {stdout}        the core's answer line;
  *   {notSent}       the core could not be started or fed: nothing reached it, the caller may use RUN_FAR_CORE instead;
  *   {died}          the core ended after the batch was sent: whether it ran is unknown, so it is not sent again;
  *   {nodeMissing}   no node on the target; {lost, message} the session itself is gone.
  */
-export const RUN_FAR_SERVE = String.raw`
+export const RUN_FAR_SERVE = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 ${SESSION_OR_LOST}
 try {
     $r = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.root, $V.request, $V.nodeHint -ScriptBlock {
         param([string] $Root, [string] $RequestJson, [string] $NodeHint)
         $ErrorActionPreference = 'Stop'
         $utf8 = New-Object System.Text.UTF8Encoding($false)
-        $p = $global:MfaFarCore
+        $p = $MfaFarCore
         if (($null -eq $p) -or $p.HasExited) {
 ${FIND_FAR_NODE}
             try {
-                $coreArguments = '--serve-host'
-${START_FAR_CORE}
-                $global:MfaFarCore = $p
+                $p = Open-MfaCoreOnNode -Node $node -ModuleRoot $Root -Arguments '--serve-host'
+                $MfaFarCore = $p
                 # Drained in the background so a chatty core never blocks on a full stderr pipe.
-                $global:MfaFarCoreStderr = $p.StandardError.ReadToEndAsync()
+                $MfaFarCoreStderr = $p.StandardError.ReadToEndAsync()
             } catch { return @{ notSent = $true; message = $_.Exception.Message } }
         }
         try {
@@ -198,10 +193,10 @@ ${START_FAR_CORE}
         if ($null -eq $line) {
             $p.WaitForExit(5000) | Out-Null
             $err = ''
-            if ($global:MfaFarCoreStderr -and $global:MfaFarCoreStderr.Wait(2000)) { $err = $global:MfaFarCoreStderr.Result }
+            if ($MfaFarCoreStderr -and $MfaFarCoreStderr.Wait(2000)) { $err = $MfaFarCoreStderr.Result }
             $code = $null
             if ($p.HasExited) { $code = $p.ExitCode }
-            $global:MfaFarCore = $null
+            $MfaFarCore = $null
             return @{ died = $true; exitCode = $code; stderr = $err }
         }
         @{ stdout = $line }
@@ -216,7 +211,7 @@ ${START_FAR_CORE}
  * Runs the core on the target: JSON request on its stdin (UTF-8), envelope from its stdout. Returns
  * {lost, message} when the session itself is gone, so the caller can tell a dead link from a failing call.
  */
-export const RUN_FAR_CORE = String.raw`
+export const RUN_FAR_CORE = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 ${SESSION_OR_LOST}
 try {
     $r = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.root, $V.operation, $V.request, $V.nodeHint -ScriptBlock {
@@ -224,8 +219,7 @@ try {
         $ErrorActionPreference = 'Stop'
 ${FIND_FAR_NODE}
         $utf8 = New-Object System.Text.UTF8Encoding($false)
-        $coreArguments = $Operation
-${START_FAR_CORE}
+        $p = Open-MfaCoreOnNode -Node $node -ModuleRoot $Root -Arguments $Operation
         try {
             $outTask = $p.StandardOutput.ReadToEndAsync()
             $errTask = $p.StandardError.ReadToEndAsync()
@@ -264,16 +258,21 @@ Copy-Item -LiteralPath $V.localPath -Destination $V.farPath -ToSession $MfaState
 `;
 
 /** Ends the far core; removes the session when we opened it (one the admin gave stays open, as it was). */
-export const CLOSE_SESSION = String.raw`
+export const CLOSE_SESSION = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 $s = $MfaState.Session
 if ($s) {
     # The far core ends when its stdin closes; closing it first lets it go before the session is torn down.
     try {
         Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock {
-            if ($global:MfaFarCore) { $global:MfaFarCore.StandardInput.Close(); $global:MfaFarCore.WaitForExit(5000) | Out-Null }
-            Remove-Variable -Name MfaFarCore, MfaFarCoreStderr -Scope Global -ErrorAction SilentlyContinue
+            if ($MfaFarCore) { $MfaFarCore.StandardInput.Close(); $MfaFarCore.WaitForExit(5000) | Out-Null }
+            # A session the admin gave stays theirs: what the far scripts defined in it goes with the core.
+            Remove-Variable -Name MfaFarCore, MfaFarCoreStderr, MfaNodeOnPath -Scope Global -ErrorAction SilentlyContinue
+            Remove-Item -Path Function:\Find-MfaNode, Function:\Open-MfaCoreOnNode -ErrorAction SilentlyContinue
         }
-    } catch { }
+    } catch {
+        # A session already broken has no core left to end; removing it below is all there is to do.
+        Write-Verbose "The far core could not be told to end: $($_.Exception.Message)"
+    }
     if (-not $MfaState.Borrowed) { Remove-PSSession -Session $s -ErrorAction SilentlyContinue }
     $MfaState.Session = $null
 }

@@ -9,7 +9,7 @@ export function checkRegistryKeyPath(key: string): string {
   const trimmed = key.replace(/\\+$/, '');
   const root = trimmed.split('\\')[0].toUpperCase();
   if (!(root in ROOTS) || /["\r\n\0]/.test(trimmed) || trimmed.includes('\\\\')) {
-    throw new CoreError('InvalidRegistryKey', `"${key}" is not a registry key path reg.exe can address (expected e.g. HKLM\\SOFTWARE\\Vendor).`, key);
+    throw new CoreError('RegistryKeyInvalid', `"${key}" is not a registry key path reg.exe can address (expected e.g. HKLM\\SOFTWARE\\Vendor).`, key);
   }
   return trimmed;
 }

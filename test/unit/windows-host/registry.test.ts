@@ -90,8 +90,8 @@ test('access denied is a failure, not an absent key', async () => {
 
 test('a key path reg.exe cannot address is refused before anything runs', async () => {
   const { runner, host } = hostWith([]);
-  await assert.rejects(host.getRegistryKey('SOFTWARE\\Foo', '64'), { code: 'InvalidRegistryKey' });
-  await assert.rejects(host.getRegistryKey('HKLM\\SOFTWARE\\Fo"o', '64'), { code: 'InvalidRegistryKey' });
+  await assert.rejects(host.getRegistryKey('SOFTWARE\\Foo', '64'), { code: 'RegistryKeyInvalid' });
+  await assert.rejects(host.getRegistryKey('HKLM\\SOFTWARE\\Fo"o', '64'), { code: 'RegistryKeyInvalid' });
   assert.deepEqual(runner.issued, []);
 });
 

@@ -1,6 +1,5 @@
 /** msiexec.exe for a lab server: install a package or uninstall a product code, with injected faults and a verbose log. */
 import type { MsiexecRequest, MsiexecResult } from '../../host';
-import type { WebComponentName } from '../../../domain/catalog';
 import type { LabMachine } from './lab-machine';
 import { maskIfSecret } from '../../../util/secrets';
 import { msiexecCommandLine } from './command-line';
