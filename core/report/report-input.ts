@@ -63,6 +63,12 @@ async function readJson<T>(file: string): Promise<T | null> {
   }
 }
 
+/** The readiness rows as the run wrote them (checked against the journal's hash when there is one), or none. */
+async function readinessFor(runFolder: string, journal: JournalDocument | null): Promise<ReportInput['readiness']> {
+  const recorded = journal?.Meta.ReadinessSha256;
+  return (await loadReadiness(runFolder, typeof recorded === 'string' ? recorded : undefined)).rows;
+}
+
 async function readChecked<T>(file: string, parse: (bytes: Buffer, file: string) => T): Promise<T | null> {
   try {
     return parse(await fs.readFile(file), file);
@@ -84,7 +90,7 @@ export async function loadReportInput(runFolder: string, result: ReportResult, t
     const inventory = await readJson<ServerInventory>(path.join(backupPath, INVENTORY_FILE));
     if (inventory && Array.isArray(inventory.Components)) inventories.push(inventory);
   }
-  return { result, plan, journal, inventories, backups, runFolder, toolVersion, generatedAt, readiness: await loadReadiness(runFolder) };
+  return { result, plan, journal, inventories, backups, runFolder, toolVersion, generatedAt, readiness: await readinessFor(runFolder, journal) };
 }
 
 /**

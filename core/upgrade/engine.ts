@@ -10,7 +10,7 @@ import type { Host } from '../host/host';
 import type { OperationContext } from '../util/operation-context';
 import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../domain/plan-types';
 import { buildUpgradePlan } from '../domain/plan';
-import { Journal } from '../journal/index';
+import { Journal, parseJournal } from '../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from './plan-input';
 import { EXECUTORS, type StepResult } from './steps';
@@ -99,9 +99,26 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
     }
   }
   // Passed checks are written with the journal (once this run holds the run lock); a resumed run reads them back.
-  const readiness = plainCtx.dryRun ? [] : (checked ?? (await loadReadiness(folder)));
+  const readiness = plainCtx.dryRun ? [] : (checked ?? (await readinessOnRecord(folder, plainCtx)));
   const result = await runGuarded(req, plainCtx, folder, readiness);
   return { ...result, Readiness: readiness };
+}
+
+/**
+ * A resumed run's readiness rows, read back as a claim: well-formed, and unchanged since the run wrote them (the
+ * journal keeps their SHA-256; a journal that cannot be read is refused later by openRunRecords, by name).
+ */
+async function readinessOnRecord(folder: string, ctx: OperationContext): Promise<ReadinessRow[]> {
+  let expected: string | undefined;
+  try {
+    const recorded = parseJournal(await fs.readFile(path.join(folder, 'journal.json'), 'utf8'), path.join(folder, 'journal.json')).Meta.ReadinessSha256;
+    expected = typeof recorded === 'string' ? recorded : undefined;
+  } catch {
+    expected = undefined;
+  }
+  const { rows, problem } = await loadReadiness(folder, expected);
+  if (problem) ctx.log('warning', problem);
+  return rows;
 }
 
 /** The run stopped by Failed readiness checks: nothing on any server was changed. */
@@ -338,7 +355,7 @@ async function openOrStart(
   await fs.mkdir(folder, { recursive: true });
   const bytes = serializePlan(plan);
   await writeFileAtomic(planPath, bytes);
-  await saveReadiness(folder, readiness);
+  const readinessSha256 = await saveReadiness(folder, readiness);
   const journal = await Journal.create(
     journalPath,
     plan,
@@ -350,6 +367,8 @@ async function openOrStart(
       // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
       SkipReadiness: (req.skipReadiness ?? []).join(','),
       AcceptedRisks: acceptedRisks(readiness),
+      // readiness.json as written now: a -Resume run and the report use it only while it still hashes to this.
+      ReadinessSha256: readinessSha256,
     },
     journalOptions,
   );

@@ -2,7 +2,8 @@
 // Invoke-MfaServerUpgrade stopping before anything changes on a Failed check, or going on with -SkipReadiness.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
@@ -90,6 +91,16 @@ test('-SkipReadiness accepts the named risk: the run goes on, and the journal an
   assert.equal(journal.Meta.SkipReadiness, 'PendingRestart');
   assert.match(journal.Meta.AcceptedRisks, /MFA01 PendingRestart: A restart is pending \(Windows Update RebootRequired\)/);
   assert.match(readFileSync(result.ReportPath, 'utf8'), /risk accepted with -SkipReadiness/);
+  // readiness.json is a claim the journal can check: edited to hide the accepted risk, it is not used again.
+  const readinessFile = path.join(path.dirname(result.JournalPath), 'readiness.json');
+  assert.equal(journal.Meta.ReadinessSha256, createHash('sha256').update(readFileSync(readinessFile)).digest('hex'));
+  writeFileSync(readinessFile, readFileSync(readinessFile, 'utf8').replace('"Result": "Failed"', '"Result": "Passed"'));
+  const again = await runOk(ps, 'Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.media -BackupDestination $V.backups -Resume -Confirm:$false', { lab, media: LAB_INSTALLER_PATH, backups });
+  assert.ok(again.warnings.some((w) => /readiness\.json was changed since the run wrote it/.test(w)), again.warnings.join('\n'));
+  assert.deepEqual((again.output[0] as { Readiness: Row[] }).Readiness, [], 'the edited rows are not reported as the run\'s');
+  writeFileSync(readinessFile, '[{"ComputerName":"MFA01","Check":"Reboot"}]');
+  const malformed = await runOk(ps, 'Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.media -BackupDestination $V.backups -Resume -Confirm:$false', { lab, media: LAB_INSTALLER_PATH, backups });
+  assert.ok(malformed.warnings.some((w) => /readiness\.json was changed/.test(w)), 'a replaced file fails the hash first');
   // Another Failed check still stops a run that accepted a different one.
   const other = await labWith('other', 'SingleServer', { MFA01: { pendingRestart: ['WindowsUpdate'], notElevated: true } });
   const r2 = await runOk(ps, 'Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.media -BackupDestination $V.backups -SkipReadiness PendingRestart -Confirm:$false', { lab: other, media: LAB_INSTALLER_PATH, backups: path.join(dir, 'other-backups') });
