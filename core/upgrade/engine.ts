@@ -83,25 +83,36 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
   const folder = runFolder(req.backupDestination, req.hosts);
   // A fresh run checks readiness before it writes anything to a server (not even its claim); a resumed run already
-  // changed servers, and a restart the upgrade itself asked for must not block it.
-  let checked: ReadinessRow[] | undefined;
+  // changed servers, and a restart the upgrade itself asked for must not block it. A run that finds its records
+  // belong to another run (set aside) starts fresh too: it checks readiness then (openOrStart).
+  const readiness: RunReadiness = { rows: [], checked: false };
   if (!plainCtx.dryRun && !existsSync(path.join(folder, 'journal.json'))) {
     const { ctx, logPath } = withCmTraceLog(req, plainCtx);
-    const gate = await checkReadinessGate(
-      { hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] },
-      ctx,
-    );
-    checked = gate.rows;
-    if (gate.blocking.length > 0) {
-      await saveReadiness(folder, gate.rows);
-      const result = logged(ctx, logPath, readinessRefusal(folder, gate.rows, gate.blocking));
-      return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
-    }
+    const refused = await readinessGate(req, ctx, folder, readiness);
+    if (refused) return await withUpgradeReport(folder, logged(ctx, logPath, refused), ctx.toolVersion, (m) => ctx.log('warning', m));
   }
   // Passed checks are written with the journal (once this run holds the run lock); a resumed run reads them back.
-  const readiness = plainCtx.dryRun ? [] : (checked ?? (await readinessOnRecord(folder, plainCtx)));
+  if (!plainCtx.dryRun && !readiness.checked) readiness.rows = await readinessOnRecord(folder, plainCtx);
   const result = await runGuarded(req, plainCtx, folder, readiness);
-  return { ...result, Readiness: readiness };
+  return { ...result, Readiness: readiness.rows };
+}
+
+/** The readiness rows of this run, and whether they were checked by this call (rather than read back). */
+interface RunReadiness {
+  rows: ReadinessRow[];
+  checked: boolean;
+}
+
+/** Checks readiness now; the refusal result when a Failed check blocks the run (readiness.json then holds why). */
+async function readinessGate(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness): Promise<UpgradeResult | null> {
+  const gate = await checkReadinessGate(
+    { hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] },
+    ctx,
+  );
+  Object.assign(readiness, { rows: gate.rows, checked: true });
+  if (gate.blocking.length === 0) return null;
+  await saveReadiness(folder, gate.rows);
+  return readinessRefusal(folder, gate.rows, gate.blocking);
 }
 
 /**
@@ -134,7 +145,7 @@ function readinessRefusal(folder: string, rows: ReadinessRow[], blocking: Readin
   });
 }
 
-async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folder: string, readiness: ReadinessRow[]): Promise<UpgradeResult> {
+async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folder: string, readiness: RunReadiness): Promise<UpgradeResult> {
   let guard: RunGuard | undefined;
   let forgetLastWords: (() => void) | undefined;
   /** The run's journal once it is open: the last words of a core that stops early are written into it. */
@@ -168,7 +179,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
     const cause = causeOf(ended);
     // The result (with its exit code) and the error that ended the run, named, both reach the caller.
-    if (cause) throw new PartialFailure([{ ...reported, Readiness: readiness }], [cause]);
+    if (cause) throw new PartialFailure([{ ...reported, Readiness: readiness.rows }], [cause]);
     return reported;
   } finally {
     forgetLastWords?.();
@@ -192,7 +203,7 @@ interface RunOpened {
   tookOverFrom: number | undefined;
 }
 
-async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: ReadinessRow[], opened?: RunOpened): Promise<UpgradeResult> {
+async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness, opened?: RunOpened): Promise<UpgradeResult> {
   const journalPath = path.join(folder, 'journal.json');
   const planPath = path.join(folder, 'plan.json');
   const started = await openOrStart(req, ctx, folder, journalPath, planPath, readiness);
@@ -313,7 +324,7 @@ async function openOrStart(
   folder: string,
   journalPath: string,
   planPath: string,
-  readiness: ReadinessRow[],
+  readiness: RunReadiness,
 ): Promise<{ plan: UpgradePlan; journal: Journal | null; installerPath: string; resumed: boolean } | { result: UpgradeResult }> {
   const identities = await Promise.all(req.hosts.map((h) => readServerIdentity(h)));
   const journalOptions = { beforeWrite: journalFaultForTests };
@@ -347,6 +358,11 @@ async function openOrStart(
     if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath, resumed: true };
   }
   if (req.resume) ctx.log('warning', `No journal at ${journalPath}: starting a fresh upgrade.`);
+  // A fresh run whose readiness was not checked by this call (its old records were set aside just now) checks it here.
+  if (!ctx.dryRun && !readiness.checked) {
+    const refused = await readinessGate(req, ctx, folder, readiness);
+    if (refused) return { result: refused };
+  }
   const naming = req.naming ?? 'New';
   const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming, backupDestination: req.backupDestination });
   const plan = buildUpgradePlan(input);
@@ -355,7 +371,7 @@ async function openOrStart(
   await fs.mkdir(folder, { recursive: true });
   const bytes = serializePlan(plan);
   await writeFileAtomic(planPath, bytes);
-  const readinessSha256 = await saveReadiness(folder, readiness);
+  const readinessSha256 = await saveReadiness(folder, readiness.rows);
   const journal = await Journal.create(
     journalPath,
     plan,
@@ -366,7 +382,7 @@ async function openOrStart(
       Servers: req.hosts.map((h) => h.computerName).join(','),
       // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
       SkipReadiness: (req.skipReadiness ?? []).join(','),
-      AcceptedRisks: acceptedRisks(readiness),
+      AcceptedRisks: acceptedRisks(readiness.rows),
       // readiness.json as written now: a -Resume run and the report use it only while it still hashes to this.
       ReadinessSha256: readinessSha256,
     },

@@ -13,6 +13,7 @@
  *   the recorded ones, or the admin asks for a new plan with -Replan (recorded in the journal).
  * A refusal throws a CoreError whose code is in RECORD_REFUSALS: nothing on any server was changed by this run.
  */
+import { READINESS_FILE_NAME } from '../journal/readiness-record';
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../host/host';
@@ -233,7 +234,8 @@ export async function setAside(req: { journalPath: string; planPath: string; dry
   if (req.dryRun) return `(a real run would set aside ${req.journalPath} and ${req.planPath})`;
   const stamp = timestamp();
   const kept: string[] = [];
-  for (const file of [req.journalPath, req.planPath]) {
+  // readiness.json goes with them: its rows are that run's checks, not the next run's.
+  for (const file of [req.journalPath, req.planPath, path.join(path.dirname(req.journalPath), READINESS_FILE_NAME)]) {
     if (!existsSync(file)) continue;
     const { dir, name, ext } = path.parse(file);
     let target = path.join(dir, `${name}.set-aside-${stamp}${ext}`);

@@ -3,6 +3,7 @@
 // Run `npm run build` first.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { openLab } from '../../core/host/lab/open-lab';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, chmodSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
@@ -79,7 +80,7 @@ describe('identity: a journal answers only for the server it was written on', ()
     assertCompleted(b.result);
     assert.doesNotMatch(b.result.Message, /already completed/);
     assert.equal(await isUpgraded(ps, labB), true, 'lab B is upgraded for real');
-    assert.equal(setAsideFiles(backups).filter((n) => n.endsWith('.json')).length, 2, 'lab A\'s journal and plan are kept beside, renamed');
+    assert.equal(setAsideFiles(backups).filter((n) => n.endsWith('.json')).length, 3, 'lab A\'s journal, plan and readiness are kept beside, renamed');
     assert.ok(b.outcome.warnings.some((w) => /was of MFA01 \(machine id .*\), not of MFA01/.test(w)), b.outcome.warnings.join('\n'));
 
     // A third MFA01, now with -Resume (as deployments always run): the same.
@@ -93,6 +94,21 @@ describe('identity: a journal answers only for the server it was written on', ()
     const again = await upgrade(ps, { lab: labC, backups, resume: true });
     assertCompleted(again.result);
     assert.match(again.result.Message, /already completed.*Verified now: MFA01: upgraded \(MFA Server [\d.]+\)/);
+
+    // A fourth MFA01 that is not ready (a restart pending): the run that sets the old records aside is a fresh run, so
+    // it checks readiness before it changes anything, as any fresh run does.
+    const labD = path.join(root, 'identity', 'D');
+    await newLab(ps, labD);
+    const [serverD] = await openLab(labD);
+    const config = await serverD.readConfig();
+    config.faults = { ...config.faults, pendingRestart: ['WindowsUpdate'] };
+    await serverD.writeConfig(config);
+    const d = await upgrade(ps, { lab: labD, backups, resume: true });
+    assert.equal(d.result.ExitCode, 69003, d.result.Message);
+    assert.match(d.result.Message, /Readiness checks failed.*PendingRestart on MFA01/);
+    assert.equal(await isUpgraded(ps, labD), false, 'nothing was changed on the server that is not ready');
+    const dReadiness = (d.result as unknown as { Readiness: { Check: string; Result: string }[] }).Readiness;
+    assert.equal(dReadiness.find((r) => r.Check === 'PendingRestart')?.Result, 'Failed', 'its own checks, not the set-aside run\'s');
   });
 
   test('rolled back (same machine, PhoneFactor state again), then rebuilt at the same path: each run upgrades for real', async () => {
@@ -118,7 +134,7 @@ describe('identity: a journal answers only for the server it was written on', ()
     const rebuilt = await upgrade(ps, { lab, backups, resume: true });
     assertCompleted(rebuilt.result);
     assert.equal(await isUpgraded(ps, lab), true, 'the rebuilt server is upgraded');
-    assert.equal(setAsideFiles(backups).filter((n) => n.endsWith('.json')).length, 4, 'both earlier runs are kept');
+    assert.equal(setAsideFiles(backups).filter((n) => n.endsWith('.json')).length, 6, 'both earlier runs are kept');
   });
 
   test('an unfinished journal of another machine with the same name: JournalOfAnotherServer, 69003, nothing done', async () => {
