@@ -20,9 +20,13 @@ export default tseslint.config(
     },
   },
   {
+    // The build scripts are JavaScript: their types come from scripts/tsconfig.json (allowJs) and their JSDoc.
     files: ['scripts/**/*.mjs'],
-    extends: [js.configs.recommended],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: { 'max-len': lineLength },
   },
   {

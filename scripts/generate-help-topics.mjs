@@ -4,10 +4,20 @@
 //                                   meaning and what to do, and the exit codes
 // Nothing here is written by hand per code or per cmdlet: a new code or cmdlet appears in the topics at the next build.
 
+/**
+ * @typedef {import('./generate-module.mjs').Listing} Listing
+ * @typedef {Listing['coreExitCodes'][number]} ExitCode
+ */
+
 const WIDTH = 100;
 
-/** Words of `text` in lines of at most WIDTH characters, each starting with `indent`. */
+/**
+ * Words of `text` in lines of at most WIDTH characters, each starting with `indent`.
+ * @param {string} text
+ * @param {string} indent
+ */
 export function wrap(text, indent) {
+  /** @type {string[]} */
   const lines = [];
   let line = '';
   for (const word of String(text).split(/\s+/).filter(Boolean)) {
@@ -25,16 +35,23 @@ export function wrap(text, indent) {
 const I1 = '    ';
 const I2 = '        ';
 
+/**
+ * @param {string} name
+ * @param {string} short
+ * @param {[title: string, lines: string[]][]} sections
+ */
 function topic(name, short, sections) {
   const out = ['TOPIC', `${I1}${name}`, '', 'SHORT DESCRIPTION', ...wrap(short, I1), ''];
   for (const [title, lines] of sections) out.push(title, ...lines, '');
   return out.join('\r\n');
 }
 
+/** @param {ExitCode[]} codes */
 function exitCodeLines(codes) {
   return codes.flatMap((c) => [`${I1}${c.code}`, ...wrap(c.meaning, I2)]);
 }
 
+/** @param {Listing} listing */
 function errorsTopic(listing) {
   const codes = listing.errors.flatMap((e) => [
     `${I1}${e.code}`,
@@ -78,6 +95,7 @@ function errorsTopic(listing) {
   ]);
 }
 
+/** @param {Listing} listing */
 function moduleTopic(listing) {
   const cmdlets = listing.operations.flatMap((o) => [`${I1}${o.cmdlet}`, ...wrap(o.synopsis, I2)]);
   return topic('about_MfaServerUpgrade', 'Upgrades PhoneFactor Agent v5.x to Microsoft Entra Multifactor Authentication Server safely and unattended.', [
@@ -136,7 +154,11 @@ function moduleTopic(listing) {
   ]);
 }
 
-/** File name (under en-US) -> text. */
+/**
+ * File name (under en-US) -> text.
+ * @param {Listing} listing
+ * @returns {Record<string, string>}
+ */
 export function aboutTopics(listing) {
   return {
     'about_MfaServerUpgrade.help.txt': moduleTopic(listing),

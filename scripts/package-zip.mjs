@@ -12,9 +12,16 @@ const ENTRY_TIME = new Date(2024, 0, 1, 0, 0, 0);
  * `name` uses forward slashes; `file` is a path on disk, `data` the bytes (a string is written as UTF-8).
  */
 
-/** Every file under `dir` as entries named `prefix` + relative path, sorted by name. */
+/**
+ * Every file under `dir` as entries named `prefix` + relative path, sorted by name.
+ * @param {string} dir
+ * @param {string} [prefix]
+ * @returns {ZipEntry[]}
+ */
 export function folderEntries(dir, prefix = '') {
+  /** @type {ZipEntry[]} */
   const out = [];
+  /** @type {(d: string, rel: string) => void} */
   const walk = (d, rel) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
@@ -26,7 +33,12 @@ export function folderEntries(dir, prefix = '') {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Writes `entries` (in the given order) to `outFile`; resolves when the file is complete. */
+/**
+ * Writes `entries` (in the given order) to `outFile`; resolves when the file is complete.
+ * @param {string} outFile
+ * @param {ZipEntry[]} entries
+ * @returns {Promise<string>} outFile
+ */
 export function writeZip(outFile, entries) {
   mkdirSync(path.dirname(outFile), { recursive: true });
   const zip = new yazl.ZipFile();

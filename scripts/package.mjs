@@ -18,6 +18,11 @@ import { readManifest, writeNupkg } from './package-nupkg.mjs';
 const MODULE = 'MfaServerUpgrade';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * @param {string} name
+ * @param {string} fallback
+ * @returns {string}
+ */
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]) : fallback;
@@ -28,7 +33,8 @@ const cacheDir = option('--cache', path.join(root, 'build', 'node-win'));
 const builtModule = path.join(root, 'ps-module', MODULE);
 const started = Date.now();
 
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typed by the JSDoc cast, which typescript-eslint does not see
+const pkg = /** @type {{ version: string, license: string }} */ (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')));
 const version = pkg.version;
 if (!existsSync(path.join(builtModule, `${MODULE}.psd1`))) throw new Error(`${builtModule} is not built: run npm run build first.`);
 if (/-/.test(version)) {
@@ -75,6 +81,7 @@ await Promise.all([
 const sums = [zipFile, nupkgFile].map((f) => `${sha256File(f)}  ${path.basename(f)}`).join('\n') + '\n';
 writeFileSync(path.join(outDir, 'SHA256SUMS.txt'), sums);
 
+/** @type {(f: string) => string} */
 const mb = (f) => (statSync(f).size / 1048576).toFixed(1) + ' MB';
 console.log(`package: ${MODULE} ${version} (Node.js ${node.version}) in ${path.relative(process.cwd(), outDir) || '.'}: ` +
   `${path.basename(zipFile)} ${mb(zipFile)}, ${path.basename(nupkgFile)} ${mb(nupkgFile)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -6,6 +6,10 @@ import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
+/**
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
@@ -14,11 +18,16 @@ function find(dir) {
   });
 }
 
+/**
+ * @param {string[]} files
+ * @param {number} concurrency
+ */
 function run(files, concurrency) {
   if (files.length === 0) return { status: 0, pass: 0, fail: 0 };
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { encoding: 'utf8', maxBuffer: 1 << 30 });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
+  /** @type {(name: string) => number} */
   const count = (name) => Number((r.stdout.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   return { status: r.status ?? 1, pass: count('pass'), fail: count('fail') };
 }
@@ -28,6 +37,7 @@ const files = roots.flatMap((r) => (r.endsWith('.ts') ? [r] : find(r))).sort();
 // test/host-contract also runs the remote adapter over the loopback sshd.
 // test/wine runs a Wine machine (wineboot, wineserver, node.exe): heavy, so one file at a time as well.
 const SERIAL = ['remote', 'host-contract', 'wine'];
+/** @type {(f: string) => boolean} */
 const isRemote = (f) => f.split(path.sep)[0] === 'test' && f.split(path.sep).some((part) => SERIAL.includes(part));
 const phases = [run(files.filter((f) => !isRemote(f)), 2), run(files.filter(isRemote), 1)];
 const pass = phases.reduce((n, p) => n + p.pass, 0);
