@@ -22,7 +22,8 @@ function Find-MfaNode {
     if ($remembered -and (Test-Path -LiteralPath $remembered -PathType Leaf)) { return $remembered }
     $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if (-not $onPath) { return $null }
-    Set-Variable -Name MfaNodeOnPath -Scope Script -Value $onPath.Source
+    # -WhatIf:$false: remembering a path changes nothing on any server, and a cmdlet run with -WhatIf must not print it.
+    Set-Variable -Name MfaNodeOnPath -Scope Script -Value $onPath.Source -WhatIf:$false -Confirm:$false
     return $onPath.Source
 }
 

@@ -20,8 +20,10 @@ interface Violation {
 
 /** depcruise as `npm run lint:layers` runs it: its exit code and its text (the err reporter sets the exit code). */
 function lintLayers(cwd: string): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [depcruise, 'core', '--config', config], { cwd, encoding: 'utf8' });
-  return { status: r.status, output: r.stdout + r.stderr };
+  // No colours: CI=true makes depcruise colour its text, and the assertions read it as plain text.
+  const r = spawnSync(process.execPath, [depcruise, 'core', '--config', config], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+  // eslint-disable-next-line no-control-regex -- removing ANSI colour codes is the point
+  return { status: r.status, output: (r.stdout + r.stderr).replace(/\u001b\[[0-9;]*m/g, '') };
 }
 
 /** The violations, one line each, from depcruise's JSON report. */
