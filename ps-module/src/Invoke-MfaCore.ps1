@@ -273,13 +273,19 @@ function Read-MfaEnvelope {
         $message = "The MfaServerUpgrade core ($Operation) ended with exit code $($Response.ExitCode) without a result: it was killed (Task Manager, Stop-Process, a time limit) or Node.js itself failed. $detail".Trim()
         $runRecords = Get-MfaProperty -Object $Response -Name 'RunRecords'
         Save-MfaRunStop -RunRecords $runRecords -Cause 'CoreKilled' -Detail "The core (process $(if ($runRecords) { $runRecords['processId'] })) ended with exit code $($Response.ExitCode) before it answered."
-        $exception = New-Object System.InvalidOperationException($message)
-        $record = New-Object System.Management.Automation.ErrorRecord($exception, 'CoreKilled', [System.Management.Automation.ErrorCategory]::OperationStopped, $Operation)
-        $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails($message)
-        $record.ErrorDetails.RecommendedAction = 'Find what ended the process (the log, the event log), then run the same command again with -Resume.'
-        throw $record
+        throw (Get-MfaCoreKilledRecord -Operation $Operation -Message $message)
     }
     return $envelope
+}
+
+function Get-MfaCoreKilledRecord {
+    # A core (per call or warm) that ended before it answered: one error id for every path, CoreKilled.
+    param([string] $Operation, [string] $Message)
+    $exception = New-Object System.InvalidOperationException($Message)
+    $record = New-Object System.Management.Automation.ErrorRecord($exception, 'CoreKilled', [System.Management.Automation.ErrorCategory]::OperationStopped, $Operation)
+    $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails($Message)
+    $record.ErrorDetails.RecommendedAction = 'Find what ended the process (the log, the event log), then run the same command again (an upgrade with -Resume).'
+    return $record
 }
 
 function Invoke-MfaCore {

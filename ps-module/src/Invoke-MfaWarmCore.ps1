@@ -124,7 +124,8 @@ function Send-MfaWarmCall {
                 if ($Core.Stderr.Wait(1000)) { $detail = $Core.Stderr.Result.Trim() }
                 $code = ''
                 if ($process.HasExited) { $code = " (exit code $($process.ExitCode))" }
-                throw "The MfaServerUpgrade core stopped during $Operation$code without a result. $detail"
+                $message = "The MfaServerUpgrade core stopped during $Operation$code without a result: it was killed (Task Manager, Stop-Process) or Node.js itself failed. $detail".Trim()
+                throw (Get-MfaCoreKilledRecord -Operation $Operation -Message $message)
             }
             $message = ConvertFrom-Json -InputObject $text
             if ((Get-MfaProperty -Object $message -Name 'id') -ne $Id) { continue }

@@ -287,3 +287,32 @@ test('a killed PowerShell ends its warm core (its input closes)', async () => {
   shell.kill('SIGKILL');
   assert.ok(await waitGone(corePid), 'the core ended with the PowerShell that held it');
 });
+
+test('a warm core killed during a call: the command ends with CoreKilled, like a per-call core', async () => {
+  const backup = await hangingBackup('killed-mid-call');
+  const earlier = await servingCores();
+  const started = await ps.run(
+    String.raw`$global:Killed = [powershell]::Create()
+    [void]$global:Killed.AddScript({ param($m, $p) Import-Module $m; Test-PhoneFactorBackup -Path $p }).AddArgument($V.module).AddArgument($V.backup)
+    $global:KilledRun = $global:Killed.BeginInvoke()`,
+    { backup, module: modulePath },
+  );
+  assert.ok(started.ok, started.terminatingError?.message);
+  let busy = 0;
+  for (let i = 0; i < 600 && !busy; i++) {
+    await sleep(100);
+    busy = (await servingCores()).filter((p) => !earlier.includes(p))[0] ?? 0;
+  }
+  assert.ok(busy > 0, 'the other runspace started a core of its own');
+  await sleep(1000); // the call reaches the core and blocks in the FIFO
+  process.kill(busy, 'SIGKILL');
+  const ended = await ps.run(
+    String.raw`try { $null = $global:Killed.EndInvoke($global:KilledRun) } catch { $_.Exception.InnerException.ErrorRecord.FullyQualifiedErrorId; $_.Exception.InnerException.Message }
+    foreach ($e in $global:Killed.Streams.Error) { $e.FullyQualifiedErrorId; $e.Exception.Message }
+    $global:Killed.Dispose()`,
+  );
+  assert.ok(ended.ok, ended.terminatingError?.message);
+  const said = ended.output.map(String).join('\n');
+  assert.match(said, /^CoreKilled\b/m, said);
+  assert.match(said, /core stopped during test-backup .*without a result: it was killed/, said);
+});
