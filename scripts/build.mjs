@@ -39,8 +39,8 @@ async function buildValidators() {
   writeFileSync(path.join(outDir, 'validators.js'), header + standaloneCode(ajv, exportsMap));
   writeFileSync(
     path.join(outDir, 'validators.d.ts'),
-    header + 'import type { StandaloneValidator } from "../runtime/validate";\ndeclare const validators: Record<string, StandaloneValidator>;\nexport = ' +
-      'validators;\n',
+    header + 'import type { StandaloneValidator } from "../runtime/validate";\ndeclare const validators: Record<string, ' +
+      'StandaloneValidator>;\nexport = validators;\n',
   );
   rmSync(tmp, { force: true });
   return operations.length;

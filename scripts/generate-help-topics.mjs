@@ -60,14 +60,14 @@ function errorsTopic(listing) {
     ...wrap(`What to do: ${e.action}`, I2),
     '',
   ]);
-  return topic('about_MfaServerUpgrade_Errors', 'Every error code the MfaServerUpgrade commands can report, what it means and what to do; and the exit ' +
-    'codes.', [
+  return topic('about_MfaServerUpgrade_Errors', 'Every error code the MfaServerUpgrade commands can report, what it means and what to ' +
+    'do; and the exit codes.', [
     ['LONG DESCRIPTION', [
       ...wrap(
         'Every error of an MfaServerUpgrade command is an ErrorRecord whose FullyQualifiedErrorId starts with one of the codes below (for example ' +
           'FileNotFound,Merge-MfaWebConfig). Its CategoryInfo.Category is the category listed here, its ErrorDetails.RecommendedAction the "what to do" ' +
-          'text, and its TargetObject names the file, parameter or server at fault. Match on the code, never on the message: codes are stable, messages may ' +
-          'be reworded.',
+          'text, and its TargetObject names the file, parameter or server at fault. Match on the code, never on the message: codes are ' +
+          'stable, messages may be reworded.',
         I1,
       ),
       '',

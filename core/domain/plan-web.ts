@@ -70,8 +70,9 @@ export type SdkUrlDecision =
 export function decideSdkUrl(oldUrl: string | null, sdks: SdkMove[]): SdkUrlDecision {
   if (!oldUrl || sdks.length === 0) return { kind: 'CarryOver' };
   const m = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)([^?#]*)(.*)$/i.exec(oldUrl.trim());
-  if (!m) return sdks.some((s) => !sameName(s.oldVdir, s.newVdir)) ? { kind: 'Unmatched', reason: `'${oldUrl}' is not an absolute ` +
-    `URL` } : { kind: 'CarryOver' };
+  if (!m) {
+    return sdks.some((s) => !sameName(s.oldVdir, s.newVdir)) ? { kind: 'Unmatched', reason: `'${oldUrl}' is not an absolute URL` } : { kind: 'CarryOver' };
+  }
   const [, origin, pathPart, rest] = m;
   const host = origin.replace(/^[^:]+:\/\//, '').replace(/^[^@]*@/, '').replace(/:\d+$/, '');
   const segments = pathPart.split('/');

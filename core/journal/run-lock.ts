@@ -120,8 +120,9 @@ async function releaseIfMine(file: string, me: RunLockOwner): Promise<void> {
 }
 
 function runInProgress(file: string, holder: RunLockOwner | undefined): CoreError {
-  const who = holder ? `process ${holder.pid} of ${holder.user} on ${holder.computerName}, since ${holder.startedUtc}` : 'another run starting at the same ' +
-    'moment';
+  const who = holder
+    ? `process ${holder.pid} of ${holder.user} on ${holder.computerName}, since ${holder.startedUtc}`
+    : 'another run starting at the same moment';
   return new CoreError(
     'RunInProgress',
     `Another run of this upgrade is in progress (${who}; lock ${file}). Nothing was done. Wait for it to end, then run again with -Resume. If you are sure ` +

@@ -52,8 +52,8 @@ export const getComponentOperation = defineOperation({
     {
       title: 'Inventory several servers in parallel',
       code: 'Get-PhoneFactorComponent -ComputerName MFA01, WEB01 -ThrottleLimit 4',
-      remarks: 'Reads the servers over PowerShell remoting, up to four at once. A server that cannot be reached reports its own error; the others still ' +
-        'answer.',
+      remarks: 'Reads the servers over PowerShell remoting, up to four at once. A server that cannot be reached reports its own error; ' +
+        'the others still answer.',
     },
     {
       title: 'Inventory with another account, or through sessions you hold',

@@ -30,8 +30,8 @@ const Input = Type.Object(
     WebServiceSdkUrl: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'The new Web Service SDK URL (absolute http or https, host name as on the SDK certificate). Without it the old URL is carried over ' +
-          'unchanged.',
+        description: 'The new Web Service SDK URL (absolute http or https, host name as on the SDK certificate). Without it the old URL ' +
+          'is carried over unchanged.',
         'x-mfa': { pipeline: true, aliases: ['SdkUrl'] },
       }),
     ),

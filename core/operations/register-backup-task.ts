@@ -45,8 +45,8 @@ const Input = Type.Object(
       description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`,
       'x-mfa': { pipeline: true },
     })),
-    AsXml: Type.Optional(Type.Boolean({ description: 'Register nothing; return the object with the Task Scheduler XML that would be registered in its Xml ' +
-      'property.' })),
+    AsXml: Type.Optional(Type.Boolean({ description: 'Register nothing; return the object with the Task Scheduler XML that would be ' +
+      'registered in its Xml property.' })),
     ...TargetParameters,
   },
   { additionalProperties: false },

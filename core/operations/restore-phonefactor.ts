@@ -33,14 +33,14 @@ const Input = Type.Object(
     Component: Type.Optional(
       Type.Array(StringEnum([...COMPONENT_NAMES]), {
         minItems: 1,
-        description: 'Restore only the files of these components: Agent, UserPortal, MobileAppWebService, WebServiceSdk, MfaServer. Default: every file of ' +
-          'the backup.',
+        description: 'Restore only the files of these components: Agent, UserPortal, MobileAppWebService, WebServiceSdk, MfaServer. ' +
+          'Default: every file of the backup.',
       }),
     ),
     ...TargetParameters,
     Force: Type.Optional(
-      Type.Boolean({ description: 'Restore a PhoneFactor-era data file even though MFA Server is installed on the server (it would run on a data file it has ' +
-        'not upgraded).' }),
+      Type.Boolean({ description: 'Restore a PhoneFactor-era data file even though MFA Server is installed on the server (it would run on a ' +
+        'data file it has not upgraded).' }),
     ),
   },
   { additionalProperties: false },
@@ -189,8 +189,8 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
     };
   });
   const count = (s: string) => outputs.filter((o) => o.Status === s).length;
-  const undo = restored.UndoFolder ? ` What was overwritten is kept in ${restored.UndoFolder}; Restore-PhoneFactor -Path '${restored.UndoFolder}' undoes ` +
-    `this restore.` : '';
+  const undo = restored.UndoFolder ? ` What was overwritten is kept in ${restored.UndoFolder}; Restore-PhoneFactor -Path ` +
+    `'${restored.UndoFolder}' undoes this restore.` : '';
   if (!restored.Succeeded) {
     const failed = outputs.filter((o) => o.Status === 'Failed');
     throw new CoreError(
@@ -273,7 +273,7 @@ function selectEntries(files: ManifestFileEntry[], components: string[] | undefi
 function describeRestore(entry: ManifestFileEntry, serviceNames: string[]): { description: string; details: string[] } {
   const what = entry.kind === 'DataFolder' ? 'data folder file' : entry.kind === 'Theme' ? 'theme file' : 'web.config';
   const details = [`${entry.size} bytes; the current file is kept in a restore-undo folder`];
-  if (entry.kind === 'DataFolder' && serviceNames.length > 0) details.push(`${serviceNames.join(', ')} is stopped during the restore and started again ` +
-    `afterwards`);
+  if (entry.kind === 'DataFolder' && serviceNames.length > 0) details.push(`${serviceNames.join(', ')} is stopped during the restore ` +
+    `and started again afterwards`);
   return { description: `Restore ${entry.component} ${what} from the backup`, details };
 }

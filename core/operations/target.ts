@@ -93,8 +93,8 @@ export const TargetParameters = {
       minItems: 1,
       description:
         'Remoting sessions you already hold (New-PSSession), one per server: work on a server goes through its session, which stays open afterwards. Without ' +
-          '-ComputerName, the servers are the sessions\' computers; with it (typed or piped), a server whose name matches a session\'s ComputerName uses ' +
-          'that session.',
+          '-ComputerName, the servers are the sessions\' computers; with it (typed or piped), a server whose name matches a session\'s ' +
+          'ComputerName uses that session.',
       'x-mfa': { psType: 'PSSession[]', sets: ['Session'], mandatoryInSets: true },
     }),
   ),
@@ -283,8 +283,8 @@ export async function resolveFileTarget(input: TargetInput, file: string): Promi
 function remoteFilesNotSupported(name: string): CoreError {
   return new CoreError(
     'RemoteFilesNotSupported',
-    `This command works on files of this machine or of a lab on it, not on files of the remote server ${name}: run it on that server, or copy the files here ` +
-      `first.`,
+    `This command works on files of this machine or of a lab on it, not on files of the remote server ${name}: run it on that server, or copy ` +
+      `the files here first.`,
     'ComputerName',
   );
 }

@@ -14,8 +14,8 @@ const Input = Type.Object(
     InstallerPath: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'The MFA Server media folder the upgrade will use, as a path on the MFA server (a lab: C:\\Media\\MfaServer). Without it the media are ' +
-          'not checked.',
+        description: 'The MFA Server media folder the upgrade will use, as a path on the MFA server (a lab: C:\\Media\\MfaServer). Without ' +
+          'it the media are not checked.',
         'x-mfa': { pipeline: true },
       }),
     ),

@@ -155,8 +155,8 @@ function serverInventory(inv: ServerInventory): string {
   ]);
   return [
     `<h3>${t(inv.ComputerName)}</h3>`,
-    `<p class="server-note">${t(inv.DnsName)} &middot; ${inv.Is64Bit ? '64-bit' : '32-bit'} &middot; ${inv.Components.length} component(s) before the ` +
-      `upgrade</p>`,
+    `<p class="server-note">${t(inv.DnsName)} &middot; ${inv.Is64Bit ? '64-bit' : '32-bit'} &middot; ${inv.Components.length} ` +
+      `component(s) before the upgrade</p>`,
     rows.length > 0 ? table(['Component', 'Product', 'Version', 'Virtual directory', 'Path', 'Era'], rows) : '<p class="muted">No PhoneFactor or MFA Server ' +
       'component was found.</p>',
     inv.Warnings.length > 0 ? `<ul class="plain">${inv.Warnings.map((w) => `<li>${t(w)}</li>`).join('')}</ul>` : '',

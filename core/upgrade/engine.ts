@@ -344,8 +344,8 @@ async function openOrStart(
       log: (level, message) => ctx.log(level, message),
     });
     if (records.kind === 'completed') {
-      const found = records.verification.map((v) => `${v.ComputerName}: upgraded${v.MfaServerVersion ? ` (MFA ` +
-        `Server ${v.MfaServerVersion})` : ''}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
+      const upgraded = (v: (typeof records.verification)[number]) => `upgraded${v.MfaServerVersion ? ` (MFA Server ${v.MfaServerVersion})` : ''}`;
+      const found = records.verification.map((v) => `${v.ComputerName}: ${upgraded(v)}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
       return { result: finish(
         records.plan,
         records.journal,

@@ -15,8 +15,8 @@ export async function protectRunFolder(folder: string): Promise<void> {
     const why = isCoreError(e) ? e.message : (e as Error).message;
     throw new CoreError(
       'RunFolderNotProtected',
-      `The run folder ${folder} could not be limited to administrators, so the upgrade did not start: its plan and journal decide what the next run ` +
-        `does. ${why}`,
+      `The run folder ${folder} could not be limited to administrators, so the upgrade did not start: its plan and journal decide ` +
+        `what the next run does. ${why}`,
       folder,
     );
   }

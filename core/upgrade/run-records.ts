@@ -112,8 +112,8 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
     const verification = await verifyServers(req.hosts);
     const notUpgraded = verification.filter((v) => !v.IsUpgraded);
     if (notUpgraded.length === 0) return { kind: 'completed', plan, journal, verification };
-    const found = notUpgraded.map((v) => `${v.ComputerName}: ${v.Checks.filter((c) => !c.Passed).map((c) => `${c.Name} (${c.Detail})`).join('; ')}`).join(' ' +
-      '/ ');
+    const failedChecks = (v: (typeof notUpgraded)[number]) => v.Checks.filter((c) => !c.Passed).map((c) => `${c.Name} (${c.Detail})`).join('; ');
+    const found = notUpgraded.map((v) => `${v.ComputerName}: ${failedChecks(v)}`).join(' / ');
     const kept = await setAside(req, `the journal says the upgrade completed, but the server is not upgraded now (${found})`);
     req.log(
       'warning',
@@ -140,10 +140,10 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
   if (!req.replan) {
     throw new CoreError(
       'ResumeParametersDiffer',
-      `The run recorded in ${req.journalPath} was started with other parameters: ${differences.join('; ')}. -Resume continues the same run, so nothing was ` +
-        `done. ` +
-        'Run the command with the recorded values to continue it, or add -Replan to plan the rest of the run again with the new values (the journal records ' +
-        'the re-plan).',
+      `The run recorded in ${req.journalPath} was started with other parameters: ${differences.join('; ')}. -Resume continues the same run, ` +
+        `so nothing was done. ` +
+        'Run the command with the recorded values to continue it, or add -Replan to plan the rest of the run again with the new values (the ' +
+        'journal records the re-plan).',
       req.journalPath,
       { differences },
     );
@@ -256,8 +256,8 @@ const normalizePath = (p: string) => p.trim().replace(/[\\/]+$/, '').toLowerCase
 function parameterDifferences(doc: JournalDocument, req: RunRecordsRequest): string[] {
   const out: string[] = [];
   const { recordedPath, recordedNaming } = recordedParameters(doc);
-  if (normalizePath(recordedPath) !== normalizePath(req.installerPath)) out.push(`-InstallerPath '${recordedPath}' was recorded, '${req.installerPath}' was ` +
-    `given`);
+  if (normalizePath(recordedPath) !== normalizePath(req.installerPath)) out.push(`-InstallerPath '${recordedPath}' was recorded, ` +
+    `'${req.installerPath}' was given`);
   if (req.naming !== undefined && req.naming !== recordedNaming) out.push(`-VirtualDirectoryNaming ${recordedNaming} was recorded, ${req.naming} was given`);
   return out;
 }

@@ -103,8 +103,8 @@ async function readClaim(host: Host): Promise<ServerClaim | undefined> {
 function claimedAtTheSameMoment(host: Host): CoreError {
   return new CoreError(
     'ServerClaimedByOtherRun',
-    `Another run started upgrading ${host.computerName} at the same moment as this one. Nothing was done. Check that no other upgrade is going on, then run ` +
-      `again.`,
+    `Another run started upgrading ${host.computerName} at the same moment as this one. Nothing was done. Check that no other upgrade is ` +
+      `going on, then run again.`,
     CLAIM_FILE,
   );
 }

@@ -437,14 +437,14 @@ export const ERROR_CATALOG = {
   RestoreTargetIsFolder: e('InvalidOperation', 'A file cannot be restored where a folder of the same name is.', 'Move the folder away and restore again.'),
   RestoreTargetRefused: e(
     'InvalidData',
-    'The backup names a restore target that is not a place its own inventory names for the component (or a system path, or one target twice); nothing was ' +
-      'restored.',
+    'The backup names a restore target that is not a place its own inventory names for the component (or a system path, or one target ' +
+      'twice); nothing was restored.',
     'Restore from a backup made by Backup-PhoneFactor that Test-PhoneFactorBackup reports valid.',
   ),
   ResumeParametersDiffer: e(
     'InvalidArgument',
-    '-Resume was given other plan-shaping parameters (-InstallerPath, -VirtualDirectoryNaming) than the run was started with; the message names each ' +
-      'difference.',
+    '-Resume was given other plan-shaping parameters (-InstallerPath, -VirtualDirectoryNaming) than the run was started with; the ' +
+      'message names each difference.',
     'Run with the recorded values to continue, or add -Replan to plan the rest of the run again with the new ones.',
   ),
   RunFolderNotProtected: e(

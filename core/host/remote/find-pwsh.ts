@@ -49,8 +49,8 @@ export function findPowerShell(env: NodeJS.ProcessEnv = process.env): string {
   if (found) return found;
   throw new CoreError(
     'PowerShellNotFound',
-    'Working on a remote server needs PowerShell on this machine to open the remoting session, and none was found: install PowerShell 7 or set MFA_PWSH to ' +
-      'its path.',
+    'Working on a remote server needs PowerShell on this machine to open the remoting session, and none was found: install PowerShell 7 or ' +
+      'set MFA_PWSH to its path.',
     'ComputerName',
   );
 }

@@ -71,8 +71,8 @@ export async function checkInstallationInProgress(host: Host): Promise<Readiness
     host.computerName,
     'InstallationInProgress',
     key ? 'Failed' : 'Passed',
-    key ? 'Windows Installer is running another installation (HKLM\\...\\Installer\\InProgress exists).' : 'No other Windows Installer installation is ' +
-      'running.',
+    key ? 'Windows Installer is running another installation (HKLM\\...\\Installer\\InProgress exists).' : 'No other Windows Installer ' +
+      'installation is running.',
     'Wait for the other installation to finish (or restart the server if it never does), then run the upgrade; an installer started now ends with 1618.',
     'Windows Installer runs one installation at a time (exit code 1618); the InProgress key as its sign is an inference [?]',
   );

@@ -42,8 +42,8 @@ export function checkVcRuntime(host: Host, inv: ServerInventory, products: Insta
     'VcRuntime',
     missing.length ? 'Failed' : 'Passed',
     missing.length
-      ? `${host.computerName} is a separate web server and lacks the Visual C++ 2015 Update 1 (14.0.23506 or later) redistributable for ${missing.join(' ' +
-        'and ')}${found.size ? ` (found: ${[...found.values()].join(', ')})` : ''}.`
+      ? `${host.computerName} is a separate web server and lacks the Visual C++ 2015 Update 1 (14.0.23506 or later) redistributable ` +
+        `for ${missing.join(' and ')}${found.size ? ` (found: ${[...found.values()].join(', ')})` : ''}.`
       : `Found: ${[...found.values()].join(', ')}.`,
     `Install the Visual C++ 2015 Update 1 (or a later 2015-2022) redistributable for ${missing.join(' and ')} on ${host.computerName} before the upgrade.`,
     'facts §5: since v7 the web components need the VC++ 2015 Update 1 redistributable (x86 and x64) on separate web servers',
@@ -129,8 +129,8 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
   }
   const explicit = matching.some((b) => (b.bindingInformation.split(':')[2] ?? '') !== '');
   if (explicit || namesServer(endpoint.host, hostName)) {
-    const cert = scheme === 'https' ? ` The certificate bound to port ${port} cannot be read by this tool [?]: check that it names ${hostName} (subject or ` +
-      `SAN).` : '';
+    const cert = scheme === 'https' ? ` The certificate bound to port ${port} cannot be read by this tool [?]: check that it names ` +
+      `${hostName} (subject or SAN).` : '';
     return row(
       host.computerName,
       'SdkUrl',
