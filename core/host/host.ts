@@ -197,6 +197,13 @@ export interface Host {
   /** Removes a file or a folder tree; absent is fine; FileInUse / AccessDenied change nothing. */
   removePath(path: string): Promise<void>;
   /**
+   * Closes an existing folder to everyone but administrators (Windows: Administrators become the owner of it and all
+   * in it, and only Administrators and SYSTEM keep access; elsewhere: owner-only, 0700), so that no other account can
+   * change what the tool writes into it next, nor had it prepared beforehand. DirectoryNotFound when absent;
+   * FolderNotProtected when the permissions cannot be set.
+   */
+  closeFolder(path: string): Promise<void>;
+  /**
    * The real path of a Windows path on the machine running the core, when the host's files are
    * local (lab and windows adapters); undefined for remote hosts, for every path. Lets backups stream large files.
    */

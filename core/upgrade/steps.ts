@@ -123,8 +123,11 @@ const copyInstaller: Executor = async (step, run) => {
   // The copy is the component's own MSI (product and bitness read from the file), or it is not copied.
   selectComponentInstaller([readMsi(bytes, sourcePath)], step.Component as WebComponentName, target.is64Bit);
   const destination = str(step, 'destinationPath');
-  // Windows creates no folder for a file written into it: the media folder on a separate web server is new.
+  // Windows creates no folder for a file written into it: the media folder on a separate web server is new. It is in
+  // C:\Windows\Temp, where any account may create folders: closed to all but administrators before the MSI goes in
+  // (ownership taken too), no other account can have prepared it or swap the MSI before msiexec runs it.
   await target.makeDirectory(windowsParent(destination));
+  await target.closeFolder(windowsParent(destination));
   await target.writeFileAtomic(destination, bytes);
   const copied = await target.readFile(destination);
   if (!copied.equals(bytes)) throw new CoreError(

@@ -186,6 +186,12 @@ export const ERROR_CATALOG = {
   ),
   FileNotFound: e('ObjectNotFound', 'A file named by a parameter does not exist.', 'Check the path.'),
   FileWriteFailed: e('WriteError', 'A file could not be written.', 'Check the path, space and permissions and run again.'),
+  FolderNotProtected: e(
+    'PermissionDenied',
+    'A folder the tool writes installers into on a server (the staging folder of a web server) could not be closed to all but administrators, so nothing was ' +
+      'put there.',
+    'Run as an administrator of that server; if another account created C:\\Windows\\Temp\\MfaServerUpgrade, remove it, then run again with -Resume.',
+  ),
   GroupReadFailed: e(
     'ReadError',
     'A local group of the server could not be read (the Windows PowerShell script listing it failed).',

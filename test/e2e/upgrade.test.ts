@@ -3,7 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -199,6 +199,10 @@ describe('every lab scenario upgrades with the default naming', () => {
     assert.deepEqual([...new Set(result.Steps.map((s) => s.ComputerName))].sort(), ['MFA01', 'WEB01']);
     assert.ok(existsSync(path.join(backups, 'MfaServerUpgrade-MFA01+WEB01', 'journal.json')));
     await verifyLab(ps, lab, ['MFA01', 'WEB01']);
+    // The installers copied to the web server went into a staging folder closed to other accounts before the copy.
+    const staging = path.join(lab, 'WEB01', 'C', 'Windows', 'Temp', 'MfaServerUpgrade');
+    assert.ok(readdirSync(staging).some((n) => /\.msi$/i.test(n)), 'the MSIs were staged there');
+    assert.equal(statSync(staging).mode & 0o077, 0, 'the staging folder is the owner\'s alone');
   });
 
   test('SingleServer end state: settings, password, SDK URL, theme and users carried over; no secret in any output or log', async () => {

@@ -2,7 +2,7 @@
  * Every adapter the conformance suite holds to the Host contract. Adding an adapter is one entry in ADAPTERS: a name,
  * how to open a fresh fixture (fixture.ts), and, while it is being fixed, its expected failures with their reasons.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Host, ServiceInfo } from '../../core/host/host';
@@ -43,7 +43,10 @@ function emptyLabServer(): string {
 }
 
 /** Lab-backed capabilities: services and installer faults live in server.json, edited as the lab's own files. */
-function labCapabilities(folder: string): Pick<ContractFixture, 'registry' | 'addService' | 'installer' | 'tasks'> {
+/** Mode bits of a folder of the machine running the tests: anything for group or others means other accounts may use it. */
+const othersMayUseUnder = (root: string) => async (p: string) => (statSync(resolveLabPath(root, p)).mode & 0o077) !== 0;
+
+function labCapabilities(folder: string): Pick<ContractFixture, 'registry' | 'addService' | 'installer' | 'tasks' | 'othersMayUse'> {
   const edit = async (change: (config: Awaited<ReturnType<LabHost['readConfig']>>) => void) => {
     const lab = await LabHost.open(folder);
     const config = await lab.readConfig();
@@ -53,6 +56,7 @@ function labCapabilities(folder: string): Pick<ContractFixture, 'registry' | 'ad
   return {
     registry: true,
     tasks: true,
+    othersMayUse: othersMayUseUnder(folder),
     addService: ({ name, ...rest }: ServiceInfo) => edit((c) => void (c.services[name] = rest)),
     installer: { makeBusy: () => edit((c) => void (c.faults = { msiexec: [{ exitCode: 1618, times: 1 }] })) },
   };
@@ -146,15 +150,17 @@ export const ADAPTERS: AdapterEntry[] = [
   {
     name: 'test host LocalFolderHost (local)',
     async open() {
-      const host = new LocalFolderHost(tempFolder('lfh'));
-      return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), close: async () => undefined });
+      const root = tempFolder('lfh');
+      const host = new LocalFolderHost(root);
+      return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), othersMayUse: othersMayUseUnder(root), close: async () => undefined });
     },
   },
   {
     name: 'test host LocalFolderHost (remote flavour)',
     async open() {
-      const host = new LocalFolderHost(tempFolder('lfr'), 'PFSRV01', true);
-      return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), close: async () => undefined });
+      const root = tempFolder('lfr');
+      const host = new LocalFolderHost(root, 'PFSRV01', true);
+      return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), othersMayUse: othersMayUseUnder(root), close: async () => undefined });
     },
   },
 ];

@@ -168,6 +168,24 @@ export const CASES: ContractCase[] = [
     },
   },
   {
+    id: 'close-folder',
+    title: 'closeFolder leaves a folder to its owner (administrators) only, the tool still writes into it, and a missing folder is DirectoryNotFound',
+    needs: (f) => (f.othersMayUse ? undefined : "this adapter entry cannot show a folder's permissions here (its icacls is not run)"),
+    async run(f) {
+      const { host, scratch } = f;
+      const staging = `${scratch}\\Staging`;
+      await host.makeDirectory(staging);
+      await host.writeFileAtomic(`${staging}\\before.msi`, bytes('before'));
+      assert.equal(await f.othersMayUse!(staging), true, 'a new folder is open to others, as in C:\\Windows\\Temp');
+      await host.closeFolder(staging);
+      assert.equal(await f.othersMayUse!(staging), false, 'closed');
+      await host.writeFileAtomic(`${staging}\\after.msi`, bytes('after'));
+      assert.equal((await host.readFile(`${staging}\\after.msi`)).toString(), 'after');
+      assert.equal((await host.readFile(`${staging}\\before.msi`)).toString(), 'before');
+      await failsWith(host.closeFolder(`${scratch}\\Missing`), 'DirectoryNotFound', `${scratch}\\Missing`);
+    },
+  },
+  {
     id: 'access-denied',
     title: 'a file the caller may not write is AccessDenied on replace and remove, and is left as it was',
     needs: (f) => (f.denyWrite ? undefined : 'this adapter entry cannot take write access away'),

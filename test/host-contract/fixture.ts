@@ -21,6 +21,8 @@ export interface ContractFixture {
   tasks?: boolean;
   /** Holds the file open without sharing, as another process would; the returned function lets go. */
   holdOpen?(path: string): Promise<() => Promise<void>>;
+  /** Whether accounts other than the folder's owner (and administrators) may use the folder, as its permissions say. */
+  othersMayUse?(path: string): Promise<boolean>;
   /** Takes the caller's right to write the file away; the returned function gives it back. */
   denyWrite?(path: string): Promise<() => Promise<void>>;
   close(): Promise<void>;

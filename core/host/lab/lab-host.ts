@@ -4,7 +4,7 @@
  * views); services and the Windows Installer database are in `server.json`; installers are simulated from the
  * real MSI databases found at the given lab path (installers/).
  */
-import { lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -200,6 +200,18 @@ export class LabHost implements LabMachine {
       await mkdir(local, { recursive: true });
     } catch (e) {
       throw hostFileError(e, path, 'makeDirectory', this.computerName);
+    }
+  }
+
+  /** The lab's machine is a folder tree: owner-only (0700), as the Windows adapter's icacls leaves administrators only. */
+  async closeFolder(path: string): Promise<void> {
+    const local = this.localPath(path);
+    if (!isDirectory(local)) throw new CoreError('DirectoryNotFound', `The folder ${path} does not exist on ${this.computerName}.`, path);
+    try {
+      await chmod(local, 0o700);
+    } catch (e) {
+      const why = (e as Error).message;
+      throw new CoreError('FolderNotProtected', `The folder ${path} on ${this.computerName} could not be closed to other accounts: ${why}`, path);
     }
   }
 

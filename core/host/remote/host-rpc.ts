@@ -14,6 +14,7 @@ export const HOST_METHODS = [
   'listDirectory',
   'makeDirectory',
   'removePath',
+  'closeFolder',
   'getRegistryKey',
   'setRegistryValue',
   'deleteRegistryKey',

@@ -121,7 +121,10 @@ export class RemoteHost implements Host {
 
   async makeDirectory(path: string): Promise<void> {
     await this.invoke('makeDirectory', path);
+  }  async closeFolder(path: string): Promise<void> {
+    await this.invoke('closeFolder', path);
   }
+
 
   async removePath(path: string): Promise<void> {
     await this.invoke('removePath', path);

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { CommandResult, CommandRunner } from './command-runner';
+import { CoreError } from '../../util/errors';
 
 const ICACLS_TIMEOUT_MS = 60_000;
 
@@ -15,4 +16,33 @@ export function icaclsArguments(folder: string, grants: string[]): string[] {
 
 export function grantOnly(runner: CommandRunner, systemRoot: string, folder: string, grants: string[]): Promise<CommandResult> {
   return runner.run(path.win32.join(systemRoot, 'System32', 'icacls.exe'), icaclsArguments(folder, grants), { timeoutMs: ICACLS_TIMEOUT_MS });
+}
+
+/** BUILTIN\Administrators and NT AUTHORITY\SYSTEM, by SID; (OI)(CI): the folder, its subfolders and files. */
+const ADMINISTRATORS = '*S-1-5-32-544';
+const ADMINS_AND_SYSTEM = [`${ADMINISTRATORS}:(OI)(CI)F`, '*S-1-5-18:(OI)(CI)F'];
+
+/**
+ * A server's folder closed to all but administrators (Host.closeFolder): first Administrators take ownership of it and
+ * everything in it (a folder another account created beforehand, and files it put there, stop being that account's),
+ * then every entry's permissions are replaced by full control for Administrators and SYSTEM only.
+ */
+export class WindowsFolderAccess {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly system32: string,
+    private readonly computerName: string,
+  ) {}
+
+  async closeToAdministrators(folder: string): Promise<void> {
+    const icacls = path.win32.join(this.system32, 'icacls.exe');
+    for (const args of [[folder, '/setowner', ADMINISTRATORS, '/T', '/C'], [...icaclsArguments(folder, ADMINS_AND_SYSTEM), '/T']]) {
+      const r = await this.runner.run(icacls, args, { timeoutMs: ICACLS_TIMEOUT_MS });
+      if (r.exitCode !== 0) {
+        const said = (r.stderr.trim() || r.stdout.trim()).split(/\r?\n/)[0];
+        const what = `icacls could not close ${folder} on ${this.computerName} to all but administrators`;
+        throw new CoreError('FolderNotProtected', `${what} (exit code ${r.exitCode}): ${said}`, folder);
+      }
+    }
+  }
 }

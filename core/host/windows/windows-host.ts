@@ -24,6 +24,8 @@ import { WindowsRegistry } from './windows-registry';
 import { WindowsServices } from './windows-services';
 import { WindowsTaskScheduler } from './windows-task-scheduler';
 import { WindowsAccounts } from './windows-accounts';
+import { WindowsFolderAccess } from './folder-access';
+import { CoreError } from '../../util/errors';
 
 export interface WindowsHostOptions {
   /** Every program the adapter starts goes through this; default: child_process.spawn. */
@@ -71,6 +73,7 @@ export class WindowsHost implements Host {
   private readonly installer: WindowsInstaller;
   private readonly tasks: WindowsTaskScheduler;
   private readonly accounts: WindowsAccounts;
+  private readonly folderAccess: WindowsFolderAccess;
 
   constructor(options: WindowsHostOptions = {}) {
     const runner = options.runner ?? new SpawnCommandRunner();
@@ -98,6 +101,7 @@ export class WindowsHost implements Host {
       serviceTimeoutMs: options.serviceTimeoutMs ?? 120_000,
       servicePollMs: options.servicePollMs ?? 1_000,
     });
+    this.folderAccess = new WindowsFolderAccess(runner, system32, this.computerName);
     this.installer = new WindowsInstaller(runner, {
       msiexecExe: win32.join(system32, 'msiexec.exe'),
       clock,
@@ -126,6 +130,11 @@ export class WindowsHost implements Host {
   }
   makeDirectory(path: string): Promise<void> {
     return this.files.makeDirectory(path);
+  }
+  async closeFolder(path: string): Promise<void> {
+    const found = await this.files.stat(path);
+    if (!found?.isDirectory) throw new CoreError('DirectoryNotFound', `The folder ${path} does not exist on ${this.computerName}.`, path);
+    await this.folderAccess.closeToAdministrators(path);
   }
   removePath(path: string): Promise<void> {
     return this.files.removePath(path);

@@ -68,6 +68,11 @@ export class LocalFolderHost implements Host {
   removePath(p: string): Promise<void> {
     return fs.rm(this.real(p), { recursive: true, force: true });
   }
+  async closeFolder(p: string): Promise<void> {
+    const found = await fs.stat(this.real(p)).catch(() => undefined);
+    if (!found?.isDirectory()) throw new CoreError('DirectoryNotFound', `The folder ${p} does not exist on ${this.computerName}.`, p);
+    await fs.chmod(this.real(p), 0o700);
+  }
 
   private service(name: string): ServiceInfo {
     const found = [...this.services.values()].find((s) => s.name.toLowerCase() === name.toLowerCase());
