@@ -10,7 +10,7 @@ import type { Host } from '../host/host';
 import type { OperationContext } from '../util/operation-context';
 import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../domain/plan-types';
 import { buildUpgradePlan } from '../domain/plan';
-import { Journal, parseJournal } from '../journal/index';
+import { Journal } from '../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from './plan-input';
 import { EXECUTORS, type StepResult } from './steps';
@@ -91,8 +91,8 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
     const refused = await readinessGate(req, ctx, folder, readiness);
     if (refused) return await withUpgradeReport(folder, logged(ctx, logPath, refused), ctx.toolVersion, (m) => ctx.log('warning', m));
   }
-  // Passed checks are written with the journal (once this run holds the run lock); a resumed run reads them back.
-  if (!plainCtx.dryRun && !readiness.checked) readiness.rows = await readinessOnRecord(folder, plainCtx);
+  // Passed checks are written with the journal (once this run holds the run lock); a resumed run reads them back
+  // when it opens the journal (openOrStart).
   const result = await runGuarded(req, plainCtx, folder, readiness);
   return { ...result, Readiness: readiness.rows };
 }
@@ -116,20 +116,15 @@ async function readinessGate(req: UpgradeRequest, ctx: OperationContext, folder:
 }
 
 /**
- * A resumed run's readiness rows, read back as a claim: well-formed, and unchanged since the run wrote them (the
- * journal keeps their SHA-256; a journal that cannot be read is refused later by openRunRecords, by name).
+ * A recorded run's readiness rows, read back as a claim: well-formed, and unchanged since the run wrote them (the
+ * journal, already checked, keeps their SHA-256).
  */
-async function readinessOnRecord(folder: string, ctx: OperationContext): Promise<ReadinessRow[]> {
-  let expected: string | undefined;
-  try {
-    const recorded = parseJournal(await fs.readFile(path.join(folder, 'journal.json'), 'utf8'), path.join(folder, 'journal.json')).Meta.ReadinessSha256;
-    expected = typeof recorded === 'string' ? recorded : undefined;
-  } catch {
-    expected = undefined;
-  }
-  const { rows, problem } = await loadReadiness(folder, expected);
+async function readinessOnRecord(folder: string, journal: Journal, ctx: OperationContext, readiness: RunReadiness): Promise<void> {
+  if (ctx.dryRun || readiness.checked) return;
+  const recorded = journal.document.Meta.ReadinessSha256;
+  const { rows, problem } = await loadReadiness(folder, typeof recorded === 'string' ? recorded : undefined);
   if (problem) ctx.log('warning', problem);
-  return rows;
+  readiness.rows = rows;
 }
 
 /** The run stopped by Failed readiness checks: nothing on any server was changed. */
@@ -343,6 +338,7 @@ async function openOrStart(
       journalOptions,
       log: (level, message) => ctx.log(level, message),
     });
+    if (records.kind !== 'none') await readinessOnRecord(folder, records.journal, ctx, readiness);
     if (records.kind === 'completed') {
       const upgraded = (v: (typeof records.verification)[number]) => `upgraded${v.MfaServerVersion ? ` (MFA Server ${v.MfaServerVersion})` : ''}`;
       const found = records.verification.map((v) => `${v.ComputerName}: ${upgraded(v)}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
