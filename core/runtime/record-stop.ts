@@ -7,10 +7,10 @@
  * Only a journal no live run holds is written: the run lock must be free or held by the dead process itself. A stop
  * the core already recorded for itself (it said its last words, then was killed) is not recorded twice.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Journal, JOURNAL_FILE_NAME } from '../journal/index';
-import { RUN_LOCK_FILE } from '../journal/run-lock';
+import { liveRunLockHolder } from '../journal/run-lock';
 import { CmTraceLog } from '../log/index';
 import { recordStopLater } from '../upgrade/run-stop';
 import { isCoreStopCause } from '../util/core-stop';
@@ -28,7 +28,7 @@ interface StopRequest {
 export async function recordStopFromTransport(text: string): Promise<[Envelope, number]> {
   try {
     const req = parseStopRequest(text);
-    if (heldByAnotherLiveRun(path.dirname(req.journal), req.processId)) {
+    if (await heldByAnotherLiveRun(path.dirname(req.journal), req.processId)) {
       throw new CoreError(
         'RunStopNotRecorded',
         `Another live run holds ${path.dirname(req.journal)}; its journal is not written by this stop record.`,
@@ -67,23 +67,10 @@ function parseStopRequest(text: string): StopRequest {
   return { journal, log: log ?? null, cause: cause as StopRequest['cause'], detail: typeof detail === 'string' ? detail.slice(0, 500) : '', processId };
 }
 
-/** The run lock names a process other than the dead core, and that process runs. */
-function heldByAnotherLiveRun(folder: string, deadProcessId: number): boolean {
-  const lock = path.join(folder, RUN_LOCK_FILE);
-  if (!existsSync(lock)) return false;
-  let pid: unknown;
-  try {
-    pid = (JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown }).pid;
-  } catch {
-    return true; // being written by a run that starts now: leave its journal alone
-  }
-  if (typeof pid !== 'number' || pid === deadProcessId) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The run lock is held by a live process other than the dead core (a run starting counts as live). */
+async function heldByAnotherLiveRun(folder: string, deadProcessId: number): Promise<boolean> {
+  const holder = await liveRunLockHolder(folder);
+  return holder === 'unreadable' || (holder !== undefined && holder.pid !== deadProcessId);
 }
 
 function invalid(why: string): CoreError {
