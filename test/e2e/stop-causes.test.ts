@@ -106,6 +106,17 @@ async function assertResumeCompletes(ps: PowerShellSession, c: Case, cause: stri
   assert.ok(r.warnings.some((w) => w.includes(`The previous run of this upgrade stopped: Run stopped (${cause})`)), r.warnings.join('\n'));
 }
 
+/** An upgrade whose core meets a fault point (a test-build variable) inside the step, run to its end in the session. */
+function upgradeWithFault(ps: PowerShellSession, c: Case, variable: 'MFA_TEST_CRASH_AT' | 'MFA_TEST_THROW_AT') {
+  return ps.run(
+    String.raw`
+    Set-Item -Path "Env:$($V.variable)" -Value $V.point
+    try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Confirm:$false }
+    finally { Remove-Item -Path "Env:$($V.variable)" }`,
+    { variable, point: `inside:${STEP}`, lab: c.lab, installer: LAB_INSTALLER_PATH, backups: c.backups },
+  );
+}
+
 /** An upgrade started in a second runspace of the session, with a fault point set for its core; returns when the step runs. */
 async function startInRunspace(ps: PowerShellSession, c: Case, fault: Record<string, string>): Promise<void> {
   const started = await ps.run(
@@ -188,13 +199,7 @@ describe('every end of a run has a cause on record', () => {
   test('the core killed: the command ends with CoreKilled, and the module records the stop the core could not', async () => {
     const c = await newCase(ps, 'core-killed');
     const t0 = new Date();
-    const r = await ps.run(
-      String.raw`
-      $env:MFA_TEST_CRASH_AT = $V.point
-      try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Confirm:$false }
-      finally { Remove-Item Env:MFA_TEST_CRASH_AT }`,
-      { point: `inside:${STEP}`, lab: c.lab, installer: LAB_INSTALLER_PATH, backups: c.backups },
-    );
+    const r = await upgradeWithFault(ps, c, 'MFA_TEST_CRASH_AT');
     assert.equal(r.ok, false);
     assert.match(r.terminatingError?.fullyQualifiedErrorId ?? '', /^CoreKilled\b/);
     assert.match(r.terminatingError?.message ?? '', /without a result: it was killed/);
@@ -206,13 +211,7 @@ describe('every end of a run has a cause on record', () => {
   test('the core crashed (an error escaped it): a CoreCrashed error record, and the core recorded the crash first', async () => {
     const c = await newCase(ps, 'core-crashed');
     const t0 = new Date();
-    const r = await ps.run(
-      String.raw`
-      $env:MFA_TEST_THROW_AT = $V.point
-      try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Confirm:$false }
-      finally { Remove-Item Env:MFA_TEST_THROW_AT }`,
-      { point: `inside:${STEP}`, lab: c.lab, installer: LAB_INSTALLER_PATH, backups: c.backups },
-    );
+    const r = await upgradeWithFault(ps, c, 'MFA_TEST_THROW_AT');
     assert.deepEqual(r.output, [], 'no result: the run did not end');
     const errors = [...r.errors, ...(r.terminatingError ? [r.terminatingError] : [])];
     assert.ok(errors.some((e) => /^CoreCrashed\b/.test(e.fullyQualifiedErrorId) && /test fault at inside:/.test(e.message)), JSON.stringify(errors));

@@ -207,17 +207,18 @@ async function hangingBackup(name: string): Promise<string> {
   return backup;
 }
 
-test("Ctrl+C stops a warm call at once: its core ends, another runspace's core is untouched", async () => {
-  const backup = await hangingBackup('stopped');
-  assert.ok((await merge(webConfig('before-stop', 'b'))).ok);
-  const mine = (await warmCore()).Pid;
+/**
+ * Test-PhoneFactorBackup of a hanging backup in a second runspace of the session ($global:<name>, with its own module
+ * state and so its own warm core); resolves with that core's pid once the call is blocked in its read of the FIFO.
+ */
+async function verifyInOtherRunspace(name: string, backup: string): Promise<number> {
   const earlier = await servingCores();
-  // The call runs in a second runspace (with its own module state and so its own core); Stop() is what Ctrl+C does.
   const started = await ps.run(
-    String.raw`$global:Verify = [powershell]::Create()
-    [void]$global:Verify.AddScript({ param($m, $p) Import-Module $m; Test-PhoneFactorBackup -Path $p }).AddArgument($V.module).AddArgument($V.backup)
-    $global:VerifyRun = $global:Verify.BeginInvoke()`,
-    { backup, module: modulePath },
+    String.raw`Set-Variable -Scope Global -Name $V.name -Value ([powershell]::Create())
+    $shell = Get-Variable -Scope Global -Name $V.name -ValueOnly
+    [void]$shell.AddScript({ param($m, $p) Import-Module $m; Test-PhoneFactorBackup -Path $p }).AddArgument($V.module).AddArgument($V.backup)
+    Set-Variable -Scope Global -Name ($V.name + 'Run') -Value $shell.BeginInvoke()`,
+    { name, backup, module: modulePath },
   );
   assert.ok(started.ok, started.terminatingError?.message);
   let busy = 0;
@@ -226,7 +227,7 @@ test("Ctrl+C stops a warm call at once: its core ends, another runspace's core i
     busy = (await servingCores()).filter((p) => !earlier.includes(p))[0] ?? 0;
   }
   assert.ok(busy > 0, 'the other runspace started a core of its own');
-  // Wait until the call reached the core and its read blocks in the FIFO (a thread waits for a writer).
+  // The call reached the core when its read blocks in the FIFO (a thread waits for a writer).
   const blocked = () => {
     try {
       return readdirSync(`/proc/${busy}/task`).some((t) => readFileSync(`/proc/${busy}/task/${t}/wchan`, 'utf8').includes('wait_for_partner'));
@@ -236,6 +237,15 @@ test("Ctrl+C stops a warm call at once: its core ends, another runspace's core i
   };
   for (let i = 0; i < 600 && !blocked(); i++) await sleep(100);
   assert.ok(blocked(), 'the call is blocked in its read');
+  return busy;
+}
+
+test("Ctrl+C stops a warm call at once: its core ends, another runspace's core is untouched", async () => {
+  const backup = await hangingBackup('stopped');
+  assert.ok((await merge(webConfig('before-stop', 'b'))).ok);
+  const mine = (await warmCore()).Pid;
+  // Stop() on the other runspace is what Ctrl+C does.
+  const busy = await verifyInOtherRunspace('Verify', backup);
   assert.equal((await ps.run('[string]$global:Verify.InvocationStateInfo.State')).output[0], 'Running', 'the verification hangs in the FIFO');
   const stopped = await ps.run('$global:Verify.Stop(); [string]$global:Verify.InvocationStateInfo.State; $global:Verify.Dispose()');
   assert.ok(stopped.ok, stopped.terminatingError?.message);
@@ -290,21 +300,7 @@ test('a killed PowerShell ends its warm core (its input closes)', async () => {
 
 test('a warm core killed during a call: the command ends with CoreKilled, like a per-call core', async () => {
   const backup = await hangingBackup('killed-mid-call');
-  const earlier = await servingCores();
-  const started = await ps.run(
-    String.raw`$global:Killed = [powershell]::Create()
-    [void]$global:Killed.AddScript({ param($m, $p) Import-Module $m; Test-PhoneFactorBackup -Path $p }).AddArgument($V.module).AddArgument($V.backup)
-    $global:KilledRun = $global:Killed.BeginInvoke()`,
-    { backup, module: modulePath },
-  );
-  assert.ok(started.ok, started.terminatingError?.message);
-  let busy = 0;
-  for (let i = 0; i < 600 && !busy; i++) {
-    await sleep(100);
-    busy = (await servingCores()).filter((p) => !earlier.includes(p))[0] ?? 0;
-  }
-  assert.ok(busy > 0, 'the other runspace started a core of its own');
-  await sleep(1000); // the call reaches the core and blocks in the FIFO
+  const busy = await verifyInOtherRunspace('Killed', backup);
   process.kill(busy, 'SIGKILL');
   const ended = await ps.run(
     String.raw`try { $null = $global:Killed.EndInvoke($global:KilledRun) } catch { $_.Exception.InnerException.ErrorRecord.FullyQualifiedErrorId; $_.Exception.InnerException.Message }
