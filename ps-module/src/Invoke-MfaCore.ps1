@@ -227,13 +227,14 @@ function Close-MfaCore {
     # within about 2 s). A core still running after that is killed, and the stop is recorded for it.
     # The warm core (no $RunRecords) reads each stdin line as a call: it gets no stop word, only the end of stdin.
     param($Process, [string] $Cause, [string] $Detail, [hashtable] $RunRecords)
-    try {
-        if ($null -eq $RunRecords) { throw 'no stop word for the warm core' }
-        $word = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject ([ordered]@{ stop = $Cause; detail = $Detail }) -Compress) + "`n")
-        $Process.StandardInput.BaseStream.Write($word, 0, $word.Length)
-        $Process.StandardInput.BaseStream.Flush()
+    if ($null -ne $RunRecords) {
+        try {
+            $word = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject ([ordered]@{ stop = $Cause; detail = $Detail }) -Compress) + "`n")
+            $Process.StandardInput.BaseStream.Write($word, 0, $word.Length)
+            $Process.StandardInput.BaseStream.Flush()
+        }
+        catch { $null = $_ } # the core ended meanwhile: nobody to tell
     }
-    catch { $null = $_ } # the core ended meanwhile: nobody to tell
     try { $Process.StandardInput.Close() } catch { $null = $_ }
     if (-not $Process.WaitForExit(3000)) {
         try { $Process.Kill() } catch { $null = $_ } # it ended on its own after all
