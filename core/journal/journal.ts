@@ -214,7 +214,7 @@ export class Journal {
 
   /**
    * The run stops now (core/util/core-stop.ts): written synchronously, because the process exits right after and no
-   * promise would be waited for. A write still queued when this runs keeps the stop too (lateStops).
+   * promise would be waited for. A write queued or under way when this runs keeps the stop too (lateStops).
    */
   recordStopSync(stop: CoreStop, recordedBy: JournalStopRecorder, processId: number | null): void {
     const entry = stopEntry(this.doc, stop, recordedBy, processId);
@@ -222,12 +222,16 @@ export class Journal {
     const doc = structuredClone(this.doc);
     withLateStops(doc, this.lateStops);
     doc.UpdatedAt = entry.At;
+    this.writeSync(doc, 'stop');
+    this.doc = doc;
+  }
+
+  private writeSync(doc: JournalDocument, change: string): void {
     try {
       writeFileAtomicSync(this.path, serialize(doc));
     } catch (e) {
-      throw journalWriteFailed(this.path, e, 'stop');
+      throw journalWriteFailed(this.path, e, change);
     }
-    this.doc = doc;
   }
 
   /** A stop recorded by someone other than the run itself (the transport, the next run): queued like any change. */
@@ -277,6 +281,9 @@ export class Journal {
       doc.UpdatedAt = apply(doc).toISOString();
       withLateStops(doc, this.lateStops);
       await this.persist(doc, change);
+      // A stop recorded while this change was being written (the core is about to exit): this write began without
+      // it and replaced the file it was in, so it is written again at once, synchronously.
+      if (withLateStops(doc, this.lateStops)) this.writeSync(doc, 'stop');
       this.doc = doc;
     });
     this.chain = next.catch(() => undefined);
@@ -318,10 +325,11 @@ function stopEntry(doc: JournalDocument, stop: CoreStop, recordedBy: JournalStop
   };
 }
 
-function withLateStops(doc: JournalDocument, late: JournalStop[]): void {
-  for (const stop of late) {
-    if (!doc.Stops.some((s) => s.At === stop.At && s.Cause === stop.Cause)) doc.Stops.push(stop);
-  }
+/** Adds the stops `doc` lacks; true when it lacked any. */
+function withLateStops(doc: JournalDocument, late: JournalStop[]): boolean {
+  const missing = late.filter((stop) => !doc.Stops.some((s) => s.At === stop.At && s.Cause === stop.Cause));
+  doc.Stops.push(...missing);
+  return missing.length > 0;
 }
 
 function find(doc: JournalDocument, file: string, id: string): JournalStep {

@@ -319,3 +319,26 @@ test('replan: the journal follows the new plan, keeps what it is told to keep, a
   assert.equal(doc.Replans[0].InstallerPath, 'C:\\Media\\B');
   assert.equal(typeof doc.Replans[0].At, 'string');
 });
+
+test('stops: a stop recorded while a change is being written survives that write; a tampered stop is JournalCorrupt naming it; none is no stop', async () => {
+  const file = await tempJournalPath();
+  // The stop lands while the step's completion is being written: that write began from a copy without it.
+  let j: Journal | undefined;
+  const stopMidWrite = (change: string) => {
+    if (change === `complete:${STEPS[0].Id}`) j!.recordStopSync({ cause: 'Cancelled', detail: 'Ctrl+C', at: new Date() }, 'Core', 4242);
+  };
+  j = await Journal.create(file, STEPS, RECORD, {}, { beforeWrite: stopMidWrite });
+  await j.startStep(STEPS[0].Id);
+  await j.completeStep(STEPS[0].Id, 'done');
+  const reloaded = await Journal.load(file);
+  assert.equal(reloaded.step(STEPS[0].Id).Status, 'Completed', 'the queued write landed');
+  assert.deepEqual(reloaded.stops.map((s) => [s.Cause, s.RecordedBy, s.ProcessId]), [['Cancelled', 'Core', 4242]], 'and kept the stop');
+
+  const doc = JSON.parse(await readFile(file, 'utf8')) as { Stops?: { Cause: string }[] };
+  doc.Stops![0].Cause = 'Reboot';
+  await writeFile(file, JSON.stringify(doc));
+  await assert.rejects(Journal.load(file), (e: unknown) => e instanceof CoreError && e.code === 'JournalCorrupt' && /stop 1 has an unknown Cause "Reboot"/.test(e.message));
+  delete doc.Stops;
+  await writeFile(file, JSON.stringify(doc));
+  assert.deepEqual((await Journal.load(file)).stops, [], 'a journal written before stops were recorded has none');
+});
