@@ -10,9 +10,9 @@
  * `mfa-core --record-stop`: the transport records in a run's journal and log that its core was killed
  * (runtime/record-stop.ts).
  */
-import { operations, findOperation } from './operations/index';
+import { operations, findOperation } from './cmdlets/index';
 import validators from './generated/validators';
-import { describeContracts } from './operations/describe';
+import { describeContracts } from './cmdlets/contract/describe';
 import { execute, failure, parseRequest } from './runtime/execute';
 import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from './util/envelope';
 import { stderrSink } from './runtime/events';

@@ -24,8 +24,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 async function buildValidators() {
   // The contracts are TypeScript: bundle them once to a throwaway file to read their schemas.
   const tmp = path.join(root, 'build', 'contracts.cjs');
-  await build({ ...common, entryPoints: [path.join(root, 'core/operations/index.ts')], outfile: tmp });
-  const { operations } = /** @type {{ operations: import('../core/operations/contract.js').OperationContract[] }} */ (requireFile(tmp));
+  await build({ ...common, entryPoints: [path.join(root, 'core/cmdlets/index.ts')], outfile: tmp });
+  const { operations } = /** @type {{ operations: import('../core/cmdlets/contract/contract.js').OperationContract[] }} */ (requireFile(tmp));
   const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, lines: false }, keywords: ['x-mfa'] });
   /** @type {Record<string, string>} */
   const exportsMap = {};

@@ -8,11 +8,11 @@ import { aboutTopics } from './generate-help-topics.mjs';
 import { parseJson } from './unknown-values.mjs';
 
 /**
- * @typedef {ReturnType<typeof import('../core/operations/describe.js').describeContracts>} Listing What `mfa-core --list` prints.
+ * @typedef {ReturnType<typeof import('../core/cmdlets/contract/describe.js').describeContracts>} Listing What `mfa-core --list` prints.
  * @typedef {Listing['operations'][number]} ListedOperation
  * @typedef {{
  *   type?: string, enum?: string[], items?: { type?: string }, minimum?: number, maximum?: number, description?: string,
- *   'x-mfa'?: import('../core/operations/contract.js').ParameterBinding & { psType?: string },
+ *   'x-mfa'?: import('../core/cmdlets/contract/contract.js').ParameterBinding & { psType?: string },
  * }} ParameterSchema The JSON Schema of one parameter, as far as the generator reads it.
  * @typedef {{ properties?: Record<string, ParameterSchema>, required?: string[] }} InputSchema
  * @typedef {NonNullable<ReturnType<typeof parameterSets>>} ParameterSets

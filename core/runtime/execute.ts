@@ -2,7 +2,7 @@
  * Runs one CLI request: parse → validate every pipeline object → run the handler → one envelope.
  * Nothing reaches a handler before all input is valid.
  */
-import type { OperationContract } from '../operations/contract';
+import type { OperationContract } from '../cmdlets/contract/contract';
 import type { OperationContext, PlannedAction } from '../util/operation-context';
 import { CoreError } from '../util/errors';
 import { PartialFailure } from '../util/partial-failure';

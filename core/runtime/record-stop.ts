@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { Journal, JOURNAL_FILE_NAME } from '../journal/index';
 import { liveRunLockHolder } from '../journal/run-lock';
 import { CmTraceLog } from '../log/index';
-import { recordStopLater } from '../upgrade/run-stop';
+import { recordStopLater } from '../upgrade';
 import { isCoreStopCause } from '../util/core-stop';
 import { CoreError } from '../util/errors';
 import { EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope } from '../util/envelope';

@@ -21,7 +21,7 @@
  * last words are written, exit 1).
  */
 import * as readline from 'node:readline';
-import { findOperation, operations } from '../operations/index';
+import { findOperation, operations } from '../cmdlets/index';
 import validators from '../generated/validators';
 import { execute, failure, parseRequest, type Outcome } from './execute';
 import { badRequest, BadRequestError, EXIT_BAD_REQUEST, EXIT_FAILED } from '../util/envelope';

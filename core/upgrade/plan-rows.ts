@@ -18,7 +18,9 @@ export const PlanRow = Type.Object({
   Parameters: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean(), Type.Null()])),
 });
 
-export function planRows(plan: UpgradePlan): Static<typeof PlanRow>[] {
+export type PlanRowValue = Static<typeof PlanRow>;
+
+export function planRows(plan: UpgradePlan): PlanRowValue[] {
   const steps = plan.Steps.map((s) => ({ ...s }));
   const followUps = plan.FollowUps.map((f, i) => ({
     Order: steps.length + i + 1,

@@ -67,10 +67,14 @@ test('a lower layer importing a higher one, peers importing each other, cycles a
     'core/host/lab/s.ts': 'export const s = 1;\n',
     'core/host/windows/v.ts': "import { s } from '../lab/s';\nexport const v = s;\n",
     'core/host/windows/w.ts': 'export const w = 1;\n',
+    // A feature importing a cmdlet's face (faces only on the top floor: the layer rule of the feature reports it).
+    'core/backup/f.ts': "import { c } from '../cmdlets/c';\nexport const f = c;\n",
+    'core/cmdlets/c.ts': 'export const c = 1;\n',
     // A folder the layer order does not name.
     'core/misc/z.ts': "import { y } from '../host/y';\nexport const z = y;\n",
   });
   assert.deepEqual(violations(dir), [
+    'layer-backup: core/backup/f.ts -> core/cmdlets/c.ts',
     'layer-domain: core/domain/x.ts -> core/host/y.ts',
     'no-folder-cycles: core/host/lab -> core/host/windows',
     'no-folder-cycles: core/host/windows -> core/host/lab',

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { newLab, tempDir } from '../lab/helpers';
-import { runUpgrade } from '../../../core/upgrade/engine';
+import { runUpgrade } from '../../../core/upgrade/run/engine';
 import { readManifest } from '../../../core/backup/manifest';
 import type { OperationContext } from '../../../core/util/operation-context';
 

@@ -1,7 +1,7 @@
 // The claim a run writes on each server it upgrades: two runs that start at the same moment do not both go on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimServers, releaseServers, CLAIM_FILE } from '../../../core/upgrade/server-claim';
+import { claimServers, releaseServers, CLAIM_FILE } from '../../../core/upgrade/run/server-claim';
 import { newLab } from '../lab/helpers';
 import type { CoreError } from '../../../core/util/errors';
 

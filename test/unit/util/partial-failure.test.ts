@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
 import { execute } from '../../../core/runtime/execute';
-import { defineOperation, type OperationContract } from '../../../core/operations/contract';
+import { defineOperation, type OperationContract } from '../../../core/cmdlets/contract/contract';
 import { CoreError } from '../../../core/util/errors';
 import { resultsOrPartialFailure, serverError } from '../../../core/util/partial-failure';
 import type { StandaloneValidator } from '../../../core/runtime/validate';

@@ -1,0 +1,51 @@
+/** Get-MfaUpgradePlan: the ordered upgrade steps for one or more servers, automatic and manual. */
+import { Type } from '@sinclair/typebox';
+import { defineOperation } from './contract/contract';
+import { TargetParameters, targetOf } from './contract/target-parameters';
+import { openTargetHostsOfItems } from '../host/open-targets';
+import { BackupDestinationParameter, UpgradeParameters } from './contract/upgrade-parameters';
+import { planUpgrade, PlanRow } from '../upgrade';
+
+const Input = Type.Object({ ...TargetParameters, ...UpgradeParameters, BackupDestination: BackupDestinationParameter(false) }, { additionalProperties: false });
+
+export const getUpgradePlanOperation = defineOperation({
+  name: 'get-upgrade-plan',
+  cmdlet: 'Get-MfaUpgradePlan',
+  synopsis: 'Shows the ordered steps that upgrade PhoneFactor Agent servers to MFA Server, automatic and manual.',
+  description: [
+    'Reads the inventory of the target server(s) and the MFA Server media and returns the documented procedure as ordered',
+    'steps: verified backup, uninstall of the User portal, Mobile App Web Service, Web Service SDK and Agent (only those',
+    'present), MFA Server install into the old path, activation check, reinstall of the web components under the chosen',
+    'virtual directories, web.config merges, custom themes, SDK URL fixes and a final verification, followed by the',
+    'follow-up actions the tool cannot do for you. MFA Server stopped servicing MFA requests on 2024-09-30: the upgrade',
+    'exists to reach the build with the Migration Utility and move users to cloud Microsoft Entra MFA.',
+  ].join(' '),
+  examples: [
+    { title: 'Plan a lab upgrade', code: 'New-MfaLab -Path .\\lab | Get-MfaUpgradePlan', remarks: 'LabPath and InstallerPath come from New-MfaLab.' },
+    {
+      title: 'Keep the old virtual directory names',
+      code: "Get-MfaUpgradePlan -InstallerPath 'C:\\Media\\MfaServer' -VirtualDirectoryNaming Legacy | Format-Table Order, Kind, Action, Component, " +
+        "Description",
+      remarks: 'Manual steps appear where the installer offers no property for the virtual directory.',
+    },
+  ],
+  input: Input,
+  output: PlanRow,
+  outputTypeName: 'MfaServerUpgrade.PlanStep',
+  view: ['Order', 'ComputerName', 'Kind', 'Action', 'Component', 'Description'],
+  batching: 'batch',
+  links: ['Invoke-MfaServerUpgrade', 'Get-PhoneFactorComponent'],
+  handler: async (items, ctx) => {
+    const first = items[0];
+    const hosts = await openTargetHostsOfItems(items.map(targetOf));
+    return planUpgrade(
+      {
+        hosts,
+        installerPath: first.InstallerPath,
+        naming: first.VirtualDirectoryNaming ?? 'New',
+        backupDestination: first.BackupDestination ?? '(BackupDestination)',
+      },
+      ctx,
+    );
+  },
+});

@@ -1,0 +1,41 @@
+/** Every operation, in the order `mfa-core --list` and the module show them. */
+import type { OperationContract } from './contract/contract';
+import { newLabOperation } from './new-lab';
+import { getComponentOperation } from './get-component';
+import { mergeWebConfigOperation } from './merge-webconfig';
+import { testUpgradeOperation } from './test-upgrade';
+import { getUpgradePlanOperation } from './get-upgrade-plan';
+import { invokeUpgradeOperation } from './invoke-upgrade';
+import { uninstallPhoneFactorOperation } from './uninstall-phonefactor';
+import { installMfaServerOperation } from './install-mfaserver';
+import { backupPhoneFactorOperation } from './backup-phonefactor';
+import { testBackupOperation } from './test-backup';
+import { restorePhoneFactorOperation } from './restore-phonefactor';
+import { registerBackupTaskOperation } from './register-backup-task';
+import { unregisterBackupTaskOperation } from './unregister-backup-task';
+import { hostCallOperation } from './host-call';
+import { testReadinessOperation } from './test-readiness';
+
+const all = [
+  newLabOperation,
+  getComponentOperation,
+  backupPhoneFactorOperation,
+  testBackupOperation,
+  restorePhoneFactorOperation,
+  registerBackupTaskOperation,
+  unregisterBackupTaskOperation,
+  mergeWebConfigOperation,
+  uninstallPhoneFactorOperation,
+  installMfaServerOperation,
+  getUpgradePlanOperation,
+  testReadinessOperation,
+  invokeUpgradeOperation,
+  testUpgradeOperation,
+  hostCallOperation,
+];
+
+export const operations = all as unknown as OperationContract[];
+
+export function findOperation(name: string): OperationContract | undefined {
+  return operations.find((o) => o.name === name);
+}

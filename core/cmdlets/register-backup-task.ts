@@ -1,0 +1,152 @@
+/**
+ * Register-PhoneFactorBackupTask: a daily Task Scheduler task that runs Backup-PhoneFactor as SYSTEM with retention
+ * and a log. The task XML is built in domain/backup-task.ts; -AsXml returns it without registering anything (for
+ * review, or for deployment through Group Policy Preferences or Intune).
+ */
+import { Type } from '@sinclair/typebox';
+import * as path from 'node:path';
+import { defineOperation, perItem } from './contract/contract';
+import type { OperationContext } from '../util/operation-context';
+import { PathParameter } from './contract/schema-helpers';
+import { TargetParameters, targetOf } from './contract/target-parameters';
+import { openTargetHost } from '../host/open-targets';
+import {
+  DEFAULT_RETAIN,
+  DEFAULT_TASK_NAME,
+  TASK_LOG_PATH,
+  buildBackupTaskXml,
+  checkRetain,
+  checkTaskDestination,
+  formatDailyTime,
+  normalizeTaskName,
+  parseDailyTime,
+} from '../domain/backup-task';
+
+const Input = Type.Object(
+  {
+    Destination: PathParameter(
+      'The folder on the server that receives the nightly backups, as a full Windows path (D:\\Backups\\PhoneFactor or \\\\fileserver\\share\\PhoneFactor). ' +
+        'The task runs as SYSTEM: a network share must grant the computer account write access.',
+      { position: 0 },
+    ),
+    At: Type.String({
+      minLength: 1,
+      description: 'The time of day the backup starts, 24-hour HH:mm in the server\'s local time, for example 02:30.',
+      'x-mfa': { position: 1 },
+    }),
+    Retain: Type.Optional(Type.Integer({
+      minimum: 1,
+      description: `How many verified backups of the server to keep in the destination (default ${DEFAULT_RETAIN}); older ones are removed after each ` +
+        `successful backup.`,
+    })),
+    StopService: Type.Optional(Type.Boolean({ description: 'Stop the PhoneFactor / MFA Server service during each backup (Backup-PhoneFactor -StopService). ' +
+      'MFA requests are not served meanwhile.' })),
+    TaskName: Type.Optional(Type.String({
+      minLength: 1,
+      description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`,
+      'x-mfa': { pipeline: true },
+    })),
+    AsXml: Type.Optional(Type.Boolean({ description: 'Register nothing; return the object with the Task Scheduler XML that would be ' +
+      'registered in its Xml property.' })),
+    ...TargetParameters,
+  },
+  { additionalProperties: false },
+);
+
+const Output = Type.Object({
+  TaskName: Type.String(),
+  ComputerName: Type.String(),
+  LabPath: Type.Union([Type.String(), Type.Null()]),
+  At: Type.String(),
+  Destination: Type.String(),
+  Retain: Type.Integer(),
+  LogPath: Type.String(),
+  Registered: Type.Boolean(),
+  Xml: Type.String(),
+});
+type TaskInput = typeof Input.static;
+type TaskOutput = typeof Output.static;
+
+export const registerBackupTaskOperation = defineOperation({
+  name: 'register-backup-task',
+  cmdlet: 'Register-PhoneFactorBackupTask',
+  synopsis: 'Schedules a daily verified backup (Backup-PhoneFactor) that runs as SYSTEM, with retention and a log.',
+  description: [
+    'Registers a Task Scheduler task (default \\MfaServerUpgrade\\PhoneFactorBackup) that starts Windows PowerShell every day',
+    'at -At as SYSTEM with the highest privileges, imports this module and runs Backup-PhoneFactor -Destination -Retain',
+    '-Confirm:$false. Every run appends to %SystemRoot%\\Logs\\Software\\MfaServerUpgrade-Backup.log and ends with exit code 1',
+    'when the backup fails, so Task Scheduler\'s Last Run Result shows it. A missed start (server off) runs as soon as',
+    'possible, a run still going when the next one is due is not doubled, and a run is stopped after two hours.',
+    'An existing task of the same name is replaced. The module must be installed where SYSTEM finds it',
+    '(C:\\Program Files\\WindowsPowerShell\\Modules). -AsXml returns the task XML and registers nothing;',
+    '-WhatIf shows what would be registered. With -LabPath the task is stored in the lab server',
+    '(C:\\Windows\\System32\\Tasks\\... inside the lab) and its command backs up that lab server (-LabPath -ComputerName).',
+  ].join(' '),
+  examples: [
+    {
+      title: 'Back up every night at 02:30, keeping two weeks',
+      code: "Register-PhoneFactorBackupTask -Destination 'D:\\Backups\\PhoneFactor' -At 02:30 -Retain 14",
+      remarks: 'Outputs the registered task: name, time, destination, log path.',
+    },
+    {
+      title: 'Review the task XML, or deploy it another way',
+      code: "(Register-PhoneFactorBackupTask -Destination 'D:\\Backups\\PhoneFactor' -At 02:30 -AsXml).Xml | Set-Content -Encoding Unicode " +
+        ".\\PhoneFactorBackup.xml",
+      remarks: 'Registers nothing. schtasks.exe /Create /TN \\MfaServerUpgrade\\PhoneFactorBackup /XML .\\PhoneFactorBackup.xml registers the saved file.',
+    },
+  ],
+  input: Input,
+  output: Output,
+  outputTypeName: 'MfaServerUpgrade.BackupTask',
+  view: ['ComputerName', 'TaskName', 'At', 'Retain', 'Destination', 'Registered'],
+  changesState: { confirmImpact: 'Medium' },
+  links: ['Unregister-PhoneFactorBackupTask', 'Backup-PhoneFactor', 'Test-PhoneFactorBackup'],
+  handler: perItem(registerTask),
+});
+
+async function registerTask(item: TaskInput, ctx: OperationContext): Promise<TaskOutput[]> {
+  // Everything is checked before the host is opened: a wrong -At fails the same way on any target.
+  const at = parseDailyTime(item.At);
+  const taskName = normalizeTaskName(item.TaskName ?? DEFAULT_TASK_NAME);
+  const destination = checkTaskDestination(item.Destination);
+  const retain = checkRetain(item.Retain);
+  const host = await openTargetHost(targetOf(item));
+  // A lab's task backs up that lab server (run it to rehearse); a real server's task backs up the server itself.
+  const labTarget = item.LabPath === undefined ? {} : {
+    labPath: host.kind === 'lab' ? path.resolve(item.LabPath) : item.LabPath,
+    computerName: host.computerName,
+  };
+  const xml = buildBackupTaskXml({ taskName, destination, at, retain, stopService: item.StopService === true, startDate: new Date(), ...labTarget });
+  const output: TaskOutput = {
+    TaskName: taskName,
+    ComputerName: host.computerName,
+    LabPath: item.LabPath ?? null,
+    At: formatDailyTime(at),
+    Destination: destination,
+    Retain: retain,
+    LogPath: TASK_LOG_PATH,
+    Registered: false,
+    Xml: xml,
+  };
+  if (item.AsXml) return [output];
+
+  const existing = await host.getScheduledTask(taskName);
+  const done = await ctx.act(
+    {
+      id: `register-task:${host.computerName.toLowerCase()}:${taskName.toLowerCase()}`,
+      target: `${host.computerName}: ${taskName}`,
+      description: [
+        `${existing === undefined ? 'Register' : 'Replace'} the scheduled task ${taskName}: every day at ${output.At} as SYSTEM`,
+        `  Backup-PhoneFactor -Destination '${destination}' -Retain ${retain}${item.StopService ? ' -StopService' : ''}`,
+        `  Log: ${TASK_LOG_PATH}`,
+      ].join('\n'),
+    },
+    async () => {
+      await host.registerScheduledTask(taskName, xml);
+      return true;
+    },
+  );
+  if (!done) return ctx.dryRun ? [] : [output];
+  ctx.log('info', `Registered the scheduled task ${taskName} on ${host.computerName}: daily at ${output.At}, backups to ${destination}, keeping ${retain}.`);
+  return [{ ...output, Registered: true }];
+}

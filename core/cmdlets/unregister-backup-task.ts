@@ -1,0 +1,75 @@
+/** Unregister-PhoneFactorBackupTask: removes the scheduled backup task that Register-PhoneFactorBackupTask made. */
+import { Type } from '@sinclair/typebox';
+import { defineOperation, perItem } from './contract/contract';
+import type { OperationContext } from '../util/operation-context';
+import { TargetParameters, targetOf } from './contract/target-parameters';
+import { openTargetHost } from '../host/open-targets';
+import { DEFAULT_TASK_NAME, normalizeTaskName } from '../domain/backup-task';
+
+const Input = Type.Object(
+  {
+    TaskName: Type.Optional(Type.String({
+      minLength: 1,
+      description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`,
+      'x-mfa': { pipeline: true, position: 0 },
+    })),
+    ...TargetParameters,
+  },
+  { additionalProperties: false },
+);
+
+const Output = Type.Object({
+  TaskName: Type.String(),
+  ComputerName: Type.String(),
+  LabPath: Type.Union([Type.String(), Type.Null()]),
+  Removed: Type.Boolean(),
+});
+type UnregisterInput = typeof Input.static;
+type UnregisterOutput = typeof Output.static;
+
+export const unregisterBackupTaskOperation = defineOperation({
+  name: 'unregister-backup-task',
+  cmdlet: 'Unregister-PhoneFactorBackupTask',
+  synopsis: 'Removes the scheduled PhoneFactor backup task.',
+  description: [
+    'Deletes the Task Scheduler task made by Register-PhoneFactorBackupTask (default \\MfaServerUpgrade\\PhoneFactorBackup).',
+    'The backups already made and the log stay. When there is no such task a warning says so and Removed is False,',
+    'so the command can run again safely (for example from an uninstall script).',
+  ].join(' '),
+  examples: [
+    { title: 'Stop the nightly backups', code: 'Unregister-PhoneFactorBackupTask', remarks: 'Removes \\MfaServerUpgrade\\PhoneFactorBackup.' },
+    {
+      title: 'Remove exactly what was registered',
+      code: "Register-PhoneFactorBackupTask -Destination 'D:\\Backups' -At 02:30 -TaskName '\\Contoso\\MfaBackup' | Unregister-PhoneFactorBackupTask",
+      remarks: 'TaskName, ComputerName and LabPath bind by property name.',
+    },
+  ],
+  input: Input,
+  output: Output,
+  outputTypeName: 'MfaServerUpgrade.BackupTaskRemoval',
+  view: ['ComputerName', 'TaskName', 'Removed'],
+  changesState: { confirmImpact: 'Medium' },
+  links: ['Register-PhoneFactorBackupTask'],
+  handler: perItem(unregisterTask),
+});
+
+async function unregisterTask(item: UnregisterInput, ctx: OperationContext): Promise<UnregisterOutput[]> {
+  const taskName = normalizeTaskName(item.TaskName ?? DEFAULT_TASK_NAME);
+  const host = await openTargetHost(targetOf(item));
+  const output: UnregisterOutput = { TaskName: taskName, ComputerName: host.computerName, LabPath: item.LabPath ?? null, Removed: false };
+  if ((await host.getScheduledTask(taskName)) === undefined) {
+    ctx.log('warning', `There is no scheduled task ${taskName} on ${host.computerName}; nothing to remove.`);
+    return ctx.dryRun ? [] : [output];
+  }
+  const removed = await ctx.act(
+    {
+      id: `unregister-task:${host.computerName.toLowerCase()}:${taskName.toLowerCase()}`,
+      target: `${host.computerName}: ${taskName}`,
+      description: `Remove the scheduled task ${taskName} (backups and log stay)`,
+    },
+    () => host.unregisterScheduledTask(taskName),
+  );
+  if (removed === undefined) return ctx.dryRun ? [] : [output];
+  if (removed) ctx.log('info', `Removed the scheduled task ${taskName} from ${host.computerName}.`);
+  return [{ ...output, Removed: removed }];
+}

@@ -1,0 +1,579 @@
+/**
+ * Invoke-MfaServerUpgrade's engine: runs a plan step by step with a durable journal written before and after each
+ * step. Killed at any point, a run with -Resume continues from the journal; a step left "Running" is re-run, and each
+ * executor checks the server's state first, so nothing is done twice. Nothing is uninstalled before every server's
+ * backup is verified (the plan orders it so; the engine refuses a plan that does not).
+ */
+import { promises as fs, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Host } from '../../host/host';
+import type { OperationContext } from '../../util/operation-context';
+import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
+import { buildUpgradePlan } from '../../domain/plan';
+import { Journal } from '../../journal/index';
+import { guardRun, type RunGuard } from './run-guards';
+import { gatherPlanInput } from '../plan-input';
+import { EXECUTORS, type StepResult } from './steps';
+import type { RunContext } from './run-context';
+import { assertBackupsCoverUninstalls } from './backup-gate';
+import { BACKUP_DOES_NOT_COVER } from '../../backup/backup-coverage';
+import { UPGRADE_RUN_FOLDER_PREFIX } from '../../backup/retention';
+import { UPGRADE_EXIT_CODES } from '../../domain/upgrade-exit-codes';
+import { writeFileAtomic } from '../../util/atomic-write';
+import { CoreError, isCoreError } from '../../util/errors';
+import { crashPointForTests } from './crash-points';
+import { CmTraceLog } from '../../log/index';
+import { whenCoreStops } from '../../util/core-stop';
+import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine } from './run-stop';
+import { LOG_FOLDER } from '../installers';
+import { withUpgradeReport } from '../../report/index';
+import { acceptedRisks, checkReadinessGate } from '../readiness/gate';
+import { loadReadiness, saveReadiness } from '../../journal/readiness-record';
+import type { ReadinessCheckName, ReadinessRow } from '../../domain/readiness-types';
+import { commandWatcherFor, watchCommands } from '../../host/command-watch';
+import { PartialFailure } from '../../util/partial-failure';
+import { planSha256, serializePlan } from '../../domain/plan-parse';
+import { openRunRecords, RECORD_REFUSALS } from './run-records';
+import { readServerIdentity } from './server-identity';
+import { protectRunFolder } from './run-folder';
+import { assertPlanInstallers } from '../plan-installers';
+import { journalFaultForTests } from './crash-points';
+import { resultBeforeChanges } from './result-before-changes';
+import type { StepReport, UpgradeResult } from './upgrade-result';
+
+export interface UpgradeRequest {
+  hosts: Host[];
+  installerPath: string;
+  /** undefined when not given: a new run takes New, a resumed one the naming it recorded. */
+  naming?: VirtualDirectoryNaming;
+  /** Local folder for the backups, the journal and the plan. */
+  backupDestination: string;
+  resume: boolean;
+  /** Readiness checks whose Failed result the admin accepts as a named risk (-SkipReadiness). */
+  skipReadiness?: ReadinessCheckName[];
+  /** -Replan: plan the rest of a recorded run again with the parameters given now. */
+  replan?: boolean;
+}
+
+export function runFolder(backupDestination: string, hosts: Host[]): string {
+  return path.join(backupDestination, `${UPGRADE_RUN_FOLDER_PREFIX}${hosts.map((h) => h.computerName).join('+')}`);
+}
+
+/**
+ * The CMTrace log ConfigMgr admins read, on the first server (the MFA server in the plan's order), beside the MSI logs;
+ * every line the engine reports also goes there (secrets are redacted by the writer). When that server is remote its
+ * disk is not ours to append to line by line, so the log goes into the run folder here, beside journal.json.
+ */
+function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog } {
+  if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
+  const local = req.hosts[0].localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`) ?? path.join(runFolder(req.backupDestination, req.hosts), 'MfaServerUpgrade.log');
+  const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
+  const logged: OperationContext = {
+    ...ctx,
+    act: ctx.act.bind(ctx),
+    progress: ctx.progress.bind(ctx),
+    log: (level, message) => {
+      if (level !== 'verbose') log.write(message, level === 'warning' ? 'Warning' : 'Info');
+      ctx.log(level, message);
+    },
+  };
+  return { ctx: logged, logPath: local, log };
+}
+
+export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
+  const folder = runFolder(req.backupDestination, req.hosts);
+  // A fresh run checks readiness before it writes anything to a server (not even its claim); a resumed run already
+  // changed servers, and a restart the upgrade itself asked for must not block it. A run that finds its records
+  // belong to another run (set aside) starts fresh too: it checks readiness then (openOrStart).
+  const readiness: RunReadiness = { rows: [], checked: false };
+  if (!plainCtx.dryRun && !existsSync(path.join(folder, 'journal.json'))) {
+    const { ctx, logPath } = withCmTraceLog(req, plainCtx);
+    const refused = await readinessGate(req, ctx, folder, readiness);
+    if (refused) return await withUpgradeReport(folder, logged(ctx, logPath, refused), ctx.toolVersion, (m) => ctx.log('warning', m));
+  }
+  // Passed checks are written with the journal (once this run holds the run lock); a resumed run reads them back
+  // when it opens the journal (openOrStart).
+  const result = await runGuarded(req, plainCtx, folder, readiness);
+  return { ...result, Readiness: readiness.rows };
+}
+
+/** The readiness rows of this run, and whether they were checked by this call (rather than read back). */
+interface RunReadiness {
+  rows: ReadinessRow[];
+  checked: boolean;
+}
+
+/** Checks readiness now; the refusal result when a Failed check blocks the run (readiness.json then holds why). */
+async function readinessGate(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness): Promise<UpgradeResult | null> {
+  const gate = await checkReadinessGate(
+    { hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] },
+    ctx,
+  );
+  Object.assign(readiness, { rows: gate.rows, checked: true });
+  if (gate.blocking.length === 0) return null;
+  await saveReadiness(folder, gate.rows);
+  return readinessRefusal(folder, gate.rows, gate.blocking);
+}
+
+/**
+ * A recorded run's readiness rows, read back as a claim: well-formed, and unchanged since the run wrote them (the
+ * journal, already checked, keeps their SHA-256).
+ */
+async function readinessOnRecord(folder: string, journal: Journal, ctx: OperationContext, readiness: RunReadiness): Promise<void> {
+  if (ctx.dryRun || readiness.checked) return;
+  const recorded = journal.document.Meta.ReadinessSha256;
+  const { rows, problem } = await loadReadiness(folder, typeof recorded === 'string' ? recorded : undefined);
+  if (problem) ctx.log('warning', problem);
+  readiness.rows = rows;
+}
+
+/** The run stopped by Failed readiness checks: nothing on any server was changed. */
+function readinessRefusal(folder: string, rows: ReadinessRow[], blocking: ReadinessRow[]): UpgradeResult {
+  const names = [...new Set(blocking.map((r) => r.Check))];
+  return resultBeforeChanges({
+    exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
+    message: `Readiness checks failed, so nothing was changed: ${blocking.map((r) => `${r.Check} on ${r.ComputerName} (${r.Detail})`).join('; ')}`,
+    nextAction: `${[...new Set(blocking.map((r) => r.Action).filter((a): a is string => !!a))].join(' ')} Then run the same command again. To go on despite ` +
+      `a named risk, add -SkipReadiness ${names.join(', ')} (recorded in the journal and the report).`,
+    journalPath: path.join(folder, 'journal.json'),
+    readiness: rows,
+  });
+}
+
+async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folder: string, readiness: RunReadiness): Promise<UpgradeResult> {
+  let guard: RunGuard | undefined;
+  let forgetLastWords: (() => void) | undefined;
+  /** The run's journal once it is open: the last words of a core that stops early are written into it. */
+  const records: RunRecords = {};
+  if (!plainCtx.dryRun) {
+    await fs.mkdir(folder, { recursive: true });
+    await protectRunFolder(folder);
+    const checked = await guardRun(req.hosts, folder, plainCtx);
+    if ('refused' in checked) {
+      await fs.rmdir(folder).catch(() => undefined); // made for run.lock alone: gone again unless another run uses it
+      return checked.refused;
+    }
+    guard = checked;
+  }
+  try {
+    const { ctx, logPath, log } = withCmTraceLog(req, plainCtx);
+    // Written straight to the journal and the log (synchronously): no event can reach a PowerShell that is gone.
+    forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop)) : undefined;
+    if (guard?.tookOverFrom) {
+      const t = guard.tookOverFrom;
+      ctx.log(
+        'warning',
+        `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`,
+      );
+    }
+    const opened: RunOpened = { records, log, logPath, tookOverFrom: guard?.tookOverFrom?.pid };
+    // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
+    const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness, opened)).catch((e) => refusedOnRecords(e, folder));
+    const result = logged(ctx, logPath, ended);
+    if (result.Status === 'Completed') await guard?.releaseServers(ctx);
+    const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+    const cause = causeOf(ended);
+    // The result (with its exit code) and the error that ended the run, named, both reach the caller.
+    if (cause) throw new PartialFailure([{ ...reported, Readiness: readiness.rows }], [cause]);
+    return reported;
+  } finally {
+    forgetLastWords?.();
+    // A run that ended before it recorded anything (bad media path, refused plan) owns nothing on the servers.
+    if (guard && !existsSync(path.join(folder, 'journal.json'))) await guard.releaseServers(plainCtx);
+    await guard?.release();
+  }
+}
+
+/** The run's journal, once open (set by runPlan, read by the last words of a core that stops early). */
+interface RunRecords {
+  journal?: Journal;
+}
+
+/** What runGuarded hands runPlan about the run it opened. */
+interface RunOpened {
+  records: RunRecords;
+  log: CmTraceLog | undefined;
+  logPath: string | null;
+  /** The process of an earlier run whose lock this run took over (it no longer runs). */
+  tookOverFrom: number | undefined;
+}
+
+async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness, opened?: RunOpened): Promise<UpgradeResult> {
+  const journalPath = path.join(folder, 'journal.json');
+  const planPath = path.join(folder, 'plan.json');
+  const started = await openOrStart(req, ctx, folder, journalPath, planPath, readiness);
+  if ('result' in started) return started.result;
+  const { plan, journal } = started;
+  if (journal && opened) await takeOverRecords(journal, started.resumed, opened, ctx);
+  assertBackupsFirst(plan);
+  assertPlanInstallers(plan, started.installerPath);
+
+  const byName = new Map(req.hosts.map((h) => [h.computerName.toLowerCase(), h]));
+  const run: RunContext = {
+    hosts: req.hosts,
+    host: (name) => {
+      const h = byName.get(name.toLowerCase());
+      if (!h) throw new CoreError('ServerNotInRun', `The plan names server ${name}, which is not among the targets of this run.`, name);
+      return h;
+    },
+    backupDestination: req.backupDestination,
+    installerPath: started.installerPath,
+    toolVersion: ctx.toolVersion,
+    stepData: (id) => (journal?.has(id) ? journal.step(id).Data : undefined),
+    log: (level, message) => ctx.log(level, message),
+  };
+
+  let reboot = false;
+  let backupsChecked = false;
+  const total = plan.Steps.length;
+  for (const step of plan.Steps) {
+    const state = journal?.has(step.Id) ? journal.step(step.Id) : undefined;
+    if (state && (state.Status === 'Completed' || state.Status === 'Skipped')) {
+      reboot ||= state.Data.RebootRequired === true;
+      continue;
+    }
+    if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
+    ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
+    const outcome = await ctx.act({
+      id: step.Id,
+      target: `${step.ComputerName}: ${step.Target}`,
+      description: `${step.Kind === 'Manual' ? '[Manual] ' : ''}${step.Description}`,
+    }, async () => {
+      try {
+        await journal!.startStep(step.Id);
+        await crashPointForTests(`inside:${step.Id}`);
+        const t0 = Date.now();
+        let r: StepResult;
+        try {
+          if (step.Action === 'Uninstall' && !backupsChecked) {
+            await guardUninstalls(plan, journal!, run);
+            backupsChecked = true;
+          }
+          r = await EXECUTORS[step.Action](step, run);
+        } catch (e) {
+          const message = isCoreError(e) ? e.message : `Unexpected error: ${(e as Error).message}`;
+          const refused = isCoreError(e) && e.code === BACKUP_DOES_NOT_COVER;
+          await journal!.failStep(step.Id, message, { ErrorCode: isCoreError(e) ? e.code : 'InternalError', ...(refused ? { NothingChanged: true } : {}) });
+          return { failed: e };
+        }
+        if (r.pause) {
+          await journal!.pauseStep(step.Id, r.outcome, { ...r.data, Instruction: r.pause });
+          return { paused: r.pause };
+        }
+        await journal!.completeStep(step.Id, r.outcome, { ...r.data, RebootRequired: r.rebootRequired === true, DurationMs: Date.now() - t0 });
+        ctx.log('info', `${step.Id}: ${r.outcome}`);
+        await crashPointForTests(`after:${step.Id}`);
+        return { rebootRequired: r.rebootRequired === true };
+      } catch (e) {
+        // The journal could not record this step (a full disk): the run cannot go on without a record.
+        if (isCoreError(e) && e.code === 'JournalWriteFailed') return { journalLost: e };
+        throw e;
+      }
+    });
+    if (ctx.dryRun) continue;
+    if (outcome === undefined) return finish(plan, journal!, journalPath, 'Paused', `Step ${step.Id} was not approved; nothing after it ran.`, reboot);
+    if ('journalLost' in outcome) return journalLost(plan, journal!, journalPath, step, outcome.journalLost as CoreError, reboot);
+    if ('paused' in outcome) return finish(plan, journal!, journalPath, 'Paused', outcome.paused ?? '', reboot, step);
+    if ('failed' in outcome) return finish(plan, journal!, journalPath, 'Failed', (outcome.failed as Error).message, reboot, step, outcome.failed);
+    reboot ||= outcome.rebootRequired === true;
+  }
+  if (ctx.dryRun) return plannedResult(plan, journalPath);
+  return finish(plan, journal!, journalPath, 'Completed', 'The upgrade completed and every server verified.', reboot);
+}
+
+/**
+ * The run now owns its journal: the last words of a core that stops early go into it, the transport learns where it
+ * and the log are (so it can record a kill the core cannot), and an earlier end nobody recorded is written down first.
+ */
+async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOpened, ctx: OperationContext): Promise<void> {
+  opened.records.journal = journal;
+  ctx.announceRun?.({ journal: journal.path, log: opened.logPath });
+  if (!resumed) return;
+  if (endedWithoutRecord(journal)) {
+    const by = opened.tookOverFrom ? `its process ${opened.tookOverFrom} was gone when this run started` : 'no process of it was running when this run started';
+    await recordStopLater(
+      journal,
+      undefined,
+      { cause: 'NotRecorded', detail: `The journal showed the run unfinished and no stop on record; ${by}.`, at: new Date() },
+      'NextRun',
+      opened.tookOverFrom ?? null,
+    );
+  }
+  // Said (and logged) once, by the run that follows the stop.
+  const last = journal.stops.at(-1);
+  if (last && last.At >= journal.document.UpdatedAt) ctx.log('warning', `The previous run of this upgrade stopped: ${stopLogLine(last)}`);
+}
+
+/** Every ending of a run is written to the log too, with the exit code an unattended deployment will see. */
+function logged(ctx: OperationContext, logPath: string | null, result: UpgradeResult): UpgradeResult {
+  ctx.log(
+    result.Status === 'Completed' ? 'info' : 'warning',
+    `Upgrade ${result.Status} (exit code ${result.ExitCode}): ${result.Message}${result.NextAction ? ` Next: ${result.NextAction}` : ''}`,
+  );
+  return { ...result, LogPath: logPath };
+}
+
+async function openOrStart(
+  req: UpgradeRequest,
+  ctx: OperationContext,
+  folder: string,
+  journalPath: string,
+  planPath: string,
+  readiness: RunReadiness,
+): Promise<{ plan: UpgradePlan; journal: Journal | null; installerPath: string; resumed: boolean } | { result: UpgradeResult }> {
+  const identities = await Promise.all(req.hosts.map((h) => readServerIdentity(h)));
+  const journalOptions = { beforeWrite: journalFaultForTests };
+  if (!ctx.dryRun || existsSync(journalPath)) {
+    const records = await openRunRecords({
+      hosts: req.hosts,
+      identities,
+      journalPath,
+      planPath,
+      installerPath: req.installerPath,
+      naming: req.naming,
+      backupDestination: req.backupDestination,
+      resume: req.resume,
+      replan: req.replan === true,
+      dryRun: ctx.dryRun,
+      journalOptions,
+      log: (level, message) => ctx.log(level, message),
+    });
+    if (records.kind !== 'none') await readinessOnRecord(folder, records.journal, ctx, readiness);
+    if (records.kind === 'completed') {
+      const upgraded = (v: (typeof records.verification)[number]) => `upgraded${v.MfaServerVersion ? ` (MFA Server ${v.MfaServerVersion})` : ''}`;
+      const found = records.verification.map((v) => `${v.ComputerName}: ${upgraded(v)}; ${v.Checks.map((c) => c.Name).join(', ')} passed`).join(' / ');
+      return { result: finish(
+        records.plan,
+        records.journal,
+        journalPath,
+        'Completed',
+        `This upgrade had already completed (journal ${journalPath}); nothing was done. Verified now: ${found}.`,
+        false,
+      ) };
+    }
+    if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath, resumed: true };
+  }
+  if (req.resume) ctx.log('warning', `No journal at ${journalPath}: starting a fresh upgrade.`);
+  // A fresh run whose readiness was not checked by this call (its old records were set aside just now) checks it here.
+  if (!ctx.dryRun && !readiness.checked) {
+    const refused = await readinessGate(req, ctx, folder, readiness);
+    if (refused) return { result: refused };
+  }
+  const naming = req.naming ?? 'New';
+  const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming, backupDestination: req.backupDestination });
+  const plan = buildUpgradePlan(input);
+  ctx.log('warning', plan.Notice);
+  if (ctx.dryRun) return { plan, journal: null, installerPath: req.installerPath, resumed: false };
+  await fs.mkdir(folder, { recursive: true });
+  const bytes = serializePlan(plan);
+  await writeFileAtomic(planPath, bytes);
+  const readinessSha256 = await saveReadiness(folder, readiness.rows);
+  const journal = await Journal.create(
+    journalPath,
+    plan,
+    { planSha256: planSha256(bytes), servers: identities.map((id, i) => ({ ...id, Found: input.servers[i] })) },
+    {
+      InstallerPath: req.installerPath,
+      Naming: naming,
+      Servers: req.hosts.map((h) => h.computerName).join(','),
+      // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
+      SkipReadiness: (req.skipReadiness ?? []).join(','),
+      AcceptedRisks: acceptedRisks(readiness.rows),
+      // readiness.json as written now: a -Resume run and the report use it only while it still hashes to this.
+      ReadinessSha256: readinessSha256,
+    },
+    journalOptions,
+  );
+  return { plan, journal, installerPath: req.installerPath, resumed: false };
+}
+
+/**
+ * Before the first uninstall of a run, the recorded backups are checked against the disk and the server. When one does
+ * not hold what is about to go, its Backup step is opened again (journal: Failed, with why), so that -Resume makes a new
+ * backup first instead of meeting the same refusal for ever.
+ */
+async function guardUninstalls(plan: UpgradePlan, journal: Journal, run: RunContext): Promise<void> {
+  try {
+    await assertBackupsCoverUninstalls(plan, (id) => journal.step(id).Status, run);
+  } catch (e) {
+    if (isCoreError(e) && e.code === BACKUP_DOES_NOT_COVER) {
+      for (const s of plan.Steps.filter((p) => p.Action === 'Backup' && journal.step(p.Id).Status === 'Completed')) {
+        const about = journal.step(s.Id).Data.BackupPath;
+        if (e.target !== s.Id && e.target !== about) continue;
+        // Made again on -Resume only while nothing of that server was uninstalled: a new backup of a half-removed
+        // server would not hold what went already, and the journal's order of events stays plain.
+        const removedSome = plan.Steps.some((p) => p.Action === 'Uninstall' && p.ComputerName === s.ComputerName && journal.step(p.Id).Status === 'Completed');
+        if (!removedSome) await journal.reopenStep(s.Id, e.message, { BackupPath: null, StaleBackupPath: typeof about === 'string' ? about : null });
+      }
+    }
+    throw e;
+  }
+}
+
+/** The safety rule, checked rather than trusted: every Backup step comes before the first Uninstall. */
+function assertBackupsFirst(plan: UpgradePlan): void {
+  const firstUninstall = plan.Steps.findIndex((s) => s.Action === 'Uninstall');
+  const lastBackup = plan.Steps.map((s) => s.Action).lastIndexOf('Backup');
+  if (firstUninstall >= 0 && (lastBackup < 0 || lastBackup > firstUninstall)) {
+    throw new CoreError('PlanUnsafe', 'The plan would uninstall before every backup is verified; refusing to run it.');
+  }
+}
+
+/** The error that ended a run, kept with its result (never serialized: a symbol key). */
+const CAUSE = Symbol('cause');
+type EndedResult = UpgradeResult & { [CAUSE]?: CoreError };
+
+function causeOf(result: UpgradeResult): CoreError | undefined {
+  return (result as EndedResult)[CAUSE];
+}
+
+function withCause(result: UpgradeResult, cause: CoreError): UpgradeResult {
+  return Object.assign(result, { [CAUSE]: cause });
+}
+
+/** A run refused on its records (run-records.ts) changed nothing: 69003, with the error named. */
+function refusedOnRecords(e: unknown, folder: string): UpgradeResult {
+  if (!isCoreError(e) || !RECORD_REFUSALS.has(e.code)) throw e;
+  return withCause(
+    resultBeforeChanges({
+      exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges,
+      message: `${e.code}: ${e.message}`,
+      nextAction: 'Nothing on the servers was changed by this run; do what the message says, then run the command again.',
+      journalPath: path.join(folder, 'journal.json'),
+    }),
+    e,
+  );
+}
+
+/**
+ * The journal could not record a step (a full disk): the run stops with a named error and an exit code. What the
+ * journal on disk says stays true: a step it shows Running is checked on the server and run again by -Resume.
+ */
+function journalLost(plan: UpgradePlan, journal: Journal, journalPath: string, step: PlanStep, error: CoreError, reboot: boolean): UpgradeResult {
+  const state = journal.step(step.Id).Status;
+  const where = state === 'Running' ? `${step.Id} ran, but its end could not be recorded; the journal shows it Running, so -Resume checks the server and ` +
+    `runs it again if needed` : `${step.Id} did not run`;
+  const ended = finish(plan, journal, journalPath, 'Failed', `${error.message} ${where}.`, reboot, step, error);
+  const changed = ended.ExitCode !== UPGRADE_EXIT_CODES.FailedBeforeChanges;
+  return withCause(
+    {
+      ...ended,
+      Message: `JournalWriteFailed: ${error.message} ${where}.`,
+      NextAction: `Free space (or fix the cause) where ${journalPath} is, then run the same command with -Resume.${changed ? ' To roll back instead, see ' +
+        'Restore-PhoneFactor and the steps already done.' : ' Nothing on the servers was changed.'}`,
+    },
+    error,
+  );
+}
+
+function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {
+  return plan.Steps.map((s: PlanStep) => {
+    const j = journal?.step(s.Id);
+    return {
+      Order: s.Order,
+      Id: s.Id,
+      Action: s.Action,
+      ComputerName: s.ComputerName,
+      Kind: s.Kind,
+      Status: j?.Status ?? 'Planned',
+      DurationMs: j?.DurationMs ?? null,
+      Outcome: j?.Outcome ?? null,
+    };
+  });
+}
+
+function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
+  return {
+    Status: 'Planned',
+    ExitCode: 0,
+    Message: 'Dry run: nothing was changed.',
+    NextAction: null,
+    Steps: stepReports(plan, null),
+    BackupPath: [],
+    JournalPath: journalPath,
+    LogPath: null,
+    ReportPath: null,
+    RebootRequired: false,
+    FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`),
+    Notice: plan.Notice,
+    Readiness: [],
+  };
+}
+
+/**
+ * What an admin should do after a failure, and the exit code that says it to ConfigMgr / Intune. A rollback is only
+ * "restore the files" while nothing was uninstalled; after that the removed products must be reinstalled from their own
+ * installers first, and once MFA Server has upgraded the data file, it must be removed before the old file goes back.
+ */
+function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | undefined, error: unknown, backups: string[]): { exitCode: number; next: string } {
+  const state = (s: PlanStep) => journal.step(s.Id);
+  // Refused before it acted (Windows Installer was busy, or the backup did not cover the uninstall), in its last
+  // attempt: Data keeps the codes of earlier attempts, so a step that ran again since counts as touched.
+  const refusedBusy = (s: PlanStep) => state(s).Status === 'Failed' && (state(s).Data.ErrorCode === 'InstallerBusy' || state(s).Data.NothingChanged === true);
+  const touched = (s: PlanStep) => s.Action !== 'Backup' && ['Completed', 'Running', 'Failed'].includes(state(s).Status) && !refusedBusy(s);
+  const backup = backups[0] ?? '<backup folder>';
+  if (isCoreError(error) && error.code === 'InstallerBusy') {
+    return {
+      exitCode: UPGRADE_EXIT_CODES.InstallerBusy,
+      next: `Another installation was running, so Windows Installer did not start ${step?.Id}. Run the same command again later with -Resume; ConfigMgr and ` +
+        `Intune retry exit code 1618 by themselves.`,
+    };
+  }
+  if (isCoreError(error) && error.code === BACKUP_DOES_NOT_COVER) {
+    const changed = plan.Steps.some(touched);
+    return {
+      exitCode: changed ? UPGRADE_EXIT_CODES.Failed : UPGRADE_EXIT_CODES.FailedBeforeChanges,
+      next: changed
+        ? `Nothing more was uninstalled. Some components were removed already, so only the recorded backup holds their data: put a copy of it back into its ` +
+          `folder (Test-PhoneFactorBackup must pass), then run again with -Resume.`
+        : 'Nothing on the server was changed. Run the same command again with -Resume: the backup step runs again first and makes a new verified backup.',
+    };
+  }
+  if (!plan.Steps.some(touched)) {
+    return { exitCode: UPGRADE_EXIT_CODES.FailedBeforeChanges, next: 'Nothing on the server was changed. Fix the cause and run again with -Resume.' };
+  }
+  const done = (action: PlanStep['Action']) => plan.Steps.filter((s) => s.Action === action && state(s).Status === 'Completed');
+  const removed = done('Uninstall').map((s) => `${s.Parameters.displayName ?? s.Component} on ${s.ComputerName}`);
+  let rollback = `Restore-PhoneFactor -Path '${backup}'`;
+  if (removed.length) rollback = `reinstall ${removed.join(', ')} from the original PhoneFactor installers, then ${rollback}`;
+  if (done('InstallServer').length) rollback = `uninstall MFA Server (it has already upgraded the data file), ${rollback}`;
+  return {
+    exitCode: UPGRADE_EXIT_CODES.Failed,
+    next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: ${rollback}.`,
+  };
+}
+
+function finish(
+  plan: UpgradePlan,
+  journal: Journal,
+  journalPath: string,
+  status: 'Completed' | 'Paused' | 'Failed',
+  message: string,
+  reboot: boolean,
+  step?: PlanStep,
+  error?: unknown,
+): UpgradeResult {
+  const backups = plan.Steps.filter((s) => s.Action === 'Backup')
+    .map((s) => journal.step(s.Id).Data.BackupPath)
+    .filter((p): p is string => typeof p === 'string');
+  const completed = reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed;
+  let exitCode: number = status === 'Completed' ? completed : UPGRADE_EXIT_CODES.Paused;
+  let next: string | null = null;
+  if (status === 'Paused') next = `${step ? `${step.Id}: ` : ''}${message} Then run Invoke-MfaServerUpgrade again with -Resume.`;
+  if (status === 'Failed') ({ exitCode, next } = failureAdvice(plan, journal, step, error, backups));
+  return {
+    Status: status,
+    ExitCode: exitCode,
+    Message: status === 'Failed' ? `Step ${step?.Id} failed: ${message}` : message,
+    NextAction: next,
+    Steps: stepReports(plan, journal),
+    BackupPath: backups,
+    JournalPath: journalPath,
+    LogPath: null,
+    ReportPath: null,
+    RebootRequired: reboot,
+    FollowUps: plan.FollowUps.map((f) => `${f.Title}: ${f.Instruction}`),
+    Notice: plan.Notice,
+    Readiness: [],
+  };
+}

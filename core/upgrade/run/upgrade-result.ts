@@ -1,0 +1,34 @@
+/**
+ * What Invoke-MfaServerUpgrade returns: the engine's result and the refusals written before a run changes anything
+ * (run guards, readiness gate) share this shape, so it lives apart from the engine they are called by.
+ */
+import type { ReadinessRow } from '../../domain/readiness-types';
+
+export interface StepReport {
+  Order: number;
+  Id: string;
+  Action: string;
+  ComputerName: string;
+  Kind: string;
+  Status: string;
+  DurationMs: number | null;
+  Outcome: string | null;
+}
+
+export interface UpgradeResult {
+  Status: 'Completed' | 'Paused' | 'Failed' | 'Planned';
+  ExitCode: number;
+  Message: string;
+  NextAction: string | null;
+  Steps: StepReport[];
+  BackupPath: string[];
+  JournalPath: string;
+  LogPath: string | null;
+  /** report.html in the run folder, written at every end of a run; null for a dry run or when it could not be written. */
+  ReportPath: string | null;
+  RebootRequired: boolean;
+  FollowUps: string[];
+  Notice: string;
+  /** The readiness checks of the run's start (readiness.json in the run folder); [] for a dry run. */
+  Readiness: ReadinessRow[];
+}
