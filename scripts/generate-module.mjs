@@ -1,10 +1,11 @@
 // Writes the PowerShell module from the operation contracts that `mfa-core --list` prints: one advanced function per
 // operation, the manifest and the format view. The transport (ps-module/src/*.ps1: Invoke-MfaCore.ps1 and its remoting
-// broker) is the only hand-written PowerShell; it is inlined into the one .psm1 so import stays a single file read.
+// broker) is the only hand-written PowerShell; it is inlined into the one .psm1 so the import stays a single file read.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { aboutTopics } from './generate-help-topics.mjs';
+import { surfaceSchema } from './surface-schema.mjs';
 import { parseJson } from './unknown-values.mjs';
 
 /**
@@ -340,6 +341,11 @@ export function generateModule({ root, moduleDir, version, buildId }) {
     assertAscii(name, text);
     writeFileSync(path.join(moduleDir, name), BOM + text);
   }
+  // The public surface as a versioned JSON Schema: shipped in the module, and committed so a diff shows every change.
+  const surface = JSON.stringify(surfaceSchema(listing, version), null, 2) + '\n';
+  writeFileSync(path.join(moduleDir, `${MODULE}.surface.schema.json`), surface);
+  writeFileSync(path.join(root, 'ps-module', 'public-surface.schema.json'), surface);
+  files[`${MODULE}.surface.schema.json`] = surface;
   const media = path.join(root, 'assets', 'lab-media');
   // The core looks for the first assets/lab-media above its lib/ folder (core/host/lab/media.ts): same layout as the repo.
   if (existsSync(media)) cpSync(media, path.join(moduleDir, 'assets', 'lab-media'), { recursive: true });

@@ -13,7 +13,7 @@ import { WindowsHost } from '../../core/host/windows/windows-host';
 import { WindowsFiles } from '../../core/host/windows/windows-files';
 import { closeRemoteConnections, openRemoteHosts } from '../../core/host/remote/open-remote';
 import { LocalFolderHost } from '../unit/backup/local-folder-host';
-import { RecordedCommandRunner } from '../unit/windows-host/recorded-command-runner';
+import { RecordedCommandRunner } from '../unit/host/windows/recorded-command-runner';
 import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
 import { pwshExecutable } from '../helpers/pwsh';
 import type { AdapterEntry, ContractFixture } from './fixture';

@@ -8,7 +8,7 @@ import { afterEach, test } from 'node:test';
 import { protectFolder } from '../../../core/backup/protect-folder';
 import { createBackup } from '../../../core/backup/create-backup';
 import { CoreError } from '../../../core/util/errors';
-import { fixture, RecordedCommandRunner } from '../windows-host/recorded-command-runner';
+import { fixture, RecordedCommandRunner } from '../host/windows/recorded-command-runner';
 import { listNames, makeFixture, type Fixture } from './fixture';
 
 const ICACLS = 'C:\\Windows\\System32\\icacls.exe';

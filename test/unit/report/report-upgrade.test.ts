@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { newLab, tempDir } from '../lab/helpers';
+import { newLab, tempDir } from '../host/lab/helpers';
 import { runUpgrade } from '../../../core/upgrade/run/engine';
 import { readManifest } from '../../../core/backup/manifest';
 import type { OperationContext } from '../../../core/util/operation-context';
