@@ -1,3 +1,4 @@
+/** Why this file: every MSI reader failure becomes the same MsiCorrupt error, naming the file. */
 import { CoreError } from '../util/errors';
 
 /** One place builds the MsiCorrupt error so every reader failure names the file the same way. */

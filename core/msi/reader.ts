@@ -1,3 +1,7 @@
+/**
+ * Why this file: the MSI reader's front door: an MSI database (an OLE compound file) → its summary information and
+ * Property table, no Windows needed.
+ */
 import type * as CFB from 'cfb';
 import type { MsiInfo, MsiPlatform } from './msi-info';
 import { compoundFileProblem } from './compound-file-check';

@@ -1,3 +1,7 @@
+/**
+ * Why this file: choosing the right installer for a component and a server's bitness from the MSIs in a media
+ * folder.
+ */
 import {
   MFA_SERVER_DISPLAY_NAME,
   MFA_SERVER_SETUP_FILE,

@@ -1,3 +1,4 @@
+/** Why this file: MSI tables hold string ids; the pool turns them back into strings, in the database's code page. */
 import { decodeWithCodePage } from './code-page';
 
 /**

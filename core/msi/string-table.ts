@@ -1,3 +1,4 @@
+/** Why this file: the one table layout the reader needs (all-string columns, e.g. Property) decoded from its stream. */
 import type { StringPool } from './string-pool';
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * Why this file: the summary stream holds the platform (x86/x64) and package code that choosing an installer relies
+ * on.
+ */
 import { decodeWithCodePage } from './code-page';
 
 /**

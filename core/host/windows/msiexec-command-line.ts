@@ -1,3 +1,7 @@
+/**
+ * Why this file: msiexec parses its own command line, so the adapter builds it here, quoted msiexec's way, and the
+ * recorded-command tests check it.
+ */
 import type { MsiexecRequest } from '../host';
 import { CoreError } from '../../util/errors';
 import { isSecretName, MASK } from '../../util/secrets';

@@ -1,3 +1,7 @@
+/**
+ * Why this file: reg.exe answers in text; this reads that text (captured from real Windows in test/fixtures/windows)
+ * into registry values.
+ */
 import type { RegistryValue, RegistryValueType } from '../host';
 import { CoreError } from '../../util/errors';
 import { comparableKeyPath } from './registry-key-path';

@@ -1,3 +1,7 @@
+/**
+ * Why this file: a registry key path is checked and normalised once before any reg.exe command line is built from
+ * it.
+ */
 import { CoreError } from '../../util/errors';
 import { REGISTRY_ROOTS as ROOTS } from '../registry-roots';
 

@@ -1,3 +1,7 @@
+/**
+ * Why this file: sc.exe answers in text; this reads its query and qc output (captured from real Windows) into
+ * service states.
+ */
 import type { ServiceInfo, ServiceState } from '../host';
 import { CoreError } from '../../util/errors';
 

@@ -1,3 +1,7 @@
+/**
+ * Why this file: the one place the Windows adapter starts a program (reg.exe, sc.exe, msiexec, icacls), with time-
+ * outs and OEM output decoding.
+ */
 import { spawn } from 'node:child_process';
 import { CoreError } from '../../util/errors';
 import { renderCommandLine, quoteWindowsArgument, type CommandOptions, type CommandResult, type CommandRunner } from './command-runner';

@@ -1,3 +1,4 @@
+/** Why this file: the Host port's file methods on the local server, with Windows' error codes and case rules. */
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, join, parse, win32 } from 'node:path';
 import type { DirectoryEntry, FileStat, VolumeSpace } from '../host';

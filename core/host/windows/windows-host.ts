@@ -1,3 +1,7 @@
+/**
+ * Why this file: the Host port on the real local Windows server, assembled from the files, registry, services and
+ * installer parts beside it.
+ */
 import { randomBytes } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { win32 } from 'node:path';

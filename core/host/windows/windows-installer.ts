@@ -1,3 +1,7 @@
+/**
+ * Why this file: Windows Installer on the local server: msiexec run directly so its exit code reaches host/msiexec-
+ * exit-codes.ts unchanged.
+ */
 import { win32 } from 'node:path';
 import type { MsiexecRequest, MsiexecResult, SetupRequest } from '../host';
 import { MSIEXEC_INSTALL_IN_PROGRESS } from '../msiexec-exit-codes';

@@ -1,3 +1,4 @@
+/** Why this file: the Host port's registry methods through reg.exe, both views (32/64-bit) addressed explicitly. */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryKey, RegistryValue, RegistryView } from '../host';

@@ -1,3 +1,4 @@
+/** Why this file: the Host port's service methods through sc.exe: start, stop and query, confirmed by polling. */
 import type { ServiceInfo, ServiceState } from '../host';
 import { CoreError } from '../../util/errors';
 import type { CommandResult, CommandRunner } from './command-runner';
