@@ -1,16 +1,11 @@
 /** Get-PhoneFactorComponent: the inventory of PhoneFactor / MFA Server components on a server. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import type { OperationContext } from '../util/operation-context';
 import { StringEnum } from './contract/schema-helpers';
 import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
-import { pipeIdentity, targetsOf, type NamedTarget } from '../host/open-targets';
-import { inventoryServer } from '../survey/inventory';
+import { inventoryServers } from '../survey/inventory-servers';
 import { COMPONENT_NAMES } from '../domain/catalog';
-import type { ComponentRecord } from '../domain/inventory-types';
-import { DEFAULT_THROTTLE_LIMIT, mapSettled } from '../util/pool';
-import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
-import type { CoreError } from '../util/errors';
+import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
 
 const Input = Type.Object({ ...TargetParameters, ThrottleLimit: ThrottleLimitParameter }, { additionalProperties: false });
 
@@ -69,36 +64,8 @@ export const getComponentOperation = defineOperation({
   view: ['ComputerName', 'Component', 'DisplayName', 'Version', 'VirtualDirectory', 'InstallPath'],
   links: ['Backup-PhoneFactor', 'Get-MfaUpgradePlan'],
   batching: 'batch',
-  handler: inventoryServers,
+  handler: (items, ctx) => {
+    const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
+    return inventoryServers({ targets: items.map(targetOf), throttle }, ctx);
+  },
 });
-
-/**
- * Every server of every piped object in parallel (at most -ThrottleLimit at once); the components come back in the
- * order the servers were given, and a server that fails reports its own error without holding back the others.
- */
-async function inventoryServers(
-  items: { ComputerName?: string[]; LabPath?: string; ThrottleLimit?: number }[],
-  ctx: OperationContext,
-): Promise<ComponentRecord[]> {
-  const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
-  const targets: NamedTarget[] = items.flatMap((item) => targetsOf(targetOf(item)));
-  const outcomes = await mapSettled(targets, throttle, async (target) => {
-    const out: ComponentRecord[] = [];
-    for (const host of await target.open()) {
-      ctx.progress('Inventory', host.computerName);
-      const inventory = await inventoryServer(host);
-      for (const w of inventory.Warnings) ctx.log('warning', `${host.computerName}: ${w}`);
-      // Named so that each object pipes back to the same server (Backup-PhoneFactor, Restore-PhoneFactor).
-      const identity = pipeIdentity(host);
-      out.push(...inventory.Components.map((c) => ({ ...c, ...identity })));
-    }
-    return out;
-  });
-  const results: ComponentRecord[] = [];
-  const errors: CoreError[] = [];
-  for (const [i, o] of outcomes.entries()) {
-    if (o.ok) results.push(...o.value);
-    else errors.push(serverError(o.error, targets[i].name ?? items[0].LabPath ?? 'this machine'));
-  }
-  return resultsOrPartialFailure(results, errors);
-}

@@ -1,14 +1,10 @@
 /** Install-MfaServer: installs MFA Server, or one of its web components, and verifies the result. */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
 import { TargetParameters, targetOf } from './contract/target-parameters';
 import { openTargetHost } from '../host/open-targets';
-import { inventoryServer } from '../survey/inventory';
-import { listWebApplications } from '../host/iis';
-import { installComponentMsi, installServer, selectComponentMsi, vdirPropertyOf } from '../upgrade';
-import { WEB_COMPONENTS } from '../domain/catalog';
-import { CoreError } from '../util/errors';
+import { installComponent } from '../upgrade';
 
 const Input = Type.Object(
   {
@@ -73,72 +69,10 @@ export const installMfaServerOperation = defineOperation({
   changesState: { confirmImpact: 'High' },
   timeoutSeconds: 3600,
   links: ['Uninstall-PhoneFactor', 'Invoke-MfaServerUpgrade'],
-  handler: perItem(async (item, ctx): Promise<Static<typeof Output>[]> => {
+  handler: perItem(async (item, ctx) => {
     const host = await openTargetHost(targetOf(item));
-    const component = item.Component ?? 'MfaServer';
-    if (component === 'MfaServer') {
-      const r = await ctx.act(
-        { id: `install:${host.computerName}:MfaServer`, target: `${host.computerName}: ${item.InstallerPath}`, description: 'Install MFA Server' },
-        () => installServer(host, item.InstallerPath),
-      );
-      if (!r) return [];
-      const server = (await inventoryServer(host)).Components.find((c) => c.Component === 'MfaServer');
-      if (!server) throw new CoreError(
-        'InstallVerificationFailed',
-        `The setup ended with exit ${r.ExitCode} but MFA Server is not registered on ${host.computerName}. See ${r.LogPath}.`,
-        r.LogPath,
-      );
-      return [{
-        ComputerName: host.computerName,
-        Component: component,
-        InstallerPath: item.InstallerPath,
-        ExitCode: r.ExitCode,
-        RebootRequired: r.RebootRequired,
-        VirtualDirectory: null,
-        InstallPath: server.InstallPath,
-        LogPath: r.LogPath,
-      }];
-    }
-    const web = component;
-    const msi = await selectComponentMsi(host, item.InstallerPath, web);
-    const vdir = item.VirtualDirectory ?? WEB_COMPONENTS[web].newVirtualDirectory;
-    const properties: Record<string, string> = {};
-    if (vdir.toLowerCase() !== WEB_COMPONENTS[web].newVirtualDirectory.toLowerCase()) {
-      const property = await vdirPropertyOf(host, msi.source, web);
-      if (!property) {
-        throw new CoreError(
-          'VirtualDirectoryNotSettable',
-          `${msi.source} has no property for the virtual directory, so it cannot be installed silently on /${vdir}. Run it interactively (msiexec /i ` +
-            `"${msi.source}") and set Virtual directory to "${vdir}" on the "Select Installation Address" page.`,
-          'VirtualDirectory',
-        );
-      }
-      properties[property] = vdir;
-    }
-    const r = await ctx.act(
-      {
-        id: `install:${host.computerName}:${web}`,
-        target: `${host.computerName}: ${msi.source}`,
-        description: `Install ${msi.productName} ${msi.productVersion ?? ''} on /${vdir}`,
-      },
-      () => installComponentMsi(host, msi.source, web, properties),
-    );
-    if (!r) return [];
-    const app = (await listWebApplications(host)).find((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === vdir.toLowerCase());
-    if (!app) throw new CoreError(
-      'VirtualDirectoryMissing',
-      `${web} was installed (exit ${r.ExitCode}) but /${vdir} is not an IIS application on ${host.computerName}. See ${r.LogPath}.`,
-      vdir,
-    );
-    return [{
-      ComputerName: host.computerName,
-      Component: component,
-      InstallerPath: msi.source,
-      ExitCode: r.ExitCode,
-      RebootRequired: r.RebootRequired,
-      VirtualDirectory: vdir,
-      InstallPath: app.physicalPath,
-      LogPath: r.LogPath,
-    }];
+    const request = { host, installerPath: item.InstallerPath, component: item.Component ?? 'MfaServer', virtualDirectory: item.VirtualDirectory };
+    const installed = await installComponent(request, ctx);
+    return installed ? [installed] : [];
   }),
 });

@@ -4,23 +4,11 @@
  * review, or for deployment through Group Policy Preferences or Intune).
  */
 import { Type } from '@sinclair/typebox';
-import * as path from 'node:path';
 import { defineOperation, perItem } from './contract/contract';
-import type { OperationContext } from '../util/operation-context';
 import { PathParameter } from './contract/schema-helpers';
 import { TargetParameters, targetOf } from './contract/target-parameters';
-import { openTargetHost } from '../host/open-targets';
-import {
-  DEFAULT_RETAIN,
-  DEFAULT_TASK_NAME,
-  TASK_LOG_PATH,
-  buildBackupTaskXml,
-  checkRetain,
-  checkTaskDestination,
-  formatDailyTime,
-  normalizeTaskName,
-  parseDailyTime,
-} from '../domain/backup-task';
+import { DEFAULT_RETAIN, DEFAULT_TASK_NAME } from '../domain/backup-task';
+import { registerBackupTask } from '../backup/index';
 
 const Input = Type.Object(
   {
@@ -64,8 +52,6 @@ const Output = Type.Object({
   Registered: Type.Boolean(),
   Xml: Type.String(),
 });
-type TaskInput = typeof Input.static;
-type TaskOutput = typeof Output.static;
 
 export const registerBackupTaskOperation = defineOperation({
   name: 'register-backup-task',
@@ -101,52 +87,17 @@ export const registerBackupTaskOperation = defineOperation({
   view: ['ComputerName', 'TaskName', 'At', 'Retain', 'Destination', 'Registered'],
   changesState: { confirmImpact: 'Medium' },
   links: ['Unregister-PhoneFactorBackupTask', 'Backup-PhoneFactor', 'Test-PhoneFactorBackup'],
-  handler: perItem(registerTask),
+  handler: perItem(async (item, ctx) => {
+    const request = {
+      target: targetOf(item),
+      labPath: item.LabPath,
+      at: item.At,
+      taskName: item.TaskName,
+      destination: item.Destination,
+      retain: item.Retain,
+      stopService: item.StopService === true,
+      asXml: item.AsXml === true,
+    };
+    return registerBackupTask(request, ctx);
+  }),
 });
-
-async function registerTask(item: TaskInput, ctx: OperationContext): Promise<TaskOutput[]> {
-  // Everything is checked before the host is opened: a wrong -At fails the same way on any target.
-  const at = parseDailyTime(item.At);
-  const taskName = normalizeTaskName(item.TaskName ?? DEFAULT_TASK_NAME);
-  const destination = checkTaskDestination(item.Destination);
-  const retain = checkRetain(item.Retain);
-  const host = await openTargetHost(targetOf(item));
-  // A lab's task backs up that lab server (run it to rehearse); a real server's task backs up the server itself.
-  const labTarget = item.LabPath === undefined ? {} : {
-    labPath: host.kind === 'lab' ? path.resolve(item.LabPath) : item.LabPath,
-    computerName: host.computerName,
-  };
-  const xml = buildBackupTaskXml({ taskName, destination, at, retain, stopService: item.StopService === true, startDate: new Date(), ...labTarget });
-  const output: TaskOutput = {
-    TaskName: taskName,
-    ComputerName: host.computerName,
-    LabPath: item.LabPath ?? null,
-    At: formatDailyTime(at),
-    Destination: destination,
-    Retain: retain,
-    LogPath: TASK_LOG_PATH,
-    Registered: false,
-    Xml: xml,
-  };
-  if (item.AsXml) return [output];
-
-  const existing = await host.getScheduledTask(taskName);
-  const done = await ctx.act(
-    {
-      id: `register-task:${host.computerName.toLowerCase()}:${taskName.toLowerCase()}`,
-      target: `${host.computerName}: ${taskName}`,
-      description: [
-        `${existing === undefined ? 'Register' : 'Replace'} the scheduled task ${taskName}: every day at ${output.At} as SYSTEM`,
-        `  Backup-PhoneFactor -Destination '${destination}' -Retain ${retain}${item.StopService ? ' -StopService' : ''}`,
-        `  Log: ${TASK_LOG_PATH}`,
-      ].join('\n'),
-    },
-    async () => {
-      await host.registerScheduledTask(taskName, xml);
-      return true;
-    },
-  );
-  if (!done) return ctx.dryRun ? [] : [output];
-  ctx.log('info', `Registered the scheduled task ${taskName} on ${host.computerName}: daily at ${output.At}, backups to ${destination}, keeping ${retain}.`);
-  return [{ ...output, Registered: true }];
-}

@@ -4,11 +4,7 @@ import { defineOperation, perItem } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
 import { TargetParameters, targetOf } from './contract/target-parameters';
 import { openTargetHost, resolveFileTarget, THIS_MACHINE } from '../host/open-targets';
-import { inventoryServer } from '../survey/inventory';
-import { UNINSTALL_ORDER } from '../domain/plan-servers';
-import { assertBackupCovers } from '../backup/backup-coverage';
-import { uninstallProduct } from '../upgrade';
-import { CoreError } from '../util/errors';
+import { uninstallComponents } from '../upgrade';
 
 const Input = Type.Object(
   {
@@ -62,40 +58,7 @@ export const uninstallPhoneFactorOperation = defineOperation({
   links: ['Backup-PhoneFactor', 'Install-MfaServer', 'Invoke-MfaServerUpgrade'],
   handler: perItem(async (item, ctx) => {
     const host = await openTargetHost(targetOf(item));
-    const legacy = (await inventoryServer(host)).Components.filter((c) => c.IsLegacy && c.ProductCode);
-    const ordered = UNINSTALL_ORDER.flatMap((name) => legacy.filter((c) => c.Component === name));
-    if (item.Force !== true) {
-      if (!item.BackupPath) throw new CoreError(
-        'BackupRequired',
-        `No verified backup was given: run Backup-PhoneFactor first and pass its BackupPath (or pipe it in), or use -Force if you backed up by other means.`,
-        'BackupPath',
-      );
-      // The same test the upgrade engine makes before its first uninstall: verified, of this server, and holding what
-      // exactly these components would lose.
-      await assertBackupCovers(await resolveFileTarget(THIS_MACHINE, item.BackupPath), host, ordered);
-    }
-    const out = [];
-    for (const c of ordered) {
-      const r = await ctx.act({
-        id: `uninstall:${host.computerName}:${c.ProductCode}`,
-        target: `${host.computerName}: ${c.DisplayName} ${c.Version ?? ''}`.trim(),
-        description: `Uninstall ${c.Component} (${c.ProductCode})`,
-      }, () =>
-        uninstallProduct(host, c.ProductCode!, c.DisplayName),
-      );
-      if (!r) continue;
-      ctx.log('info', `${host.computerName}: ${c.DisplayName}: ${r.Message}`);
-      out.push({
-        ComputerName: host.computerName,
-        Component: c.Component,
-        DisplayName: c.DisplayName,
-        ProductCode: c.ProductCode!,
-        ExitCode: r.ExitCode,
-        Outcome: r.Outcome,
-        RebootRequired: r.RebootRequired,
-        LogPath: r.LogPath,
-      });
-    }
-    return out;
+    const backupPath = item.BackupPath === undefined ? undefined : await resolveFileTarget(THIS_MACHINE, item.BackupPath);
+    return uninstallComponents({ host, backupPath, force: item.Force === true }, ctx);
   }),
 });

@@ -1,10 +1,9 @@
 /** Unregister-PhoneFactorBackupTask: removes the scheduled backup task that Register-PhoneFactorBackupTask made. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
-import type { OperationContext } from '../util/operation-context';
 import { TargetParameters, targetOf } from './contract/target-parameters';
-import { openTargetHost } from '../host/open-targets';
-import { DEFAULT_TASK_NAME, normalizeTaskName } from '../domain/backup-task';
+import { DEFAULT_TASK_NAME } from '../domain/backup-task';
+import { unregisterBackupTask } from '../backup/index';
 
 const Input = Type.Object(
   {
@@ -24,8 +23,6 @@ const Output = Type.Object({
   LabPath: Type.Union([Type.String(), Type.Null()]),
   Removed: Type.Boolean(),
 });
-type UnregisterInput = typeof Input.static;
-type UnregisterOutput = typeof Output.static;
 
 export const unregisterBackupTaskOperation = defineOperation({
   name: 'unregister-backup-task',
@@ -50,26 +47,5 @@ export const unregisterBackupTaskOperation = defineOperation({
   view: ['ComputerName', 'TaskName', 'Removed'],
   changesState: { confirmImpact: 'Medium' },
   links: ['Register-PhoneFactorBackupTask'],
-  handler: perItem(unregisterTask),
+  handler: perItem((item, ctx) => unregisterBackupTask({ target: targetOf(item), labPath: item.LabPath, taskName: item.TaskName }, ctx)),
 });
-
-async function unregisterTask(item: UnregisterInput, ctx: OperationContext): Promise<UnregisterOutput[]> {
-  const taskName = normalizeTaskName(item.TaskName ?? DEFAULT_TASK_NAME);
-  const host = await openTargetHost(targetOf(item));
-  const output: UnregisterOutput = { TaskName: taskName, ComputerName: host.computerName, LabPath: item.LabPath ?? null, Removed: false };
-  if ((await host.getScheduledTask(taskName)) === undefined) {
-    ctx.log('warning', `There is no scheduled task ${taskName} on ${host.computerName}; nothing to remove.`);
-    return ctx.dryRun ? [] : [output];
-  }
-  const removed = await ctx.act(
-    {
-      id: `unregister-task:${host.computerName.toLowerCase()}:${taskName.toLowerCase()}`,
-      target: `${host.computerName}: ${taskName}`,
-      description: `Remove the scheduled task ${taskName} (backups and log stay)`,
-    },
-    () => host.unregisterScheduledTask(taskName),
-  );
-  if (removed === undefined) return ctx.dryRun ? [] : [output];
-  if (removed) ctx.log('info', `Removed the scheduled task ${taskName} from ${host.computerName}.`);
-  return [{ ...output, Removed: removed }];
-}

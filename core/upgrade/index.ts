@@ -15,4 +15,5 @@ export type { PlanRequest } from './plan-input';
 export { PlanRow, type PlanRowValue } from './plan-rows';
 export { runReadiness, type ReadinessRequest } from './readiness/run-readiness';
 export { verifyServers, type ServerVerification } from './verify';
-export { installComponentMsi, installServer, selectComponentMsi, uninstallProduct, vdirPropertyOf } from './installers';
+export { installComponent, type InstallRequest, type InstalledComponent } from './install-component';
+export { uninstallComponents, type UninstallRequest, type UninstalledComponent } from './uninstall-components';
