@@ -36,6 +36,9 @@ export async function readLines(
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const stats: ReadStats = { bytes: 0, lines: 0, maxBufferedBytes: 0 };
+  // A UTF-8 byte order mark is skipped (looked for on its own: the first chunk may be shorter than the mark).
+  const head = await files.readFileRange(path, 0, 3);
+  if (head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) stats.bytes = 3;
   let carry: Buffer = Buffer.alloc(0);
   /** Inside a line already reported as cut: its rest is skipped up to its line break. */
   let skipping = false;
@@ -47,8 +50,7 @@ export async function readLines(
   for (;;) {
     const chunk = await files.readFileRange(path, stats.bytes, chunkBytes);
     if (chunk.length === 0) break;
-    let data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    if (stats.bytes === 0 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     stats.bytes += chunk.length;
     stats.maxBufferedBytes = Math.max(stats.maxBufferedBytes, data.length);
     let start = 0;
