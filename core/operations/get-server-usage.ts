@@ -105,7 +105,8 @@ export const getServerUsageOperation = defineOperation({
     for (const host of hosts) {
       const report = await readServerUsage(host, request, (file) => ctx.progress('Reading service logs', file));
       const where = host?.computerName ?? 'the files given';
-      if (report.UnparsedLines > 0) ctx.log('warning', `${where}: ${report.UnparsedLines} log lines were not understood; -Summary lists a sample of them.`);
+      const n = report.UnparsedLines;
+      if (n > 0) ctx.log('warning', `${where}: ${n} log ${n === 1 ? 'line was' : 'lines were'} not understood; -Summary lists a sample of them.`);
       const identity = host ? pipeIdentity(host) : { ComputerName: 'localhost', LabPath: null };
       rows.push(...usageRows(report, item.Summary === true).map((r) => ({ ...r, ...identity })));
     }

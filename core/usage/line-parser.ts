@@ -105,8 +105,12 @@ export function parseLine(line: string): ParsedLine {
 
 const USER_OPEN = " for user '";
 const CALL_STATUS = 'Call status: ';
-/** A message that mentions authentication in a form not known here: kept as unparsed, it may be one. */
+/**
+ * A message about a user's authentication in a form not known here: kept as unparsed, it may be one. Both words are
+ * needed: the product's own name ("Multi-Factor Authentication Server service installed") is not an authentication.
+ */
 const MENTIONS_AUTH = /auth/i;
+const MENTIONS_USER = /\buser\b/i;
 
 /** The event of an authentication message; undefined for other messages; a reason when it looks like one but is not understood. */
 function authenticationOf(line: string, m: number, component: string): AuthenticationEvent | string | undefined {
@@ -116,7 +120,8 @@ function authenticationOf(line: string, m: number, component: string): Authentic
     const authFor = line.indexOf(' auth for user ', m + 7);
     if (authFor > 0) return primaryFailure(line, m + 7, authFor, component);
   }
-  return MENTIONS_AUTH.test(line.slice(m)) ? 'an authentication message in a form this parser does not know' : undefined;
+  const message = line.slice(m);
+  return MENTIONS_AUTH.test(message) && MENTIONS_USER.test(message) ? 'an authentication message in a form this parser does not know' : undefined;
 }
 
 /** `succeeded|failed` at p, then the user. */

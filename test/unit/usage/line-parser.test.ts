@@ -76,6 +76,8 @@ test('well-formed lines about other things are "other"; lines it cannot read are
     kind: 'other', timestamp: '2018-03-07T18:20:20.006280Z',
   });
   assert.equal(parseLine('2024-05-01T08:00:00Z|i|1|2|pfsvc|Unhandled SB message type 17.').kind, 'other');
+  assert.equal(parseLine('2024-05-01T08:00:00Z|i|1|2|pfsvc|Multi-Factor Authentication Server service installed (version 8.1.0.0).').kind, 'other',
+    'the product\'s name is not an authentication');
   const unparsed = (line: string) => {
     const p = parseLine(line);
     assert.equal(p.kind, 'unparsed', line);
