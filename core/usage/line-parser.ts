@@ -40,6 +40,8 @@ export const PRIMARY_AUTH_FAILED = 'PRIMARY_AUTH_FAILED';
 const NOT_A_LOG_LINE: ParsedLine = { kind: 'unparsed', reason: 'not <time>|<level>|<pid>|<tid>|<component>|<message>' };
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+/** A character of a result constant: A-Z, 0-9, _. */
+const isConstantChar = (c: number) => (c >= 65 && c <= 90) || isDigit(c) || c === 95;
 const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 
 /** The end of the timestamp a line starts with (`2019-04-23T17:22:14[.516730]Z`), or -1. */
@@ -146,7 +148,7 @@ function secondFactor(line: string, p: number, component: string): Authenticatio
   const who = verbAndUser(line, p, status);
   if (typeof who === 'string') return who;
   let end = status + CALL_STATUS.length;
-  while (end < line.length && /[A-Z0-9_]/.test(line[end])) end++;
+  while (end < line.length && isConstantChar(line.charCodeAt(end))) end++;
   const result = line.slice(status + CALL_STATUS.length, end);
   if (!result) return "no result constant after 'Call status:'";
   const known = RESULT_CODES[result];

@@ -20,8 +20,10 @@ export class Tally {
   last = -Infinity;
   lastResult: string | null = null;
   private readonly results = new Map<string, number>();
-  private readonly methods = new Set<ReportedMethod>();
-  private readonly callers = new Set<Caller>();
+  // Insertion-ordered sets would cost a hash per line; a tally sees a handful of methods and callers, so a list
+  // searched with includes is cheaper and as small.
+  private readonly methods: ReportedMethod[] = [];
+  private readonly callers: Caller[] = [];
   private readonly sources = new Set<string>();
 
   /** `users` only where distinct users are counted (days, callers); it holds the aggregator's own copies of the names. */
@@ -41,8 +43,8 @@ export class Tally {
       this.lastResult = result;
     }
     this.results.set(result, (this.results.get(result) ?? 0) + 1);
-    this.methods.add(event.method);
-    this.callers.add(event.caller);
+    if (!this.methods.includes(event.method)) this.methods.push(event.method);
+    if (!this.callers.includes(event.caller)) this.callers.push(event.caller);
     if (event.source !== null && this.sources.size < SOURCE_LIMIT && !this.sources.has(event.source)) this.sources.add(ownString(event.source));
     this.users?.add(userKey);
   }
