@@ -1,8 +1,10 @@
 // The core's layers, outermost first; a folder may import only from itself and the layers after it (npm run lint:layers):
-//   cli.ts/launcher.ts -> runtime -> cmdlets -> upgrade -> report -> backup -> survey -> host
+//   cli.ts/launcher.ts -> runtime -> cmdlets -> upgrade -> report -> backup, usage -> survey -> host
 //     -> webconfig, msi, journal, log -> domain -> util
 // - survey: what the tool learns about a PhoneFactor / MFA server by reading it through the Host port (its inventory, its
 //   data services). It is not pure domain (it needs a Host), and readiness, the upgrade and the cmdlets build on it.
+// - usage (Get-MfaServerUsage: who still authenticates, from the service logs) is a feature beside backup: it reads a
+//   server through the Host port and the survey (its install path); the readiness checks and the report build on it.
 // - report sits above backup (it reads backup manifests); domain sits below webconfig, msi and journal (they name
 //   products, settings and readiness rows of the catalog), so the old "bottom layer" is two layers now.
 // - Folders of one layer never import each other, and no import cycle joins two folders (sibling sub-folders included;
@@ -12,7 +14,7 @@ const LAYERS = [
   ['cmdlets'],
   ['upgrade'],
   ['report'],
-  ['backup'],
+  ['backup', 'usage'],
   ['survey'],
   ['host'],
   ['webconfig', 'msi', 'journal', 'log'],

@@ -29,7 +29,8 @@ function cmdletOverhead() {
 
 const only = process.argv[2];
 if (!only || only === 'cmdlet') cmdletOverhead();
-if (!only || only === 'backup') {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'backup.bench.mjs')], { cwd: root, env, stdio: 'inherit' });
+for (const name of ['backup', 'usage']) {
+  if (only && only !== name) continue;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', `${name}.bench.mjs`)], { cwd: root, env, stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;
 }

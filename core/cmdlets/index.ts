@@ -15,10 +15,12 @@ import { registerBackupTaskOperation } from './register-backup-task';
 import { unregisterBackupTaskOperation } from './unregister-backup-task';
 import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
+import { getServerUsageOperation } from './get-server-usage';
 
 const all = [
   newLabOperation,
   getComponentOperation,
+  getServerUsageOperation,
   backupPhoneFactorOperation,
   testBackupOperation,
   restorePhoneFactorOperation,

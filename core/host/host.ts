@@ -112,6 +112,7 @@ export interface VolumeSpace {
  *   being replaced or removed is `AccessDenied`.
  * - A file another process holds open without sharing (a running service's log, w3wp's config) cannot be replaced
  *   or removed: `FileInUse` (ERROR_SHARING_VIOLATION), and nothing is changed.
+ * - readFileRange answers the bytes readFile would hold at that range, and the same errors for the same causes.
  * - removePath of something absent succeeds: the port's removePath means "make it absent" (as Windows Installer
  *   skips RemoveFile rows whose file is gone), so a resumed step may repeat it.
  *
@@ -185,6 +186,13 @@ export interface Host {
   stat(path: string): Promise<FileStat | undefined>;
   /** FileNotFound when absent; AccessDenied on a folder; FileInUse when held open exclusively. */
   readFile(path: string): Promise<Buffer>;
+  /**
+   * A range of a file, for files too large to hold (a service log of a gigabyte): at most `length` bytes from
+   * `offset`, fewer only at the end of the file, none at or past it. The same errors as readFile; a length above
+   * 4 MiB (what a remote call carries inline), 0, or a negative offset is `InvalidFileRange`. Each call stands alone
+   * (no handle is kept open between calls), so a file being appended to is read as far as it has got.
+   */
+  readFileRange(path: string, offset: number, length: number): Promise<Buffer>;
   /**
    * Temp file in the same folder, fsync, rename: the target is either old or new, never half. The folder must exist
    * (DirectoryNotFound naming it otherwise); a folder at the path is AccessDenied; a file held open is FileInUse.

@@ -264,6 +264,11 @@ export const ERROR_CATALOG = {
     'A parameter value does not match what the command takes (the message names the parameter).',
     'Correct the parameter.',
   ),
+  InvalidFileRange: e(
+    'InvalidArgument',
+    'A streamed read of a file asked for a range no adapter answers (a negative offset, or a length of 0 or above 4 MiB).',
+    'Internal plumbing: report it with the command that was run.',
+  ),
   InvalidRegistryValue: e('InvalidArgument', 'A registry value does not fit its type.', 'Internal plumbing: report it with the command that was run.'),
   InvalidRelativePath: e('InvalidData', 'A path inside a backup is not relative, or leaves the backup.', 'The manifest was altered: use another backup.'),
   InvalidRetain: e('InvalidArgument', '-Retain is less than 1.', 'Pass 1 or more; the newest verified backup is never deleted.'),
@@ -539,6 +544,12 @@ export const ERROR_CATALOG = {
     'InvalidArgument',
     'The core was asked for an operation it does not know.',
     'Internal plumbing between the module and its core: reinstall the module.',
+  ),
+  UsageLogsNotFound: e(
+    'ObjectNotFound',
+    'No MFA Server service log (MultiFactorAuthSvc.log or a rolled-over copy of it) was found where the command looked: the install path\'s Logs folder, ' +
+      'or the files and folders given with -Path.',
+    'Check that MFA Server (or the PhoneFactor Agent) is installed there, or give -Path with the folder or files that hold the logs (copies too).',
   ),
   UpgradeInProgress: e('InvalidOperation', 'An upgrade of these servers was started earlier and is not complete.', 'Run again with -Resume to continue it.'),
   VerificationFailed: e(

@@ -73,6 +73,24 @@ export const CASES: ContractCase[] = [
     },
   },
   {
+    id: 'read-range',
+    title: 'readFileRange answers the bytes of a range, fewer at the end, none past it; a missing file, a folder and a bad range fail as readFile does',
+    async run({ host, scratch }) {
+      const data = Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256));
+      await host.writeFileAtomic(`${scratch}\\big.log`, data);
+      assert.deepEqual(await host.readFileRange(`${scratch}\\big.log`, 0, 100), data.subarray(0, 100));
+      assert.deepEqual(await host.readFileRange(`${scratch}\\BIG.LOG`, 250, 100), data.subarray(250), 'fewer bytes at the end, any case of the name');
+      assert.equal((await host.readFileRange(`${scratch}\\big.log`, 300, 10)).length, 0, 'none at the end');
+      assert.equal((await host.readFileRange(`${scratch}\\big.log`, 5000, 10)).length, 0, 'none past the end');
+      await failsWith(host.readFileRange(`${scratch}\\absent.log`, 0, 10), 'FileNotFound', `${scratch}\\absent.log`);
+      await host.makeDirectory(`${scratch}\\Dir`);
+      await failsWith(host.readFileRange(`${scratch}\\Dir`, 0, 10), 'AccessDenied', `${scratch}\\Dir`);
+      await failsWith(host.readFileRange(`${scratch}\\big.log`, -1, 10), 'InvalidFileRange', `${scratch}\\big.log`);
+      await failsWith(host.readFileRange(`${scratch}\\big.log`, 0, 0), 'InvalidFileRange', `${scratch}\\big.log`);
+      await failsWith(host.readFileRange(`${scratch}\\big.log`, 0, 4 * 1024 * 1024 + 1), 'InvalidFileRange', `${scratch}\\big.log`);
+    },
+  },
+  {
     id: 'list-missing-folder',
     title: 'listing a missing folder, or a file, is DirectoryNotFound naming it',
     async run({ host, scratch }) {

@@ -13,6 +13,8 @@ import { formatDataFile, LEGACY_SCHEMA } from './data-file';
 import { LabHost } from './lab-host';
 import { winJoin } from './lab-paths';
 import { LAB_USERS, LEGACY_PRODUCTS, LEGACY_PUBLISHER, LEGACY_SERVICE } from './legacy-products';
+import { serviceLogHistory } from './service-log-history';
+import { LOGS_FOLDER, SERVICE_LOG_NAME } from '../../domain/service-log';
 import { writeServerConfig, type InstalledProductRecord } from './server-file';
 import { applicationHostConfig, type LabIisApplication } from './templates/application-host';
 import { legacyWebConfig, themeFiles, type LegacyWebConfigOptions } from './templates/web-configs';
@@ -133,6 +135,7 @@ async function installLegacyAgent(lab: LabHost, installPath: string): Promise<vo
   await lab.placeFile(winJoin(data, 'Phonefactor.pfdata'), formatDataFile(LEGACY_SCHEMA, LAB_USERS));
   await lab.placeFile(winJoin(data, 'PfActivation.dat'), Buffer.from('LAB-ACTIVATION\r\naccount=Contoso\r\nactivated=2014-03-12\r\n', 'utf8'));
   await lab.placeFile(winJoin(installPath, 'Logs', 'pfsvc.log'), Buffer.from('2014-03-12 09:00:00 PhoneFactor service started.\r\n', 'utf8'));
+  await writeServiceLogHistory(lab, winJoin(installPath, LOGS_FOLDER));
 
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: 'Pfsvc_ncan_ip_tcp_port', type: 'REG_DWORD', data: 4898 });
@@ -204,4 +207,19 @@ async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec
 /** A 32-bit server can only have x86 products. */
 function nativePlatform(lab: LabHost, platform: 'x86' | 'x64'): 'x86' | 'x64' {
   return lab.is64Bit ? platform : 'x86';
+}
+
+/**
+ * A week of authentications of the lab's users (and a VPN service account) before the lab was made, in the service
+ * log's grammar, rolled over once: MultiFactorAuthSvc.log.1 (older) and MultiFactorAuthSvc.log, so that
+ * Get-MfaServerUsage has a server's history to read before and after the upgrade. The PhoneFactor Agent's own log
+ * name is not documented [?]: the lab writes the MFA Server's, which its setup then appends to.
+ */
+async function writeServiceLogHistory(lab: LabHost, logs: string): Promise<void> {
+  const users = [...LAB_USERS.map((u) => u.login), 'CONTOSO\\svc-vpn'];
+  const start = new Date(Date.now() - 7 * 86_400_000);
+  const lines = [...serviceLogHistory({ seed: 27, start, lines: 240, stepMs: 2_500_000, users, garbage: 0.01, other: 0.1 })].map((l) => `${l.text}\r\n`);
+  const rolled = Math.floor(lines.length * 0.6);
+  await lab.placeFile(winJoin(logs, `${SERVICE_LOG_NAME}.1`), Buffer.from(lines.slice(0, rolled).join(''), 'utf8'));
+  await lab.placeFile(winJoin(logs, SERVICE_LOG_NAME), Buffer.from(lines.slice(rolled).join(''), 'utf8'));
 }

@@ -30,6 +30,7 @@ import { writePoint } from '../../util/write-points';
 import { LabInstallerBusy, LabTransaction, rollBackInterrupted } from './lab-transaction';
 import { isSuccessCode } from './installers/faults';
 import { directoryNotFound, hostFileError, windowsParent } from '../file-errors';
+import { readLocalFileRange } from '../file-range';
 import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write';
 import { REGISTRY_FILE, SERVER_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
 import { runLabMsiexec } from './installers/msiexec';
@@ -150,6 +151,10 @@ export class LabHost implements LabMachine {
     } catch (e) {
       throw hostFileError(e, path, 'read', this.computerName);
     }
+  }
+
+  readFileRange(path: string, offset: number, length: number): Promise<Buffer> {
+    return readLocalFileRange(this.localPath(path), path, offset, length, this.computerName);
   }
 
   /**

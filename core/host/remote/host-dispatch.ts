@@ -92,6 +92,9 @@ async function runCall(host: Host, call: HostCall): Promise<unknown> {
   switch (call.method) {
     case 'readFile':
       return readForWire(host, String(a[0]));
+    case 'readFileRange':
+      // A range is at most MAX_RANGE_BYTES (the inline limit), so it always travels inside the answer.
+      return toWireBytes(await host.readFileRange(String(a[0]), Number(a[1]), Number(a[2])));
     case 'writeFileAtomic':
       if (!isWireBytes(a[1])) throw new CoreError('MalformedHostCall', 'writeFileAtomic needs the bytes as {$base64, sha256}.', 'Calls');
       return host.writeFileAtomic(String(a[0]), received(a[1], String(a[0])));

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 export const HOST_METHODS = [
   'stat',
   'readFile',
+  'readFileRange',
   'writeFileAtomic',
   'listDirectory',
   'makeDirectory',

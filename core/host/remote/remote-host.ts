@@ -20,6 +20,7 @@ import type {
 } from '../host';
 import { CoreError } from '../../util/errors';
 import type { RemoteConnection } from './remote-connection';
+import { checkRange } from '../file-range';
 import {
   INLINE_FILE_LIMIT,
   TransferMismatchError,
@@ -93,7 +94,17 @@ export class RemoteHost implements Host {
   async readFile(path: string): Promise<Buffer> {
     const v = await this.invoke('readFile', path);
     if (isWireStagedFile(v)) return this.connection.fetchFile(v.$farPath, v.sha256, path);
-    if (!isWireBytes(v)) throw new CoreError('RemoteProtocolError', `[${this.remoteName}] The server answered readFile(${path}) with no file content.`, path);
+    return this.bytesOf(v, 'readFile', path);
+  }
+
+  async readFileRange(path: string, offset: number, length: number): Promise<Buffer> {
+    checkRange(path, offset, length);
+    return this.bytesOf(await this.invoke('readFileRange', path, offset, length), 'readFileRange', path);
+  }
+
+  /** File content that crossed the session inline, refused unless it hashes to what the far side computed. */
+  private bytesOf(v: unknown, method: HostMethod, path: string): Buffer {
+    if (!isWireBytes(v)) throw new CoreError('RemoteProtocolError', `[${this.remoteName}] The server answered ${method}(${path}) with no file content.`, path);
     try {
       return fromWireBytes(v, path);
     } catch (e) {

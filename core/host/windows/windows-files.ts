@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:f
 import { basename, dirname, join, parse, win32 } from 'node:path';
 import type { DirectoryEntry, FileStat, VolumeSpace } from '../host';
 import { hostFileError } from '../file-errors';
+import { readLocalFileRange } from '../file-range';
 import { atomicTempName, sweepStrandedTemps } from '../../util/atomic-write';
 
 /**
@@ -41,6 +42,10 @@ export class WindowsFiles {
     } catch (error) {
       throw hostFileError(error, path, 'read', this.computerName);
     }
+  }
+
+  readFileRange(path: string, offset: number, length: number): Promise<Buffer> {
+    return readLocalFileRange(this.resolve(path), path, offset, length, this.computerName);
   }
 
   /**

@@ -126,6 +126,10 @@ export class WindowsHost implements Host {
   readFile(path: string): Promise<Buffer> {
     return this.files.readFile(path);
   }
+
+  readFileRange(path: string, offset: number, length: number): Promise<Buffer> {
+    return this.files.readFileRange(path, offset, length);
+  }
   writeFileAtomic(path: string, data: Buffer): Promise<void> {
     return this.files.writeFileAtomic(path, data);
   }

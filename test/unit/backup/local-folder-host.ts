@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import type { DirectoryEntry, FileStat, Host, HostAddress, ServiceInfo } from '../../../core/host/host';
 import { resolveLabPath } from '../../../core/host/lab/lab-paths';
 import { hostFileError } from '../../../core/host/file-errors';
+import { readLocalFileRange } from '../../../core/host/file-range';
 import { CoreError } from '../../../core/util/errors';
 
 export class LocalFolderHost implements Host {
@@ -50,6 +51,9 @@ export class LocalFolderHost implements Host {
   }
   async readFile(p: string): Promise<Buffer> {
     return fs.readFile(this.real(p)).catch((e) => Promise.reject(hostFileError(e, p, 'read', this.computerName)));
+  }
+  readFileRange(p: string, offset: number, length: number): Promise<Buffer> {
+    return readLocalFileRange(this.real(p), p, offset, length, this.computerName);
   }
   async writeFileAtomic(p: string, data: Buffer): Promise<void> {
     const target = this.real(p);

@@ -28,6 +28,7 @@ import { isSuccessCode, takeFault } from './faults';
 import { identifyPackage } from './identify-package';
 import { InstallerLog } from './installer-log';
 import { findProductCode, registerProduct, viewForPlatform } from './product-registration';
+import { formatServiceLogLine, LOGS_FOLDER, SERVICE_LOG_NAME } from '../../../domain/service-log';
 
 export async function runLabSetup(lab: LabMachine, request: SetupRequest): Promise<MsiexecResult> {
   const commandLine = setupCommandLine(request);
@@ -123,10 +124,15 @@ export async function installMfaServer(lab: LabMachine, info: MsiInfo, setupPath
   const tree = await lab.loadRegistry();
   tree.setValue(lab.regPath(PRODUCT_KEY, PRODUCT_KEY_VIEW), { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
   await lab.saveRegistry(tree);
-  const serviceLog = winJoin(installPath, 'Logs', 'MultiFactorAuthSvc.log');
+  // The service log in its own grammar (domain/service-log.ts [?]), appended to what the server logged before.
+  const serviceLog = winJoin(installPath, LOGS_FOLDER, SERVICE_LOG_NAME);
   const previousLog = (await lab.stat(serviceLog)) ? await lab.readFile(serviceLog) : Buffer.alloc(0);
-  const line = `${new Date().toISOString()} Multi-Factor Authentication Server service installed (version ${info.productVersion ?? ''}).\r\n`;
-  await lab.placeFile(serviceLog, Buffer.concat([previousLog, Buffer.from(line, 'utf8')]));
+  const now = new Date().toISOString();
+  const lines = [
+    `Multi-Factor Authentication Server service installed (version ${info.productVersion ?? ''}).`,
+    'Service started.',
+  ].map((message) => `${formatServiceLogLine({ timestamp: now, level: 'i', pid: process.pid, tid: 1, component: 'pfsvc', message })}\r\n`);
+  await lab.placeFile(serviceLog, Buffer.concat([previousLog, Buffer.from(lines.join(''), 'utf8')]));
 
   const withServices = await lab.readConfig();
   withServices.services[MFA_SERVICE] = { displayName: 'Multi-Factor Authentication Server', state: 'Running', startType: 'Automatic' };

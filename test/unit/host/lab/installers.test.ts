@@ -6,6 +6,7 @@ import { LEGACY_PRODUCTS } from '../../../../core/host/lab/legacy-products';
 import type { LabHost } from '../../../../core/host/lab/lab-host';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../../../../core/domain/catalog';
 import { newLab, text } from './helpers';
+import { parseLine } from '../../../../core/usage/line-parser';
 
 const UNINSTALL = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 const MEDIA = 'C:\\Media\\MfaServer';
@@ -80,7 +81,11 @@ test('server setup reuses InstallPath, upgrades the data file keeping its users 
     if (v) names64.push(String(v.data));
   }
   assert.ok(names64.includes('Multi-Factor Authentication Server'), 'x64 product registered in the 64-bit view');
-  assert.match(await text(host, 'C:\\Program Files\\PhoneFactor\\Logs\\MultiFactorAuthSvc.log'), /installed/);
+  // The setup appends to the service log in its grammar (domain/service-log.ts): the history before it is kept.
+  const serviceLog = (await text(host, 'C:\\Program Files\\PhoneFactor\\Logs\\MultiFactorAuthSvc.log')).split('\r\n').filter(Boolean);
+  assert.match(serviceLog.at(-2)!, /\|i\|\d+\|\d+\|pfsvc\|Multi-Factor Authentication Server service installed \(version /);
+  assert.deepEqual(serviceLog.slice(-2).map((l) => parseLine(l).kind), ['other', 'other']);
+  assert.ok(serviceLog.slice(0, -2).some((l) => parseLine(l).kind === 'authentication'), 'the authentications logged before the upgrade are kept');
   assert.match(await text(host, 'C:\\Windows\\Temp\\setup.log'), /Upgraded data file Phonefactor\.pfdata to schema 8/);
   assert.equal((await host.runSetup({ path: SETUP, arguments: [], logPath: LOG })).exitCode, 1638, 'already installed');
 });
