@@ -10,6 +10,7 @@ import type { ComponentRecord } from '../domain/inventory-types';
 import { DEFAULT_THROTTLE_LIMIT, mapSettled } from '../util/pool';
 import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
 import type { CoreError } from '../util/errors';
+import { showSetting } from '../util/secrets';
 
 const Input = Type.Object({ ...TargetParameters, ThrottleLimit: ThrottleLimitParameter }, { additionalProperties: false });
 
@@ -89,7 +90,8 @@ async function inventoryServers(
       for (const w of inventory.Warnings) ctx.log('warning', `${host.computerName}: ${w}`);
       // Named so that each object pipes back to the same server (Backup-PhoneFactor, Restore-PhoneFactor).
       const identity = pipeIdentity(host);
-      out.push(...inventory.Components.map((c) => ({ ...c, ...identity })));
+      // The SDK URL is a value read from a web.config: shown through the secret rule (user:password@ in a URL).
+      out.push(...inventory.Components.map((c) => ({ ...c, ...identity, SdkUrl: c.SdkUrl === null ? null : showSetting('SdkUrl', c.SdkUrl) })));
     }
     return out;
   });
