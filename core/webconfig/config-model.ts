@@ -19,10 +19,13 @@ import { elementText } from './element-text';
 import { learnSecretValues } from './learn-secrets';
 import { lineColumnAt } from './position';
 import { attributeOf, parseXml, type XmlDocument, type XmlElement } from './xml-tree';
+import type { CarriedValue } from './xml-text';
 
 export interface AppSettingEntry {
   key: string;
   value: string;
+  /** The value as written (its attribute), so it is carried byte for byte. */
+  written: CarriedValue;
   element: XmlElement;
 }
 
@@ -41,13 +44,15 @@ export interface AppSettingsSection {
   element: XmlElement;
   /** The inline entries that take effect: the last <add> of each key that no later <remove>/<clear/> undid. */
   entries: AppSettingEntry[];
-  external?: ExternalFile & { entries: { key: string; value: string }[] };
+  external?: ExternalFile & { entries: Omit<AppSettingEntry, 'element'>[] };
 }
 
 export interface SettingEntry {
   name: string;
   /** null when <value> holds markup (serializeAs="Xml"): such a value is never edited, only reported. */
   value: string | null;
+  /** The value as written (the content of <value>), so it is carried byte for byte. */
+  written: CarriedValue;
   element: XmlElement;
   valueElement?: XmlElement;
 }
@@ -149,10 +154,10 @@ function readAppSettings(doc: XmlDocument, section: XmlElement, reader: External
   const entries = effectiveEntries(section);
   const opened = openExternal(doc, section, 'configSource', 'appSettings', reader) ?? openExternal(doc, section, 'file', 'appSettings', reader);
   if (!opened) return { element: section, entries };
-  let external: { key: string; value: string }[] = [];
+  let external: Omit<AppSettingEntry, 'element'>[] = [];
   if (opened.doc) {
     refuseEncrypted(opened.doc, opened.doc.root, 'appSettings');
-    external = effectiveEntries(opened.doc.root).map(({ key, value }) => ({ key, value }));
+    external = effectiveEntries(opened.doc.root).map(({ key, value, written }) => ({ key, value, written }));
   }
   return { element: section, entries, external: { ...opened.file, entries: external } };
 }
@@ -167,7 +172,8 @@ function effectiveEntries(section: XmlElement): AppSettingEntry[] {
     if (el.name === 'remove') live.delete(key.toLowerCase());
     if (el.name !== 'add') continue;
     live.delete(key.toLowerCase());
-    live.set(key.toLowerCase(), { key, value: attributeOf(el, 'value')?.value ?? '', element: el });
+    const value = attributeOf(el, 'value');
+    live.set(key.toLowerCase(), { key, value: value?.value ?? '', written: value ?? '', element: el });
   }
   return [...live.values()].sort((a, b) => a.element.start - b.element.start);
 }
@@ -207,7 +213,10 @@ function readSettings(doc: XmlDocument, group: XmlElement, section: string): Set
     seen.set(name.value.toLowerCase(), el);
     const valueElement = el.children.find((c) => c.name === 'value');
     const value = !valueElement ? '' : valueElement.children.length > 0 ? null : elementText(doc.text, valueElement);
-    settings.push({ name: name.value, value, element: el, valueElement });
+    const written = value === null || !valueElement || valueElement.selfClosing
+      ? (value ?? '')
+      : { value, raw: doc.text.slice(valueElement.startTagEnd, valueElement.closeStart) };
+    settings.push({ name: name.value, value, written, element: el, valueElement });
   }
   return settings;
 }

@@ -15,12 +15,15 @@ import { makeChange } from './changes';
 import type { Layout, NewMarkup, TextEditor } from './editor';
 import type { MergeContext } from './merge-context';
 import { attributeOf } from './xml-tree';
+import type { CarriedValue } from './xml-text';
 
 const SECTION = 'appSettings';
 
 interface Carried {
   key: string;
   value: string;
+  /** As written in the old file: carried byte for byte where it fits. */
+  written: CarriedValue;
   /** The old external file the value came from. */
   from?: string;
 }
@@ -79,7 +82,7 @@ export function mergeAppSettings(ctx: MergeContext): void {
     } else if (target.value === ref.value) {
       changes.push(makeChange(SECTION, target.key, 'Unchanged', target.value, target.value, false, false, from));
     } else {
-      editor.setAttribute(target.element, 'value', ref.value);
+      editor.setAttribute(target.element, 'value', ref.written);
       changes.push(makeChange(SECTION, target.key, 'Updated', target.value, ref.value, false, false, from));
     }
   }
@@ -94,11 +97,11 @@ export function mergeAppSettings(ctx: MergeContext): void {
   if (additions.length === 0) return;
 
   if (section) {
-    editor.appendChildren(section.element, additions.map((a) => addElement(editor, section, a.key, a.value)));
+    editor.appendChildren(section.element, additions.map((a) => addElement(editor, section, a.key, a.written)));
   } else {
     const newSection = (layout: Layout) =>
       `<${SECTION}>` +
-      additions.map((a) => layout.eol + layout.indent + layout.unit + canonicalAdd(editor, a.key, a.value)).join('') +
+      additions.map((a) => layout.eol + layout.indent + layout.unit + canonicalAdd(editor, a.key, a.written)).join('') +
       `${layout.eol}${layout.indent}</${SECTION}>`;
     const root = ctx.target.doc.root;
     const configSections = root.children.find((c) => c.name === 'configSections');
@@ -115,7 +118,9 @@ function referenceEntries(ctx: MergeContext): Carried[] {
   if (!section) return [];
   const external = section.external;
   const carried = new Map<string, Carried>();
-  if (external?.attribute !== 'configSource') for (const e of section.entries) carried.set(e.key.toLowerCase(), { key: e.key, value: e.value });
+  if (external?.attribute !== 'configSource') {
+    for (const e of section.entries) carried.set(e.key.toLowerCase(), { key: e.key, value: e.value, written: e.written });
+  }
   if (external && !external.found) {
     const how = external.attribute === 'configSource' ? 'keeps its appSettings in' : 'takes appSettings entries from';
     ctx.changes.push(
@@ -126,13 +131,14 @@ function referenceEntries(ctx: MergeContext): Carried[] {
   }
   for (const e of external?.entries ?? []) {
     carried.delete(e.key.toLowerCase());
-    carried.set(e.key.toLowerCase(), { key: e.key, value: e.value, from: `${external!.path} (${external!.attribute}=)` });
+    const from = `${external!.path} (${external!.attribute}=)`;
+    carried.set(e.key.toLowerCase(), { key: e.key, value: e.value, written: e.written, from });
   }
   return [...carried.values()];
 }
 
 /** A copy of the section's last <add key value> with the key and value replaced; the plain form if there is none. */
-function addElement(editor: TextEditor, section: AppSettingsSection, key: string, value: string): NewMarkup {
+function addElement(editor: TextEditor, section: AppSettingsSection, key: string, value: CarriedValue): NewMarkup {
   const template = [...section.entries].reverse().find((e: AppSettingEntry) => attributeOf(e.element, 'value'));
   if (!template) return canonicalAdd(editor, key, value);
   const el = template.element;
@@ -151,6 +157,6 @@ function addElement(editor: TextEditor, section: AppSettingsSection, key: string
   );
 }
 
-function canonicalAdd(editor: TextEditor, key: string, value: string): string {
+function canonicalAdd(editor: TextEditor, key: string, value: CarriedValue): string {
   return `<add key="${editor.escapeAttribute(key)}" value="${editor.escapeAttribute(value)}" />`;
 }

@@ -25,6 +25,7 @@ import type { MergeContext } from './merge-context';
 import type { MergeAction } from './types';
 import { isSdkUrlSetting } from './sdk-url';
 import { attributeOf } from './xml-tree';
+import type { CarriedValue } from './xml-text';
 
 const sectionOf = (groupName: string) => `applicationSettings/${groupName}`;
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -106,6 +107,8 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
       const group = match?.group ?? partners.get(refGroup);
       const sdk = isSdk(ref, ref.value) || (target !== undefined && isSdk(target, target.value));
       const wanted = rolePair?.ref === ref ? (explicitUrl ?? ref.value) : wantedFor(ref, target);
+      // The old value goes as it was written (line breaks, CDATA, references), so .NET reads the very same text.
+      const asWritten = (w: string): CarriedValue => (w === ref.value ? ref.written : w);
       if (target) visited.add(target);
 
       if (!group || wanted === null || target?.value === null) {
@@ -115,10 +118,10 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
       } else if (group.external) {
         elsewhere(group, target?.name ?? ref.name, target?.value ?? null, wanted, sdk, from);
       } else if (!target) {
-        additions.set(group, [...(additions.get(group) ?? []), newSetting(editor, group, ref, wanted)]);
+        additions.set(group, [...(additions.get(group) ?? []), newSetting(editor, group, ref, asWritten(wanted))]);
         report(group.name, ref.name, 'Added', null, wanted, sdk, from);
       } else {
-        setSettingValue(editor, target, wanted);
+        setSettingValue(editor, target, asWritten(wanted));
         report(group.name, target.name, 'Updated', target.value, wanted, sdk, from);
       }
     }
@@ -159,7 +162,7 @@ function pairGroups(refGroups: SettingsGroup[], targetGroups: SettingsGroup[]): 
   return pairs;
 }
 
-function setSettingValue(editor: TextEditor, setting: SettingEntry, value: string): void {
+function setSettingValue(editor: TextEditor, setting: SettingEntry, value: CarriedValue): void {
   if (setting.valueElement) editor.setText(setting.valueElement, value);
   else editor.setContent(setting.element, `<value>${editor.escapeText(value)}</value>`);
 }
@@ -168,7 +171,7 @@ function setSettingValue(editor: TextEditor, setting: SettingEntry, value: strin
  * A copy of the group's last setting with name and value replaced, so the new one is laid out like its neighbours;
  * the usual .NET form when the group has none to copy.
  */
-function newSetting(editor: TextEditor, group: SettingsGroup, ref: SettingEntry, value: string): NewMarkup {
+function newSetting(editor: TextEditor, group: SettingsGroup, ref: SettingEntry, value: CarriedValue): NewMarkup {
   const text = editor.doc.text;
   const template = [...group.settings].reverse().find((s) => s.valueElement && s.value !== null);
   if (template) {

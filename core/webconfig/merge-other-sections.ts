@@ -95,7 +95,7 @@ function compareAttribute(
   } else if (target.reviewOnly) {
     report('Review', refValue);
   } else {
-    ctx.editor.setAttribute(target.el, name, refValue);
+    ctx.editor.setAttribute(target.el, name, attributeOf(ref.el, name)!);
     report(targetValue === undefined ? 'Added' : 'Updated', refValue);
   }
 }

@@ -33,10 +33,17 @@ describe('appSettings', () => {
     assert.equal(text(r.output), appSettings(`<add key='A' value='it&apos;s &lt;"&amp;">' />`));
   });
 
-  it('writes tabs and line breaks inside a value as references, so they survive attribute normalisation', () => {
-    const r = merge(appSettings('<add key="A" value="" />'), appSettings('<add key="A" value="a&#9;b&#xA;c" />'));
-    assert.equal(text(r.output), appSettings('<add key="A" value="a&#x9;b&#xA;c" />'));
-    assert.equal(merge(text(r.output), appSettings('<add key="A" value="a&#9;b&#xA;c" />')).changed, false);
+  it('carries a value as written in the old file (references, literal tabs and line breaks), byte for byte', () => {
+    const r = merge(appSettings('<add key="A" value="" />'), appSettings('<add key="A" value="a&#9;b&#xA;c\td\r\ne" />'));
+    assert.equal(text(r.output), appSettings('<add key="A" value="a&#9;b&#xA;c\td\r\ne" />'));
+    assert.deepEqual(r.changes.map(row), ['Updated appSettings A "" -> "a\\tb\\nc\\td\\r\\ne"'], 'the value as .NET reads it: nothing normalised');
+    assert.equal(merge(text(r.output), appSettings('<add key="A" value="a&#9;b&#xA;c\td\r\ne" />')).changed, false);
+  });
+
+  it('writes a value that cannot stand as written (the other quote) with references, so .NET reads the same text', () => {
+    const r = merge(appSettings('<add key="A" value="" />'), appSettings("<add key='A' value='say \"hi\"\tnow\n' />"));
+    assert.equal(text(r.output), appSettings('<add key="A" value="say &quot;hi&quot;&#x9;now&#xA;" />'));
+    assert.equal(merge(text(r.output), appSettings("<add key='A' value='say \"hi\"\tnow\n' />")).changed, false);
   });
 
   it('adds a missing key after the last entry, copying its layout (multi-line entry)', () => {
@@ -142,7 +149,8 @@ describe('applicationSettings', () => {
       'Updated applicationSettings/g A "" -> "1"',
       'Updated applicationSettings/g B "" -> "2"',
       'Unchanged applicationSettings/g C "x<y" -> "x<y"',
-      'Added applicationSettings/g D ∅ -> "l1\\nl2"',
+      // As .NET reads it: the CR LF is kept (its reader does not normalise line ends), and it is carried as written.
+      'Added applicationSettings/g D ∅ -> "l1\\r\\nl2"',
     ]);
     assert.equal(
       text(r.output),
