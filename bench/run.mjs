@@ -29,6 +29,10 @@ function cmdletOverhead() {
 
 const only = process.argv[2];
 if (!only || only === 'cmdlet') cmdletOverhead();
+if (!only || only === 'webconfig') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'webconfig-long-value.bench.mjs')], { cwd: root, env, stdio: 'inherit' });
+  if (r.status !== 0) process.exitCode = 1;
+}
 if (!only || only === 'backup') {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'backup.bench.mjs')], { cwd: root, env, stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;

@@ -14,7 +14,7 @@
  */
 import type { ExternalReader, MergeInput } from './types';
 import { decodeWebConfig } from './encoding';
-import { duplicateKey, duplicateSection, encryptedSection, externalRootMismatch, notAWebConfig } from './errors';
+import { duplicateKey, duplicateSection, encryptedSection, externalRootMismatch, nestedLocation, notAWebConfig } from './errors';
 import { elementText } from './element-text';
 import { learnSecretValues } from './learn-secrets';
 import { lineColumnAt } from './position';
@@ -38,6 +38,8 @@ export interface ExternalFile {
   path: string;
   /** Whether it could be read: false when missing, not beside the web.config, or no reader was given. */
   found: boolean;
+  /** Whether it was looked for: a relative path beside the web.config, with a reader to read it. */
+  lookedFor: boolean;
 }
 
 export interface AppSettingsSection {
@@ -76,6 +78,7 @@ export function loadWebConfig(input: MergeInput, sections = true, external?: Ext
   const doc = parseXml(decodeWebConfig(input));
   if (doc.root.name !== 'configuration') throw notAWebConfig(input.path, doc.root.name);
   learnSecretValues(doc);
+  refuseNestedLocation(doc);
   if (!sections) return { doc };
   const appSettingsElement = singleSection(doc, 'appSettings');
   const applicationSettingsElements = sectionPlaces(doc).flatMap((place) => place.children.filter((c) => c.name === 'applicationSettings'));
@@ -109,6 +112,15 @@ function singleSection(doc: XmlDocument, name: string): XmlElement | undefined {
   return found[0];
 }
 
+/** .NET refuses a <location> anywhere but directly in <configuration>; so does the merge, in every file it reads. */
+function refuseNestedLocation(doc: XmlDocument): void {
+  const walk = (el: XmlElement, inLocation: boolean) => {
+    if (el.name === 'location' && inLocation) throw nestedLocation(doc.file.path, doc.text, el.start);
+    for (const c of el.children) walk(c, inLocation || el.name === 'location');
+  };
+  walk(doc.root, false);
+}
+
 function refuseEncrypted(doc: XmlDocument, el: XmlElement, section: string): void {
   const provider = attributeOf(el, 'configProtectionProvider');
   if (provider || el.children.some((c) => c.name === 'EncryptedData')) {
@@ -134,13 +146,13 @@ function openExternal(
   const relative = attributeOf(el, attribute)?.value.trim();
   if (!relative) return undefined;
   const fallback = joinBeside(doc.file.path, relative);
-  if (!reader || !isBeside(relative)) return { file: { attribute, relative, path: fallback, found: false } };
+  if (!reader || !isBeside(relative)) return { file: { attribute, relative, path: fallback, found: false, lookedFor: false } };
   const read = reader(relative);
-  if (read.bytes === null) return { file: { attribute, relative, path: read.path, found: false } };
+  if (read.bytes === null) return { file: { attribute, relative, path: read.path, found: false, lookedFor: true } };
   const externalDoc = parseXml(decodeWebConfig({ path: read.path, bytes: read.bytes }));
   learnSecretValues(externalDoc);
   if (externalDoc.root.name !== expectedRoot) throw externalRootMismatch(read.path, doc.file.path, attribute, expectedRoot, externalDoc.root.name);
-  return { file: { attribute, relative, path: read.path, found: true }, doc: externalDoc };
+  return { file: { attribute, relative, path: read.path, found: true, lookedFor: true }, doc: externalDoc };
 }
 
 function joinBeside(file: string, relative: string): string {

@@ -10,7 +10,8 @@
  * Keys match ignoring case (as .NET looks them up); the target's spelling is kept; keys only the target has are
  * reported, never removed. Without an appSettings section one is created after <configSections> (or first).
  */
-import type { AppSettingEntry, AppSettingsSection } from './config-model';
+import type { AppSettingEntry, AppSettingsSection, ExternalFile } from './config-model';
+import type { MergeChange } from './types';
 import { makeChange } from './changes';
 import type { Layout, NewMarkup, TextEditor } from './editor';
 import type { MergeContext } from './merge-context';
@@ -94,6 +95,7 @@ export function mergeAppSettings(ctx: MergeContext): void {
   for (const e of external?.entries ?? []) {
     if (!matched.has(e.key.toLowerCase())) changes.push(makeChange(SECTION, e.key, 'OnlyInNew', e.value, e.value, false, false, `in ${external!.path}`));
   }
+  if (external?.attribute === 'file' && !external.found) changes.push(missingNewFile(external));
   if (additions.length === 0) return;
 
   if (section) {
@@ -108,6 +110,18 @@ export function mergeAppSettings(ctx: MergeContext): void {
     if (configSections) editor.insertAfter(configSections, [newSection]);
     else editor.insertFirst(root, [newSection]);
   }
+}
+
+/**
+ * The new appSettings names a file= that is not there: .NET ignores it without a word and reads only the inline
+ * entries, so the admin hears it here (a file= meant to hold settings that was not copied, or a leftover).
+ */
+function missingNewFile(external: ExternalFile): MergeChange {
+  const what = external.lookedFor
+    ? `${external.path}, which is not there: .NET ignores a missing file= silently and the application reads only the inline entries`
+    : `${external.path}, which is not beside the web.config and was not read: check by hand which values it sets`;
+  return makeChange(SECTION, `(file=${external.relative})`, 'Review', null, null, false, false,
+    `the new web.config's appSettings names with file= ${what}; create the file, or remove file= if it is a leftover`);
 }
 
 const join = (...parts: (string | null)[]) => parts.filter((p) => p).join('; ') || null;

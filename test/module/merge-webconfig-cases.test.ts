@@ -116,8 +116,8 @@ test('a new file with <location> inside <location> is refused, as .NET refuses i
   assert.equal(verdict.ok, false, '.NET refuses the file');
   const before = readFileSync(p.Path);
   const r = await merge(p);
-  assert.equal(r.errors[0]?.fullyQualifiedErrorId, 'WebConfigMalformed,Merge-MfaWebConfig', JSON.stringify(r.errors[0] ?? r.rows));
-  assert.match(r.errors[0].message, /<location> inside <location>.* line 4, column 5/);
+  assert.equal(r.errors[0]?.fullyQualifiedErrorId, 'NestedLocation,Merge-MfaWebConfig', JSON.stringify(r.errors[0] ?? r.rows));
+  assert.match(r.errors[0].message, /web\.config' has a <location> inside another <location> at line 4, column 5/);
   assert.deepEqual(readFileSync(p.Path), before);
 });
 
