@@ -95,7 +95,7 @@ export function mergeAppSettings(ctx: MergeContext): void {
   for (const e of external?.entries ?? []) {
     if (!matched.has(e.key.toLowerCase())) changes.push(makeChange(SECTION, e.key, 'OnlyInNew', e.value, e.value, false, false, `in ${external!.path}`));
   }
-  if (external?.attribute === 'file' && !external.found) changes.push(missingNewFile(external));
+  if (external && !external.found) changes.push(missingNewFile(external));
   if (additions.length === 0) return;
 
   if (section) {
@@ -113,15 +113,18 @@ export function mergeAppSettings(ctx: MergeContext): void {
 }
 
 /**
- * The new appSettings names a file= that is not there: .NET ignores it without a word and reads only the inline
- * entries, so the admin hears it here (a file= meant to hold settings that was not copied, or a leftover).
+ * The new appSettings names a file that is not there. .NET ignores a missing file= without a word and reads only the
+ * inline entries, and refuses to start without a configSource= file: either way the admin hears it here.
  */
 function missingNewFile(external: ExternalFile): MergeChange {
+  const effect = external.attribute === 'file'
+    ? '.NET ignores a missing file= silently and the application reads only the inline entries'
+    : '.NET refuses to start the application without it';
   const what = external.lookedFor
-    ? `${external.path}, which is not there: .NET ignores a missing file= silently and the application reads only the inline entries`
+    ? `${external.path}, which is not there: ${effect}`
     : `${external.path}, which is not beside the web.config and was not read: check by hand which values it sets`;
-  return makeChange(SECTION, `(file=${external.relative})`, 'Review', null, null, false, false,
-    `the new web.config's appSettings names with file= ${what}; create the file, or remove file= if it is a leftover`);
+  return makeChange(SECTION, `(${external.attribute}=${external.relative})`, 'Review', null, null, false, false,
+    `the new web.config's appSettings names with ${external.attribute}= ${what}; create the file, or remove ${external.attribute}= if it is a leftover`);
 }
 
 const join = (...parts: (string | null)[]) => parts.filter((p) => p).join('; ') || null;
