@@ -29,8 +29,8 @@ function cmdletOverhead() {
 
 const only = process.argv[2];
 if (!only || only === 'cmdlet') cmdletOverhead();
-for (const name of ['backup', 'usage']) {
-  if (only && only !== name) continue;
+for (const name of ['webconfig-long-value', 'backup', 'usage']) {
+  if (only && !name.startsWith(only)) continue;
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', `${name}.bench.mjs`)], { cwd: root, env, stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;
 }

@@ -6,6 +6,7 @@ import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/t
 import { inventoryServers } from '../survey/inventory-servers';
 import { COMPONENT_NAMES } from '../domain/catalog';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
+import { showSetting } from '../util/secrets';
 
 const Input = Type.Object({ ...TargetParameters, ThrottleLimit: ThrottleLimitParameter }, { additionalProperties: false });
 
@@ -64,8 +65,10 @@ export const getComponentOperation = defineOperation({
   view: ['ComputerName', 'Component', 'DisplayName', 'Version', 'VirtualDirectory', 'InstallPath'],
   links: ['Backup-PhoneFactor', 'Get-MfaUpgradePlan'],
   batching: 'batch',
-  handler: (items, ctx) => {
+  handler: async (items, ctx) => {
     const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
-    return inventoryServers({ targets: items.map(targetOf), throttle }, ctx);
+    const components = await inventoryServers({ targets: items.map(targetOf), throttle }, ctx);
+    // The SDK URL is a value read from a web.config: shown through the secret rule (user:password@ in a URL).
+    return components.map((c) => ({ ...c, SdkUrl: c.SdkUrl === null ? null : showSetting('SdkUrl', c.SdkUrl) }));
   },
 });

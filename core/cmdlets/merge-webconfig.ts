@@ -76,8 +76,12 @@ export const mergeWebConfigOperation = defineOperation({
     'Encrypted sections cannot be merged: decrypt them with aspnet_regiis -pdf first and re-encrypt with -pef after.',
     'Secret values are shown as ******** followed by a short tag that is equal for equal values within one run, so a',
     'change stays visible; they are never logged. A value is secret by its NAME (a word part password, pwd, pass,',
-    'secret or credential, or a last word key or token) or by its CONTENT (Password=, Pwd=, AccountKey=,',
-    'SharedAccessKey=, sig=, user:password@ ...). Tested examples:',
+    'secret or credential, or a word for password in another language such as Kennwort, mot de passe, contrasena,',
+    'senha, wachtwoord, losenord or haslo (accents ignored; Cyrillic, Chinese, Japanese and Korean too), also inside a',
+    'compound word; or a last word key or token) or by its',
+    'CONTENT (Password=, Pwd=, AccountKey=, SharedAccessKey=, sig=, user:password@ ...). Any other value is shown with',
+    'the secrets read from the files masked wherever they appear inside it (the SDK password in a redirect URL, also',
+    'percent-encoded). Only values are masked, never names or paths. Tested examples:',
   ].join(' ') + SECRET_RULE_EXAMPLES.map((r) => `\n    ${r.secret ? 'secret    ' : 'not secret'}  ${r.name} = ${r.value}  (${r.why})`).join(''),
   examples: [
     {

@@ -80,5 +80,12 @@ export const MFA_ADSYNC_SERVICE = 'MultiFactorAuthAdSync';
 export const SDK_URL_SETTING_PATTERN = /_pfwssdk_PfWsSdk$/i;
 export const SDK_URL_VALUE_PATTERN = /PfWsSdk\.asmx\s*$/i;
 
+/**
+ * Settings classes (applicationSettings groups `<namespace>.Properties.Settings`) renamed between PhoneFactor and MFA
+ * Server: old namespace -> new namespace. The Mobile App Web Service's pfpaws became MultiFactorAuthMobileAppWebService
+ * (test/fixtures/webconfig/mobileapp); the User Portal kept pfup. Used by core/webconfig/settings-groups.ts.
+ */
+export const SETTINGS_NAMESPACE_RENAMES: Record<string, string> = { pfpaws: 'MultiFactorAuthMobileAppWebService' };
+
 /** MFA Server stopped servicing MFA requests on this date; upgrades now exist to reach the Migration Utility. */
 export const MFA_SERVER_RETIREMENT_DATE = '2024-09-30';

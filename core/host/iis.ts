@@ -9,7 +9,7 @@ import type { Host } from './host';
 import { CoreError } from '../util/errors';
 import { PARSER_OPTIONS } from '../webconfig/xml-tree';
 import { lineColumnAt } from '../webconfig/position';
-import { decodeAttributeValue, escapeAttributeValue } from '../webconfig/xml-text';
+import { decodeNormalizedAttributeValue, escapeAttributeValue } from '../webconfig/xml-text';
 
 export const APPLICATION_HOST_CONFIG = 'C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config';
 
@@ -99,7 +99,7 @@ function childrenNamed(node: XNode | undefined, tag: string): XNode[] {
   return node ? node.children.filter((c) => c.tag === tag) : [];
 }
 
-const decodeXml = decodeAttributeValue;
+const decodeXml = decodeNormalizedAttributeValue;
 const encodeXmlAttr = (value: string) => escapeAttributeValue(value, '"', false);
 
 /** Expand the environment variables IIS physical paths use. The system drive of the servers we model is C:. */

@@ -8,6 +8,7 @@ import { inventoryServer } from '../survey/inventory';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import { DATA_FILE } from '../domain/catalog';
 import { listWebApplications } from '../host/iis';
+import { showSetting } from '../util/secrets';
 
 export interface VerificationCheck {
   Name: string;
@@ -96,17 +97,19 @@ async function sdkApplications(hosts: Host[], inventories: ServerInventory[]): P
 function sdkUrlCheck(c: ComponentRecord, sdks: SdkEndpoint[]): [string, boolean, string] {
   const name = `${c.Component}SdkUrl`;
   if (!c.SdkUrl) return [name, true, 'Its web.config names no Web Service SDK URL.'];
+  // Shown through the secret rule: a URL can carry user:password@ or the SDK password in its query string.
+  const shown = showSetting('SdkUrl', c.SdkUrl);
   let url: URL;
   try {
     url = new URL(c.SdkUrl);
   } catch {
-    return [name, false, `The SDK URL '${c.SdkUrl}' is not a valid URL.`];
+    return [name, false, `The SDK URL '${shown}' is not a valid URL.`];
   }
   const vdir = decodeURIComponent(url.pathname.split('/').filter(Boolean)[0] ?? '');
   const host = url.hostname.toLowerCase();
   const servesHost = (s: (typeof sdks)[number]) => s.hostNames.includes(host) || s.hostNames.some((n) => host.startsWith(`${n}.`));
   const match = sdks.find((s) => s.vdir.toLowerCase() === vdir.toLowerCase() && servesHost(s));
-  if (match) return [name, true, `${c.SdkUrl} -> /${match.vdir} on ${match.computerName}`];
+  if (match) return [name, true, `${shown} -> /${match.vdir} on ${match.computerName}`];
   const known = sdks.map((s) => `/${s.vdir} on ${s.computerName}`).join(', ') || 'none among the servers checked';
-  return [name, false, `${c.SdkUrl} points at /${vdir} on ${url.hostname}, which is not an installed Web Service SDK (known: ${known}).`];
+  return [name, false, `${shown} points at /${vdir} on ${url.hostname}, which is not an installed Web Service SDK (known: ${known}).`];
 }

@@ -341,6 +341,11 @@ export const ERROR_CATALOG = {
   ),
   ModuleNotFound: e('ObjectNotFound', 'The module folder to copy to a remote server was not found.', 'Reinstall the module (or build it with npm run build).'),
   MsiCorrupt: e('InvalidData', 'A file is not a readable Windows Installer database.', 'Download or copy the installer again.'),
+  NestedLocation: e(
+    'InvalidData',
+    'A web.config has a <location> element inside another <location>, which .NET refuses (line and column in the message).',
+    'Move the inner <location> to the top level of <configuration> (combining the paths), or restore the file, and run the merge again.',
+  ),
   NotADirectory: e('InvalidOperation', 'A folder was to be made where a file of that name is.', 'Move or rename the file named in the target, then run again.'),
   NotAFile: e('InvalidArgument', 'A path given as a file names a folder.', 'Name the file in that folder (for example its web.config).'),
   NotALab: e('InvalidData', 'The folder is not a lab (lab.json or server.json missing or invalid).', 'Create the lab with New-MfaLab.'),

@@ -14,15 +14,18 @@
  */
 import type { ExternalReader, MergeInput } from './types';
 import { decodeWebConfig } from './encoding';
-import { duplicateKey, duplicateSection, encryptedSection, externalRootMismatch, notAWebConfig } from './errors';
+import { duplicateKey, duplicateSection, encryptedSection, externalRootMismatch, nestedLocation, notAWebConfig } from './errors';
 import { elementText } from './element-text';
 import { learnSecretValues } from './learn-secrets';
 import { lineColumnAt } from './position';
 import { attributeOf, parseXml, type XmlDocument, type XmlElement } from './xml-tree';
+import type { CarriedValue } from './xml-text';
 
 export interface AppSettingEntry {
   key: string;
   value: string;
+  /** The value as written (its attribute), so it is carried byte for byte. */
+  written: CarriedValue;
   element: XmlElement;
 }
 
@@ -35,19 +38,23 @@ export interface ExternalFile {
   path: string;
   /** Whether it could be read: false when missing, not beside the web.config, or no reader was given. */
   found: boolean;
+  /** Whether it was looked for: a relative path beside the web.config, with a reader to read it. */
+  lookedFor: boolean;
 }
 
 export interface AppSettingsSection {
   element: XmlElement;
   /** The inline entries that take effect: the last <add> of each key that no later <remove>/<clear/> undid. */
   entries: AppSettingEntry[];
-  external?: ExternalFile & { entries: { key: string; value: string }[] };
+  external?: ExternalFile & { entries: Omit<AppSettingEntry, 'element'>[] };
 }
 
 export interface SettingEntry {
   name: string;
   /** null when <value> holds markup (serializeAs="Xml"): such a value is never edited, only reported. */
   value: string | null;
+  /** The value as written (the content of <value>), so it is carried byte for byte. */
+  written: CarriedValue;
   element: XmlElement;
   valueElement?: XmlElement;
 }
@@ -71,6 +78,7 @@ export function loadWebConfig(input: MergeInput, sections = true, external?: Ext
   const doc = parseXml(decodeWebConfig(input));
   if (doc.root.name !== 'configuration') throw notAWebConfig(input.path, doc.root.name);
   learnSecretValues(doc);
+  refuseNestedLocation(doc);
   if (!sections) return { doc };
   const appSettingsElement = singleSection(doc, 'appSettings');
   const applicationSettingsElements = sectionPlaces(doc).flatMap((place) => place.children.filter((c) => c.name === 'applicationSettings'));
@@ -104,6 +112,15 @@ function singleSection(doc: XmlDocument, name: string): XmlElement | undefined {
   return found[0];
 }
 
+/** .NET refuses a <location> anywhere but directly in <configuration>; so does the merge, in every file it reads. */
+function refuseNestedLocation(doc: XmlDocument): void {
+  const walk = (el: XmlElement, inLocation: boolean) => {
+    if (el.name === 'location' && inLocation) throw nestedLocation(doc.file.path, doc.text, el.start);
+    for (const c of el.children) walk(c, inLocation || el.name === 'location');
+  };
+  walk(doc.root, false);
+}
+
 function refuseEncrypted(doc: XmlDocument, el: XmlElement, section: string): void {
   const provider = attributeOf(el, 'configProtectionProvider');
   if (provider || el.children.some((c) => c.name === 'EncryptedData')) {
@@ -129,13 +146,13 @@ function openExternal(
   const relative = attributeOf(el, attribute)?.value.trim();
   if (!relative) return undefined;
   const fallback = joinBeside(doc.file.path, relative);
-  if (!reader || !isBeside(relative)) return { file: { attribute, relative, path: fallback, found: false } };
+  if (!reader || !isBeside(relative)) return { file: { attribute, relative, path: fallback, found: false, lookedFor: false } };
   const read = reader(relative);
-  if (read.bytes === null) return { file: { attribute, relative, path: read.path, found: false } };
+  if (read.bytes === null) return { file: { attribute, relative, path: read.path, found: false, lookedFor: true } };
   const externalDoc = parseXml(decodeWebConfig({ path: read.path, bytes: read.bytes }));
   learnSecretValues(externalDoc);
   if (externalDoc.root.name !== expectedRoot) throw externalRootMismatch(read.path, doc.file.path, attribute, expectedRoot, externalDoc.root.name);
-  return { file: { attribute, relative, path: read.path, found: true }, doc: externalDoc };
+  return { file: { attribute, relative, path: read.path, found: true, lookedFor: true }, doc: externalDoc };
 }
 
 function joinBeside(file: string, relative: string): string {
@@ -149,10 +166,10 @@ function readAppSettings(doc: XmlDocument, section: XmlElement, reader: External
   const entries = effectiveEntries(section);
   const opened = openExternal(doc, section, 'configSource', 'appSettings', reader) ?? openExternal(doc, section, 'file', 'appSettings', reader);
   if (!opened) return { element: section, entries };
-  let external: { key: string; value: string }[] = [];
+  let external: Omit<AppSettingEntry, 'element'>[] = [];
   if (opened.doc) {
     refuseEncrypted(opened.doc, opened.doc.root, 'appSettings');
-    external = effectiveEntries(opened.doc.root).map(({ key, value }) => ({ key, value }));
+    external = effectiveEntries(opened.doc.root).map(({ key, value, written }) => ({ key, value, written }));
   }
   return { element: section, entries, external: { ...opened.file, entries: external } };
 }
@@ -167,7 +184,8 @@ function effectiveEntries(section: XmlElement): AppSettingEntry[] {
     if (el.name === 'remove') live.delete(key.toLowerCase());
     if (el.name !== 'add') continue;
     live.delete(key.toLowerCase());
-    live.set(key.toLowerCase(), { key, value: attributeOf(el, 'value')?.value ?? '', element: el });
+    const value = attributeOf(el, 'value');
+    live.set(key.toLowerCase(), { key, value: value?.value ?? '', written: value ?? '', element: el });
   }
   return [...live.values()].sort((a, b) => a.element.start - b.element.start);
 }
@@ -207,7 +225,10 @@ function readSettings(doc: XmlDocument, group: XmlElement, section: string): Set
     seen.set(name.value.toLowerCase(), el);
     const valueElement = el.children.find((c) => c.name === 'value');
     const value = !valueElement ? '' : valueElement.children.length > 0 ? null : elementText(doc.text, valueElement);
-    settings.push({ name: name.value, value, element: el, valueElement });
+    const written = value === null || !valueElement || valueElement.selfClosing
+      ? (value ?? '')
+      : { value, raw: doc.text.slice(valueElement.startTagEnd, valueElement.closeStart) };
+    settings.push({ name: name.value, value, written, element: el, valueElement });
   }
   return settings;
 }

@@ -5,7 +5,7 @@
  */
 import { internalError } from './errors';
 import { documentEol, eolAfter, indentUnit, lineBreakAfter, lineIndent } from './layout';
-import { escapeAttributeValue, escapeText } from './xml-text';
+import { attributeMarkup, textMarkup, type CarriedValue } from './xml-text';
 import { attributeOf, type XmlDocument, type XmlElement } from './xml-tree';
 
 interface Edit {
@@ -46,16 +46,18 @@ export class TextEditor {
     this.replace(at, at, text);
   }
 
-  escapeAttribute(value: string, quote: '"' | "'" = '"'): string {
-    return escapeAttributeValue(value, quote, this.doc.file.asciiOnly);
+  /** Markup for an attribute value (a value read from a file goes as written there when it fits; xml-text.ts). */
+  escapeAttribute(value: CarriedValue, quote: '"' | "'" = '"'): string {
+    return attributeMarkup(value, quote, this.doc.file.asciiOnly);
   }
 
-  escapeText(value: string): string {
-    return escapeText(value, this.eol, this.doc.file.asciiOnly);
+  /** Markup for element text, the same way. */
+  escapeText(value: CarriedValue): string {
+    return textMarkup(value, this.doc.file.asciiOnly);
   }
 
   /** Set an attribute's value keeping its quote character, or add the attribute after the last one. */
-  setAttribute(el: XmlElement, name: string, value: string): void {
+  setAttribute(el: XmlElement, name: string, value: CarriedValue): void {
     const existing = attributeOf(el, name);
     if (existing) {
       this.replace(existing.valueStart, existing.valueEnd, this.escapeAttribute(value, existing.quote));
@@ -71,7 +73,7 @@ export class TextEditor {
     else this.replace(el.startTagEnd, el.closeStart, inner);
   }
 
-  setText(el: XmlElement, value: string): void {
+  setText(el: XmlElement, value: CarriedValue): void {
     this.setContent(el, this.escapeText(value));
   }
 

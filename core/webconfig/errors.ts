@@ -66,6 +66,17 @@ export function duplicateSection(path: string, text: string, offset: number, sec
   );
 }
 
+export function nestedLocation(path: string, text: string, offset: number): CoreError {
+  const { line, column } = lineColumnAt(text, offset);
+  return new CoreError(
+    'NestedLocation',
+    `'${path}' has a <location> inside another <location> at line ${line}, column ${column}; .NET refuses such a file (a <location> may ` +
+      'stand only directly in <configuration>). Move it to the top level, combining the two paths, and run the merge again.',
+    path,
+    { line, column },
+  );
+}
+
 export function unsupportedEncoding(path: string, what: string): CoreError {
   return new CoreError(
     'WebConfigEncoding',

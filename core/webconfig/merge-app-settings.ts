@@ -10,17 +10,21 @@
  * Keys match ignoring case (as .NET looks them up); the target's spelling is kept; keys only the target has are
  * reported, never removed. Without an appSettings section one is created after <configSections> (or first).
  */
-import type { AppSettingEntry, AppSettingsSection } from './config-model';
+import type { AppSettingEntry, AppSettingsSection, ExternalFile } from './config-model';
+import type { MergeChange } from './types';
 import { makeChange } from './changes';
 import type { Layout, NewMarkup, TextEditor } from './editor';
 import type { MergeContext } from './merge-context';
 import { attributeOf } from './xml-tree';
+import type { CarriedValue } from './xml-text';
 
 const SECTION = 'appSettings';
 
 interface Carried {
   key: string;
   value: string;
+  /** As written in the old file: carried byte for byte where it fits. */
+  written: CarriedValue;
   /** The old external file the value came from. */
   from?: string;
 }
@@ -79,7 +83,7 @@ export function mergeAppSettings(ctx: MergeContext): void {
     } else if (target.value === ref.value) {
       changes.push(makeChange(SECTION, target.key, 'Unchanged', target.value, target.value, false, false, from));
     } else {
-      editor.setAttribute(target.element, 'value', ref.value);
+      editor.setAttribute(target.element, 'value', ref.written);
       changes.push(makeChange(SECTION, target.key, 'Updated', target.value, ref.value, false, false, from));
     }
   }
@@ -91,20 +95,36 @@ export function mergeAppSettings(ctx: MergeContext): void {
   for (const e of external?.entries ?? []) {
     if (!matched.has(e.key.toLowerCase())) changes.push(makeChange(SECTION, e.key, 'OnlyInNew', e.value, e.value, false, false, `in ${external!.path}`));
   }
+  if (external && !external.found) changes.push(missingNewFile(external));
   if (additions.length === 0) return;
 
   if (section) {
-    editor.appendChildren(section.element, additions.map((a) => addElement(editor, section, a.key, a.value)));
+    editor.appendChildren(section.element, additions.map((a) => addElement(editor, section, a.key, a.written)));
   } else {
     const newSection = (layout: Layout) =>
       `<${SECTION}>` +
-      additions.map((a) => layout.eol + layout.indent + layout.unit + canonicalAdd(editor, a.key, a.value)).join('') +
+      additions.map((a) => layout.eol + layout.indent + layout.unit + canonicalAdd(editor, a.key, a.written)).join('') +
       `${layout.eol}${layout.indent}</${SECTION}>`;
     const root = ctx.target.doc.root;
     const configSections = root.children.find((c) => c.name === 'configSections');
     if (configSections) editor.insertAfter(configSections, [newSection]);
     else editor.insertFirst(root, [newSection]);
   }
+}
+
+/**
+ * The new appSettings names a file that is not there. .NET ignores a missing file= without a word and reads only the
+ * inline entries, and refuses to start without a configSource= file: either way the admin hears it here.
+ */
+function missingNewFile(external: ExternalFile): MergeChange {
+  const effect = external.attribute === 'file'
+    ? '.NET ignores a missing file= silently and the application reads only the inline entries'
+    : '.NET refuses to start the application without it';
+  const what = external.lookedFor
+    ? `${external.path}, which is not there: ${effect}`
+    : `${external.path}, which is not beside the web.config and was not read: check by hand which values it sets`;
+  return makeChange(SECTION, `(${external.attribute}=${external.relative})`, 'Review', null, null, false, false,
+    `the new web.config's appSettings names with ${external.attribute}= ${what}; create the file, or remove ${external.attribute}= if it is a leftover`);
 }
 
 const join = (...parts: (string | null)[]) => parts.filter((p) => p).join('; ') || null;
@@ -115,7 +135,9 @@ function referenceEntries(ctx: MergeContext): Carried[] {
   if (!section) return [];
   const external = section.external;
   const carried = new Map<string, Carried>();
-  if (external?.attribute !== 'configSource') for (const e of section.entries) carried.set(e.key.toLowerCase(), { key: e.key, value: e.value });
+  if (external?.attribute !== 'configSource') {
+    for (const e of section.entries) carried.set(e.key.toLowerCase(), { key: e.key, value: e.value, written: e.written });
+  }
   if (external && !external.found) {
     const how = external.attribute === 'configSource' ? 'keeps its appSettings in' : 'takes appSettings entries from';
     ctx.changes.push(
@@ -126,13 +148,14 @@ function referenceEntries(ctx: MergeContext): Carried[] {
   }
   for (const e of external?.entries ?? []) {
     carried.delete(e.key.toLowerCase());
-    carried.set(e.key.toLowerCase(), { key: e.key, value: e.value, from: `${external!.path} (${external!.attribute}=)` });
+    const from = `${external!.path} (${external!.attribute}=)`;
+    carried.set(e.key.toLowerCase(), { key: e.key, value: e.value, written: e.written, from });
   }
   return [...carried.values()];
 }
 
 /** A copy of the section's last <add key value> with the key and value replaced; the plain form if there is none. */
-function addElement(editor: TextEditor, section: AppSettingsSection, key: string, value: string): NewMarkup {
+function addElement(editor: TextEditor, section: AppSettingsSection, key: string, value: CarriedValue): NewMarkup {
   const template = [...section.entries].reverse().find((e: AppSettingEntry) => attributeOf(e.element, 'value'));
   if (!template) return canonicalAdd(editor, key, value);
   const el = template.element;
@@ -151,6 +174,6 @@ function addElement(editor: TextEditor, section: AppSettingsSection, key: string
   );
 }
 
-function canonicalAdd(editor: TextEditor, key: string, value: string): string {
+function canonicalAdd(editor: TextEditor, key: string, value: CarriedValue): string {
   return `<add key="${editor.escapeAttribute(key)}" value="${editor.escapeAttribute(value)}" />`;
 }

@@ -1,10 +1,13 @@
 /**
  * applicationSettings: every reference <setting name>/<value> is carried into the target.
  *
- * Groups (e.g. pfup.Properties.Settings) pair by name ignoring case; when exactly one reference group and exactly
- * one target group are left unpaired, they pair with each other (a renamed settings class). A reference group that
- * still has no partner cannot be placed (its <configSections> declaration would be missing): its settings are
- * reported as Review, not applied. Settings pair by name (ignoring case) inside paired groups.
+ * Groups (e.g. pfup.Properties.Settings) pair as settings-groups.ts decides: by name ignoring case, or as a known
+ * rename of the real products (pfpaws -> MultiFactorAuthMobileAppWebService); when exactly one reference group and
+ * exactly one target group are still left, they pair only as a guess: nothing is written into the new group on that
+ * guess, each setting is Review (Unchanged when the value already agrees) with Detail naming both groups — except the
+ * SDK URL, recognised by its role. A reference group that still has no partner cannot be placed (its <configSections>
+ * declaration would be missing): its settings are reported as Review, not applied. Settings pair by name (ignoring
+ * case) inside paired groups.
  *
  * The Web Service SDK URL (sdk-url.ts) may be named differently in the two files. When the reference has exactly
  * one SDK URL setting without a same-named partner, and the target has exactly one SDK URL setting that no
@@ -24,7 +27,9 @@ import type { NewMarkup, TextEditor } from './editor';
 import type { MergeContext } from './merge-context';
 import type { MergeAction } from './types';
 import { isSdkUrlSetting } from './sdk-url';
+import { pairGroups } from './settings-groups';
 import { attributeOf } from './xml-tree';
+import type { CarriedValue } from './xml-text';
 
 const sectionOf = (groupName: string) => `applicationSettings/${groupName}`;
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -40,7 +45,7 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
   const isSdk = (s: { name: string }, value: string | null) => isSdkUrlSetting(s.name, value, explicitUrl);
   const refGroups = ctx.reference.applicationSettings?.groups ?? [];
   const targetGroups = ctx.target.applicationSettings?.groups ?? [];
-  const partners = pairGroups(refGroups, targetGroups);
+  const { partners, guessed } = pairGroups(refGroups, targetGroups);
 
   // Pair by name, and work out the value each matched target setting will hold.
   const byName = new Map<SettingEntry, Located | undefined>();
@@ -106,20 +111,32 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
       const group = match?.group ?? partners.get(refGroup);
       const sdk = isSdk(ref, ref.value) || (target !== undefined && isSdk(target, target.value));
       const wanted = rolePair?.ref === ref ? (explicitUrl ?? ref.value) : wantedFor(ref, target);
+      // The old value goes as it was written (line breaks, CDATA, references), so .NET reads the very same text.
+      const asWritten = (w: string): CarriedValue => (w === ref.value ? ref.written : w);
       if (target) visited.add(target);
+      // Paired with a differently named group only because one was left on each side (settings-groups.ts): a guess.
+      const guess = group !== undefined && guessed.has(refGroup) && group === partners.get(refGroup)
+        ? `the old group ${refGroup.name} and the new group ${group.name} are different settings classes, paired only because each file has ` +
+          'one group left'
+        : null;
+      const detail = joinDetail(guess && sdk ? `${guess}; the Web Service SDK URL is recognised by its role` : guess, from);
 
       if (!group || wanted === null || target?.value === null) {
-        report(group?.name ?? refGroup.name, target?.name ?? ref.name, 'Review', target?.value ?? null, wanted, sdk, from);
+        report(group?.name ?? refGroup.name, target?.name ?? ref.name, 'Review', target?.value ?? null, wanted, sdk, detail);
       } else if (target?.value === wanted) {
-        report(group.name, target.name, 'Unchanged', target.value, target.value, sdk, from);
+        report(group.name, target.name, 'Unchanged', target.value, target.value, sdk, detail);
+      } else if (guess && !sdk) {
+        const name = target?.name ?? ref.name;
+        report(group.name, name, 'Review', target?.value ?? null, wanted, sdk,
+          joinDetail(`${guess}: nothing was written on that guess; if they are one class, set '${name}' in ${group.name} by hand`, from));
       } else if (group.external) {
-        elsewhere(group, target?.name ?? ref.name, target?.value ?? null, wanted, sdk, from);
+        elsewhere(group, target?.name ?? ref.name, target?.value ?? null, wanted, sdk, detail);
       } else if (!target) {
-        additions.set(group, [...(additions.get(group) ?? []), newSetting(editor, group, ref, wanted)]);
-        report(group.name, ref.name, 'Added', null, wanted, sdk, from);
+        additions.set(group, [...(additions.get(group) ?? []), newSetting(editor, group, ref, asWritten(wanted))]);
+        report(group.name, ref.name, 'Added', null, wanted, sdk, detail);
       } else {
-        setSettingValue(editor, target, wanted);
-        report(group.name, target.name, 'Updated', target.value, wanted, sdk, from);
+        setSettingValue(editor, target, asWritten(wanted));
+        report(group.name, target.name, 'Updated', target.value, wanted, sdk, detail);
       }
     }
   }
@@ -146,20 +163,7 @@ export function mergeApplicationSettings(ctx: MergeContext): void {
 
 const joinDetail = (...parts: (string | null)[]) => parts.filter((p) => p).join('; ') || null;
 
-function pairGroups(refGroups: SettingsGroup[], targetGroups: SettingsGroup[]): Map<SettingsGroup, SettingsGroup> {
-  const pairs = new Map<SettingsGroup, SettingsGroup>();
-  for (const ref of refGroups) {
-    const partner = targetGroups.find((t) => sameName(t.name, ref.name));
-    if (partner) pairs.set(ref, partner);
-  }
-  const refLeft = refGroups.filter((r) => !pairs.has(r));
-  const paired = new Set(pairs.values());
-  const targetLeft = targetGroups.filter((t) => !paired.has(t));
-  if (refLeft.length === 1 && targetLeft.length === 1) pairs.set(refLeft[0], targetLeft[0]);
-  return pairs;
-}
-
-function setSettingValue(editor: TextEditor, setting: SettingEntry, value: string): void {
+function setSettingValue(editor: TextEditor, setting: SettingEntry, value: CarriedValue): void {
   if (setting.valueElement) editor.setText(setting.valueElement, value);
   else editor.setContent(setting.element, `<value>${editor.escapeText(value)}</value>`);
 }
@@ -168,7 +172,7 @@ function setSettingValue(editor: TextEditor, setting: SettingEntry, value: strin
  * A copy of the group's last setting with name and value replaced, so the new one is laid out like its neighbours;
  * the usual .NET form when the group has none to copy.
  */
-function newSetting(editor: TextEditor, group: SettingsGroup, ref: SettingEntry, value: string): NewMarkup {
+function newSetting(editor: TextEditor, group: SettingsGroup, ref: SettingEntry, value: CarriedValue): NewMarkup {
   const text = editor.doc.text;
   const template = [...group.settings].reverse().find((s) => s.valueElement && s.value !== null);
   if (template) {

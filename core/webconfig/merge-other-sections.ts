@@ -14,12 +14,10 @@
  * they are rare, and deleting or placing markup is left to a person.
  */
 import { attributeOf, type XmlElement } from './xml-tree';
-import { describeElement, isSecretAttribute, makeChange } from './changes';
+import { elementChange, isSecretAttribute, makeChange } from './changes';
 import { indexElements, type PathedElement } from './element-paths';
 import type { MergeContext } from './merge-context';
 import type { MergeAction } from './types';
-
-const ELEMENT = '(element)';
 
 export function mergeOtherSections(ctx: MergeContext): void {
   const refIndex = indexElements(ctx.reference);
@@ -27,7 +25,7 @@ export function mergeOtherSections(ctx: MergeContext): void {
   const baseIndex = ctx.base && indexElements(ctx.base);
 
   const reportElement = (entry: PathedElement, action: MergeAction, oldEl: XmlElement | undefined, newEl: XmlElement | undefined) =>
-    ctx.changes.push(makeChange(entry.path, ELEMENT, action, oldEl && describeElement(oldEl), newEl && describeElement(newEl), false));
+    ctx.changes.push(elementChange(entry.path, action, oldEl, newEl));
 
   for (const ref of refIndex.values()) {
     const target = targetIndex.get(ref.key);
@@ -97,7 +95,7 @@ function compareAttribute(
   } else if (target.reviewOnly) {
     report('Review', refValue);
   } else {
-    ctx.editor.setAttribute(target.el, name, refValue);
+    ctx.editor.setAttribute(target.el, name, attributeOf(ref.el, name)!);
     report(targetValue === undefined ? 'Added' : 'Updated', refValue);
   }
 }

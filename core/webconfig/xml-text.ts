@@ -37,20 +37,44 @@ function decodeEntities(raw: string): string {
   });
 }
 
-/** Attribute value normalisation: line ends become one space each, literal tabs/newlines become spaces, then entities. */
+/**
+ * An attribute value as .NET's configuration system reads it: entities and character references decoded, and nothing
+ * else. Its XmlTextReader does not normalise (Normalization = false): a literal tab, line feed or CR LF inside the
+ * quotes is part of the value (test/dotnet-config-judge reads value="a⏎⇥b" as "a\n\tb"), unlike XML 1.0 §3.3.3.
+ */
 export function decodeAttributeValue(raw: string): string {
+  return decodeEntities(raw);
+}
+
+/** XML 1.0 attribute-value normalisation (line ends and tabs become spaces): how IIS's own reader is modelled (host/iis.ts). */
+export function decodeNormalizedAttributeValue(raw: string): string {
   return decodeEntities(raw.replace(/\r\n|[\r\n\t]/g, ' '));
 }
 
-/** Character data: line ends normalised to \n, then entities. */
+/** Character data as .NET's configuration system reads it: entities decoded, line ends kept as written (CR LF stays CR LF). */
 export function decodeText(raw: string): string {
-  return decodeEntities(raw.replace(/\r\n?/g, '\n'));
+  return decodeEntities(raw);
 }
 
-/** CDATA content is literal apart from line-end normalisation. */
+/** CDATA content is literal. */
 export function decodeCdata(raw: string): string {
-  return raw.replace(/\r\n?/g, '\n');
+  return raw;
 }
+
+/**
+ * A value as it was read from a file: decoded (`value`) and as written there (`raw`), in an attribute with its quote or
+ * as element text (no quote). Writing it where it can stand as written carries it byte for byte.
+ */
+export interface WrittenValue {
+  value: string;
+  raw: string;
+  quote?: '"' | "'";
+}
+
+/** A value to write: plain text, or a value read from a file that is carried as written where it fits. */
+export type CarriedValue = string | WrittenValue;
+
+export const valueOf = (v: CarriedValue): string => (typeof v === 'string' ? v : v.value);
 
 function escapeNonAscii(s: string): string {
   return s.replace(/[\u{80}-\u{10FFFF}]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`);
@@ -71,16 +95,22 @@ export function escapeAttributeValue(value: string, quote: '"' | "'", asciiOnly:
   return asciiOnly ? escapeNonAscii(escaped) : escaped;
 }
 
-/** Escape element text; a line break is written with the file's own line ending (it reads back as \n). */
-export function escapeText(value: string, eol: string, asciiOnly: boolean): string {
-  const escaped = value.replace(/[&<>\r\n]/g, (c) => {
-    switch (c) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '\r': return '&#xD;';
-      default: return eol;
-    }
-  });
+/** Escape element text; line breaks are written as they are (.NET reads them back as written). */
+export function escapeText(value: string, asciiOnly: boolean): string {
+  const escaped = value.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
   return asciiOnly ? escapeNonAscii(escaped) : escaped;
+}
+
+const isAscii = (s: string) => !/[\u{80}-\u{10FFFF}]/u.test(s);
+
+/** `carried` as markup for an attribute delimited by `quote`: as written in its own file when it can stand there. */
+export function attributeMarkup(carried: CarriedValue, quote: '"' | "'", asciiOnly: boolean): string {
+  if (typeof carried !== 'string' && carried.quote !== undefined && !carried.raw.includes(quote) && (!asciiOnly || isAscii(carried.raw))) return carried.raw;
+  return escapeAttributeValue(valueOf(carried), quote, asciiOnly);
+}
+
+/** `carried` as markup for element text: as written in its own file (comments and CDATA included) when it can stand there. */
+export function textMarkup(carried: CarriedValue, asciiOnly: boolean): string {
+  if (typeof carried !== 'string' && carried.quote === undefined && (!asciiOnly || isAscii(carried.raw))) return carried.raw;
+  return escapeText(valueOf(carried), asciiOnly);
 }

@@ -10,6 +10,7 @@ import type { ComponentRecord, ServerInventory } from '../../domain/inventory-ty
 import { readWebConfigSettings } from '../../webconfig/index';
 import { isLinkFailure } from '../../util/errors';
 import { row, type ReadinessRow } from '../../domain/readiness-types';
+import { showSetting } from '../../util/secrets';
 
 // ───────────── VC++ 2015 ─────────────
 
@@ -87,12 +88,14 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
   try {
     url = new URL(record.SdkUrl!);
   } catch {
-    return fail(`${what}: the SDK URL '${record.SdkUrl}' is not a valid URL.`, `Correct the SDK URL in ${record.WebConfigPath}.`);
+    return fail(`${what}: the SDK URL '${showSetting('SdkUrl', record.SdkUrl!)}' is not a valid URL.`, `Correct the SDK URL in ${record.WebConfigPath}.`);
   }
   const hostName = url.hostname.replace(/^\[|\]$/g, '');
+  // Shown through the secret rule: a URL can carry user:password@ or the SDK password in its query string.
+  const shownUrl = showSetting('SdkUrl', url.href);
   if (isIP(hostName)) {
     return fail(
-      `${what}: the SDK URL ${url.href} uses the IP address ${hostName}. A TLS certificate names host names, so the portal's calls to the SDK fail ` +
+      `${what}: the SDK URL ${shownUrl} uses the IP address ${hostName}. A TLS certificate names host names, so the portal's calls to the SDK fail ` +
         `certificate validation once TLS is checked, and the URL breaks when the address changes.`,
       `Use the host name on the SDK's certificate in the SDK URL of ${record.WebConfigPath} (the upgrade carries the URL into the new web.config).`,
     );
@@ -106,7 +109,7 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
       host.computerName,
       'SdkUrl',
       'Warning',
-      `${what}: the SDK URL ${url.href} names /${vdir}, which no server of this run serves; its binding cannot be checked here.`,
+      `${what}: the SDK URL ${shownUrl} names /${vdir}, which no server of this run serves; its binding cannot be checked here.`,
       `Check by hand that ${url.host} is bound (IIS Manager, Bindings) on the server serving /${vdir} and that its certificate names ${hostName}, or include ` +
         `that server in the run.`,
       SDK_BASIS,
@@ -122,7 +125,7 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
   const bound = endpoint.app.bindings.map((b) => `${b.protocol} ${b.bindingInformation}`).join(', ') || 'none';
   if (matching.length === 0) {
     return fail(
-      `${what}: the SDK URL ${url.href} is not bound on ${endpoint.host.computerName}: site '${endpoint.app.siteName}' has the bindings ${bound}.`,
+      `${what}: the SDK URL ${shownUrl} is not bound on ${endpoint.host.computerName}: site '${endpoint.app.siteName}' has the bindings ${bound}.`,
       `Add a ${scheme} binding for ${hostName}:${port} to site '${endpoint.app.siteName}' on ${endpoint.host.computerName}, or correct the SDK URL ` +
         `in ${record.WebConfigPath}.`,
     );
@@ -135,7 +138,7 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
       host.computerName,
       'SdkUrl',
       cert ? 'Warning' : 'Passed',
-      `${what}: ${url.href} matches the binding ${matching.map((b) => b.bindingInformation).join(', ')} of site '${endpoint.app.siteName}' ` +
+      `${what}: ${shownUrl} matches the binding ${matching.map((b) => b.bindingInformation).join(', ')} of site '${endpoint.app.siteName}' ` +
         `on ${endpoint.host.computerName}.${cert}`,
       cert ? `On ${endpoint.host.computerName}, open IIS Manager > site '${endpoint.app.siteName}' > Bindings > https ${port} > View certificate, and check ` +
         `that it names ${hostName}.` : null,
@@ -146,7 +149,7 @@ export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkE
     host.computerName,
     'SdkUrl',
     'Warning',
-    `${what}: ${url.href} reaches site '${endpoint.app.siteName}' on ${endpoint.host.computerName} only through a binding for every host name; ${hostName} ` +
+    `${what}: ${shownUrl} reaches site '${endpoint.app.siteName}' on ${endpoint.host.computerName} only through a binding for every host name; ${hostName} ` +
       `is not a name this tool knows for ${endpoint.host.computerName}.`,
     `Check that ${hostName} resolves to ${endpoint.host.computerName} and that the certificate there names it.`,
     SDK_BASIS,

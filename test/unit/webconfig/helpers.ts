@@ -29,11 +29,11 @@ export function withEdits(original: string, edits: [find: string, replace: strin
 }
 
 /**
- * Compact form of a change for table-style assertions. A masked value's per-run tag (`******** (3f9a1c)`) is shown as
- * `********`; tests of the tag itself look at the raw change.
+ * Compact form of a change for table-style assertions. A masked value's per-run tag (`******** (3f9a1c)`, whole or inside
+ * a value) is shown as `********`; tests of the tag itself look at the raw change.
  */
 export function row(c: MergeChange): string {
-  const v = (x: string | null) => (x === null ? '∅' : JSON.stringify(x.replace(/^\*{8} \([0-9a-f]{6}\)$/, '********')));
+  const v = (x: string | null) => (x === null ? '∅' : JSON.stringify(x.replace(/\*{8} \([0-9a-f]{6}\)/g, '********')));
   return `${c.Action} ${c.Section} ${c.Name} ${v(c.OldValue)} -> ${v(c.NewValue)}${c.IsSdkUrl ? ' [sdk]' : ''}`;
 }
 

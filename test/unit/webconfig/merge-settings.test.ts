@@ -33,10 +33,17 @@ describe('appSettings', () => {
     assert.equal(text(r.output), appSettings(`<add key='A' value='it&apos;s &lt;"&amp;">' />`));
   });
 
-  it('writes tabs and line breaks inside a value as references, so they survive attribute normalisation', () => {
-    const r = merge(appSettings('<add key="A" value="" />'), appSettings('<add key="A" value="a&#9;b&#xA;c" />'));
-    assert.equal(text(r.output), appSettings('<add key="A" value="a&#x9;b&#xA;c" />'));
-    assert.equal(merge(text(r.output), appSettings('<add key="A" value="a&#9;b&#xA;c" />')).changed, false);
+  it('carries a value as written in the old file (references, literal tabs and line breaks), byte for byte', () => {
+    const r = merge(appSettings('<add key="A" value="" />'), appSettings('<add key="A" value="a&#9;b&#xA;c\td\r\ne" />'));
+    assert.equal(text(r.output), appSettings('<add key="A" value="a&#9;b&#xA;c\td\r\ne" />'));
+    assert.deepEqual(r.changes.map(row), ['Updated appSettings A "" -> "a\\tb\\nc\\td\\r\\ne"'], 'the value as .NET reads it: nothing normalised');
+    assert.equal(merge(text(r.output), appSettings('<add key="A" value="a&#9;b&#xA;c\td\r\ne" />')).changed, false);
+  });
+
+  it('writes a value that cannot stand as written (the other quote) with references, so .NET reads the same text', () => {
+    const r = merge(appSettings('<add key="A" value="" />'), appSettings("<add key='A' value='say \"hi\"\tnow\n' />"));
+    assert.equal(text(r.output), appSettings('<add key="A" value="say &quot;hi&quot;&#x9;now&#xA;" />'));
+    assert.equal(merge(text(r.output), appSettings("<add key='A' value='say \"hi\"\tnow\n' />")).changed, false);
   });
 
   it('adds a missing key after the last entry, copying its layout (multi-line entry)', () => {
@@ -113,13 +120,19 @@ describe('applicationSettings', () => {
     );
   });
 
-  it('pairs the one unmatched group of each file; settings of a group with no partner are Review', () => {
-    const target = applicationSettings(group('Mfa.Properties.Settings', [['A', '1']]));
-    const paired = merge(target, applicationSettings(group('Old.Properties.Settings', [['A', '2']])));
-    assert.deepEqual(paired.changes.map(row), ['Updated applicationSettings/Mfa.Properties.Settings A "1" -> "2"']);
+  it('pairs the one unmatched group of each file only as a guess (Review naming both, nothing written); a group with no partner is Review', () => {
+    const target = applicationSettings(group('Mfa.Properties.Settings', [['A', '1'], ['Same', 's']]));
+    const paired = merge(target, applicationSettings(group('Old.Properties.Settings', [['A', '2'], ['Same', 's'], ['New', 'n']])));
+    assert.deepEqual(paired.changes.map(row), [
+      'Review applicationSettings/Mfa.Properties.Settings A "1" -> "2"',
+      'Unchanged applicationSettings/Mfa.Properties.Settings Same "s" -> "s"',
+      'Review applicationSettings/Mfa.Properties.Settings New ∅ -> "n"',
+    ]);
+    assert.equal(paired.changed, false);
+    for (const c of paired.changes) assert.match(c.Detail ?? '', /old group Old\.Properties\.Settings and the new group Mfa\.Properties\.Settings/);
 
     const twoGroups = applicationSettings(group('Old.Properties.Settings', [['A', '2']]), group('Other.Properties.Settings', [['B', '3']]));
-    const unpaired = merge(target, twoGroups);
+    const unpaired = merge(applicationSettings(group('Mfa.Properties.Settings', [['A', '1']])), twoGroups);
     assert.deepEqual(unpaired.changes.map(row), [
       'Review applicationSettings/Old.Properties.Settings A ∅ -> "2"',
       'Review applicationSettings/Other.Properties.Settings B ∅ -> "3"',
@@ -142,7 +155,8 @@ describe('applicationSettings', () => {
       'Updated applicationSettings/g A "" -> "1"',
       'Updated applicationSettings/g B "" -> "2"',
       'Unchanged applicationSettings/g C "x<y" -> "x<y"',
-      'Added applicationSettings/g D ∅ -> "l1\\nl2"',
+      // As .NET reads it: the CR LF is kept (its reader does not normalise line ends), and it is carried as written.
+      'Added applicationSettings/g D ∅ -> "l1\\r\\nl2"',
     ]);
     assert.equal(
       text(r.output),
@@ -156,6 +170,16 @@ describe('applicationSettings', () => {
     const r = merge(target, target.replace('<string>a</string>', '<string>b</string>'));
     assert.deepEqual(r.changes.map(row), ['Review applicationSettings/g L ∅ -> ∅']);
     assert.equal(r.changed, false);
+  });
+
+  it('pairs a settings class the real products renamed (pfpaws -> MultiFactorAuthMobileAppWebService, PhoneFactor* -> MultiFactorAuth*) as one', () => {
+    for (const [oldName, newName] of [
+      ['pfpaws.Properties.Settings', 'MultiFactorAuthMobileAppWebService.Properties.Settings'],
+      ['PhoneFactorWebServiceSdk.Properties.Settings', 'MultiFactorAuthWebServiceSdk.Properties.Settings'],
+    ]) {
+      const r = merge(applicationSettings(group(newName, [['A', '1']])), applicationSettings(group(oldName, [['A', '2']])));
+      assert.deepEqual(r.changes.map((c) => `${row(c)} ${c.Detail}`), [`Updated applicationSettings/${newName} A "1" -> "2" null`]);
+    }
   });
 
   it('uses the usual .NET layout when the target group has no setting to copy', () => {
@@ -177,7 +201,8 @@ describe('Web Service SDK URL', () => {
     const reference = applicationSettings(group('pfpaws.Properties.Settings', [['Other', 'o2'], ['pfpaws_pfwssdk_PfWsSdk', 'https://old/PhoneFactorWebServiceSdk/PfWsSdk.asmx']]));
     const r = merge(target, reference);
     assert.deepEqual(r.changes.map(row), [
-      'Updated applicationSettings/New.Settings Other "o" -> "o2"',
+      // The groups are different classes paired only as the one left on each side: a guess, except for the SDK URL.
+      'Review applicationSettings/New.Settings Other "o" -> "o2"',
       'Updated applicationSettings/New.Settings WebServiceSdkUrl "https://www.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx" -> "https://old/PhoneFactorWebServiceSdk/PfWsSdk.asmx" [sdk]',
     ]);
   });
