@@ -59,7 +59,7 @@ const Output = Type.Object({
   Methods: Type.Array(Type.String()),
   Callers: Type.Array(StringEnum([...CALLERS, 'Unknown'])),
   Sources: Type.Array(Type.String()),
-  Users: Type.Integer(),
+  Users: Type.Union([Type.Integer(), Type.Null()]),
   Samples: Type.Array(Type.Object({ File: Type.String(), Line: Type.Integer(), Reason: Type.String(), Text: Type.String() })),
   Detail: Type.String(),
   ComputerName: Type.String(),

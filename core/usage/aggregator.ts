@@ -53,8 +53,8 @@ export class UsageAggregator {
         const user = this.userEntry(parsed.event.user);
         const result = this.results.of(parsed.event.result);
         user.tally.add(time, parsed.event, result, user.name);
-        this.tallyOf(this.days, dayNumber(time)).add(time, parsed.event, result, user.name);
-        this.tallyOf(this.callers, parsed.event.caller).add(time, parsed.event, result, user.name);
+        this.tallyOf(this.days, dayNumber(time), false).add(time, parsed.event, result, user.name);
+        this.tallyOf(this.callers, parsed.event.caller, true).add(time, parsed.event, result, user.name);
       }
     }
   }
@@ -79,18 +79,21 @@ export class UsageAggregator {
     return entry;
   }
 
-  private tallyOf<K>(map: Map<K, Tally>, key: K): Tally {
+  private tallyOf<K>(map: Map<K, Tally>, key: K, countUsers: boolean): Tally {
     let tally = map.get(key);
     if (tally === undefined) {
-      tally = new Tally(new Set());
+      tally = new Tally(countUsers ? new Set() : null);
       map.set(key, tally);
     }
     return tally;
   }
 
-  /** How many entries the aggregates hold: what grows with the logs' variety, never with their length (tests read it). */
+  /** Entries the aggregates hold, their tallies' values included: what grows with the logs' variety, never with their length (tests read it). */
   get retainedEntries(): number {
-    return this.users.size + this.days.size + this.callers.size + this.unparsedSample.length;
+    let n = this.unparsedSample.length;
+    for (const { tally } of this.users.values()) n += 1 + tally.retained;
+    for (const tally of [...this.days.values(), ...this.callers.values()]) n += 1 + tally.retained;
+    return n;
   }
 
   userUsage(): UserUsage[] {
@@ -100,7 +103,7 @@ export class UsageAggregator {
   }
 
   dayUsage(): DayUsage[] {
-    return [...this.days].sort(([a], [b]) => a - b).map(([day, tally]) => ({ Day: formatDay(day), ...tally.totals() }));
+    return [...this.days].sort(([a], [b]) => a - b).map(([day, tally]) => ({ Day: formatDay(day), ...tally.totals(null) }));
   }
 
   callerUsage(): CallerUsage[] {

@@ -26,7 +26,7 @@ export class Tally {
   private readonly callers: Caller[] = [];
   private readonly sources = new Set<string>();
 
-  /** `users` only where distinct users are counted (days, callers); it holds the aggregator's own copies of the names. */
+  /** `users` only where distinct users are counted (callers); it holds the aggregator's own copies of the names. */
   constructor(private readonly users: Set<string> | null) {}
 
   /** `result` is the aggregator's own copy of the event's result constant (ResultNames). */
@@ -49,7 +49,13 @@ export class Tally {
     this.users?.add(userKey);
   }
 
-  totals(usersSeen = 1): UsageTotals {
+  /** How many values it keeps: what grows with the logs' variety (tests read it). */
+  get retained(): number {
+    return this.results.size + this.methods.length + this.callers.length + this.sources.size + (this.users?.size ?? 0);
+  }
+
+  /** `usersSeen`: what Users says when this tally keeps no set (1 for a user, null for a day). */
+  totals(usersSeen: number | null = 1): UsageTotals {
     const seen = this.first !== Infinity;
     return {
       Count: this.count,

@@ -36,8 +36,11 @@ export interface UsageTotals {
   Callers: Caller[];
   /** Client addresses the lines name (` from 10.0.0.5`), at most SOURCE_LIMIT of them. */
   Sources: string[];
-  /** Distinct users (for a day or a caller; 1 for a user). */
-  Users: number;
+  /**
+   * Distinct users: of a caller (1 for a user). Not counted per day (null): that would keep days x users names, and
+   * memory would grow with the span of the logs.
+   */
+  Users: number | null;
 }
 
 export interface UserUsage extends UsageTotals {

@@ -38,7 +38,7 @@ export function usageRows(report: UsageReport, summary: boolean): UsageRow[] {
   const time = (t: string | null) => (t === null ? null : formatTimestamp(timestampValue(t)));
   return [
     ...report.Days.map(({ Day, ...totals }): UsageRow => ({
-      Kind: 'Day', Name: Day, ...totals, LastResult: null, Samples: [], Detail: cut(`${totals.Users} users; ${top(totals.Results)}`),
+      Kind: 'Day', Name: Day, ...totals, LastResult: null, Samples: [], Detail: cut(top(totals.Results)),
     })),
     ...report.Callers.map(({ Caller, ...totals }): UsageRow => ({
       Kind: 'Caller', Name: Caller, ...totals, LastResult: null, Samples: [], Detail: cut(`${totals.Users} users; ${totals.Methods.join(', ')}`),
