@@ -18,6 +18,7 @@ import type { ComponentRecord } from '../domain/inventory-types';
 import { APPLICATION_HOST_CONFIG, extractApplicationSections, type IisSections } from '../host/iis';
 import { listInstalledProducts } from '../host/installed-products';
 import { planBackupItems } from '../backup/backup-items';
+import { readWebConfigReferences } from '../backup/web-config-references';
 import { findMfaServices } from '../survey/mfa-services';
 import { withServicesStopped } from '../backup/with-service-stopped';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
@@ -78,7 +79,9 @@ export const backupPhoneFactorOperation = defineOperation({
     'Makes one backup per server of everything an upgrade from PhoneFactor Agent must keep: the whole data folder of the',
     'Agent / MFA Server (Phonefactor.pfdata and the activation state beside it), the User portal web.config and every',
     'custom theme folder under App_Themes, the Mobile App Web Service web.config, the Web Service SDK web.config where',
-    'present, the product registry key in regedit (.reg) format, an inventory snapshot (inventory.json), the',
+    'present, the files those web.configs name (appSettings file=, configSource= of any section) when they lie in the',
+    'application folder (a reference leading elsewhere, or to a file that is not there, is a warning), the product',
+    'registry key in regedit (.reg) format, an inventory snapshot (inventory.json), the',
     'applicationHost.config sections of those web applications (IIS\\applications.json) and the list of installed products',
     '(products.json); the last two are kept for reference and for New-MfaLab -FromBackup, never restored.',
     'Every file is copied once with its SHA-256, written to disk, read back and checked; manifest.json is written last and',
@@ -216,7 +219,10 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
     ? await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW)
     : undefined;
   if (registryText === undefined) ctx.log('verbose', `${host.computerName}: the registry key ${PRODUCT_KEY} does not exist; it is not part of the backup.`);
+  const references = await readWebConfigReferences(host, inventory.Components);
+  for (const w of references.warnings) ctx.log('warning', `${host.computerName}: ${w}`);
   const items = planBackupItems(inventory, {
+    webConfigReferences: references.byWebConfig,
     registryExport: registryText === undefined ? undefined : { key: PRODUCT_KEY, text: registryText },
     iisSections: await readIisSections(host, inventory.Components),
     products: await listInstalledProducts(host),

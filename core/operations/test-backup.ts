@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import { PathParameter, StringEnum } from './schema-helpers';
 import { verifyBackup, type VerifyItem } from '../backup/index';
-import { inventoryForTargets, restoreTargetProblems } from '../backup/restore-targets';
+import { restoreTargetProblems, targetBasis } from '../backup/restore-targets';
 
 const Input = Type.Object(
   {
@@ -77,7 +77,7 @@ export const testBackupOperation = defineOperation({
     const result = await verifyBackup(item.Path);
     // A manifest that would make a restore write outside the places its inventory names is not a valid backup.
     if (result.IsValid && result.Manifest) {
-      const refused = restoreTargetProblems(result.Manifest, await inventoryForTargets(result.Path, result.Manifest));
+      const refused = restoreTargetProblems(result.Manifest, await targetBasis(result.Path, result.Manifest));
       if (refused.length > 0) Object.assign(
         result,
         { IsValid: false, Reason: `A restore would write where this backup did not come from: ${refused.join('; ')}.` },
