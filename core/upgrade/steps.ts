@@ -7,10 +7,8 @@ import * as path from 'node:path';
 import type { Host } from '../host/host';
 import type { PlanStep } from '../domain/plan-types';
 import type { WebComponentName } from '../domain/catalog';
-import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
 import { inventoryServer } from '../survey/inventory';
-import { planBackupItems } from '../backup/backup-items';
-import { readWebConfigReferences } from '../backup/web-config-references';
+import { serverBackupItems } from '../backup/server-backup-items';
 import { findMfaServices } from '../survey/mfa-services';
 import { createBackup, verifyBackup } from '../backup/index';
 import { listInstalledProducts } from '../host/installed-products';
@@ -47,12 +45,9 @@ const str = (step: PlanStep, name: string): string => {
 const backup: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const inventory = await inventoryServer(host);
-  const registryKey = await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW);
-  const registryExport = registryKey ? { key: PRODUCT_KEY, text: await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW) } : undefined;
   const versions = Object.fromEntries(inventory.Components.map((c) => [c.DisplayName, c.Version ?? '']));
-  const references = await readWebConfigReferences(host, inventory.Components);
-  for (const w of references.warnings) run.log('warning', `${host.computerName}: ${w}`);
-  const items = planBackupItems(inventory, { registryExport, webConfigReferences: references.byWebConfig });
+  const { items, warnings } = await serverBackupItems(host, inventory);
+  for (const w of warnings) run.log('warning', `${host.computerName}: ${w}`);
   const made = await createBackup(host, { destination: run.backupDestination, items, toolVersion: run.toolVersion, productVersions: versions });
   const check = await verifyBackup(made.Path);
   if (!check.IsValid) throw new CoreError(

@@ -58,7 +58,13 @@ test('the upgrade carries custom.config\'s settings, puts cs.config beside the n
   const paused = first.Steps.find((s) => s.Status !== 'Completed')!;
   assert.match(paused.Id, /merge-webconfig:UserPortal$/i);
 
-  // The backup holds both files; cs.config is already beside the new web.config, byte for byte.
+  // The run's backup holds both files, hashed, and (as a Backup-PhoneFactor backup) the IIS sections and the products list.
+  const manifest = JSON.parse(readFileSync(path.join(first.BackupPath[0], 'manifest.json'), 'utf8')) as { files: { relativePath: string; kind: string }[] };
+  const held = manifest.files.map((f) => `${f.kind} ${f.relativePath}`);
+  for (const f of ['ConfigFile UserPortal\\custom.config', 'ConfigFile UserPortal\\cs.config', 'Inventory IIS\\applications.json', 'Inventory products.json']) {
+    assert.ok(held.includes(f), `${f} is in the upgrade's backup (${held.join(', ')})`);
+  }
+  // cs.config is already beside the new web.config, byte for byte.
   assert.equal(readFileSync(path.join(newPortal, 'cs.config'), 'utf8'), CS_CONFIG);
   const webConfig = path.join(newPortal, 'web.config');
   const [merged] = judge([webConfig]);
