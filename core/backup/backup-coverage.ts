@@ -18,7 +18,7 @@ import type { Host } from '../host/host';
 import { CoreError } from '../util/errors';
 import { DATA_FILE, DATA_FOLDER, PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
 import type { ComponentRecord } from '../domain/inventory-types';
-import { readWebConfigReferences, webConfigOf } from './web-config-references';
+import { readWebConfigReferences, referencesOf, webConfigOf } from './web-config-references';
 
 /** The code of every refusal: the backup was not proven to hold what the removal would lose. */
 export const BACKUP_DOES_NOT_COVER = 'BackupDoesNotCover';
@@ -69,7 +69,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
   const references = await readWebConfigReferences(host, records);
   for (const record of records) {
     const webConfig = webConfigOf(record);
-    for (const reference of (webConfig && references.byWebConfig.get(windowsKey(webConfig))) || []) {
+    for (const reference of webConfig ? referencesOf(references, webConfig) : []) {
       if (!(await existsAsFile(reference.path))) continue;
       needs.push({
         what: `the file ${reference.path} that the ${record.Component} web.config names (${reference.section} ${reference.attribute}=)`,

@@ -10,7 +10,7 @@ import { encodeRegFileText } from '../host/registry-file';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import type { IisSections } from '../host/iis';
 import type { InstalledProduct } from '../host/installed-products';
-import { webConfigKey, type ResolvedReference } from './web-config-references';
+import { referencesOf, windowsPathKey, type WebConfigReferences } from './web-config-references';
 
 export const INVENTORY_FILE = 'inventory.json';
 export const REGISTRY_FILE = 'Registry\\PhoneFactor.reg';
@@ -30,7 +30,7 @@ export interface BackupItemSources {
    * The files each web.config names (readWebConfigReferences): kept beside the web.config in the backup, at the same
    * place below it as on the server, so the merge finds them where the old web.config says.
    */
-  webConfigReferences?: Map<string, ResolvedReference[]>;
+  webConfigReferences?: WebConfigReferences;
 }
 
 const samePath = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
@@ -52,9 +52,10 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
     }
     if (record.WebConfigPath) {
       items.push({ component: record.Component, kind: 'WebConfig', sourcePath: record.WebConfigPath, relativePath: `${folder}\\web.config` });
-      for (const reference of sources.webConfigReferences?.get(webConfigKey(record.WebConfigPath)) ?? []) {
+      const references = sources.webConfigReferences ? referencesOf(sources.webConfigReferences, record.WebConfigPath) : [];
+      for (const reference of references) {
         // A file inside a theme folder is already copied with its theme.
-        if (record.ThemePaths.some((t) => webConfigKey(reference.path).startsWith(`${webConfigKey(t)}\\`))) continue;
+        if (record.ThemePaths.some((t) => windowsPathKey(reference.path).startsWith(`${windowsPathKey(t)}\\`))) continue;
         // Optional: a file the web.config names but that is not there is recorded as skipped (the backup still warns).
         items.push({
           component: record.Component,

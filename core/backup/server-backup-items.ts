@@ -27,7 +27,7 @@ export async function serverBackupItems(host: Host, inventory: ServerInventory):
     registryExport: registryText === undefined ? undefined : { key: PRODUCT_KEY, text: registryText },
     iisSections: await readIisSections(host, inventory.Components),
     products: await listInstalledProducts(host),
-    webConfigReferences: references.byWebConfig,
+    webConfigReferences: references,
   });
   return { items, warnings: references.warnings, hasRegistryKey: registryText !== undefined };
 }

@@ -57,16 +57,21 @@ export interface WebConfigReferences {
   warnings: string[];
 }
 
-export const webConfigKey = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
+/** How two Windows paths are compared here: either separator, no trailing one, case ignored. */
+export const windowsPathKey = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
 
-/** What `record`'s web.config names, read from the server now. */
+/** The followed references of the web.config at `webConfigPath` (none when it was not read). */
+export const referencesOf = (references: WebConfigReferences, webConfigPath: string): ResolvedReference[] =>
+  references.byWebConfig.get(windowsPathKey(webConfigPath)) ?? [];
+
+/** What the web.configs of `records` name, read from the server now. */
 export async function readWebConfigReferences(host: Host, records: ComponentRecord[]): Promise<WebConfigReferences> {
   const byWebConfig = new Map<string, ResolvedReference[]>();
   const warnings: string[] = [];
   for (const record of records) {
     if (record.Component === 'Agent' || record.Component === 'MfaServer') continue;
     const webConfigPath = webConfigOf(record);
-    if (!webConfigPath || byWebConfig.has(webConfigKey(webConfigPath))) continue;
+    if (!webConfigPath || byWebConfig.has(windowsPathKey(webConfigPath))) continue;
     const stat = await host.stat(webConfigPath);
     if (!stat || stat.isDirectory) continue;
     let references: WebConfigReference[];
@@ -87,7 +92,7 @@ export async function readWebConfigReferences(host: Host, records: ComponentReco
           `keep a copy of it yourself if it matters.`);
         continue;
       }
-      if (webConfigKey(resolved.path) === webConfigKey(webConfigPath)) {
+      if (windowsPathKey(resolved.path) === windowsPathKey(webConfigPath)) {
         warnings.push(`${where}: the web.config itself, which is backed up as such.`);
         continue;
       }
@@ -99,7 +104,7 @@ export async function readWebConfigReferences(host: Host, records: ComponentReco
       }
       followed.push({ ...reference, ...resolved, webConfigPath });
     }
-    byWebConfig.set(webConfigKey(webConfigPath), followed);
+    byWebConfig.set(windowsPathKey(webConfigPath), followed);
   }
   return { byWebConfig, warnings };
 }
