@@ -7,7 +7,8 @@
  * - its manifest lists files at all;
  * - it holds, verified, what the removal loses on the server as the server is now: the data file of the Agent (from
  *   the data folder the server reports), the web.config of each web component about to go (from the path the server
- *   reports), and the product registry key when the server has it.
+ *   reports), each file such a web.config names (file=, configSource=) inside its application folder, and the product
+ *   registry key when the server has it.
  * What the server does not have (a web.config already gone, no registry key) cannot be lost, so it is not asked for.
  */
 import { verifyBackup, type VerifyResult } from './verify-backup';
@@ -17,6 +18,7 @@ import type { Host } from '../host/host';
 import { CoreError } from '../util/errors';
 import { DATA_FILE, DATA_FOLDER, PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
 import type { ComponentRecord } from '../domain/inventory-types';
+import { readWebConfigReferences, referencesOf, webConfigOf } from './web-config-references';
 
 /** The code of every refusal: the backup was not proven to hold what the removal would lose. */
 export const BACKUP_DOES_NOT_COVER = 'BackupDoesNotCover';
@@ -27,10 +29,6 @@ const windowsKey = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toL
 function dataFileOf(record: ComponentRecord): string | null {
   const folder = record.DataPath ?? (record.InstallPath ? joinWindowsPath(record.InstallPath, DATA_FOLDER) : null);
   return folder ? joinWindowsPath(folder, DATA_FILE) : null;
-}
-
-function webConfigOf(record: ComponentRecord): string | null {
-  return record.WebConfigPath ?? (record.PhysicalPath ? joinWindowsPath(record.PhysicalPath, 'web.config') : null);
 }
 
 /** One thing the removal of `records` would lose, and how to find it among a manifest's files. */
@@ -64,6 +62,21 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
         what: `the ${record.Component} web.config ${webConfig}`,
         serverPath: webConfig,
         matches: (f) => f.kind === 'WebConfig' && f.component === record.Component && windowsKey(f.originalPath) === windowsKey(webConfig),
+      });
+    }
+  }
+  // The files the web.configs name, as they read now: each one that is there goes with the application folder.
+  const references = await readWebConfigReferences(host, records);
+  for (const record of records) {
+    const webConfig = webConfigOf(record);
+    for (const reference of webConfig ? referencesOf(references, webConfig) : []) {
+      if (!(await existsAsFile(reference.path))) continue;
+      needs.push({
+        what: `the file ${reference.path} that the ${record.Component} web.config names (${reference.section} ${reference.attribute}=)`,
+        serverPath: reference.path,
+        // Theme: a file inside a theme folder is backed up with its theme.
+        matches: (f) => (f.kind === 'ConfigFile' || f.kind === 'Theme') && f.component === record.Component &&
+          windowsKey(f.originalPath) === windowsKey(reference.path),
       });
     }
   }

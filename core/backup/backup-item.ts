@@ -1,8 +1,9 @@
 /**
  * What the caller asks to back up. Files and folders are read from the host; registry exports and the
- * inventory are produced by the caller and handed over as bytes.
+ * inventory are produced by the caller and handed over as bytes. A ConfigFile is a file a web.config names (appSettings
+ * file=, configSource=), inside the web application's folder.
  */
-export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'Theme' | 'Registry' | 'Inventory';
+export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'ConfigFile' | 'Theme' | 'Registry' | 'Inventory';
 
 interface BackupItemBase {
   /** Usually a ComponentName from domain/catalog ('Agent', 'UserPortal', …). */

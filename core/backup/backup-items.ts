@@ -1,7 +1,8 @@
 /**
  * What a PhoneFactor / MFA Server backup holds (S1 and S5), worked out from a server's inventory:
  * the whole data folder of the Agent / MFA Server, the User portal's web.config and custom theme folders, the Mobile
- * App Web Service's web.config, the Web Service SDK's web.config, the product registry key (exported by the caller)
+ * App Web Service's web.config, the Web Service SDK's web.config, the files each web.config names (file=, configSource=),
+ * the product registry key (exported by the caller)
  * and a JSON snapshot of the inventory itself. Each component gets its own folder in the backup.
  */
 import type { BackupItem } from './backup-item';
@@ -9,6 +10,7 @@ import { encodeRegFileText } from '../host/registry-file';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import type { IisSections } from '../host/iis';
 import type { InstalledProduct } from '../host/installed-products';
+import { referencesOf, windowsPathKey, type WebConfigReferences } from './web-config-references';
 
 export const INVENTORY_FILE = 'inventory.json';
 export const REGISTRY_FILE = 'Registry\\PhoneFactor.reg';
@@ -24,6 +26,11 @@ export interface BackupItemSources {
   iisSections?: IisSections;
   /** The installed-products list (readInstalledProducts). */
   products?: InstalledProduct[];
+  /**
+   * The files each web.config names (readWebConfigReferences): kept beside the web.config in the backup, at the same
+   * place below it as on the server, so the merge finds them where the old web.config says.
+   */
+  webConfigReferences?: WebConfigReferences;
 }
 
 const samePath = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
@@ -45,6 +52,19 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
     }
     if (record.WebConfigPath) {
       items.push({ component: record.Component, kind: 'WebConfig', sourcePath: record.WebConfigPath, relativePath: `${folder}\\web.config` });
+      const references = sources.webConfigReferences ? referencesOf(sources.webConfigReferences, record.WebConfigPath) : [];
+      for (const reference of references) {
+        // A file inside a theme folder is already copied with its theme.
+        if (record.ThemePaths.some((t) => windowsPathKey(reference.path).startsWith(`${windowsPathKey(t)}\\`))) continue;
+        // Optional: a file the web.config names but that is not there is recorded as skipped (the backup still warns).
+        items.push({
+          component: record.Component,
+          kind: 'ConfigFile',
+          sourcePath: reference.path,
+          relativePath: `${folder}\\${reference.relative}`,
+          optional: true,
+        });
+      }
     }
     for (const theme of record.ThemePaths) {
       items.push({ component: record.Component, kind: 'Theme', sourcePath: theme, relativePath: `${folder}\\App_Themes\\${lastSegment(theme)}` });

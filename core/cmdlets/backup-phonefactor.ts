@@ -15,13 +15,10 @@ import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
 import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionEntry, type RetentionResult } from '../backup/index';
 import { inventoryServer } from '../survey/inventory';
-import type { ComponentRecord } from '../domain/inventory-types';
-import { APPLICATION_HOST_CONFIG, extractApplicationSections, type IisSections } from '../host/iis';
-import { listInstalledProducts } from '../host/installed-products';
-import { planBackupItems } from '../backup/backup-items';
 import { findMfaServices } from '../survey/mfa-services';
+import { serverBackupItems } from '../backup/server-backup-items';
 import { withServicesStopped } from '../backup/with-service-stopped';
-import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
+import { PRODUCT_KEY } from '../domain/catalog';
 import { CoreError, isCoreError } from '../util/errors';
 import { createLimiter, DEFAULT_THROTTLE_LIMIT, mapSettled, settle, type Settled } from '../util/pool';
 import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
@@ -79,7 +76,9 @@ export const backupPhoneFactorOperation = defineOperation({
     'Makes one backup per server of everything an upgrade from PhoneFactor Agent must keep: the whole data folder of the',
     'Agent / MFA Server (Phonefactor.pfdata and the activation state beside it), the User portal web.config and every',
     'custom theme folder under App_Themes, the Mobile App Web Service web.config, the Web Service SDK web.config where',
-    'present, the product registry key in regedit (.reg) format, an inventory snapshot (inventory.json), the',
+    'present, the files those web.configs name (appSettings file=, configSource= of any section) when they lie in the',
+    'application folder (a reference leading elsewhere, or to a file that is not there, is a warning), the product',
+    'registry key in regedit (.reg) format, an inventory snapshot (inventory.json), the',
     'applicationHost.config sections of those web applications (IIS\\applications.json) and the list of installed products',
     '(products.json); the last two are kept for reference and for New-MfaLab -FromBackup, never restored.',
     'Every file is copied once with its SHA-256, written to disk, read back and checked; manifest.json is written last and',
@@ -213,15 +212,9 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
   ctx.progress('Backup-PhoneFactor', `Inventory of ${host.computerName}`);
   const inventory = await inventoryServer(host);
   for (const w of inventory.Warnings) ctx.log('warning', `${host.computerName}: ${w}`);
-  const registryText = (await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW))
-    ? await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW)
-    : undefined;
-  if (registryText === undefined) ctx.log('verbose', `${host.computerName}: the registry key ${PRODUCT_KEY} does not exist; it is not part of the backup.`);
-  const items = planBackupItems(inventory, {
-    registryExport: registryText === undefined ? undefined : { key: PRODUCT_KEY, text: registryText },
-    iisSections: await readIisSections(host, inventory.Components),
-    products: await listInstalledProducts(host),
-  });
+  const { items, warnings, hasRegistryKey } = await serverBackupItems(host, inventory);
+  if (!hasRegistryKey) ctx.log('verbose', `${host.computerName}: the registry key ${PRODUCT_KEY} does not exist; it is not part of the backup.`);
+  for (const w of warnings) ctx.log('warning', `${host.computerName}: ${w}`);
 
   const services = job.stopService ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped') : [];
   if (job.stopService && services.length === 0) {
@@ -245,14 +238,6 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
     );
   const action = { id: `backup:${serverKey(host)}`, target: destination, ...describeBackup(host, items, serviceNames) };
   return { action, run, serviceNames };
-}
-
-/** Our applications' sections of applicationHost.config; undefined when IIS is not installed. */
-async function readIisSections(host: Host, components: ComponentRecord[]): Promise<IisSections | undefined> {
-  if (!(await host.stat(APPLICATION_HOST_CONFIG))) return undefined;
-  const wanted = components.filter((c) => c.SiteName && c.VirtualDirectory).map((c) => ({ siteName: c.SiteName!, applicationPath: `/${c.VirtualDirectory}` }));
-  const text = (await host.readFile(APPLICATION_HOST_CONFIG)).toString('utf8');
-  return extractApplicationSections(text, wanted, APPLICATION_HOST_CONFIG);
 }
 
 function productVersions(components: { DisplayName: string; Version: string | null }[]): Record<string, string> {

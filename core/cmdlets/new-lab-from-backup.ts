@@ -16,6 +16,7 @@ import { labReadme } from '../host/lab/templates/lab-readme';
 import { verifyBackup } from '../backup/verify-backup';
 import { localPathInside } from '../util/windows-path';
 import type { ManifestFileEntry } from '../backup/manifest';
+import { RESTORED_KINDS } from '../backup/restore-targets';
 import { INVENTORY_FILE, IIS_SECTIONS_FILE, PRODUCTS_FILE, REGISTRY_FILE } from '../backup/backup-items';
 import { classifyProduct } from '../domain/classify-product';
 import type { ServerInventory } from '../domain/inventory-types';
@@ -117,7 +118,7 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
   await lab.makeDirectory('C:\\Windows\\Temp');
 
   // The backed-up files go back where they came from, byte for byte (the manifest names each one's original path).
-  const files = manifest.files.filter((f) => f.kind === 'DataFolder' || f.kind === 'WebConfig' || f.kind === 'Theme');
+  const files = manifest.files.filter((f) => RESTORED_KINDS.has(f.kind));
   for (const f of files) await writeWithFolder(lab, f.originalPath, await readFile(localPathInside(backup, f.relativePath)));
 
   await importRegistry(lab, backup, manifest.files, notes);

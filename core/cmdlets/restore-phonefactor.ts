@@ -22,7 +22,7 @@ import { findMfaServices } from '../survey/mfa-services';
 import { withServicesStopped } from '../backup/with-service-stopped';
 import { COMPONENT_NAMES } from '../domain/catalog';
 import { CoreError } from '../util/errors';
-import { inventoryForTargets, restoreTargetProblems } from '../backup/restore-targets';
+import { RESTORED_KINDS, restoreTargetProblems, targetBasis } from '../backup/restore-targets';
 
 const Input = Type.Object(
   {
@@ -63,17 +63,14 @@ const Output = Type.Object({
 type RestoreOutput = typeof Output.static;
 type RestoreInput = typeof Input.static;
 
-/** Kinds that are files on the server. The registry export and the inventory snapshot are records, not restored. */
-const FILE_KINDS = new Set(['DataFolder', 'WebConfig', 'Theme']);
-
 export const restorePhoneFactorOperation = defineOperation({
   name: 'restore-phonefactor',
   cmdlet: 'Restore-PhoneFactor',
   synopsis: 'Restores the files of a verified PhoneFactor backup to the server they came from (rollback).',
   description: [
     'Checks the backup first (every file re-hashed against manifest.json) and refuses to restore anything from a backup',
-    'that fails the check. Then puts back the data folder, web.config files and custom theme folders at their original',
-    'paths. The PhoneFactor / MFA Server service is stopped while the data folder is restored and started again',
+    'that fails the check. Then puts back the data folder, web.config files, the files they name (file=, configSource=)',
+    'and custom theme folders at their original paths. The PhoneFactor / MFA Server service is stopped while the data folder is restored and started again',
     'afterwards, also on failure. Each file is written to a temporary file beside the target, checked against its',
     'hash and renamed over the target, so a file is either the old one or the restored one, never half of each.',
     'Every file that would be overwritten is first copied into a restore-undo-<time> folder inside the backup, which is',
@@ -132,7 +129,7 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   ctx.progress('Restore-PhoneFactor', `Checking ${backup}`);
   assertRestorable(check, backup);
   const manifest = check.Manifest!;
-  const refusedTargets = restoreTargetProblems(manifest, await inventoryForTargets(backup, manifest));
+  const refusedTargets = restoreTargetProblems(manifest, await targetBasis(backup, manifest));
   if (refusedTargets.length > 0) {
     throw new CoreError(
       'RestoreTargetRefused',
@@ -152,7 +149,7 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
   }
 
   const entries = selectEntries(manifest.files, item.Component, backup);
-  const notFiles = manifest.files.filter((f) => !FILE_KINDS.has(f.kind));
+  const notFiles = manifest.files.filter((f) => !RESTORED_KINDS.has(f.kind));
   for (const f of notFiles) ctx.log('verbose', `${f.relativePath} (${f.kind}) is kept in the backup for reference and not restored.`);
 
   if (entries.some((e) => e.kind === 'DataFolder') && item.Force !== true) await assertDataFileFitsServer(host, manifest.productVersions, backup);
@@ -259,9 +256,9 @@ function assertRestorable(check: VerifyResult, backup: string): void {
 
 function selectEntries(files: ManifestFileEntry[], components: string[] | undefined, backup: string): ManifestFileEntry[] {
   const wanted = components?.map((c) => c.toLowerCase());
-  const entries = files.filter((f) => FILE_KINDS.has(f.kind) && (!wanted || wanted.includes(f.component.toLowerCase())));
+  const entries = files.filter((f) => RESTORED_KINDS.has(f.kind) && (!wanted || wanted.includes(f.component.toLowerCase())));
   if (entries.length === 0) {
-    const held = [...new Set(files.filter((f) => FILE_KINDS.has(f.kind)).map((f) => f.component))];
+    const held = [...new Set(files.filter((f) => RESTORED_KINDS.has(f.kind)).map((f) => f.component))];
     throw new CoreError(
       'NothingToRestore',
       `${backup} holds no files${components ? ` of ${components.join(', ')}` : ''} to restore${held.length ? ` (it holds: ${held.join(', ')})` : ''}.`,
@@ -272,7 +269,7 @@ function selectEntries(files: ManifestFileEntry[], components: string[] | undefi
 }
 
 function describeRestore(entry: ManifestFileEntry, serviceNames: string[]): { description: string; details: string[] } {
-  const what = entry.kind === 'DataFolder' ? 'data folder file' : entry.kind === 'Theme' ? 'theme file' : 'web.config';
+  const what = { DataFolder: 'data folder file', Theme: 'theme file', ConfigFile: 'file its web.config names' }[entry.kind as string] ?? 'web.config';
   const details = [`${entry.size} bytes; the current file is kept in a restore-undo folder`];
   if (entry.kind === 'DataFolder' && serviceNames.length > 0) details.push(`${serviceNames.join(', ')} is stopped during the restore ` +
     `and started again afterwards`);

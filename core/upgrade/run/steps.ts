@@ -7,9 +7,8 @@ import * as path from 'node:path';
 import type { Host } from '../../host/host';
 import type { PlanStep } from '../../domain/plan-types';
 import type { WebComponentName } from '../../domain/catalog';
-import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../../domain/catalog';
 import { inventoryServer } from '../../survey/inventory';
-import { planBackupItems } from '../../backup/backup-items';
+import { serverBackupItems } from '../../backup/server-backup-items';
 import { findMfaServices } from '../../survey/mfa-services';
 import { createBackup, verifyBackup } from '../../backup/index';
 import { listInstalledProducts } from '../../host/installed-products';
@@ -19,6 +18,7 @@ import { mergeWebConfig as mergeWebConfigText, namedExternalFiles, type External
 import { verifyServers } from '../verify';
 import { CoreError, isCoreError } from '../../util/errors';
 import { recordedBackup, verifiedBackupFiles } from './backup-gate';
+import { carryReferencedFiles } from './carry-referenced-files';
 import type { RunContext } from './run-context';
 import { windowsParent } from '../../host/file-errors';
 import { refusedInstaller, sameWindowsPath, windowsFolderOf } from '../plan-installers';
@@ -45,13 +45,10 @@ const str = (step: PlanStep, name: string): string => {
 const backup: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const inventory = await inventoryServer(host);
-  const registryKey = await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW);
-  const registryExport = registryKey ? { key: PRODUCT_KEY, text: await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW) } : undefined;
   const versions = Object.fromEntries(inventory.Components.map((c) => [c.DisplayName, c.Version ?? '']));
-  const made = await createBackup(
-    host,
-    { destination: run.backupDestination, items: planBackupItems(inventory, { registryExport }), toolVersion: run.toolVersion, productVersions: versions },
-  );
+  const { items, warnings } = await serverBackupItems(host, inventory);
+  for (const w of warnings) run.log('warning', `${host.computerName}: ${w}`);
+  const made = await createBackup(host, { destination: run.backupDestination, items, toolVersion: run.toolVersion, productVersions: versions });
   const check = await verifyBackup(made.Path);
   if (!check.IsValid) throw new CoreError(
     'BackupVerificationFailed',
@@ -238,6 +235,14 @@ const mergeWebConfig: Executor = async (step, run) => {
     targetExternal: await prefetchExternal(targetInput, (rel) => `${target.replace(/[^\\]*$/, '')}${rel.replace(/\//g, '\\')}`, (p) => host.readFile(p)),
     referenceExternal: await prefetchExternal(referenceInput, (rel) => path.join(path.dirname(reference), ...rel.split(/[\\/]/)), fromBackup),
   });
+  // The old web.config's files go beside the new one before it is written, so a configSource= it names is never missing.
+  const carried = await carryReferencedFiles({
+    host,
+    backup,
+    old: { relativePath: relative, originalPath: old.entry.originalPath, bytes: old.bytes },
+    target: { path: target, merged: merged.output },
+    log: (level, message) => run.log(level, message),
+  });
   if (merged.changed) await host.writeFileAtomic(target, merged.output);
   const edits = merged.changes.filter((c) => c.Action === 'Updated' || c.Action === 'Added');
   const review = merged.changes.filter((c) => c.Action === 'Review' || c.Action === 'Conflict');
@@ -245,10 +250,12 @@ const mergeWebConfig: Executor = async (step, run) => {
     'warning',
     `${target}: review ${c.Section}/${c.Name} (old file: ${c.NewValue ?? '(none)'}; new file: ${c.OldValue ?? '(none)'})${c.Detail ? `: ${c.Detail}` : ''}`,
   );
-  return {
-    outcome: `${edits.length} setting(s) carried into ${target}${sdkUrl ? `; SDK URL now ${sdkUrl}` : ''}; ${review.length} difference(s) to review.`,
-    data: { Updated: edits.length, Review: review.length },
-  };
+  const placed = carried.placed.length ? `; put back ${carried.placed.length} file(s) the old web.config named: ${carried.placed.join(', ')}` : '';
+  const sdk = sdkUrl ? `; SDK URL now ${sdkUrl}` : '';
+  const outcome = `${edits.length} setting(s) carried into ${target}${sdk}; ${review.length} difference(s) to review${placed}.`;
+  const data = { Updated: edits.length, Review: review.length, FilesPlaced: carried.placed.length };
+  if (carried.manual.length > 0) return { outcome, data, pause: carried.manual.join(' ') };
+  return { outcome, data };
 };
 
 /** The files named by file=/configSource= beside a web.config, read up front (the merge itself is synchronous). */
