@@ -11,7 +11,7 @@
  *
  * Never deleted, whatever their rank: the backups made by the same call (`madeNow`, they count towards `keep`), a
  * backup an unfinished upgrade journal in this destination names (an upgrade in progress relies on it, see
- * core/upgrade/backup-gate.ts), one that fails verification (the admin should look at it), the newest verified one,
+ * core/upgrade/run/backup-gate.ts), one that fails verification (the admin should look at it), the newest verified one,
  * and folders whose names are not ours. When a journal cannot be read, nothing is deleted (it might name any
  * backup). Stale `.partial` folders (a killed run) are removed after a day. Every folder is reported with why it was
  * kept or removed.
@@ -24,7 +24,7 @@ import { removeQuietly } from './local-dir';
 import { verifyBackup } from './verify-backup';
 import { sequenceOf } from './backup-sequence';
 
-/** The run folders of Invoke-MfaServerUpgrade in a backup destination (core/upgrade/engine.ts runFolder). */
+/** The run folders of Invoke-MfaServerUpgrade in a backup destination (core/upgrade/run/engine.ts runFolder). */
 export const UPGRADE_RUN_FOLDER_PREFIX = 'MfaServerUpgrade-';
 
 export const DEFAULT_STALE_PARTIAL_MS = 24 * 60 * 60 * 1000;

@@ -18,7 +18,7 @@ import { readManifest, type BackupManifest } from '../backup/manifest';
 import { readWebConfigSettings } from '../webconfig/read-settings';
 import { isSecret, redactor } from '../util/secrets';
 
-/** The fields of Invoke-MfaServerUpgrade's result the report shows (core/upgrade/upgrade-result.ts UpgradeResult). */
+/** The fields of Invoke-MfaServerUpgrade's result the report shows (core/upgrade/run/upgrade-result.ts UpgradeResult). */
 export interface ReportResult {
   Status: string;
   ExitCode: number;

@@ -88,7 +88,7 @@ export function labEndState(labRoot: string): Record<string, string> {
     return bytes;
   });
   // The log folder itself appears with the first log written (even by a run that changed nothing else), and a run's
-  // claim on the server (core/upgrade/server-claim.ts) with the run: bookkeeping, not the server's state. The claim
+  // claim on the server (core/upgrade/run/server-claim.ts) with the run: bookkeeping, not the server's state. The claim
   // has tests of its own.
   const bookkeeping = /(^|\/)C\/(Windows\/Logs|ProgramData\/MfaServerUpgrade)(\/|$)|(^|\/)C\/ProgramData$/i;
   for (const rel of Object.keys(state)) if (bookkeeping.test(rel)) delete state[rel];
