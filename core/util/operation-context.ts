@@ -1,6 +1,6 @@
 /**
  * What an operation's handler is given to report and to act: its context. Kept apart from the operation contract
- * (operations/contract.ts) because every layer below the operations (the upgrade engine, the host's command watch,
+ * (cmdlets/contract/contract.ts) because every layer below the cmdlets (the upgrade engine, the host's command watch,
  * the CLI envelope) speaks to this context without knowing how operations are declared.
  */
 

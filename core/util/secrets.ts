@@ -5,7 +5,7 @@
  * key); a value that is not secret itself still has every KNOWN secret inside it masked (the SDK password learned from
  * the web.config, inside a redirect URL's query string or a URL's user:pass@), see `showValue`. Only values are masked,
  * never the names, sections or paths shown beside them. The tested table is in the help of Merge-MfaWebConfig
- * (core/operations/merge-webconfig.ts) and in test/unit/util/secrets.test.ts.
+ * (core/cmdlets/merge-webconfig.ts) and in test/unit/util/secrets.test.ts.
  *
  * Names are split into word parts (camelCase, UPPER_CASE, dots, dashes, digits; letters of any script, accents folded):
  *  - any part is a word for password (password, passwd, pwd, pass, passphrase, kennwort, passwort, mot de passe, mdp,
