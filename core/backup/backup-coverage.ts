@@ -12,7 +12,7 @@
  */
 import { verifyBackup, type VerifyResult } from './verify-backup';
 import type { ManifestFileEntry } from './manifest';
-import { joinWindowsPath } from '../util/windows-path';
+import { joinWindowsPath, sameWindowsPath } from '../util/windows-path';
 import type { Host } from '../host/host';
 import { CoreError } from '../util/errors';
 import { DATA_FILE, DATA_FOLDER, PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
@@ -20,8 +20,6 @@ import type { ComponentRecord } from '../domain/inventory-types';
 
 /** The code of every refusal: the backup was not proven to hold what the removal would lose. */
 export const BACKUP_DOES_NOT_COVER = 'BackupDoesNotCover';
-
-const windowsKey = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
 
 /** Where a record's data file is on the server, or null when the record names no folder. */
 function dataFileOf(record: ComponentRecord): string | null {
@@ -53,7 +51,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
         needs.push({
           what: `the ${record.Component} data file ${file}`,
           serverPath: file,
-          matches: (f) => f.kind === 'DataFolder' && windowsKey(f.originalPath) === windowsKey(file),
+          matches: (f) => f.kind === 'DataFolder' && sameWindowsPath(f.originalPath, file),
         });
       }
       continue;
@@ -63,7 +61,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
       needs.push({
         what: `the ${record.Component} web.config ${webConfig}`,
         serverPath: webConfig,
-        matches: (f) => f.kind === 'WebConfig' && f.component === record.Component && windowsKey(f.originalPath) === windowsKey(webConfig),
+        matches: (f) => f.kind === 'WebConfig' && f.component === record.Component && sameWindowsPath(f.originalPath, webConfig),
       });
     }
   }
@@ -71,7 +69,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
     needs.push({
       what: `the registry key ${PRODUCT_KEY}`,
       serverPath: PRODUCT_KEY,
-      matches: (f) => f.kind === 'Registry' && windowsKey(f.originalPath) === windowsKey(PRODUCT_KEY),
+      matches: (f) => f.kind === 'Registry' && sameWindowsPath(f.originalPath, PRODUCT_KEY),
     });
   }
   return needs;

@@ -9,6 +9,7 @@ import { encodeRegFileText } from '../host/registry-file';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import type { IisSections } from '../host/iis';
 import type { InstalledProduct } from '../host/installed-products';
+import { sameWindowsPath, windowsBasename } from '../util/windows-path';
 
 export const INVENTORY_FILE = 'inventory.json';
 export const REGISTRY_FILE = 'Registry\\PhoneFactor.reg';
@@ -26,9 +27,6 @@ export interface BackupItemSources {
   products?: InstalledProduct[];
 }
 
-const samePath = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
-const lastSegment = (p: string) => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? p;
-
 export function planBackupItems(inventory: ServerInventory, sources: BackupItemSources = {}): BackupItem[] {
   const items: BackupItem[] = [];
   const folders = folderNamer();
@@ -38,7 +36,7 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
     const folder = folders(record);
     if ((record.Component === 'Agent' || record.Component === 'MfaServer') && record.DataPath) {
       // The Agent and MFA Server records of one install share the data folder: copy it once.
-      if (dataPaths.some((p) => samePath(p, record.DataPath!))) continue;
+      if (dataPaths.some((p) => sameWindowsPath(p, record.DataPath!))) continue;
       dataPaths.push(record.DataPath);
       items.push({ component: record.Component, kind: 'DataFolder', sourcePath: record.DataPath, relativePath: `${folder}\\Data` });
       continue;
@@ -47,7 +45,7 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
       items.push({ component: record.Component, kind: 'WebConfig', sourcePath: record.WebConfigPath, relativePath: `${folder}\\web.config` });
     }
     for (const theme of record.ThemePaths) {
-      items.push({ component: record.Component, kind: 'Theme', sourcePath: theme, relativePath: `${folder}\\App_Themes\\${lastSegment(theme)}` });
+      items.push({ component: record.Component, kind: 'Theme', sourcePath: theme, relativePath: `${folder}\\App_Themes\\${windowsBasename(theme)}` });
     }
   }
 

@@ -24,6 +24,7 @@ import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
 import { CoreError, isCoreError } from '../util/errors';
 import { createLimiter, DEFAULT_THROTTLE_LIMIT, mapSettled, settle, type Settled } from '../util/pool';
 import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
+import { sameLocalPath } from '../util/windows-path';
 
 const Input = Type.Object(
   {
@@ -312,7 +313,7 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
   const byDestination = new Map<string, { destination: string; keep: number }>();
   for (const job of jobs) {
     if (job.retain === undefined) continue;
-    const wrote = ctx.dryRun || outputs.some((o) => path.dirname(o.BackupPath).toLowerCase() === job.destination.toLowerCase());
+    const wrote = ctx.dryRun || outputs.some((o) => sameLocalPath(path.dirname(o.BackupPath), job.destination));
     if (!wrote) continue;
     const entry = byDestination.get(job.destination.toLowerCase());
     byDestination.set(job.destination.toLowerCase(), { destination: job.destination, keep: Math.max(entry?.keep ?? 0, job.retain) });
@@ -329,7 +330,7 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
     if (!result) continue;
     const ownerOf = (e: RetentionEntry) =>
       outputs.find(
-        (o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase(),
+        (o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && sameLocalPath(path.dirname(o.BackupPath), destination),
       );
     for (const removed of result.Removed) {
       ctx.log('info', `Retention removed ${removed.Path}: ${RETENTION_WHY[removed.Reason]}.`);

@@ -13,7 +13,7 @@ import { PathParameter, StringEnum } from './schema-helpers';
 import { openTargetHosts, TargetParameters } from './target';
 import type { Host } from '../host/host';
 import { resolveTargetPath } from '../host/lab/open-lab';
-import { isWindowsDrivePath } from '../host/lab/lab-paths';
+import { isSameOrInside, isWindowsDrivePath } from '../util/windows-path';
 import { inventoryServer } from '../survey/inventory';
 import { classifyProduct } from '../domain/classify-product';
 import { restoreFiles, verifyBackup, type ManifestFileEntry, type VerifyResult } from '../backup/index';
@@ -237,9 +237,8 @@ async function openBackupAndServer(item: RestoreInput): Promise<{ host: Host; ba
  */
 function backupFolderOn(host: Host, folder: string): string {
   if (host.labFolder === null) return path.resolve(folder);
-  const labFolder = host.labFolder.toLowerCase();
   const asLocal = path.resolve(folder);
-  if (asLocal.toLowerCase().startsWith(labFolder + path.sep)) return asLocal;
+  if (isSameOrInside(asLocal, host.labFolder)) return asLocal;
   return resolveTargetPath(host, folder).localPath;
 }
 

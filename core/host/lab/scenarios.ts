@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_LEGACY_INSTALL_PATH, DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from '../../domain/catalog';
 import { CoreError } from '../../util/errors';
 import { buildLabServer, LAB_MEDIA_PATH, type LabServerSpec, type LegacyWebComponentSpec } from './build-server';
-import { winJoin } from './lab-paths';
+import { joinWindowsPath } from '../../util/windows-path';
 import { findLabMediaFolder } from './media';
 import { LAB_FILE, SERVER_FILE } from './server-file';
 import { labReadme } from './templates/lab-readme';
@@ -34,7 +34,7 @@ function webComponent(
   opts: { vdir?: string; root?: string; sdkUrl: string; useSdk: boolean; extra?: Record<string, string>; systemDriveInConfig?: boolean },
 ): LegacyWebComponentSpec {
   const vdir = opts.vdir ?? WEB_COMPONENTS[component].legacyVirtualDirectory;
-  const physicalPath = winJoin(opts.root ?? DEFAULT_WWWROOT, vdir);
+  const physicalPath = joinWindowsPath(opts.root ?? DEFAULT_WWWROOT, vdir);
   return {
     component,
     virtualDirectory: vdir,
