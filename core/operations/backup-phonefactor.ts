@@ -9,9 +9,8 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract';
 import type { OperationContext } from '../util/operation-context';
 import { PathParameter } from './schema-helpers';
-import { pipeIdentity, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
+import { localFolderFor, pipeIdentity, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
 import type { Host } from '../host/host';
-import { resolveTargetPath } from '../host/lab/open-lab';
 import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionEntry, type RetentionResult } from '../backup/index';
 import { inventoryServer } from '../survey/inventory';
 import type { ComponentRecord } from '../domain/inventory-types';
@@ -184,7 +183,7 @@ async function planJobs(items: BackupInput[], throttle: number): Promise<{ jobs:
       continue;
     }
     for (const host of o.value) {
-      const destination = destinationFor(host, item.Destination);
+      const destination = localFolderFor(host, item.Destination);
       const key = `${serverKey(host)}|${destination.toLowerCase()}`;
       const job = jobs.get(key) ?? { host, destination, stopService: false };
       job.stopService ||= item.StopService === true;
@@ -201,11 +200,6 @@ const serverKey = (host: Host) => {
   const id = pipeIdentity(host);
   return `${(host.labFolder ?? '').toLowerCase()}|${id.ComputerName.toLowerCase()}|${host.computerName.toLowerCase()}|${(id.LabPath ?? '').toLowerCase()}`;
 };
-
-/** The lab path rule (as resolveFileTarget): in a lab a Windows drive path lies inside the lab server. */
-function destinationFor(host: Host, destination: string): string {
-  return host.labFolder !== null ? resolveTargetPath(host, destination).localPath : path.resolve(destination);
-}
 
 /** What one server's backup will copy (read from the server), and the work that makes it. */
 async function prepareBackup(job: BackupJob, ctx: OperationContext) {

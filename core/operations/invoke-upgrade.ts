@@ -1,7 +1,7 @@
 /** Invoke-MfaServerUpgrade: the whole documented upgrade, journaled and resumable. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract';
-import { openTargetHostsOfItems, resolveFileTarget, TargetParameters } from './target';
+import { localFolderFor, openTargetHostsOfItems, TargetParameters } from './target';
 import { BackupDestinationParameter, UpgradeParameters } from './upgrade-parameters';
 import { runUpgrade } from '../upgrade/engine';
 import { StringEnum } from './schema-helpers';
@@ -110,7 +110,7 @@ export const invokeUpgradeOperation = defineOperation({
         hosts,
         installerPath: first.InstallerPath,
         naming: first.VirtualDirectoryNaming,
-        backupDestination: await resolveFileTarget({}, first.BackupDestination),
+        backupDestination: localFolderFor(hosts[0], first.BackupDestination),
         resume: first.Resume === true,
         skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],
         replan: first.Replan === true,

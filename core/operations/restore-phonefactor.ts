@@ -10,10 +10,9 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import type { OperationContext } from '../util/operation-context';
 import { PathParameter, StringEnum } from './schema-helpers';
-import { openTargetHosts, TargetParameters } from './target';
+import { localFolderFor, openTargetHosts, TargetParameters } from './target';
 import type { Host } from '../host/host';
-import { resolveTargetPath } from '../host/lab/open-lab';
-import { isSameOrInside, isWindowsDrivePath } from '../util/windows-path';
+import { isWindowsDrivePath } from '../util/windows-path';
 import { inventoryServer } from '../survey/inventory';
 import { classifyProduct } from '../domain/classify-product';
 import { restoreFiles, verifyBackup, type ManifestFileEntry, type VerifyResult } from '../backup/index';
@@ -213,7 +212,7 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
 async function openBackupAndServer(item: RestoreInput): Promise<{ host: Host; backup: string; check: VerifyResult }> {
   const hosts = await openTargetHosts(item);
   if (hosts.length === 1) {
-    const backup = backupFolderOn(hosts[0], item.Path);
+    const backup = localFolderFor(hosts[0], item.Path);
     return { host: hosts[0], backup, check: await verifyBackup(backup) };
   }
   if (isWindowsDrivePath(item.Path)) {
@@ -229,17 +228,6 @@ async function openBackupAndServer(item: RestoreInput): Promise<{ host: Host; ba
   const named = check.Manifest?.source.computerName.toLowerCase();
   const host = hosts.find((h) => h.computerName.toLowerCase() === named) ?? hosts[0];
   return { host, backup, check };
-}
-
-/**
- * The lab path rule, with one exception: a path that already lies inside the lab folder (as Backup-PhoneFactor
- * reports BackupPath, which on Windows starts with a drive letter) is taken as it is.
- */
-function backupFolderOn(host: Host, folder: string): string {
-  if (host.labFolder === null) return path.resolve(folder);
-  const asLocal = path.resolve(folder);
-  if (isSameOrInside(asLocal, host.labFolder)) return asLocal;
-  return resolveTargetPath(host, folder).localPath;
 }
 
 function assertRestorable(check: VerifyResult, backup: string): void {

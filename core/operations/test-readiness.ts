@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract';
 import { PathParameter, StringEnum } from './schema-helpers';
-import { pipeIdentity, resolveFileTarget, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
+import { localFolderFor, pipeIdentity, targetsOf, TargetParameters, ThrottleLimitParameter } from './target';
 import type { Host } from '../host/host';
 import { runReadiness } from '../upgrade/readiness/run-readiness';
 import { READINESS_CHECKS } from '../domain/readiness-types';
@@ -89,7 +89,7 @@ export const testReadinessOperation = defineOperation({
       hosts,
       unreachable,
       installerPath,
-      backupDestination: destination === undefined ? undefined : await resolveFileTarget({}, destination),
+      backupDestination: destination === undefined ? undefined : localFolderFor(hosts[0], destination),
     });
   },
 });

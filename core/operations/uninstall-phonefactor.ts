@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract';
 import { PathParameter } from './schema-helpers';
-import { openTargetHost, resolveFileTarget, TargetParameters } from './target';
+import { localFolderFor, openTargetHost, TargetParameters } from './target';
 import { inventoryServer } from '../survey/inventory';
 import { UNINSTALL_ORDER } from '../domain/plan-servers';
 import { assertBackupCovers } from '../backup/backup-coverage';
@@ -71,7 +71,7 @@ export const uninstallPhoneFactorOperation = defineOperation({
       );
       // The same test the upgrade engine makes before its first uninstall: verified, of this server, and holding what
       // exactly these components would lose.
-      await assertBackupCovers(await resolveFileTarget({}, item.BackupPath), host, ordered);
+      await assertBackupCovers(localFolderFor(host, item.BackupPath), host, ordered);
     }
     const out = [];
     for (const c of ordered) {

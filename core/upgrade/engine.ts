@@ -22,6 +22,7 @@ import { UPGRADE_EXIT_CODES } from '../domain/upgrade-exit-codes';
 import { writeFileAtomic } from '../util/atomic-write';
 import { CoreError, isCoreError } from '../util/errors';
 import { pathSegmentFromName } from '../util/windows-path';
+import { makeLocalFolder } from '../util/local-folder';
 import { crashPointForTests } from './crash-points';
 import { CmTraceLog } from '../log/index';
 import { whenCoreStops } from '../util/core-stop';
@@ -154,7 +155,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
   /** The run's journal once it is open: the last words of a core that stops early are written into it. */
   const records: RunRecords = {};
   if (!plainCtx.dryRun) {
-    await fs.mkdir(folder, { recursive: true });
+    await makeLocalFolder(folder);
     await protectRunFolder(folder);
     const checked = await guardRun(req.hosts, folder, plainCtx);
     if ('refused' in checked) {

@@ -166,13 +166,6 @@ export function pathParameterProblem(value: string, options: { windowsPaths: boo
   return undefined;
 }
 
-/** Refuses a path a user gave that cannot be used (pathParameterProblem), naming the parameter, the value and why. */
-export function checkPathParameter(parameter: string, value: string, options: { windowsPaths: boolean; platform?: NodeJS.Platform }): void {
-  const problem = pathParameterProblem(value, options);
-  if (problem === undefined) return;
-  throw new CoreError('PathNotUsable', `-${parameter} ${JSON.stringify(value)} is not a usable path: ${problem}.`, parameter);
-}
-
 /**
  * Check and normalise a path inside a backup: relative, no `.`/`..`, no drive, segments joined with `\`.
  * A bad relative path in a manifest could otherwise point a restore outside the backup folder.
