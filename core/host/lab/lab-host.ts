@@ -4,7 +4,7 @@
  * views); services and the Windows Installer database are in `server.json`; installers are simulated from the
  * real MSI databases found at the given lab path (installers/).
  */
-import { chmod, lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +30,7 @@ import { writePoint } from '../../util/write-points';
 import { LabInstallerBusy, LabTransaction, rollBackInterrupted } from './lab-transaction';
 import { isSuccessCode } from './installers/faults';
 import { directoryNotFound, hostFileError } from '../file-errors';
+import { closeToThisAccount } from '../local-folder-access';
 import { windowsParent } from '../../util/windows-path';
 import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write';
 import { REGISTRY_FILE, SERVER_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
@@ -204,12 +205,15 @@ export class LabHost implements LabMachine {
     }
   }
 
-  /** The lab's machine is a folder tree: owner-only (0700), as the Windows adapter's icacls leaves administrators only. */
+  /**
+   * The lab's machine is a folder tree: this account's, all of it, and owner-only (0700), as the Windows adapter's icacls
+   * gives Administrators ownership and leaves them alone with SYSTEM.
+   */
   async closeFolder(path: string): Promise<void> {
     const local = this.localPath(path);
     if (!isDirectory(local)) throw new CoreError('DirectoryNotFound', `The folder ${path} does not exist on ${this.computerName}.`, path);
     try {
-      await chmod(local, 0o700);
+      await closeToThisAccount(local);
     } catch (e) {
       const why = (e as Error).message;
       throw new CoreError('FolderNotProtected', `The folder ${path} on ${this.computerName} could not be closed to other accounts: ${why}`, path);
