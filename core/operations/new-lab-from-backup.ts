@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve, win32 } from 'node:path';
 import { protectFolder } from '../backup/protect-folder';
 import { findLabMediaFolder } from '../host/lab/media';
-import { markLab, prepareFolder } from '../host/lab/scenarios';
+import { finishLab, prepareFolder } from '../host/lab/scenarios';
 import type { LabFile, LabServerSummary } from '../host/lab/lab-file';
 import { LAB_FILE } from '../host/lab/server-file';
 import { labReadme } from '../host/lab/templates/lab-readme';
@@ -266,7 +266,7 @@ export async function createLabFromBackups(
     if (servers.has(name.toLowerCase())) throw new CoreError('DuplicateServer', `Two of the backups come from ${name}; give one backup per server.`, b);
     servers.set(name.toLowerCase(), { name, backup: b });
   }
-  await prepareFolder(labPath, options.force ?? false);
+  const prepared = await prepareFolder(labPath, options.force ?? false);
   await mkdir(labPath, { recursive: true });
   const foreign = new Set(await readdir(labPath)); // what the admin keeps beside a replaced lab
   // A backup folder is protected like the backup (it holds the SDK password): so is the lab made from it, and each
@@ -291,6 +291,6 @@ export async function createLabFromBackups(
   const labFile: LabFile = { formatVersion: 1, scenario: 'FromBackup', servers: backups.length === 1 ? ['.'] : summaries.map((s) => s.ComputerName) };
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
   await writeFile(join(labPath, 'README.txt'), labReadme('FromBackup', summaries, labPath));
-  await markLab(labPath, foreign);
+  await finishLab(labPath, backups.length === 1 ? ['.'] : [...servers.values()].map((s) => s.name), foreign, prepared);
   return summaries;
 }

@@ -31,6 +31,7 @@ import { LabInstallerBusy, LabTransaction, rollBackInterrupted } from './lab-tra
 import { isSuccessCode } from './installers/faults';
 import { directoryNotFound, hostFileError } from '../file-errors';
 import { closeToThisAccount } from '../local-folder-access';
+import { LAB_FILES_LEDGER, recordLabWrite } from './lab-files';
 import { windowsParent } from '../../util/windows-path';
 import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write';
 import { REGISTRY_FILE, SERVER_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
@@ -163,8 +164,12 @@ export class LabHost implements LabMachine {
     const parent = await lstat(dirname(local)).catch(() => undefined);
     if (!parent?.isDirectory()) throw directoryNotFound(windowsParent(path), this.computerName, path);
     if (!isDirectory(local)) await this.tx?.before(local);
+    // What the simulated server writes is the lab's (New-MfaLab -Force, lab-files.ts); an installer rolled back forgets it.
+    const ledger = join(this.folder, LAB_FILES_LEDGER);
+    if (existsSync(ledger)) await this.tx?.before(ledger);
     try {
       await writeLocalFileAtomic(local, data);
+      recordLabWrite(this.folder, local, data);
     } catch (e) {
       // util/atomic-write names the local file; the error names the Windows path.
       throw hostFileError(isDirectory(local) ? { code: 'EISDIR' } : errnoOf(e), path, 'write', this.computerName);
