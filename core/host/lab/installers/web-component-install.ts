@@ -8,7 +8,7 @@ import { DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from '../../..
 import type { MsiInfo } from '../../../msi/msi-info';
 import { APPLICATION_HOST_CONFIG, addWebApplication, parseApplicationHostConfig } from '../../iis';
 import type { LabMachine } from './lab-machine';
-import { joinWindowsPath } from '../../../util/windows-path';
+import { joinWindowsPath, windowsParent } from '../../../util/windows-path';
 import type { InstalledProductRecord } from '../server-file';
 import { defaultNewWebConfig, themeFiles } from '../templates/web-configs';
 import type { InstallerLog } from './installer-log';
@@ -104,7 +104,7 @@ export async function installWebComponent(
     virtualDirectory: vdir,
     physicalPath,
   };
-  await registerProduct(lab, productCode, record, packagePath.slice(0, packagePath.lastIndexOf('\\') + 1));
+  await registerProduct(lab, productCode, record, `${windowsParent(packagePath).replace(/\\$/, '')}\\`);
   return 0;
 }
 
