@@ -57,6 +57,9 @@ function psType(schema) {
     return OBJECT_TYPES[objectType].join('\n        ');
   }
   if (schema.enum) return '[string]';
+  // A path parameter takes the object as given, so that the transport can resolve a FileInfo, DirectoryInfo or PathInfo
+  // and refuse anything else by its type (ConvertTo-MfaCorePath): a [string] parameter would turn any object into text.
+  if (schema['x-mfa']?.path) return schema.type === 'array' ? '[object[]]' : '[object]';
   switch (schema.type) {
     case 'string': return '[string]';
     case 'boolean': return '[switch]';

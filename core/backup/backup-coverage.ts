@@ -13,7 +13,7 @@
  */
 import { verifyBackup, type VerifyResult } from './verify-backup';
 import type { ManifestFileEntry } from './manifest';
-import { joinWindowsPath } from '../util/windows-path';
+import { joinWindowsPath, sameWindowsPath } from '../util/windows-path';
 import type { Host } from '../host/host';
 import { CoreError } from '../util/errors';
 import { DATA_FILE, DATA_FOLDER, PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
@@ -22,8 +22,6 @@ import { readWebConfigReferences, referencesOf, webConfigOf } from './web-config
 
 /** The code of every refusal: the backup was not proven to hold what the removal would lose. */
 export const BACKUP_DOES_NOT_COVER = 'BackupDoesNotCover';
-
-const windowsKey = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
 
 /** Where a record's data file is on the server, or null when the record names no folder. */
 function dataFileOf(record: ComponentRecord): string | null {
@@ -51,7 +49,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
         needs.push({
           what: `the ${record.Component} data file ${file}`,
           serverPath: file,
-          matches: (f) => f.kind === 'DataFolder' && windowsKey(f.originalPath) === windowsKey(file),
+          matches: (f) => f.kind === 'DataFolder' && sameWindowsPath(f.originalPath, file),
         });
       }
       continue;
@@ -61,7 +59,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
       needs.push({
         what: `the ${record.Component} web.config ${webConfig}`,
         serverPath: webConfig,
-        matches: (f) => f.kind === 'WebConfig' && f.component === record.Component && windowsKey(f.originalPath) === windowsKey(webConfig),
+        matches: (f) => f.kind === 'WebConfig' && f.component === record.Component && sameWindowsPath(f.originalPath, webConfig),
       });
     }
   }
@@ -76,7 +74,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
         serverPath: reference.path,
         // Theme: a file inside a theme folder is backed up with its theme.
         matches: (f) => (f.kind === 'ConfigFile' || f.kind === 'Theme') && f.component === record.Component &&
-          windowsKey(f.originalPath) === windowsKey(reference.path),
+          sameWindowsPath(f.originalPath, reference.path),
       });
     }
   }
@@ -84,7 +82,7 @@ async function needsOf(host: Host, records: ComponentRecord[]): Promise<Need[]> 
     needs.push({
       what: `the registry key ${PRODUCT_KEY}`,
       serverPath: PRODUCT_KEY,
-      matches: (f) => f.kind === 'Registry' && windowsKey(f.originalPath) === windowsKey(PRODUCT_KEY),
+      matches: (f) => f.kind === 'Registry' && sameWindowsPath(f.originalPath, PRODUCT_KEY),
     });
   }
   return needs;

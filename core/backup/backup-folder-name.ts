@@ -3,15 +3,19 @@
  * every file and the manifest are verified. Only folders matching this pattern are ever touched by retention.
  */
 import { timestamp } from '../util/atomic-write';
+import { cleanPathSegment } from '../util/windows-path';
 
 export const BACKUP_PREFIX = 'PhoneFactorBackup-';
 export const PARTIAL_SUFFIX = '.partial';
 
 const NAME = /^PhoneFactorBackup-(.+)-(\d{8}-\d{6})(?:-(\d+))?(\.partial)?$/i;
 
-/** Computer names are NetBIOS/DNS names, but be strict: anything a file name cannot hold becomes `_`. */
+/**
+ * The computer name as it appears in a backup folder's name: cleaned, not refused (cleanPathSegment), because the name
+ * only labels the folder (a backup is identified by its manifest) and a backup must not fail over a strange name.
+ */
 export function safeComputerName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.]+/, '_') || 'UNKNOWN';
+  return cleanPathSegment(name, 'UNKNOWN');
 }
 
 export function backupFolderName(computerName: string, at: Date, sequence = 1): string {

@@ -10,7 +10,8 @@ import { encodeRegFileText } from '../host/registry-file';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import type { IisSections } from '../host/iis';
 import type { InstalledProduct } from '../host/installed-products';
-import { referencesOf, windowsPathKey, type WebConfigReferences } from './web-config-references';
+import { referencesOf, type WebConfigReferences } from './web-config-references';
+import { isInsideWindowsPath, sameWindowsPath, windowsBasename } from '../util/windows-path';
 
 export const INVENTORY_FILE = 'inventory.json';
 export const REGISTRY_FILE = 'Registry\\PhoneFactor.reg';
@@ -33,9 +34,6 @@ export interface BackupItemSources {
   webConfigReferences?: WebConfigReferences;
 }
 
-const samePath = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
-const lastSegment = (p: string) => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? p;
-
 export function planBackupItems(inventory: ServerInventory, sources: BackupItemSources = {}): BackupItem[] {
   const items: BackupItem[] = [];
   const folders = folderNamer();
@@ -45,7 +43,7 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
     const folder = folders(record);
     if ((record.Component === 'Agent' || record.Component === 'MfaServer') && record.DataPath) {
       // The Agent and MFA Server records of one install share the data folder: copy it once.
-      if (dataPaths.some((p) => samePath(p, record.DataPath!))) continue;
+      if (dataPaths.some((p) => sameWindowsPath(p, record.DataPath!))) continue;
       dataPaths.push(record.DataPath);
       items.push({ component: record.Component, kind: 'DataFolder', sourcePath: record.DataPath, relativePath: `${folder}\\Data` });
       continue;
@@ -55,7 +53,7 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
       const references = sources.webConfigReferences ? referencesOf(sources.webConfigReferences, record.WebConfigPath) : [];
       for (const reference of references) {
         // A file inside a theme folder is already copied with its theme.
-        if (record.ThemePaths.some((t) => windowsPathKey(reference.path).startsWith(`${windowsPathKey(t)}\\`))) continue;
+        if (record.ThemePaths.some((t) => isInsideWindowsPath(reference.path, t))) continue;
         // Optional: a file the web.config names but that is not there is recorded as skipped (the backup still warns).
         items.push({
           component: record.Component,
@@ -67,7 +65,7 @@ export function planBackupItems(inventory: ServerInventory, sources: BackupItemS
       }
     }
     for (const theme of record.ThemePaths) {
-      items.push({ component: record.Component, kind: 'Theme', sourcePath: theme, relativePath: `${folder}\\App_Themes\\${lastSegment(theme)}` });
+      items.push({ component: record.Component, kind: 'Theme', sourcePath: theme, relativePath: `${folder}\\App_Themes\\${windowsBasename(theme)}` });
     }
   }
 

@@ -28,6 +28,7 @@ import { nextSequence } from './backup-sequence';
 import { isSameOrInside, localPathInside } from '../util/windows-path';
 import { nodeWriteFs, writeSmallFile, type BackupWriteFs } from './write-fs';
 import { protectFolder } from './protect-folder';
+import { makeLocalFolder } from '../util/local-folder';
 
 export interface BackupProgress {
   relativePath: string;
@@ -70,7 +71,7 @@ export async function createBackup(host: Host, options: BackupOptions): Promise<
   const destination = path.resolve(options.destination);
   await assertDestinationOutsideSources(host, destination, options.items);
   const plan = await expandBackupItems(host, options.items);
-  await fs.mkdir(destination, { recursive: true }).catch((e) => Promise.reject(toFileCoreError(e, destination, 'destination')));
+  await makeLocalFolder(destination).catch((e) => Promise.reject(toFileCoreError(e, destination, 'destination')));
 
   const created = (options.now ?? (() => new Date()))();
   const name = await reservePartialFolder(destination, host.computerName, created);

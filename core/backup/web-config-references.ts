@@ -14,7 +14,7 @@ import type { Host } from '../host/host';
 import type { ComponentRecord } from '../domain/inventory-types';
 import { referencedFiles, type WebConfigReference } from '../webconfig/referenced-files';
 import { isCoreError } from '../util/errors';
-import { joinWindowsPath, normalizeRelativePath, windowsParent } from '../util/windows-path';
+import { joinWindowsPath, normalizeRelativePath, windowsParent, windowsPathKey } from '../util/windows-path';
 
 /** A reference that stays in the application folder: where it is on the server and below the web.config's folder. */
 export interface ResolvedReference extends WebConfigReference {
@@ -58,7 +58,6 @@ export interface WebConfigReferences {
 }
 
 /** How two Windows paths are compared here: either separator, no trailing one, case ignored. */
-export const windowsPathKey = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
 
 /** The followed references of the web.config at `webConfigPath` (none when it was not read). */
 export const referencesOf = (references: WebConfigReferences, webConfigPath: string): ResolvedReference[] =>

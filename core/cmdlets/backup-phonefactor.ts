@@ -10,9 +10,8 @@ import { defineOperation } from './contract/contract';
 import type { OperationContext } from '../util/operation-context';
 import { PathParameter } from './contract/schema-helpers';
 import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
-import { pipeIdentity, targetsOf } from '../host/open-targets';
+import { localFolderFor, pipeIdentity, targetsOf } from '../host/open-targets';
 import type { Host } from '../host/host';
-import { resolveTargetPath } from '../host/lab/open-lab';
 import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionEntry, type RetentionResult } from '../backup/index';
 import { inventoryServer } from '../survey/inventory';
 import { findMfaServices } from '../survey/mfa-services';
@@ -22,6 +21,7 @@ import { PRODUCT_KEY } from '../domain/catalog';
 import { CoreError, isCoreError } from '../util/errors';
 import { createLimiter, DEFAULT_THROTTLE_LIMIT, mapSettled, settle, type Settled } from '../util/pool';
 import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
+import { sameLocalPath } from '../util/windows-path';
 
 const Input = Type.Object(
   {
@@ -183,7 +183,7 @@ async function planJobs(items: BackupInput[], throttle: number): Promise<{ jobs:
       continue;
     }
     for (const host of o.value) {
-      const destination = destinationFor(host, item.Destination);
+      const destination = localFolderFor(host, item.Destination);
       const key = `${serverKey(host)}|${destination.toLowerCase()}`;
       const job = jobs.get(key) ?? { host, destination, stopService: false };
       job.stopService ||= item.StopService === true;
@@ -200,11 +200,6 @@ const serverKey = (host: Host) => {
   const id = pipeIdentity(host);
   return `${(host.labFolder ?? '').toLowerCase()}|${id.ComputerName.toLowerCase()}|${host.computerName.toLowerCase()}|${(id.LabPath ?? '').toLowerCase()}`;
 };
-
-/** The lab path rule (as resolveFileTarget): in a lab a Windows drive path lies inside the lab server. */
-function destinationFor(host: Host, destination: string): string {
-  return host.labFolder !== null ? resolveTargetPath(host, destination).localPath : path.resolve(destination);
-}
 
 /** What one server's backup will copy (read from the server), and the work that makes it. */
 async function prepareBackup(job: BackupJob, ctx: OperationContext) {
@@ -298,7 +293,7 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
   const byDestination = new Map<string, { destination: string; keep: number }>();
   for (const job of jobs) {
     if (job.retain === undefined) continue;
-    const wrote = ctx.dryRun || outputs.some((o) => path.dirname(o.BackupPath).toLowerCase() === job.destination.toLowerCase());
+    const wrote = ctx.dryRun || outputs.some((o) => sameLocalPath(path.dirname(o.BackupPath), job.destination));
     if (!wrote) continue;
     const entry = byDestination.get(job.destination.toLowerCase());
     byDestination.set(job.destination.toLowerCase(), { destination: job.destination, keep: Math.max(entry?.keep ?? 0, job.retain) });
@@ -315,7 +310,7 @@ async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], 
     if (!result) continue;
     const ownerOf = (e: RetentionEntry) =>
       outputs.find(
-        (o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && path.dirname(o.BackupPath).toLowerCase() === destination.toLowerCase(),
+        (o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && sameLocalPath(path.dirname(o.BackupPath), destination),
       );
     for (const removed of result.Removed) {
       ctx.log('info', `Retention removed ${removed.Path}: ${RETENTION_WHY[removed.Reason]}.`);

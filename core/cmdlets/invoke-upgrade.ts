@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { TargetParameters, targetOf } from './contract/target-parameters';
-import { openTargetHostsOfItems, resolveFileTarget, THIS_MACHINE } from '../host/open-targets';
+import { localFolderFor, openTargetHostsOfItems } from '../host/open-targets';
 import { BackupDestinationParameter, UpgradeParameters } from './contract/upgrade-parameters';
 import { runUpgrade } from '../upgrade';
 import { StringEnum } from './contract/schema-helpers';
@@ -111,7 +111,7 @@ export const invokeUpgradeOperation = defineOperation({
         hosts,
         installerPath: first.InstallerPath,
         naming: first.VirtualDirectoryNaming,
-        backupDestination: await resolveFileTarget(THIS_MACHINE, first.BackupDestination),
+        backupDestination: localFolderFor(hosts[0], first.BackupDestination),
         resume: first.Resume === true,
         skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],
         replan: first.Replan === true,

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve, win32 } from 'node:path';
 import { protectFolder } from '../backup/protect-folder';
 import { findLabMediaFolder } from '../host/lab/media';
-import { markLab, prepareFolder } from '../host/lab/scenarios';
+import { finishLab, prepareFolder } from '../host/lab/scenarios';
 import type { LabFile, LabServerSummary } from '../host/lab/lab-file';
 import { LAB_FILE } from '../host/lab/server-file';
 import { labReadme } from '../host/lab/templates/lab-readme';
@@ -27,7 +27,7 @@ import type { InstalledProduct } from '../host/installed-products';
 import { decodeRegFileBytes, RegistryTree } from '../host/registry-file';
 import { CoreError } from '../util/errors';
 import { LabHost } from '../host/lab/lab-host';
-import { winJoin } from '../host/lab/lab-paths';
+import { joinWindowsPath, pathSegmentFromName } from '../util/windows-path';
 import { LEGACY_SERVICE } from '../host/lab/legacy-products';
 import { LAB_MEDIA_PATH } from '../host/lab/build-server';
 import { applicationHostFromSections } from '../host/lab/templates/application-host';
@@ -145,7 +145,7 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
     if (!c.ProductCode) notes.push(`${c.DisplayName} had no product code in the backup; the lab gives it ${code}.`);
     if ((c.Component === 'Agent' || c.Component === 'MfaServer') && c.InstallPath) {
       for (const name of ['Pfsvc.exe', 'PhoneFactor.exe', 'PfCommon.dll']) {
-        const p = winJoin(c.InstallPath, name);
+        const p = joinWindowsPath(c.InstallPath, name);
         await writeWithFolder(lab, p, placeholder(name));
         record.files.push(p);
       }
@@ -153,21 +153,21 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
       record.services = [LEGACY_SERVICE];
     } else if (c.PhysicalPath && c.VirtualDirectory) {
       const info = WEB_COMPONENTS[c.Component as WebComponentName];
-      record.directories = [c.PhysicalPath, winJoin(c.PhysicalPath, 'bin')];
+      record.directories = [c.PhysicalPath, joinWindowsPath(c.PhysicalPath, 'bin')];
       const made = [info?.endpoint, `bin\\${c.DisplayName.replace(/\s+/g, '')}.dll`].filter((x): x is string => !!x);
       for (const rel of made) {
-        const p = winJoin(c.PhysicalPath, rel);
+        const p = joinWindowsPath(c.PhysicalPath, rel);
         await writeWithFolder(lab, p, placeholder(rel));
         record.files.push(p);
       }
       if (c.Component === 'UserPortal') {
         // The portal installer's own Default theme is product files, not in a backup: the lab ships its stand-in.
         for (const [n, text] of Object.entries(themeFiles('Default', '#0072c6'))) {
-          const p = winJoin(c.PhysicalPath, 'App_Themes', 'Default', n);
+          const p = joinWindowsPath(c.PhysicalPath, 'App_Themes', 'Default', n);
           if (!(await lab.stat(p))) await writeWithFolder(lab, p, Buffer.from(text, 'utf8'));
           record.files.push(p);
         }
-        record.directories.push(winJoin(c.PhysicalPath, 'App_Themes'), winJoin(c.PhysicalPath, 'App_Themes', 'Default'));
+        record.directories.push(joinWindowsPath(c.PhysicalPath, 'App_Themes'), joinWindowsPath(c.PhysicalPath, 'App_Themes', 'Default'));
       }
       if (c.WebConfigPath) record.files.push(c.WebConfigPath);
       record.site = c.SiteName ?? 'Default Web Site';
@@ -257,20 +257,30 @@ export async function createLabFromBackups(
   const labPath = resolve(path);
   const mediaFolder = findLabMediaFolder(options.mediaFolder);
   for (const b of backups) if (!existsSync(resolve(b))) throw new CoreError('BackupNotFound', `There is no backup folder at ${resolve(b)}.`, b);
-  await prepareFolder(labPath, options.force ?? false);
-  await mkdir(labPath, { recursive: true });
-  const foreign = new Set(await readdir(labPath)); // what the admin keeps beside a replaced lab
-  // A backup folder is protected like the backup (it holds the SDK password): so is the lab made from it.
-  await protectFolder(labPath);
-  const built: { folder: string; result: FromBackupResult }[] = [];
-  const names = new Set<string>();
+  // Every server's name is checked before anything is written: it names the server's folder (several backups), and
+  // the lab reports it, so a run folder and log names are made from it later. A name that is not a plain name
+  // (`..`, `../../X`, a separator, a device name) is refused: the backup's inventory was altered or is not a server's.
+  const servers = new Map<string, { name: string; backup: string }>();
   for (const b of backups) {
     const inventory = await readJson<ServerInventory>(join(resolve(b), INVENTORY_FILE));
-    const name = inventory?.ComputerName ?? 'SERVER';
-    if (names.has(name.toLowerCase())) throw new CoreError('DuplicateServer', `Two of the backups come from ${name}; give one backup per server.`, b);
-    names.add(name.toLowerCase());
+    const name = pathSegmentFromName(String(inventory?.ComputerName ?? 'SERVER'), `The computer name in ${join(resolve(b), INVENTORY_FILE)}`, b);
+    if (servers.has(name.toLowerCase())) throw new CoreError('DuplicateServer', `Two of the backups come from ${name}; give one backup per server.`, b);
+    servers.set(name.toLowerCase(), { name, backup: b });
+  }
+  const prepared = await prepareFolder(labPath, options.force ?? false);
+  await mkdir(labPath, { recursive: true });
+  const foreign = new Set(await readdir(labPath)); // what the admin keeps beside a replaced lab
+  // A backup folder is protected like the backup (it holds the SDK password): so is the lab made from it, and each
+  // server folder in it (made here, then closed before its first file).
+  await protectFolder(labPath);
+  const built: { folder: string; result: FromBackupResult }[] = [];
+  for (const { name, backup } of servers.values()) {
     const folder = backups.length === 1 ? labPath : join(labPath, name);
-    built.push({ folder, result: await buildServerFromBackup(folder, resolve(b), mediaFolder) });
+    if (folder !== labPath) {
+      await mkdir(folder, { recursive: true });
+      await protectFolder(folder);
+    }
+    built.push({ folder, result: await buildServerFromBackup(folder, resolve(backup), mediaFolder) });
   }
   const summaries: LabServerSummary[] = built.map(({ folder, result }) => ({
     LabPath: folder,
@@ -282,6 +292,6 @@ export async function createLabFromBackups(
   const labFile: LabFile = { formatVersion: 1, scenario: 'FromBackup', servers: backups.length === 1 ? ['.'] : summaries.map((s) => s.ComputerName) };
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
   await writeFile(join(labPath, 'README.txt'), labReadme('FromBackup', summaries, labPath));
-  await markLab(labPath, foreign);
+  await finishLab(labPath, backups.length === 1 ? ['.'] : [...servers.values()].map((s) => s.name), foreign, prepared);
   return summaries;
 }

@@ -31,7 +31,10 @@ const Input = Type.Object(
         'x-mfa': { path: true },
       }),
     ),
-    Force: Type.Optional(Type.Boolean({ description: 'Replace an existing lab at Path.' })),
+    Force: Type.Optional(Type.Boolean({
+      description: 'Replace an existing lab at Path (one New-MfaLab made): only what the lab made goes. Files you added or changed, beside the lab or ' +
+        'anywhere on its drives (C\\...), are put back into the new lab with the same bytes; backups and run folders under it stay too.',
+    })),
   },
   { additionalProperties: false },
 );

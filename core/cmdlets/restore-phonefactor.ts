@@ -11,10 +11,9 @@ import { defineOperation, perItem } from './contract/contract';
 import type { OperationContext } from '../util/operation-context';
 import { PathParameter, StringEnum } from './contract/schema-helpers';
 import { TargetParameters, targetOf } from './contract/target-parameters';
-import { openTargetHosts } from '../host/open-targets';
+import { localFolderFor, openTargetHosts } from '../host/open-targets';
 import type { Host } from '../host/host';
-import { resolveTargetPath } from '../host/lab/open-lab';
-import { isWindowsDrivePath } from '../host/lab/lab-paths';
+import { isWindowsDrivePath } from '../util/windows-path';
 import { inventoryServer } from '../survey/inventory';
 import { classifyProduct } from '../domain/classify-product';
 import { restoreFiles, verifyBackup, type ManifestFileEntry, type VerifyResult } from '../backup/index';
@@ -211,7 +210,7 @@ async function restoreOne(item: RestoreInput, ctx: OperationContext): Promise<Re
 async function openBackupAndServer(item: RestoreInput): Promise<{ host: Host; backup: string; check: VerifyResult }> {
   const hosts = await openTargetHosts(targetOf(item));
   if (hosts.length === 1) {
-    const backup = backupFolderOn(hosts[0], item.Path);
+    const backup = localFolderFor(hosts[0], item.Path);
     return { host: hosts[0], backup, check: await verifyBackup(backup) };
   }
   if (isWindowsDrivePath(item.Path)) {
@@ -227,18 +226,6 @@ async function openBackupAndServer(item: RestoreInput): Promise<{ host: Host; ba
   const named = check.Manifest?.source.computerName.toLowerCase();
   const host = hosts.find((h) => h.computerName.toLowerCase() === named) ?? hosts[0];
   return { host, backup, check };
-}
-
-/**
- * The lab path rule, with one exception: a path that already lies inside the lab folder (as Backup-PhoneFactor
- * reports BackupPath, which on Windows starts with a drive letter) is taken as it is.
- */
-function backupFolderOn(host: Host, folder: string): string {
-  if (host.labFolder === null) return path.resolve(folder);
-  const labFolder = host.labFolder.toLowerCase();
-  const asLocal = path.resolve(folder);
-  if (asLocal.toLowerCase().startsWith(labFolder + path.sep)) return asLocal;
-  return resolveTargetPath(host, folder).localPath;
 }
 
 function assertRestorable(check: VerifyResult, backup: string): void {

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { PathParameter, StringEnum } from './contract/schema-helpers';
 import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
-import { openReachable, resolveFileTarget, THIS_MACHINE } from '../host/open-targets';
+import { localFolderFor, openReachable } from '../host/open-targets';
 import { runReadiness } from '../upgrade';
 import { READINESS_CHECKS } from '../domain/readiness-types';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
@@ -89,7 +89,7 @@ export const testReadinessOperation = defineOperation({
       hosts,
       unreachable,
       installerPath,
-      backupDestination: destination === undefined ? undefined : await resolveFileTarget(THIS_MACHINE, destination),
+      backupDestination: destination === undefined ? undefined : localFolderFor(hosts[0], destination),
     });
   },
 });

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
 import { TargetParameters, targetOf } from './contract/target-parameters';
-import { openTargetHost, resolveFileTarget, THIS_MACHINE } from '../host/open-targets';
+import { localFolderFor, openTargetHost } from '../host/open-targets';
 import { uninstallComponents } from '../upgrade';
 
 const Input = Type.Object(
@@ -58,7 +58,7 @@ export const uninstallPhoneFactorOperation = defineOperation({
   links: ['Backup-PhoneFactor', 'Install-MfaServer', 'Invoke-MfaServerUpgrade'],
   handler: perItem(async (item, ctx) => {
     const host = await openTargetHost(targetOf(item));
-    const backupPath = item.BackupPath === undefined ? undefined : await resolveFileTarget(THIS_MACHINE, item.BackupPath);
+    const backupPath = item.BackupPath === undefined ? undefined : localFolderFor(host, item.BackupPath);
     return uninstallComponents({ host, backupPath, force: item.Force === true }, ctx);
   }),
 });

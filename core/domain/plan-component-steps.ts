@@ -2,7 +2,7 @@
  * Steps that bring one web component back after MFA Server is installed: copy its installer (other servers),
  * install it with the right vdir, carry the old web.config settings over, and put the custom themes back.
  */
-import { joinWindowsPath } from '../util/windows-path';
+import { joinWindowsPath, windowsBasename } from '../util/windows-path';
 import { WEB_COMPONENTS, type WebComponentName } from './catalog';
 import type { ComponentRecord } from './inventory-types';
 import type { DraftStep, PlanInput } from './plan-types';
@@ -185,7 +185,7 @@ function mergeStep(component: WebComponentName, record: ComponentRecord, ctx: Co
 function themesStep(record: ComponentRecord, ctx: ComponentContext): DraftStep {
   const vdir = wantedVirtualDirectory(record, ctx.input.naming);
   const targetFolder = joinWindowsPath(newPhysicalPath(vdir), BACKUP_THEMES_FOLDER);
-  const names = record.ThemePaths.map((p) => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!);
+  const names = record.ThemePaths.map((p) => windowsBasename(p));
   return {
     Id: stepId(ctx.server.name, 'restore-themes', 'UserPortal'),
     Action: 'RestoreThemes',

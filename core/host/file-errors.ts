@@ -4,16 +4,10 @@
  * code everywhere. What node reports on Linux and on Windows differs (EISDIR there, EPERM here), so both map.
  */
 import { CoreError } from '../util/errors';
+import { windowsParent } from '../util/windows-path';
 
 /** What the caller was doing: decides what a missing path means (a missing file, or a missing folder). */
 export type FileOperation = 'read' | 'write' | 'list' | 'makeDirectory' | 'remove';
-
-/** Parent folder of a Windows path ('C:\a\b' → 'C:\a'; 'C:\a' → 'C:\'). */
-export function windowsParent(path: string): string {
-  const trimmed = path.replace(/[\\/]+$/, '');
-  const i = Math.max(trimmed.lastIndexOf('\\'), trimmed.lastIndexOf('/'));
-  return i <= 2 ? `${trimmed.slice(0, 2)}\\` : trimmed.slice(0, i);
-}
 
 export function directoryNotFound(folder: string, computerName: string, forFile?: string): CoreError {
   const why = forFile ? ` (needed for ${forFile}; create the folder first)` : '';

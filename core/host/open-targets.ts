@@ -12,6 +12,7 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { CoreError } from '../util/errors';
+import { isSameOrInside } from '../util/windows-path';
 import type { Host } from './host';
 import { openLab, resolveTargetPath } from './lab/open-lab';
 import { createLocalWindowsHost } from './local';
@@ -175,6 +176,19 @@ export async function openTargetHost(input: TargetSelection): Promise<Host> {
     );
   }
   return hosts[0];
+}
+
+/**
+ * Where a folder of this machine given for a server (a -BackupDestination, a -Destination, a -BackupPath) is: on a lab
+ * server a Windows path (C:\Backups) lies inside the lab, as the parameters' help says, except a path that already
+ * lies inside the lab folder (as Backup-PhoneFactor reports BackupPath, which on Windows starts with a drive letter),
+ * which is taken as it is; any other path is this machine's.
+ */
+export function localFolderFor(host: Host | undefined, folder: string): string {
+  if (host === undefined || host.labFolder === null) return path.resolve(folder);
+  const asLocal = path.resolve(folder);
+  if (isSameOrInside(asLocal, host.labFolder)) return asLocal;
+  return resolveTargetPath(host, folder).localPath;
 }
 
 /**

@@ -10,6 +10,7 @@ import { badRequest, EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK, toErrorBody, type E
 import type { EventSink } from './events';
 import { commandWatcherFor, watchCommands } from '../host/command-watch';
 import { validateItems, type StandaloneValidator } from './validate';
+import { checkPathParameters } from './path-parameters';
 
 export interface Request {
   items: unknown[];
@@ -69,7 +70,7 @@ export async function execute(
       EXIT_BAD_REQUEST,
     );
   }
-  const invalid = validateItems(contract.name, validate, request.items);
+  const invalid = validateItems(contract.name, validate, request.items) ?? checkPathParameters(contract, request.items);
   if (invalid) return failure(invalid, EXIT_BAD_REQUEST);
   if (request.dryRun && !contract.changesState) {
     return failure(badRequest('DryRunNotSupported', `${contract.name} changes nothing; dryRun does not apply.`, 'dryRun'), EXIT_BAD_REQUEST);

@@ -11,9 +11,9 @@ import { classifyProduct, type ProductMatch } from '../domain/classify-product';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import { readWebConfigSettings } from '../webconfig/index';
 import { CoreError, isLinkFailure } from '../util/errors';
+import { sameWindowsPath } from '../util/windows-path';
 
 const trimSlash = (p: string) => p.replace(/[\\/]+$/, '');
-const samePath = (a: string, b: string) => trimSlash(a).toLowerCase() === trimSlash(b).toLowerCase();
 
 /** The install path the MFA Server setup will reuse: the product key's InstallPath (32-bit view, then 64-bit). */
 export async function readInstallPath(host: Host): Promise<string | null> {
@@ -84,7 +84,7 @@ async function webRecord(host: Host, product: InstalledProduct, match: ProductMa
   const info = WEB_COMPONENTS[match.component as WebComponentName];
   // The application is the one whose folder the product was installed to; failing that, the default vdir name.
   const app =
-    (product.installLocation ? apps.find((a) => samePath(a.physicalPath, product.installLocation!)) : undefined) ??
+    (product.installLocation ? apps.find((a) => sameWindowsPath(a.physicalPath, product.installLocation!)) : undefined) ??
     apps.find(
       (a) => a.applicationPath.replace(/^\//, '').toLowerCase() === (match.isLegacy ? info.legacyVirtualDirectory : info.newVirtualDirectory).toLowerCase(),
     );

@@ -11,6 +11,7 @@ import type { MsiInfo } from '../msi/msi-info';
 import { findVirtualDirectoryProperty, selectComponentInstaller } from '../msi/select';
 import { MFA_SERVER_DISPLAY_NAME, MFA_SERVER_SETUP_FILE, WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
 import { CoreError } from '../util/errors';
+import { joinWindowsPath, pathSegmentFromName } from '../util/windows-path';
 
 /** Where the engine's own and the installers' logs go on a server (the ConfigMgr convention). */
 export const LOG_FOLDER = 'C:\\Windows\\Logs\\Software';
@@ -24,8 +25,9 @@ export interface InstallerRun {
   CommandLine: string;
 }
 
+/** An installer's log beside the engine's; the computer name comes from the server, so it must be a plain name. */
 export function msiLogPath(computerName: string, what: string): string {
-  return `${LOG_FOLDER}\\MfaServerUpgrade-${computerName}-${what}.log`;
+  return joinWindowsPath(LOG_FOLDER, pathSegmentFromName(`MfaServerUpgrade-${computerName}-${what}.log`, 'The installer log name (from the computer name)'));
 }
 
 function interpret(result: MsiexecResult, logPath: string, what: string, notInstalledIsOk: boolean): InstallerRun {

@@ -11,17 +11,13 @@ import type { PlanStep, UpgradePlan } from '../domain/plan-types';
 import { STAGING_FOLDER } from '../domain/plan-component-steps';
 import { WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
 import { CoreError } from '../util/errors';
+import { sameWindowsPath, windowsBasename, windowsParent, windowsPathKey } from '../util/windows-path';
 
-const norm = (p: string) => p.trim().replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
+const norm = windowsPathKey;
 
-/** The folder of a Windows path, normalised for comparison. */
+/** The folder of a Windows path, normalised for comparison (windowsPathKey). */
 export function windowsFolderOf(p: string): string {
-  const n = norm(p);
-  return n.slice(0, Math.max(0, n.lastIndexOf('\\')));
-}
-
-export function sameWindowsPath(a: string, b: string): boolean {
-  return norm(a) === norm(b);
+  return windowsPathKey(windowsParent(p));
 }
 
 /** A path holding `..` or a relative segment could climb out of any folder it claims to be in. */
@@ -58,7 +54,7 @@ export function assertPlanInstallers(plan: UpgradePlan, installerPath: string): 
       if (!(component in WEB_COMPONENTS)) throw refusedInstaller(step, `an installer for '${String(step.Component)}', which is not a web component`);
       const file = step.Action === 'InstallComponent' ? p.msiPath : p.sourcePath;
       if (typeof file !== 'string' || hasClimb(file)) throw refusedInstaller(step, `'${String(file)}'`);
-      const name = norm(file).split('\\').pop() ?? '';
+      const name = windowsBasename(file).toLowerCase();
       if (!componentMsiNames(component).some((n) => n.toLowerCase() === name)) throw refusedInstaller(
         step,
         `'${file}', which is not the ${component} installer (${componentMsiNames(component).join(' or ')})`,

@@ -6,7 +6,7 @@
  */
 import * as os from 'node:os';
 import type { Host } from '../host/host';
-import { isWindowsDrivePath } from '../host/lab/lab-paths';
+import { isWindowsDrivePath } from '../util/windows-path';
 import { WindowsFiles } from '../host/windows/windows-files';
 import { readInstallPath } from '../survey/inventory';
 import { LOGS_FOLDER, SERVICE_LOG_NAME } from '../domain/service-log';

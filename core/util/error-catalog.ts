@@ -362,6 +362,17 @@ export const ERROR_CATALOG = {
     'No inventory was given, or no PhoneFactor Agent was found on the servers given.',
     'Pass the output of Get-PhoneFactorComponent, including the server that runs the Agent.',
   ),
+  PathNotResolved: e(
+    'ObjectNotFound',
+    'PowerShell could not resolve a path parameter (a drive or provider it does not know); nothing was done with it.',
+    'Give a full path of this machine (C:\\Backups, \\\\server\\share\\x) or of a FileSystem drive (Get-PSDrive -PSProvider FileSystem).',
+  ),
+  PathNotUsable: e(
+    'InvalidArgument',
+    'A path parameter is not a usable full path: relative, blank around it, a drive without \\, a control character, too long, not a path of ' +
+      'this machine, or not a string.',
+    'Give a full path as text, such as C:\\MfaBackup (the message names the parameter and why).',
+  ),
   PlanCorrupt: e(
     'InvalidData',
     "The run's plan.json is damaged or of the wrong shape (the message names the line and column, or the field).",
@@ -549,6 +560,11 @@ export const ERROR_CATALOG = {
     'InvalidArgument',
     'The core was asked for an operation it does not know.',
     'Internal plumbing between the module and its core: reinstall the module.',
+  ),
+  UnsafePathName: e(
+    'InvalidData',
+    'A name taken from a record (a computer name in a backup or a lab, a server folder in lab.json) cannot be a folder or file name: it could lead elsewhere.',
+    'The record was altered or is not from a real server: use an untouched backup or lab, or rename the computer in it.',
   ),
   UsageLogsNotFound: e(
     'ObjectNotFound',

@@ -4,36 +4,6 @@
 # JSON never travels in argv: Windows PowerShell 5.1 and 7.x quote native arguments differently.
 # Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
 
-function ConvertTo-MfaCoreItem {
-    # One pipeline object's bound parameters as the core's input object. Paths that are not Windows-rooted resolve
-    # against PowerShell's current location (the core's working directory may differ).
-    param(
-        [Parameter(Mandatory = $true)] [System.Collections.IDictionary] $Bound,
-        [Parameter(Mandatory = $true)] [AllowEmptyCollection()] [string[]] $Names,
-        [Parameter(Mandatory = $true)] [AllowEmptyCollection()] [string[]] $PathNames,
-        [Parameter(Mandatory = $true)] $Caller
-    )
-    $item = [ordered]@{}
-    foreach ($name in $Names) {
-        if (-not $Bound.ContainsKey($name)) { continue }
-        $value = $Bound[$name]
-        if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
-        # A value of blanks is passed as given, so the core refuses it naming the parameter (resolved, '   ' became a
-        # folder named with three spaces under the current location).
-        if (($PathNames -contains $name) -and ($value -is [string]) -and ($value.Trim() -ne '') -and ($value -notmatch '^([A-Za-z]:[\\/]|\\\\)')) {
-            $value = $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($value)
-        }
-        elseif (($PathNames -contains $name) -and ($value -is [array])) {
-            # A list of paths (New-MfaLab -FromBackup a, b): each relative one resolves like a single path.
-            $value = @($value | ForEach-Object {
-                if (($_ -is [string]) -and ($_.Trim() -ne '') -and ($_ -notmatch '^([A-Za-z]:[\\/]|\\\\)')) { $Caller.SessionState.Path.GetUnresolvedProviderPathFromPSPath($_) } else { $_ }
-            })
-        }
-        $item[$name] = $value
-    }
-    return $item
-}
-
 function Get-MfaProperty {
     # A property of a JSON object, or $null when absent (the module runs under Set-StrictMode).
     param($Object, [string] $Name)

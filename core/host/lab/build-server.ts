@@ -11,7 +11,7 @@ import { PRODUCT_KEY, PRODUCT_KEY_VIEW, INSTALL_PATH_VALUE, DATA_FOLDER, WEB_COM
 import { APPLICATION_HOST_CONFIG } from '../iis';
 import { formatDataFile, LEGACY_SCHEMA } from './data-file';
 import { LabHost } from './lab-host';
-import { winJoin } from './lab-paths';
+import { joinWindowsPath } from '../../util/windows-path';
 import { LAB_USERS, LEGACY_PRODUCTS, LEGACY_PUBLISHER, LEGACY_SERVICE } from './legacy-products';
 import { serviceLogHistory } from './service-log-history';
 import { LOGS_FOLDER, SERVICE_LOG_NAME } from '../../domain/service-log';
@@ -126,16 +126,16 @@ async function installLegacyAgent(lab: LabHost, installPath: string): Promise<vo
   const p = LEGACY_PRODUCTS.Agent;
   const files: string[] = [];
   for (const f of ['Pfsvc.exe', 'PhoneFactor.exe', 'PfCommon.dll', 'License.rtf']) {
-    const path = winJoin(installPath, f);
+    const path = joinWindowsPath(installPath, f);
     await lab.placeFile(path, placeholder(f));
     files.push(path);
   }
   // Written at run time, not installed: uninstall leaves them (the data folder is what the upgrade must keep).
-  const data = winJoin(installPath, DATA_FOLDER);
-  await lab.placeFile(winJoin(data, 'Phonefactor.pfdata'), formatDataFile(LEGACY_SCHEMA, LAB_USERS));
-  await lab.placeFile(winJoin(data, 'PfActivation.dat'), Buffer.from('LAB-ACTIVATION\r\naccount=Contoso\r\nactivated=2014-03-12\r\n', 'utf8'));
-  await lab.placeFile(winJoin(installPath, 'Logs', 'pfsvc.log'), Buffer.from('2014-03-12 09:00:00 PhoneFactor service started.\r\n', 'utf8'));
-  await writeServiceLogHistory(lab, winJoin(installPath, LOGS_FOLDER));
+  const data = joinWindowsPath(installPath, DATA_FOLDER);
+  await lab.placeFile(joinWindowsPath(data, 'Phonefactor.pfdata'), formatDataFile(LEGACY_SCHEMA, LAB_USERS));
+  await lab.placeFile(joinWindowsPath(data, 'PfActivation.dat'), Buffer.from('LAB-ACTIVATION\r\naccount=Contoso\r\nactivated=2014-03-12\r\n', 'utf8'));
+  await lab.placeFile(joinWindowsPath(installPath, 'Logs', 'pfsvc.log'), Buffer.from('2014-03-12 09:00:00 PhoneFactor service started.\r\n', 'utf8'));
+  await writeServiceLogHistory(lab, joinWindowsPath(installPath, LOGS_FOLDER));
 
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: 'Pfsvc_ncan_ip_tcp_port', type: 'REG_DWORD', data: 4898 });
@@ -172,16 +172,16 @@ async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec
   }
   const files: string[] = [];
   for (const [rel, data] of Object.entries(installed)) {
-    const path = winJoin(w.physicalPath, rel);
+    const path = joinWindowsPath(w.physicalPath, rel);
     await lab.placeFile(path, data);
     files.push(path);
   }
   if (w.component === 'UserPortal') {
     // The admin's own theme and an extra file: not installed by the product, so an uninstall keeps them.
     for (const [n, t] of Object.entries(themeFiles('Contoso', '#5c2d91'))) {
-      await lab.placeFile(winJoin(w.physicalPath, 'App_Themes', 'Contoso', n), Buffer.from(t, 'utf8'));
+      await lab.placeFile(joinWindowsPath(w.physicalPath, 'App_Themes', 'Contoso', n), Buffer.from(t, 'utf8'));
     }
-    await lab.placeFile(winJoin(w.physicalPath, 'App_Themes', 'Contoso', 'logo.txt'), Buffer.from('Contoso logo placeholder\r\n', 'utf8'));
+    await lab.placeFile(joinWindowsPath(w.physicalPath, 'App_Themes', 'Contoso', 'logo.txt'), Buffer.from('Contoso logo placeholder\r\n', 'utf8'));
   }
   const record: InstalledProductRecord = {
     component: w.component,
@@ -194,8 +194,8 @@ async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec
     files,
     directories: [
       w.physicalPath,
-      winJoin(w.physicalPath, 'bin'),
-      ...(w.component === 'UserPortal' ? [winJoin(w.physicalPath, 'App_Themes'), winJoin(w.physicalPath, 'App_Themes', 'Default')] : []),
+      joinWindowsPath(w.physicalPath, 'bin'),
+      ...(w.component === 'UserPortal' ? [joinWindowsPath(w.physicalPath, 'App_Themes'), joinWindowsPath(w.physicalPath, 'App_Themes', 'Default')] : []),
     ],
     site: 'Default Web Site',
     virtualDirectory: w.virtualDirectory,
@@ -220,6 +220,6 @@ async function writeServiceLogHistory(lab: LabHost, logs: string): Promise<void>
   const start = new Date(Date.now() - 7 * 86_400_000);
   const lines = [...serviceLogHistory({ seed: 27, start, lines: 240, stepMs: 2_500_000, users, garbage: 0.01, other: 0.1 })].map((l) => `${l.text}\r\n`);
   const rolled = Math.floor(lines.length * 0.6);
-  await lab.placeFile(winJoin(logs, `${SERVICE_LOG_NAME}.1`), Buffer.from(lines.slice(0, rolled).join(''), 'utf8'));
-  await lab.placeFile(winJoin(logs, SERVICE_LOG_NAME), Buffer.from(lines.slice(rolled).join(''), 'utf8'));
+  await lab.placeFile(joinWindowsPath(logs, `${SERVICE_LOG_NAME}.1`), Buffer.from(lines.slice(0, rolled).join(''), 'utf8'));
+  await lab.placeFile(joinWindowsPath(logs, SERVICE_LOG_NAME), Buffer.from(lines.slice(rolled).join(''), 'utf8'));
 }

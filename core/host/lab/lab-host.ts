@@ -4,7 +4,7 @@
  * views); services and the Windows Installer database are in `server.json`; installers are simulated from the
  * real MSI databases found at the given lab path (installers/).
  */
-import { chmod, lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -29,7 +29,10 @@ import { checkRegistryValue } from '../registry-value';
 import { writePoint } from '../../util/write-points';
 import { LabInstallerBusy, LabTransaction, rollBackInterrupted } from './lab-transaction';
 import { isSuccessCode } from './installers/faults';
-import { directoryNotFound, hostFileError, windowsParent } from '../file-errors';
+import { directoryNotFound, hostFileError } from '../file-errors';
+import { closeToThisAccount } from '../local-folder-access';
+import { LAB_FILES_LEDGER, recordLabWrite } from './lab-files';
+import { windowsParent } from '../../util/windows-path';
 import { readLocalFileRange } from '../file-range';
 import { writeFileAtomic as writeLocalFileAtomic } from '../../util/atomic-write';
 import { REGISTRY_FILE, SERVER_FILE, readServerConfig, writeServerConfig, type LabServerConfig } from './server-file';
@@ -166,8 +169,12 @@ export class LabHost implements LabMachine {
     const parent = await lstat(dirname(local)).catch(() => undefined);
     if (!parent?.isDirectory()) throw directoryNotFound(windowsParent(path), this.computerName, path);
     if (!isDirectory(local)) await this.tx?.before(local);
+    // What the simulated server writes is the lab's (New-MfaLab -Force, lab-files.ts); an installer rolled back forgets it.
+    const ledger = join(this.folder, LAB_FILES_LEDGER);
+    if (existsSync(ledger)) await this.tx?.before(ledger);
     try {
       await writeLocalFileAtomic(local, data);
+      recordLabWrite(this.folder, local, data);
     } catch (e) {
       // util/atomic-write names the local file; the error names the Windows path.
       throw hostFileError(isDirectory(local) ? { code: 'EISDIR' } : errnoOf(e), path, 'write', this.computerName);
@@ -208,12 +215,15 @@ export class LabHost implements LabMachine {
     }
   }
 
-  /** The lab's machine is a folder tree: owner-only (0700), as the Windows adapter's icacls leaves administrators only. */
+  /**
+   * The lab's machine is a folder tree: this account's, all of it, and owner-only (0700), as the Windows adapter's icacls
+   * gives Administrators ownership and leaves them alone with SYSTEM.
+   */
   async closeFolder(path: string): Promise<void> {
     const local = this.localPath(path);
     if (!isDirectory(local)) throw new CoreError('DirectoryNotFound', `The folder ${path} does not exist on ${this.computerName}.`, path);
     try {
-      await chmod(local, 0o700);
+      await closeToThisAccount(local);
     } catch (e) {
       const why = (e as Error).message;
       throw new CoreError('FolderNotProtected', `The folder ${path} on ${this.computerName} could not be closed to other accounts: ${why}`, path);

@@ -7,12 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreError } from '../../util/errors';
-import { hasCharacterWindowsRefusesInName } from '../../util/windows-path';
-
-/** True for a drive path such as `C:\x` or `c:/x` (also `C:` alone). */
-export function isWindowsDrivePath(path: string): boolean {
-  return /^[A-Za-z]:([\\/]|$)/.test(path);
-}
+import { hasCharacterWindowsRefusesInName, isWindowsDrivePath } from '../../util/windows-path';
 
 /** Drive letter (uppercase) and clean components ('.' dropped, '..' applied, never above the drive root). */
 export function splitWindowsPath(path: string): { drive: string; parts: string[] } {
@@ -64,32 +59,4 @@ export function resolveLabPath(serverFolder: string, windowsPath: string): strin
     current = join(current, match ?? part);
   }
   return current;
-}
-
-/** Join Windows path components with backslashes. */
-export function winJoin(...parts: string[]): string {
-  return parts
-    .filter((p) => p !== '')
-    .map((p, i) => (i === 0 ? p.replace(/[\\/]+$/, '') : p.replace(/^[\\/]+|[\\/]+$/g, '')))
-    .join('\\');
-}
-
-/** Parent folder of a Windows path ('C:\a\b' → 'C:\a'; 'C:\a' → 'C:\'). */
-export function winDirname(path: string): string {
-  const trimmed = path.replace(/[\\/]+$/, '');
-  const i = Math.max(trimmed.lastIndexOf('\\'), trimmed.lastIndexOf('/'));
-  if (i <= 2) return trimmed.slice(0, 2) + '\\';
-  return trimmed.slice(0, i);
-}
-
-/** Last component of a Windows path. */
-export function winBasename(path: string): string {
-  const trimmed = path.replace(/[\\/]+$/, '');
-  return trimmed.slice(Math.max(trimmed.lastIndexOf('\\'), trimmed.lastIndexOf('/')) + 1);
-}
-
-/** Case-insensitive Windows path equality ('C:\A\' equals 'c:/a'). */
-export function samePath(a: string, b: string): boolean {
-  const norm = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toUpperCase();
-  return norm(a) === norm(b);
 }

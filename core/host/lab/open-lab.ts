@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../host';
 import { CoreError } from '../../util/errors';
 import { LabHost } from './lab-host';
-import { isWindowsDrivePath } from './lab-paths';
+import { isWindowsDrivePath, pathSegmentFromName } from '../../util/windows-path';
 import { LAB_FILE, SERVER_FILE } from './server-file';
 import type { LabFile } from './lab-file';
 
@@ -32,7 +32,9 @@ export async function openLab(path: string): Promise<LabHost[]> {
   }
   const hosts: LabHost[] = [];
   for (const s of lab.servers) {
-    const serverFolder = resolve(folder, s);
+    // A server folder named in lab.json is a name inside the lab ('.' for a one-server lab), never a path out of it.
+    const name = s === '.' ? s : pathSegmentFromName(String(s), `The server folder named in ${labFile}`, labFile);
+    const serverFolder = resolve(folder, name);
     if (!existsSync(join(serverFolder, SERVER_FILE))) {
       throw new CoreError('NotALab', `${labFile} names the server folder '${s}', which has no ${SERVER_FILE}.`, serverFolder);
     }

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_LEGACY_INSTALL_PATH, DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from '../../domain/catalog';
 import { CoreError } from '../../util/errors';
 import { buildLabServer, LAB_MEDIA_PATH, type LabServerSpec, type LegacyWebComponentSpec } from './build-server';
-import { winJoin } from './lab-paths';
+import { joinWindowsPath, windowsNameProblem } from '../../util/windows-path';
+import { hasLabLedger, putBackAdminFiles, setAsideAdminFiles, snapshotLabFiles, type KeptFile } from './lab-files';
 import { findLabMediaFolder } from './media';
 import { LAB_FILE, SERVER_FILE } from './server-file';
 import { labReadme } from './templates/lab-readme';
@@ -34,7 +35,7 @@ function webComponent(
   opts: { vdir?: string; root?: string; sdkUrl: string; useSdk: boolean; extra?: Record<string, string>; systemDriveInConfig?: boolean },
 ): LegacyWebComponentSpec {
   const vdir = opts.vdir ?? WEB_COMPONENTS[component].legacyVirtualDirectory;
-  const physicalPath = winJoin(opts.root ?? DEFAULT_WWWROOT, vdir);
+  const physicalPath = joinWindowsPath(opts.root ?? DEFAULT_WWWROOT, vdir);
   return {
     component,
     virtualDirectory: vdir,
@@ -149,33 +150,46 @@ export function isLabFolder(path: string): boolean {
 /**
  * The mark New-MfaLab leaves in a lab it made, and the only thing -Force trusts: server.json and lab.json are common
  * names (a project folder may hold them, and -Force once deleted such a folder). It lists the top-level entries the lab
- * created, so replacing a lab removes those and nothing the admin put beside them. Written last: a lab whose build was
- * interrupted carries no mark and is left for the admin to remove.
+ * created and its server folders, so replacing a lab removes those and nothing the admin put beside them; on the lab's
+ * drives (C\ …) only the files the lab wrote go (lab-files.ts), and every file the admin added or changed there is put
+ * back into the rebuilt lab with the same bytes. Written last: a lab whose build was interrupted carries no mark and is
+ * left for the admin to remove.
  */
 export const LAB_MARKER_FILE = '.mfalab';
 const MARKER_TAG = 'MfaServerUpgrade New-MfaLab';
+/** Where the admin's files wait while -Force rebuilds the lab (inside the lab folder: moved, never copied). */
+export const KEPT_FOLDER = '.mfalab-kept';
 
 interface LabMarker {
   createdBy: typeof MARKER_TAG;
   entries: string[];
+  /** The server folders ('.' for a one-server lab); absent in the mark of a lab made before labs recorded their files. */
+  servers?: string[];
+}
+
+/** What -Force set aside to put back once the lab is rebuilt. */
+export interface PreparedFolder {
+  kept: KeptFile[];
+  aside: string;
 }
 
 async function readLabMarker(labPath: string): Promise<LabMarker | undefined> {
   try {
     const m = JSON.parse(await readFile(join(labPath, LAB_MARKER_FILE), 'utf8')) as Partial<LabMarker>;
-    const plainName = (n: unknown) => typeof n === 'string' && n !== '' && n !== '.' && n !== '..' && !/[\\/]/.test(n);
+    const plainName = (n: unknown) => typeof n === 'string' && windowsNameProblem(n) === undefined;
     if (m.createdBy !== MARKER_TAG || !Array.isArray(m.entries) || !m.entries.every(plainName)) return undefined;
+    if (m.servers !== undefined && !(Array.isArray(m.servers) && m.servers.every((n) => n === '.' || plainName(n)))) return undefined;
     return m as LabMarker;
   } catch {
     return undefined;
   }
 }
 
-export async function prepareFolder(labPath: string, force: boolean): Promise<void> {
+export async function prepareFolder(labPath: string, force: boolean): Promise<PreparedFolder | undefined> {
   const s = await stat(labPath).catch(() => undefined);
-  if (!s) return;
+  if (!s) return undefined;
   if (!s.isDirectory()) throw new CoreError('NotALab', `${labPath} is a file, not a folder; choose another path for the lab.`, labPath);
-  if ((await readdir(labPath)).length === 0) return;
+  if ((await readdir(labPath)).length === 0) return undefined;
   if (!force) {
     throw new CoreError('LabExists', `${labPath} already exists and is not empty. Use -Force to replace an existing lab.`, labPath);
   }
@@ -188,9 +202,36 @@ export async function prepareFolder(labPath: string, force: boolean): Promise<vo
       labPath,
     );
   }
-  // Only what the lab created goes; the mark itself last, so an interrupted removal is retried by the next -Force.
+  const aside = join(labPath, KEPT_FOLDER);
+  const servers = marker.servers ?? [];
+  const older = !marker.servers || (await Promise.all(servers.map((f) => hasLabLedger(join(labPath, f))))).includes(false);
+  if (older || existsSync(aside)) {
+    throw new CoreError(
+      'LabExists',
+      older
+        ? `${labPath} was made by an earlier New-MfaLab, which did not record which files on its drives are its own, so -Force cannot tell them from ` +
+          `files you added; nothing was removed. Move your files out and remove the folder, then run New-MfaLab again.`
+        : `${aside} holds files an interrupted New-MfaLab -Force set aside (yours); nothing was removed. Move them back under the lab, remove ` +
+          `${KEPT_FOLDER}, then run again.`,
+      labPath,
+    );
+  }
+  // The admin's files on the lab's drives wait aside; then only what the lab created goes, the mark itself last.
+  const kept: KeptFile[] = [];
+  for (const f of servers) kept.push(...(await setAsideAdminFiles(join(labPath, f), join(aside, f === '.' ? '_' : f))));
   for (const entry of marker.entries) await rm(join(labPath, entry), { recursive: true, force: true });
   await rm(join(labPath, LAB_MARKER_FILE), { force: true });
+  return { kept, aside };
+}
+
+/**
+ * The end of a build: each server's files are recorded as the lab's (before anything of the admin's is back), the
+ * admin's files set aside by -Force are put back over the rebuilt lab, and the mark is written last.
+ */
+export async function finishLab(labPath: string, serverFolders: string[], foreign: Set<string>, prepared: PreparedFolder | undefined): Promise<void> {
+  for (const f of serverFolders) await snapshotLabFiles(join(labPath, f));
+  if (prepared) await putBackAdminFiles(prepared.kept, prepared.aside);
+  await markLab(labPath, foreign, serverFolders);
 }
 
 export async function createLab(path: string, scenario: LabScenario = 'SingleServer', options: CreateLabOptions = {}): Promise<LabServerSummary[]> {
@@ -199,7 +240,7 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   }
   const labPath = resolve(path);
   const mediaFolder = findLabMediaFolder(options.mediaFolder);
-  await prepareFolder(labPath, options.force ?? false);
+  const prepared = await prepareFolder(labPath, options.force ?? false);
   await mkdir(labPath, { recursive: true });
   const foreign = new Set(await readdir(labPath)); // what the admin keeps beside a replaced lab
   const servers = scenarioServers(scenario);
@@ -218,12 +259,13 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   const labFile: LabFile = { formatVersion: 1, scenario, servers: servers.map((s) => s.folder) };
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
   await writeFile(join(labPath, 'README.txt'), labReadme(scenario, summaries, labPath));
-  await markLab(labPath, foreign);
+  await finishLab(labPath, servers.map((s) => s.folder), foreign, prepared);
   return summaries;
 }
 
-/** Writes the lab's mark (last): every top-level entry but those the admin had there before (`foreign`). */
-export async function markLab(labPath: string, foreign: Set<string>): Promise<void> {
-  const marker: LabMarker = { createdBy: MARKER_TAG, entries: (await readdir(labPath)).filter((e) => !foreign.has(e)).sort() };
+/** Writes the lab's mark (last): every top-level entry but those the admin had there before (`foreign`), and its servers. */
+async function markLab(labPath: string, foreign: Set<string>, servers: string[]): Promise<void> {
+  const entries = (await readdir(labPath)).filter((e) => !foreign.has(e)).sort();
+  const marker: LabMarker = { createdBy: MARKER_TAG, entries, servers };
   await writeFile(join(labPath, LAB_MARKER_FILE), JSON.stringify(marker, null, 2) + '\n');
 }

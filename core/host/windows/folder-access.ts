@@ -20,6 +20,19 @@ export function grantOnly(runner: CommandRunner, systemRoot: string, folder: str
 
 /** BUILTIN\Administrators and NT AUTHORITY\SYSTEM, by SID; (OI)(CI): the folder, its subfolders and files. */
 const ADMINISTRATORS = '*S-1-5-32-544';
+
+/**
+ * The icacls arguments that make Administrators the owner of a folder and of everything in it: a folder another
+ * account created beforehand (and files it put there) stop being that account's, whose OWNER RIGHTS would otherwise
+ * keep it full access.
+ */
+export function takeOwnershipArguments(folder: string): string[] {
+  return [folder, '/setowner', ADMINISTRATORS, '/T', '/C'];
+}
+
+export function takeOwnership(runner: CommandRunner, systemRoot: string, folder: string): Promise<CommandResult> {
+  return runner.run(path.win32.join(systemRoot, 'System32', 'icacls.exe'), takeOwnershipArguments(folder), { timeoutMs: ICACLS_TIMEOUT_MS });
+}
 const ADMINS_AND_SYSTEM = [`${ADMINISTRATORS}:(OI)(CI)F`, '*S-1-5-18:(OI)(CI)F'];
 
 /**
@@ -36,7 +49,7 @@ export class WindowsFolderAccess {
 
   async closeToAdministrators(folder: string): Promise<void> {
     const icacls = path.win32.join(this.system32, 'icacls.exe');
-    for (const args of [[folder, '/setowner', ADMINISTRATORS, '/T', '/C'], [...icaclsArguments(folder, ADMINS_AND_SYSTEM), '/T']]) {
+    for (const args of [takeOwnershipArguments(folder), [...icaclsArguments(folder, ADMINS_AND_SYSTEM), '/T']]) {
       const r = await this.runner.run(icacls, args, { timeoutMs: ICACLS_TIMEOUT_MS });
       if (r.exitCode !== 0) {
         const said = (r.stderr.trim() || r.stdout.trim()).split(/\r?\n/)[0];

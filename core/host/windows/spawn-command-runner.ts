@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { CoreError } from '../../util/errors';
 import { renderCommandLine, quoteWindowsArgument, type CommandOptions, type CommandResult, type CommandRunner } from './command-runner';
 import { currentCommandWatcher, type CommandWatchEvent } from '../command-watch';
+import { windowsBasename } from '../../util/windows-path';
 
 /**
  * Console programs write their output in the console's OEM code page when it goes to a pipe. Text that is valid
@@ -35,7 +36,7 @@ export interface SpawnCommandRunnerOptions {
 
 /** The file name of a program path in either separator style, for messages. */
 function programName(file: string): string {
-  return file.split(/[\\/]/).pop() || file;
+  return windowsBasename(file) || file;
 }
 
 /** Runs programs on the local machine with child_process.spawn (never through a shell: no %VAR% or ^ expansion). */

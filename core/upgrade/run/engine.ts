@@ -21,6 +21,8 @@ import { UPGRADE_RUN_FOLDER_PREFIX } from '../../backup/retention';
 import { UPGRADE_EXIT_CODES } from '../../domain/upgrade-exit-codes';
 import { writeFileAtomic } from '../../util/atomic-write';
 import { CoreError, isCoreError } from '../../util/errors';
+import { pathSegmentFromName } from '../../util/windows-path';
+import { makeLocalFolder } from '../../util/local-folder';
 import { crashPointForTests } from './crash-points';
 import { CmTraceLog } from '../../log/index';
 import { whenCoreStops } from '../../util/core-stop';
@@ -55,8 +57,15 @@ export interface UpgradeRequest {
   replan?: boolean;
 }
 
+/**
+ * The run folder, <BackupDestination>\MfaServerUpgrade-<servers>. The computer names come from the servers (or a lab's
+ * server.json), so each must be a plain name (pathSegmentFromName): refused, not cleaned, since the folder is how the
+ * next run finds this one's journal, and a cleaned name could meet another server's.
+ */
 export function runFolder(backupDestination: string, hosts: Host[]): string {
-  return path.join(backupDestination, `${UPGRADE_RUN_FOLDER_PREFIX}${hosts.map((h) => h.computerName).join('+')}`);
+  const names = hosts.map((h) => pathSegmentFromName(h.computerName, 'The computer name', 'ComputerName'));
+  const name = pathSegmentFromName(`${UPGRADE_RUN_FOLDER_PREFIX}${names.join('+')}`, 'The run folder name', 'BackupDestination');
+  return path.join(backupDestination, name);
 }
 
 /**
@@ -146,7 +155,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
   /** The run's journal once it is open: the last words of a core that stops early are written into it. */
   const records: RunRecords = {};
   if (!plainCtx.dryRun) {
-    await fs.mkdir(folder, { recursive: true });
+    await makeLocalFolder(folder);
     await protectRunFolder(folder);
     const checked = await guardRun(req.hosts, folder, plainCtx);
     if ('refused' in checked) {

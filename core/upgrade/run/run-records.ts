@@ -30,6 +30,7 @@ import { verifyServers, type ServerVerification } from '../verify';
 import { describeIdentity, sameServer, type ServerIdentity } from './server-identity';
 import { writeFileAtomic, timestamp } from '../../util/atomic-write';
 import { CoreError } from '../../util/errors';
+import { sameLocalPath } from '../../util/windows-path';
 import { parseBackupFolderName, safeComputerName } from '../../backup/backup-folder-name';
 
 /** Codes of a run refused on its records before it changed anything (exit code 69003, with the error named). */
@@ -199,7 +200,7 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
   for (const s of backups.filter((b) => typeof b.Data.BackupPath === 'string')) {
     const p = String(s.Data.BackupPath);
     const name = parseBackupFolderName(path.basename(p));
-    const inDestination = samePath(path.dirname(p), backupDestination);
+    const inDestination = sameLocalPath(path.dirname(p), backupDestination);
     if (!inDestination || !name || name.partial || name.computerName.toLowerCase() !== safeComputerName(s.ComputerName).toLowerCase()) {
       throw inconsistent(`backup step ${s.Id} records the BackupPath ${p}, which is not a backup folder in -BackupDestination ${backupDestination}`);
     }
@@ -213,11 +214,6 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
       `is ${s.Status}`).join(', ')}`);
   }
   if (!backups.length && started.length) throw inconsistent('it has steps that ran but no backup step');
-}
-
-function samePath(a: string, b: string): boolean {
-  const [x, y] = [path.resolve(a), path.resolve(b)];
-  return process.platform === 'win32' ? x.toLowerCase() === y.toLowerCase() : x === y;
 }
 
 function otherServers(doc: JournalDocument, now: ServerIdentity[]): { recorded: string; now: string } | null {

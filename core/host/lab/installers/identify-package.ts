@@ -8,7 +8,7 @@ import { MFA_SERVER_DISPLAY_NAME, WEB_COMPONENTS, type WebComponentName } from '
 import { readMsi } from '../../../msi/reader';
 import type { MsiInfo } from '../../../msi/msi-info';
 import type { LabMachine } from './lab-machine';
-import { winDirname, winJoin } from '../lab-paths';
+import { joinWindowsPath, windowsParent } from '../../../util/windows-path';
 
 export type PackageLookup =
   | { ok: true; info: MsiInfo; component: ComponentName }
@@ -43,7 +43,7 @@ function componentFromName(productName: string): ComponentName | undefined {
 }
 
 async function componentFromMedia(lab: LabMachine, packagePath: string, info: MsiInfo): Promise<ComponentName | undefined> {
-  const manifest = winJoin(winDirname(packagePath), 'media.json');
+  const manifest = joinWindowsPath(windowsParent(packagePath), 'media.json');
   if (!(await lab.stat(manifest))) return undefined;
   try {
     const media = JSON.parse((await lab.readFile(manifest)).toString('utf8')) as {

@@ -5,7 +5,7 @@
  */
 import type { Host } from '../../host';
 import { redactor } from '../../../util/secrets';
-import { windowsParent } from '../../file-errors';
+import { windowsParent } from '../../../util/windows-path';
 
 export class InstallerLog {
   private readonly lines: string[] = [];

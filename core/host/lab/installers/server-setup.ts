@@ -20,7 +20,7 @@ import {
 import type { MsiInfo } from '../../../msi/msi-info';
 import type { MsiexecResult, SetupRequest } from '../../host';
 import type { LabMachine } from './lab-machine';
-import { winBasename, winDirname, winJoin } from '../lab-paths';
+import { joinWindowsPath, windowsBasename, windowsParent } from '../../../util/windows-path';
 import { formatDataFile, MFA_SERVER_SCHEMA, upgradeDataFile } from '../data-file';
 import type { InstalledProductRecord } from '../server-file';
 import { setupCommandLine } from './command-line';
@@ -97,21 +97,23 @@ export async function installMfaServer(lab: LabMachine, info: MsiInfo, setupPath
     log.line(`Installed file ${path}.`);
   };
   for (const exe of ['MultiFactorAuthSvc.exe', 'MultiFactorAuthUI.exe', 'MultiFactorAuthAdSyncSvc.exe']) {
-    await put(winJoin(installPath, exe), Buffer.from(`Lab placeholder for ${exe} (MfaServerUpgrade lab).\r\n`, 'utf8'));
+    await put(joinWindowsPath(installPath, exe), Buffer.from(`Lab placeholder for ${exe} (MfaServerUpgrade lab).\r\n`, 'utf8'));
   }
   // The component installers ship in the install folder (both bitnesses), ready to copy to a web server.
-  const mediaFolder = winDirname(setupPath);
+  const mediaFolder = windowsParent(setupPath);
   for (const entry of await lab.listDirectory(mediaFolder)) {
-    if (!entry.isDirectory && /\.msi$/i.test(entry.name)) await put(winJoin(installPath, entry.name), await lab.readFile(winJoin(mediaFolder, entry.name)));
+    if (!entry.isDirectory && /\.msi$/i.test(entry.name)) {
+      await put(joinWindowsPath(installPath, entry.name), await lab.readFile(joinWindowsPath(mediaFolder, entry.name)));
+    }
   }
 
   // The data file: upgraded in place under whatever spelling it has; created when there is none.
-  const dataPath = winJoin(installPath, DATA_FOLDER, DATA_FILE);
+  const dataPath = joinWindowsPath(installPath, DATA_FOLDER, DATA_FILE);
   if (await lab.stat(dataPath)) {
     const upgraded = upgradeDataFile(await lab.readFile(dataPath));
     if (upgraded) {
       await lab.placeFile(dataPath, upgraded);
-      log.line(`Upgraded data file ${winBasename(lab.localPath(dataPath))} to schema ${MFA_SERVER_SCHEMA}.`);
+      log.line(`Upgraded data file ${windowsBasename(lab.localPath(dataPath))} to schema ${MFA_SERVER_SCHEMA}.`);
     } else {
       log.line(`Data file ${dataPath} is not in the lab format; left unchanged.`);
     }
@@ -125,7 +127,7 @@ export async function installMfaServer(lab: LabMachine, info: MsiInfo, setupPath
   tree.setValue(lab.regPath(PRODUCT_KEY, PRODUCT_KEY_VIEW), { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
   await lab.saveRegistry(tree);
   // The service log in its own grammar (domain/service-log.ts [?]), appended to what the server logged before.
-  const serviceLog = winJoin(installPath, LOGS_FOLDER, SERVICE_LOG_NAME);
+  const serviceLog = joinWindowsPath(installPath, LOGS_FOLDER, SERVICE_LOG_NAME);
   const previousLog = (await lab.stat(serviceLog)) ? await lab.readFile(serviceLog) : Buffer.alloc(0);
   const now = new Date().toISOString();
   const lines = [

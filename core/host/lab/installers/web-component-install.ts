@@ -8,7 +8,7 @@ import { DEFAULT_WWWROOT, WEB_COMPONENTS, type WebComponentName } from '../../..
 import type { MsiInfo } from '../../../msi/msi-info';
 import { APPLICATION_HOST_CONFIG, addWebApplication, parseApplicationHostConfig } from '../../iis';
 import type { LabMachine } from './lab-machine';
-import { winJoin } from '../lab-paths';
+import { joinWindowsPath, windowsParent } from '../../../util/windows-path';
 import type { InstalledProductRecord } from '../server-file';
 import { defaultNewWebConfig, themeFiles } from '../templates/web-configs';
 import type { InstallerLog } from './installer-log';
@@ -74,12 +74,12 @@ export async function installWebComponent(
     log.line(`The virtual directory '/${vdir}' already exists in site '${site}'.`);
     return 1603;
   }
-  const physicalPath = winJoin(siteRoot.physicalPath || DEFAULT_WWWROOT, vdir);
+  const physicalPath = joinWindowsPath(siteRoot.physicalPath || DEFAULT_WWWROOT, vdir);
 
   const files = { 'web.config': Buffer.from(defaultNewWebConfig(component), 'utf8'), ...componentFiles(component) };
   const installed: string[] = [];
   for (const [relative, data] of Object.entries(files)) {
-    const target = winJoin(physicalPath, relative);
+    const target = joinWindowsPath(physicalPath, relative);
     await lab.placeFile(target, data);
     installed.push(target);
     log.line(`Installed file ${target}.`);
@@ -99,12 +99,12 @@ export async function installWebComponent(
     installLocation: physicalPath,
     files: installed,
     // Shallow first; uninstall walks it backwards so the deepest folders go first.
-    directories: [physicalPath, ...subfolders.sort((a, b) => a.split('\\').length - b.split('\\').length).map((s) => winJoin(physicalPath, s))],
+    directories: [physicalPath, ...subfolders.sort((a, b) => a.split('\\').length - b.split('\\').length).map((s) => joinWindowsPath(physicalPath, s))],
     site,
     virtualDirectory: vdir,
     physicalPath,
   };
-  await registerProduct(lab, productCode, record, packagePath.slice(0, packagePath.lastIndexOf('\\') + 1));
+  await registerProduct(lab, productCode, record, `${windowsParent(packagePath).replace(/\\$/, '')}\\`);
   return 0;
 }
 
