@@ -10,6 +10,8 @@ export { createBackup, type BackupOptions, type BackupProgress, type BackupResul
 export { MANIFEST_FILE_NAME, MANIFEST_FORMAT_VERSION, readManifest, type BackupManifest, type ManifestFileEntry, type ManifestSkippedItem } from './manifest';
 export { verifyBackup, type VerifyItem, type VerifyItemStatus, type VerifyResult } from './verify-backup';
 export { testBackup } from './test-backup';
+export { restoreServer, type RestoreRequest, type RestoredFile } from './restore-server';
+export { backUpServers, type BackupRequest, type ServerBackup, type ServerToBackUp } from './back-up-servers';
 export { registerBackupTask, unregisterBackupTask } from './backup-task';
 export { applyRetention, type RetentionEntry, type RetentionOptions, type RetentionResult } from './retention';
 export { restoreFiles, type RestoreFileResult, type RestoreOptions, type RestoreResult } from './restore-files';

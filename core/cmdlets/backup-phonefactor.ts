@@ -4,24 +4,12 @@
  * Batch: every piped object arrives at once, so components piped from Get-PhoneFactorComponent make ONE backup
  * per server, not one per component.
  */
-import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import type { OperationContext } from '../util/operation-context';
 import { PathParameter } from './contract/schema-helpers';
 import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
-import { localFolderFor, pipeIdentity, targetsOf } from '../host/open-targets';
-import type { Host } from '../host/host';
-import { applyRetention, createBackup, type BackupItem, type BackupResult, type RetentionEntry, type RetentionResult } from '../backup/index';
-import { inventoryServer } from '../survey/inventory';
-import { findMfaServices } from '../survey/mfa-services';
-import { serverBackupItems } from '../backup/server-backup-items';
-import { withServicesStopped } from '../backup/with-service-stopped';
-import { PRODUCT_KEY } from '../domain/catalog';
-import { CoreError, isCoreError } from '../util/errors';
-import { createLimiter, DEFAULT_THROTTLE_LIMIT, mapSettled, settle, type Settled } from '../util/pool';
-import { resultsOrPartialFailure, serverError } from '../util/partial-failure';
-import { sameLocalPath } from '../util/windows-path';
+import { backUpServers } from '../backup/index';
+import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
 
 const Input = Type.Object(
   {
@@ -65,8 +53,6 @@ const Output = Type.Object({
   /** With -Retain: every other backup of this server in the destination that was kept, with why ("<path>: <reason>"). */
   KeptBackups: Type.Array(Type.String()),
 });
-type BackupOutput = typeof Output.static;
-type BackupInput = typeof Input.static;
 
 export const backupPhoneFactorOperation = defineOperation({
   name: 'backup-phonefactor',
@@ -116,212 +102,13 @@ export const backupPhoneFactorOperation = defineOperation({
   batching: 'batch',
   timeoutSeconds: 3600,
   links: ['Test-PhoneFactorBackup', 'Restore-PhoneFactor', 'Get-PhoneFactorComponent'],
-  handler: backUpServers,
+  handler: (items, ctx) => {
+    const servers = items.map((item) => ({
+      target: targetOf(item),
+      destination: item.Destination,
+      stopService: item.StopService === true,
+      retain: item.Retain,
+    }));
+    return backUpServers({ servers, throttle: Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT)) }, ctx);
+  },
 });
-
-interface BackupJob {
-  host: Host;
-  destination: string;
-  stopService: boolean;
-  retain?: number;
-}
-
-/**
- * Servers are backed up in parallel, at most -ThrottleLimit at once. What each backup would do is asked for (ctx.act)
- * in the order the servers were given, so -WhatIf and -Confirm list them the same way every time. A server that fails
- * reports its own error; the other servers' backups still come back.
- */
-async function backUpServers(items: BackupInput[], ctx: OperationContext): Promise<BackupOutput[]> {
-  const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
-  const { jobs, failures } = await planJobs(items, throttle);
-  const limit = createLimiter(throttle);
-  const prepared = jobs.map((job) => settle(limit(() => prepareBackup(job, ctx))));
-  const running: Promise<Settled<BackupOutput | undefined>>[] = [];
-  for (const [i, job] of jobs.entries()) {
-    const ready = await prepared[i];
-    if (!ready.ok) {
-      running.push(Promise.resolve(ready));
-      continue;
-    }
-    const { action, run } = ready.value;
-    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, ready.value.serviceNames) : undefined))));
-  }
-  const outputs: BackupOutput[] = [];
-  for (const [i, outcome] of (await Promise.all(running)).entries()) {
-    const { host, destination } = jobs[i];
-    if (outcome.ok) {
-      if (outcome.value) {
-        outputs.push(outcome.value);
-        ctx.log('info', `Backed up ${outcome.value.Items} file(s), ${outcome.value.TotalBytes} bytes, of ${host.computerName} to ${outcome.value.BackupPath}.`);
-      }
-      continue;
-    }
-    const e = outcome.error;
-    failures.push(isCoreError(e) ? serverError(e, host.computerName) : new CoreError(
-      'BackupIncomplete',
-      `The backup of ${host.computerName} failed: ${(e as Error).message}`,
-      destination,
-    ));
-  }
-  await retainPerDestination(jobs, outputs, ctx);
-  return resultsOrPartialFailure(outputs, failures);
-}
-
-/**
- * One job per server and destination, however many objects named the server (components of one server). The servers
- * are opened in parallel; one that cannot be opened becomes a failure of its own.
- */
-async function planJobs(items: BackupInput[], throttle: number): Promise<{ jobs: BackupJob[]; failures: CoreError[] }> {
-  const targets = items.flatMap((item) => targetsOf(targetOf(item)).map((target) => ({ item, target })));
-  const opened = await mapSettled(targets, throttle, ({ target }) => target.open());
-  const jobs = new Map<string, BackupJob>();
-  const failures: CoreError[] = [];
-  for (const [i, o] of opened.entries()) {
-    const { item, target } = targets[i];
-    if (!o.ok) {
-      failures.push(serverError(o.error, target.name ?? item.LabPath ?? 'this machine'));
-      continue;
-    }
-    for (const host of o.value) {
-      const destination = localFolderFor(host, item.Destination);
-      const key = `${serverKey(host)}|${destination.toLowerCase()}`;
-      const job = jobs.get(key) ?? { host, destination, stopService: false };
-      job.stopService ||= item.StopService === true;
-      // Objects of one pipeline carry the same -Retain; if they differ, the larger one deletes less.
-      if (item.Retain !== undefined) job.retain = Math.max(job.retain ?? 0, item.Retain);
-      jobs.set(key, job);
-    }
-  }
-  return { jobs: [...jobs.values()], failures };
-}
-
-/** A server as the same server whichever object named it: a remote one by the name that reached it and its far lab folder. */
-const serverKey = (host: Host) => {
-  const id = pipeIdentity(host);
-  return `${(host.labFolder ?? '').toLowerCase()}|${id.ComputerName.toLowerCase()}|${host.computerName.toLowerCase()}|${(id.LabPath ?? '').toLowerCase()}`;
-};
-
-/** What one server's backup will copy (read from the server), and the work that makes it. */
-async function prepareBackup(job: BackupJob, ctx: OperationContext) {
-  const { host, destination } = job;
-  ctx.progress('Backup-PhoneFactor', `Inventory of ${host.computerName}`);
-  const inventory = await inventoryServer(host);
-  for (const w of inventory.Warnings) ctx.log('warning', `${host.computerName}: ${w}`);
-  const { items, warnings, hasRegistryKey } = await serverBackupItems(host, inventory);
-  if (!hasRegistryKey) ctx.log('verbose', `${host.computerName}: the registry key ${PRODUCT_KEY} does not exist; it is not part of the backup.`);
-  for (const w of warnings) ctx.log('warning', `${host.computerName}: ${w}`);
-
-  const services = job.stopService ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped') : [];
-  if (job.stopService && services.length === 0) {
-    ctx.log(
-      'warning',
-      `${host.computerName}: no running PhoneFactor / MFA Server service was found to stop; the data folder is copied with the service as it is (every file ` +
-        `is still checked for changes during its copy).`,
-    );
-  }
-  const serviceNames = services.map((s) => s.name);
-
-  const run = () =>
-    withServicesStopped(host, serviceNames, () =>
-      createBackup(host, {
-        destination,
-        items,
-        toolVersion: ctx.toolVersion,
-        productVersions: productVersions(inventory.Components),
-        onProgress: progressReporter(host.computerName, ctx),
-      }),
-    );
-  const action = { id: `backup:${serverKey(host)}`, target: destination, ...describeBackup(host, items, serviceNames) };
-  return { action, run, serviceNames };
-}
-
-function productVersions(components: { DisplayName: string; Version: string | null }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of components) if (c.Version) out[c.DisplayName] = c.Version;
-  return out;
-}
-
-function progressReporter(computerName: string, ctx: OperationContext) {
-  let lastFile = -1;
-  return (p: { relativePath: string; fileIndex: number; fileCount: number }) => {
-    if (p.fileIndex === lastFile) return;
-    lastFile = p.fileIndex;
-    ctx.progress(`Backup of ${computerName}`, p.relativePath, Math.floor((100 * p.fileIndex) / Math.max(1, p.fileCount)));
-  };
-}
-
-function describeBackup(host: Host, items: BackupItem[], serviceNames: string[]): { description: string; details: string[] } {
-  const details = items.map((i) => `${i.sourcePath ?? i.relativePath} -> ${i.relativePath}`);
-  if (serviceNames.length > 0) details.push(`Stop ${serviceNames.join(', ')} during the copy and start it again afterwards`);
-  return { description: `Back up ${items.length} item(s) of ${host.computerName} into a new backup folder`, details };
-}
-
-function toOutput(host: Host, made: BackupResult, serviceNames: string[]): BackupOutput {
-  return {
-    BackupPath: made.Path,
-    // Named so that the object pipes back to the same server (Restore-PhoneFactor binds ComputerName and LabPath).
-    ...pipeIdentity(host),
-    Items: made.FileCount,
-    TotalBytes: made.TotalBytes,
-    // createBackup re-reads every file after writing it and marks it Verified; anything else would have thrown.
-    IsVerified: made.Manifest.files.every((f) => f.status === 'Verified'),
-    CreatedUtc: made.CreatedUtc,
-    SkippedItems: made.Manifest.skippedItems.map((s) => `${s.originalPath} (${s.reason})`),
-    StoppedServices: serviceNames,
-    RemovedBackups: [],
-    KeptBackups: [],
-  };
-}
-
-/** Why retention kept or removed a folder, in the words the log and KeptBackups use. */
-const RETENTION_WHY: Record<RetentionEntry['Reason'], string> = {
-  BeyondRetention: 'older than the newest ones kept (ordered by when each backup was finished in this folder, not by any clock)',
-  StalePartial: 'an interrupted backup (.partial) older than a day',
-  WithinRetention: 'among the newest verified backups of its server',
-  NotVerified: 'it fails verification; kept for you to look at',
-  PartialInProgress: 'a backup still being made (or interrupted less than a day ago)',
-  MadeNow: 'made by this command',
-  UsedByUnfinishedUpgrade: 'an upgrade that has not completed relies on it',
-  UpgradeJournalUnreadable: 'an upgrade journal in this folder cannot be read, so no backup it might name is deleted',
-};
-
-/**
- * -Retain runs once per destination, after that destination received at least one new backup. Retention works per
- * server (one server's backups never push out another's), so a shared destination stays fair to every server.
- */
-async function retainPerDestination(jobs: BackupJob[], outputs: BackupOutput[], ctx: OperationContext): Promise<void> {
-  const byDestination = new Map<string, { destination: string; keep: number }>();
-  for (const job of jobs) {
-    if (job.retain === undefined) continue;
-    const wrote = ctx.dryRun || outputs.some((o) => sameLocalPath(path.dirname(o.BackupPath), job.destination));
-    if (!wrote) continue;
-    const entry = byDestination.get(job.destination.toLowerCase());
-    byDestination.set(job.destination.toLowerCase(), { destination: job.destination, keep: Math.max(entry?.keep ?? 0, job.retain) });
-  }
-  for (const { destination, keep } of byDestination.values()) {
-    const result: RetentionResult | undefined = await ctx.act(
-      {
-        id: `retain:${destination.toLowerCase()}`,
-        target: destination,
-        description: `Remove backups beyond the newest ${keep} verified one(s) of each server (and interrupted .partial folders older than a day)`,
-      },
-      () => applyRetention(destination, keep, { madeNow: outputs.map((o) => o.BackupPath) }),
-    );
-    if (!result) continue;
-    const ownerOf = (e: RetentionEntry) =>
-      outputs.find(
-        (o) => o.ComputerName.toLowerCase() === e.ComputerName.toLowerCase() && sameLocalPath(path.dirname(o.BackupPath), destination),
-      );
-    for (const removed of result.Removed) {
-      ctx.log('info', `Retention removed ${removed.Path}: ${RETENTION_WHY[removed.Reason]}.`);
-      ownerOf(removed)?.RemovedBackups.push(removed.Path);
-    }
-    for (const kept of result.Kept) {
-      const why = `${RETENTION_WHY[kept.Reason]}${kept.Detail ? ` (${kept.Detail})` : ''}`;
-      ctx.log(kept.Reason === 'NotVerified' || kept.Reason === 'UpgradeJournalUnreadable' ? 'warning' : 'verbose', `Retention kept ${kept.Path}: ${why}.`);
-      const owner = ownerOf(kept);
-      if (owner && kept.Path !== owner.BackupPath) owner.KeptBackups.push(`${kept.Path}: ${why}`);
-    }
-    for (const failed of result.Failed) ctx.log('warning', `Retention could not remove ${failed.Path}: ${failed.Message}`);
-  }
-}
