@@ -49,7 +49,7 @@ function Invoke-MfaGraphBrokerEvent {
 
 function Get-MfaGraphContext {
     # What Get-MgContext says: connected or not, the cloud, account and scopes (never a token: the context holds none).
-    if ($null -eq (Get-Command -Name Get-MgContext -ErrorAction SilentlyContinue)) {
+    if ($null -eq (Get-Command -Name Get-MgContext -ErrorAction Ignore)) {
         return @{ connected = $false; reason = 'Get-MgContext was not found: the Microsoft.Graph.Authentication module is not installed' }
     }
     $context = Get-MgContext
