@@ -1,10 +1,12 @@
 // The core's layers, outermost first; a folder may import only from itself and the layers after it (npm run lint:layers):
-//   cli.ts/launcher.ts -> runtime -> cmdlets -> upgrade -> report -> backup, usage -> survey -> host
+//   cli.ts/launcher.ts -> runtime -> cmdlets -> upgrade -> report -> backup, usage, tenant -> survey -> host
 //     -> webconfig, msi, journal, log -> domain -> util
 // - survey: what the tool learns about a PhoneFactor / MFA server by reading it through the Host port (its inventory, its
 //   data services). It is not pure domain (it needs a Host), and readiness, the upgrade and the cmdlets build on it.
 // - usage (Get-MfaServerUsage: who still authenticates, from the service logs) is a feature beside backup: it reads a
 //   server through the Host port and the survey (its install path); the readiness checks and the report build on it.
+// - tenant (Test-MfaTenantReadiness, Get-MfaMigrationStatus, Export-MfaTenantState: the Entra side, read-only through
+//   Microsoft Graph) is a feature beside them: it needs only host (closing a local folder) and util.
 // - report sits above backup (it reads backup manifests); domain sits below webconfig, msi and journal (they name
 //   products, settings and readiness rows of the catalog), so the old "bottom layer" is two layers now.
 // - Folders of one layer never import each other, and no import cycle joins two folders (sibling sub-folders included;
@@ -14,7 +16,7 @@ const LAYERS = [
   ['cmdlets'],
   ['upgrade'],
   ['report'],
-  ['backup', 'usage'],
+  ['backup', 'usage', 'tenant'],
   ['survey'],
   ['host'],
   ['webconfig', 'msi', 'journal', 'log'],
@@ -26,9 +28,10 @@ const rule = (name, comment, from, to, extra = {}) => ({ name, severity: 'error'
 const forbidden = [];
 LAYERS.forEach((layer, i) => {
   const above = LAYERS.slice(0, i).flat();
-  if (above.length) {
-    const comment = `core/${layer.join(', ')} must not import an outer layer (${above.join(', ')})`;
-    forbidden.push(rule(`layer-${layer.join('-')}`, comment, { path: folder(layer) }, { path: folder(above) }));
+  // One rule per folder, named after it: a folder's rule keeps its name when a peer joins its layer.
+  for (const a of above.length ? layer : []) {
+    const comment = `core/${a} must not import an outer layer (${above.join(', ')})`;
+    forbidden.push(rule(`layer-${a}`, comment, { path: folder([a]) }, { path: folder(above) }));
   }
   for (const a of layer.length > 1 ? layer : []) {
     const peers = layer.filter((b) => b !== a);

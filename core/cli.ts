@@ -5,7 +5,8 @@
  * `mfa-core <operation> --attached`: the request is the first stdin line and stdin stays open while the caller lives;
  * its end stops the core (runtime/attached-caller.ts). The module's transport starts the core this way.
  * `mfa-core <operation> --broker`: attached, and the transport runs remoting scripts for the core (-Session,
- * -Credential): asks go out as events, answers come back on later stdin lines (brokered-powershell.ts).
+ * -Credential): asks go out as events, answers come back on later stdin lines (brokered-powershell.ts). Any attached
+ * core may also ask its PowerShell to read Microsoft Graph the same way (tenant/graph-broker.ts).
  * `mfa-core --serve [--idle-seconds N]`: the warm core, one per PowerShell runspace, many calls (runtime/serve.ts).
  * `mfa-core --record-stop`: the transport records in a run's journal and log that its core was killed
  * (runtime/record-stop.ts).
@@ -21,6 +22,7 @@ import { CoreError } from './util/errors';
 import type { StandaloneValidator } from './runtime/validate';
 import { serveHostCalls } from './host/remote/serve-host';
 import { startBrokerOnStderr } from './host/remote/brokered-powershell';
+import { startGraphBrokerOnStderr } from './tenant/index';
 import { attachToCaller, parseStopWord } from './runtime/attached-caller';
 import { writeLastWords, type CoreStopCause } from './util/core-stop';
 import { recordStopFromTransport } from './runtime/record-stop';
@@ -65,16 +67,22 @@ const CALLER_GONE_DETAIL = 'The PowerShell that ran the command ended without st
 function readRequest(mode: string | undefined): Promise<string> {
   if (mode !== '--attached' && mode !== '--broker') return readStdin();
   const broker = mode === '--broker' ? startBrokerOnStderr() : undefined;
+  // An attached core may ask its PowerShell to read Microsoft Graph through the Graph session there (tenant/graph-broker.ts).
+  const graph = startGraphBrokerOnStderr();
   let said: { cause: CoreStopCause; detail: string } | null = null;
   const caller = attachToCaller(
     process.stdin,
     (line) => {
       said = parseStopWord(line);
       if (said) stopEarly(said.cause, said.detail);
-      else broker?.deliver(line);
+      else {
+        broker?.deliver(line);
+        graph.deliver(line);
+      }
     },
     () => {
       broker?.end('the PowerShell that holds the remoting sessions stopped answering the core');
+      graph.end('the PowerShell that holds the Graph session stopped answering the core');
       if (!said) stopEarly('CallerGone', CALLER_GONE_DETAIL);
     },
   );

@@ -47,6 +47,8 @@ const OBJECT_TYPES = {
   // $null and [PSCredential]::Empty mean "no credential", as with PowerShell's own cmdlets (the transport drops them).
   PSCredential: ['[System.Management.Automation.Credential()]', '[System.Management.Automation.PSCredential]'],
   'PSSession[]': ['[ValidateNotNullOrEmpty()]', '[System.Management.Automation.Runspaces.PSSession[]]'],
+  // A secret (-AccessToken): the transport turns it into text only inside the request it writes to the core's stdin.
+  SecureString: ['[ValidateNotNull()]', '[System.Security.SecureString]'],
 };
 
 /** @param {ParameterSchema} schema */

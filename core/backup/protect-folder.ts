@@ -8,10 +8,10 @@
  * leaving the password readable by every user of the server is the surprise no admin wants.
  */
 import { CoreError } from '../util/errors';
-import { closeLocalFolder, type LocalMachine } from '../host/local-folder-access';
+import { ADMINISTRATORS_ONLY_GRANTS, closeLocalFolder, type LocalMachine } from '../host/local-folder-access';
 
 /** Administrators, SYSTEM, OWNER RIGHTS: full control, inherited by every file and folder below. */
-export const BACKUP_FOLDER_GRANTS = ['*S-1-5-32-544:(OI)(CI)F', '*S-1-5-18:(OI)(CI)F', '*S-1-3-4:(OI)(CI)F'];
+export const BACKUP_FOLDER_GRANTS = ADMINISTRATORS_ONLY_GRANTS;
 
 /** `machine` is a test seam: the platform, the program runner and the Windows folder of the machine running the core. */
 export async function protectFolder(folder: string, machine?: LocalMachine): Promise<void> {

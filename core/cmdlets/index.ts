@@ -16,6 +16,9 @@ import { unregisterBackupTaskOperation } from './unregister-backup-task';
 import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
 import { getServerUsageOperation } from './get-server-usage';
+import { testTenantReadinessOperation } from './test-tenant-readiness';
+import { getMigrationStatusOperation } from './get-migration-status';
+import { exportTenantStateOperation } from './export-tenant-state';
 
 const all = [
   newLabOperation,
@@ -33,6 +36,9 @@ const all = [
   testReadinessOperation,
   invokeUpgradeOperation,
   testUpgradeOperation,
+  testTenantReadinessOperation,
+  getMigrationStatusOperation,
+  exportTenantStateOperation,
   hostCallOperation,
 ];
 

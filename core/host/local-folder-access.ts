@@ -16,6 +16,12 @@ import type { CommandResult, CommandRunner } from './windows/command-runner';
 import { SpawnCommandRunner } from './windows/spawn-command-runner';
 import { grantOnly, takeOwnership } from './windows/folder-access';
 
+/**
+ * Administrators, SYSTEM, OWNER RIGHTS: full control, inherited by every file and folder below (by SID, so it works in
+ * every Windows language). What a folder holding secrets or records gets: backups, run folders, tenant snapshots.
+ */
+export const ADMINISTRATORS_ONLY_GRANTS = ['*S-1-5-32-544:(OI)(CI)F', '*S-1-5-18:(OI)(CI)F', '*S-1-3-4:(OI)(CI)F'];
+
 export interface LocalMachine {
   platform: NodeJS.Platform;
   /** Starts programs on Windows (a recorded fake in tests). */

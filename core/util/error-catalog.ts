@@ -7,11 +7,13 @@
 
 /** The PowerShell ErrorCategory names the catalog uses (System.Management.Automation.ErrorCategory). */
 export type ErrorCategoryName =
+  | 'AuthenticationError'
   | 'ConnectionError'
   | 'InvalidArgument'
   | 'InvalidData'
   | 'InvalidOperation'
   | 'InvalidResult'
+  | 'LimitsExceeded'
   | 'NotImplemented'
   | 'NotInstalled'
   | 'NotSpecified'
@@ -25,6 +27,7 @@ export type ErrorCategoryName =
   | 'ResourceBusy'
   | 'ResourceExists'
   | 'ResourceUnavailable'
+  | 'SecurityError'
   | 'WriteError';
 
 export interface ErrorEntry {
@@ -191,6 +194,38 @@ export const ERROR_CATALOG = {
     'A folder the tool writes installers into on a server (the staging folder of a web server) could not be closed to all but administrators, so nothing was ' +
       'put there.',
     'Run as an administrator of that server; if another account created C:\\Windows\\Temp\\MfaServerUpgrade, remove it, then run again with -Resume.',
+  ),
+  GraphAddressRefused: e(
+    'SecurityError',
+    'A Microsoft Graph address the tool was about to call is not one it may send a token to: a next-page link (@odata.nextLink) to another host or ' +
+      'base path, or an address outside the Graph hosts of the national clouds.',
+    'Nothing was sent there. Report it: Microsoft Graph itself should never link outside its own address.',
+  ),
+  GraphCloudMismatch: e(
+    'InvalidArgument',
+    'The -Cloud given is not the cloud of the connected Microsoft Graph session (Get-MgContext).',
+    'Leave -Cloud out (the session\'s cloud is used), or run Connect-MgGraph -Environment <cloud> for the cloud you meant.',
+  ),
+  GraphNotConnected: e(
+    'AuthenticationError',
+    'There is no way to read Microsoft Graph: no -AccessToken was given and this PowerShell has no connected Microsoft Graph session (Get-MgContext ' +
+      'returned nothing, or the Microsoft.Graph.Authentication module is not installed).',
+    'Run Connect-MgGraph -Scopes <the read scopes in the README> first, or give -AccessToken.',
+  ),
+  GraphRequestFailed: e(
+    'ReadError',
+    'Microsoft Graph answered a read with an error (the status, Graph\'s error code and message are in the message), or the answer was not JSON.',
+    'Read Graph\'s message: a 403 names a missing permission (see the README for the scopes each cmdlet needs); a 404 a missing object.',
+  ),
+  GraphThrottled: e(
+    'LimitsExceeded',
+    'Microsoft Graph kept answering 429 Too Many Requests (or 503) after the bounded retries, or asked to wait longer than the tool waits.',
+    'Wait the time named in the message and run the command again.',
+  ),
+  GraphUnauthorized: e(
+    'AuthenticationError',
+    'Microsoft Graph refused the sign-in (401): the access token is expired, for another cloud or resource, or malformed.',
+    'Get a new token (or run Connect-MgGraph again) for the cloud named by -Cloud, then run again.',
   ),
   GroupReadFailed: e(
     'ReadError',
@@ -551,6 +586,21 @@ export const ERROR_CATALOG = {
     'Use a path without quotes, percent signs or control characters.',
   ),
   TaskXmlInvalid: e('InvalidData', 'A scheduled task XML is not well-formed or not a <Task>.', 'Internal plumbing: report it with the command that was run.'),
+  TenantGroupAmbiguous: e(
+    'InvalidArgument',
+    'Several groups of the tenant have the display name given to -MigrationGroup.',
+    'Give the group\'s object id (the message lists the candidates).',
+  ),
+  TenantGroupNotFound: e(
+    'ObjectNotFound',
+    'No group of the tenant has the object id or display name given to -MigrationGroup.',
+    'Check the name or id (Get-MgGroup -Filter "displayName eq \'...\'") and run again.',
+  ),
+  TenantStateNotProtected: e(
+    'PermissionDenied',
+    'The folder for the tenant snapshot could not be limited to administrators, so nothing was written.',
+    'Choose a folder on an NTFS volume where this account may change permissions.',
+  ),
   TransferCorrupted: e(
     'InvalidData',
     'A file copied over the remoting session did not hash to what the server computed.',

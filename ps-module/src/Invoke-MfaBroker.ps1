@@ -107,7 +107,7 @@ function Close-MfaBroker {
     }
     Clear-MfaFinishedBrokerRun -Remoting $Remoting
     foreach ($state in $Remoting.States.Values) {
-        if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Remove-PSSession -Session $state.Session -ErrorAction SilentlyContinue }
+        if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Remove-PSSession -Session $state.Session -ErrorAction Ignore }
     }
     $Remoting.States.Clear()
     if ($null -ne $Remoting.Pool) {

@@ -149,6 +149,11 @@ function Invoke-MfaCoreProcess {
                 Invoke-MfaBrokerRun -Remoting $Remoting -Line $line -Answers $process.StandardInput.BaseStream
                 continue
             }
+            # Graph broker hook (Invoke-MfaGraphBroker.ps1): the tenant cmdlets read Graph through this PowerShell's session.
+            if (Test-MfaGraphEvent -Line $line) {
+                Invoke-MfaGraphBrokerEvent -Line $line -Answers $process.StandardInput.BaseStream
+                continue
+            }
             Write-MfaCoreEvent -Line $line -Caller $Caller -Unparsed $unparsed -RunRecords $runRecords
         }
         Wait-MfaTask -Task $stdoutTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds -RunRecords $runRecords
@@ -286,6 +291,8 @@ function Invoke-MfaCore {
     # (and the pwsh that holds them) then end with the command, and opening them costs far more than starting node.
     foreach ($item in $Items) { if ($item.Contains('ComputerName') -and $item['ComputerName']) { $OwnProcess = $true } }
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
+    # Graph broker hook (Invoke-MfaGraphBroker.ps1): -AccessToken becomes text only inside the request on the core's stdin.
+    ConvertFrom-MfaSecureParameter -Items $Items
     $request = @{ items = @($Items); dryRun = $false }
     # Errors already shown by the plan round (code and target): the real run meets the same failures again.
     $shown = New-Object 'System.Collections.Generic.HashSet[string]'

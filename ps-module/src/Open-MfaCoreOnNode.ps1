@@ -18,9 +18,9 @@ function Find-MfaNode {
     }
     if ($Hint -and (Test-Path -LiteralPath $Hint -PathType Leaf)) { return $Hint }
     # Read with Get-Variable: a far session the admin gave may run under Set-StrictMode, where an unset variable throws.
-    $remembered = Get-Variable -Name MfaNodeOnPath -Scope Script -ValueOnly -ErrorAction SilentlyContinue
+    $remembered = Get-Variable -Name MfaNodeOnPath -Scope Script -ValueOnly -ErrorAction Ignore
     if ($remembered -and (Test-Path -LiteralPath $remembered -PathType Leaf)) { return $remembered }
-    $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     if (-not $onPath) { return $null }
     # -WhatIf:$false: remembering a path changes nothing on any server, and a cmdlet run with -WhatIf must not print it.
     Set-Variable -Name MfaNodeOnPath -Scope Script -Value $onPath.Source -WhatIf:$false -Confirm:$false

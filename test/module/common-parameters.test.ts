@@ -46,6 +46,11 @@ const INVOCATIONS: Record<string, string> = {
   'Install-MfaServer': "Install-MfaServer -LabPath $V.b -InstallerPath 'C:\\Media\\MfaServer' -Confirm:$false",
   'Uninstall-PhoneFactor': 'Uninstall-PhoneFactor -LabPath $V.b -Confirm:$false', // no backup given: an error
   'Test-MfaUpgradeReadiness': "Test-MfaUpgradeReadiness -LabPath $V.a -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\R'",
+  'Get-MfaServerUsage': 'Get-MfaServerUsage -LabPath $V.a', // a warning: lines not understood
+  // No Graph session in this PowerShell and no -AccessToken: a per-object error (GraphNotConnected), nothing read.
+  'Test-MfaTenantReadiness': "Test-MfaTenantReadiness -MigrationGroup 'MFA Migration'",
+  'Get-MfaMigrationStatus': "Get-MfaMigrationStatus -MigrationGroup 'MFA Migration'",
+  'Export-MfaTenantState': 'Export-MfaTenantState -Path $V.dir -Confirm:$false',
 };
 
 // What a variant may change: with a stream silenced, that stream's records are not in the output.
