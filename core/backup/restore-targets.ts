@@ -14,14 +14,12 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { readManifest, type BackupManifest, type ManifestFileEntry } from './manifest';
-import { localPathInside } from '../util/windows-path';
+import { isInsideWindowsPath, joinWindowsPath, localPathInside, sameWindowsPath, windowsPathKey } from '../util/windows-path';
 import { INVENTORY_FILE } from './backup-items';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 
 /** Kinds a restore writes to the server (the others are records kept for reference). */
 export const RESTORED_KINDS = new Set(['DataFolder', 'WebConfig', 'Theme']);
-
-const norm = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
 
 /** Why a Windows path can never be a restore target, or undefined. */
 function unsafePath(p: string): string | undefined {
@@ -36,8 +34,9 @@ function unsafePath(p: string): string | undefined {
   return undefined;
 }
 
-const inside = (p: string, root: string | null | undefined) => !!root && !unsafePath(root) && norm(p).startsWith(`${norm(root)}\\`);
-const same = (p: string, q: string | null | undefined) => !!q && norm(p) === norm(q);
+/** Strictly below `root` (a root that could never be a target itself is no root). */
+const inside = (p: string, root: string | null | undefined) => !!root && !unsafePath(root) && isInsideWindowsPath(p, root) && !sameWindowsPath(p, root);
+const same = (p: string, q: string | null | undefined) => !!q && sameWindowsPath(p, q);
 
 function allowedFor(entry: ManifestFileEntry, records: ComponentRecord[]): boolean {
   const mine = records.filter((r) => r.Component.toLowerCase() === entry.component.toLowerCase());
@@ -46,12 +45,9 @@ function allowedFor(entry: ManifestFileEntry, records: ComponentRecord[]): boole
     case 'DataFolder':
       return mine.some((r) => inside(p, r.DataPath) || inside(p, r.InstallPath));
     case 'WebConfig':
-      return mine.some((r) => same(p, r.WebConfigPath) || (!!r.PhysicalPath && same(p, `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\web.config`)));
+      return mine.some((r) => same(p, r.WebConfigPath) || (!!r.PhysicalPath && same(p, joinWindowsPath(r.PhysicalPath, 'web.config'))));
     case 'Theme':
-      return mine.some((r) => r.ThemePaths.some((t) => inside(p, t)) || (!!r.PhysicalPath && inside(
-        p,
-        `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\App_Themes`,
-      )));
+      return mine.some((r) => r.ThemePaths.some((t) => inside(p, t)) || (!!r.PhysicalPath && inside(p, joinWindowsPath(r.PhysicalPath, 'App_Themes'))));
     default:
       return false;
   }
@@ -64,7 +60,7 @@ export function restoreTargetProblems(manifest: BackupManifest, inventory: Serve
   for (const entry of manifest.files.filter((f) => RESTORED_KINDS.has(f.kind))) {
     const label = `${entry.originalPath} (${entry.component} ${entry.kind}, ${entry.relativePath})`;
     const unsafe = unsafePath(entry.originalPath);
-    const key = norm(entry.originalPath);
+    const key = windowsPathKey(entry.originalPath);
     if (unsafe) problems.push(`${label} ${unsafe}`);
     else if (seen.has(key)) problems.push(`${label} is also the target of ${seen.get(key)}`);
     else if (!inventory) problems.push(`${label} cannot be checked: the backup holds no verified ${INVENTORY_FILE}`);
