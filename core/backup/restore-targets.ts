@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { readManifest, type BackupManifest, type ManifestFileEntry } from './manifest';
-import { localPathInside, windowsParent } from '../util/windows-path';
+import { isInsideWindowsPath, joinWindowsPath, localPathInside, sameWindowsPath, windowsParent, windowsPathKey } from '../util/windows-path';
 import { INVENTORY_FILE } from './backup-items';
 import type { ComponentRecord, ServerInventory } from '../domain/inventory-types';
 import type { BackupItemKind } from './backup-item';
@@ -24,8 +24,6 @@ import { referencedFiles, type WebConfigReference } from '../webconfig/reference
 
 /** Kinds a restore writes to the server (the others are records kept for reference). */
 export const RESTORED_KINDS: ReadonlySet<string> = new Set<BackupItemKind>(['DataFolder', 'WebConfig', 'ConfigFile', 'Theme']);
-
-const norm = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
 
 /** Why a Windows path can never be a restore target, or undefined. */
 function unsafePath(p: string): string | undefined {
@@ -40,8 +38,9 @@ function unsafePath(p: string): string | undefined {
   return undefined;
 }
 
-const inside = (p: string, root: string | null | undefined) => !!root && !unsafePath(root) && norm(p).startsWith(`${norm(root)}\\`);
-const same = (p: string, q: string | null | undefined) => !!q && norm(p) === norm(q);
+/** Strictly below `root` (a root that could never be a target itself is no root). */
+const inside = (p: string, root: string | null | undefined) => !!root && !unsafePath(root) && isInsideWindowsPath(p, root) && !sameWindowsPath(p, root);
+const same = (p: string, q: string | null | undefined) => !!q && sameWindowsPath(p, q);
 
 function allowedFor(entry: ManifestFileEntry, records: ComponentRecord[]): boolean {
   const mine = records.filter((r) => r.Component.toLowerCase() === entry.component.toLowerCase());
@@ -50,17 +49,14 @@ function allowedFor(entry: ManifestFileEntry, records: ComponentRecord[]): boole
     case 'DataFolder':
       return mine.some((r) => inside(p, r.DataPath) || inside(p, r.InstallPath));
     case 'WebConfig':
-      return mine.some((r) => same(p, r.WebConfigPath) || (!!r.PhysicalPath && same(p, `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\web.config`)));
+      return mine.some((r) => same(p, r.WebConfigPath) || (!!r.PhysicalPath && same(p, joinWindowsPath(r.PhysicalPath, 'web.config'))));
     case 'ConfigFile':
       return mine.some((r) => {
         const webConfig = webConfigOf(r);
         return !!webConfig && inside(p, windowsParent(webConfig));
       });
     case 'Theme':
-      return mine.some((r) => r.ThemePaths.some((t) => inside(p, t)) || (!!r.PhysicalPath && inside(
-        p,
-        `${r.PhysicalPath.replace(/[\\/]+$/, '')}\\App_Themes`,
-      )));
+      return mine.some((r) => r.ThemePaths.some((t) => inside(p, t)) || (!!r.PhysicalPath && inside(p, joinWindowsPath(r.PhysicalPath, 'App_Themes'))));
     default:
       return false;
   }
@@ -81,7 +77,7 @@ export function restoreTargetProblems(manifest: BackupManifest, basis: TargetBas
   for (const entry of manifest.files.filter((f) => RESTORED_KINDS.has(f.kind))) {
     const label = `${entry.originalPath} (${entry.component} ${entry.kind}, ${entry.relativePath})`;
     const unsafe = unsafePath(entry.originalPath);
-    const key = norm(entry.originalPath);
+    const key = windowsPathKey(entry.originalPath);
     if (unsafe) problems.push(`${label} ${unsafe}`);
     else if (seen.has(key)) problems.push(`${label} is also the target of ${seen.get(key)}`);
     else if (!inventory) problems.push(`${label} cannot be checked: the backup holds no verified ${INVENTORY_FILE}`);
@@ -144,7 +140,7 @@ async function namedFilesOf(owner: string, ownerManifest: BackupManifest): Promi
     }
     for (const reference of references) {
       const resolved = resolveReference(entry.originalPath, reference.value);
-      if ('path' in resolved) named.add(norm(resolved.path));
+      if ('path' in resolved) named.add(windowsPathKey(resolved.path));
     }
   }
   return named;

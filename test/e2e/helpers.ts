@@ -89,8 +89,9 @@ export function labEndState(labRoot: string): Record<string, string> {
   });
   // The log folder itself appears with the first log written (even by a run that changed nothing else), and a run's
   // claim on the server (core/upgrade/run/server-claim.ts) with the run: bookkeeping, not the server's state. The claim
-  // has tests of its own.
-  const bookkeeping = /(^|\/)C\/(Windows\/Logs|ProgramData\/MfaServerUpgrade)(\/|$)|(^|\/)C\/ProgramData$/i;
+  // has tests of its own. So is the lab's record of the files it wrote (.mfalab-files, core/host/lab/lab-files.ts),
+  // which grows with every write, the claim's included.
+  const bookkeeping = /(^|\/)C\/(Windows\/Logs|ProgramData\/MfaServerUpgrade)(\/|$)|(^|\/)C\/ProgramData$|(^|\/)\.mfalab-files$/i;
   for (const rel of Object.keys(state)) if (bookkeeping.test(rel)) delete state[rel];
   return state;
 }
