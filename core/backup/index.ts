@@ -11,6 +11,7 @@ export { MANIFEST_FILE_NAME, MANIFEST_FORMAT_VERSION, readManifest, type BackupM
 export { verifyBackup, type VerifyItem, type VerifyItemStatus, type VerifyResult } from './verify-backup';
 export { testBackup } from './test-backup';
 export { restoreServer, type RestoreRequest, type RestoredFile } from './restore-server';
+export { createLabFromBackups } from './lab-from-backup';
 export { backUpServers, type BackupRequest, type ServerBackup, type ServerToBackUp } from './back-up-servers';
 export { registerBackupTask, unregisterBackupTask } from './backup-task';
 export { applyRetention, type RetentionEntry, type RetentionOptions, type RetentionResult } from './retention';

@@ -4,7 +4,7 @@ import { defineOperation, perItem } from './contract/contract';
 import { PathParameter, StringEnum } from './contract/schema-helpers';
 import { createLab } from '../host/lab/scenarios';
 import { LAB_SCENARIOS } from '../host/lab/lab-file';
-import { createLabFromBackups } from './new-lab-from-backup';
+import { createLabFromBackups } from '../backup/index';
 import { CoreError } from '../util/errors';
 
 const Input = Type.Object(
