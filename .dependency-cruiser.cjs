@@ -16,7 +16,7 @@ const LAYERS = [
   ['cmdlets'],
   ['upgrade'],
   ['report'],
-  ['backup', 'usage', 'tenant'],
+  ['backup', 'usage', 'tenant', 'merge'],
   ['survey'],
   ['host'],
   ['webconfig', 'msi', 'journal', 'log'],

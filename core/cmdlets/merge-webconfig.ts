@@ -3,18 +3,12 @@
  * The merge rules live in core/webconfig; this file reads the files, writes atomically with a timestamped copy first,
  * and describes the write as one action so -WhatIf lists every change.
  */
-import { promises as fs, constants, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
-import type { OperationContext } from '../util/operation-context';
 import { PathParameter, StringEnum } from './contract/schema-helpers';
-import { mergeWebConfig, type MergeChange } from '../webconfig/index';
-import { CoreError } from '../util/errors';
 import { SECRET_RULE_EXAMPLES } from '../util/secrets';
-import { fileError, isReadOnlyFile, timestamp, writeFileAtomic } from '../util/atomic-write';
 import { TargetParameters, targetOf } from './contract/target-parameters';
-import { resolveFileTarget } from '../host/open-targets';
+import { mergeWebConfigFile } from '../merge/index';
 
 const Input = Type.Object(
   {
@@ -107,119 +101,10 @@ export const mergeWebConfigOperation = defineOperation({
   view: ['Section', 'Name', 'Action', 'OldValue', 'NewValue'],
   changesState: { confirmImpact: 'Medium' },
   links: ['Get-PhoneFactorComponent', 'Backup-PhoneFactor'],
-  handler: perItem(mergeOne),
+  handler: perItem((item, ctx) =>
+    mergeWebConfigFile(
+      { target: targetOf(item), path: item.Path, referencePath: item.ReferencePath, basePath: item.BasePath, webServiceSdkUrl: item.WebServiceSdkUrl },
+      ctx,
+    ),
+  ),
 });
-
-async function mergeOne(item: typeof Input.static, ctx: OperationContext) {
-  if (item.WebServiceSdkUrl !== undefined) assertAbsoluteHttpUrl(item.WebServiceSdkUrl);
-  const targetPath = await resolveFileTarget(targetOf(item), item.Path);
-  const referencePath = await resolveFileTarget(targetOf(item), item.ReferencePath);
-  const basePath = item.BasePath === undefined ? undefined : await resolveFileTarget(targetOf(item), item.BasePath);
-
-  const target = { path: targetPath, bytes: await readInput(targetPath, 'Path'), parameter: 'Path' };
-  const reference = { path: referencePath, bytes: await readInput(referencePath, 'ReferencePath'), parameter: 'ReferencePath' };
-  const base = basePath === undefined ? undefined : { path: basePath, bytes: await readInput(basePath, 'BasePath'), parameter: 'BasePath' };
-  const merged = mergeWebConfig(target, reference, {
-    webServiceSdkUrl: item.WebServiceSdkUrl,
-    base,
-    targetExternal: besideReader(targetPath),
-    referenceExternal: besideReader(referencePath),
-  });
-
-  let backupPath: string | null = null;
-  if (merged.changed) {
-    const written = await ctx.act(
-      { id: `write:${targetPath.toLowerCase()}`, target: targetPath, ...describeWrite(merged.changes) },
-      () => writeMerged(targetPath, merged.output),
-    );
-    backupPath = written ?? null;
-    if (written) ctx.log('info', `Merged ${countEdits(merged.changes)} setting(s) into ${targetPath}; previous file kept as ${written}`);
-  } else {
-    ctx.log('verbose', `${targetPath} already carries every setting of ${referencePath}: nothing to write.`);
-  }
-  return merged.changes.map((c: MergeChange) => ({ Path: targetPath, ...c, BackupPath: backupPath }));
-}
-
-function assertAbsoluteHttpUrl(value: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new CoreError(
-      'InvalidSdkUrl',
-      `-WebServiceSdkUrl '${value}' is not an absolute http or https URL (for example https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx).`,
-      'WebServiceSdkUrl',
-    );
-  }
-}
-
-async function readInput(file: string, parameter: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EISDIR') {
-      throw new CoreError(
-        'NotAFile',
-        `-${parameter} '${file}' is a folder, not a file: name the web.config file in it (for example ${path.join(file, 'web.config')}).`,
-        file,
-        { parameter },
-      );
-    }
-    throw fileError(e, file);
-  }
-}
-
-/**
- * Reads the files a web.config names with file=/configSource= (config-model.ts only asks for paths beside it). A file
- * that is missing or unreadable counts as not there: the merge then writes nothing that depends on it and says so.
- */
-function besideReader(webConfig: string) {
-  return (relative: string) => {
-    const file = path.join(path.dirname(webConfig), relative.replace(/[\\/]/g, path.sep));
-    try {
-      return { path: file, bytes: readFileSync(file) };
-    } catch {
-      return { path: file, bytes: null };
-    }
-  };
-}
-
-const isEdit = (c: MergeChange) => c.Action === 'Updated' || c.Action === 'Added';
-const countEdits = (changes: MergeChange[]) => changes.filter(isEdit).length;
-
-function describeWrite(changes: MergeChange[]): { description: string; details: string[] } {
-  const details = changes.filter(isEdit).map((c) => `${c.Action} ${c.Section}/${c.Name}: ${c.OldValue ?? '(none)'} -> ${c.NewValue ?? '(none)'}`);
-  return { description: `Merge ${details.length} setting(s) into web.config`, details };
-}
-
-/** Keep a timestamped copy beside the target, then replace it atomically. Returns the copy's path. */
-async function writeMerged(target: string, bytes: Buffer): Promise<string> {
-  if (await isReadOnlyFile(target)) {
-    throw new CoreError('TargetReadOnly', `${target} is read-only; clear the read-only attribute and run the merge again.`, target);
-  }
-  const copy = await keepTimestampedCopy(target);
-  try {
-    await writeFileAtomic(target, bytes);
-  } catch (e) {
-    await fs.rm(copy, { force: true });
-    throw e;
-  }
-  return copy;
-}
-
-async function keepTimestampedCopy(target: string): Promise<string> {
-  const stem = `${target}.${timestamp()}`;
-  for (let n = 0; n < 100; n++) {
-    const candidate = n === 0 ? `${stem}.bak` : `${stem}-${n}.bak`;
-    try {
-      await fs.copyFile(target, candidate, constants.COPYFILE_EXCL);
-      return candidate;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(e, path.dirname(target));
-    }
-  }
-  throw new CoreError('BackupCopyFailed', `Could not find a free name for the copy of ${target}`, target);
-}
