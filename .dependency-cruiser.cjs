@@ -14,7 +14,7 @@ const LAYERS = [
   ['cmdlets'],
   ['upgrade'],
   ['report'],
-  ['backup', 'usage'],
+  ['backup', 'usage', 'webtier'],
   ['survey'],
   ['host'],
   ['webconfig', 'msi', 'journal', 'log'],

@@ -16,11 +16,13 @@ import { unregisterBackupTaskOperation } from './unregister-backup-task';
 import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
 import { getServerUsageOperation } from './get-server-usage';
+import { getSdkConsumerOperation } from './get-sdk-consumer';
 
 const all = [
   newLabOperation,
   getComponentOperation,
   getServerUsageOperation,
+  getSdkConsumerOperation,
   backupPhoneFactorOperation,
   testBackupOperation,
   restorePhoneFactorOperation,
