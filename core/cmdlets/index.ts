@@ -17,12 +17,14 @@ import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
 import { getServerUsageOperation } from './get-server-usage';
 import { getSdkConsumerOperation } from './get-sdk-consumer';
+import { testWebTierOperation } from './test-webtier';
 
 const all = [
   newLabOperation,
   getComponentOperation,
   getServerUsageOperation,
   getSdkConsumerOperation,
+  testWebTierOperation,
   backupPhoneFactorOperation,
   testBackupOperation,
   restorePhoneFactorOperation,

@@ -35,7 +35,9 @@ export async function candidateFiles(host: Host, extra: string[] = []): Promise<
     out.push({ kind: 'WebConfig', path: joinWindowsPath(app.physicalPath, 'web.config'), where: `site '${app.siteName}', application ${app.applicationPath}` });
   }
   const installPath = await readInstallPath(host);
-  for (const folder of [...(installPath ? [installPath] : []), ...ADFS_FOLDERS]) out.push({ kind: 'AdfsAdapter', path: joinWindowsPath(folder, ADFS_ADAPTER_CONFIG) });
+  for (const folder of [...(installPath ? [installPath] : []), ...ADFS_FOLDERS]) {
+    out.push({ kind: 'AdfsAdapter', path: joinWindowsPath(folder, ADFS_ADAPTER_CONFIG) });
+  }
   out.push({ kind: 'MimSettings', path: MIM_SETTINGS_FILE });
   for (const path of extra) out.push({ kind: 'File', path });
   const seen = new Set<string>();

@@ -7,3 +7,5 @@
 export * from './types';
 export { findSdkConsumers, type ConsumerRequest } from './consumers';
 export { consumerRow, type ConsumerRow } from './consumer-rows';
+export { testWebTier, type WebTierCheck, type WebTierRequest } from './test-webtier';
+export { PROBE_RESULTS, type ProbeResult, type EndpointRole } from './probe';

@@ -82,7 +82,8 @@ export function urlEffects(text: string, sites: SdkSite[], naming: VirtualDirect
     notes.push(`served by ${sdk.computerName}, site '${sdk.siteName}'`);
     if (!sdk.bindings.some((b) => bindingServes(b, url))) {
       effects.push('HostNotBound');
-      notes.push(`${url.protocol}//${url.host} is not a binding of that site (${sdk.bindings.map((b) => `${b.protocol} ${b.bindingInformation}`).join(', ') || 'none'})`);
+      const bound = sdk.bindings.map((b) => `${b.protocol} ${b.bindingInformation}`).join(', ') || 'none';
+      notes.push(`${url.protocol}//${url.host} is not a binding of that site (${bound})`);
     }
   } else {
     notes.push('the SDK\'s server is not among the targets: inferred that it takes the default names; its bindings are unknown');
