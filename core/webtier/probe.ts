@@ -10,7 +10,7 @@
  * The password goes into one Authorization header and nowhere else; every text shown passes the redactor.
  */
 import { lookup } from 'node:dns/promises';
-import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -133,7 +133,9 @@ function tlsProblems(tls: TLSSocket, host: string): { problems: { result: ProbeR
   const peer = tls.getPeerCertificate();
   const certificate = certificateSeen(peer);
   const problems: { result: ProbeResult; why: string }[] = [];
-  const why = tls.authorizationError ? String(tls.authorizationError) : '';
+  // node reports a name mismatch as an authorization error too (ERR_TLS_CERT_ALTNAME_INVALID): the name is checked below.
+  const reported = tls.authorizationError ? String(tls.authorizationError) : '';
+  const why = reported === 'ERR_TLS_CERT_ALTNAME_INVALID' ? '' : reported;
   if (why === 'CERT_HAS_EXPIRED' || why === 'CERT_NOT_YET_VALID') {
     problems.push({ result: 'TlsExpired', why: `certificate valid until ${certificate.notAfter} (${why})` });
   }
@@ -160,7 +162,9 @@ function httpCall(url: URL, address: string, options: ProbeOptions, init: { meth
         method: init.method,
         headers: init.headers,
         agent: false,
-        lookup: (_h, _o, cb) => cb(null, address, isIP(address)),
+        // The address already reached: node asks for one address or (autoSelectFamily) for a list.
+        lookup: ((_h: string, o: { all?: boolean }, cb: (e: null, a: unknown, f?: number) => void) =>
+          o.all ? cb(null, [{ address, family: isIP(address) }]) : cb(null, address, isIP(address))) as unknown as LookupFunction,
         servername: isIP(url.hostname) ? undefined : url.hostname,
         ca: trustedRoots(options),
         rejectUnauthorized: false,
