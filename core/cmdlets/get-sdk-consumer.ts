@@ -57,13 +57,21 @@ export const getSdkConsumerOperation = defineOperation({
     'server is judged against the SDK site on another. Passwords in those files are never shown. Nothing is changed.',
   ].join(' '),
   examples: [
-    { title: 'Every consumer of a lab', code: 'Get-MfaSdkConsumer -LabPath .\\lab | Format-Table ComputerName, Kind, Setting, Effect', remarks: 'Every server of the lab, judged together.' },
+    {
+      title: 'Every consumer of a lab',
+      code: 'Get-MfaSdkConsumer -LabPath .\\lab | Format-Table ComputerName, Kind, Setting, Effect',
+      remarks: 'Every server of the lab, judged together.',
+    },
     {
       title: 'The SDK server, the web server and the AD FS server together',
       code: 'Get-MfaSdkConsumer -ComputerName MFA01, WEB01, ADFS01 | Where-Object Effect -ne Unchanged',
       remarks: 'What the upgrade with -VirtualDirectoryNaming New breaks, and where.',
     },
-    { title: 'A file found by hand', code: "Get-MfaSdkConsumer -ComputerName APP01 -Path 'D:\\Apps\\Timesheets\\appsettings.xml'", remarks: 'A path on APP01, read besides the files found.' },
+    {
+      title: 'A file found by hand',
+      code: "Get-MfaSdkConsumer -ComputerName APP01 -Path 'D:\\Apps\\Timesheets\\appsettings.xml'",
+      remarks: 'A path on APP01, read besides the files found.',
+    },
   ],
   input: Input,
   output: Output,

@@ -75,7 +75,11 @@ export const testWebTierOperation = defineOperation({
     'Authorization header of that one request and never shown or logged.',
   ].join(' '),
   examples: [
-    { title: 'The web tier of a server', code: 'Test-MfaWebTier -ComputerName MFA01, WEB01 | Format-Table Role, Url, Result, Detail', remarks: 'Probes run from this machine.' },
+    {
+      title: 'The web tier of a server',
+      code: 'Test-MfaWebTier -ComputerName MFA01, WEB01 | Format-Table Role, Url, Result, Detail',
+      remarks: 'Probes run from this machine.',
+    },
     {
       title: 'An SDK behind a private CA',
       code: "Test-MfaWebTier -Url 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx' -TrustedCertificatePath .\\contoso-root.pem",

@@ -203,7 +203,17 @@ function unexpected(answer: Answer, what: string): Failure {
 }
 
 /** What the page must answer, by role. Returns the detail of a pass; throws a Failure otherwise. */
-async function checkAnswer(url: URL, address: string, role: EndpointRole, account: SdkAccount | undefined, options: ProbeOptions, status: (n: number) => void) {
+interface AnswerCheck {
+  url: URL;
+  address: string;
+  role: EndpointRole;
+  account: SdkAccount | undefined;
+  /** False when the connection is not a trusted TLS one: the password is then never sent. */
+  safeForPassword: boolean;
+  status: (n: number) => void;
+}
+
+async function checkAnswer({ url, address, role, account, safeForPassword, status }: AnswerCheck, options: ProbeOptions) {
   const call = async (init: { method: string; headers: Record<string, string>; body?: string }) => {
     const answer = await httpCall(url, address, options, init);
     status(answer.status);
@@ -226,6 +236,9 @@ async function checkAnswer(url: URL, address: string, role: EndpointRole, accoun
   }
   if (anonymous.status !== 401) throw unexpected(anonymous, 'PfWsSdk.asmx should ask for credentials (HTTP 401) when called without them');
   if (!account) return 'asks for credentials (HTTP 401); no service account is known for this URL, so the call with it was not made';
+  // A certificate that is untrusted, expired or for another name could be anyone's: the password is not sent to it
+  // (.NET in the consumer would refuse that connection too), nor in clear over plain HTTP.
+  if (!safeForPassword) return 'asks for credentials (HTTP 401); the service account was not sent: the connection is not a trusted TLS one';
   const basic = Buffer.from(`${account.username}:${account.password}`, 'utf8').toString('base64');
   redactor.register(basic);
   const signedIn = await call({ method: 'GET', headers: { Authorization: `Basic ${basic}` } });
@@ -261,7 +274,8 @@ export async function probeEndpoint(text: string, role: EndpointRole, account: S
       notes.push('plain HTTP: the SDK credentials cross the network unencrypted');
     }
     try {
-      notes.push(await checkAnswer(url, address, role, account, options, (n) => (outcome.status = n)));
+      const safe = url.protocol === 'https:' && outcome.problems.length === 0;
+      notes.push(await checkAnswer({ url, address, role, account, safeForPassword: safe, status: (n) => (outcome.status = n) }, options));
     } catch (e) {
       if (!(e instanceof Failure)) throw e;
       fail(e.result, e.message);

@@ -167,6 +167,13 @@ test('Test-MfaWebTier names every failure class', async () => {
   const ip = await webTier('-Url $V.u', { u: sdkAt(sdk.ports.ipOnly, '127.0.0.1') });
   assert.equal(ip[0].Result, 'Passed', JSON.stringify(ip));
 
+  // A certificate for another name could be anyone's: the account of the file is not sent to it.
+  sdk.authorizations.length = 0;
+  const mitm = await webTier('-Path $V.file', { file: portalConfig('mitm', sdkAt(sdk.ports.otherName), ACCOUNT.password) });
+  assert.equal(mitm[0].Result, 'TlsNameMismatch');
+  assert.match(mitm[0].Detail, /service account was not sent/);
+  assert.deepEqual(sdk.authorizations, []);
+
   const wrong = await webTier('-Path $V.file', { file: portalConfig('wrong', sdkAt(sdk.ports.matching), WRONG) });
   assert.equal(wrong[0].Result, 'CredentialsRejected', JSON.stringify(wrong));
 
