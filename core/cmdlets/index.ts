@@ -2,6 +2,8 @@
 import type { OperationContract } from './contract/contract';
 import { newLabOperation } from './new-lab';
 import { getComponentOperation } from './get-component';
+import { getSdkConsumerOperation } from './get-sdk-consumer';
+import { testWebTierOperation } from './test-webtier';
 import { mergeWebConfigOperation } from './merge-webconfig';
 import { testUpgradeOperation } from './test-upgrade';
 import { getUpgradePlanOperation } from './get-upgrade-plan';
@@ -16,8 +18,6 @@ import { unregisterBackupTaskOperation } from './unregister-backup-task';
 import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
 import { getServerUsageOperation } from './get-server-usage';
-import { getSdkConsumerOperation } from './get-sdk-consumer';
-import { testWebTierOperation } from './test-webtier';
 
 const all = [
   newLabOperation,
