@@ -16,7 +16,7 @@ const LAYERS = [
   ['cmdlets'],
   ['upgrade'],
   ['report'],
-  ['backup', 'usage', 'tenant', 'merge'],
+  ['backup', 'usage', 'tenant', 'merge', 'webtier'],
   ['survey'],
   ['host'],
   ['webconfig', 'msi', 'journal', 'log'],

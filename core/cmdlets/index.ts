@@ -2,6 +2,8 @@
 import type { OperationContract } from './contract/contract';
 import { newLabOperation } from './new-lab';
 import { getComponentOperation } from './get-component';
+import { getSdkConsumerOperation } from './get-sdk-consumer';
+import { testWebTierOperation } from './test-webtier';
 import { mergeWebConfigOperation } from './merge-webconfig';
 import { testUpgradeOperation } from './test-upgrade';
 import { getUpgradePlanOperation } from './get-upgrade-plan';
@@ -24,6 +26,8 @@ const all = [
   newLabOperation,
   getComponentOperation,
   getServerUsageOperation,
+  getSdkConsumerOperation,
+  testWebTierOperation,
   backupPhoneFactorOperation,
   testBackupOperation,
   restorePhoneFactorOperation,

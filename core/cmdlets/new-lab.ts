@@ -16,7 +16,8 @@ const Input = Type.Object(
     Scenario: Type.Optional(
       StringEnum([...LAB_SCENARIOS], {
         description: 'SingleServer (default): Agent, User portal, Mobile App Web Service and SDK on one server. SeparateWebServer: MFA01 (Agent + SDK) and ' +
-          'WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path.',
+          'WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path. SdkConsumers: MFA01 as SingleServer and ' +
+          'APP01 with other callers of the SDK (an IIS application in its own site on port 8443, the AD FS adapter config, MIM\'s MfaSettings.xml).',
         'x-mfa': { pipeline: true },
       }),
     ),

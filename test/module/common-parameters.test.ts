@@ -34,6 +34,9 @@ after(async () => {
 const INVOCATIONS: Record<string, string> = {
   'New-MfaLab': 'New-MfaLab -Path $V.a -Confirm:$false', // an existing lab without -Force: a per-object error
   'Get-PhoneFactorComponent': 'Get-PhoneFactorComponent -LabPath $V.a',
+  'Get-MfaSdkConsumer': 'Get-MfaSdkConsumer -LabPath $V.a',
+  // A loopback port nothing listens on: Refused, the same answer on every run, and no name to resolve.
+  'Test-MfaWebTier': "Test-MfaWebTier -Url 'https://127.0.0.1:9/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx' -TimeoutSeconds 2",
   'Backup-PhoneFactor': "Backup-PhoneFactor -LabPath $V.a -Destination 'D:\\CP' -Retain 2 -Confirm:$false",
   'Test-PhoneFactorBackup': 'Test-PhoneFactorBackup -Path $V.backup',
   'Restore-PhoneFactor': 'Restore-PhoneFactor -Path $V.backup -LabPath $V.a -Confirm:$false',

@@ -1,7 +1,7 @@
 /** What a lab folder is made of and what New-MfaLab reports about it: shared by the scenarios, README.txt and labs rebuilt from a backup. */
 
-export type LabScenario = 'SingleServer' | 'SeparateWebServer' | 'AgentOnly' | 'CustomNames';
-export const LAB_SCENARIOS: LabScenario[] = ['SingleServer', 'SeparateWebServer', 'AgentOnly', 'CustomNames'];
+export type LabScenario = 'SingleServer' | 'SeparateWebServer' | 'AgentOnly' | 'CustomNames' | 'SdkConsumers';
+export const LAB_SCENARIOS: LabScenario[] = ['SingleServer', 'SeparateWebServer', 'AgentOnly', 'CustomNames', 'SdkConsumers'];
 
 export interface LabServerSummary {
   LabPath: string;

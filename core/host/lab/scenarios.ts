@@ -14,6 +14,8 @@ import { hasLabLedger, putBackAdminFiles, setAsideAdminFiles, snapshotLabFiles, 
 import { findLabMediaFolder } from './media';
 import { LAB_FILE, SERVER_FILE } from './server-file';
 import { labReadme } from './templates/lab-readme';
+import { placeSdkConsumers } from './templates/sdk-consumers';
+import type { LabHost } from './lab-host';
 import { LAB_SCENARIOS, type LabFile, type LabScenario, type LabServerSummary } from './lab-file';
 
 export interface CreateLabOptions {
@@ -45,28 +47,45 @@ function webComponent(
   };
 }
 
+/** The PhoneFactor Agent with the portal, the mobile app web service and the SDK in the Default Web Site. */
+function singleServer(localSdk: string): LabServerSpec {
+  return {
+    computerName: 'MFA01',
+    dnsName: 'mfa01.contoso.com',
+    is64Bit: true,
+    agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
+    phoneFactorAdmins: [SDK_USER],
+    iis: true,
+    media: SERVER_MEDIA,
+    webComponents: [
+      webComponent('UserPortal', { sdkUrl: localSdk, useSdk: false, systemDriveInConfig: true }),
+      webComponent('MobileAppWebService', { sdkUrl: localSdk, useSdk: false }),
+      webComponent('WebServiceSdk', { sdkUrl: localSdk, useSdk: false }),
+    ],
+  };
+}
+
+interface ScenarioServer {
+  folder: string;
+  spec: LabServerSpec;
+  /** What other products put on the server after it is built (SdkConsumers: the SDK's callers). */
+  extras?: (lab: LabHost) => Promise<void>;
+}
+
 /** The servers of each scenario (folder name → spec). */
-function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServerSpec }[] {
+function scenarioServers(scenario: LabScenario): ScenarioServer[] {
   const localSdk = 'https://mfa01.contoso.com/PhoneFactorWebServiceSdk/PfWsSdk.asmx';
   switch (scenario) {
     case 'SingleServer':
+      return [{ folder: '.', spec: singleServer(localSdk) }];
+    case 'SdkConsumers':
       return [
+        { folder: 'MFA01', spec: singleServer(localSdk) },
         {
-          folder: '.',
-          spec: {
-            computerName: 'MFA01',
-            dnsName: 'mfa01.contoso.com',
-            is64Bit: true,
-            agentInstallPath: DEFAULT_LEGACY_INSTALL_PATH,
-            phoneFactorAdmins: [SDK_USER],
-            iis: true,
-            media: SERVER_MEDIA,
-            webComponents: [
-              webComponent('UserPortal', { sdkUrl: localSdk, useSdk: false, systemDriveInConfig: true }),
-              webComponent('MobileAppWebService', { sdkUrl: localSdk, useSdk: false }),
-              webComponent('WebServiceSdk', { sdkUrl: localSdk, useSdk: false }),
-            ],
-          },
+          // No MFA product at all: an application server that calls the SDK (an IIS site on 8443, AD FS adapter, MIM).
+          folder: 'APP01',
+          spec: { computerName: 'APP01', dnsName: 'app01.contoso.com', is64Bit: true, iis: true, media: [], webComponents: [] },
+          extras: placeSdkConsumers,
         },
       ];
     case 'SeparateWebServer':
@@ -245,9 +264,10 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   const foreign = new Set(await readdir(labPath)); // what the admin keeps beside a replaced lab
   const servers = scenarioServers(scenario);
   const summaries: LabServerSummary[] = [];
-  for (const { folder, spec } of servers) {
+  for (const { folder, spec, extras } of servers) {
     const serverPath = folder === '.' ? labPath : join(labPath, folder);
-    await buildLabServer(serverPath, spec, mediaFolder);
+    const lab = await buildLabServer(serverPath, spec, mediaFolder);
+    await extras?.(lab);
     summaries.push({
       LabPath: serverPath,
       ComputerName: spec.computerName,
