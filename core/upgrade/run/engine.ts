@@ -13,7 +13,8 @@ import { buildUpgradePlan } from '../../domain/plan';
 import { Journal } from '../../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from '../plan-input';
-import { EXECUTORS, type StepResult } from './steps';
+import { EXECUTORS } from './steps';
+import { runSteps } from './step-loop';
 import type { RunContext } from './run-context';
 import { assertBackupsCoverUninstalls } from './backup-gate';
 import { BACKUP_DOES_NOT_COVER } from '../../backup/backup-coverage';
@@ -23,7 +24,6 @@ import { writeFileAtomic } from '../../util/atomic-write';
 import { CoreError, isCoreError } from '../../util/errors';
 import { pathSegmentFromName } from '../../util/windows-path';
 import { makeLocalFolder } from '../../util/local-folder';
-import { crashPointForTests } from './crash-points';
 import { CmTraceLog } from '../../log/index';
 import { whenCoreStops } from '../../util/core-stop';
 import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine } from './run-stop';
@@ -232,59 +232,25 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     log: (level, message) => ctx.log(level, message),
   };
 
-  let reboot = false;
-  let backupsChecked = false;
-  const total = plan.Steps.length;
-  for (const step of plan.Steps) {
-    const state = journal?.has(step.Id) ? journal.step(step.Id) : undefined;
-    if (state && (state.Status === 'Completed' || state.Status === 'Skipped')) {
-      reboot ||= state.Data.RebootRequired === true;
-      continue;
-    }
-    if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
-    ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
-    const outcome = await ctx.act({
-      id: step.Id,
-      target: `${step.ComputerName}: ${step.Target}`,
-      description: `${step.Kind === 'Manual' ? '[Manual] ' : ''}${step.Description}`,
-    }, async () => {
-      try {
-        await journal!.startStep(step.Id);
-        await crashPointForTests(`inside:${step.Id}`);
-        const t0 = Date.now();
-        let r: StepResult;
-        try {
-          if (step.Action === 'Uninstall' && !backupsChecked) {
-            await guardUninstalls(plan, journal!, run);
-            backupsChecked = true;
-          }
-          r = await EXECUTORS[step.Action](step, run);
-        } catch (e) {
-          const message = isCoreError(e) ? e.message : `Unexpected error: ${(e as Error).message}`;
-          const refused = isCoreError(e) && e.code === BACKUP_DOES_NOT_COVER;
-          await journal!.failStep(step.Id, message, { ErrorCode: isCoreError(e) ? e.code : 'InternalError', ...(refused ? { NothingChanged: true } : {}) });
-          return { failed: e };
-        }
-        if (r.pause) {
-          await journal!.pauseStep(step.Id, r.outcome, { ...r.data, Instruction: r.pause });
-          return { paused: r.pause };
-        }
-        await journal!.completeStep(step.Id, r.outcome, { ...r.data, RebootRequired: r.rebootRequired === true, DurationMs: Date.now() - t0 });
-        ctx.log('info', `${step.Id}: ${r.outcome}`);
-        await crashPointForTests(`after:${step.Id}`);
-        return { rebootRequired: r.rebootRequired === true };
-      } catch (e) {
-        // The journal could not record this step (a full disk): the run cannot go on without a record.
-        if (isCoreError(e) && e.code === 'JournalWriteFailed') return { journalLost: e };
-        throw e;
-      }
-    });
-    if (ctx.dryRun) continue;
-    if (outcome === undefined) return finish(plan, journal!, journalPath, 'Paused', `Step ${step.Id} was not approved; nothing after it ran.`, reboot);
-    if ('journalLost' in outcome) return journalLost(plan, journal!, journalPath, step, outcome.journalLost as CoreError, reboot);
-    if ('paused' in outcome) return finish(plan, journal!, journalPath, 'Paused', outcome.paused ?? '', reboot, step);
-    if ('failed' in outcome) return finish(plan, journal!, journalPath, 'Failed', (outcome.failed as Error).message, reboot, step, outcome.failed);
-    reboot ||= outcome.rebootRequired === true;
+  const end = await runSteps({
+    steps: plan.Steps,
+    journal,
+    execute: (step) => EXECUTORS[step.Action](step, run),
+    beforeFirstUninstall: () => guardUninstalls(plan, journal!, run),
+    ctx,
+  });
+  const reboot = end.reboot;
+  switch (end.kind) {
+    case 'NotApproved':
+      return finish(plan, journal!, journalPath, 'Paused', `Step ${end.step.Id} was not approved; nothing after it ran.`, reboot);
+    case 'JournalLost':
+      return journalLost(plan, journal!, journalPath, end.step, end.error, reboot);
+    case 'Paused':
+      return finish(plan, journal!, journalPath, 'Paused', end.instruction, reboot, end.step);
+    case 'Failed':
+      return finish(plan, journal!, journalPath, 'Failed', (end.error as Error).message, reboot, end.step, end.error);
+    default:
+      break;
   }
   if (ctx.dryRun) return plannedResult(plan, journalPath);
   return finish(plan, journal!, journalPath, 'Completed', 'The upgrade completed and every server verified.', reboot);
