@@ -24,7 +24,7 @@ import { CoreError, isCoreError } from '../util/errors';
 import { crashPointForTests } from './crash-points';
 import { CmTraceLog } from '../log/index';
 import { whenCoreStops } from '../util/core-stop';
-import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine } from './run-stop';
+import { endedWithoutRecord, recordStopLater, recordStopNow, RUN_LOG_FILE_NAME, stopLogLine } from './run-stop';
 import { LOG_FOLDER } from './installers';
 import { withUpgradeReport } from '../report/index';
 import { acceptedRisks, checkReadinessGate } from './readiness/gate';
@@ -66,7 +66,7 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
  */
 function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog } {
   if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
-  const local = req.hosts[0].localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`) ?? path.join(runFolder(req.backupDestination, req.hosts), 'MfaServerUpgrade.log');
+  const local = runLogPath(req);
   const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
   const logged: OperationContext = {
     ...ctx,
@@ -78,6 +78,11 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
     },
   };
   return { ctx: logged, logPath: local, log };
+}
+
+/** Where the run's CMTrace log is (recorded in its journal: the module's stop record writes there and nowhere else). */
+function runLogPath(req: UpgradeRequest): string {
+  return req.hosts[0].localPath(`${LOG_FOLDER}\\${RUN_LOG_FILE_NAME}`) ?? path.join(runFolder(req.backupDestination, req.hosts), RUN_LOG_FILE_NAME);
 }
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
@@ -287,7 +292,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
  */
 async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOpened, ctx: OperationContext): Promise<void> {
   opened.records.journal = journal;
-  ctx.announceRun?.({ journal: journal.path, log: opened.logPath });
+  ctx.announceRun?.({ journal: journal.path });
   if (!resumed) return;
   if (endedWithoutRecord(journal)) {
     const by = opened.tookOverFrom ? `its process ${opened.tookOverFrom} was gone when this run started` : 'no process of it was running when this run started';
@@ -381,6 +386,8 @@ async function openOrStart(
       AcceptedRisks: acceptedRisks(readiness.rows),
       // readiness.json as written now: a -Resume run and the report use it only while it still hashes to this.
       ReadinessSha256: readinessSha256,
+      // The run's own log: a stop recorded for this run later (mfa-core --record-stop) goes there and nowhere else.
+      LogPath: runLogPath(req),
     },
     journalOptions,
   );

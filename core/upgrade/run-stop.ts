@@ -2,9 +2,23 @@
  * How a run's stop before it finished is put on record: one entry in journal.json (JournalStop) and one warning line
  * in the CMTrace log, both saying what happened, when, and in which step. The causes are core/util/core-stop.ts's.
  */
+import * as path from 'node:path';
 import type { CmTraceLog } from '../log/index';
 import type { Journal, JournalStop, JournalStopRecorder } from '../journal/index';
 import { STOP_EXPLANATIONS, type CoreStop } from '../util/core-stop';
+
+/** The name of a run's CMTrace log (in C:\Windows\Logs\Software of its first server, or in its run folder). */
+export const RUN_LOG_FILE_NAME = 'MfaServerUpgrade.log';
+
+/**
+ * The run's own log as its journal records it (Meta.LogPath), or null: journals written before it was recorded, or
+ * a path that is not a run log by name (the journal is protected; this is one more lock on the door).
+ */
+export function runLogOf(journal: Journal): string | null {
+  const recorded = journal.document.Meta.LogPath;
+  if (typeof recorded !== 'string' || !path.isAbsolute(recorded)) return null;
+  return path.basename(recorded).toLowerCase() === RUN_LOG_FILE_NAME.toLowerCase() ? recorded : null;
+}
 
 /** The log line of a stop: cause, meaning, detail, where the run stood, and what to do. */
 export function stopLogLine(stop: JournalStop): string {

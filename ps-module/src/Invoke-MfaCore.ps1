@@ -66,7 +66,7 @@ function ConvertTo-MfaErrorRecord {
 
 function Write-MfaCoreEvent {
     # One stderr line of a per-call core: an event, or text node printed (kept for the error message). An upgrade's
-    # core names its journal and log (the 'run' event): kept in $RunRecords, so that a kill the core cannot record
+    # core names its journal (the 'run' event): kept in $RunRecords, so that a kill the core cannot record
     # is recorded there for it (Save-MfaRunStop).
     param([string] $Line, $Caller, [System.Text.StringBuilder] $Unparsed, [hashtable] $RunRecords)
     $evt = $null
@@ -75,7 +75,6 @@ function Write-MfaCoreEvent {
     if ($null -eq $kind) { [void]$Unparsed.AppendLine($Line); return }
     if ($kind -eq 'run') {
         $RunRecords['journal'] = [string]$evt.journal
-        $RunRecords['log'] = Get-MfaProperty -Object $evt -Name 'log'
         $RunRecords['processId'] = [int]$evt.processId
         return
     }
@@ -252,7 +251,8 @@ function Save-MfaRunStop {
     if ((-not $RunRecords) -or (-not $RunRecords['journal'])) { return }
     try {
         $recorder = Open-MfaCoreProcess -Arguments '--record-stop'
-        $request = ConvertTo-Json -Compress -InputObject @{ journal = $RunRecords['journal']; log = $RunRecords['log']; cause = $Cause; detail = $Detail; processId = $RunRecords['processId'] }
+        # The log is not named: the core writes the run's own, as its journal records it.
+        $request = ConvertTo-Json -Compress -InputObject @{ journal = $RunRecords['journal']; cause = $Cause; detail = $Detail; processId = $RunRecords['processId'] }
         $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($request)
         $recorder.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
         $recorder.StandardInput.Close()
