@@ -67,11 +67,17 @@ export async function acquireRunLock(folder: string, probe: RunLockProbe = thisM
   throw runInProgress(file, undefined);
 }
 
+export interface RunLockHolder {
+  owner: RunLockOwner;
+  /** Whether its process counts as running (a process of another machine always does). */
+  alive: boolean;
+}
+
 /**
  * Who the folder's lock names, and whether that process still counts as running (as acquireRunLock judges it): 'none'
  * when there is no lock, 'unreadable' while one is being written.
  */
-export async function runLockHolder(folder: string, probe: RunLockProbe = thisMachine): Promise<{ owner: RunLockOwner; alive: boolean } | 'none' | 'unreadable'> {
+export async function runLockHolder(folder: string, probe: RunLockProbe = thisMachine): Promise<RunLockHolder | 'none' | 'unreadable'> {
   const holder = await readOwner(path.join(folder, RUN_LOCK_FILE));
   if (holder === 'gone') return 'none';
   if (holder === 'unreadable') return holder;

@@ -51,11 +51,14 @@ async function whyNoStop(journal: Journal, req: StopRequest): Promise<string | n
   if (journal.status === 'Completed') return 'The run had completed: a completed run takes no stop.';
   const folder = path.dirname(req.journal);
   const lock = await runLockHolder(folder);
-  if (lock === 'unreadable') throw new CoreError('RunStopNotRecorded', `A run is starting in ${folder}; its journal is not written by this stop record.`, req.journal);
+  if (lock === 'unreadable') {
+    throw new CoreError('RunStopNotRecorded', `A run is starting in ${folder}; its journal is not written by this stop record.`, req.journal);
+  }
   if (lock === 'none') return `The run had released its run lock in ${folder}: it ended on its own and recorded how.`;
   if (lock.owner.pid !== req.processId) return `The run lock in ${folder} names process ${lock.owner.pid}, not ${req.processId}: that core is not this run's.`;
   if (lock.alive) {
-    throw new CoreError('RunStopNotRecorded', `Process ${req.processId} still runs (or runs on another machine): a live run's journal is not written by a stop record.`, req.journal);
+    const why = `Process ${req.processId} still runs (or runs on another machine): a live run's journal is not written by a stop record.`;
+    throw new CoreError('RunStopNotRecorded', why, req.journal);
   }
   if (journal.stops.some((s) => s.ProcessId === req.processId)) return 'The core recorded its stop itself.';
   return null;
@@ -77,7 +80,9 @@ function parseStopRequest(text: string): StopRequest {
   if (typeof journal !== 'string' || !path.isAbsolute(journal) || path.basename(journal).toLowerCase() !== JOURNAL_FILE_NAME) {
     throw invalid('"journal" is not the full path of a journal.json');
   }
-  if (typeof cause !== 'string' || !(CAUSES as readonly string[]).includes(cause)) throw invalid(`"cause" is not one the module records (${CAUSES.join(', ')})`);
+  if (typeof cause !== 'string' || !(CAUSES as readonly string[]).includes(cause)) {
+    throw invalid(`"cause" is not one the module records (${CAUSES.join(', ')})`);
+  }
   if (detail !== undefined && typeof detail !== 'string') throw invalid('"detail" is not text');
   if (typeof processId !== 'number' || !Number.isInteger(processId) || processId <= 0) throw invalid('"processId" is not a process id');
   return { journal, cause: cause as StopRequest['cause'], detail: (detail ?? '').slice(0, MAX_DETAIL), processId };
