@@ -466,7 +466,7 @@ export const ERROR_CATALOG = {
   ),
   RunStopNotRecorded: e(
     'InvalidOperation',
-    "A core's stop could not be recorded in the run's journal: the request named no journal, or another live run holds the run folder.",
+    "A core's stop could not be recorded in the run's journal: the request was not valid (it names the field), or the process it named still runs.",
     'Nothing to do for the stop itself; the next run of the upgrade finds and records it.',
   ),
   ScheduledTaskQueryFailed: e(
