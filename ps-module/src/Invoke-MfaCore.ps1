@@ -262,14 +262,44 @@ function Save-MfaRunStop {
     catch { $RunRecords['recordFailed'] = $_.Exception.Message }
 }
 
+function ConvertFrom-MfaCoreLine {
+    # One line the core wrote: the JSON object it holds, or $null for anything else (text something else in the node
+    # process printed: a preloaded agent, a warning).
+    param([string] $Line)
+    if ($null -eq $Line) { return $null }
+    $text = $Line.Trim()
+    if (-not ($text.StartsWith('{') -and $text.EndsWith('}'))) { return $null }
+    try { $parsed = ConvertFrom-Json -InputObject $text -ErrorAction Stop } catch { return $null }
+    if ($parsed -isnot [System.Management.Automation.PSCustomObject]) { return $null }
+    return $parsed
+}
+
+function Find-MfaEnvelope {
+    # The answer in what a per-call core printed on stdout, found by the core's framing: one line holding a JSON
+    # object with "ok" (true or false) and its "result" or "error", written last. Never all of stdout read as JSON:
+    # anything else in the node process may print before or after it, and a core that answered must not be taken
+    # for one that was killed. $null when there is no such line.
+    param([string] $Text)
+    if (-not $Text) { return $null }
+    $lines = @($Text -split "`n")
+    for ($i = $lines.Count - 1; $i -ge 0; $i--) {
+        $envelope = ConvertFrom-MfaCoreLine -Line $lines[$i]
+        if ($null -eq $envelope) { continue }
+        $ok = Get-MfaProperty -Object $envelope -Name 'ok'
+        $body = 'result'
+        if ($ok -eq $false) { $body = 'error' }
+        if (($ok -is [bool]) -and ($null -ne $envelope.PSObject.Properties[$body])) { return $envelope }
+    }
+    return $null
+}
+
 function Read-MfaEnvelope {
     # The core's answer; a core that ended without one was killed from outside (or Node.js itself failed): the error
     # says so by name (CoreKilled), and an upgrade's journal and log get the stop recorded for it.
     param($Response, [string] $Operation)
     if ($null -ne $Response.Envelope) { return $Response.Envelope }
-    $envelope = $null
-    try { $envelope = ConvertFrom-Json -InputObject $Response.Stdout -ErrorAction Stop } catch { $envelope = $null }
-    if ($null -eq (Get-MfaProperty -Object $envelope -Name 'ok')) {
+    $envelope = Find-MfaEnvelope -Text $Response.Stdout
+    if ($null -eq $envelope) {
         $detail = ($Response.Stderr.Trim() + ' ' + $Response.Stdout.Trim()).Trim()
         $message = "The MfaServerUpgrade core ($Operation) ended with exit code $($Response.ExitCode) without a result: it was killed (Task Manager, Stop-Process, a time limit) or Node.js itself failed. $detail".Trim()
         $runRecords = Get-MfaProperty -Object $Response -Name 'RunRecords'

@@ -31,13 +31,20 @@ function Open-MfaWarmCore {
     try {
         # stderr carries only what node prints when something breaks; reading it all the time keeps its pipe from filling.
         $stderr = $process.StandardError.ReadToEndAsync()
-        $readyTask = $process.StandardOutput.ReadLineAsync()
-        Wait-MfaTask -Task $readyTask -Deadline ([DateTime]::UtcNow.AddSeconds(60)) -Process $process -Operation 'start' -TimeoutSeconds 60
+        # Its first line of its own says it is ready; lines something else in the node process printed are passed over.
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
         $ready = $null
-        if ($null -ne $readyTask.Result) { try { $ready = ConvertFrom-Json -InputObject $readyTask.Result -ErrorAction Stop } catch { $ready = $null } }
+        $other = New-Object System.Text.StringBuilder
+        while ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) {
+            $readyTask = $process.StandardOutput.ReadLineAsync()
+            Wait-MfaTask -Task $readyTask -Deadline $deadline -Process $process -Operation 'start' -TimeoutSeconds 60
+            if ($null -eq $readyTask.Result) { break }
+            $ready = ConvertFrom-MfaCoreLine -Line $readyTask.Result
+            if ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) { [void]$other.AppendLine($readyTask.Result) }
+        }
         if ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) {
-            $detail = ''
-            if ($stderr.Wait(3000)) { $detail = $stderr.Result.Trim() }
+            $detail = $other.ToString().Trim()
+            if ($stderr.Wait(3000)) { $detail = ($stderr.Result.Trim() + ' ' + $detail).Trim() }
             throw "The MfaServerUpgrade core did not start. $detail"
         }
         if ([string]$ready.buildId -ne $script:MfaBuildId) {
@@ -127,7 +134,9 @@ function Send-MfaWarmCall {
                 $message = "The MfaServerUpgrade core stopped during $Operation$code without a result: it was killed (Task Manager, Stop-Process) or Node.js itself failed. $detail".Trim()
                 throw (Get-MfaCoreKilledRecord -Operation $Operation -Message $message)
             }
-            $message = ConvertFrom-Json -InputObject $text
+            # Lines of another call, and lines that are not the core's (something else in the node process printed
+            # them), are passed over: only the core's lines for this call count.
+            $message = ConvertFrom-MfaCoreLine -Line $text
             if ((Get-MfaProperty -Object $message -Name 'id') -ne $Id) { continue }
             $seen = $true
             if ($null -eq (Get-MfaProperty -Object $message -Name 'exitCode')) {

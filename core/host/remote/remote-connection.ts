@@ -13,6 +13,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CoreError } from '../../util/errors';
+import { findEnvelope } from '../../util/envelope';
 import { remoteErrorCode } from '../../util/error-catalog';
 import { PowerShellSession, type PowerShellChannel, type ScriptOutcome } from './powershell-session';
 import { findPowerShell } from './find-pwsh';
@@ -351,10 +352,8 @@ export class RemoteConnection {
     exitCode: number | undefined | null,
     stderr: string | undefined | null,
   ): Promise<HostCallOutcome[] | 'UnknownOperation'> {
-    let envelope: { ok: boolean; result?: HostCallOutcome[]; error?: { code: string; message: string; target?: string } };
-    try {
-      envelope = JSON.parse(stdout ?? '') as typeof envelope;
-    } catch {
+    const envelope = findEnvelope(stdout);
+    if (!envelope) {
       const ended = `the core on ${this.name} ended with exit code ${exitCode} without a result`;
       throw await this.judged(
         { message: ended, state: null, types: [] },
@@ -362,11 +361,11 @@ export class RemoteConnection {
       );
     }
     if (!envelope.ok) {
-      const err = envelope.error ?? { code: 'RemoteProtocolError', message: 'no error body' };
+      const err = envelope.error;
       if (err.code === 'UnknownOperation') return 'UnknownOperation';
       throw new CoreError(remoteErrorCode(err.code), `[${this.name}] ${err.message}`, err.target, { computerName: this.name });
     }
-    return envelope.result ?? [];
+    return envelope.result as HostCallOutcome[];
   }
 }
 

@@ -199,7 +199,10 @@ ${FIND_FAR_NODE}
             $p.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $p.StandardInput.BaseStream.Flush()
         } catch { return @{ notSent = $true; message = $_.Exception.Message } }
+        # The answer is the core's one line starting {"ok": (serve-host.ts); a line something else in the node process
+        # printed is passed over.
         $line = $p.StandardOutput.ReadLine()
+        while (($null -ne $line) -and (-not $line.StartsWith('{"ok":'))) { $line = $p.StandardOutput.ReadLine() }
         if ($null -eq $line) {
             $p.WaitForExit(5000) | Out-Null
             $err = ''
