@@ -45,10 +45,12 @@ function Open-MfaWarmCore {
         if ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) {
             $detail = $other.ToString().Trim()
             if ($stderr.Wait(3000)) { $detail = ($stderr.Result.Trim() + ' ' + $detail).Trim() }
-            throw "The MfaServerUpgrade core did not start. $detail"
+            throw (Get-MfaTransportError -Id 'CoreNotStarted' -Category ResourceUnavailable -Target 'start' -Message "The MfaServerUpgrade core did not start. $detail".Trim() `
+                    -Action 'Read what node printed (in the message); check MFA_NODE and the module''s files, then run the command again.')
         }
         if ([string]$ready.buildId -ne $script:MfaBuildId) {
-            throw "The MfaServerUpgrade module files on disk (build $($ready.buildId)) are not the ones this session loaded (build $script:MfaBuildId): the module was updated. Run 'Import-Module MfaServerUpgrade -Force' to use the new version."
+            $message = "The MfaServerUpgrade module files on disk (build $($ready.buildId)) are not the ones this session loaded (build $script:MfaBuildId): the module was updated. Run 'Import-Module MfaServerUpgrade -Force' to use the new version."
+            throw (Get-MfaTransportError -Id 'ModuleUpdated' -Category InvalidOperation -Target $script:MfaModuleRoot -Message $message -Action "Run 'Import-Module MfaServerUpgrade -Force', then the command again.")
         }
         Write-Verbose "Started the MfaServerUpgrade core for this session (process $($process.Id))."
         $script:MfaWarmCore = New-Object PSObject -Property @{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false }
@@ -90,7 +92,7 @@ function Invoke-MfaWarmCall {
         if ($null -ne $answer) { return $answer }
         # The core ended before it read the call, having been idle past its time at that very moment: once more.
     }
-    throw "The MfaServerUpgrade core ($Operation) ended twice before it read the call."
+    throw (Get-MfaCoreKilledRecord -Operation $Operation -Message "The MfaServerUpgrade core ($Operation) ended twice before it read the call.")
 }
 
 function Get-MfaCallerEnvironment {
@@ -117,7 +119,7 @@ function Send-MfaWarmCall {
             $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $process.StandardInput.BaseStream.Flush()
         }
-        catch [System.IO.IOException] { Write-Verbose "The core closed its input: $($_.Exception.Message)" }
+        catch [System.IO.IOException] { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "The core closed its input: $($_.Exception.Message)" }
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
         $seen = $false
         while ($true) {
