@@ -8,7 +8,8 @@
 #   log, as a per-call core does) and the next call starts a new one, so a stopped call never leaves work behind;
 # - a core found dead before a call is replaced, with a warning unless it ended because it was idle;
 # - it exits by itself after $script:MfaCoreIdleSeconds without a call, when this PowerShell ends or is killed (its
-#   input closes), and when the module is removed (OnRemove, set in the generated .psm1).
+#   input closes), when the module is removed (OnRemove, set in the generated .psm1), and when this runspace closes
+#   (Register-MfaRunspaceEnd: a ForEach-Object -Parallel runspace, a thread job).
 # Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
 
 function Get-MfaWarmCore {
@@ -53,7 +54,8 @@ function Open-MfaWarmCore {
             throw (Get-MfaTransportError -Id 'ModuleUpdated' -Category InvalidOperation -Target $script:MfaModuleRoot -Message $message -Action "Run 'Import-Module MfaServerUpgrade -Force', then the command again.")
         }
         Write-Verbose "Started the MfaServerUpgrade core for this session (process $($process.Id))."
-        $script:MfaWarmCore = New-Object PSObject -Property @{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false }
+        $watch = Register-MfaRunspaceEnd -Process $process
+        $script:MfaWarmCore = New-Object PSObject -Property @{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false; RunspaceWatch = $watch }
         $started = $true
         return $script:MfaWarmCore
     }
@@ -66,11 +68,41 @@ function Open-MfaWarmCore {
     }
 }
 
+function Register-MfaRunspaceEnd {
+    # The core ends when this runspace closes: a runspace closed without removing the module (each runspace of a
+    # ForEach-Object -Parallel loop, a thread job) left its core for the idle time (12 items, throttle 6: 6 cores, 364 MB
+    # for 10 minutes), because the core's input belongs to the process, which lives on. The runspace's StateChanged
+    # event is raised on the thread that closes it, where no PowerShell script can run; so the handler is a compiled
+    # expression (no script, no compiler needed): on Closing, Closed or Broken it closes the core's input, and the core,
+    # idle, exits. Returns what Unregister-MfaRunspaceEnd needs.
+    param([Parameter(Mandatory = $true)] [System.Diagnostics.Process] $Process)
+    $x = [System.Linq.Expressions.Expression]
+    $states = [System.Management.Automation.Runspaces.RunspaceState]
+    $source = $x::Parameter([object], 'sender')
+    $e = $x::Parameter([System.Management.Automation.Runspaces.RunspaceStateEventArgs], 'e')
+    $state = $x::Property($x::Property($e, 'RunspaceStateInfo'), 'State')
+    $ending = $x::OrElse($x::Equal($state, $x::Constant($states::Closing)), $x::OrElse($x::Equal($state, $x::Constant($states::Closed)), $x::Equal($state, $x::Constant($states::Broken))))
+    $close = $x::Call($x::Constant($Process.StandardInput), [System.IO.TextWriter].GetMethod('Close', [Type[]]@()))
+    # The input may be closed already (the core ended): nothing may fail in the thread that closes the runspace.
+    $safely = $x::TryCatch($close, [System.Linq.Expressions.CatchBlock[]]@($x::Catch([System.Exception], $x::Empty())))
+    $type = [System.EventHandler[System.Management.Automation.Runspaces.RunspaceStateEventArgs]]
+    $handler = $x::Lambda($type, $x::IfThen($ending, $safely), [System.Linq.Expressions.ParameterExpression[]]@($source, $e)).Compile()
+    $runspace = [runspace]::DefaultRunspace
+    $runspace.add_StateChanged($handler)
+    return @{ Runspace = $runspace; Handler = $handler }
+}
+
+function Unregister-MfaRunspaceEnd {
+    param([hashtable] $Watch)
+    if ($null -ne $Watch) { $Watch.Runspace.remove_StateChanged($Watch.Handler) }
+}
+
 function Close-MfaWarmCore {
     # Ends this runspace's warm core (module removed, a call stopped, a core found dead) and forgets it.
     $core = $script:MfaWarmCore
     $script:MfaWarmCore = $null
     if ($null -eq $core) { return }
+    Unregister-MfaRunspaceEnd -Watch $core.RunspaceWatch
     if (-not $core.Process.HasExited) { Close-MfaCore -Process $core.Process }
     $core.Process.Dispose()
 }
