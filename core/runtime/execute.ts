@@ -10,6 +10,7 @@ import { badRequest, EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK, toErrorBody, type E
 import type { EventSink } from './events';
 import { commandWatcherFor, watchCommands } from '../host/command-watch';
 import { validateItems, type StandaloneValidator } from './validate';
+import { canonicalInput } from './canonical-input';
 
 export interface Request {
   items: unknown[];
@@ -69,6 +70,7 @@ export async function execute(
       EXIT_BAD_REQUEST,
     );
   }
+  request.items = request.items.map((item) => canonicalInput(contract.input, item));
   const invalid = validateItems(contract.name, validate, request.items);
   if (invalid) return failure(invalid, EXIT_BAD_REQUEST);
   if (request.dryRun && !contract.changesState) {

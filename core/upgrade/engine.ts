@@ -10,7 +10,7 @@ import type { Host } from '../host/host';
 import type { OperationContext } from '../util/operation-context';
 import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../domain/plan-types';
 import { buildUpgradePlan } from '../domain/plan';
-import { Journal } from '../journal/index';
+import { Journal, takeEarlyStops } from '../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from './plan-input';
 import { EXECUTORS, type StepResult } from './steps';
@@ -163,7 +163,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
   try {
     const { ctx, logPath, log } = withCmTraceLog(req, plainCtx);
     // Written straight to the journal and the log (synchronously): no event can reach a PowerShell that is gone.
-    forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop)) : undefined;
+    forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop, folder)) : undefined;
     if (guard?.tookOverFrom) {
       const t = guard.tookOverFrom;
       ctx.log(
@@ -293,6 +293,12 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
 async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOpened, ctx: OperationContext): Promise<void> {
   opened.records.journal = journal;
   ctx.announceRun?.({ journal: journal.path });
+  // An attempt that stopped before any journal existed kept its stop in the run folder: this journal takes it over.
+  const early = await takeEarlyStops(path.dirname(journal.path));
+  if (early.length > 0) {
+    await journal.recordEarlierStops(early);
+    for (const stop of early) ctx.log('warning', `An earlier run of this upgrade stopped before its journal was written: ${stopLogLine(stop)}`);
+  }
   if (!resumed) return;
   if (endedWithoutRecord(journal)) {
     const by = opened.tookOverFrom ? `its process ${opened.tookOverFrom} was gone when this run started` : 'no process of it was running when this run started';
@@ -373,6 +379,7 @@ async function openOrStart(
   const bytes = serializePlan(plan);
   await writeFileAtomic(planPath, bytes);
   const readinessSha256 = await saveReadiness(folder, readiness.rows);
+  await crashPointForTests('before-journal');
   const journal = await Journal.create(
     journalPath,
     plan,

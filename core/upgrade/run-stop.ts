@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { CmTraceLog } from '../log/index';
-import type { Journal, JournalStop, JournalStopRecorder } from '../journal/index';
+import { saveEarlyStopSync, type Journal, type JournalStop, type JournalStopRecorder } from '../journal/index';
 import { STOP_EXPLANATIONS, type CoreStop } from '../util/core-stop';
 
 /** The name of a run's CMTrace log (in C:\Windows\Logs\Software of its first server, or in its run folder). */
@@ -31,15 +31,19 @@ export function stopLogLine(stop: JournalStop): string {
 
 /**
  * The run's own last words (the core is about to exit): journal first, then the log, both synchronous. A journal that
- * cannot be written still leaves the log line, which says so.
+ * cannot be written still leaves the log line, which says so. Before the run's journal exists, the stop is kept in its
+ * run folder (early-stops.ts) for the next run's journal to take over.
  */
-export function recordStopNow(journal: Journal | undefined, log: CmTraceLog | undefined, stop: CoreStop): void {
+export function recordStopNow(journal: Journal | undefined, log: CmTraceLog | undefined, stop: CoreStop, folder?: string): void {
   let entry: JournalStop = { At: stop.at.toISOString(), Cause: stop.cause, Detail: stop.detail, Step: null, RecordedBy: 'Core', ProcessId: process.pid };
   let unrecorded = '';
   try {
     if (journal) {
       journal.recordStopSync(stop, 'Core', process.pid);
       entry = journal.stops.at(-1) ?? entry;
+    } else if (folder) {
+      const file = saveEarlyStopSync(folder, entry);
+      unrecorded = ` (The run had no journal yet: the stop is kept in ${file}, and the next run's journal takes it over.)`;
     }
   } catch (e) {
     unrecorded = ` (The journal could not record this stop: ${(e as Error).message})`;
