@@ -18,12 +18,17 @@ function Get-MfaWarmCore {
     if (($null -ne $core) -and $core.Process.HasExited) {
         $code = $core.Process.ExitCode
         Close-MfaWarmCore
-        # Exit code 0: it was idle past its time, or its input closed between calls; anything else is worth a word.
-        if ($code -ne 0) { Write-Warning "The MfaServerUpgrade core of this session had stopped (exit code $code); a new one was started." }
+        Write-MfaCoreReplaced -ExitCode $code
         $core = $null
     }
     if ($null -eq $core) { $core = Open-MfaWarmCore }
     return $core
+}
+
+function Write-MfaCoreReplaced {
+    # Exit code 0: it was idle past its time, or its input closed between calls; anything else is worth a word.
+    param([int] $ExitCode)
+    if ($ExitCode -ne 0) { Write-Warning "The MfaServerUpgrade core of this session had stopped (exit code $ExitCode); a new one was started." }
 }
 
 function Open-MfaWarmCore {
@@ -138,7 +143,8 @@ function Get-MfaCallerEnvironment {
 }
 
 function Send-MfaWarmCall {
-    # Returns the answer, or $null when the core was found to have ended idle before it saw the call.
+    # Returns the answer, or $null when the core had ended before it saw the call (idle past its time, or found dead:
+    # its input no longer took the call), so that a new one takes it.
     param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
     $process = $Core.Process
     $environment = ConvertTo-Json -InputObject (Get-MfaCallerEnvironment) -Compress
@@ -146,12 +152,18 @@ function Send-MfaWarmCall {
     $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($line)
     $Core.Busy = $true
     $answered = $false
+    $notTaken = $false
     try {
         try {
             $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $process.StandardInput.BaseStream.Flush()
         }
-        catch [System.IO.IOException] { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "The core closed its input: $($_.Exception.Message)" }
+        catch [System.IO.IOException] {
+            # The core was gone before this call (killed since the last one, and not yet seen to have exited).
+            Clear-MfaHandledError -ErrorRecord $_
+            Write-Verbose "The core closed its input: $($_.Exception.Message)"
+            $notTaken = $true
+        }
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
         $seen = $false
         while ($true) {
@@ -160,7 +172,10 @@ function Send-MfaWarmCall {
             $text = $task.Result
             if ($null -eq $text) {
                 $process.WaitForExit(3000) | Out-Null
-                if ((-not $seen) -and $process.HasExited -and ($process.ExitCode -eq 0)) { return $null }
+                if ((-not $seen) -and $process.HasExited -and (($process.ExitCode -eq 0) -or $notTaken)) {
+                    Write-MfaCoreReplaced -ExitCode $process.ExitCode
+                    return $null
+                }
                 $detail = ''
                 if ($Core.Stderr.Wait(1000)) { $detail = $Core.Stderr.Result.Trim() }
                 $code = ''
