@@ -203,11 +203,19 @@ function cmdletFunction(op) {
     '    param(',
     names.map((n) => parameterBlock(n, props[n], required, sets)).join(',\n\n'),
     '    )',
+    // Each block's work runs in a try whose catch reports what stopped it, once (Exit-MfaCommand, Invoke-MfaCore.ps1):
+    // without it, -ErrorAction SilentlyContinue or Ignore let the module run on past its own throws.
     '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
-    `    process { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
-    `    end { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} ` +
+    '    process {',
+    `        try { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
+    '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+    '    }',
+    '    end {',
+    `        try { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} ` +
       `-TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''}${op.ownProcess ? ' ' +
       '-OwnProcess' : ''} }`,
+    '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+    '    }',
     '}',
   ].join('\n');
 }

@@ -61,7 +61,7 @@ function stepProblem(s: unknown): string | null {
   return null;
 }
 
-function stopProblem(s: unknown): string | null {
+export function stopProblem(s: unknown): string | null {
   if (!isObject(s)) return 'is not an object';
   if (typeof s.At !== 'string' || Number.isNaN(Date.parse(s.At))) return 'has no time (At)';
   if (!isCoreStopCause(s.Cause)) return `has an unknown Cause ${JSON.stringify(s.Cause)}`;

@@ -242,6 +242,14 @@ export class Journal {
     });
   }
 
+  /** Stops of an earlier attempt that ended before this journal existed (early-stops.ts): kept as they were written. */
+  recordEarlierStops(stops: JournalStop[]): Promise<void> {
+    return this.update('stop', (doc) => {
+      doc.Stops = [...stops.map((s) => ({ ...s, Detail: cleanText(s.Detail) })), ...doc.Stops];
+      return this.clock();
+    });
+  }
+
   /** Where a run (or a resume) continues: the first step in plan order that is neither Completed nor Skipped. */
   nextStep(): JournalStep | null {
     const next = this.doc.Steps.find((s) => !DONE.includes(s.Status));

@@ -67,21 +67,27 @@ export async function acquireRunLock(folder: string, probe: RunLockProbe = thisM
   throw runInProgress(file, undefined);
 }
 
+export interface RunLockHolder {
+  owner: RunLockOwner;
+  /** Whether its process counts as running (a process of another machine always does). */
+  alive: boolean;
+}
+
+/**
+ * Who the folder's lock names, and whether that process still counts as running (as acquireRunLock judges it): 'none'
+ * when there is no lock, 'unreadable' while one is being written.
+ */
+export async function runLockHolder(folder: string, probe: RunLockProbe = thisMachine): Promise<RunLockHolder | 'none' | 'unreadable'> {
+  const holder = await readOwner(path.join(folder, RUN_LOCK_FILE));
+  if (holder === 'gone') return 'none';
+  if (holder === 'unreadable') return holder;
+  return { owner: holder, alive: isAlive(holder, probe) };
+}
+
 /**
  * Linux only: a process that has ended but whose parent has not collected it (a zombie; its parent was killed and
  * this machine's first process does not collect orphans) still answers kill(pid, 0), yet holds nothing.
  */
-/**
- * The run that holds the folder's lock now, judged as acquireRunLock judges it: undefined when there is no lock or
- * its process is gone; 'unreadable' while a lock is being written (a run is starting).
- */
-export async function liveRunLockHolder(folder: string, probe: RunLockProbe = thisMachine): Promise<RunLockOwner | 'unreadable' | undefined> {
-  const holder = await readOwner(path.join(folder, RUN_LOCK_FILE));
-  if (holder === 'gone') return undefined;
-  if (holder === 'unreadable') return holder;
-  return isAlive(holder, probe) ? holder : undefined;
-}
-
 function hasEndedUncollected(pid: number): boolean {
   if (process.platform !== 'linux') return false;
   try {

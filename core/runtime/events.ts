@@ -9,7 +9,7 @@ export type CoreEvent =
   | { event: 'progress'; activity: string; status: string; percent?: number }
   | { event: 'log'; level: LogLevel; message: string }
   /** An upgrade run's records (OperationContext.announceRun) and the core process that writes them. */
-  | { event: 'run'; journal: string; log: string | null; processId: number };
+  | { event: 'run'; journal: string; processId: number };
 
 export type EventSink = (e: CoreEvent) => void;
 

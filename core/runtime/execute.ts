@@ -11,6 +11,7 @@ import type { EventSink } from './events';
 import { commandWatcherFor, watchCommands } from '../host/command-watch';
 import { validateItems, type StandaloneValidator } from './validate';
 import { checkPathParameters } from './path-parameters';
+import { canonicalInput } from './canonical-input';
 
 export interface Request {
   items: unknown[];
@@ -70,6 +71,7 @@ export async function execute(
       EXIT_BAD_REQUEST,
     );
   }
+  request.items = request.items.map((item) => canonicalInput(contract.input, item));
   const invalid = validateItems(contract.name, validate, request.items) ?? checkPathParameters(contract, request.items);
   if (invalid) return failure(invalid, EXIT_BAD_REQUEST);
   if (request.dryRun && !contract.changesState) {

@@ -1,26 +1,31 @@
 /**
  * `mfa-core --record-stop`: the module's transport saw an upgrade's core end without an answer (killed from outside,
- * or Node.js itself failed) and asks a fresh core to put that on record, since the dead one could not. stdin:
- * `{"journal": "<run folder>\\journal.json", "log": "<CMTrace log>" | null, "cause": "CoreKilled", "detail": "…",
- * "processId": <the dead core's pid>}`, as the dead core announced them (its `run` event).
+ * or Node.js itself failed) and asks a fresh core to put that on record, since the dead one could not. stdin, exactly:
+ * `{"journal": "<run folder>\\journal.json", "cause": "CoreKilled", "detail": "…", "processId": <the dead core's pid>}`,
+ * as the dead core announced them (its `run` event).
  *
- * Only a journal no live run holds is written: the run lock must be free or held by the dead process itself. A stop
- * the core already recorded for itself (it said its last words, then was killed) is not recorded twice.
+ * Anyone who can start node can send this, so nothing in it is trusted beyond naming the run:
+ * - the stop goes only to the run of a core that is dead and still holds the run lock (a killed core cannot release
+ *   it): a run that released its lock ended on its own and recorded how; a live process is not dead;
+ * - a completed run takes no stop;
+ * - the log line goes into the run's own log as its journal records it (runLogOf), never into a file the request names;
+ * - a stop the core already recorded for itself (it said its last words, then was killed) is not recorded twice.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Journal, JOURNAL_FILE_NAME } from '../journal/index';
-import { liveRunLockHolder } from '../journal/run-lock';
+import { runLockHolder } from '../journal/run-lock';
 import { CmTraceLog } from '../log/index';
-import { recordStopLater } from '../upgrade';
-import { isCoreStopCause } from '../util/core-stop';
+import { recordStopLater, runLogOf } from '../upgrade';
 import { CoreError } from '../util/errors';
 import { EXIT_FAILED, EXIT_OK, toErrorBody, type Envelope } from '../util/envelope';
 
+const CAUSES = ['CoreKilled', 'Cancelled', 'TimedOut', 'CommandFailed'] as const;
+const FIELDS = ['journal', 'cause', 'detail', 'processId'];
+const MAX_DETAIL = 500;
+
 interface StopRequest {
   journal: string;
-  log: string | null;
-  cause: 'CoreKilled' | 'Cancelled' | 'TimedOut' | 'CommandFailed';
+  cause: (typeof CAUSES)[number];
   detail: string;
   processId: number;
 }
@@ -28,51 +33,62 @@ interface StopRequest {
 export async function recordStopFromTransport(text: string): Promise<[Envelope, number]> {
   try {
     const req = parseStopRequest(text);
-    if (await heldByAnotherLiveRun(path.dirname(req.journal), req.processId)) {
-      throw new CoreError(
-        'RunStopNotRecorded',
-        `Another live run holds ${path.dirname(req.journal)}; its journal is not written by this stop record.`,
-        req.journal,
-      );
-    }
     const journal = await Journal.load(req.journal);
-    if (journal.stops.some((s) => s.ProcessId === req.processId)) {
-      return [{ ok: true, result: [{ Recorded: false, Reason: 'The core recorded its stop itself.' }] }, EXIT_OK];
-    }
-    const log = req.log ? new CmTraceLog({ path: req.log, component: 'MfaServerUpgrade' }) : undefined;
+    const notHere = await whyNoStop(journal, req);
+    if (notHere) return [{ ok: true, result: [{ Recorded: false, Reason: notHere }] }, EXIT_OK];
+    const logPath = runLogOf(journal);
+    const log = logPath ? new CmTraceLog({ path: logPath, component: 'MfaServerUpgrade' }) : undefined;
     const entry = await recordStopLater(journal, log, { cause: req.cause, detail: req.detail, at: new Date() }, 'Module', req.processId);
-    return [{ ok: true, result: [{ Recorded: true, Stop: entry }] }, EXIT_OK];
+    return [{ ok: true, result: [{ Recorded: true, Stop: entry, LogPath: logPath }] }, EXIT_OK];
   } catch (e) {
     const err = e instanceof CoreError ? e : new CoreError('RunStopNotRecorded', String((e as Error)?.message ?? e));
     return [{ ok: false, error: toErrorBody(err) }, EXIT_FAILED];
   }
 }
 
+/** Why this journal takes no stop from this request (nothing to record), or null when it does; throws when it must not. */
+async function whyNoStop(journal: Journal, req: StopRequest): Promise<string | null> {
+  if (journal.status === 'Completed') return 'The run had completed: a completed run takes no stop.';
+  const folder = path.dirname(req.journal);
+  const lock = await runLockHolder(folder);
+  if (lock === 'unreadable') {
+    throw new CoreError('RunStopNotRecorded', `A run is starting in ${folder}; its journal is not written by this stop record.`, req.journal);
+  }
+  if (lock === 'none') return `The run had released its run lock in ${folder}: it ended on its own and recorded how.`;
+  if (lock.owner.pid !== req.processId) return `The run lock in ${folder} names process ${lock.owner.pid}, not ${req.processId}: that core is not this run's.`;
+  if (lock.alive) {
+    const why = `Process ${req.processId} still runs (or runs on another machine): a live run's journal is not written by a stop record.`;
+    throw new CoreError('RunStopNotRecorded', why, req.journal);
+  }
+  if (journal.stops.some((s) => s.ProcessId === req.processId)) return 'The core recorded its stop itself.';
+  return null;
+}
+
 function parseStopRequest(text: string): StopRequest {
-  let raw: Record<string, unknown>;
+  let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     throw invalid('it is not JSON');
   }
-  const { journal, log, cause, detail, processId } = raw ?? {};
-  if (typeof journal !== 'string' || path.basename(journal).toLowerCase() !== JOURNAL_FILE_NAME || !existsSync(journal)) {
-    throw invalid('"journal" names no journal.json');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('it is not an object');
+  const given = raw as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((k) => !FIELDS.includes(k));
+  // "log" among them: the log is the run's own, read from its journal, never named by the caller.
+  if (unknown.length > 0) throw invalid(`${unknown.map((k) => `"${k}"`).join(', ')} is not a field of it (the fields: ${FIELDS.join(', ')})`);
+  const { journal, cause, detail, processId } = given;
+  if (typeof journal !== 'string' || !path.isAbsolute(journal) || path.basename(journal).toLowerCase() !== JOURNAL_FILE_NAME) {
+    throw invalid('"journal" is not the full path of a journal.json');
   }
-  if (!(log === null || log === undefined || typeof log === 'string')) throw invalid('"log" is neither a path nor null');
-  if (!isCoreStopCause(cause) || !['CoreKilled', 'Cancelled', 'TimedOut', 'CommandFailed'].includes(cause)) {
-    throw invalid('"cause" is not one the module records');
+  if (typeof cause !== 'string' || !(CAUSES as readonly string[]).includes(cause)) {
+    throw invalid(`"cause" is not one the module records (${CAUSES.join(', ')})`);
   }
-  if (typeof processId !== 'number' || !Number.isInteger(processId)) throw invalid('"processId" is not a process id');
-  return { journal, log: log ?? null, cause: cause as StopRequest['cause'], detail: typeof detail === 'string' ? detail.slice(0, 500) : '', processId };
-}
-
-/** The run lock is held by a live process other than the dead core (a run starting counts as live). */
-async function heldByAnotherLiveRun(folder: string, deadProcessId: number): Promise<boolean> {
-  const holder = await liveRunLockHolder(folder);
-  return holder === 'unreadable' || (holder !== undefined && holder.pid !== deadProcessId);
+  if (detail !== undefined && typeof detail !== 'string') throw invalid('"detail" is not text');
+  if (typeof processId !== 'number' || !Number.isInteger(processId) || processId <= 0) throw invalid('"processId" is not a process id');
+  return { journal, cause: cause as StopRequest['cause'], detail: (detail ?? '').slice(0, MAX_DETAIL), processId };
 }
 
 function invalid(why: string): CoreError {
   return new CoreError('RunStopNotRecorded', `The stop record request is not valid: ${why}.`, 'stdin');
 }
+

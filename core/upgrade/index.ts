@@ -8,7 +8,7 @@
  * - the verification after: verify.ts.
  */
 export { runUpgrade, type UpgradeRequest } from './run/engine';
-export { recordStopLater } from './run/run-stop';
+export { recordStopLater, runLogOf } from './run/run-stop';
 export type { UpgradeResult } from './run/upgrade-result';
 export { planUpgrade } from './plan-upgrade';
 export type { PlanRequest } from './plan-input';

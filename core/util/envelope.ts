@@ -53,3 +53,27 @@ export function toErrorBody(e: unknown): ErrorBody {
 export function badRequest(code: ErrorCode, message: string, target?: string, details: Record<string, unknown> = {}): BadRequestError {
   return new BadRequestError(code, message, target, details);
 }
+
+/**
+ * The envelope in what a per-call core printed on stdout, found by the core's framing: one line holding a JSON object
+ * with a boolean "ok" and its "result" (ok) or "error" (not ok), the last such line. Never all of stdout read as one
+ * JSON text: anything else in the node process (a preloaded agent, an exit handler) may print before or after it, and
+ * a core that answered must not be taken for one that ended without an answer. The module's transport reads the same
+ * way (ps-module/src/Invoke-MfaCore.ps1, Find-MfaEnvelope).
+ */
+export function findEnvelope(stdout: string | null | undefined): Envelope | undefined {
+  const lines = (stdout ?? '').split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const text = lines[i].trim();
+    if (!text.startsWith('{') || !text.endsWith('}')) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const o = parsed as Record<string, unknown>;
+    if (typeof o.ok === 'boolean' && (o.ok ? Array.isArray(o.result) : typeof o.error === 'object' && o.error !== null)) return parsed as Envelope;
+  }
+  return undefined;
+}

@@ -121,6 +121,11 @@ export const ERROR_CATALOG = {
       'stop is recorded in the journal and log of a running upgrade.',
     'Find what ended the process (the log, the event log), then run the same command again with -Resume.',
   ),
+  CoreNotStarted: e(
+    'ResourceUnavailable',
+    "The module's core process did not start: Node.js ended before the core said it was ready. Raised by the module.",
+    "Read what node printed (in the message); check MFA_NODE and the module's files, then run the command again.",
+  ),
   CoreTimedOut: e(
     'OperationTimeout',
     'The command ran past its time limit and the module stopped its core; the stop is recorded in the journal and log of a running upgrade.',
@@ -375,11 +380,22 @@ export const ERROR_CATALOG = {
     'Internal plumbing between the module and its core: report it with the command that was run.',
   ),
   ModuleNotFound: e('ObjectNotFound', 'The module folder to copy to a remote server was not found.', 'Reinstall the module (or build it with npm run build).'),
+  ModuleUpdated: e(
+    'InvalidOperation',
+    'The module files on disk are of another build than the one this PowerShell session loaded: the module was updated meanwhile. Raised by the module.',
+    "Run 'Import-Module MfaServerUpgrade -Force', then the command again.",
+  ),
   MsiCorrupt: e('InvalidData', 'A file is not a readable Windows Installer database.', 'Download or copy the installer again.'),
   NestedLocation: e(
     'InvalidData',
     'A web.config has a <location> element inside another <location>, which .NET refuses (line and column in the message).',
     'Move the inner <location> to the top level of <configuration> (combining the paths), or restore the file, and run the merge again.',
+  ),
+  NodeNotFound: e(
+    'ObjectNotFound',
+    "Node.js was not found for the module's core: the module's bin\\node.exe is missing, MFA_NODE is not set (or names no file) and node is not on PATH. " +
+      'Raised by the module.',
+    'Install the packaged module (it carries node.exe) or set MFA_NODE to the full path of node.',
   ),
   NotADirectory: e('InvalidOperation', 'A folder was to be made where a file of that name is.', 'Move or rename the file named in the target, then run again.'),
   NotAFile: e('InvalidArgument', 'A path given as a file names a folder.', 'Name the file in that folder (for example its web.config).'),
@@ -522,7 +538,7 @@ export const ERROR_CATALOG = {
   ),
   RunStopNotRecorded: e(
     'InvalidOperation',
-    "A core's stop could not be recorded in the run's journal: the request named no journal, or another live run holds the run folder.",
+    "A core's stop could not be recorded in the run's journal: the request was not valid (it names the field), or the process it named still runs.",
     'Nothing to do for the stop itself; the next run of the upgrade finds and records it.',
   ),
   ScheduledTaskQueryFailed: e(

@@ -24,10 +24,10 @@ export interface OperationContext {
   progress(activity: string, status: string, percent?: number): void;
   log(level: LogLevel, message: string): void;
   /**
-   * An upgrade run opened its journal: tells the transport where it and the run's log are, so that a core killed
-   * from outside still gets its stop recorded there (`mfa-core --record-stop`). Absent in a dry run.
+   * An upgrade run opened its journal: tells the transport where it is, so that a core killed from outside still
+   * gets its stop recorded there and in the run's log (`mfa-core --record-stop`). Absent in a dry run.
    */
-  announceRun?(records: { journal: string; log: string | null }): void;
+  announceRun?(records: { journal: string }): void;
   /**
    * Run a state-changing step. In a dry run it is only recorded; in a real run it runs when the caller approved it
    * (or approved everything), else it is recorded as skipped and `undefined` comes back.

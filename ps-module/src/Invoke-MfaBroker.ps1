@@ -92,7 +92,7 @@ function Invoke-MfaBrokerRun {
 function Clear-MfaFinishedBrokerRun {
     param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
     foreach ($run in @($Remoting.Runs.ToArray() | Where-Object { $_.Handle.IsCompleted })) {
-        try { [void]$run.Shell.EndInvoke($run.Handle) } catch { Write-Verbose "A remoting call ended with: $($_.Exception.Message)" }
+        try { [void]$run.Shell.EndInvoke($run.Handle) } catch { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "A remoting call ended with: $($_.Exception.Message)" }
         $run.Shell.Dispose()
         [void]$Remoting.Runs.Remove($run)
     }
@@ -103,7 +103,7 @@ function Close-MfaBroker {
     # was stopped) are removed; the sessions the admin gave stay as they are.
     param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
     foreach ($run in $Remoting.Runs.ToArray()) {
-        if (-not $run.Handle.IsCompleted) { try { $run.Shell.Stop() } catch { Write-Verbose "Stopping a remoting call: $($_.Exception.Message)" } }
+        if (-not $run.Handle.IsCompleted) { try { $run.Shell.Stop() } catch { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "Stopping a remoting call: $($_.Exception.Message)" } }
     }
     Clear-MfaFinishedBrokerRun -Remoting $Remoting
     foreach ($state in $Remoting.States.Values) {

@@ -4,6 +4,21 @@
 # JSON never travels in argv: Windows PowerShell 5.1 and 7.x quote native arguments differently.
 # Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
 
+function Clear-MfaHandledError {
+    # An exception the transport caught and handled (a pipe already closed, a line that is not JSON) is no error of the
+    # command: it leaves $Error, where PowerShell put it, so the admin finds there only what the command reported.
+    # The entry may hold the exception itself or the one PowerShell wrapped it in (a method call's), or the other way.
+    param([Parameter(Mandatory = $true)] [System.Management.Automation.ErrorRecord] $ErrorRecord)
+    $handled = New-Object System.Collections.Generic.List[object]
+    for ($e = $ErrorRecord.Exception; $null -ne $e; $e = $e.InnerException) { $handled.Add($e) }
+    foreach ($entry in @($global:Error)) {
+        if ($entry -isnot [System.Management.Automation.ErrorRecord]) { continue }
+        for ($e = $entry.Exception; $null -ne $e; $e = $e.InnerException) {
+            if ($handled.Contains($e)) { $global:Error.Remove($entry); break }
+        }
+    }
+}
+
 function Get-MfaProperty {
     # A property of a JSON object, or $null when absent (the module runs under Set-StrictMode).
     param($Object, [string] $Name)
@@ -36,16 +51,14 @@ function ConvertTo-MfaErrorRecord {
 
 function Write-MfaCoreEvent {
     # One stderr line of a per-call core: an event, or text node printed (kept for the error message). An upgrade's
-    # core names its journal and log (the 'run' event): kept in $RunRecords, so that a kill the core cannot record
+    # core names its journal (the 'run' event): kept in $RunRecords, so that a kill the core cannot record
     # is recorded there for it (Save-MfaRunStop).
     param([string] $Line, $Caller, [System.Text.StringBuilder] $Unparsed, [hashtable] $RunRecords)
-    $evt = $null
-    try { $evt = ConvertFrom-Json -InputObject $Line -ErrorAction Stop } catch { $evt = $null }
+    $evt = ConvertFrom-MfaCoreLine -Line $Line
     $kind = Get-MfaProperty -Object $evt -Name 'event'
     if ($null -eq $kind) { [void]$Unparsed.AppendLine($Line); return }
     if ($kind -eq 'run') {
         $RunRecords['journal'] = [string]$evt.journal
-        $RunRecords['log'] = Get-MfaProperty -Object $evt -Name 'log'
         $RunRecords['processId'] = [int]$evt.processId
         return
     }
@@ -93,9 +106,11 @@ function Write-MfaToCaller {
 function Open-MfaCoreProcess {
     # The core as a child process (Open-MfaCoreOnNode.ps1); $Arguments follow the path of mfa-core.cjs.
     param([string] $Arguments)
-    $node = Find-MfaNode -ModuleRoot $script:MfaModuleRoot
+    $why = "the module's bin\node.exe is missing, MFA_NODE is not set and node is not on PATH"
+    try { $node = Find-MfaNode -ModuleRoot $script:MfaModuleRoot } catch { Clear-MfaHandledError -ErrorRecord $_; $node = $null; $why = $_.Exception.Message }
     if (-not $node) {
-        throw "Node.js was not found: the module's bin\node.exe is missing, MFA_NODE is not set and node is not on PATH. Install the packaged module (it carries node.exe) or set MFA_NODE."
+        throw (Get-MfaTransportError -Id 'NodeNotFound' -Category ObjectNotFound -Target 'MFA_NODE' -Message "Node.js was not found: $why" `
+                -Action 'Install the packaged module (it carries node.exe) or set MFA_NODE to the full path of node.')
     }
     return Open-MfaCoreOnNode -Node $node -ModuleRoot $script:MfaModuleRoot -Arguments $Arguments
 }
@@ -135,7 +150,7 @@ function Invoke-MfaCoreProcess {
             $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $process.StandardInput.BaseStream.Flush()
         }
-        catch [System.IO.IOException] { Write-Verbose "The core closed its input early: $($_.Exception.Message)" }
+        catch [System.IO.IOException] { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "The core closed its input early: $($_.Exception.Message)" }
 
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
         $stdoutTask = $process.StandardOutput.ReadToEndAsync()
@@ -170,7 +185,7 @@ function Invoke-MfaCoreProcess {
         # The command was stopped (Ctrl+C, a stopped pipeline or job) or failed: the core must not go on unseen.
         if ((-not $ended) -and (-not $process.HasExited)) { Close-MfaCore -Process $process -Cause $stop.Cause -Detail $stop.Detail -RunRecords $runRecords }
         if ($null -ne $Remoting) { Close-MfaBroker -Remoting $Remoting }
-        try { $process.StandardInput.Close() } catch { Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
+        try { $process.StandardInput.Close() } catch { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "The core's input was already closed: $($_.Exception.Message)" }
         $process.Dispose()
     }
 }
@@ -188,11 +203,8 @@ function Invoke-MfaCoreTimeout {
     param($Process, [string] $Operation, [int] $TimeoutSeconds, [hashtable] $RunRecords)
     $message = "The MfaServerUpgrade core ($Operation) did not finish within $TimeoutSeconds seconds and was stopped."
     Close-MfaCore -Process $Process -Cause 'TimedOut' -Detail $message -RunRecords $RunRecords
-    $exception = New-Object System.TimeoutException($message)
-    $record = New-Object System.Management.Automation.ErrorRecord($exception, 'CoreTimedOut', [System.Management.Automation.ErrorCategory]::OperationTimeout, $Operation)
-    $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails($message)
-    $record.ErrorDetails.RecommendedAction = 'Check the server for a hung installer, then run the same command again with -Resume.'
-    throw $record
+    throw (Get-MfaTransportError -Id 'CoreTimedOut' -Category OperationTimeout -Target $Operation -Message $message -Exception (New-Object System.TimeoutException($message)) `
+            -Action 'Check the server for a hung installer, then run the same command again with -Resume.')
 }
 
 function Close-MfaCore {
@@ -208,11 +220,11 @@ function Close-MfaCore {
             $Process.StandardInput.BaseStream.Write($word, 0, $word.Length)
             $Process.StandardInput.BaseStream.Flush()
         }
-        catch { $null = $_ } # the core ended meanwhile: nobody to tell
+        catch { Clear-MfaHandledError -ErrorRecord $_ } # the core ended meanwhile: nobody to tell
     }
-    try { $Process.StandardInput.Close() } catch { $null = $_ }
+    try { $Process.StandardInput.Close() } catch { Clear-MfaHandledError -ErrorRecord $_ }
     if (-not $Process.WaitForExit(3000)) {
-        try { $Process.Kill() } catch { $null = $_ } # it ended on its own after all
+        try { $Process.Kill() } catch { Clear-MfaHandledError -ErrorRecord $_ } # it ended on its own after all
         [void]$Process.WaitForExit(5000)
         Save-MfaRunStop -RunRecords $RunRecords -Cause $Cause -Detail ($Detail + ' The core did not stop when asked and was killed.')
     }
@@ -227,14 +239,46 @@ function Save-MfaRunStop {
     if ((-not $RunRecords) -or (-not $RunRecords['journal'])) { return }
     try {
         $recorder = Open-MfaCoreProcess -Arguments '--record-stop'
-        $request = ConvertTo-Json -Compress -InputObject @{ journal = $RunRecords['journal']; log = $RunRecords['log']; cause = $Cause; detail = $Detail; processId = $RunRecords['processId'] }
+        # The log is not named: the core writes the run's own, as its journal records it.
+        $request = ConvertTo-Json -Compress -InputObject @{ journal = $RunRecords['journal']; cause = $Cause; detail = $Detail; processId = $RunRecords['processId'] }
         $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($request)
         $recorder.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
         $recorder.StandardInput.Close()
         if (-not $recorder.WaitForExit(15000)) { $recorder.Kill() }
         $recorder.Dispose()
     }
-    catch { $RunRecords['recordFailed'] = $_.Exception.Message }
+    catch { Clear-MfaHandledError -ErrorRecord $_; $RunRecords['recordFailed'] = $_.Exception.Message }
+}
+
+function ConvertFrom-MfaCoreLine {
+    # One line the core wrote: the JSON object it holds, or $null for anything else (text something else in the node
+    # process printed: a preloaded agent, a warning).
+    param([string] $Line)
+    if ($null -eq $Line) { return $null }
+    $text = $Line.Trim()
+    if (-not ($text.StartsWith('{') -and $text.EndsWith('}'))) { return $null }
+    try { $parsed = ConvertFrom-Json -InputObject $text -ErrorAction Stop } catch { Clear-MfaHandledError -ErrorRecord $_; return $null }
+    if ($parsed -isnot [System.Management.Automation.PSCustomObject]) { return $null }
+    return $parsed
+}
+
+function Find-MfaEnvelope {
+    # The answer in what a per-call core printed on stdout, found by the core's framing: one line holding a JSON
+    # object with "ok" (true or false) and its "result" or "error", written last. Never all of stdout read as JSON:
+    # anything else in the node process may print before or after it, and a core that answered must not be taken
+    # for one that was killed. $null when there is no such line.
+    param([string] $Text)
+    if (-not $Text) { return $null }
+    $lines = @($Text -split "`n")
+    for ($i = $lines.Count - 1; $i -ge 0; $i--) {
+        $envelope = ConvertFrom-MfaCoreLine -Line $lines[$i]
+        if ($null -eq $envelope) { continue }
+        $ok = Get-MfaProperty -Object $envelope -Name 'ok'
+        $body = 'result'
+        if ($ok -eq $false) { $body = 'error' }
+        if (($ok -is [bool]) -and ($null -ne $envelope.PSObject.Properties[$body])) { return $envelope }
+    }
+    return $null
 }
 
 function Read-MfaEnvelope {
@@ -242,9 +286,8 @@ function Read-MfaEnvelope {
     # says so by name (CoreKilled), and an upgrade's journal and log get the stop recorded for it.
     param($Response, [string] $Operation)
     if ($null -ne $Response.Envelope) { return $Response.Envelope }
-    $envelope = $null
-    try { $envelope = ConvertFrom-Json -InputObject $Response.Stdout -ErrorAction Stop } catch { $envelope = $null }
-    if ($null -eq (Get-MfaProperty -Object $envelope -Name 'ok')) {
+    $envelope = Find-MfaEnvelope -Text $Response.Stdout
+    if ($null -eq $envelope) {
         $detail = ($Response.Stderr.Trim() + ' ' + $Response.Stdout.Trim()).Trim()
         $message = "The MfaServerUpgrade core ($Operation) ended with exit code $($Response.ExitCode) without a result: it was killed (Task Manager, Stop-Process, a time limit) or Node.js itself failed. $detail".Trim()
         $runRecords = Get-MfaProperty -Object $Response -Name 'RunRecords'
@@ -257,11 +300,30 @@ function Read-MfaEnvelope {
 function Get-MfaCoreKilledRecord {
     # A core (per call or warm) that ended before it answered: one error id for every path, CoreKilled.
     param([string] $Operation, [string] $Message)
-    $exception = New-Object System.InvalidOperationException($Message)
-    $record = New-Object System.Management.Automation.ErrorRecord($exception, 'CoreKilled', [System.Management.Automation.ErrorCategory]::OperationStopped, $Operation)
+    return Get-MfaTransportError -Id 'CoreKilled' -Category OperationStopped -Target $Operation -Message $Message `
+        -Action 'Find what ended the process (the log, the event log), then run the same command again (an upgrade with -Resume).'
+}
+
+function Get-MfaTransportError {
+    # An error the transport raises itself (not the core): its id is in the core's error catalog (core/util/error-catalog.ts).
+    param([Parameter(Mandatory = $true)] [string] $Id, [System.Management.Automation.ErrorCategory] $Category, $Target,
+        [Parameter(Mandatory = $true)] [string] $Message, [string] $Action, [System.Exception] $Exception)
+    if ($null -eq $Exception) { $Exception = New-Object System.InvalidOperationException($Message) }
+    $record = New-Object System.Management.Automation.ErrorRecord($Exception, $Id, $Category, $Target)
     $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails($Message)
-    $record.ErrorDetails.RecommendedAction = 'Find what ended the process (the log, the event log), then run the same command again (an upgrade with -Resume).'
+    if ($Action) { $record.ErrorDetails.RecommendedAction = $Action }
     return $record
+}
+
+function Exit-MfaCommand {
+    # The one way a failure inside the module reaches the caller: each generated cmdlet runs its work in a try, and its
+    # catch ends here with the one record of what stopped it, as a terminating error of that cmdlet.
+    # Why the try: under -ErrorAction SilentlyContinue or Ignore, PowerShell does not stop at a `throw` (or a strict-mode
+    # error) in an advanced function with no try around it: it goes on with the next statement, and one failure became
+    # many (34 errors from one call after the module on disk was updated). Inside a try every throw stops, whatever the
+    # caller's preference; the caller's -ErrorAction is for the records the command writes, not for how it works.
+    param([Parameter(Mandatory = $true)] $Caller, [Parameter(Mandatory = $true)] [System.Management.Automation.ErrorRecord] $ErrorRecord)
+    $Caller.ThrowTerminatingError($ErrorRecord)
 }
 
 function Invoke-MfaCore {

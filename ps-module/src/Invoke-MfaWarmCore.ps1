@@ -8,7 +8,8 @@
 #   log, as a per-call core does) and the next call starts a new one, so a stopped call never leaves work behind;
 # - a core found dead before a call is replaced, with a warning unless it ended because it was idle;
 # - it exits by itself after $script:MfaCoreIdleSeconds without a call, when this PowerShell ends or is killed (its
-#   input closes), and when the module is removed (OnRemove, set in the generated .psm1).
+#   input closes), when the module is removed (OnRemove, set in the generated .psm1), and when this runspace closes
+#   (Register-MfaRunspaceEnd: a ForEach-Object -Parallel runspace, a thread job).
 # Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
 
 function Get-MfaWarmCore {
@@ -17,12 +18,17 @@ function Get-MfaWarmCore {
     if (($null -ne $core) -and $core.Process.HasExited) {
         $code = $core.Process.ExitCode
         Close-MfaWarmCore
-        # Exit code 0: it was idle past its time, or its input closed between calls; anything else is worth a word.
-        if ($code -ne 0) { Write-Warning "The MfaServerUpgrade core of this session had stopped (exit code $code); a new one was started." }
+        Write-MfaCoreReplaced -ExitCode $code
         $core = $null
     }
     if ($null -eq $core) { $core = Open-MfaWarmCore }
     return $core
+}
+
+function Write-MfaCoreReplaced {
+    # Exit code 0: it was idle past its time, or its input closed between calls; anything else is worth a word.
+    param([int] $ExitCode)
+    if ($ExitCode -ne 0) { Write-Warning "The MfaServerUpgrade core of this session had stopped (exit code $ExitCode); a new one was started." }
 }
 
 function Open-MfaWarmCore {
@@ -31,20 +37,30 @@ function Open-MfaWarmCore {
     try {
         # stderr carries only what node prints when something breaks; reading it all the time keeps its pipe from filling.
         $stderr = $process.StandardError.ReadToEndAsync()
-        $readyTask = $process.StandardOutput.ReadLineAsync()
-        Wait-MfaTask -Task $readyTask -Deadline ([DateTime]::UtcNow.AddSeconds(60)) -Process $process -Operation 'start' -TimeoutSeconds 60
+        # Its first line of its own says it is ready; lines something else in the node process printed are passed over.
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
         $ready = $null
-        if ($null -ne $readyTask.Result) { try { $ready = ConvertFrom-Json -InputObject $readyTask.Result -ErrorAction Stop } catch { $ready = $null } }
+        $other = New-Object System.Text.StringBuilder
+        while ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) {
+            $readyTask = $process.StandardOutput.ReadLineAsync()
+            Wait-MfaTask -Task $readyTask -Deadline $deadline -Process $process -Operation 'start' -TimeoutSeconds 60
+            if ($null -eq $readyTask.Result) { break }
+            $ready = ConvertFrom-MfaCoreLine -Line $readyTask.Result
+            if ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) { [void]$other.AppendLine($readyTask.Result) }
+        }
         if ($null -eq (Get-MfaProperty -Object $ready -Name 'ready')) {
-            $detail = ''
-            if ($stderr.Wait(3000)) { $detail = $stderr.Result.Trim() }
-            throw "The MfaServerUpgrade core did not start. $detail"
+            $detail = $other.ToString().Trim()
+            if ($stderr.Wait(3000)) { $detail = ($stderr.Result.Trim() + ' ' + $detail).Trim() }
+            throw (Get-MfaTransportError -Id 'CoreNotStarted' -Category ResourceUnavailable -Target 'start' -Message "The MfaServerUpgrade core did not start. $detail".Trim() `
+                    -Action 'Read what node printed (in the message); check MFA_NODE and the module''s files, then run the command again.')
         }
         if ([string]$ready.buildId -ne $script:MfaBuildId) {
-            throw "The MfaServerUpgrade module files on disk (build $($ready.buildId)) are not the ones this session loaded (build $script:MfaBuildId): the module was updated. Run 'Import-Module MfaServerUpgrade -Force' to use the new version."
+            $message = "The MfaServerUpgrade module files on disk (build $($ready.buildId)) are not the ones this session loaded (build $script:MfaBuildId): the module was updated. Run 'Import-Module MfaServerUpgrade -Force' to use the new version."
+            throw (Get-MfaTransportError -Id 'ModuleUpdated' -Category InvalidOperation -Target $script:MfaModuleRoot -Message $message -Action "Run 'Import-Module MfaServerUpgrade -Force', then the command again.")
         }
         Write-Verbose "Started the MfaServerUpgrade core for this session (process $($process.Id))."
-        $script:MfaWarmCore = New-Object PSObject -Property @{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false }
+        $watch = Register-MfaRunspaceEnd -Process $process
+        $script:MfaWarmCore = New-Object PSObject -Property @{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false; RunspaceWatch = $watch }
         $started = $true
         return $script:MfaWarmCore
     }
@@ -57,11 +73,41 @@ function Open-MfaWarmCore {
     }
 }
 
+function Register-MfaRunspaceEnd {
+    # The core ends when this runspace closes: a runspace closed without removing the module (each runspace of a
+    # ForEach-Object -Parallel loop, a thread job) left its core for the idle time (12 items, throttle 6: 6 cores, 364 MB
+    # for 10 minutes), because the core's input belongs to the process, which lives on. The runspace's StateChanged
+    # event is raised on the thread that closes it, where no PowerShell script can run; so the handler is a compiled
+    # expression (no script, no compiler needed): on Closing, Closed or Broken it closes the core's input, and the core,
+    # idle, exits. Returns what Unregister-MfaRunspaceEnd needs.
+    param([Parameter(Mandatory = $true)] [System.Diagnostics.Process] $Process)
+    $x = [System.Linq.Expressions.Expression]
+    $states = [System.Management.Automation.Runspaces.RunspaceState]
+    $source = $x::Parameter([object], 'sender')
+    $e = $x::Parameter([System.Management.Automation.Runspaces.RunspaceStateEventArgs], 'e')
+    $state = $x::Property($x::Property($e, 'RunspaceStateInfo'), 'State')
+    $ending = $x::OrElse($x::Equal($state, $x::Constant($states::Closing)), $x::OrElse($x::Equal($state, $x::Constant($states::Closed)), $x::Equal($state, $x::Constant($states::Broken))))
+    $close = $x::Call($x::Constant($Process.StandardInput), [System.IO.TextWriter].GetMethod('Close', [Type[]]@()))
+    # The input may be closed already (the core ended): nothing may fail in the thread that closes the runspace.
+    $safely = $x::TryCatch($close, [System.Linq.Expressions.CatchBlock[]]@($x::Catch([System.Exception], $x::Empty())))
+    $type = [System.EventHandler[System.Management.Automation.Runspaces.RunspaceStateEventArgs]]
+    $handler = $x::Lambda($type, $x::IfThen($ending, $safely), [System.Linq.Expressions.ParameterExpression[]]@($source, $e)).Compile()
+    $runspace = [runspace]::DefaultRunspace
+    $runspace.add_StateChanged($handler)
+    return @{ Runspace = $runspace; Handler = $handler }
+}
+
+function Unregister-MfaRunspaceEnd {
+    param([hashtable] $Watch)
+    if ($null -ne $Watch) { $Watch.Runspace.remove_StateChanged($Watch.Handler) }
+}
+
 function Close-MfaWarmCore {
     # Ends this runspace's warm core (module removed, a call stopped, a core found dead) and forgets it.
     $core = $script:MfaWarmCore
     $script:MfaWarmCore = $null
     if ($null -eq $core) { return }
+    Unregister-MfaRunspaceEnd -Watch $core.RunspaceWatch
     if (-not $core.Process.HasExited) { Close-MfaCore -Process $core.Process }
     $core.Process.Dispose()
 }
@@ -83,7 +129,7 @@ function Invoke-MfaWarmCall {
         if ($null -ne $answer) { return $answer }
         # The core ended before it read the call, having been idle past its time at that very moment: once more.
     }
-    throw "The MfaServerUpgrade core ($Operation) ended twice before it read the call."
+    throw (Get-MfaCoreKilledRecord -Operation $Operation -Message "The MfaServerUpgrade core ($Operation) ended twice before it read the call.")
 }
 
 function Get-MfaCallerEnvironment {
@@ -97,7 +143,8 @@ function Get-MfaCallerEnvironment {
 }
 
 function Send-MfaWarmCall {
-    # Returns the answer, or $null when the core was found to have ended idle before it saw the call.
+    # Returns the answer, or $null when the core had ended before it saw the call (idle past its time, or found dead:
+    # its input no longer took the call), so that a new one takes it.
     param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
     $process = $Core.Process
     $environment = ConvertTo-Json -InputObject (Get-MfaCallerEnvironment) -Compress
@@ -105,12 +152,18 @@ function Send-MfaWarmCall {
     $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($line)
     $Core.Busy = $true
     $answered = $false
+    $notTaken = $false
     try {
         try {
             $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $process.StandardInput.BaseStream.Flush()
         }
-        catch [System.IO.IOException] { Write-Verbose "The core closed its input: $($_.Exception.Message)" }
+        catch [System.IO.IOException] {
+            # The core was gone before this call (killed since the last one, and not yet seen to have exited).
+            Clear-MfaHandledError -ErrorRecord $_
+            Write-Verbose "The core closed its input: $($_.Exception.Message)"
+            $notTaken = $true
+        }
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
         $seen = $false
         while ($true) {
@@ -119,7 +172,10 @@ function Send-MfaWarmCall {
             $text = $task.Result
             if ($null -eq $text) {
                 $process.WaitForExit(3000) | Out-Null
-                if ((-not $seen) -and $process.HasExited -and ($process.ExitCode -eq 0)) { return $null }
+                if ((-not $seen) -and $process.HasExited -and (($process.ExitCode -eq 0) -or $notTaken)) {
+                    Write-MfaCoreReplaced -ExitCode $process.ExitCode
+                    return $null
+                }
                 $detail = ''
                 if ($Core.Stderr.Wait(1000)) { $detail = $Core.Stderr.Result.Trim() }
                 $code = ''
@@ -127,7 +183,9 @@ function Send-MfaWarmCall {
                 $message = "The MfaServerUpgrade core stopped during $Operation$code without a result: it was killed (Task Manager, Stop-Process) or Node.js itself failed. $detail".Trim()
                 throw (Get-MfaCoreKilledRecord -Operation $Operation -Message $message)
             }
-            $message = ConvertFrom-Json -InputObject $text
+            # Lines of another call, and lines that are not the core's (something else in the node process printed
+            # them), are passed over: only the core's lines for this call count.
+            $message = ConvertFrom-MfaCoreLine -Line $text
             if ((Get-MfaProperty -Object $message -Name 'id') -ne $Id) { continue }
             $seen = $true
             if ($null -eq (Get-MfaProperty -Object $message -Name 'exitCode')) {

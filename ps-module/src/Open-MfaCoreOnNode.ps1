@@ -41,5 +41,12 @@ function Open-MfaCoreOnNode {
     $psi.RedirectStandardError = $true
     $psi.StandardOutputEncoding = $utf8
     $psi.StandardErrorEncoding = $utf8
+    # The core runs what the module ships, whatever this PowerShell's environment says (an APM agent's NODE_OPTIONS
+    # once made a completed upgrade look killed): no Node.js variable reaches it (NODE_OPTIONS preloads code and sets
+    # flags, NODE_PATH changes what require finds, NODE_COMPILE_CACHE runs cached code from a folder of its own...;
+    # NODE_EXTRA_CA_CERTS too: the core opens no TLS connection), nor OpenSSL's configuration, which can load engines.
+    foreach ($name in @($psi.EnvironmentVariables.Keys)) {
+        if (($name -like 'NODE_*') -or ($name -like 'OPENSSL_*')) { $psi.EnvironmentVariables.Remove($name) }
+    }
     return [System.Diagnostics.Process]::Start($psi)
 }

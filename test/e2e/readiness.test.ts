@@ -114,6 +114,20 @@ test('-SkipReadiness takes only check names', async () => {
   assert.match(r.terminatingError?.message ?? '', /SkipReadiness\/0 must be one of: .*PendingRestart/);
 });
 
+test('names ignore case as PowerShell users expect: -SkipReadiness pendingrestart is PendingRestart; -SkipReadiness $null is none', async () => {
+  const lab = await labWith('any-case', 'SingleServer', { MFA01: { pendingRestart: ['WindowsUpdate'] } });
+  const backups = path.join(dir, 'any-case-backups');
+  const r = await runOk(ps, 'Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.media -BackupDestination $V.backups -SkipReadiness pendingrestart -VirtualDirectoryNaming legacy -Confirm:$false', { lab, media: LAB_INSTALLER_PATH, backups });
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  const result = r.output[0] as { Status: string; JournalPath: string };
+  assert.equal(result.Status, 'Completed', JSON.stringify(result));
+  const journal = JSON.parse(readFileSync(result.JournalPath, 'utf8')) as { Meta: Record<string, string> };
+  assert.deepEqual([journal.Meta.SkipReadiness, journal.Meta.Naming], ['PendingRestart', 'Legacy'], 'recorded by their canonical names');
+  const none = await ps.run('Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.media -BackupDestination $V.backups -SkipReadiness $null -Confirm:$false', { lab: await labWith('null-skip', 'SingleServer', { MFA01: { pendingRestart: ['WindowsUpdate'] } }), media: LAB_INSTALLER_PATH, backups: path.join(dir, 'null-skip-backups') });
+  assert.ok(none.ok, none.terminatingError?.message);
+  assert.equal((none.output[0] as { ExitCode: number }).ExitCode, 69003, 'no risk accepted: the pending restart stops the run');
+});
+
 test('the SDK password appears in no readiness output', () => {
   assert.ok(seen.length > 0);
   for (const s of seen) assert.ok(!s.includes(LAB_SDK_PASSWORD));

@@ -239,6 +239,34 @@ describe('every end of a run has a cause on record', () => {
     await assertResumeCompletes(ps, c, 'PipeClosed');
   });
 
+  test('a run stopped before its journal was written: the journal, log and report of the next run show the stop', async () => {
+    const c = await newCase(ps, 'before-journal');
+    const t0 = new Date();
+    // The core as the transport starts it, held where the run has its folder and server claims but no journal yet.
+    const core = spawn(process.execPath, [CORE, 'invoke-upgrade', '--attached'], { env: { ...process.env, MFA_TEST_HANG_AT: 'before-journal' }, stdio: ['pipe', 'ignore', 'pipe'] });
+    let said = '';
+    core.stderr.on('data', (d: Buffer) => (said += d.toString()));
+    core.stdin.write(JSON.stringify({ LabPath: c.lab, InstallerPath: LAB_INSTALLER_PATH, BackupDestination: c.backups }) + '\n');
+    await until('the run waits before its journal', () => said.includes('test hang at before-journal'));
+    const exited = new Promise<number | null>((r) => core.once('exit', (code) => r(code)));
+    core.stdin.end(JSON.stringify({ stop: 'Cancelled', detail: 'The command was stopped (Ctrl+C, Stop-Job or a stopped pipeline).' }) + '\n');
+    assert.equal(await exited, 1);
+    assert.equal(readJournal(c), undefined, 'no journal was written');
+    const r = await runOk(ps, 'Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Confirm:$false', {
+      lab: c.lab,
+      backups: c.backups,
+      installer: LAB_INSTALLER_PATH,
+    });
+    const result = r.output[0] as UpgradeResult & { ReportPath: string };
+    assert.equal(result.Status, 'Completed', result.Message);
+    assert.ok(r.warnings.some((w) => w.includes('An earlier run of this upgrade stopped before its journal was written: Run stopped (Cancelled)')), r.warnings.join('\n'));
+    const stop = readJournal(c)!.Stops[0];
+    assert.deepEqual([stop.Cause, stop.RecordedBy, stop.Step, stop.ProcessId], ['Cancelled', 'Core', null, core.pid]);
+    assert.ok(Date.parse(stop.At) >= t0.getTime() - 1000);
+    assert.match(readFileSync(result.ReportPath, 'utf8'), /Stops before the run finished[\s\S]*Cancelled/);
+    assert.ok(logLines(c).some((l) => l.includes('stopped before its journal was written')), 'the log has it');
+  });
+
   test('an end nobody could record (the core killed with no module to see it): the next run records NotRecorded', async () => {
     const c = await newCase(ps, 'not-recorded');
     const t0 = new Date();

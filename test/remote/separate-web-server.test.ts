@@ -93,7 +93,11 @@ test('Invoke-MfaServerUpgrade across both servers: cut mid-run, -Resume complete
   const r1 = first.output[0] as { Status: string; Message: string; Steps: Step[]; LogPath: string | null };
   assert.equal(r1.Status, 'Failed', JSON.stringify(r1).slice(0, 800));
   assert.match(r1.Message, /\[127\.0\.0\.[12]\]/, 'the failure names the server');
-  assert.match(r1.Message, /connection to 127\.0\.0\.[12] .*was lost|Cannot open/, 'and says the connection was lost');
+  // By its class, however the cut landed (broken pipe, reset, EOF, time-out: core/host/remote/link-loss.ts): the code
+  // the journal recorded for the failed step.
+  const failed = (JSON.parse(readFileSync(journal, 'utf8')) as { Steps: { Status: string; Data: { ErrorCode?: string } }[] }).Steps.filter((s) => s.Status === 'Failed');
+  assert.deepEqual(failed.map((s) => s.Data.ErrorCode), ['RemoteConnectionLost']);
+  assert.match(r1.Message, /connection to 127\.0\.0\.[12] .*was lost/, 'and says the connection was lost');
 
   await sshd.resume();
   const second = await ps.run(`${upgrade} -Resume`, v);

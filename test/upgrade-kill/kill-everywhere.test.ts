@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, openModuleSession } from '../helpers/pwsh';
@@ -161,12 +161,17 @@ test('through the real cmdlets: pwsh runs Invoke-MfaServerUpgrade, its core is k
   putBack(template);
   const ps = await openModuleSession(root);
   try {
+    // The module starts its cores without NODE_OPTIONS (the environment must not change what the core runs), so the
+    // hook comes in on node's command line: MFA_NODE names a node that preloads it.
+    const node = path.join(work, 'node-with-kill-hook.sh');
+    writeFileSync(node, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(PRELOAD)} "$@"\n`);
+    chmodSync(node, 0o755);
     const script = String.raw`
-$env:NODE_OPTIONS = '--import=' + $V.preload
+$env:MFA_NODE = $V.node
 if ($V.killAt) { $env:MFA_KILL_AT_WRITE = $V.killAt } else { Remove-Item Env:MFA_KILL_AT_WRITE -ErrorAction SilentlyContinue }
 try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Resume:$V.resume -Confirm:$false }
-finally { Remove-Item Env:NODE_OPTIONS, Env:MFA_KILL_AT_WRITE -ErrorAction SilentlyContinue }`;
-    const values = { preload: PRELOAD, lab: path.join(work, 'lab'), backups: path.join(work, 'backups'), installer: INSTALLER_PATH };
+finally { Remove-Item Env:MFA_NODE, Env:MFA_KILL_AT_WRITE -ErrorAction SilentlyContinue }`;
+    const values = { node, lab: path.join(work, 'lab'), backups: path.join(work, 'backups'), installer: INSTALLER_PATH };
     const killed = await ps.run(script, { ...values, killAt: String(p.n), resume: false });
     assert.equal(killed.ok, false, 'the killed core is a terminating error');
     assert.ok(existsSync(path.join(work, 'lab', 'installer-rollback')), `killed inside an installer (#${p.n} ${p.point}): its rollback script is left`);

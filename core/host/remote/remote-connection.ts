@@ -13,6 +13,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CoreError } from '../../util/errors';
+import { findEnvelope } from '../../util/envelope';
 import { remoteErrorCode } from '../../util/error-catalog';
 import { PowerShellSession, type PowerShellChannel, type ScriptOutcome } from './powershell-session';
 import { findPowerShell } from './find-pwsh';
@@ -30,6 +31,7 @@ import {
   RUN_FAR_SERVE,
 } from './remote-scripts';
 import { sha256, type HostCall, type HostCallOutcome } from './host-rpc';
+import { classifyFarFailure, type FarFailure } from './link-loss';
 
 /** Longest one round trip may take: installers run inside a host call. Dead links are caught sooner by keepalives. */
 const CALL_TIMEOUT_MS = 3 * 60 * 60 * 1000;
@@ -211,8 +213,32 @@ export class RemoteConnection {
     } catch (e) {
       throw this.lost((e as Error).message);
     }
-    if (!outcome.ok) throw new CoreError('RemoteCommandFailed', `[${this.name}] ${doing} failed: ${outcome.terminatingError?.message}`, this.name);
+    if (!outcome.ok) {
+      const message = outcome.terminatingError?.message ?? 'no reason given';
+      const failure: FarFailure = { message, state: null, types: outcome.terminatingError ? [outcome.terminatingError.exceptionType] : [] };
+      throw await this.judged(failure, new CoreError('RemoteCommandFailed', `[${this.name}] ${doing} failed: ${message}`, this.name));
+    }
     return outcome;
+  }
+
+  /**
+   * A remoting call failed: RemoteConnectionLost when the link is gone (link-loss.ts: whichever way the cut landed),
+   * otherwise `otherwise`, the call's own failure over a working link.
+   */
+  private async judged(failure: FarFailure, otherwise: CoreError): Promise<CoreError> {
+    const verdict = await classifyFarFailure(failure, () => this.sessionAnswers());
+    return verdict === 'linkLost' ? this.lost(failure.message) : otherwise;
+  }
+
+  /** Whether the remoting session still runs a trivial command. */
+  private async sessionAnswers(): Promise<boolean> {
+    try {
+      const probe = await this.ps.run(PROBE_SESSION, {});
+      const r = probe.output[0] as { lost?: boolean } | undefined;
+      return probe.ok && r?.lost === false;
+    } catch {
+      return false;
+    }
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
@@ -258,18 +284,17 @@ export class RemoteConnection {
     }
     if (r.died) {
       // A link going down kills the far core first (its session's processes end): say that, not "the core crashed".
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await this.runFar(PROBE_SESSION, {});
-      throw new CoreError(
-        'RemoteCommandFailed',
-        (
-          `[${this.name}] The MfaServerUpgrade core on ${this.name} ended (exit code ${r.exitCode ?? 'unknown'}) while it ran a batch of host calls, ` +
-          `so whether they ran is unknown; they were not sent again. ${(r.stderr ?? '').slice(0, 500)}`
-        ).trim(),
-        this.name,
+      const ended = `the MfaServerUpgrade core on ${this.name} ended (exit code ${r.exitCode ?? 'unknown'}) while it ran a batch of host calls`;
+      throw await this.judged(
+        { message: ended, state: null, types: [] },
+        new CoreError(
+          'RemoteCommandFailed',
+          `[${this.name}] The ${ended}, so whether they ran is unknown; they were not sent again. ${(r.stderr ?? '').slice(0, 500)}`.trim(),
+          this.name,
+        ),
       );
     }
-    const answer = this.parseAnswer(r.stdout, r.exitCode, r.stderr);
+    const answer = await this.parseAnswer(r.stdout, r.exitCode, r.stderr);
     if (answer === 'UnknownOperation') {
       // A core without --serve-host answered (and ended) without running anything: safe to use the older path.
       this.serveUnavailable = 'the core on the target has no --serve-host';
@@ -282,7 +307,7 @@ export class RemoteConnection {
   private async sendToNewCore(callsJson: string): Promise<HostCallOutcome[]> {
     const request = JSON.stringify({ Calls: callsJson });
     const r = await this.runFar(RUN_FAR_CORE, { root: this.farRoot, operation: 'host-call', request, nodeHint: this.options.farNodeHint ?? '' });
-    const answer = this.parseAnswer(r.stdout, r.exitCode, r.stderr);
+    const answer = await this.parseAnswer(r.stdout, r.exitCode, r.stderr);
     if (answer === 'UnknownOperation') throw new CoreError(
       'RemoteProtocolError',
       `[${this.name}] The core on ${this.name} does not know host-call.`,
@@ -309,34 +334,38 @@ export class RemoteConnection {
         this.name,
       );
     }
-    if (r.message !== undefined && r.message !== null && r.exitCode == null && !r.notSent && r.stdout == null) {
-      throw new CoreError('RemoteCommandFailed', `[${this.name}] Running the MfaServerUpgrade core on ${this.name} failed: ${r.message}`, this.name);
+    if (r.failed) {
+      // As PowerShell's JSON gives it: a list of one may arrive as its one item.
+      const failure: FarFailure = { message: String(r.failed.message ?? ''), state: r.failed.state ?? null, types: [r.failed.types ?? []].flat() };
+      const doing = `Running the MfaServerUpgrade core on ${this.name}`;
+      throw await this.judged(failure, new CoreError('RemoteCommandFailed', `[${this.name}] ${doing} failed: ${failure.message}`, this.name));
     }
     return r;
   }
 
-  /** The core's answer: the outcomes, or 'UnknownOperation' when the core did not know what it was asked. */
-  private parseAnswer(
+  /**
+   * The core's answer: the outcomes, or 'UnknownOperation' when the core did not know what it was asked. A core that
+   * ended without one may have gone with the link (its session's processes end first): judged like any failure.
+   */
+  private async parseAnswer(
     stdout: string | undefined | null,
     exitCode: number | undefined | null,
     stderr: string | undefined | null,
-  ): HostCallOutcome[] | 'UnknownOperation' {
-    let envelope: { ok: boolean; result?: HostCallOutcome[]; error?: { code: string; message: string; target?: string } };
-    try {
-      envelope = JSON.parse(stdout ?? '') as typeof envelope;
-    } catch {
-      throw new CoreError(
-        'RemoteProtocolError',
-        `[${this.name}] The core on ${this.name} ended with exit code ${exitCode} without a result: ${(stderr ?? '').slice(0, 500)}`,
-        this.name,
+  ): Promise<HostCallOutcome[] | 'UnknownOperation'> {
+    const envelope = findEnvelope(stdout);
+    if (!envelope) {
+      const ended = `the core on ${this.name} ended with exit code ${exitCode} without a result`;
+      throw await this.judged(
+        { message: ended, state: null, types: [] },
+        new CoreError('RemoteProtocolError', `[${this.name}] The ${ended}: ${(stderr ?? '').slice(0, 500)}`, this.name),
       );
     }
     if (!envelope.ok) {
-      const err = envelope.error ?? { code: 'RemoteProtocolError', message: 'no error body' };
+      const err = envelope.error;
       if (err.code === 'UnknownOperation') return 'UnknownOperation';
       throw new CoreError(remoteErrorCode(err.code), `[${this.name}] ${err.message}`, err.target, { computerName: this.name });
     }
-    return envelope.result ?? [];
+    return envelope.result as HostCallOutcome[];
   }
 }
 
@@ -353,6 +382,8 @@ interface FarRun {
   nodeMissing?: boolean;
   notSent?: boolean;
   died?: boolean;
+  /** Invoke-Command failed: what the far script's catch saw (judged by link-loss.ts). */
+  failed?: FarFailure;
 }
 
 function unreachable(options: RemoteOptions, reason: string): CoreError {

@@ -35,6 +35,15 @@ if (($null -eq $s) -or ($s.State -ne 'Opened')) {
 }`;
 
 /**
+ * The catch of a far script whose Invoke-Command failed: what happened, for the core to judge whether the link was lost
+ * (link-loss.ts) rather than judged here by the session's state at this instant, which lags a cut.
+ */
+const CAUGHT_FAILURE = String.raw`
+    $types = New-Object System.Collections.Generic.List[string]
+    for ($e = $_.Exception; $null -ne $e; $e = $e.InnerException) { $types.Add($e.GetType().FullName) }
+    @{ failed = @{ message = $_.Exception.Message; state = [string]$s.State; types = $types.ToArray() } }`;
+
+/**
  * On the target: node found as the transport finds it (Find-MfaNode, with MFA_REMOTE_NODE as the hint) into $node;
  * ends the script block with {nodeMissing} when there is none. The functions are the module's own
  * (ps-module/src/Open-MfaCoreOnNode.ps1), so the lookup order and the process start are written once.
@@ -165,7 +174,8 @@ Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $staging, $V.root, $V
  *   {stdout}        the core's answer line;
  *   {notSent}       the core could not be started or fed: nothing reached it, the caller may use RUN_FAR_CORE instead;
  *   {died}          the core ended after the batch was sent: whether it ran is unknown, so it is not sent again;
- *   {nodeMissing}   no node on the target; {lost, message} the session itself is gone.
+ *   {nodeMissing}   no node on the target; {lost, message} the session itself is gone;
+ *   {failed}        Invoke-Command failed (CAUGHT_FAILURE): the core judges whether the link was lost.
  */
 export const RUN_FAR_SERVE = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 ${SESSION_OR_LOST}
@@ -189,7 +199,10 @@ ${FIND_FAR_NODE}
             $p.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
             $p.StandardInput.BaseStream.Flush()
         } catch { return @{ notSent = $true; message = $_.Exception.Message } }
+        # The answer is the core's one line starting {"ok": (serve-host.ts); a line something else in the node process
+        # printed is passed over.
         $line = $p.StandardOutput.ReadLine()
+        while (($null -ne $line) -and (-not $line.StartsWith('{"ok":'))) { $line = $p.StandardOutput.ReadLine() }
         if ($null -eq $line) {
             $p.WaitForExit(5000) | Out-Null
             $err = ''
@@ -201,15 +214,14 @@ ${FIND_FAR_NODE}
         }
         @{ stdout = $line }
     }
-    @{ lost = $false; stdout = $r.stdout; notSent = [bool]$r.notSent; died = [bool]$r.died; nodeMissing = [bool]$r.nodeMissing; message = $r.message; exitCode = $r.exitCode; stderr = $r.stderr }
-} catch {
-    @{ lost = ($s.State -ne 'Opened'); message = $_.Exception.Message }
+    @{ stdout = $r.stdout; notSent = [bool]$r.notSent; died = [bool]$r.died; nodeMissing = [bool]$r.nodeMissing; message = $r.message; exitCode = $r.exitCode; stderr = $r.stderr }
+} catch {${CAUGHT_FAILURE}
 }
 `;
 
 /**
- * Runs the core on the target: JSON request on its stdin (UTF-8), envelope from its stdout. Returns
- * {lost, message} when the session itself is gone, so the caller can tell a dead link from a failing call.
+ * Runs the core on the target: JSON request on its stdin (UTF-8), envelope from its stdout. Returns {lost, message}
+ * when the session is gone, {failed} (CAUGHT_FAILURE) when Invoke-Command failed.
  */
 export const RUN_FAR_CORE = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 ${SESSION_OR_LOST}
@@ -231,9 +243,8 @@ ${FIND_FAR_NODE}
             @{ exitCode = $p.ExitCode; stdout = $outTask.Result; stderr = $errTask.Result; node = $node }
         } finally { $p.Dispose() }
     }
-    @{ lost = $false; exitCode = $r.exitCode; stdout = $r.stdout; stderr = $r.stderr; nodeMissing = [bool]$r.nodeMissing }
-} catch {
-    @{ lost = ($s.State -ne 'Opened'); message = $_.Exception.Message }
+    @{ exitCode = $r.exitCode; stdout = $r.stdout; stderr = $r.stderr; nodeMissing = [bool]$r.nodeMissing }
+} catch {${CAUGHT_FAILURE}
 }
 `;
 

@@ -1,6 +1,7 @@
 /**
- * Test-only points in a run, named `inside:<stepId>` (after the journal marked the step Running) and `after:<stepId>`
- * (after it completed). Only the test build honours them (core/util/test-hooks.ts); the shipped core has no such code:
+ * Test-only points in a run, named `inside:<stepId>` (after the journal marked the step Running), `after:<stepId>`
+ * (after it completed) and `before-journal` (a fresh run holds its folder and has claimed its servers, and is about to
+ * write its journal). Only the test build honours them (core/util/test-hooks.ts); the shipped core has no such code:
  * - MFA_TEST_CRASH_AT=<point>: the core kills itself there (SIGKILL, no cleanup), which is how the tests prove that a
  *   run killed at any step boundary or inside a step resumes correctly;
  * - MFA_TEST_HANG_AT=<point>: the core waits there for ever, like a step that takes long (a test stops the command

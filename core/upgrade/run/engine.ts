@@ -10,7 +10,7 @@ import type { Host } from '../../host/host';
 import type { OperationContext } from '../../util/operation-context';
 import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
 import { buildUpgradePlan } from '../../domain/plan';
-import { Journal } from '../../journal/index';
+import { Journal, takeEarlyStops } from '../../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
 import { gatherPlanInput } from '../plan-input';
 import { EXECUTORS } from './steps';
@@ -26,7 +26,7 @@ import { pathSegmentFromName } from '../../util/windows-path';
 import { makeLocalFolder } from '../../util/local-folder';
 import { CmTraceLog } from '../../log/index';
 import { whenCoreStops } from '../../util/core-stop';
-import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine } from './run-stop';
+import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine, RUN_LOG_FILE_NAME } from './run-stop';
 import { LOG_FOLDER } from '../installers';
 import { withUpgradeReport } from '../../report/index';
 import { acceptedRisks, checkReadinessGate } from '../readiness/gate';
@@ -35,6 +35,7 @@ import type { ReadinessCheckName, ReadinessRow } from '../../domain/readiness-ty
 import { commandWatcherFor, watchCommands } from '../../host/command-watch';
 import { PartialFailure } from '../../util/partial-failure';
 import { planSha256, serializePlan } from '../../domain/plan-parse';
+import { crashPointForTests } from './crash-points';
 import { openRunRecords, RECORD_REFUSALS } from './run-records';
 import { readServerIdentity } from './server-identity';
 import { protectRunFolder } from './run-folder';
@@ -75,7 +76,7 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
  */
 function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog } {
   if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
-  const local = req.hosts[0].localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`) ?? path.join(runFolder(req.backupDestination, req.hosts), 'MfaServerUpgrade.log');
+  const local = runLogPath(req);
   const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
   const logged: OperationContext = {
     ...ctx,
@@ -87,6 +88,11 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
     },
   };
   return { ctx: logged, logPath: local, log };
+}
+
+/** Where the run's CMTrace log is (recorded in its journal: the module's stop record writes there and nowhere else). */
+function runLogPath(req: UpgradeRequest): string {
+  return req.hosts[0].localPath(`${LOG_FOLDER}\\${RUN_LOG_FILE_NAME}`) ?? path.join(runFolder(req.backupDestination, req.hosts), RUN_LOG_FILE_NAME);
 }
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
@@ -167,7 +173,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
   try {
     const { ctx, logPath, log } = withCmTraceLog(req, plainCtx);
     // Written straight to the journal and the log (synchronously): no event can reach a PowerShell that is gone.
-    forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop)) : undefined;
+    forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop, folder)) : undefined;
     if (guard?.tookOverFrom) {
       const t = guard.tookOverFrom;
       ctx.log(
@@ -262,7 +268,13 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
  */
 async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOpened, ctx: OperationContext): Promise<void> {
   opened.records.journal = journal;
-  ctx.announceRun?.({ journal: journal.path, log: opened.logPath });
+  ctx.announceRun?.({ journal: journal.path });
+  // An attempt that stopped before any journal existed kept its stop in the run folder: this journal takes it over.
+  const early = await takeEarlyStops(path.dirname(journal.path));
+  if (early.length > 0) {
+    await journal.recordEarlierStops(early);
+    for (const stop of early) ctx.log('warning', `An earlier run of this upgrade stopped before its journal was written: ${stopLogLine(stop)}`);
+  }
   if (!resumed) return;
   if (endedWithoutRecord(journal)) {
     const by = opened.tookOverFrom ? `its process ${opened.tookOverFrom} was gone when this run started` : 'no process of it was running when this run started';
@@ -343,6 +355,7 @@ async function openOrStart(
   const bytes = serializePlan(plan);
   await writeFileAtomic(planPath, bytes);
   const readinessSha256 = await saveReadiness(folder, readiness.rows);
+  await crashPointForTests('before-journal');
   const journal = await Journal.create(
     journalPath,
     plan,
@@ -356,6 +369,8 @@ async function openOrStart(
       AcceptedRisks: acceptedRisks(readiness.rows),
       // readiness.json as written now: a -Resume run and the report use it only while it still hashes to this.
       ReadinessSha256: readinessSha256,
+      // The run's own log: a stop recorded for this run later (mfa-core --record-stop) goes there and nowhere else.
+      LogPath: runLogPath(req),
     },
     journalOptions,
   );

@@ -3,8 +3,22 @@
  * in the CMTrace log, both saying what happened, when, and in which step. The causes are core/util/core-stop.ts's.
  */
 import type { CmTraceLog } from '../../log/index';
-import type { Journal, JournalStop, JournalStopRecorder } from '../../journal/index';
+import { saveEarlyStopSync, type Journal, type JournalStop, type JournalStopRecorder } from '../../journal/index';
 import { STOP_EXPLANATIONS, type CoreStop } from '../../util/core-stop';
+import * as path from 'node:path';
+
+/** The name of a run's CMTrace log (in C:\Windows\Logs\Software of its first server, or in its run folder). */
+export const RUN_LOG_FILE_NAME = 'MfaServerUpgrade.log';
+
+/**
+ * The run's own log as its journal records it (Meta.LogPath), or null: journals written before it was recorded, or
+ * a path that is not a run log by name (the journal is protected; this is one more lock on the door).
+ */
+export function runLogOf(journal: Journal): string | null {
+  const recorded = journal.document.Meta.LogPath;
+  if (typeof recorded !== 'string' || !path.isAbsolute(recorded)) return null;
+  return path.basename(recorded).toLowerCase() === RUN_LOG_FILE_NAME.toLowerCase() ? recorded : null;
+}
 
 /** The log line of a stop: cause, meaning, detail, where the run stood, and what to do. */
 export function stopLogLine(stop: JournalStop): string {
@@ -17,15 +31,19 @@ export function stopLogLine(stop: JournalStop): string {
 
 /**
  * The run's own last words (the core is about to exit): journal first, then the log, both synchronous. A journal that
- * cannot be written still leaves the log line, which says so.
+ * cannot be written still leaves the log line, which says so. Before the run's journal exists, the stop is kept in its
+ * run folder (early-stops.ts) for the next run's journal to take over.
  */
-export function recordStopNow(journal: Journal | undefined, log: CmTraceLog | undefined, stop: CoreStop): void {
+export function recordStopNow(journal: Journal | undefined, log: CmTraceLog | undefined, stop: CoreStop, folder?: string): void {
   let entry: JournalStop = { At: stop.at.toISOString(), Cause: stop.cause, Detail: stop.detail, Step: null, RecordedBy: 'Core', ProcessId: process.pid };
   let unrecorded = '';
   try {
     if (journal) {
       journal.recordStopSync(stop, 'Core', process.pid);
       entry = journal.stops.at(-1) ?? entry;
+    } else if (folder) {
+      const file = saveEarlyStopSync(folder, entry);
+      unrecorded = ` (The run had no journal yet: the stop is kept in ${file}, and the next run's journal takes it over.)`;
     }
   } catch (e) {
     unrecorded = ` (The journal could not record this stop: ${(e as Error).message})`;

@@ -20,7 +20,7 @@ async function runFolder(): Promise<{ dir: string; journal: string }> {
 
 const lock = (dir: string, pid: number) =>
   writeFileSync(path.join(dir, 'run.lock'), JSON.stringify({ pid, computerName: os.hostname(), user: 'u', startedUtc: new Date().toISOString() }));
-const request = (journal: string, processId: number) => JSON.stringify({ journal, log: null, cause: 'CoreKilled', detail: 'exit 137', processId });
+const request = (journal: string, processId: number) => JSON.stringify({ journal, cause: 'CoreKilled', detail: 'exit 137', processId });
 const stops = (journal: string) => (JSON.parse(readFileSync(journal, 'utf8')) as { Stops: { Cause: string; RecordedBy: string; Step: string; ProcessId: number }[] }).Stops;
 
 test('the lock of the dead core itself: the stop is recorded once, by the module, in the running step', async () => {
@@ -44,12 +44,14 @@ test('a journal another live run holds is left alone; a request naming no journa
   try {
     lock(dir, process.pid); // this test process: alive, on this machine
     const before = readFileSync(journal);
-    const [refused, code] = await recordStopFromTransport(request(journal, 999_999));
+    const [other] = await recordStopFromTransport(request(journal, 999_999));
+    assert.equal((other as { result: { Recorded: boolean }[] }).result[0].Recorded, false);
+    const [refused, code] = await recordStopFromTransport(request(journal, process.pid));
     assert.notEqual(code, 0);
     assert.equal((refused as { error: { code: string } }).error.code, 'RunStopNotRecorded');
     assert.deepEqual(readFileSync(journal), before);
     const [bad] = await recordStopFromTransport(request(path.join(dir, 'plan.json'), 1));
-    assert.match((bad as { error: { message: string } }).error.message, /names no journal\.json/);
+    assert.match((bad as { error: { message: string } }).error.message, /is not the full path of a journal\.json/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

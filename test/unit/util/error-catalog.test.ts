@@ -23,7 +23,7 @@ const text = [...sources(coreDir), ...sources(transportDir)].map((f) => readFile
 
 test('every error id the transport raises itself is in the catalog', () => {
   const transport = sources(transportDir).map((f) => readFileSync(f, 'utf8')).join('\n');
-  const ids = [...transport.matchAll(/ErrorRecord\([^\n]*?\), '([A-Za-z]+)'/g)].map((m) => m[1]);
+  const ids = [...transport.matchAll(/ErrorRecord\([^\n]*?\), '([A-Za-z]+)'|Get-MfaTransportError -Id '([A-Za-z]+)'/g)].map((m) => m[1] ?? m[2]);
   assert.ok(ids.length > 0);
   assert.deepEqual(ids.filter((c) => !isErrorCode(c)), []);
 });
