@@ -16,7 +16,9 @@ const Input = Type.Object(
     Scenario: Type.Optional(
       StringEnum([...LAB_SCENARIOS], {
         description: 'SingleServer (default): Agent, User portal, Mobile App Web Service and SDK on one server. SeparateWebServer: MFA01 (Agent + SDK) and ' +
-          'WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path.',
+          'WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path. SingleServer variants: CachedPackageOnly (the ' +
+          'original PhoneFactor installers were deleted; only Windows Installer\'s cached packages remain, without their cabinets), NoCachedPackage ' +
+          '(neither remains), ActivationFails (MFA Server asks for activation and cannot get it: the upgrade pauses at activation).',
         'x-mfa': { pipeline: true },
       }),
     ),

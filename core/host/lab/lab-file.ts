@@ -1,7 +1,16 @@
 /** What a lab folder is made of and what New-MfaLab reports about it: shared by the scenarios, README.txt and labs rebuilt from a backup. */
 
-export type LabScenario = 'SingleServer' | 'SeparateWebServer' | 'AgentOnly' | 'CustomNames';
-export const LAB_SCENARIOS: LabScenario[] = ['SingleServer', 'SeparateWebServer', 'AgentOnly', 'CustomNames'];
+export type LabScenario = 'SingleServer' | 'SeparateWebServer' | 'AgentOnly' | 'CustomNames' | 'CachedPackageOnly' | 'NoCachedPackage' | 'ActivationFails';
+export const LAB_SCENARIOS: LabScenario[] = [
+  'SingleServer',
+  'SeparateWebServer',
+  'AgentOnly',
+  'CustomNames',
+  // SingleServer variants of what stands behind the way back (scenarios.ts says what each one changes).
+  'CachedPackageOnly',
+  'NoCachedPackage',
+  'ActivationFails',
+];
 
 export interface LabServerSummary {
   LabPath: string;

@@ -48,6 +48,16 @@ function webComponent(
 function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServerSpec }[] {
   const localSdk = 'https://mfa01.contoso.com/PhoneFactorWebServiceSdk/PfWsSdk.asmx';
   switch (scenario) {
+    // The Downloads folder the products were installed from was cleaned up: Windows Installer's cached packages remain,
+    // without their cabinets (embedded ones removed before caching, external ones never cached), so none can reinstall.
+    case 'CachedPackageOnly':
+      return singleServer({ rollbackMedia: 'CachedOnly' });
+    // Neither the original media nor the cached packages (C:\Windows\Installer was cleaned): LocalPackage names nothing.
+    case 'NoCachedPackage':
+      return singleServer({ rollbackMedia: 'None' });
+    // MFA Server asks for activation after its setup and cannot get it: the run pauses at the activation step.
+    case 'ActivationFails':
+      return singleServer({ faults: { activationRequired: true } });
     case 'SingleServer':
       return [
         {
@@ -139,6 +149,11 @@ function scenarioServers(scenario: LabScenario): { folder: string; spec: LabServ
       ];
     }
   }
+}
+
+/** The SingleServer lab with a variation of its spec. */
+function singleServer(variant: Partial<LabServerSpec>): { folder: string; spec: LabServerSpec }[] {
+  return scenarioServers('SingleServer').map(({ folder, spec }) => ({ folder, spec: { ...spec, ...variant } }));
 }
 
 /** True when a folder is a lab or lab server (has lab.json or server.json). */

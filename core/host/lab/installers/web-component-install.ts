@@ -104,7 +104,7 @@ export async function installWebComponent(
     virtualDirectory: vdir,
     physicalPath,
   };
-  await registerProduct(lab, productCode, record, packagePath.slice(0, packagePath.lastIndexOf('\\') + 1));
+  await registerProduct(lab, productCode, record, packagePath.slice(0, packagePath.lastIndexOf('\\') + 1), packagePath);
   return 0;
 }
 
