@@ -2,7 +2,7 @@
  * What the caller asks to back up. Files and folders are read from the host; registry exports and the
  * inventory are produced by the caller and handed over as bytes.
  */
-export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'Theme' | 'Registry' | 'Inventory';
+export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'Theme' | 'Registry' | 'Inventory' | 'RollbackMedia';
 
 interface BackupItemBase {
   /** Usually a ComponentName from domain/catalog ('Agent', 'UserPortal', …). */

@@ -19,6 +19,8 @@ import type { ComponentRecord } from '../domain/inventory-types';
 import { APPLICATION_HOST_CONFIG, extractApplicationSections, type IisSections } from '../host/iis';
 import { listInstalledProducts } from '../host/installed-products';
 import { planBackupItems } from '../backup/backup-items';
+import { planRollbackMediaItems, type RollbackMediaRow } from '../backup/rollback-media-items';
+import { RollbackMediaPathParameter, RollbackMediaRowSchema } from './contract/rollback-media-parameters';
 import { findMfaServices } from '../survey/mfa-services';
 import { withServicesStopped } from '../backup/with-service-stopped';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
@@ -48,6 +50,7 @@ const Input = Type.Object(
           'what was kept and removed, and the log says why.',
       }),
     ),
+    RollbackMediaPath: RollbackMediaPathParameter,
     ...TargetParameters,
     ThrottleLimit: ThrottleLimitParameter,
   },
@@ -67,6 +70,8 @@ const Output = Type.Object({
   RemovedBackups: Type.Array(Type.String()),
   /** With -Retain: every other backup of this server in the destination that was kept, with why ("<path>: <reason>"). */
   KeptBackups: Type.Array(Type.String()),
+  /** One row per PhoneFactor product: the package kept in the backup to reinstall it (source, version, verdict). */
+  RollbackMedia: Type.Array(RollbackMediaRowSchema),
 });
 type BackupOutput = typeof Output.static;
 type BackupInput = typeof Input.static;
@@ -82,6 +87,12 @@ export const backupPhoneFactorOperation = defineOperation({
     'present, the product registry key in regedit (.reg) format, an inventory snapshot (inventory.json), the',
     'applicationHost.config sections of those web applications (IIS\\applications.json) and the list of installed products',
     '(products.json); the last two are kept for reference and for New-MfaLab -FromBackup, never restored.',
+    'It also keeps, under RollbackMedia, a package that can reinstall each PhoneFactor product exactly (the installer given',
+    'with -RollbackMediaPath, Windows Installer\'s cached package, or the original source its SourceList names; checked',
+    'for ProductCode, ProductVersion, platform and every cabinet) with how to reinstall it the same way (install folder,',
+    'site and virtual directory, public properties, each marked recorded or inferred): Windows Installer deletes its',
+    'cached package when a product is uninstalled. RollbackMedia in the output says per product where the package came',
+    'from, its version and verdict; a product without a verified package is a warning.',
     'Every file is copied once with its SHA-256, written to disk, read back and checked; manifest.json is written last and',
     'only then does the folder lose its .partial suffix, so a folder without it is always a complete backup.',
     'A file that changes while it is copied is copied again; use -StopService to stop the service that writes the data',
@@ -125,6 +136,7 @@ interface BackupJob {
   destination: string;
   stopService: boolean;
   retain?: number;
+  rollbackMediaPath?: string;
 }
 
 /**
@@ -145,7 +157,8 @@ async function backUpServers(items: BackupInput[], ctx: OperationContext): Promi
       continue;
     }
     const { action, run } = ready.value;
-    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, ready.value.serviceNames) : undefined))));
+    const { serviceNames, rollbackMedia } = ready.value;
+    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, serviceNames, rollbackMedia) : undefined))));
   }
   const outputs: BackupOutput[] = [];
   for (const [i, outcome] of (await Promise.all(running)).entries()) {
@@ -190,6 +203,7 @@ async function planJobs(items: BackupInput[], throttle: number): Promise<{ jobs:
       job.stopService ||= item.StopService === true;
       // Objects of one pipeline carry the same -Retain; if they differ, the larger one deletes less.
       if (item.Retain !== undefined) job.retain = Math.max(job.retain ?? 0, item.Retain);
+      job.rollbackMediaPath ??= item.RollbackMediaPath;
       jobs.set(key, job);
     }
   }
@@ -222,6 +236,10 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
     iisSections: await readIisSections(host, inventory.Components),
     products: await listInstalledProducts(host),
   });
+  // The way back: a package per PhoneFactor product, copied now (an uninstall deletes Windows Installer's cached one).
+  const rollback = await planRollbackMediaItems(host, inventory, { mediaPath: job.rollbackMediaPath });
+  items.push(...rollback.items);
+  for (const r of rollback.rows.filter((x) => x.Verdict !== 'Verified')) ctx.log('warning', `${host.computerName}: ${r.Detail}`);
 
   const services = job.stopService ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped') : [];
   if (job.stopService && services.length === 0) {
@@ -244,7 +262,7 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
       }),
     );
   const action = { id: `backup:${serverKey(host)}`, target: destination, ...describeBackup(host, items, serviceNames) };
-  return { action, run, serviceNames };
+  return { action, run, serviceNames, rollbackMedia: rollback.rows };
 }
 
 /** Our applications' sections of applicationHost.config; undefined when IIS is not installed. */
@@ -276,7 +294,7 @@ function describeBackup(host: Host, items: BackupItem[], serviceNames: string[])
   return { description: `Back up ${items.length} item(s) of ${host.computerName} into a new backup folder`, details };
 }
 
-function toOutput(host: Host, made: BackupResult, serviceNames: string[]): BackupOutput {
+function toOutput(host: Host, made: BackupResult, serviceNames: string[], rollbackMedia: RollbackMediaRow[]): BackupOutput {
   return {
     BackupPath: made.Path,
     // Named so that the object pipes back to the same server (Restore-PhoneFactor binds ComputerName and LabPath).
@@ -290,6 +308,7 @@ function toOutput(host: Host, made: BackupResult, serviceNames: string[]): Backu
     StoppedServices: serviceNames,
     RemovedBackups: [],
     KeptBackups: [],
+    RollbackMedia: rollbackMedia,
   };
 }
 

@@ -23,7 +23,7 @@ import { CABINET_SIGNATURE } from '../msi/media';
 import type { MsiInfo } from '../msi/msi-info';
 import { readMsi, readMsiTable } from '../msi/reader';
 import { findVirtualDirectoryProperty } from '../msi/select';
-import { isCoreError, isLinkFailure } from '../util/errors';
+import { CoreError, isCoreError, isLinkFailure } from '../util/errors';
 import { joinWindowsPath, windowsParent } from '../util/windows-path';
 
 export type RollbackSource = 'GivenMedia' | 'CachedPackage' | 'OriginalSource';
@@ -161,12 +161,17 @@ const notFound = (source: RollbackSource, packagePath: string, detail: string): 
   cabinetPaths: [],
 });
 
-/** *.msi files directly in the folder (a missing folder has none; the candidate then says so). */
+/**
+ * *.msi files directly in the folder. A folder the admin named that does not exist is an error naming it (a typo must
+ * not read as "no media").
+ */
 async function packagesInFolder(host: Host, folder: string): Promise<string[]> {
   try {
     return (await host.listDirectory(folder)).filter((e) => !e.isDirectory && /\.msi$/i.test(e.name)).map((e) => joinWindowsPath(folder, e.name)).sort();
   } catch (e) {
-    if (isCoreError(e) && !isLinkFailure(e)) return [];
+    if (isCoreError(e) && e.code === 'DirectoryNotFound') {
+      throw new CoreError('RollbackMediaPathNotFound', `The folder ${folder} given with -RollbackMediaPath does not exist on ${host.computerName}.`, folder);
+    }
     throw e;
   }
 }
