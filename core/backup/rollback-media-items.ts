@@ -93,9 +93,10 @@ export async function planRollbackMediaItems(
     });
   }
   if (products.length > 0) {
+    // A record, like inventory.json: kind Inventory (content the tool wrote, never restored); the packages are RollbackMedia.
     items.push({
       component: 'Inventory',
-      kind: 'RollbackMedia',
+      kind: 'Inventory',
       sourcePath: `Rollback media of ${host.computerName}`,
       relativePath: ROLLBACK_MEDIA_RECORD,
       content: Buffer.from(JSON.stringify(record, null, 2) + '\n', 'utf8'),

@@ -78,7 +78,8 @@ test('a backup keeps a verified package per PhoneFactor product, its cabinets, a
     ['UserPortal', '5.2.1.0', 'OriginalSource', 'Verified'],
     ['WebServiceSdk', '5.2.1.0', 'OriginalSource', 'Verified'],
   ]);
-  const files = manifestOf(out.BackupPath).filter((f) => f.kind === 'RollbackMedia');
+  const files = manifestOf(out.BackupPath).filter((f) => f.relativePath.startsWith('RollbackMedia\\'));
+  assert.ok(files.every((f) => f.kind === (f.relativePath.endsWith('.json') ? 'Inventory' : 'RollbackMedia')));
   const rel = files.map((f) => f.relativePath).sort();
   assert.deepEqual(rel, [
     'RollbackMedia\\Agent\\PhoneFactorAgentSetup.msi',
@@ -126,7 +127,9 @@ test('CachedPackageOnly: no verified package, said per product and as a warning;
   assert.ok(out.RollbackMedia.length === 4 && out.RollbackMedia.every((x) => x.Verdict === 'NoVerifiedPackage' && x.Source === null));
   assert.match(out.RollbackMedia.find((x) => x.Component === 'UserPortal')!.Detail, /CachedPackage: .*PFUP64\.CAB is missing/);
   assert.ok(r.warnings.some((w) => /No package can reinstall PhoneFactor Agent 5\.2\.1\.0/.test(w)), JSON.stringify(r.warnings));
-  assert.deepEqual(manifestOf(out.BackupPath).filter((f) => f.kind === 'RollbackMedia').map((f) => f.relativePath), ['RollbackMedia\\rollback-media.json']);
+  assert.deepEqual(manifestOf(out.BackupPath).filter((f) => f.relativePath.startsWith('RollbackMedia\\')).map((f) => f.relativePath), [
+    'RollbackMedia\\rollback-media.json',
+  ]);
 
   // The admin copies the previous installers into a folder on the server and names it.
   const [host] = await openLab(lab);
