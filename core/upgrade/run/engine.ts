@@ -53,6 +53,8 @@ export interface UpgradeRequest {
   skipReadiness?: ReadinessCheckName[];
   /** -Replan: plan the rest of a recorded run again with the parameters given now. */
   replan?: boolean;
+  /** -RollbackMediaPath: a folder on each server holding the installers of the PhoneFactor products installed now. */
+  rollbackMediaPath?: string;
 }
 
 export function runFolder(backupDestination: string, hosts: Host[]): string {
@@ -106,7 +108,13 @@ interface RunReadiness {
 /** Checks readiness now; the refusal result when a Failed check blocks the run (readiness.json then holds why). */
 async function readinessGate(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness): Promise<UpgradeResult | null> {
   const gate = await checkReadinessGate(
-    { hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] },
+    {
+      hosts: req.hosts,
+      installerPath: req.installerPath,
+      backupDestination: req.backupDestination,
+      skip: req.skipReadiness ?? [],
+      rollbackMediaPath: req.rollbackMediaPath,
+    },
     ctx,
   );
   Object.assign(readiness, { rows: gate.rows, checked: true });
@@ -221,6 +229,8 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     toolVersion: ctx.toolVersion,
     stepData: (id) => (journal?.has(id) ? journal.step(id).Data : undefined),
     log: (level, message) => ctx.log(level, message),
+    rollbackMediaPath: req.rollbackMediaPath,
+    acceptedRisks: acceptedChecks(req, journal),
   };
 
   let reboot = false;
@@ -408,6 +418,13 @@ async function guardUninstalls(plan: UpgradePlan, journal: Journal, run: RunCont
     }
     throw e;
   }
+}
+
+/** The checks whose risk this run accepted: named now, or recorded when the run started (journal Meta SkipReadiness). */
+function acceptedChecks(req: UpgradeRequest, journal: Journal | null): string[] {
+  const recorded = journal?.document.Meta.SkipReadiness;
+  const names = [...(req.skipReadiness ?? []), ...(typeof recorded === 'string' ? recorded.split(',') : [])];
+  return [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
 }
 
 /** The safety rule, checked rather than trusted: every Backup step comes before the first Uninstall. */

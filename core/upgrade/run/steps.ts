@@ -10,6 +10,7 @@ import type { WebComponentName } from '../../domain/catalog';
 import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../../domain/catalog';
 import { inventoryServer } from '../../survey/inventory';
 import { planBackupItems } from '../../backup/backup-items';
+import { planRollbackMediaItems } from '../../backup/rollback-media-items';
 import { findMfaServices } from '../../survey/mfa-services';
 import { createBackup, verifyBackup } from '../../backup/index';
 import { listInstalledProducts } from '../../host/installed-products';
@@ -48,19 +49,44 @@ const backup: Executor = async (step, run) => {
   const registryKey = await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW);
   const registryExport = registryKey ? { key: PRODUCT_KEY, text: await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW) } : undefined;
   const versions = Object.fromEntries(inventory.Components.map((c) => [c.DisplayName, c.Version ?? '']));
-  const made = await createBackup(
-    host,
-    { destination: run.backupDestination, items: planBackupItems(inventory, { registryExport }), toolVersion: run.toolVersion, productVersions: versions },
-  );
+  // The way back goes into the backup now: the uninstalls after it delete Windows Installer's cached packages.
+  const rollback = await planRollbackMediaItems(host, inventory, { mediaPath: run.rollbackMediaPath });
+  const unverified = rollback.rows.filter((r) => r.Verdict !== 'Verified');
+  const accepted = (run.acceptedRisks ?? []).some((r) => r.toLowerCase() === 'rollbackmedia');
+  if (unverified.length && !accepted) {
+    throw new CoreError(
+      'RollbackMediaMissing',
+      `Nothing was uninstalled: no verified package can reinstall ${unverified.map((r) => `${r.DisplayName} ${r.Version}`).join(', ')} on ` +
+        `${host.computerName}. ${unverified.map((r) => r.Detail).join(' ')} Run again with -Resume -RollbackMediaPath <folder with the installers>, ` +
+        `or accept the risk with -SkipReadiness RollbackMedia.`,
+      host.computerName,
+      { products: unverified.map((r) => r.ProductCode) },
+    );
+  }
+  const made = await createBackup(host, {
+    destination: run.backupDestination,
+    items: [...planBackupItems(inventory, { registryExport }), ...rollback.items],
+    toolVersion: run.toolVersion,
+    productVersions: versions,
+  });
   const check = await verifyBackup(made.Path);
   if (!check.IsValid) throw new CoreError(
     'BackupVerificationFailed',
     `The backup ${made.Path} did not verify: ${check.Reason ?? 'items differ'}. Nothing was uninstalled.`,
     made.Path,
   );
+  const media = rollback.rows.map((r) => `${r.DisplayName} ${r.Version}: ${r.Verdict === 'Verified' ? r.Source : 'no verified package'}`).join('; ');
+  const risk = unverified.length ? ` No way back for ${unverified.map((r) => r.DisplayName).join(', ')}: risk accepted with -SkipReadiness RollbackMedia.` : '';
+  if (risk) run.log('warning', `${host.computerName}:${risk}`);
   return {
-    outcome: `Verified backup of ${made.FileCount} file(s), ${made.TotalBytes} bytes: ${made.Path}`,
-    data: { BackupPath: made.Path, Files: made.FileCount, Bytes: made.TotalBytes },
+    outcome: `Verified backup of ${made.FileCount} file(s), ${made.TotalBytes} bytes: ${made.Path}. Rollback media: ${media || 'none needed'}.${risk}`,
+    data: {
+      BackupPath: made.Path,
+      Files: made.FileCount,
+      Bytes: made.TotalBytes,
+      RollbackMedia: media,
+      ...(unverified.length ? { RollbackMediaRiskAccepted: true } : {}),
+    },
   };
 };
 
