@@ -3,7 +3,8 @@
 // Through the generated cmdlets in real pwsh, on lab servers whose Windows Installer caches packages as Windows does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { openModuleSession } from '../helpers/pwsh';
@@ -119,6 +120,25 @@ test('Test-PhoneFactorBackup detects a changed rollback package', async () => {
   const t = r.output[0] as { IsValid: boolean; Changed: string[] };
   assert.equal(t.IsValid, false);
   assert.deepEqual(t.Changed, ['RollbackMedia\\Agent\\PhoneFactorAgentSetup.msi']);
+});
+
+test('Test-PhoneFactorBackup refuses a rollback package swapped for another product even with a manifest made to match', async () => {
+  const lab = await newLab('SingleServer');
+  const { out } = await backUp(lab);
+  const rel = 'RollbackMedia\\Agent\\PhoneFactorAgentSetup.msi';
+  const file = inBackup(out.BackupPath, rel);
+  copyFileSync(path.join(PF_MEDIA, 'PhoneFactorWebServiceSdkSetup.msi'), file);
+  const manifestPath = path.join(out.BackupPath, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: (ManifestFile & { size: number })[] };
+  const entry = manifest.files.find((f) => f.relativePath === rel)!;
+  const bytes = readFileSync(file);
+  entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+  entry.size = bytes.length;
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  const r = await run('Test-PhoneFactorBackup -Path $V.p', { p: out.BackupPath });
+  const t = r.output[0] as { IsValid: boolean; Reason: string };
+  assert.equal(t.IsValid, false);
+  assert.match(t.Reason, /rollback package of PhoneFactor Agent 5\.2\.1\.0 .* installs \{2A7F9C1E-5B3D-4E8A-9C6F-1D2E3F4A5B04\} 5\.2\.1\.0, not \{4B2F6E1A/);
 });
 
 test('CachedPackageOnly: no verified package, said per product and as a warning; -RollbackMediaPath with the right MSIs fixes it', async () => {

@@ -45,3 +45,14 @@ export async function placeOriginalMedia(lab: LabHost, mediaFolder: string, comp
   await lab.placeFile(packagePath, await from(entry.file));
   return packagePath;
 }
+
+/**
+ * A lab rebuilt from a backup gets the packages the backup kept (RollbackMedia) as its original media: the backed-up
+ * server could reinstall from them, so the lab can too. `files`: the package first, then its cabinets.
+ */
+export async function placeBackedUpMedia(lab: LabHost, component: string, files: { name: string; bytes: Buffer }[]): Promise<string | undefined> {
+  if (files.length === 0) return undefined;
+  const folder = winJoin(ORIGINAL_MEDIA_PATH, component);
+  for (const f of files) await lab.placeFile(winJoin(folder, f.name), f.bytes);
+  return winJoin(folder, files[0].name);
+}

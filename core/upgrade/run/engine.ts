@@ -552,7 +552,9 @@ function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | und
   const done = (action: PlanStep['Action']) => plan.Steps.filter((s) => s.Action === action && state(s).Status === 'Completed');
   const removed = done('Uninstall').map((s) => `${s.Parameters.displayName ?? s.Component} on ${s.ComputerName}`);
   let rollback = `Restore-PhoneFactor -Path '${backup}'`;
-  if (removed.length) rollback = `reinstall ${removed.join(', ')} from the original PhoneFactor installers, then ${rollback}`;
+  // The backup keeps a package per removed product (RollbackMedia\<Component>, with how to reinstall it in rollback-media.json).
+  if (removed.length) rollback = `reinstall ${removed.join(', ')} from the packages kept in '${backup}\\RollbackMedia' (rollback-media.json names the ` +
+    `properties to pass), then ${rollback}`;
   if (done('InstallServer').length) rollback = `uninstall MFA Server (it has already upgraded the data file), ${rollback}`;
   return {
     exitCode: UPGRADE_EXIT_CODES.Failed,
