@@ -268,7 +268,10 @@ function sectionsFromInventory(inventory: ServerInventory): IisSections {
 async function copyMedia(lab: LabHost, mediaFolder: string, only: RegExp | null): Promise<void> {
   await lab.makeDirectory(LAB_MEDIA_PATH);
   const target = lab.localPath(LAB_MEDIA_PATH);
-  for (const file of await readdir(mediaFolder)) if (!only || only.test(file)) await copyFile(join(mediaFolder, file), join(target, file));
+  // Files only: the media folder also holds the PhoneFactor-era stand-ins (phonefactor\), which are not MFA Server media.
+  for (const e of await readdir(mediaFolder, { withFileTypes: true })) {
+    if (e.isFile() && (!only || only.test(e.name))) await copyFile(join(mediaFolder, e.name), join(target, e.name));
+  }
 }
 
 /**

@@ -109,7 +109,15 @@ export function labEndState(labRoot: string): Record<string, string> {
 
 /** A backup folder's content without its records that carry times (manifest, inventory) or restore-undo folders. */
 export function backupContent(backupPath: string): Record<string, string> {
-  return hashTree(backupPath, (rel, bytes) => (/^(manifest|inventory)\.json$/i.test(rel) || /^restore-undo/i.test(rel) ? null : bytes));
+  return hashTree(backupPath, (rel, bytes) => {
+    if (/^(manifest|inventory)\.json$/i.test(rel) || /^restore-undo/i.test(rel)) return null;
+    // The rollback record names Windows Installer's cached packages, whose names are random, and their install dates.
+    if (/^RollbackMedia\/rollback-media\.json$/i.test(rel)) {
+      const text = bytes.toString('utf8').replace(/C:\\\\Windows\\\\Installer\\\\[0-9a-f]+\.msi/gi, '(cached package)').replace(/"InstallDate": "\d{8}"/g, '');
+      return Buffer.from(text, 'utf8');
+    }
+    return bytes;
+  });
 }
 
 /** Differences between two hash maps, for readable assertion messages. */
