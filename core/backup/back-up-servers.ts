@@ -16,6 +16,7 @@ import type { BackupItem } from './backup-item';
 import { createBackup, type BackupResult } from './create-backup';
 import { retainPerDestination } from './retain-per-destination';
 import { serverBackupItems } from './server-backup-items';
+import type { RollbackMediaRow } from './rollback-media-items';
 import { withServicesStopped } from './with-service-stopped';
 
 /** One object's worth of Backup-PhoneFactor: which server(s), where to, how. */
@@ -25,6 +26,8 @@ export interface ServerToBackUp {
   destination: string;
   stopService: boolean;
   retain?: number;
+  /** A folder of installers the admin names as the way back (-RollbackMediaPath). */
+  rollbackMediaPath?: string;
 }
 
 export interface BackupRequest {
@@ -46,6 +49,8 @@ export interface ServerBackup {
   StoppedServices: string[];
   RemovedBackups: string[];
   KeptBackups: string[];
+  /** One row per PhoneFactor product: the package kept in the backup to reinstall it (source, version, verdict). */
+  RollbackMedia: RollbackMediaRow[];
 }
 
 export interface BackupJob {
@@ -53,6 +58,7 @@ export interface BackupJob {
   destination: string;
   stopService: boolean;
   retain?: number;
+  rollbackMediaPath?: string;
 }
 
 /**
@@ -73,7 +79,7 @@ export async function backUpServers(req: BackupRequest, ctx: OperationContext): 
       continue;
     }
     const { action, run } = ready.value;
-    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, ready.value.serviceNames) : undefined))));
+    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, ready.value.serviceNames, ready.value.rollbackMedia) : undefined))));
   }
   const outputs: ServerBackup[] = [];
   for (const [i, outcome] of (await Promise.all(running)).entries()) {
@@ -118,6 +124,7 @@ async function planJobs(servers: ServerToBackUp[], throttle: number): Promise<{ 
       job.stopService ||= item.stopService;
       // Objects of one pipeline carry the same -Retain; if they differ, the larger one deletes less.
       if (item.retain !== undefined) job.retain = Math.max(job.retain ?? 0, item.retain);
+      job.rollbackMediaPath ??= item.rollbackMediaPath;
       jobs.set(key, job);
     }
   }
@@ -136,9 +143,10 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
   ctx.progress('Backup-PhoneFactor', `Inventory of ${host.computerName}`);
   const inventory = await inventoryServer(host);
   for (const w of inventory.Warnings) ctx.log('warning', `${host.computerName}: ${w}`);
-  const { items, warnings, hasRegistryKey } = await serverBackupItems(host, inventory);
+  const { items, warnings, hasRegistryKey, rollbackMedia } = await serverBackupItems(host, inventory, { rollbackMediaPath: job.rollbackMediaPath });
   if (!hasRegistryKey) ctx.log('verbose', `${host.computerName}: the registry key ${PRODUCT_KEY} does not exist; it is not part of the backup.`);
   for (const w of warnings) ctx.log('warning', `${host.computerName}: ${w}`);
+  for (const r of rollbackMedia.filter((x) => x.Verdict !== 'Verified')) ctx.log('warning', `${host.computerName}: ${r.Detail}`);
 
   const services = job.stopService ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped') : [];
   if (job.stopService && services.length === 0) {
@@ -161,7 +169,7 @@ async function prepareBackup(job: BackupJob, ctx: OperationContext) {
       }),
     );
   const action = { id: `backup:${serverKey(host)}`, target: destination, ...describeBackup(host, items, serviceNames) };
-  return { action, run, serviceNames };
+  return { action, run, serviceNames, rollbackMedia };
 }
 
 function productVersions(components: { DisplayName: string; Version: string | null }[]): Record<string, string> {
@@ -185,7 +193,7 @@ function describeBackup(host: Host, items: BackupItem[], serviceNames: string[])
   return { description: `Back up ${items.length} item(s) of ${host.computerName} into a new backup folder`, details };
 }
 
-function toOutput(host: Host, made: BackupResult, serviceNames: string[]): ServerBackup {
+function toOutput(host: Host, made: BackupResult, serviceNames: string[], rollbackMedia: RollbackMediaRow[]): ServerBackup {
   return {
     BackupPath: made.Path,
     // Named so that the object pipes back to the same server (Restore-PhoneFactor binds ComputerName and LabPath).
@@ -199,5 +207,6 @@ function toOutput(host: Host, made: BackupResult, serviceNames: string[]): Serve
     StoppedServices: serviceNames,
     RemovedBackups: [],
     KeptBackups: [],
+    RollbackMedia: rollbackMedia,
   };
 }

@@ -3,7 +3,7 @@
  * inventory are produced by the caller and handed over as bytes. A ConfigFile is a file a web.config names (appSettings
  * file=, configSource=), inside the web application's folder.
  */
-export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'ConfigFile' | 'Theme' | 'Registry' | 'Inventory';
+export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'ConfigFile' | 'Theme' | 'Registry' | 'Inventory' | 'RollbackMedia';
 
 interface BackupItemBase {
   /** Usually a ComponentName from domain/catalog ('Agent', 'UserPortal', …). */

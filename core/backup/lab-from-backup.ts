@@ -33,6 +33,8 @@ import { LAB_MEDIA_PATH } from '../host/lab/build-server';
 import { applicationHostFromSections } from '../host/lab/templates/application-host';
 import { themeFiles } from '../host/lab/templates/web-configs';
 import { registerProduct, UNINSTALL_KEY } from '../host/lab/installers/product-registration';
+import { ORIGINAL_MEDIA_PATH, placeBackedUpMedia } from '../host/lab/original-media';
+import { ROLLBACK_MEDIA_RECORD, type RollbackMediaRecord } from '../backup/rollback-media-items';
 import { writeServerConfig, type InstalledProductRecord } from '../host/lab/server-file';
 
 /** Writing never makes a folder (Host contract): the rebuilt server's folders are made as each file is laid down. */
@@ -174,13 +176,38 @@ export async function buildServerFromBackup(folder: string, backup: string, medi
       record.virtualDirectory = c.VirtualDirectory;
       record.physicalPath = c.PhysicalPath;
     }
-    await registerProduct(lab, code, record, 'C:\\Users\\Administrator\\Downloads\\PhoneFactor\\');
+    // The package the backup kept to reinstall this product (if any) is the lab's original media for it, cached as Windows would.
+    const kept = await keptPackage(backup, manifest.files, c.ProductCode);
+    const packagePath = kept ? await placeBackedUpMedia(lab, c.Component, kept) : undefined;
+    const source = packagePath ? packagePath.slice(0, packagePath.lastIndexOf('\\')) : ORIGINAL_MEDIA_PATH;
+    await registerProduct(lab, code, record, `${source}\\`, packagePath);
+  }
+  if (!(await rollbackRecordOf(backup, manifest.files))) {
+    notes.push('This backup holds no rollback media (made before backups kept them): the lab\'s products have no cached package or original ' +
+      'source, so the RollbackMedia readiness check fails as it would on the server; give -RollbackMediaPath to rehearse with your installers.');
   }
   if (agent) await copyMedia(lab, mediaFolder, null);
   else if (inventory.Components.some((c) => c.VirtualDirectory)) await copyMedia(lab, mediaFolder, /\.msi$|media\.json$/i);
   notes.push(...NEVER_IN_A_BACKUP.map((n) => `Not in a backup (made up by the lab): ${n}.`));
   notes.push(`The installer media are the lab's own (${LAB_MEDIA_PATH}), not your MFA Server media.`);
   return { host: lab, computerName: inventory.ComputerName, notes };
+}
+
+/** The backup's rollback-media.json, when it has one. */
+async function rollbackRecordOf(backup: string, files: ManifestFileEntry[]): Promise<RollbackMediaRecord | undefined> {
+  const entry = files.find((f) => f.relativePath.toLowerCase() === ROLLBACK_MEDIA_RECORD.toLowerCase());
+  if (!entry) return undefined;
+  return JSON.parse((await readFile(localPathInside(backup, entry.relativePath))).toString('utf8')) as RollbackMediaRecord;
+}
+
+/** The package (then its cabinets) the backup kept for a product, as listed in its manifest; undefined when none. */
+async function keptPackage(backup: string, files: ManifestFileEntry[], productCode: string | null): Promise<{ name: string; bytes: Buffer }[] | undefined> {
+  const product = (await rollbackRecordOf(backup, files))?.products.find((p) => productCode && p.productCode.toUpperCase() === productCode.toUpperCase());
+  if (!product?.package) return undefined;
+  const listed = new Set(files.filter((f) => f.kind === 'RollbackMedia').map((f) => f.relativePath.toLowerCase()));
+  const paths = [product.package, ...product.cabinets];
+  if (!paths.every((p) => listed.has(p.toLowerCase()))) return undefined;
+  return Promise.all(paths.map(async (p) => ({ name: p.slice(p.lastIndexOf('\\') + 1), bytes: await readFile(localPathInside(backup, p)) })));
 }
 
 /** The product key's .reg export, imported key by key (it was exported from the same view layout). */
@@ -242,7 +269,10 @@ function sectionsFromInventory(inventory: ServerInventory): IisSections {
 async function copyMedia(lab: LabHost, mediaFolder: string, only: RegExp | null): Promise<void> {
   await lab.makeDirectory(LAB_MEDIA_PATH);
   const target = lab.localPath(LAB_MEDIA_PATH);
-  for (const file of await readdir(mediaFolder)) if (!only || only.test(file)) await copyFile(join(mediaFolder, file), join(target, file));
+  // Files only: the media folder also holds the PhoneFactor-era stand-ins (phonefactor\), which are not MFA Server media.
+  for (const e of await readdir(mediaFolder, { withFileTypes: true })) {
+    if (e.isFile() && (!only || only.test(e.name))) await copyFile(join(mediaFolder, e.name), join(target, e.name));
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { PRODUCT_KEY, PRODUCT_KEY_VIEW } from '../domain/catalog';
 import type { BackupItem } from './backup-item';
 import { planBackupItems } from './backup-items';
 import { readWebConfigReferences } from './web-config-references';
+import { planRollbackMediaItems, type RollbackMediaRow } from './rollback-media-items';
 
 export interface ServerBackupItems {
   items: BackupItem[];
@@ -18,9 +19,16 @@ export interface ServerBackupItems {
   warnings: string[];
   /** False when the product registry key does not exist on the server (it is then not in the backup). */
   hasRegistryKey: boolean;
+  /** The way back: per PhoneFactor product, the package kept to reinstall it (or why there is none). */
+  rollbackMedia: RollbackMediaRow[];
 }
 
-export async function serverBackupItems(host: Host, inventory: ServerInventory): Promise<ServerBackupItems> {
+export interface ServerBackupOptions {
+  /** A folder of installers the admin names as the way back (-RollbackMediaPath). */
+  rollbackMediaPath?: string;
+}
+
+export async function serverBackupItems(host: Host, inventory: ServerInventory, options: ServerBackupOptions = {}): Promise<ServerBackupItems> {
   const registryText = (await host.getRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW)) ? await host.exportRegistryKey(PRODUCT_KEY, PRODUCT_KEY_VIEW) : undefined;
   const references = await readWebConfigReferences(host, inventory.Components);
   const items = planBackupItems(inventory, {
@@ -29,7 +37,14 @@ export async function serverBackupItems(host: Host, inventory: ServerInventory):
     products: await listInstalledProducts(host),
     webConfigReferences: references,
   });
-  return { items, warnings: references.warnings, hasRegistryKey: registryText !== undefined };
+  // The way back: a package per PhoneFactor product, copied now (an uninstall deletes Windows Installer's cached one).
+  const rollback = await planRollbackMediaItems(host, inventory, { mediaPath: options.rollbackMediaPath });
+  return {
+    items: [...items, ...rollback.items],
+    warnings: references.warnings,
+    hasRegistryKey: registryText !== undefined,
+    rollbackMedia: rollback.rows,
+  };
 }
 
 /** Our applications' sections of applicationHost.config; undefined when IIS is not installed. */

@@ -9,6 +9,7 @@ import { defineOperation } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
 import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { backUpServers } from '../backup/index';
+import { RollbackMediaPathParameter, RollbackMediaRowSchema } from './contract/rollback-media-parameters';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
 
 const Input = Type.Object(
@@ -33,6 +34,7 @@ const Input = Type.Object(
           'what was kept and removed, and the log says why.',
       }),
     ),
+    RollbackMediaPath: RollbackMediaPathParameter,
     ...TargetParameters,
     ThrottleLimit: ThrottleLimitParameter,
   },
@@ -52,6 +54,8 @@ const Output = Type.Object({
   RemovedBackups: Type.Array(Type.String()),
   /** With -Retain: every other backup of this server in the destination that was kept, with why ("<path>: <reason>"). */
   KeptBackups: Type.Array(Type.String()),
+  /** One row per PhoneFactor product: the package kept in the backup to reinstall it (source, version, verdict). */
+  RollbackMedia: Type.Array(RollbackMediaRowSchema),
 });
 
 export const backupPhoneFactorOperation = defineOperation({
@@ -67,6 +71,12 @@ export const backupPhoneFactorOperation = defineOperation({
     'registry key in regedit (.reg) format, an inventory snapshot (inventory.json), the',
     'applicationHost.config sections of those web applications (IIS\\applications.json) and the list of installed products',
     '(products.json); the last two are kept for reference and for New-MfaLab -FromBackup, never restored.',
+    'It also keeps, under RollbackMedia, a package that can reinstall each PhoneFactor product exactly (the installer given',
+    'with -RollbackMediaPath, Windows Installer\'s cached package, or the original source its SourceList names; checked',
+    'for ProductCode, ProductVersion, platform and every cabinet) with how to reinstall it the same way (install folder,',
+    'site and virtual directory, public properties, each marked recorded or inferred): Windows Installer deletes its',
+    'cached package when a product is uninstalled. RollbackMedia in the output says per product where the package came',
+    'from, its version and verdict; a product without a verified package is a warning.',
     'Every file is copied once with its SHA-256, written to disk, read back and checked; manifest.json is written last and',
     'only then does the folder lose its .partial suffix, so a folder without it is always a complete backup.',
     'A file that changes while it is copied is copied again; use -StopService to stop the service that writes the data',
@@ -108,6 +118,7 @@ export const backupPhoneFactorOperation = defineOperation({
       destination: item.Destination,
       stopService: item.StopService === true,
       retain: item.Retain,
+      rollbackMediaPath: item.RollbackMediaPath,
     }));
     return backUpServers({ servers, throttle: Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT)) }, ctx);
   },

@@ -8,17 +8,20 @@ import { runUpgrade } from '../upgrade';
 import { StringEnum } from './contract/schema-helpers';
 import { ReadinessRowSchema } from './test-readiness';
 import { READINESS_CHECKS } from '../domain/readiness-types';
+import { RollbackMediaPathParameter } from './contract/rollback-media-parameters';
 
 const Input = Type.Object(
   {
     ...TargetParameters,
     ...UpgradeParameters,
     BackupDestination: BackupDestinationParameter(true),
+    RollbackMediaPath: RollbackMediaPathParameter,
     SkipReadiness: Type.Optional(
       Type.Array(StringEnum([...READINESS_CHECKS]), {
         description: 'Readiness checks whose Failed result you accept as a named risk, e.g. -SkipReadiness PendingRestart. The run then goes on; the ' +
           'accepted risk and what the check found are recorded in the journal and the report. Other Failed checks still stop the run before anything changes ' +
-          '(exit code 69003).',
+          '(exit code 69003). -SkipReadiness RollbackMedia goes on although a PhoneFactor product has no package that could reinstall it: the upgrade ' +
+          'then has no way back for that product.',
       }),
     ),
     Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a ' +
@@ -61,7 +64,9 @@ export const invokeUpgradeOperation = defineOperation({
     '69003, the checks in the log, in Readiness and in report.html) unless -SkipReadiness names it. Then runs the plan of Get-MfaUpgradePlan step by step ' +
       'with a journal written before and after every step (under',
     'BackupDestination). If the run is stopped at any point, run it again with -Resume: it continues where it stopped and never',
-    'does a step twice. Nothing is uninstalled before a verified backup exists. A manual step that blocks correctness pauses',
+    'does a step twice. Nothing is uninstalled before a verified backup exists, holding for each PhoneFactor product a package that can',
+    'reinstall it (see Backup-PhoneFactor and -RollbackMediaPath; without one the run stops with 69003 before the first uninstall).',
+    'A manual step that blocks correctness pauses',
     'the run (Status Paused, ExitCode 69001) with its instruction; -Resume continues after you did it. A failed step stops',
     'the run (ExitCode 69002, or 69003 when nothing had been changed yet) with the exact next action. ExitCode 3010 means',
     'done with a restart pending, 1618 means another installation was running (retry later). Never prompts with',
@@ -115,6 +120,7 @@ export const invokeUpgradeOperation = defineOperation({
         resume: first.Resume === true,
         skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],
         replan: first.Replan === true,
+        rollbackMediaPath: items.find((i) => i.RollbackMediaPath !== undefined)?.RollbackMediaPath,
       },
       ctx,
     );

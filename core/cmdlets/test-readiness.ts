@@ -7,6 +7,7 @@ import { localFolderFor, openReachable } from '../host/open-targets';
 import { runReadiness } from '../upgrade';
 import { READINESS_CHECKS } from '../domain/readiness-types';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
+import { RollbackMediaPathParameter } from './contract/rollback-media-parameters';
 
 const Input = Type.Object(
   {
@@ -24,6 +25,7 @@ const Input = Type.Object(
         'is made and removed). Without it that check is skipped.',
       { pipeline: true },
     )),
+    RollbackMediaPath: RollbackMediaPathParameter,
     ThrottleLimit: ThrottleLimitParameter,
   },
   { additionalProperties: false },
@@ -52,7 +54,10 @@ export const testReadinessOperation = defineOperation({
     '(Component Based Servicing, Windows Update, PendingFileRenameOperations) and no other installation running; the',
     'PhoneFactor / MFA Server service can be stopped for a consistent backup; the VC++ 2015 redistributables on separate',
     'web servers; the SDK URL of every portal and mobile app web.config (no IP address; its host bound on the site serving',
-    'the SDK); the SDK service account in "PhoneFactor Admins" where that can be read. Basis names the documented fact a',
+    'the SDK); the SDK service account in "PhoneFactor Admins" where that can be read; RollbackMedia: every PhoneFactor product',
+    'to be removed has a verified package that can reinstall it (given with -RollbackMediaPath, Windows Installer\'s cached',
+    'package, or its original source); Activation (a Warning): activation may be asked for and new credentials may not be',
+    'obtainable, and whether a way back exists. Basis names the documented fact a',
     'check rests on, or says Inference. A Failed check stops Invoke-MfaServerUpgrade (exit code 69003) unless it is named',
     'in -SkipReadiness. Nothing on the servers is changed.',
   ].join(' '),
@@ -85,7 +90,9 @@ export const testReadinessOperation = defineOperation({
     const { hosts, unreachable } = await openReachable(items.map(targetOf), throttle);
     const installerPath = items.find((i) => i.InstallerPath !== undefined)?.InstallerPath;
     const destination = items.find((i) => i.BackupDestination !== undefined)?.BackupDestination;
+    const rollbackMediaPath = items.find((i) => i.RollbackMediaPath !== undefined)?.RollbackMediaPath;
     return runReadiness({
+      rollbackMediaPath,
       hosts,
       unreachable,
       installerPath,

@@ -15,6 +15,8 @@ export const READINESS_CHECKS = [
   'VcRuntime',
   'SdkUrl',
   'SdkServiceAccount',
+  'RollbackMedia',
+  'Activation',
 ] as const;
 
 export type ReadinessCheckName = (typeof READINESS_CHECKS)[number];

@@ -1,4 +1,6 @@
 /** What the upgrade needs to know about one MSI database, read without Windows (see reader.ts). */
+import type { MsiCabinet, MsiMediaRow } from './media';
+
 export type MsiPlatform = 'x64' | 'x86' | 'arm64' | 'unknown';
 
 export interface MsiInfo {
@@ -20,4 +22,8 @@ export interface MsiInfo {
   productVersion?: string;
   productName?: string;
   manufacturer?: string;
+  /** The Media table (empty when the package has none: it installs no files). */
+  media: MsiMediaRow[];
+  /** The cabinets the Media table names, embedded ones with their stream's state (media.ts). */
+  cabinets: MsiCabinet[];
 }

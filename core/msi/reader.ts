@@ -1,6 +1,6 @@
 /**
- * Why this file: the MSI reader's front door: an MSI database (an OLE compound file) → its summary information and
- * Property table, no Windows needed.
+ * Why this file: the MSI reader's front door: an MSI database (an OLE compound file) → its summary information,
+ * Property table and Media table (with the state of its embedded cabinets), no Windows needed.
  */
 import type * as CFB from 'cfb';
 import type { MsiInfo, MsiPlatform } from './msi-info';
@@ -8,14 +8,20 @@ import { compoundFileProblem } from './compound-file-check';
 import { msiCorrupt } from './msi-corrupt';
 import { decodeMsiStreamName } from './stream-names';
 import { readStringPool, StringPoolFormatError } from './string-pool';
-import { readStringColumnsTable, TableFormatError } from './string-table';
+import { readColumnCatalog, readTable, rowsByName, TableFormatError, type MsiCell, type MsiColumn } from './table';
+import { cabinetsOf, mediaRowsOf } from './media';
 import { readSummaryInformation, SummaryFormatError, SUMMARY_PID, type SummaryValue } from './summary-information';
 
 export type { MsiInfo, MsiPlatform } from './msi-info';
+export type { MsiCabinet, MsiMediaRow } from './media';
+export type { MsiCell, MsiColumn } from './table';
 
 const SUMMARY_STREAM = '\u0005SummaryInformation';
-/** Property has two string columns: Property (key) and Value. */
-const PROPERTY_COLUMNS = 2;
+/** The standard layout of Property (two strings), used when _Columns does not describe it. */
+const PROPERTY_COLUMNS: MsiColumn[] = [
+  { name: 'Property', type: 0x2d48 },
+  { name: 'Value', type: 0x0d00 },
+];
 
 interface Streams {
   tables: Map<string, Buffer>;
@@ -77,7 +83,24 @@ function required(map: Map<string, Buffer>, name: string, source: string): Buffe
   return stream;
 }
 
-/** Reads the Summary Information and the Property table of an MSI database held in memory. */
+/**
+ * Any table of an MSI database as rows keyed by column name, with the columns `_Columns` gives it; an unknown table is
+ * undefined. Integers come back as numbers, strings as text, null cells (and binary columns) as null.
+ */
+export function readMsiTable(bytes: Buffer, source: string, table: string): { columns: MsiColumn[]; rows: Record<string, MsiCell>[] } | undefined {
+  const streams = openStreams(bytes, source);
+  try {
+    const pool = readStringPool(required(streams.tables, '_StringPool', source), required(streams.tables, '_StringData', source));
+    const columns = readColumnCatalog(required(streams.tables, '_Columns', source), pool).get(table);
+    if (!columns) return undefined;
+    return { columns, rows: rowsByName(readTable(streams.tables.get(table) ?? Buffer.alloc(0), columns, pool, table), columns) };
+  } catch (e) {
+    if (e instanceof StringPoolFormatError || e instanceof TableFormatError) throw msiCorrupt(source, e.message);
+    throw e;
+  }
+}
+
+/** Reads the Summary Information, the Property table and the Media table of an MSI database held in memory. */
 export function readMsi(bytes: Buffer, source: string): MsiInfo {
   const streams = openStreams(bytes, source);
   try {
@@ -86,12 +109,16 @@ export function readMsi(bytes: Buffer, source: string): MsiInfo {
       required(streams.tables, '_StringPool', source),
       required(streams.tables, '_StringData', source),
     );
-    // A database without properties has no Property stream at all: that is valid, not corrupt.
-    const propertyStream = streams.tables.get('Property') ?? Buffer.alloc(0);
+    const catalog = readColumnCatalog(required(streams.tables, '_Columns', source), pool);
+    // A table without rows has no stream at all: that is valid, not corrupt.
+    const rowsOf = (table: string, columns: MsiColumn[]) => readTable(streams.tables.get(table) ?? Buffer.alloc(0), columns, pool, table);
     const properties: Record<string, string> = {};
-    for (const [name, value] of readStringColumnsTable(propertyStream, PROPERTY_COLUMNS, pool, 'Property')) {
-      properties[name] = value;
+    for (const [name, value] of rowsOf('Property', catalog.get('Property') ?? PROPERTY_COLUMNS)) {
+      if (typeof name === 'string') properties[name] = value === null ? '' : String(value);
     }
+    // Read by column name: the Media table's LastSequence is i2 in old schemas and i4 in newer ones.
+    const mediaColumns = catalog.get('Media');
+    const media = mediaColumns ? mediaRowsOf(rowsByName(rowsOf('Media', mediaColumns), mediaColumns)) : [];
 
     const template = text(summary, SUMMARY_PID.template) ?? '';
     return {
@@ -108,6 +135,8 @@ export function readMsi(bytes: Buffer, source: string): MsiInfo {
       productVersion: properties.ProductVersion,
       productName: properties.ProductName,
       manufacturer: properties.Manufacturer,
+      media,
+      cabinets: cabinetsOf(media, streams.others),
     };
   } catch (e) {
     if (e instanceof SummaryFormatError || e instanceof StringPoolFormatError || e instanceof TableFormatError) {

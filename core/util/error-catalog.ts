@@ -525,6 +525,17 @@ export const ERROR_CATALOG = {
       'message names each difference.',
     'Run with the recorded values to continue, or add -Replan to plan the rest of the run again with the new ones.',
   ),
+  RollbackMediaMissing: e(
+    'ObjectNotFound',
+    'A PhoneFactor product about to be uninstalled has no verified package that can reinstall it (nothing was uninstalled).',
+    'Put the installer of that product and version (with its cabinet files) in a folder and run again with -RollbackMediaPath <folder>, or accept ' +
+      'the risk with -SkipReadiness RollbackMedia.',
+  ),
+  RollbackMediaPathNotFound: e(
+    'ObjectNotFound',
+    'The folder given with -RollbackMediaPath does not exist on the server it is read on.',
+    'Give a folder on that server (with -LabPath: a C:\\ path inside the lab server) that holds the previous installers.',
+  ),
   RunFolderNotProtected: e(
     'PermissionDenied',
     'The run folder (journal, plan) could not be limited to administrators, so the upgrade did not start.',

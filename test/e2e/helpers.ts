@@ -73,7 +73,8 @@ export function hashTree(root: string, transform: (relative: string, bytes: Buff
  */
 export function labEndState(labRoot: string): Record<string, string> {
   const state = hashTree(labRoot, (rel, bytes) => {
-    if (/\.log$/i.test(rel) || /(^|\/)README\.txt$/i.test(rel)) return null;
+    // Rolled-over logs too (MultiFactorAuthSvc.log.1): the lab's service log history is dated from when the lab was made.
+    if (/\.log(\.\d+)?$/i.test(rel) || /(^|\/)README\.txt$/i.test(rel)) return null;
     if (/(^|\/)server\.json$/i.test(rel)) {
       // Fault rules are the test's input, not the server's state (a used-up rule leaves an empty list behind).
       const server = JSON.parse(bytes.toString('utf8')) as { faults?: unknown };
@@ -82,7 +83,12 @@ export function labEndState(labRoot: string): Record<string, string> {
     }
     if (/(^|\/)registry\.reg$/i.test(rel)) {
       // The machine id is which lab this is (every lab gets its own), not what the upgrade did to it.
-      const text = bytes.toString('utf16le').replace(/^"InstallDate"="\d{8}"\r?\n/gm, '').replace(/^"MachineGuid"="[^"]*"\r?\n/gm, '');
+      // Windows Installer names its cached packages at random (C:\Windows\Installer\<random>.msi): LocalPackage names one.
+      const text = bytes
+        .toString('utf16le')
+        .replace(/^"InstallDate"="\d{8}"\r?\n/gm, '')
+        .replace(/^"MachineGuid"="[^"]*"\r?\n/gm, '')
+        .replace(/^("LocalPackage"="C:\\\\Windows\\\\Installer\\\\)[0-9a-f]+(\.msi")/gim, '$1(random)$2');
       return Buffer.from(text, 'utf16le');
     }
     return bytes;
@@ -93,12 +99,26 @@ export function labEndState(labRoot: string): Record<string, string> {
   // which grows with every write, the claim's included.
   const bookkeeping = /(^|\/)C\/(Windows\/Logs|ProgramData\/MfaServerUpgrade)(\/|$)|(^|\/)C\/ProgramData$|(^|\/)\.mfalab-files$/i;
   for (const rel of Object.keys(state)) if (bookkeeping.test(rel)) delete state[rel];
+  // The cached packages by content, not by their random names.
+  const cache = /^(.*\/)?C\/Windows\/Installer\/[0-9a-f]+\.msi$/i;
+  for (const rel of Object.keys(state).filter((r) => cache.test(r))) {
+    state[`${rel.replace(/[^/]+$/, '')}(cached package ${state[rel]})`] = state[rel];
+    delete state[rel];
+  }
   return state;
 }
 
 /** A backup folder's content without its records that carry times (manifest, inventory) or restore-undo folders. */
 export function backupContent(backupPath: string): Record<string, string> {
-  return hashTree(backupPath, (rel, bytes) => (/^(manifest|inventory)\.json$/i.test(rel) || /^restore-undo/i.test(rel) ? null : bytes));
+  return hashTree(backupPath, (rel, bytes) => {
+    if (/^(manifest|inventory)\.json$/i.test(rel) || /^restore-undo/i.test(rel)) return null;
+    // The rollback record names Windows Installer's cached packages, whose names are random, and their install dates.
+    if (/^RollbackMedia\/rollback-media\.json$/i.test(rel)) {
+      const text = bytes.toString('utf8').replace(/C:\\\\Windows\\\\Installer\\\\[0-9a-f]+\.msi/gi, '(cached package)').replace(/"InstallDate": "\d{8}"/g, '');
+      return Buffer.from(text, 'utf8');
+    }
+    return bytes;
+  });
 }
 
 /** Differences between two hash maps, for readable assertion messages. */

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { MACHINE_ID_KEY, MACHINE_ID_VALUE } from '../machine-id';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRODUCT_KEY, PRODUCT_KEY_VIEW, INSTALL_PATH_VALUE, DATA_FOLDER, WEB_COMPONENTS, type WebComponentName } from '../../domain/catalog';
+import { PRODUCT_KEY, PRODUCT_KEY_VIEW, INSTALL_PATH_VALUE, DATA_FOLDER, WEB_COMPONENTS } from '../../domain/catalog';
+import type { ComponentName, WebComponentName } from '../../domain/catalog';
 import { APPLICATION_HOST_CONFIG } from '../iis';
 import { formatDataFile, LEGACY_SCHEMA } from './data-file';
 import { LabHost } from './lab-host';
@@ -19,6 +20,9 @@ import { writeServerConfig, type InstalledProductRecord } from './server-file';
 import { applicationHostConfig, type LabIisApplication } from './templates/application-host';
 import { legacyWebConfig, themeFiles, type LegacyWebConfigOptions } from './templates/web-configs';
 import { registerProduct, viewForPlatform } from './installers/product-registration';
+import { INSTALLER_CACHE_FOLDER } from './installers/installer-cache';
+import { ORIGINAL_MEDIA_PATH, placeOriginalMedia, type LabRollbackMedia } from './original-media';
+import type { LabFaults } from './server-file';
 
 export const LAB_MEDIA_PATH = 'C:\\Media\\MfaServer';
 
@@ -45,6 +49,14 @@ export interface LabServerSpec {
   media: string[];
   /** Members of the local group "PhoneFactor Admins"; omitted: no such group on this server. */
   phoneFactorAdmins?: string[];
+  /**
+   * What the PhoneFactor products can be reinstalled from (default Original): the original media still in the Downloads
+   * folder their SourceList names; CachedOnly: that folder was cleaned up, only Windows Installer's cached packages
+   * remain (without their cabinets, as Windows caches them); None: C:\Windows\Installer was cleaned too.
+   */
+  rollbackMedia?: LabRollbackMedia;
+  /** Faults the server starts with (server.json `faults`). */
+  faults?: LabFaults;
 }
 
 const placeholder = (what: string) => Buffer.from(`Lab placeholder for ${what} (PhoneFactor Agent 5.x era).\r\n`, 'utf8');
@@ -59,11 +71,13 @@ export async function buildLabServer(folder: string, spec: LabServerSpec, mediaF
     installerDatabase: {},
     // The group the Web Service SDK's service account must be in (facts §3), on the server running PhoneFactor.
     ...(spec.phoneFactorAdmins ? { localGroups: { 'PhoneFactor Admins': spec.phoneFactorAdmins } } : {}),
+    ...(spec.faults ? { faults: spec.faults } : {}),
   });
   const lab = await LabHost.open(folder);
   await writeBaseRegistry(lab);
   await lab.makeDirectory('C:\\Windows\\Temp');
-  if (spec.agentInstallPath) await installLegacyAgent(lab, spec.agentInstallPath);
+  const media = (component: ComponentName, platform: 'x86' | 'x64') => placeOriginalMedia(lab, mediaFolder, component, platform);
+  if (spec.agentInstallPath) await installLegacyAgent(lab, spec.agentInstallPath, media);
   if (spec.iis) {
     const apps: LabIisApplication[] = spec.webComponents.map((w) => ({
       path: `/${w.virtualDirectory}`,
@@ -74,7 +88,8 @@ export async function buildLabServer(folder: string, spec: LabServerSpec, mediaF
     await lab.makeDirectory('C:\\inetpub\\wwwroot');
     await lab.placeFile('C:\\inetpub\\wwwroot\\iisstart.htm', Buffer.from('<html><body>IIS</body></html>\r\n', 'utf8'));
   }
-  for (const w of spec.webComponents) await installLegacyWebComponent(lab, w);
+  for (const w of spec.webComponents) await installLegacyWebComponent(lab, w, media);
+  await removeRollbackMedia(lab, spec.rollbackMedia ?? 'Original');
   if (spec.media.length > 0) {
     await lab.makeDirectory(LAB_MEDIA_PATH);
     const target = lab.localPath(LAB_MEDIA_PATH);
@@ -122,7 +137,19 @@ async function writeBaseRegistry(lab: LabHost): Promise<void> {
   await lab.saveRegistry(tree);
 }
 
-async function installLegacyAgent(lab: LabHost, installPath: string): Promise<void> {
+type PlaceMedia = (component: ComponentName, platform: 'x86' | 'x64') => Promise<string | undefined>;
+
+/** The admin cleaned up the Downloads folder (CachedOnly), and someone also emptied C:\Windows\Installer (None). */
+async function removeRollbackMedia(lab: LabHost, media: LabRollbackMedia): Promise<void> {
+  if (media === 'Original') return;
+  await lab.removePath(ORIGINAL_MEDIA_PATH);
+  if (media === 'None' && (await lab.stat(INSTALLER_CACHE_FOLDER))) {
+    // The registry still names the cached packages (LocalPackage): only the files are gone, as after such a clean-up.
+    for (const e of await lab.listDirectory(INSTALLER_CACHE_FOLDER)) await lab.removePath(joinWindowsPath(INSTALLER_CACHE_FOLDER, e.name));
+  }
+}
+
+async function installLegacyAgent(lab: LabHost, installPath: string, media: PlaceMedia): Promise<void> {
   const p = LEGACY_PRODUCTS.Agent;
   const files: string[] = [];
   for (const f of ['Pfsvc.exe', 'PhoneFactor.exe', 'PfCommon.dll', 'License.rtf']) {
@@ -156,10 +183,10 @@ async function installLegacyAgent(lab: LabHost, installPath: string): Promise<vo
     directories: [installPath],
     services: [LEGACY_SERVICE],
   };
-  await registerProduct(lab, p.productCode, record, 'C:\\Users\\Administrator\\Downloads\\PhoneFactor\\');
+  await registerProduct(lab, p.productCode, record, `${ORIGINAL_MEDIA_PATH}\\`, await media('Agent', record.platform));
 }
 
-async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec): Promise<void> {
+async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec, media: PlaceMedia): Promise<void> {
   const p = LEGACY_PRODUCTS[w.component];
   const installed: Record<string, Buffer> = { 'web.config': Buffer.from(legacyWebConfig(w.component, w.webConfig), 'utf8') };
   const endpoint = WEB_COMPONENTS[w.component].endpoint;
@@ -201,7 +228,7 @@ async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec
     virtualDirectory: w.virtualDirectory,
     physicalPath: w.physicalPath,
   };
-  await registerProduct(lab, p.productCode, record, 'C:\\Users\\Administrator\\Downloads\\PhoneFactor\\');
+  await registerProduct(lab, p.productCode, record, `${ORIGINAL_MEDIA_PATH}\\`, await media(w.component, record.platform));
 }
 
 /** A 32-bit server can only have x86 products. */

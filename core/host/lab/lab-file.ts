@@ -1,7 +1,25 @@
 /** What a lab folder is made of and what New-MfaLab reports about it: shared by the scenarios, README.txt and labs rebuilt from a backup. */
 
-export type LabScenario = 'SingleServer' | 'SeparateWebServer' | 'AgentOnly' | 'CustomNames' | 'SdkConsumers';
-export const LAB_SCENARIOS: LabScenario[] = ['SingleServer', 'SeparateWebServer', 'AgentOnly', 'CustomNames', 'SdkConsumers'];
+export type LabScenario =
+  | 'SingleServer'
+  | 'SeparateWebServer'
+  | 'AgentOnly'
+  | 'CustomNames'
+  | 'SdkConsumers'
+  | 'CachedPackageOnly'
+  | 'NoCachedPackage'
+  | 'ActivationFails';
+export const LAB_SCENARIOS: LabScenario[] = [
+  'SingleServer',
+  'SeparateWebServer',
+  'AgentOnly',
+  'CustomNames',
+  'SdkConsumers',
+  // SingleServer variants of what stands behind the way back (scenarios.ts says what each one changes).
+  'CachedPackageOnly',
+  'NoCachedPackage',
+  'ActivationFails',
+];
 
 export interface LabServerSummary {
   LabPath: string;

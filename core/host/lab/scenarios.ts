@@ -76,6 +76,16 @@ interface ScenarioServer {
 function scenarioServers(scenario: LabScenario): ScenarioServer[] {
   const localSdk = 'https://mfa01.contoso.com/PhoneFactorWebServiceSdk/PfWsSdk.asmx';
   switch (scenario) {
+    // The Downloads folder the products were installed from was cleaned up: Windows Installer's cached packages remain,
+    // without their cabinets (embedded ones removed before caching, external ones never cached), so none can reinstall.
+    case 'CachedPackageOnly':
+      return singleServerVariant({ rollbackMedia: 'CachedOnly' });
+    // Neither the original media nor the cached packages (C:\Windows\Installer was cleaned): LocalPackage names nothing.
+    case 'NoCachedPackage':
+      return singleServerVariant({ rollbackMedia: 'None' });
+    // MFA Server asks for activation after its setup and cannot get it: the run pauses at the activation step.
+    case 'ActivationFails':
+      return singleServerVariant({ faults: { activationRequired: true } });
     case 'SingleServer':
       return [{ folder: '.', spec: singleServer(localSdk) }];
     case 'SdkConsumers':
@@ -159,6 +169,11 @@ function scenarioServers(scenario: LabScenario): ScenarioServer[] {
       ];
     }
   }
+}
+
+/** The SingleServer lab with a variation of its spec. */
+function singleServerVariant(variant: Partial<LabServerSpec>): { folder: string; spec: LabServerSpec }[] {
+  return scenarioServers('SingleServer').map(({ folder, spec }) => ({ folder, spec: { ...spec, ...variant } }));
 }
 
 /** True when a folder is a lab or lab server (has lab.json or server.json). */

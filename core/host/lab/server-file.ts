@@ -61,6 +61,11 @@ export interface LabFaults {
   missingProducts?: string[];
   /** The core does not run elevated (a member of Administrators without "Run as administrator"). */
   notElevated?: boolean;
+  /**
+   * MFA Server asks for activation after its setup and cannot get it: its service stays stopped (the run pauses at its
+   * activation step, and again on every -Resume).
+   */
+  activationRequired?: boolean;
 }
 
 export interface LabServerConfig {

@@ -14,11 +14,20 @@ export interface GateRequest {
   installerPath: string;
   backupDestination: string;
   skip: ReadinessCheckName[];
+  rollbackMediaPath?: string;
 }
 
 export async function checkReadinessGate(req: GateRequest, ctx: OperationContext): Promise<{ rows: ReadinessRow[]; blocking: ReadinessRow[] }> {
   ctx.progress('Upgrading to MFA Server', 'Readiness checks');
-  const rows = acceptRisks(await runReadiness({ hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination }), req.skip);
+  const rows = acceptRisks(
+    await runReadiness({
+      hosts: req.hosts,
+      installerPath: req.installerPath,
+      backupDestination: req.backupDestination,
+      rollbackMediaPath: req.rollbackMediaPath,
+    }),
+    req.skip,
+  );
   for (const r of rows) {
     if (r.Result === 'Passed') ctx.log('verbose', `Readiness ${r.ComputerName} ${r.Check}: Passed. ${r.Detail}`);
     else ctx.log(

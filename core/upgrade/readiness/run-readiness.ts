@@ -11,6 +11,7 @@ import { checkElevated, checkInstallationInProgress, checkPendingRestart, checkS
 import { checkInstallerMedia } from './media-check';
 import { backupEstimate, checkBackupDestination, checkInstallSpace, writesPerDrive } from './space-check';
 import { checkSdkAccount, checkSdkUrl, checkVcRuntime, sdkAccounts, sdkEndpoints } from './web-checks';
+import { checkActivation, checkRollbackMedia } from './rollback-checks';
 import { READINESS_CHECKS, row, type ReadinessCheckName, type ReadinessRow } from '../../domain/readiness-types';
 
 export interface ReadinessRequest {
@@ -20,6 +21,8 @@ export interface ReadinessRequest {
   installerPath?: string;
   /** Local folder (on the machine running the core) for the backups. */
   backupDestination?: string;
+  /** -RollbackMediaPath: a folder on each server holding the previous installers. */
+  rollbackMediaPath?: string;
 }
 
 const REACH_BASIS = 'facts §5 (S2): subordinates are upgraded first and connect to the primary; Inference: only the servers named in this run can be ' +
@@ -47,6 +50,7 @@ export async function runReadiness(req: ReadinessRequest): Promise<ReadinessRow[
     inventories[i].Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer' || c.Component === 'WebServiceSdk'),
   );
   const backups: { host: Host; bytes: number }[] = [];
+  const rollbackRows: ReadinessRow[] = [];
 
   for (const [i, host] of req.hosts.entries()) {
     const inv = inventories[i];
@@ -64,7 +68,17 @@ export async function runReadiness(req: ReadinessRequest): Promise<ReadinessRow[
     if (vc) own.push(vc);
     for (const c of inv.Components.filter((x) => x.IsLegacy && x.SdkUrl)) own.push(checkSdkUrl(host, c, endpoints));
     for (const a of await sdkAccounts(host, inv)) own.push(await checkSdkAccount(host, a.account, a.file, groupHosts.length ? groupHosts : [host]));
+    const rollback = await checkRollbackMedia(host, inv, req.rollbackMediaPath);
+    if (rollback) {
+      own.push(rollback.row);
+      rollbackRows.push(rollback.row);
+    }
     rows.push(...own);
+  }
+  // Activation says whether the way back was proven on every server of the run, so it comes after all of them.
+  for (const [i, host] of req.hosts.entries()) {
+    const activation = checkActivation(host, inventories[i], rollbackRows);
+    if (activation) rows.push(activation);
   }
   rows.push(...(await checkBackupDestination(req.backupDestination, backups)));
   return sortRows(rows, req.hosts.map((h) => h.computerName));

@@ -56,6 +56,8 @@ export interface UpgradeRequest {
   skipReadiness?: ReadinessCheckName[];
   /** -Replan: plan the rest of a recorded run again with the parameters given now. */
   replan?: boolean;
+  /** -RollbackMediaPath: a folder on each server holding the installers of the PhoneFactor products installed now. */
+  rollbackMediaPath?: string;
 }
 
 /**
@@ -121,7 +123,13 @@ interface RunReadiness {
 /** Checks readiness now; the refusal result when a Failed check blocks the run (readiness.json then holds why). */
 async function readinessGate(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness): Promise<UpgradeResult | null> {
   const gate = await checkReadinessGate(
-    { hosts: req.hosts, installerPath: req.installerPath, backupDestination: req.backupDestination, skip: req.skipReadiness ?? [] },
+    {
+      hosts: req.hosts,
+      installerPath: req.installerPath,
+      backupDestination: req.backupDestination,
+      skip: req.skipReadiness ?? [],
+      rollbackMediaPath: req.rollbackMediaPath,
+    },
     ctx,
   );
   Object.assign(readiness, { rows: gate.rows, checked: true });
@@ -236,6 +244,8 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     toolVersion: ctx.toolVersion,
     stepData: (id) => (journal?.has(id) ? journal.step(id).Data : undefined),
     log: (level, message) => ctx.log(level, message),
+    rollbackMediaPath: req.rollbackMediaPath,
+    acceptedRisks: acceptedChecks(req, journal),
   };
 
   const end = await runSteps({
@@ -400,6 +410,13 @@ async function guardUninstalls(plan: UpgradePlan, journal: Journal, run: RunCont
   }
 }
 
+/** The checks whose risk this run accepted: named now, or recorded when the run started (journal Meta SkipReadiness). */
+function acceptedChecks(req: UpgradeRequest, journal: Journal | null): string[] {
+  const recorded = journal?.document.Meta.SkipReadiness;
+  const names = [...(req.skipReadiness ?? []), ...(typeof recorded === 'string' ? recorded.split(',') : [])];
+  return [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
+}
+
 /** The safety rule, checked rather than trusted: every Backup step comes before the first Uninstall. */
 function assertBackupsFirst(plan: UpgradePlan): void {
   const firstUninstall = plan.Steps.findIndex((s) => s.Action === 'Uninstall');
@@ -525,7 +542,9 @@ function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | und
   const done = (action: PlanStep['Action']) => plan.Steps.filter((s) => s.Action === action && state(s).Status === 'Completed');
   const removed = done('Uninstall').map((s) => `${s.Parameters.displayName ?? s.Component} on ${s.ComputerName}`);
   let rollback = `Restore-PhoneFactor -Path '${backup}'`;
-  if (removed.length) rollback = `reinstall ${removed.join(', ')} from the original PhoneFactor installers, then ${rollback}`;
+  // The backup keeps a package per removed product (RollbackMedia\<Component>, with how to reinstall it in rollback-media.json).
+  if (removed.length) rollback = `reinstall ${removed.join(', ')} from the packages kept in '${backup}\\RollbackMedia' (rollback-media.json names the ` +
+    `properties to pass), then ${rollback}`;
   if (done('InstallServer').length) rollback = `uninstall MFA Server (it has already upgraded the data file), ${rollback}`;
   return {
     exitCode: UPGRADE_EXIT_CODES.Failed,

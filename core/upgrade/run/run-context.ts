@@ -12,4 +12,8 @@ export interface RunContext {
   /** Data a finished step recorded (e.g. the Backup step's BackupPath). */
   stepData(stepId: string): Record<string, unknown> | undefined;
   log(level: 'info' | 'warning', message: string): void;
+  /** -RollbackMediaPath of this call: a folder on each server holding the previous installers. */
+  rollbackMediaPath?: string;
+  /** Readiness checks whose risk the run accepted (-SkipReadiness, now or when the run started). */
+  acceptedRisks?: string[];
 }

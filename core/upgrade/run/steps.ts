@@ -46,8 +46,21 @@ const backup: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const inventory = await inventoryServer(host);
   const versions = Object.fromEntries(inventory.Components.map((c) => [c.DisplayName, c.Version ?? '']));
-  const { items, warnings } = await serverBackupItems(host, inventory);
+  // The way back goes into the backup now: the uninstalls after it delete Windows Installer's cached packages.
+  const { items, warnings, rollbackMedia } = await serverBackupItems(host, inventory, { rollbackMediaPath: run.rollbackMediaPath });
   for (const w of warnings) run.log('warning', `${host.computerName}: ${w}`);
+  const unverified = rollbackMedia.filter((r) => r.Verdict !== 'Verified');
+  const accepted = (run.acceptedRisks ?? []).some((r) => r.toLowerCase() === 'rollbackmedia');
+  if (unverified.length && !accepted) {
+    throw new CoreError(
+      'RollbackMediaMissing',
+      `Nothing was uninstalled: no verified package can reinstall ${unverified.map((r) => `${r.DisplayName} ${r.Version}`).join(', ')} on ` +
+        `${host.computerName}. ${unverified.map((r) => r.Detail).join(' ')} Run again with -Resume -RollbackMediaPath <folder with the installers>, ` +
+        `or accept the risk with -SkipReadiness RollbackMedia.`,
+      host.computerName,
+      { products: unverified.map((r) => r.ProductCode) },
+    );
+  }
   const made = await createBackup(host, { destination: run.backupDestination, items, toolVersion: run.toolVersion, productVersions: versions });
   const check = await verifyBackup(made.Path);
   if (!check.IsValid) throw new CoreError(
@@ -55,9 +68,18 @@ const backup: Executor = async (step, run) => {
     `The backup ${made.Path} did not verify: ${check.Reason ?? 'items differ'}. Nothing was uninstalled.`,
     made.Path,
   );
+  const media = rollbackMedia.map((r) => `${r.DisplayName} ${r.Version}: ${r.Verdict === 'Verified' ? r.Source : 'no verified package'}`).join('; ');
+  const risk = unverified.length ? ` No way back for ${unverified.map((r) => r.DisplayName).join(', ')}: risk accepted with -SkipReadiness RollbackMedia.` : '';
+  if (risk) run.log('warning', `${host.computerName}:${risk}`);
   return {
-    outcome: `Verified backup of ${made.FileCount} file(s), ${made.TotalBytes} bytes: ${made.Path}`,
-    data: { BackupPath: made.Path, Files: made.FileCount, Bytes: made.TotalBytes },
+    outcome: `Verified backup of ${made.FileCount} file(s), ${made.TotalBytes} bytes: ${made.Path}. Rollback media: ${media || 'none needed'}.${risk}`,
+    data: {
+      BackupPath: made.Path,
+      Files: made.FileCount,
+      Bytes: made.TotalBytes,
+      RollbackMedia: media,
+      ...(unverified.length ? { RollbackMediaRiskAccepted: true } : {}),
+    },
   };
 };
 

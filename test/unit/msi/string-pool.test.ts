@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeWithCodePage } from '../../../core/msi/code-page';
 import { readStringPool, StringPoolFormatError } from '../../../core/msi/string-pool';
-import { readStringColumnsTable } from '../../../core/msi/string-table';
 
 function pool(header: number, entries: [number, number][]): Buffer {
   const b = Buffer.alloc(4 + entries.length * 4);
@@ -57,20 +56,5 @@ describe('readStringPool', () => {
     assert.equal(decodeWithCodePage(Buffer.from('plain'), 12345), 'plain');
     assert.equal(decodeWithCodePage(Buffer.from([0xe9]), 12345), undefined);
     assert.throws(() => readStringPool(pool(12345, [[1, 1]]), Buffer.from([0xe9])), /code page 12345/);
-  });
-});
-
-describe('readStringColumnsTable', () => {
-  it('reads columns one after the other, with 3-byte references', () => {
-    const strings = ['', 'A', 'B', 'a', 'b'];
-    const stream = Buffer.from([1, 0, 0, 2, 0, 0, 3, 0, 0, 4, 0, 0]); // column 1: ids 1,2; column 2: ids 3,4
-    const rows = readStringColumnsTable(stream, 2, { codePage: 1252, refSize: 3, strings }, 'Property');
-    assert.deepEqual(rows, [['A', 'a'], ['B', 'b']]);
-  });
-
-  it('refuses a stream that is not a whole number of rows, or a reference to a missing string', () => {
-    const p = { codePage: 1252, refSize: 2 as const, strings: ['', 'A'] };
-    assert.throws(() => readStringColumnsTable(Buffer.alloc(6), 2, p, 'Property'), /whole number of rows/);
-    assert.throws(() => readStringColumnsTable(Buffer.from([1, 0, 9, 0]), 2, p, 'Property'), /string 9/);
   });
 });

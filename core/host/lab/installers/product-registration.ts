@@ -5,6 +5,7 @@
 import type { RegistryView } from '../../host';
 import type { LabMachine } from './lab-machine';
 import type { InstalledProductRecord } from '../server-file';
+import { cachePackage } from './installer-cache';
 
 export const UNINSTALL_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 
@@ -22,6 +23,8 @@ export async function registerProduct(
   productCode: string,
   record: InstalledProductRecord,
   installSource: string,
+  /** The package it was installed from (a lab Windows path): cached and recorded as Windows Installer does. */
+  packagePath?: string,
 ): Promise<void> {
   const tree = await lab.loadRegistry();
   const key = lab.regPath(`${UNINSTALL_KEY}\\${productCode}`, record.registryView);
@@ -45,4 +48,14 @@ export async function registerProduct(
   const config = await lab.readConfig();
   config.installerDatabase[productCode] = record;
   await lab.writeConfig(config);
+  if (packagePath) {
+    await cachePackage(lab, {
+      productCode,
+      productName: record.productName,
+      version: record.version,
+      publisher: record.publisher,
+      installLocation: record.installLocation ?? '',
+      packagePath,
+    });
+  }
 }

@@ -130,17 +130,24 @@ export async function installMfaServer(lab: LabMachine, info: MsiInfo, setupPath
   const serviceLog = joinWindowsPath(installPath, LOGS_FOLDER, SERVICE_LOG_NAME);
   const previousLog = (await lab.stat(serviceLog)) ? await lab.readFile(serviceLog) : Buffer.alloc(0);
   const now = new Date().toISOString();
+  // faults.activationRequired: the server asks for activation and its service does not run until it is activated; the
+  // lab cannot be activated (no credentials exist for it), so it stays that way, as on a tenant that can no longer get them.
+  const activationRequired = (await lab.readConfig()).faults?.activationRequired === true;
   const lines = [
     `Multi-Factor Authentication Server service installed (version ${info.productVersion ?? ''}).`,
-    'Service started.',
+    activationRequired ? 'The server is not activated: the service waits for activation credentials.' : 'Service started.',
   ].map((message) => `${formatServiceLogLine({ timestamp: now, level: 'i', pid: process.pid, tid: 1, component: 'pfsvc', message })}\r\n`);
   await lab.placeFile(serviceLog, Buffer.concat([previousLog, Buffer.from(lines.join(''), 'utf8')]));
 
   const withServices = await lab.readConfig();
-  withServices.services[MFA_SERVICE] = { displayName: 'Multi-Factor Authentication Server', state: 'Running', startType: 'Automatic' };
+  withServices.services[MFA_SERVICE] = {
+    displayName: 'Multi-Factor Authentication Server',
+    state: activationRequired ? 'Stopped' : 'Running',
+    startType: 'Automatic',
+  };
   withServices.services[MFA_ADSYNC_SERVICE] = { displayName: 'Multi-Factor Authentication AD Sync', state: 'Stopped', startType: 'Manual' };
   await lab.writeConfig(withServices);
-  log.line(`Created services ${MFA_SERVICE} (Running) and ${MFA_ADSYNC_SERVICE} (Stopped).`);
+  log.line(`Created services ${MFA_SERVICE} (${activationRequired ? 'Stopped: activation required' : 'Running'}) and ${MFA_ADSYNC_SERVICE} (Stopped).`);
 
   const record: InstalledProductRecord = {
     component: 'MfaServer',
@@ -154,6 +161,6 @@ export async function installMfaServer(lab: LabMachine, info: MsiInfo, setupPath
     directories: [installPath],
     services: [MFA_SERVICE, MFA_ADSYNC_SERVICE],
   };
-  await registerProduct(lab, productCode, record, `${mediaFolder}\\`);
+  await registerProduct(lab, productCode, record, `${mediaFolder}\\`, setupPath);
   return 0;
 }

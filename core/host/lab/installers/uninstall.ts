@@ -8,6 +8,7 @@ import { isCoreError } from '../../../util/errors';
 import type { LabMachine } from './lab-machine';
 import type { InstallerLog } from './installer-log';
 import { UNINSTALL_KEY, findProductCode } from './product-registration';
+import { forgetPackage } from './installer-cache';
 
 export async function uninstallProduct(
   lab: LabMachine,
@@ -50,6 +51,10 @@ export async function uninstallProduct(
   tree.deleteKey(lab.regPath(`${UNINSTALL_KEY}\\${key}`, record.registryView));
   for (const k of record.registryKeys ?? []) tree.deleteKey(lab.regPath(k.key, k.view));
   await lab.saveRegistry(tree);
+
+  // Windows Installer deletes its cached package and its records of the product: a way back must be copied before.
+  const cached = await forgetPackage(lab, key);
+  if (cached) log.line(`Removed the cached package ${cached}.`);
 
   const after = await lab.readConfig();
   for (const s of record.services ?? []) {

@@ -104,7 +104,7 @@ export async function installWebComponent(
     virtualDirectory: vdir,
     physicalPath,
   };
-  await registerProduct(lab, productCode, record, `${windowsParent(packagePath).replace(/\\$/, '')}\\`);
+  await registerProduct(lab, productCode, record, `${windowsParent(packagePath).replace(/\\$/, '')}\\`, packagePath);
   return 0;
 }
 
