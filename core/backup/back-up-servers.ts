@@ -79,7 +79,8 @@ export async function backUpServers(req: BackupRequest, ctx: OperationContext): 
       continue;
     }
     const { action, run } = ready.value;
-    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, ready.value.serviceNames, ready.value.rollbackMedia) : undefined))));
+    const { serviceNames, rollbackMedia } = ready.value;
+    running.push(settle(ctx.act(action, () => limit(run)).then((made) => (made ? toOutput(job.host, made, serviceNames, rollbackMedia) : undefined))));
   }
   const outputs: ServerBackup[] = [];
   for (const [i, outcome] of (await Promise.all(running)).entries()) {
