@@ -18,8 +18,8 @@ const Input = Type.Object(
         description: 'SingleServer (default): Agent, User portal, Mobile App Web Service and SDK on one server. SeparateWebServer: MFA01 (Agent + SDK) and ' +
           'WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path. SdkConsumers: MFA01 as SingleServer and ' +
           'APP01 with other callers of the SDK (an IIS application in its own site on port 8443, the AD FS adapter config, MIM\'s MfaSettings.xml). ' +
-          'SingleServer variants: CachedPackageOnly (the original PhoneFactor installers were deleted; only Windows Installer\'s cached packages remain, without their ' +
-          'cabinets), NoCachedPackage (neither remains), ActivationFails (MFA Server asks for activation and cannot get it: the upgrade pauses ' +
+          'SingleServer variants: CachedPackageOnly (the original PhoneFactor installers were deleted; only Windows Installer\'s cached packages ' +
+          'remain, without their cabinets), NoCachedPackage (neither remains), ActivationFails (MFA Server asks for activation and cannot get it: the upgrade pauses ' +
           'at activation).',
         'x-mfa': { pipeline: true },
       }),
