@@ -71,8 +71,8 @@ for (const [i, name] of HOSTILE.entries()) {
       const r = await ps.run('New-MfaLab -Path $V.lab -FromBackup $V.backups -Confirm:$false -WarningAction SilentlyContinue', { lab, backups: given });
       const err = r.terminatingError ?? r.errors[0];
       assert.match(err?.fullyQualifiedErrorId ?? '', /^UnsafePathName,New-MfaLab$/, JSON.stringify(r));
-      assert.ok(err!.message.includes(JSON.stringify(name)), err!.message);
-      assert.match(err!.message, /inventory\.json/);
+      assert.ok(err.message.includes(JSON.stringify(name)), err.message);
+      assert.match(err.message, /inventory\.json/);
       const after = hashTree(top);
       const made = Object.keys(after).filter((k) => !(k in before));
       assert.deepEqual(made.filter((k) => !k.startsWith(path.relative(top, lab).split(path.sep).join('/'))), [], 'nothing was written outside the lab');
@@ -110,7 +110,7 @@ test('Invoke-MfaServerUpgrade refuses a lab computer name that would put the run
   );
   const err = r.terminatingError ?? r.errors[0];
   assert.match(err?.fullyQualifiedErrorId ?? '', /^UnsafePathName,Invoke-MfaServerUpgrade$/, JSON.stringify(r.output ?? r));
-  assert.match(err!.message, /x\/\.\.\/\.\.\/\.\.\/RUNESC2/);
+  assert.match(err.message, /x\/\.\.\/\.\.\/\.\.\/RUNESC2/);
   const made = Object.keys(hashTree(top)).filter((k) => !(k in before));
   const destRel = path.relative(top, dest).split(path.sep).join('/');
   const labRel = path.relative(top, lab).split(path.sep).join('/');

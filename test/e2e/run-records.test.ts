@@ -202,7 +202,7 @@ describe('-Resume means the same run', () => {
     assert.match(appHost, /<application path="\/PhoneFactor"/, 'the re-planned run kept the Legacy names');
     const setupLog = readdirSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software')).find((n) => /install-MfaServer/.test(n));
     assert.ok(setupLog, 'the setup ran');
-    assert.match(readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', setupLog!), 'utf8'), /MfaServer2/, 'from the new media');
+    assert.match(readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'Software', setupLog), 'utf8'), /MfaServer2/, 'from the new media');
     // The parameters a resume now compares with are the re-planned ones.
     const again = await upgrade(ps, { lab, backups, resume: true, installer: 'C:\\Media\\MfaServer2' });
     assertCompleted(again.result);

@@ -564,7 +564,7 @@ describe('one run at a time', () => {
     const lab = path.join(root, 'stale-lock', 'lab');
     const backups = path.join(root, 'stale-lock', 'backups');
     await newLab(ps, lab, 'SingleServer');
-    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     lockIn(backups, gone);
     const { outcome, result } = await upgrade(ps, { lab, backups });
     assertCompleted(result);

@@ -23,6 +23,6 @@ test('-Destination of blanks is refused naming Destination, and no folder is mad
   const r = await ps.run("Backup-PhoneFactor -Destination '   ' -Confirm:$false", {});
   const err = r.terminatingError ?? r.errors[0];
   assert.match(err?.fullyQualifiedErrorId ?? '', /^InvalidParameter,Backup-PhoneFactor$/, JSON.stringify(r));
-  assert.match(err!.message, /Destination/);
+  assert.match(err.message, /Destination/);
   assert.deepEqual(readdirSync(dir), before);
 });

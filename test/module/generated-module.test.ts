@@ -87,7 +87,7 @@ test('parameters are declared as the contracts say', async () => {
       assert.equal(p.ByName, Boolean(schema['x-mfa']?.pipeline), `${op.cmdlet} -${name} pipeline by property name`);
       assert.deepEqual([...p.Aliases].sort(), [...(schema['x-mfa']?.aliases ?? [])].sort(), `${op.cmdlet} -${name} aliases`);
       assert.deepEqual(p.Set, schema.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
-      const objectType = (schema['x-mfa'] as { psType?: string } | undefined)?.psType;
+      const objectType = (schema['x-mfa'])?.psType;
       const isPath = Boolean(schema['x-mfa']?.path);
       const plain = schema.type === 'boolean' ? 'SwitchParameter' : schema.type === 'integer' ? 'Int32' : schema.type === 'array' ? 'String[]' : 'String';
       // Path parameters take any object: the transport resolves file-system objects and refuses the rest by type.

@@ -104,7 +104,7 @@ test('a lab made before labs recorded their files is not replaced by -Force (its
   const r = await ps.run('New-MfaLab -Path $V.lab -Force -Confirm:$false', { lab });
   const err = r.terminatingError ?? r.errors[0];
   assert.equal(err?.fullyQualifiedErrorId, 'LabExists,New-MfaLab', JSON.stringify(r));
-  assert.match(err!.message, /earlier New-MfaLab/);
+  assert.match(err.message, /earlier New-MfaLab/);
   assert.equal(readFileSync(mine, 'utf8'), 'mine');
   assert.ok(existsSync(path.join(lab, 'server.json')));
 });

@@ -106,9 +106,9 @@ test('bad input names what is wrong: -Since that is no time, a -Path that does n
   let r = await ps.run("Get-MfaServerUsage -LabPath $V.lab -Since 'last tuesday'", { lab });
   let err = r.terminatingError ?? r.errors[0];
   assert.match(err?.fullyQualifiedErrorId ?? '', /^InvalidParameter,Get-MfaServerUsage$/, JSON.stringify(r));
-  assert.match(err!.message, /-Since 'last tuesday'/);
+  assert.match(err.message, /-Since 'last tuesday'/);
   r = await ps.run("Get-MfaServerUsage -LabPath $V.lab -Path 'C:\\NoSuchFolder'", { lab });
   err = r.terminatingError ?? r.errors[0];
   assert.match(err?.fullyQualifiedErrorId ?? '', /^FileNotFound,Get-MfaServerUsage$/, JSON.stringify(r));
-  assert.match(err!.message, /C:\\NoSuchFolder/);
+  assert.match(err.message, /C:\\NoSuchFolder/);
 });

@@ -223,7 +223,7 @@ test('-AccessToken reaches the core only in the request on stdin: not its comman
     finally { $env:MFA_NODE = $saved; Remove-Item Env:MFA_TEST_GRAPH_BASE_URL }`, { mock: mock.url, token: TOKEN, node: fakes.node });
   const err = run.terminatingError ?? run.errors[0];
   assert.match(err?.fullyQualifiedErrorId ?? '', /^GraphUnauthorized,Test-MfaTenantReadiness$/, JSON.stringify(run));
-  assert.match(err!.message, /Access token has expired: Bearer \*{8}/);
+  assert.match(err.message, /Access token has expired: Bearer \*{8}/);
   assert.ok(!JSON.stringify(run).includes(TOKEN), 'nowhere in any stream or error');
   assert.ok(readFileSync(fakes.stdin, 'utf8').includes(TOKEN), 'the request on stdin carries it');
   const launched = JSON.parse(readFileSync(fakes.launch, 'utf8')) as { argv: string[]; env: Record<string, string> };
@@ -235,14 +235,14 @@ test('without a Graph session or -AccessToken, with another -Cloud than the sess
   useTenant();
   let r = await ps.run('Test-MfaTenantReadiness');
   assert.match((r.terminatingError ?? r.errors[0])?.fullyQualifiedErrorId ?? '', /^GraphNotConnected,Test-MfaTenantReadiness$/, JSON.stringify(r));
-  assert.match((r.terminatingError ?? r.errors[0])!.message, /Get-MgContext returned nothing: run Connect-MgGraph/);
+  assert.match((r.terminatingError ?? r.errors[0]).message, /Get-MgContext returned nothing: run Connect-MgGraph/);
   r = await brokered('Test-MfaTenantReadiness -Cloud China', {}, 'Global');
   assert.match((r.terminatingError ?? r.errors[0])?.fullyQualifiedErrorId ?? '', /^GraphCloudMismatch,/, JSON.stringify(r));
   assert.equal(mock.requests.length, 0);
   r = await brokered("Get-MfaMigrationStatus -MigrationGroup 'Twice'");
   const err = r.terminatingError ?? r.errors[0];
   assert.match(err?.fullyQualifiedErrorId ?? '', /^TenantGroupAmbiguous,/);
-  assert.match(err!.message, new RegExp(`2 groups are named 'Twice' \\(${IDS.rolloutOk}, ${IDS.rolloutNested}\\)`));
+  assert.match(err.message, new RegExp(`2 groups are named 'Twice' \\(${IDS.rolloutOk}, ${IDS.rolloutNested}\\)`));
   onlyGets();
 });
 

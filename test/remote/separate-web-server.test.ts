@@ -112,7 +112,7 @@ test('Invoke-MfaServerUpgrade across both servers: cut mid-run, -Resume complete
 
   // The first server is remote: the engine's CMTrace log lives in the run folder beside the journal, and holds both runs.
   assert.equal(r2.LogPath, path.join(runFolder, 'MfaServerUpgrade.log'));
-  const log = readFileSync(r2.LogPath!, 'utf8');
+  const log = readFileSync(r2.LogPath, 'utf8');
   assert.match(log, /Upgrade Failed/);
   assert.match(log, /Upgrade Completed/);
   assert.ok(existsSync(journal));

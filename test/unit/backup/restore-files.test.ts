@@ -37,7 +37,7 @@ describe('restoreFiles', () => {
     assert.equal(r.UndoFolder, path.join(b.Path, 'restore-undo-20240701-080000'));
     const undoWeb = await fs.readFile(byRel.get('UserPortal\\web.config')!.UndoPath!, 'utf8');
     assert.equal(undoWeb, '<configuration>new</configuration>');
-    const undo = await verifyBackup(r.UndoFolder!);
+    const undo = await verifyBackup(r.UndoFolder);
     assert.equal(undo.IsValid, true);
     assert.equal(undo.Manifest!.purpose, 'RestoreUndo');
     assert.deepEqual(undo.Manifest!.files.map((f) => f.originalPath), [WEB_CONFIG]);

@@ -35,7 +35,7 @@ test('a completed lab upgrade writes report.html in the run folder with steps, h
   const { backups, result } = await upgradeLab();
   assert.equal(result.Status, 'Completed');
   assert.equal(result.ReportPath, join(backups, 'MfaServerUpgrade-MFA01', 'report.html'));
-  const html = readFileSync(result.ReportPath!, 'utf8');
+  const html = readFileSync(result.ReportPath, 'utf8');
 
   // The backed-up web.configs hold the SDK account and its password: neither (nor any web.config value) is in the report.
   const manifest = await readManifest(result.BackupPath[0]);

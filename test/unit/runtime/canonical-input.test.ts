@@ -29,7 +29,7 @@ test('there are enum-like parameters to check (SkipReadiness, VirtualDirectoryNa
 test('every value of every enum-like parameter, in any case, is the contract\'s own spelling', () => {
   const refused: string[] = [];
   for (const { op, name, list, values } of enumLike) {
-    const validate = (validators as Record<string, StandaloneValidator>)[op.name];
+    const validate = (validators)[op.name];
     for (const value of values) {
       for (const typed of [value.toLowerCase(), value.toUpperCase()]) {
         const item = canonicalInput(op.input, { [name]: list ? [typed] : typed }) as Record<string, unknown>;

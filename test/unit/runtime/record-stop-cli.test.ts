@@ -30,7 +30,7 @@ async function runFolder(complete = false): Promise<Folder> {
   return { dir, journal, log };
 }
 
-const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid;
 const lock = (dir: string, pid: number) =>
   writeFileSync(path.join(dir, 'run.lock'), JSON.stringify({ pid, computerName: os.hostname(), user: 'u', startedUtc: new Date().toISOString() }));
 

@@ -26,7 +26,7 @@ const stops = (journal: string) => (JSON.parse(readFileSync(journal, 'utf8')) as
 test('the lock of the dead core itself: the stop is recorded once, by the module, in the running step', async () => {
   const { dir, journal } = await runFolder();
   try {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     lock(dir, dead);
     const [first, code] = await recordStopFromTransport(request(journal, dead));
     assert.equal(code, 0, JSON.stringify(first));

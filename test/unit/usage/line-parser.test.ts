@@ -10,7 +10,7 @@ const W2_SAMPLE =
 function auth(line: string) {
   const parsed = parseLine(line);
   assert.equal(parsed.kind, 'authentication', JSON.stringify(parsed));
-  return parsed as Extract<ParsedLine, { kind: 'authentication' }>;
+  return parsed;
 }
 
 test('the public sample line: every field of the envelope and of the event', () => {
