@@ -66,6 +66,8 @@ const notices = thirdPartyNotices({
   },
 });
 writeFileSync(path.join(moduleOut, 'THIRD-PARTY-NOTICES.txt'), notices);
+// The module's own licence (MIT, package.json) travels with it.
+copyFileSync(path.join(root, 'LICENSE'), path.join(moduleOut, 'LICENSE.txt'));
 
 // 2. The ConfigMgr / Intune kit beside the module: deploy\Install-MfaServerUpgrade.ps1 finds ..\MfaServerUpgrade.
 cpSync(path.join(root, 'deploy'), path.join(outDir, 'deploy'), { recursive: true });

