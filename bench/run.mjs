@@ -13,14 +13,27 @@ delete env.NODE_EXTRA_CA_CERTS;
 function cmdletOverhead() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
   const webConfig = path.join(dir, 'web.config');
-  writeFileSync(webConfig, '<?xml version="1.0" encoding="utf-8"?>\r\n<configuration>\r\n  <appSettings>\r\n    <add key="USE_WEB_SERVICE_SDK" value="true" />\r\n  </appSettings>\r\n</configuration>\r\n');
+  writeFileSync(
+    webConfig,
+    '<?xml version="1.0" encoding="utf-8"?>\r\n<configuration>\r\n  <appSettings>\r\n' +
+      '    <add key="USE_WEB_SERVICE_SDK" value="true" />\r\n  </appSettings>\r\n</configuration>\r\n',
+  );
   try {
-    const out = execFileSync('dotnet', ['pwsh', '-NoProfile', '-NonInteractive', '-File', path.join(root, 'bench', 'cmdlet-overhead.ps1'), '-ModulePath', path.join(root, 'ps-module', 'MfaServerUpgrade'), '-WebConfig', webConfig], { cwd: root, env, encoding: 'utf8' });
+    const script = path.join(root, 'bench', 'cmdlet-overhead.ps1');
+    const modulePath = path.join(root, 'ps-module', 'MfaServerUpgrade');
+    const args = ['pwsh', '-NoProfile', '-NonInteractive', '-File', script, '-ModulePath', modulePath, '-WebConfig', webConfig];
+    const out = execFileSync('dotnet', args, { cwd: root, env, encoding: 'utf8' });
     const r = JSON.parse(out.trim().split(/\r?\n/).pop());
     const warm = r.warmMs / r.bareNodeMs;
     const cold = r.coldMs / r.coldBareNodeMs;
-    console.log(`cmdlet call, warm core: Merge-MfaWebConfig median ${r.warmMs.toFixed(1)} ms vs '& node -e 0' median ${r.bareNodeMs.toFixed(1)} ms over ${r.runs} interleaved runs -> ratio ${warm.toFixed(2)}x (bar <= 1.2x, goal < 1.0x) ${warm <= 1.2 ? 'OK' : 'ABOVE BAR'}`);
-    console.log(`cmdlet call, cold (first call after Import-Module -Force, starts the core): median ${r.coldMs.toFixed(1)} ms vs '& node -e 0' ${r.coldBareNodeMs.toFixed(1)} ms over ${r.coldRuns} runs -> ${cold.toFixed(2)}x`);
+    console.log(
+      `cmdlet call, warm core: Merge-MfaWebConfig median ${r.warmMs.toFixed(1)} ms vs '& node -e 0' median ${r.bareNodeMs.toFixed(1)} ms ` +
+        `over ${r.runs} interleaved runs -> ratio ${warm.toFixed(2)}x (bar <= 1.2x, goal < 1.0x) ${warm <= 1.2 ? 'OK' : 'ABOVE BAR'}`,
+    );
+    console.log(
+      `cmdlet call, cold (first call after Import-Module -Force, starts the core): median ${r.coldMs.toFixed(1)} ms ` +
+        `vs '& node -e 0' ${r.coldBareNodeMs.toFixed(1)} ms over ${r.coldRuns} runs -> ${cold.toFixed(2)}x`,
+    );
     console.log(`warm core idle memory (working set after the runs): ${r.idleMiB} MiB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

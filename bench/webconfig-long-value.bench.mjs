@@ -54,6 +54,11 @@ for (const [shape, make] of Object.entries(SHAPES)) {
   }
   const ratio = median(largeMs) / median(smallMs);
   worst = Math.max(worst, ratio);
-  console.log(`web.config merge, ${shape}: ${LARGE} chars median ${median(largeMs).toFixed(1)} ms vs ${SMALL} chars ${median(smallMs).toFixed(2)} ms -> ratio ${ratio.toFixed(0)}x`);
+  console.log(
+    `web.config merge, ${shape}: ${LARGE} chars median ${median(largeMs).toFixed(1)} ms ` +
+      `vs ${SMALL} chars ${median(smallMs).toFixed(2)} ms -> ratio ${ratio.toFixed(0)}x`,
+  );
 }
-console.log(`web.config merge, worst ratio ${worst.toFixed(0)}x for a ${LARGE / SMALL}x longer value (bar <= ${BAR}x: linear) ${worst <= BAR ? 'OK' : 'ABOVE BAR'}`);
+console.log(
+  `web.config merge, worst ratio ${worst.toFixed(0)}x for a ${LARGE / SMALL}x longer value (bar <= ${BAR}x: linear) ${worst <= BAR ? 'OK' : 'ABOVE BAR'}`,
+);

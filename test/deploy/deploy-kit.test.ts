@@ -293,7 +293,7 @@ function sevenOnlySyntax(files: string[], snippet?: string): { file: string; err
   const encoded = Buffer.from(script, 'utf16le').toString('base64');
   // -EncodedCommand takes no arguments; the file list travels in an environment variable instead.
   const list = snippet !== undefined ? ['-'] : files;
-  const wrapper = `& ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}')))) @($env:FILES -split '\|')`;
+  const wrapper = `& ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}')))) @($env:FILES -split '|')`;
   const out = execFileSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-Command', wrapper], { encoding: 'utf8', env: { ...process.env, FILES: list.join('|'), SNIPPET: snippet ?? '' } });
   return JSON.parse(out);
 }

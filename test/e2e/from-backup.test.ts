@@ -52,7 +52,8 @@ async function endState(host: LabHost): Promise<unknown> {
     if (c.WebConfigPath) await filesUnder(host, c.WebConfigPath, files);
     if (c.PhysicalPath) await filesUnder(host, `${c.PhysicalPath}\\App_Themes`, files);
   }
-  return { computer: inv.ComputerName, is64: inv.Is64Bit, components, apps, key, files, dataBytes: inv.Components[0]?.DataPath ? await folderSize(host, inv.Components[0].DataPath) : 0 };
+  const dataBytes = inv.Components[0]?.DataPath ? await folderSize(host, inv.Components[0].DataPath) : 0;
+  return { computer: inv.ComputerName, is64: inv.Is64Bit, components, apps, key, files, dataBytes };
 }
 
 async function upgrade(lab: string, backups: string): Promise<void> {
@@ -101,7 +102,9 @@ test('an older backup (no IIS sections, no products list) still builds a lab and
   assert.match(text, /has no IIS\\\\applications\.json \(made before backups kept IIS sections\)/);
   assert.match(text, /has no products\.json/);
   const [host] = await openLab(path.join(dir, 'old-copy'));
-  assert.deepEqual((await inventoryServer(host)).Components.map((c) => [c.Component, c.VirtualDirectory]), (await inventoryServer((await openLab(original))[0])).Components.map((c) => [c.Component, c.VirtualDirectory]));
+  const restored = (await inventoryServer(host)).Components.map((c) => [c.Component, c.VirtualDirectory]);
+  const originals = (await inventoryServer((await openLab(original))[0])).Components.map((c) => [c.Component, c.VirtualDirectory]);
+  assert.deepEqual(restored, originals);
 });
 
 test('a backup that does not verify builds no lab', async () => {

@@ -63,7 +63,10 @@ test('a Failed check stops Invoke-MfaServerUpgrade before anything changes: 6900
   const before = labState(lab);
   const r = await runOk(ps, 'Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.media -BackupDestination $V.backups -Resume -Confirm:$false', { lab, media: LAB_INSTALLER_PATH, backups });
   seen.push(JSON.stringify(r));
-  const result = r.output[0] as { Status: string; ExitCode: number; Message: string; NextAction: string; Steps: unknown[]; BackupPath: string[]; ReportPath: string; LogPath: string; Readiness: Row[] };
+  const result = r.output[0] as {
+    Status: string; ExitCode: number; Message: string; NextAction: string; Steps: unknown[]; BackupPath: string[]; ReportPath: string; LogPath: string;
+    Readiness: Row[];
+  };
   assert.equal(result.Status, 'Failed');
   assert.equal(result.ExitCode, 69003);
   assert.match(result.Message, /PendingRestart on MFA01/);

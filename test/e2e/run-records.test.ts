@@ -236,7 +236,11 @@ describe('journal, plan and run folder are checked on load', () => {
     writeFileSync(path.join(folder, file), JSON.stringify(doc, null, 2) + '\n');
   };
   const sha = (file: string) => createHash('sha256').update(readFileSync(path.join(folder, file))).digest('hex');
-  type Doc = { Status: string; PlanSha256: string; Steps: { Id: string; Action: string; Status: string; Data: Record<string, unknown>; Parameters: Record<string, unknown> }[] };
+  type Doc = {
+    Status: string;
+    PlanSha256: string;
+    Steps: { Id: string; Action: string; Status: string; Data: Record<string, unknown>; Parameters: Record<string, unknown> }[];
+  };
 
   async function refused(code: string, message: RegExp): Promise<void> {
     const r = await upgrade(ps, { lab, backups, resume: true });

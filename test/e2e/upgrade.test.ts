@@ -320,7 +320,11 @@ describe('a completed upgrade run again does nothing', () => {
   });
 });
 
-type Journal = { Status: string; Steps: { Id: string; Status: string; Attempts: number }[]; Stops: { Cause: string; RecordedBy: string; Step: string | null }[] };
+type Journal = {
+  Status: string;
+  Steps: { Id: string; Status: string; Attempts: number }[];
+  Stops: { Cause: string; RecordedBy: string; Step: string | null }[];
+};
 const readJournal = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Journal;
 
 describe('killed at every step boundary and inside every step, -Resume ends where an uninterrupted run ends', async () => {
@@ -610,6 +614,7 @@ describe('-WhatIf', () => {
       env: { ...process.env, E2E_MODULE: modulePath, E2E_LAB: lab, E2E_BACKUPS: backups },
       maxBuffer: 16 * 1024 * 1024,
     });
+    // eslint-disable-next-line no-control-regex -- strips the ANSI colour escapes (ESC [ ... letter) pwsh writes
     const text = stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ');
     assert.equal((text.match(/What if:/g) ?? []).length, steps.length, text);
     for (const s of steps) {

@@ -1,5 +1,5 @@
 /** The operation contracts as the built core lists them (`mfa-core --list`): what the module must reflect. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { modulePath } from './pwsh';
 
@@ -30,8 +30,8 @@ export function allListedOperations(): ListedOperation[] {
 }
 
 /** Run the bundled core directly: request on stdin, envelope and exit code back. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the envelope is JSON the core printed; tests poke at it like module output
 export function runCore(operation: string, request: unknown, env: NodeJS.ProcessEnv = process.env): { exitCode: number; envelope: any; stderr: string } {
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(process.execPath, [corePath, operation], { input: typeof request === 'string' ? request : JSON.stringify(request), encoding: 'utf8', env });
   return { exitCode: r.status ?? -1, envelope: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
 }

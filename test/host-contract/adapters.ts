@@ -152,7 +152,11 @@ export const ADAPTERS: AdapterEntry[] = [
     async open() {
       const root = tempFolder('lfh');
       const host = new LocalFolderHost(root);
-      return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), othersMayUse: othersMayUseUnder(root), close: async () => undefined });
+      return withScratch(host, {
+        addService: async (s) => void host.services.set(s.name, { ...s }),
+        othersMayUse: othersMayUseUnder(root),
+        close: async () => undefined,
+      });
     },
   },
   {
@@ -160,7 +164,11 @@ export const ADAPTERS: AdapterEntry[] = [
     async open() {
       const root = tempFolder('lfr');
       const host = new LocalFolderHost(root, 'PFSRV01', true);
-      return withScratch(host, { addService: async (s) => void host.services.set(s.name, { ...s }), othersMayUse: othersMayUseUnder(root), close: async () => undefined });
+      return withScratch(host, {
+        addService: async (s) => void host.services.set(s.name, { ...s }),
+        othersMayUse: othersMayUseUnder(root),
+        close: async () => undefined,
+      });
     },
   },
 ];

@@ -3,6 +3,7 @@
  * through the port only; what a case needs beyond the port is a fixture capability (fixture.ts).
  */
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { isCoreError } from '../../core/util/errors';
 import type { RegistryValue } from '../../core/host/host';
 import type { ContractFixture } from './fixture';
@@ -26,7 +27,7 @@ async function failsWith(promise: Promise<unknown>, code: string, names: string)
     error = e;
   }
   assert.ok(error !== undefined, `expected ${code} naming ${names}, but the call succeeded`);
-  assert.ok(isCoreError(error), `expected ${code} naming ${names}, got a raw error: ${(error as Error)?.stack ?? String(error)}`);
+  assert.ok(isCoreError(error), `expected ${code} naming ${names}, got a raw error: ${(error as Error)?.stack ?? inspect(error)}`);
   assert.equal(error.code, code, `code of: ${error.message}`);
   const said = `${error.target ?? ''} ${error.message}`.toLowerCase();
   assert.ok(said.includes(names.toLowerCase()), `the error names ${names}: target=${error.target} message=${error.message}`);

@@ -1,7 +1,8 @@
 // PSScriptAnalyzer (../shared/tools, the PowerShell Gallery's linter, with the project's settings committed in
-// ps-module/PSScriptAnalyzerSettings.psd1: default rules plus the Windows PowerShell 5.1 checks) over every PowerShell file the project ships or sends: the generated module, the
-// transport sources, the ConfigMgr / Intune kit, and the remoting scripts the core sends to servers (extracted to
-// build/remote-scripts by the build). Any finding fails; suppressions in them carry their justification.
+// ps-module/PSScriptAnalyzerSettings.psd1: default rules plus the Windows PowerShell 5.1 checks) over every PowerShell
+// file the project ships or sends: the generated module, the transport sources, the ConfigMgr / Intune kit, and the
+// remoting scripts the core sends to servers (extracted to build/remote-scripts by the build). Any finding fails;
+// suppressions in them carry their justification.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

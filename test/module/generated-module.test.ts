@@ -75,7 +75,11 @@ test('parameters are declared as the contracts say', async () => {
         })
       }`, { cmdlet: op.cmdlet, names: Object.keys(op.input.properties) });
     assert.ok(r.ok, r.terminatingError?.message);
-    const c = r.output[0] as { SupportsShouldProcess: boolean; OutputType: string[]; Parameters: { Name: string; Type: string; Mandatory: boolean; ByName: boolean; Aliases: string[]; Set: string[] }[] };
+    const c = r.output[0] as {
+      SupportsShouldProcess: boolean;
+      OutputType: string[];
+      Parameters: { Name: string; Type: string; Mandatory: boolean; ByName: boolean; Aliases: string[]; Set: string[] }[];
+    };
     assert.equal(c.SupportsShouldProcess, op.changesState, `${op.cmdlet} -WhatIf support`);
     assert.deepEqual(c.OutputType, [op.outputTypeName, ...op.outputModes.map((m) => m.outputType)]);
     const required = op.input.required ?? [];

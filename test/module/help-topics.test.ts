@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { openModuleSession } from '../helpers/pwsh';
 import { corePath } from '../helpers/contracts';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
@@ -75,7 +76,7 @@ test('an error record carries the catalog category and its recommended action', 
   const r = await ps.run(String.raw`
     try { Merge-MfaWebConfig -Path (Join-Path $V.dir 'no-such-web.config') -ReferencePath (Join-Path $V.dir 'no-such-ref.config') -Confirm:$false -ErrorAction Stop; 'no error' }
     catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category; Action = $_.ErrorDetails.RecommendedAction } }`,
-  { dir: require('node:os').tmpdir() });
+  { dir: tmpdir() });
   assert.ok(r.ok, r.terminatingError?.message);
   const rec = r.output[0] as { Id: string; Category: string; Action: string };
   const code = rec.Id.split(',')[0];

@@ -1,7 +1,7 @@
 // Merge-MfaWebConfig through real pwsh: the transport's guarantees, proven on the real operation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, copyFileSync, chmodSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, readFileSync, readdirSync, copyFileSync, chmodSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openModuleSession, repoRoot } from '../helpers/pwsh';
@@ -18,7 +18,7 @@ const config = (entries: Record<string, string>) =>
 
 function pair(name: string, oldEntries: Record<string, string>, newEntries: Record<string, string>) {
   const folder = path.join(dir, name);
-  require('node:fs').mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true });
   writeFileSync(path.join(folder, 'old.config'), config(oldEntries));
   writeFileSync(path.join(folder, 'web.config'), config(newEntries));
   return { Path: path.join(folder, 'web.config'), ReferencePath: path.join(folder, 'old.config') };
@@ -157,7 +157,7 @@ test('secrets by name and by content never reach output objects, the table, JSON
 
 test('a folder, an empty file and a non-XML file are named as such with the parameter and path', async () => {
   const folder = path.join(dir, 'errors');
-  require('node:fs').mkdirSync(path.join(folder, 'site'), { recursive: true });
+  mkdirSync(path.join(folder, 'site'), { recursive: true });
   writeFileSync(path.join(folder, 'empty.config'), '');
   writeFileSync(path.join(folder, 'notes.config'), 'USE_WEB_SERVICE_SDK=true\r\n');
   writeFileSync(path.join(folder, 'web.config'), config({ A: '1' }));
@@ -176,7 +176,7 @@ test('a folder, an empty file and a non-XML file are named as such with the para
 
 test('a duplicate key .NET accepts (the last one counts) does not refuse the file', async () => {
   const folder = path.join(dir, 'dup');
-  require('node:fs').mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true });
   const dup = '<configuration>\r\n  <appSettings>\r\n    <add key="A" value="first" />\r\n    <add key="a" value="last" />\r\n  </appSettings>\r\n</configuration>\r\n';
   writeFileSync(path.join(folder, 'old.config'), dup);
   writeFileSync(path.join(folder, 'web.config'), config({ A: 'new' }));

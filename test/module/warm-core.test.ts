@@ -187,7 +187,7 @@ async function servingCores(): Promise<number[]> {
 
 /** The warm cores (node … --serve) that are children of process `shell`. */
 function coresOf(shell: number): number[] {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('ps', ['-o', 'pid=,stat=,args=', '--ppid', String(shell)], { encoding: 'utf8' });
   } catch {

@@ -93,7 +93,9 @@ test('Get-MfaSdkConsumer: every consumer of the SdkConsumers lab, one object per
     '-NotePropertyValue $_.PSObject.TypeNames[0] -PassThru }', { lab });
   assert.ok(r.ok && r.errors.length === 0, JSON.stringify(r.terminatingError ?? r.errors));
   assertNoSecret(r);
-  const rows = r.output as Array<{ ComputerName: string; Kind: string; File: string; Setting: string; Url: string; NewUrl: string | null; Effect: string[]; TypeName: string }>;
+  const rows = r.output as Array<{
+    ComputerName: string; Kind: string; File: string; Setting: string; Url: string; NewUrl: string | null; Effect: string[]; TypeName: string;
+  }>;
   const by = (setting: string) => rows.find((x) => x.Setting === setting);
   assert.equal(rows[0].TypeName, 'MfaServerUpgrade.SdkConsumer');
   assert.deepEqual(rows.map((x) => `${x.ComputerName} ${x.Kind} ${x.Setting}`).sort(), [

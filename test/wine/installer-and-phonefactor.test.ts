@@ -102,7 +102,8 @@ test('real exit codes: 1605 unknown product; a missing package (Wine: 2, Windows
 });
 
 test('through pwsh and the real transport: Get-PhoneFactorComponent, Backup-PhoneFactor and Uninstall-PhoneFactor without -LabPath', { timeout: 1_200_000 }, async (t) => {
-  const session = PowerShellSession.open({ executable: pwshExecutable(), cwd: repoRoot, env: { ...process.env, MFA_NODE: machine.nodeLauncher }, timeoutMs: 1_100_000 });
+  const env = { ...process.env, MFA_NODE: machine.nodeLauncher };
+  const session = PowerShellSession.open({ executable: pwshExecutable(), cwd: repoRoot, env, timeoutMs: 1_100_000 });
   try {
     const imported = await session.run(`Import-Module $V.module -Force -ErrorAction Stop`, { module: machine.linuxPath(MODULE_DIR) });
     assert.ok(imported.ok, imported.terminatingError?.message);
@@ -111,7 +112,7 @@ test('through pwsh and the real transport: Get-PhoneFactorComponent, Backup-Phon
     assert.ok(inventory.ok, JSON.stringify(inventory.errors.concat(inventory.terminatingError ?? [])));
     const [agent] = inventory.output as Array<Record<string, unknown>>;
     assert.equal(agent?.ProductCode, STANDIN.productCode, JSON.stringify(inventory.output));
-    assert.ok([AGENT_DIR, AGENT_DIR.replace(/\\$/, '')].includes(String(agent?.InstallPath)), `InstallPath ${agent?.InstallPath}`);
+    assert.ok([AGENT_DIR, AGENT_DIR.replace(/\\$/, '')].includes(String(agent?.InstallPath)), `InstallPath ${String(agent?.InstallPath)}`);
     t.diagnostic(`inventory: ${JSON.stringify(agent)}`);
     // What the adapter waited for shows up (each reg.exe run, its pid and time-out).
     assert.ok(inventory.verbose.some((v) => /Waiting for reg\.exe \(pid \d+\), stopped after 120 s/.test(v)), inventory.verbose.join('\n'));

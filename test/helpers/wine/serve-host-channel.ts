@@ -33,7 +33,7 @@ export class ServeHostChannel {
       const take = this.answers.shift();
       try {
         take?.(JSON.parse(line) as Answer);
-      } catch (e) {
+      } catch {
         take?.(new Error(`serve-host answered a line that is not JSON: ${line.slice(0, 200)}`));
       }
     });

@@ -50,7 +50,9 @@ export class LocalFolderHost implements Host {
     return s && { size: s.isDirectory() ? 0 : s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
   }
   async readFile(p: string): Promise<Buffer> {
-    return fs.readFile(this.real(p)).catch((e) => Promise.reject(hostFileError(e, p, 'read', this.computerName)));
+    return fs.readFile(this.real(p)).catch((e) => {
+      throw hostFileError(e, p, 'read', this.computerName);
+    });
   }
   readFileRange(p: string, offset: number, length: number): Promise<Buffer> {
     return readLocalFileRange(this.real(p), p, offset, length, this.computerName);
@@ -59,15 +61,21 @@ export class LocalFolderHost implements Host {
     const target = this.real(p);
     if ((await this.stat(p))?.isDirectory) throw hostFileError({ code: 'EISDIR' }, p, 'write', this.computerName);
     const temp = target + '.tmp';
-    await fs.writeFile(temp, data).catch((e) => Promise.reject(hostFileError(e, p, 'write', this.computerName)));
+    await fs.writeFile(temp, data).catch((e) => {
+      throw hostFileError(e, p, 'write', this.computerName);
+    });
     await fs.rename(temp, target);
   }
   async listDirectory(p: string): Promise<DirectoryEntry[]> {
-    const entries = await fs.readdir(this.real(p), { withFileTypes: true }).catch((e) => Promise.reject(hostFileError(e, p, 'list', this.computerName)));
+    const entries = await fs.readdir(this.real(p), { withFileTypes: true }).catch((e) => {
+      throw hostFileError(e, p, 'list', this.computerName);
+    });
     return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
   }
   async makeDirectory(p: string): Promise<void> {
-    await fs.mkdir(this.real(p), { recursive: true }).catch((e) => Promise.reject(hostFileError(e, p, 'makeDirectory', this.computerName)));
+    await fs.mkdir(this.real(p), { recursive: true }).catch((e) => {
+      throw hostFileError(e, p, 'makeDirectory', this.computerName);
+    });
   }
   removePath(p: string): Promise<void> {
     return fs.rm(this.real(p), { recursive: true, force: true });

@@ -323,11 +323,10 @@ test('replan: the journal follows the new plan, keeps what it is told to keep, a
 test('stops: a stop recorded while a change is being written survives that write; a tampered stop is JournalCorrupt naming it; none is no stop', async () => {
   const file = await tempJournalPath();
   // The stop lands while the step's completion is being written: that write began from a copy without it.
-  let j: Journal | undefined;
   const stopMidWrite = (change: string) => {
-    if (change === `complete:${STEPS[0].Id}`) j!.recordStopSync({ cause: 'Cancelled', detail: 'Ctrl+C', at: new Date() }, 'Core', 4242);
+    if (change === `complete:${STEPS[0].Id}`) j.recordStopSync({ cause: 'Cancelled', detail: 'Ctrl+C', at: new Date() }, 'Core', 4242);
   };
-  j = await Journal.create(file, STEPS, RECORD, {}, { beforeWrite: stopMidWrite });
+  const j: Journal = await Journal.create(file, STEPS, RECORD, {}, { beforeWrite: stopMidWrite });
   await j.startStep(STEPS[0].Id);
   await j.completeStep(STEPS[0].Id, 'done');
   const reloaded = await Journal.load(file);

@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import { operations } from '../../../core/cmdlets/index';
 import validators from '../../../core/generated/validators';
 import { canonicalInput } from '../../../core/runtime/canonical-input';
-import type { StandaloneValidator } from '../../../core/runtime/validate';
 
 interface Property {
   type?: string;

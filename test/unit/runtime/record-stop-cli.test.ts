@@ -34,7 +34,9 @@ const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid;
 const lock = (dir: string, pid: number) =>
   writeFileSync(path.join(dir, 'run.lock'), JSON.stringify({ pid, computerName: os.hostname(), user: 'u', startedUtc: new Date().toISOString() }));
 
-function recordStop(request: unknown): { exitCode: number; envelope: { ok: boolean; result?: { Recorded: boolean; Reason?: string }[]; error?: { code: string; message: string } } } {
+type RecordStopEnvelope = { ok: boolean; result?: { Recorded: boolean; Reason?: string }[]; error?: { code: string; message: string } };
+
+function recordStop(request: unknown): { exitCode: number; envelope: RecordStopEnvelope } {
   const r = spawnSync(process.execPath, [corePath, '--record-stop'], { input: typeof request === 'string' ? request : JSON.stringify(request), encoding: 'utf8' });
   return { exitCode: r.status ?? -1, envelope: JSON.parse(r.stdout) };
 }

@@ -1,7 +1,7 @@
 // The service log's line grammar (core/usage/line-parser.ts): known lines field by field, tolerance of unknown ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLine, PRIMARY_AUTH_FAILED, PRIMARY_AUTH_SUCCEEDED, type ParsedLine } from '../../../core/usage/line-parser';
+import { parseLine, PRIMARY_AUTH_FAILED, PRIMARY_AUTH_SUCCEEDED } from '../../../core/usage/line-parser';
 
 const W2_SAMPLE =
   "2019-04-23T17:22:14.516730Z|i|18288|26784|pfsvc|82a3db8d-3317-43f7-b203-6ba81cba93c9|Pfauth succeeded for user 'alice@contoso.com'. " +

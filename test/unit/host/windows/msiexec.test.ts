@@ -49,7 +49,8 @@ const installRequest = {
 };
 
 test('exit codes map to outcomes', () => {
-  const outcomes = Object.fromEntries([0, 1641, 3010, 1605, 1618, 1602, 1603, 1619, 1620, 1638, 1707, 4242].map((c) => [c, describeMsiexecExitCode(c).outcome]));
+  const codes = [0, 1641, 3010, 1605, 1618, 1602, 1603, 1619, 1620, 1638, 1707, 4242];
+  const outcomes = Object.fromEntries(codes.map((c) => [c, describeMsiexecExitCode(c).outcome]));
   assert.deepEqual(outcomes, {
     0: 'Success',
     1641: 'RebootInitiated',

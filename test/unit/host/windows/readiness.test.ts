@@ -33,10 +33,11 @@ test('isElevated fails loudly when whoami fails (never a guess)', async () => {
 });
 
 test('getLocalGroupMembers turns ADsPaths into DOMAIN\\name; a missing group is undefined; a failure throws', async () => {
-  let { runner, host } = hostWith([{ commandLine: groupCall('PhoneFactor Admins'), stdout: fixture('group-members-phonefactor-admins.txt') }]);
+  const withAdmins = hostWith([{ commandLine: groupCall('PhoneFactor Admins'), stdout: fixture('group-members-phonefactor-admins.txt') }]);
+  let host = withAdmins.host;
   assert.deepEqual(await host.getLocalGroupMembers('PhoneFactor Admins'), ['CONTOSO\\svc-pfsdk', 'MFA01\\Administrator', 'CONTOSO\\Domain Admins']);
-  runner.assertAllRan();
-  ({ runner, host } = hostWith([{ commandLine: groupCall('PhoneFactor Admins'), stdout: fixture('group-members-no-group.txt') }]));
+  withAdmins.runner.assertAllRan();
+  ({ host } = hostWith([{ commandLine: groupCall('PhoneFactor Admins'), stdout: fixture('group-members-no-group.txt') }]));
   assert.equal(await host.getLocalGroupMembers('PhoneFactor Admins'), undefined);
   ({ host } = hostWith([{ commandLine: groupCall('PhoneFactor Admins'), exitCode: 1, stderr: 'powershell: access denied\r\n' }]));
   await assert.rejects(host.getLocalGroupMembers('PhoneFactor Admins'), /failed \(exit code 1\)/);

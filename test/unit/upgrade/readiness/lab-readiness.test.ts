@@ -22,7 +22,8 @@ async function check(hosts: LabHost[], destination?: string): Promise<ReadinessR
   return runReadiness({ hosts, installerPath: MEDIA, backupDestination: destination ?? join(await tempDir(), 'backups') });
 }
 
-const rowsOf = (rows: ReadinessRow[], check: string, server?: string) => rows.filter((r) => r.Check === check && (server === undefined || r.ComputerName === server));
+const rowsOf = (rows: ReadinessRow[], check: string, server?: string) =>
+  rows.filter((r) => r.Check === check && (server === undefined || r.ComputerName === server));
 const only = (rows: ReadinessRow[], check: string, server?: string) => {
   const found = rowsOf(rows, check, server);
   assert.equal(found.length, 1, `one ${check} row${server ? ` for ${server}` : ''}: ${JSON.stringify(found)}`);

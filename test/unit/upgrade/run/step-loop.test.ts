@@ -127,7 +127,9 @@ test('a journal that cannot record a step ends the loop as JournalLost; a dry ru
   assert.equal(end.kind === 'JournalLost' ? end.error.code : '', 'JournalWriteFailed');
 
   let executed = 0;
-  const dry = await runSteps({ steps, journal: null, execute: async () => (executed++, ok()), beforeFirstUninstall: async () => undefined, ctx: context({ dryRun: true }).ctx });
+  const dry = await runSteps({
+    steps, journal: null, execute: async () => (executed++, ok()), beforeFirstUninstall: async () => undefined, ctx: context({ dryRun: true }).ctx,
+  });
   assert.deepEqual(dry, { kind: 'Completed', reboot: false });
   assert.equal(executed, 0);
 });
