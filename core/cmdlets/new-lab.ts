@@ -19,8 +19,8 @@ const Input = Type.Object(
           'WEB01 (portal + mobile app). AgentOnly. CustomNames: non-default vdirs and install path. SdkConsumers: MFA01 as SingleServer and ' +
           'APP01 with other callers of the SDK (an IIS application in its own site on port 8443, the AD FS adapter config, MIM\'s MfaSettings.xml). ' +
           'SingleServer variants: CachedPackageOnly (the original PhoneFactor installers were deleted; only Windows Installer\'s cached packages ' +
-          'remain, without their cabinets), NoCachedPackage (neither remains), ActivationFails (MFA Server asks for activation and cannot get it: the upgrade pauses ' +
-          'at activation).',
+          'remain, without their cabinets), NoCachedPackage (neither remains), ActivationFails (MFA Server asks for activation and cannot get it: ' +
+          'the upgrade pauses at activation).',
         'x-mfa': { pipeline: true },
       }),
     ),

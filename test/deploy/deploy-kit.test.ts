@@ -293,7 +293,8 @@ function sevenOnlySyntax(files: string[], snippet?: string): { file: string; err
   const encoded = Buffer.from(script, 'utf16le').toString('base64');
   // -EncodedCommand takes no arguments; the file list travels in an environment variable instead.
   const list = snippet !== undefined ? ['-'] : files;
-  const wrapper = `& ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}')))) @($env:FILES -split '|')`;
+  // The list is splatted (@files), so each file is an argument of its own; -split takes a regex, so the bar is escaped.
+  const wrapper = `$files = @($env:FILES -split '\\|'); & ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}')))) @files`;
   const out = execFileSync(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-Command', wrapper], { encoding: 'utf8', env: { ...process.env, FILES: list.join('|'), SNIPPET: snippet ?? '' } });
   return JSON.parse(out);
 }
@@ -305,7 +306,10 @@ test('both scripts parse, use nothing Windows PowerShell 5.1 lacks, and are ASCI
     assert.equal(bytes.subarray(0, 3).toString('hex'), 'efbbbf', `${f} starts with a BOM`);
     assert.ok(bytes.subarray(3).every((b) => b < 0x80), `${f} is ASCII after the BOM`);
   }
-  for (const r of sevenOnlySyntax(files)) {
+  const results = sevenOnlySyntax(files);
+  // One result per file, each naming its file: a list handed over as one argument once made this loop check nothing.
+  assert.deepEqual(results.map((r) => r.file), files);
+  for (const r of results) {
     assert.deepEqual(r.errors, [], `${r.file} parses`);
     assert.deepEqual(r.sevenOnly, [], `${r.file} has no PowerShell 7-only syntax`);
   }
