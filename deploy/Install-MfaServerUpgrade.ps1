@@ -7,7 +7,8 @@ and turns its result into a return code both tools understand.
 - Started by a 32-bit host on 64-bit Windows (ConfigMgr and Intune may do that), it starts itself again in 64-bit
   Windows PowerShell (Sysnative) and returns that run's exit code.
 - Reads the parameters from -ParametersFile (.psd1 or .json): InstallerPath, BackupDestination, optional
-  VirtualDirectoryNaming (New or Legacy), optional LabPath (a lab made by New-MfaLab, to rehearse) and optional
+  VirtualDirectoryNaming (New or Legacy), optional RollbackMediaPath (a folder with the installers of the PhoneFactor
+  products installed now, for the way back), optional LabPath (a lab made by New-MfaLab, to rehearse) and optional
   ModulesFolder (where the module is copied for the detection script; default the 64-bit
   %ProgramFiles%\WindowsPowerShell\Modules). Relative paths are relative to the parameters file.
 - Imports MfaServerUpgrade from beside this script (.\MfaServerUpgrade or ..\MfaServerUpgrade), else from the machine's
@@ -162,7 +163,7 @@ function Read-MfaParametersFile {
     }
     catch { throw "The parameters file '$full' could not be read: $($_.Exception.Message)" }
 
-    $allowed = @('InstallerPath', 'BackupDestination', 'VirtualDirectoryNaming', 'LabPath', 'ModulesFolder')
+    $allowed = @('InstallerPath', 'BackupDestination', 'VirtualDirectoryNaming', 'RollbackMediaPath', 'LabPath', 'ModulesFolder')
     $unknown = @($values.Keys | Where-Object { $allowed -notcontains $_ })
     if ($unknown.Count -gt 0) { throw "The parameters file '$full' has unknown key(s): $($unknown -join ', '). Allowed: $($allowed -join ', ')." }
     foreach ($key in $values.Keys) {
@@ -178,7 +179,7 @@ function Read-MfaParametersFile {
     }
     $base = Split-Path -Parent $full
     $result = @{ File = $full }
-    foreach ($key in @('InstallerPath', 'BackupDestination', 'LabPath', 'ModulesFolder')) {
+    foreach ($key in @('InstallerPath', 'BackupDestination', 'RollbackMediaPath', 'LabPath', 'ModulesFolder')) {
         if ($values.ContainsKey($key)) { $result[$key] = Resolve-MfaParameterPath -Path $values[$key] -BaseFolder $base }
     }
     if ($values.ContainsKey('VirtualDirectoryNaming')) { $result['VirtualDirectoryNaming'] = $values['VirtualDirectoryNaming'] }
@@ -264,6 +265,7 @@ Copy-MfaModuleToMachine -Module $module -Rehearsal $rehearsal -ModulesFolder $mo
 
 $invoke = @{ InstallerPath = $parameters.InstallerPath; BackupDestination = $parameters.BackupDestination; Resume = $true; Confirm = $false }
 if ($parameters.ContainsKey('VirtualDirectoryNaming')) { $invoke['VirtualDirectoryNaming'] = $parameters.VirtualDirectoryNaming }
+if ($parameters.ContainsKey('RollbackMediaPath')) { $invoke['RollbackMediaPath'] = $parameters.RollbackMediaPath }
 if ($rehearsal) { $invoke['LabPath'] = $parameters.LabPath }
 Write-MfaDeployLog -Message ('Invoke-MfaServerUpgrade ' + (($invoke.Keys | Sort-Object | ForEach-Object { "-$_ '$($invoke[$_])'" }) -join ' '))
 

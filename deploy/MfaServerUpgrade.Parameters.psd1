@@ -7,6 +7,9 @@
     BackupDestination      = 'D:\MfaBackup'
     # New (the MFA Server names) or Legacy (keep the PhoneFactor virtual directory names).
     VirtualDirectoryNaming = 'New'
+    # The installers of the PhoneFactor products installed now (same versions, with their .cab files), when neither
+    # Windows Installer's cache nor their original source can reinstall them: without one the upgrade stops (69003).
+    # RollbackMediaPath    = 'PhoneFactorMedia'
     # To rehearse on a lab made by New-MfaLab, uncomment (InstallerPath is then a path inside the lab: C:\Media\MfaServer).
     # LabPath              = 'C:\MfaLab'
     # Where the module is copied for the detection script (default: the 64-bit %ProgramFiles%\WindowsPowerShell\Modules).

@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pwshExecutable, repoRoot } from '../helpers/pwsh';
@@ -50,6 +50,13 @@ function runScript(script: string, args: string[], extraEnv: Record<string, stri
 function newLab(name: string): string {
   const lab = path.join(root, name, 'lab');
   const out = execFileSync(process.execPath, [CORE, 'new-lab'], { input: JSON.stringify({ Path: lab }), encoding: 'utf8' });
+  assert.equal(JSON.parse(out).ok, true, out);
+  return lab;
+}
+
+function newLabOf(name: string, scenario: string): string {
+  const lab = path.join(root, name, 'lab');
+  const out = execFileSync(process.execPath, [CORE, 'new-lab'], { input: JSON.stringify({ Path: lab, Scenario: scenario }), encoding: 'utf8' });
   assert.equal(JSON.parse(out).ok, true, out);
   return lab;
 }
@@ -138,6 +145,28 @@ describe('install script on a lab', () => {
     assert.match(run.stdout, /\(return code (0|69001)\)/);
     assert.equal(run.stderr, '');
     assert.match(logText(run), /-VirtualDirectoryNaming 'Legacy'/);
+  });
+});
+
+describe('install script and the way back', () => {
+  test('no package can reinstall the PhoneFactor products: 69003 before anything changes; RollbackMediaPath with the installers goes on', () => {
+    const lab = newLabOf('rollback', 'CachedPackageOnly');
+    const file = path.join(path.dirname(lab), 'upgrade.json');
+    writeFileSync(file, JSON.stringify({ InstallerPath: 'C:\\Media\\MfaServer', BackupDestination: 'backups', LabPath: 'lab' }));
+    const refused = install(file);
+    assert.equal(refused.code, asProcessExit(69003), refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /RollbackMedia on MFA01/);
+    // The admin puts the previous installers into the application's content (here: inside the lab server) and names them.
+    const media = path.join(lab, 'C', 'Media', 'PhoneFactor');
+    mkdirSync(media, { recursive: true });
+    for (const f of ['PhoneFactorAgentSetup.msi', 'PhoneFactorUserPortalSetup64.msi', 'PFUP64.CAB', 'PhoneFactorPhoneAppWebServiceSetup64.msi',
+      'PhoneFactorWebServiceSdkSetup.msi', 'PFSDK.CAB']) {
+      copyFileSync(path.join(repoRoot, 'assets', 'lab-media', 'phonefactor', f), path.join(media, f));
+    }
+    writeFileSync(file, JSON.stringify({ InstallerPath: 'C:\\Media\\MfaServer', BackupDestination: 'backups', LabPath: 'lab', RollbackMediaPath: 'C:\\Media\\PhoneFactor' }));
+    const run = install(file);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(logText(run), /-RollbackMediaPath 'C:\\Media\\PhoneFactor'/);
   });
 });
 
