@@ -1,7 +1,8 @@
 /**
  * report.html: one self-contained page an admin attaches to the change ticket. Inline CSS, no script, no external
- * asset. Every piece of text goes through html.ts `t()` (secret redaction, then HTML escaping); web.config values are
- * never read into it.
+ * asset. Every piece of text goes through html.ts `t()` (secret redaction, then HTML escaping). The only web.config
+ * values it shows come through the one secret rule (util/secrets.ts showSetting: the SDK URL, the SDK account's name);
+ * names and paths are never masked.
  */
 import { EXIT_CODE_MEANINGS } from '../domain/upgrade-exit-codes';
 import type { ServerInventory } from '../domain/inventory-types';
@@ -163,12 +164,6 @@ function serverInventory(inv: ServerInventory): string {
   ].join('\n');
 }
 
-/**
- * The report carries no web.config value (it is a document admins pass around): the SDK service account that the
- * SdkServiceAccount check names (DOMAIN\\user, read from the web.configs) is shown as "the SDK service account".
- */
-const withoutAccountNames = (text: string) => text.replace(/[\w.-]+\\[\w.$-]+/g, 'the SDK service account');
-
 /** Before the run changed anything: each readiness check, Failed and accepted risks first. */
 function readiness(input: ReportInput): string {
   if (input.readiness.length === 0) return '';
@@ -177,8 +172,10 @@ function readiness(input: ReportInput): string {
     t(r.ComputerName),
     t(r.Check),
     readinessBadge(r),
-    t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Detail) : r.Detail),
-    t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Action ?? '') : (r.Action ?? '')),
+    // Rows come from the checks with every web.config value already shown through the one secret rule
+    // (util/secrets.ts showSetting): names and paths are shown as they are.
+    t(r.Detail),
+    t(r.Action),
     t(r.Basis),
   ]);
   return [
@@ -306,7 +303,7 @@ function footer(input: ReportInput): string {
   return [
     '<footer>',
     `<p>Written ${t(formatTime(input.generatedAt.toISOString()))} by MfaServerUpgrade ${t(input.toolVersion)}. ${t(input.result.Notice)}</p>`,
-    '<p>This report contains no passwords or web.config values; secret values are masked as ********.</p>',
+    '<p>This report contains no passwords: secret values are masked as ******** (names and paths are shown as they are).</p>',
     '</footer>',
   ].join('\n');
 }
