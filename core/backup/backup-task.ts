@@ -7,6 +7,7 @@ import {
   TASK_LOG_PATH,
   buildBackupTaskXml,
   checkRetain,
+  checkTaskModule,
   checkTaskDestination,
   formatDailyTime,
   normalizeTaskName,
@@ -28,6 +29,8 @@ export interface BackupTaskRequest {
   stopService: boolean;
   /** Register nothing: return the XML. */
   asXml: boolean;
+  /** The manifest of the module the admin ran the command from (the caller's), null when not known. */
+  callerModule: string | null;
 }
 
 export interface BackupTaskRecord {
@@ -38,6 +41,8 @@ export interface BackupTaskRecord {
   Destination: string;
   Retain: number;
   LogPath: string;
+  /** The module the task imports, by the full path of its manifest on the server. */
+  ModulePath: string;
   Registered: boolean;
   Xml: string;
 }
@@ -62,12 +67,14 @@ export async function registerBackupTask(req: BackupTaskRequest, ctx: OperationC
   const destination = checkTaskDestination(req.destination);
   const retain = checkRetain(req.retain);
   const host = await openTargetHost(req.target);
+  // The task imports the module by path: on a remote server the copy this tool keeps there, else the admin's own.
+  const moduleManifest = checkTaskModule(host.deployedModuleManifest ?? req.callerModule);
   // A lab's task backs up that lab server (run it to rehearse); a real server's task backs up the server itself.
   const labTarget = req.labPath === undefined ? {} : {
     labPath: host.kind === 'lab' ? path.resolve(req.labPath) : req.labPath,
     computerName: host.computerName,
   };
-  const xml = buildBackupTaskXml({ taskName, destination, at, retain, stopService: req.stopService, startDate: new Date(), ...labTarget });
+  const xml = buildBackupTaskXml({ taskName, destination, at, retain, stopService: req.stopService, startDate: new Date(), moduleManifest, ...labTarget });
   const output: BackupTaskRecord = {
     TaskName: taskName,
     ComputerName: host.computerName,
@@ -76,6 +83,7 @@ export async function registerBackupTask(req: BackupTaskRequest, ctx: OperationC
     Destination: destination,
     Retain: retain,
     LogPath: TASK_LOG_PATH,
+    ModulePath: moduleManifest,
     Registered: false,
     Xml: xml,
   };
@@ -88,7 +96,7 @@ export async function registerBackupTask(req: BackupTaskRequest, ctx: OperationC
       target: `${host.computerName}: ${taskName}`,
       description: [
         `${existing === undefined ? 'Register' : 'Replace'} the scheduled task ${taskName}: every day at ${output.At} as SYSTEM`,
-        `  Backup-PhoneFactor -Destination '${destination}' -Retain ${retain}${req.stopService ? ' -StopService' : ''}`,
+        `  Import-Module '${moduleManifest}'; Backup-PhoneFactor -Destination '${destination}' -Retain ${retain}${req.stopService ? ' -StopService' : ''}`,
         `  Log: ${TASK_LOG_PATH}`,
       ].join('\n'),
     },

@@ -28,6 +28,8 @@ export interface BackupTaskSpec {
   stopService: boolean;
   /** The first day the trigger applies (its date part only); the trigger then repeats every day. */
   startDate: Date;
+  /** The module's manifest, by full path on the server (checkTaskModule). */
+  moduleManifest: string;
 }
 
 export interface DailyTime {
@@ -114,10 +116,48 @@ export interface BackupTaskTarget {
   computerName?: string;
 }
 
-type CommandSpec = Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService'> & BackupTaskTarget;
+type CommandSpec = Pick<BackupTaskSpec, 'destination' | 'retain' | 'stopService' | 'moduleManifest'> & BackupTaskTarget;
+
+/** Profile folders: a module there belongs to one user (redirected, roamed or deleted with the profile). */
+const PROFILE_FOLDER = /^[A-Za-z]:\\(Users|Documents and Settings)\\/i;
 
 /**
- * The -Command script. The log is appended with a start line and every stream of Backup-PhoneFactor; a failure is
+ * The module the task imports, by the full path of its manifest: the task runs in Windows PowerShell 5.1, which does
+ * not look where PowerShell 7 installs modules ($env:ProgramFiles\PowerShell\Modules), so importing by name would fail
+ * every night for a module installed from PowerShell 7. The path must be one SYSTEM can rely on: a full local path
+ * (a share is reached as the computer account, a mapped drive letter is the admin's own), not in a user profile,
+ * and one the command line can carry. A path of this machine (a lab rehearsal on Linux) is taken as it is.
+ */
+export function checkTaskModule(moduleManifest: string | null): string {
+  if (moduleManifest === null) {
+    throw new CoreError(
+      'TaskModuleUnknown',
+      'The module this command runs from is not known (the core was not started by the MfaServerUpgrade module), so the task could not import it by ' +
+        'its path. Run Register-PhoneFactorBackupTask from the MfaServerUpgrade module installed on the server.',
+      'ModulePath',
+    );
+  }
+  const refuse = (why: string) =>
+    new CoreError(
+      'TaskModuleNotReachable',
+      `The task runs as SYSTEM in Windows PowerShell 5.1 and imports the module by its full path, and this module (${moduleManifest}) ${why}. Install ` +
+        `it for all users (Install-PSResource MfaServerUpgrade -Scope AllUsers from PowerShell 7, or copy it to ` +
+        `C:\\Program Files\\WindowsPowerShell\\Modules), import it from there and register the task again.`,
+      moduleManifest,
+    );
+  if (/["%]/.test(moduleManifest) || hasControlCharacter(moduleManifest)) {
+    throw refuse('contains " , % or a control character, which the task\'s command line cannot carry');
+  }
+  if (moduleManifest.startsWith('/')) return moduleManifest;
+  if (moduleManifest.startsWith('\\\\')) throw refuse('lies on a network share, which SYSTEM reaches as the computer account if at all');
+  if (!/^[A-Za-z]:\\/.test(moduleManifest)) throw refuse('is not a full local path');
+  if (PROFILE_FOLDER.test(moduleManifest)) throw refuse('lies in a user profile, which belongs to that user and may be redirected, roamed or removed');
+  return moduleManifest;
+}
+
+/**
+ * The -Command script. It imports the module by the full path of its manifest (checkTaskModule), never by name. The
+ * log is appended with a start line and every stream of Backup-PhoneFactor; a failure is
  * logged and ends the task with exit code 1, so "Last Run Result" in Task Scheduler shows it. No double quotes inside:
  * the whole script is one double-quoted argument of powershell.exe.
  *
@@ -134,7 +174,7 @@ export function backupTaskCommand(spec: CommandSpec): string {
     ' -Confirm:$false',
   ].join('');
   const tryBlock = `try { ('=== ' + (Get-Date -Format o) + ' scheduled backup') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module ` +
-    `MfaServerUpgrade; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`;
+    `-Name ${psSingleQuoted(spec.moduleManifest)}; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`;
   const catchBlock = `catch { ((Get-Date -Format o) + ' FAILED: ' + $_) | Out-File -LiteralPath $log -Append -Encoding utf8; exit 1 }`;
   return [
     `$ErrorActionPreference = 'Stop'`,

@@ -10,9 +10,9 @@
  * mid-upgrade keeps its last words.
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { redactor } from '../util/secrets';
+import { processAccount } from '../util/caller-facts';
 import { formatCmTraceLine, type CmTraceSeverity } from './cmtrace-format';
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -57,7 +57,7 @@ export class CmTraceLog {
     this.path = options.path;
     this.maxBytes = Math.max(1024, options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.maxFiles = Math.max(1, Math.floor(options.maxFiles ?? DEFAULT_MAX_FILES));
-    this.context = options.context ?? currentAccount();
+    this.context = options.context ?? processAccount();
   }
 
   info(message: string, options?: CmTraceWriteOptions): void {
@@ -130,20 +130,5 @@ export class CmTraceLog {
   private rotatedName(n: number): string {
     const ext = path.extname(this.path);
     return path.join(path.dirname(this.path), `${path.basename(this.path, ext)}-${n}${ext}`);
-  }
-}
-
-/** `DOMAIN\user` as Windows shows it; elsewhere (tests, Linux) the host name stands in for the domain. */
-function currentAccount(): string {
-  const user = process.env.USERNAME ?? safeUserName();
-  const domain = process.env.USERDOMAIN ?? os.hostname();
-  return `${domain}\\${user}`;
-}
-
-function safeUserName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }

@@ -316,7 +316,7 @@ function Invoke-MfaCore {
     # (and the pwsh that holds them) then end with the command, and opening them costs far more than starting node.
     foreach ($item in $Items) { if ($item.Contains('ComputerName') -and $item['ComputerName']) { $OwnProcess = $true } }
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
-    $request = @{ items = @($Items); dryRun = $false }
+    $request = @{ items = @($Items); dryRun = $false; caller = (Get-MfaCaller) }
     # Errors already shown by the plan round (code and target): the real run meets the same failures again.
     $shown = New-Object 'System.Collections.Generic.HashSet[string]'
     # $WhatIfPreference and $ConfirmPreference are the calling cmdlet's (dynamic scope): -WhatIf / -Confirm set them.

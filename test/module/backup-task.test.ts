@@ -1,7 +1,7 @@
 // Register-PhoneFactorBackupTask / Unregister-PhoneFactorBackupTask on a lab server, through real pwsh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -93,16 +93,18 @@ test('the output of Register pipes into Unregister (TaskName, LabPath by propert
 
 /**
  * What Task Scheduler would do with the registered task: split <Command> <Arguments> as Windows splits a command line
- * and start PowerShell with them, non-interactive, as the task does. %SystemRoot% is the lab's C:\Windows and the
- * module is found on PSModulePath as on a server where it is installed.
+ * and start PowerShell with them, non-interactive, as the task does. %SystemRoot% is the lab's C:\Windows. The module
+ * is NOT on PSModulePath: Windows PowerShell 5.1, which runs the task, does not look where PowerShell 7 installs
+ * modules (-Scope AllUsers: $env:ProgramFiles\PowerShell\Modules), so the task must import it by its path.
  */
-function runTaskAction(taskXml: string): { status: number | null; stdout: string; stderr: string; log: string; command: string } {
+function runTaskAction(taskXml: string, installedIn = path.dirname(modulePath)): { status: number | null; stdout: string; stderr: string; log: string; command: string } {
   const args = splitWindowsCommandLine(parseTask(taskXml).Actions.Exec.Arguments);
   const command = args[args.indexOf('-Command') + 1];
   const systemRoot = path.join(lab, 'C', 'Windows');
+  const notInstallLocation = (p: string) => p !== '' && !path.resolve(p).startsWith(path.resolve(installedIn));
   const run = spawnSync(pwshExecutable(), args, {
     encoding: 'utf8',
-    env: { ...process.env, SystemRoot: systemRoot, PSModulePath: [path.dirname(modulePath), process.env.PSModulePath ?? ''].join(path.delimiter) },
+    env: { ...process.env, SystemRoot: systemRoot, PSModulePath: (process.env.PSModulePath ?? '').split(path.delimiter).filter(notInstallLocation).join(path.delimiter) },
     timeout: 240_000,
   });
   const logFile = path.join(systemRoot, 'Logs', 'Software', 'MfaServerUpgrade-Backup.log');
@@ -127,6 +129,29 @@ test('the registered task\'s exact command parses (also for Windows PowerShell 5
   const backups = readdirSync(path.join(lab, 'D', 'Nightly')).filter((f) => !f.startsWith('.'));
   assert.equal(backups.length, 1, `one backup made by the task: ${backups.join(', ')}`);
   await ps.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
+});
+
+test('a module installed where Windows PowerShell 5.1 does not look: the task imports it by the path of its manifest and runs', async () => {
+  // As Install-PSResource -Scope AllUsers from PowerShell 7 installs it: <ProgramFiles>\PowerShell\Modules\<name>\<version>.
+  const installed = path.join(dir, 'ProgramFiles', 'PowerShell', 'Modules');
+  const moduleFolder = path.join(installed, 'MfaServerUpgrade', '0.1.0');
+  cpSync(modulePath, moduleFolder, { recursive: true, filter: (src) => path.basename(src) !== 'cache' });
+  const ps7 = await openModuleSession(dir, process.env, path.join(moduleFolder, 'MfaServerUpgrade.psd1'));
+  try {
+    const reg = await ps7.run("Register-PhoneFactorBackupTask -LabPath $V.lab -Destination 'D:\\Pwsh7' -At 03:00 -Confirm:$false | Select-Object Registered, ModulePath", { lab });
+    assert.ok(reg.ok, reg.terminatingError?.message);
+    const manifest = path.join(moduleFolder, 'MfaServerUpgrade.psd1');
+    assert.deepEqual(reg.output[0], { Registered: true, ModulePath: manifest });
+    const xml = readFileSync(taskFile).subarray(2).toString('utf16le');
+    const run = runTaskAction(xml, installed);
+    assert.ok(run.command.includes(`Import-Module -Name '${manifest}';`), `the task imports the module by path: ${run.command}`);
+    assert.equal(run.status, 0, `the task exits 0; stderr: ${run.stderr}; log: ${run.log}`);
+    assert.doesNotMatch(run.log, /FAILED/);
+    assert.equal(readdirSync(path.join(lab, 'D', 'Pwsh7')).filter((f) => f.startsWith('PhoneFactorBackup-')).length, 1, 'the task made its backup');
+    await ps7.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
+  } finally {
+    await ps7.close();
+  }
 });
 
 test('a failing scheduled backup logs FAILED with the reason and exits 1 (Task Scheduler\'s Last Run Result)', async () => {
