@@ -52,8 +52,8 @@ export const testReadinessOperation = defineOperation({
     '(Component Based Servicing, Windows Update, PendingFileRenameOperations) and no other installation running; the',
     'PhoneFactor / MFA Server service can be stopped for a consistent backup; the VC++ 2015 redistributables on separate',
     'web servers; the SDK URL of every portal and mobile app web.config (no IP address; its host bound on the site serving',
-    'the SDK); the SDK service account in "PhoneFactor Admins" where that can be read. Basis names the documented fact a',
-    'check rests on, or says Inference. A Failed check stops Invoke-MfaServerUpgrade (exit code 69003) unless it is named',
+    'the SDK); the SDK service account in "PhoneFactor Admins" where that can be read. Basis names what a check rests on with the',
+    'Microsoft Learn page (title and URL) that says it, or says Inference. A Failed check stops Invoke-MfaServerUpgrade (exit code 69003) unless it is named',
     'in -SkipReadiness. Nothing on the servers is changed.',
   ].join(' '),
   examples: [

@@ -16,6 +16,7 @@ import {
   JOURNAL_FORMAT_VERSION,
   type JournalDocument,
   type JournalPlanStep,
+  type JournalRunBy,
   type JournalServer,
   type JournalStep,
   type JournalStepStatus,
@@ -37,6 +38,8 @@ export interface JournalOptions {
 export interface JournalRecord {
   planSha256: string;
   servers: JournalServer[];
+  /** Who started the run, from where, under which change number. */
+  runBy: JournalRunBy;
 }
 
 export interface JournalMeta extends Record<string, unknown> {
@@ -92,6 +95,7 @@ export class Journal {
       Replans: [],
       Steps: pendingSteps(Array.isArray(plan) ? plan : plan.Steps),
       Stops: [],
+      Runs: [runEntry(now, record.runBy, false)],
     };
     await fs.mkdir(path.dirname(file), { recursive: true });
     const journal = new Journal(file, doc, clock, options.beforeWrite);
@@ -205,6 +209,20 @@ export class Journal {
       doc.Status = 'Failed';
       return at;
     });
+  }
+
+  /** A later run continues this one (-Resume, -Replan): who, from where, under which change number. */
+  recordRun(by: JournalRunBy): Promise<void> {
+    return this.update('run', (doc) => {
+      const now = this.clock();
+      doc.Runs.push(runEntry(now.toISOString(), by, true));
+      return now;
+    });
+  }
+
+  /** Every run of the upgrade, oldest first. */
+  get runs(): JournalDocument['Runs'] {
+    return structuredClone(this.doc.Runs);
   }
 
   /** Every stop of the run before it finished, oldest first. */
@@ -322,6 +340,16 @@ function stopEntry(doc: JournalDocument, stop: CoreStop, recordedBy: JournalStop
     Step: doc.Steps.find((s) => s.Status === 'Running')?.Id ?? null,
     RecordedBy: recordedBy,
     ProcessId: processId,
+  };
+}
+
+function runEntry(at: string, by: JournalRunBy, resumed: boolean): JournalDocument['Runs'][number] {
+  return {
+    At: at,
+    Account: cleanText(by.Account),
+    Machine: cleanText(by.Machine),
+    ChangeId: by.ChangeId === null ? null : cleanText(by.ChangeId),
+    Resumed: resumed,
   };
 }
 

@@ -7,7 +7,7 @@
 import { EXIT_CODE_MEANINGS } from '../domain/upgrade-exit-codes';
 import type { ServerInventory } from '../domain/inventory-types';
 import type { PlanStep } from '../domain/plan-types';
-import type { JournalStep, JournalStop } from '../journal/journal-types';
+import type { JournalRun, JournalStep, JournalStop } from '../journal/journal-types';
 import { STOP_EXPLANATIONS } from '../util/core-stop';
 import { REPORT_CSS } from './report-css';
 import { formatBytes, formatDuration, formatTime, t, table } from './html';
@@ -119,6 +119,8 @@ function summary(input: ReportInput, servers: string[]): string {
     ['Last change', t(formatTime(ended))],
     ['Elapsed', t(formatDuration(elapsed))],
     ['Run id', `<span class="mono">${t(j?.RunId)}</span>`],
+    ['Run by', runsBy(j?.Runs ?? [])],
+    ['Change', t([...new Set((j?.Runs ?? []).map((x) => x.ChangeId).filter((c): c is string => c !== null))].join(', ') || null)],
     ['Run folder', `<code>${t(input.runFolder)}</code>`],
     ['Journal', `<code>${t(r.JournalPath)}</code>`],
     ['Log', r.LogPath ? `<code>${t(r.LogPath)}</code>` : t(null)],
@@ -133,6 +135,23 @@ function summary(input: ReportInput, servers: string[]): string {
     '</dl>',
     '</section>',
   ].join('\n');
+}
+
+/** Who ran the upgrade: each run (the first, every -Resume) with its account, machine, change number and start. */
+function runsBy(runs: JournalRun[]): string {
+  if (runs.length === 0) return t('not recorded (a journal written before runs were recorded)');
+  const items = runs.map((r) => `<li>${t(`${r.Account} on ${r.Machine}`)}${r.ChangeId ? `, change <strong>${t(r.ChangeId)}</strong>` : ', no change ' +
+    'number given'} <span class="muted">${t(`${r.Resumed ? 'resumed' : 'started'} ${formatTime(r.At)}`)}</span></li>`);
+  return `<ul class="plain">${items.join('')}</ul>`;
+}
+
+/** A Basis as HTML: its text escaped, each Microsoft Learn address a link a ticket reviewer can open. */
+function basisHtml(text: string | null | undefined): string {
+  if (!text) return t(null);
+  return text
+    .split(/(https:\/\/learn\.microsoft\.com\/[^\s;)]+)/)
+    .map((part, i) => (i % 2 === 1 ? `<a href="${t(part)}">${t(part)}</a>` : part === '' ? '' : t(part)))
+    .join('');
 }
 
 function found(input: ReportInput): string {
@@ -176,7 +195,7 @@ function readiness(input: ReportInput): string {
     // (util/secrets.ts showSetting): names and paths are shown as they are.
     t(r.Detail),
     t(r.Action),
-    t(r.Basis),
+    basisHtml(r.Basis),
   ]);
   return [
     '<section aria-labelledby="readiness">',
@@ -199,7 +218,8 @@ function planAndOutcome(input: ReportInput): string {
   const rows = input.result.Steps.map((s) => {
     const p = planSteps.get(s.Id);
     const j = journalSteps.get(s.Id);
-    const what = p ? `${t(p.Description)}${p.Target ? `<br><code>${t(p.Target)}</code>` : ''}` : `${t(s.Action)}`;
+    const why = p?.Basis ? `<br><span class="muted">Basis: ${basisHtml(p.Basis)}</span>` : '';
+    const what = p ? `${t(p.Description)}${p.Target ? `<br><code>${t(p.Target)}</code>` : ''}${why}` : `${t(s.Action)}`;
     const attempts = j && j.Attempts > 1 ? `<br><span class="muted">${j.Attempts} attempts</span>` : '';
     return [
       `${s.Order}`,
@@ -277,7 +297,8 @@ function backup(b: ReportBackup): string {
 
 function followUps(input: ReportInput): string {
   const items =
-    input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}</li>`) ??
+    input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}` +
+      `${f.Basis ? `<br><span class="muted">Basis: ${basisHtml(f.Basis)}</span>` : ''}</li>`) ??
     input.result.FollowUps.map((f) => `<li>${t(f)}</li>`);
   return [
     '<section aria-labelledby="followups">',

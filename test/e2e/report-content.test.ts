@@ -1,10 +1,13 @@
 // What report.html says, read as text (report.test.ts looks at it in a browser): every section a run can produce, on a
 // separate-web-server lab whose SDK service account is CONTOSO\svc-mfasdk, with a stop in the middle of the run.
 // Names and paths come out as they are; only secret values are masked, and the SDK password appears nowhere.
+// Who ran it (issue 28 item 8): each run's account, machine and -ChangeId in the journal, the log and the report, and
+// every Basis cites Microsoft Learn pages by title and URL.
 // Real pwsh, the test build of the module (MFA_TEST_CRASH_AT kills the core once, so the report has its Stops section).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { JournalDocument } from '../../core/journal/journal-types';
 import * as path from 'node:path';
 import { faultModulePath, openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
@@ -21,11 +24,16 @@ let ps: PowerShellSession;
 let html = '';
 let text = '';
 let log = '';
+let journal: JournalDocument;
+/** The account and machine as the module sees them: [Environment] outside Windows. */
+let account = '';
+let machine = '';
 
-/** The report's visible text: tags dropped, the five escaped characters back. */
+/** The report's visible text: tags dropped (a tag between words reads as one blank), the five escaped characters back. */
 function visibleText(page: string): string {
   return page
-    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s*<[^>]+>\s*/g, ' ')
+    .replace(/ {2,}/g, ' ')
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&lt;/g, '<')
@@ -44,16 +52,20 @@ before(async () => {
   }
   const upgrade = String.raw`
     if ($V.crashAt) { $env:MFA_TEST_CRASH_AT = $V.crashAt }
-    try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Resume -Confirm:$false }
+    try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Resume -ChangeId $V.change -Confirm:$false }
     finally { Remove-Item Env:MFA_TEST_CRASH_AT -ErrorAction SilentlyContinue }`;
-  const killed = await ps.run(upgrade, { lab, backups, installer: LAB_INSTALLER_PATH, crashAt: 'after:WEB01:uninstall:UserPortal' });
+  const killed = await ps.run(upgrade, { lab, backups, installer: LAB_INSTALLER_PATH, crashAt: 'after:WEB01:uninstall:UserPortal', change: 'CHG0012345' });
   assert.match(killed.terminatingError?.fullyQualifiedErrorId ?? '', /^CoreKilled\b/, 'the first run is killed after an uninstall');
-  const resumed = await runOk(ps, upgrade, { lab, backups, installer: LAB_INSTALLER_PATH });
+  // Resumed under another change number (the first change window closed): recorded, not refused.
+  const resumed = await runOk(ps, upgrade, { lab, backups, installer: LAB_INSTALLER_PATH, change: 'CHG0012399' });
   const result = resumed.output[0] as UpgradeResult & { ReportPath: string; LogPath: string };
   assert.equal(result.Status, 'Completed', result.Message);
   html = readFileSync(result.ReportPath, 'utf8');
   text = visibleText(html);
   log = readFileSync(result.LogPath, 'utf8');
+  journal = JSON.parse(readFileSync(result.JournalPath, 'utf8')) as JournalDocument;
+  const who = await runOk(ps, "[Environment]::UserDomainName + '\\' + [Environment]::UserName; [Environment]::MachineName");
+  [account, machine] = who.output as string[];
 });
 after(async () => {
   await ps?.close();
@@ -99,3 +111,39 @@ test('no name is masked and the password appears nowhere: report, log', () => {
   assert.ok(log.includes('WEB_SERVICE_SDK_AUTHENTICATION_USERNAME'), 'the log names the setting');
   assert.equal(log.includes('********'), false, 'the log masks nothing: no secret value is logged');
 });
+
+test('each run is on record with its account, machine and change number: journal, CMTrace log, report', () => {
+  assert.deepEqual(
+    journal.Runs.map((r) => ({ Account: r.Account, Machine: r.Machine, ChangeId: r.ChangeId, Resumed: r.Resumed })),
+    [
+      { Account: account, Machine: machine, ChangeId: 'CHG0012345', Resumed: false },
+      { Account: account, Machine: machine, ChangeId: 'CHG0012399', Resumed: true },
+    ],
+  );
+  assert.ok(Date.parse(journal.Runs[0].At) <= Date.parse(journal.Runs[1].At));
+  assert.ok(log.includes(`Started by ${account} on ${machine} under change CHG0012345.`), 'the first run says who and which change');
+  assert.ok(log.includes(`Resumed by ${account} on ${machine} under change CHG0012399.`), 'the resumed run says so too');
+  assert.ok(log.includes(`context="${account}"`), 'CMTrace\'s context column names the account that ran the upgrade');
+  const summary = visibleText(/<section[^>]*aria-labelledby="summary"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '');
+  assert.match(summary, new RegExp(`Run by\\s+${escape(`${account} on ${machine}`)}, change CHG0012345 started [^]*?${escape(`${account} on ${machine}`)}, change CHG0012399 resumed`));
+  assert.match(summary, /Change\s+CHG0012345, CHG0012399/);
+});
+
+test('every Basis cites Microsoft Learn pages by title and URL, none an internal note', () => {
+  assert.doesNotMatch(html, /facts §|\(S\d+\)/, 'no internal note number');
+  const readiness = /<section[^>]*aria-labelledby="readiness"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+  const cells = [...readiness.matchAll(/<td data-label="Basis"><div>([\s\S]*?)<\/div><\/td>/g)].map((m) => m[1]);
+  assert.ok(cells.length >= 10, `${cells.length} readiness rows`);
+  for (const cell of cells) assert.match(cell, /^Inference: |<a href="https:\/\/learn\.microsoft\.com\//, cell);
+  assert.ok(
+    text.includes('Upgrade the PhoneFactor Agent to Microsoft Entra Multifactor Authentication Server, ' +
+      'https://learn.microsoft.com/previous-versions/entra/identity/authentication/howto-mfaserver-deploy-upgrade-pf'),
+    'the upgrade page by title and URL',
+  );
+  const plan = /<section[^>]*aria-labelledby="plan"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+  assert.equal((plan.match(/Basis: /g) ?? []).length, journal.Steps.length, 'every step says what it rests on');
+  const followUps = /<section[^>]*aria-labelledby="followups"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+  assert.match(followUps, /Basis: MFA Server 8\.1 and later ship the Migration Utility[^<]*<a href="https:\/\/learn\.microsoft\.com\/entra\/identity\/authentication\/how-to-mfa-server-migration-utility">/);
+});
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -12,6 +12,7 @@ import { checkInstallerMedia } from './media-check';
 import { backupEstimate, checkBackupDestination, checkInstallSpace, writesPerDrive } from './space-check';
 import { checkSdkAccount, checkSdkUrl, checkVcRuntime, sdkAccounts, sdkEndpoints } from './web-checks';
 import { READINESS_CHECKS, row, type ReadinessCheckName, type ReadinessRow } from '../../domain/readiness-types';
+import { LEARN, basis } from '../../domain/learn-sources';
 
 export interface ReadinessRequest {
   hosts: Host[];
@@ -22,8 +23,11 @@ export interface ReadinessRequest {
   backupDestination?: string;
 }
 
-const REACH_BASIS = 'facts §5 (S2): subordinates are upgraded first and connect to the primary; Inference: only the servers named in this run can be ' +
-  'checked, the group\'s members are not listed anywhere documented [?]';
+const REACH_BASIS = basis(
+  'Subordinate servers are upgraded first and connect to the primary; only the servers named in this run can be checked (Inference: the group\'s ' +
+    'members are not listed anywhere documented [?])',
+  LEARN.upgradeLatest,
+);
 
 export async function runReadiness(req: ReadinessRequest): Promise<ReadinessRow[]> {
   const rows: ReadinessRow[] = [];

@@ -11,6 +11,7 @@ import { readWebConfigSettings } from '../../webconfig/index';
 import { isLinkFailure } from '../../util/errors';
 import { row, type ReadinessRow } from '../../domain/readiness-types';
 import { showSetting } from '../../util/secrets';
+import { LEARN, basis } from '../../domain/learn-sources';
 
 // ───────────── VC++ 2015 ─────────────
 
@@ -47,7 +48,8 @@ export function checkVcRuntime(host: Host, inv: ServerInventory, products: Insta
         `for ${missing.join(' and ')}${found.size ? ` (found: ${[...found.values()].join(', ')})` : ''}.`
       : `Found: ${[...found.values()].join(', ')}.`,
     `Install the Visual C++ 2015 Update 1 (or a later 2015-2022) redistributable for ${missing.join(' and ')} on ${host.computerName} before the upgrade.`,
-    'facts §5: since v7 the web components need the VC++ 2015 Update 1 redistributable (x86 and x64) on separate web servers',
+    basis('From v7 on the web components need the Visual C++ 2015 Update 1 redistributable (x86 and x64); on a separate web server it is installed before ' +
+      'them', LEARN.upgradeLatest),
   );
 }
 
@@ -78,7 +80,7 @@ export async function sdkEndpoints(hosts: Host[], inventories: ServerInventory[]
   return out;
 }
 
-const SDK_BASIS = 'facts §3: the SDK URL must use the host name on the SDK\'s TLS certificate; facts §6: SDK URL / certificate host mismatch';
+const SDK_BASIS = basis('The SDK URL in the portal\'s web.config uses the host name on the SDK\'s TLS certificate', LEARN.userPortal);
 
 /** One row per portal / mobile app web.config naming an SDK URL. */
 export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkEndpoint[]): ReadinessRow {
@@ -164,11 +166,10 @@ function namesServer(host: Host, name: string): boolean {
 // ───────────── SDK service account ─────────────
 
 export const PHONEFACTOR_ADMINS = 'PhoneFactor Admins';
-const ACCOUNT_BASIS = 'facts §3: WEB_SERVICE_SDK_AUTHENTICATION_USERNAME is a service account in the "PhoneFactor Admins" group; facts §6: it is often ' +
-  'missing from the group';
 
 /** The appSettings key that names the SDK service account in a portal / mobile app web.config. */
 export const SDK_USERNAME_KEY = 'WEB_SERVICE_SDK_AUTHENTICATION_USERNAME';
+const ACCOUNT_BASIS = basis(`The account in ${SDK_USERNAME_KEY} is a member of the "PhoneFactor Admins" group`, LEARN.userPortal);
 
 /** The account names the web.configs use for the SDK (the password is never read into the result). */
 export async function sdkAccounts(host: Host, inv: ServerInventory): Promise<{ account: string; file: string }[]> {

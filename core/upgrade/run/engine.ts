@@ -40,6 +40,8 @@ import { assertPlanInstallers } from '../plan-installers';
 import { journalFaultForTests } from './crash-points';
 import { resultBeforeChanges } from './result-before-changes';
 import type { StepReport, UpgradeResult } from './upgrade-result';
+import { callerFacts, type CallerFacts } from '../../util/caller-facts';
+import type { JournalRunBy } from '../../journal/journal-types';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -53,6 +55,21 @@ export interface UpgradeRequest {
   skipReadiness?: ReadinessCheckName[];
   /** -Replan: plan the rest of a recorded run again with the parameters given now. */
   replan?: boolean;
+  /** Who runs it and from where (the transport's caller facts); absent: this process. */
+  caller?: CallerFacts;
+  /** -ChangeId: the change number the run is done under, recorded with each run in the journal, log and report. */
+  changeId?: string;
+}
+
+/** Who runs this run, as the journal records it. */
+function runBy(req: UpgradeRequest): JournalRunBy {
+  const caller = req.caller ?? callerFacts();
+  return { Account: caller.account, Machine: caller.machine, ChangeId: req.changeId ?? null };
+}
+
+/** The run's first log line: who, from where, under which change. */
+function runByLine(by: JournalRunBy, resumed: boolean): string {
+  return `${resumed ? 'Resumed' : 'Started'} by ${by.Account} on ${by.Machine}${by.ChangeId ? ` under change ${by.ChangeId}` : ' (no -ChangeId given)'}.`;
 }
 
 export function runFolder(backupDestination: string, hosts: Host[]): string {
@@ -67,7 +84,8 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
 function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog } {
   if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
   const local = req.hosts[0].localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`) ?? path.join(runFolder(req.backupDestination, req.hosts), 'MfaServerUpgrade.log');
-  const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
+  // CMTrace's context column names who ran the upgrade (SYSTEM by its SID), not only the account the core runs as.
+  const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade', context: runBy(req).Account });
   const logged: OperationContext = {
     ...ctx,
     act: ctx.act.bind(ctx),
@@ -205,6 +223,12 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
   if ('result' in started) return started.result;
   const { plan, journal } = started;
   if (journal && opened) await takeOverRecords(journal, started.resumed, opened, ctx);
+  if (journal && started.resumed) {
+    // Each run that continues the journal is on record with its account and change number (another one is no refusal).
+    const by = runBy(req);
+    await journal.recordRun(by);
+    ctx.log('info', runByLine(by, true));
+  }
   assertBackupsFirst(plan);
   assertPlanInstallers(plan, started.installerPath);
 
@@ -371,7 +395,7 @@ async function openOrStart(
   const journal = await Journal.create(
     journalPath,
     plan,
-    { planSha256: planSha256(bytes), servers: identities.map((id, i) => ({ ...id, Found: input.servers[i] })) },
+    { planSha256: planSha256(bytes), servers: identities.map((id, i) => ({ ...id, Found: input.servers[i] })), runBy: runBy(req) },
     {
       InstallerPath: req.installerPath,
       Naming: naming,
@@ -384,6 +408,7 @@ async function openOrStart(
     },
     journalOptions,
   );
+  ctx.log('info', runByLine(runBy(req), false));
   return { plan, journal, installerPath: req.installerPath, resumed: false };
 }
 
