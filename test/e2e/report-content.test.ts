@@ -54,8 +54,8 @@ before(async () => {
     if ($V.crashAt) { $env:MFA_TEST_CRASH_AT = $V.crashAt }
     try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Resume -ChangeId $V.change -Confirm:$false }
     finally { Remove-Item Env:MFA_TEST_CRASH_AT -ErrorAction SilentlyContinue }`;
-  const killed = await ps.run(upgrade, { lab, backups, installer: LAB_INSTALLER_PATH, crashAt: 'after:WEB01:uninstall:UserPortal', change: 'CHG0012345' });
-  assert.match(killed.terminatingError?.fullyQualifiedErrorId ?? '', /^CoreKilled\b/, 'the first run is killed after an uninstall');
+  const killed = await ps.run(upgrade, { lab, backups, installer: LAB_INSTALLER_PATH, crashAt: 'inside:WEB01:uninstall:MobileAppWebService', change: 'CHG0012345' });
+  assert.match(killed.terminatingError?.fullyQualifiedErrorId ?? '', /^CoreKilled\b/, 'the first run is killed inside an uninstall');
   // Resumed under another change number (the first change window closed): recorded, not refused.
   const resumed = await runOk(ps, upgrade, { lab, backups, installer: LAB_INSTALLER_PATH, change: 'CHG0012399' });
   const result = resumed.output[0] as UpgradeResult & { ReportPath: string; LogPath: string };
@@ -147,3 +147,19 @@ test('every Basis cites Microsoft Learn pages by title and URL, none an internal
 });
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+test('the CMTrace log: a first run with -Resume is no warning; each step\'s lines name the step as their component', () => {
+  const lines = log.split('\r\n').filter((l) => l.startsWith('<![LOG[') || l.startsWith('\uFEFF<![LOG['));
+  const attr = (line: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1];
+  const fresh = lines.find((l) => l.includes('starting a fresh upgrade'));
+  assert.ok(fresh, 'the first run says it starts fresh');
+  assert.equal(attr(fresh, 'type'), '1', 'as information, not a warning (deployments always pass -Resume)');
+  for (const id of journal.Steps.map((s) => s.Id)) {
+    const done = lines.find((l) => l.includes(`]LOG]!>`) && l.startsWith(`<![LOG[${id}: `));
+    assert.ok(done, `a line for ${id}`);
+    assert.equal(attr(done, 'component'), id, `${id}'s line names the step`);
+  }
+  const stop = lines.find((l) => l.includes('Run stopped (CoreKilled)'));
+  assert.equal(stop && attr(stop, 'component'), 'WEB01:uninstall:MobileAppWebService', 'the stop names the step that was running');
+  assert.equal(attr(lines.find((l) => l.includes('Started by'))!, 'component'), 'MfaServerUpgrade', 'run-wide lines keep the tool\'s name');
+});

@@ -81,8 +81,14 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
  * every line the engine reports also goes there (secrets are redacted by the writer). When that server is remote its
  * disk is not ours to append to line by line, so the log goes into the run folder here, beside journal.json.
  */
-function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog } {
-  if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
+/** Where a log line comes from: the step running now (its id is the CMTrace component), or the run itself. */
+interface LogScope {
+  step?: string;
+}
+
+function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog; scope: LogScope } {
+  const scope: LogScope = {};
+  if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null, scope };
   const local = req.hosts[0].localPath(`${LOG_FOLDER}\\MfaServerUpgrade.log`) ?? path.join(runFolder(req.backupDestination, req.hosts), 'MfaServerUpgrade.log');
   // CMTrace's context column names who ran the upgrade (SYSTEM by its SID), not only the account the core runs as.
   const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade', context: runBy(req).Account });
@@ -91,11 +97,12 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
     act: ctx.act.bind(ctx),
     progress: ctx.progress.bind(ctx),
     log: (level, message) => {
-      if (level !== 'verbose') log.write(message, level === 'warning' ? 'Warning' : 'Info');
+      // A line logged while a step runs names the step in CMTrace's component column (filterable there).
+      if (level !== 'verbose') log.write(message, level === 'warning' ? 'Warning' : 'Info', scope.step ? { component: scope.step } : {});
       ctx.log(level, message);
     },
   };
-  return { ctx: logged, logPath: local, log };
+  return { ctx: logged, logPath: local, log, scope };
 }
 
 export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
@@ -174,7 +181,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     guard = checked;
   }
   try {
-    const { ctx, logPath, log } = withCmTraceLog(req, plainCtx);
+    const { ctx, logPath, log, scope } = withCmTraceLog(req, plainCtx);
     // Written straight to the journal and the log (synchronously): no event can reach a PowerShell that is gone.
     forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop)) : undefined;
     if (guard?.tookOverFrom) {
@@ -184,7 +191,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
         `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`,
       );
     }
-    const opened: RunOpened = { records, log, logPath, tookOverFrom: guard?.tookOverFrom?.pid };
+    const opened: RunOpened = { records, log, logPath, tookOverFrom: guard?.tookOverFrom?.pid, scope };
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
     const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness, opened)).catch((e) => refusedOnRecords(e, folder));
     const result = logged(ctx, logPath, ended);
@@ -214,6 +221,8 @@ interface RunOpened {
   logPath: string | null;
   /** The process of an earlier run whose lock this run took over (it no longer runs). */
   tookOverFrom: number | undefined;
+  /** The step whose lines are being logged (CMTrace component). */
+  scope: LogScope;
 }
 
 async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness, opened?: RunOpened): Promise<UpgradeResult> {
@@ -258,6 +267,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     }
     if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
     ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
+    if (opened) opened.scope.step = step.Id;
     const outcome = await ctx.act({
       id: step.Id,
       target: `${step.ComputerName}: ${step.Target}`,
@@ -294,6 +304,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
         throw e;
       }
     });
+    if (opened) opened.scope.step = undefined;
     if (ctx.dryRun) continue;
     if (outcome === undefined) return finish(plan, journal!, journalPath, 'Paused', `Step ${step.Id} was not approved; nothing after it ran.`, reboot);
     if ('journalLost' in outcome) return journalLost(plan, journal!, journalPath, step, outcome.journalLost as CoreError, reboot);
@@ -377,7 +388,8 @@ async function openOrStart(
     }
     if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath, resumed: true };
   }
-  if (req.resume) ctx.log('warning', `No journal at ${journalPath}: starting a fresh upgrade.`);
+  // Deployments always pass -Resume: a first run without a journal is the normal case, not something to warn about.
+  if (req.resume) ctx.log('info', `No journal at ${journalPath} yet: starting a fresh upgrade.`);
   // A fresh run whose readiness was not checked by this call (its old records were set aside just now) checks it here.
   if (!ctx.dryRun && !readiness.checked) {
     const refused = await readinessGate(req, ctx, folder, readiness);
