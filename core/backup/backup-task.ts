@@ -4,8 +4,11 @@
  */
 import * as path from 'node:path';
 import {
+  TASK_LOG_FILE,
   TASK_LOG_PATH,
   buildBackupTaskXml,
+  lastTaskRun,
+  readBackupTaskXml,
   checkRetain,
   checkTaskModule,
   checkTaskDestination,
@@ -15,6 +18,8 @@ import {
   DEFAULT_TASK_NAME,
 } from '../domain/backup-task';
 import { openTargetHost, type TargetSelection } from '../host/open-targets';
+import type { Host } from '../host/host';
+import { CoreError } from '../util/errors';
 import type { OperationContext } from '../util/operation-context';
 
 export interface BackupTaskRequest {
@@ -129,4 +134,80 @@ export async function unregisterBackupTask(req: RemoveBackupTaskRequest, ctx: Op
   if (removed === undefined) return ctx.dryRun ? [] : [output];
   if (removed) ctx.log('info', `Removed the scheduled task ${taskName} from ${host.computerName}.`);
   return [{ ...output, Removed: removed }];
+}
+
+export interface GetBackupTaskRequest {
+  target: TargetSelection;
+  labPath?: string;
+  taskName?: string;
+  /** How many of the log's last lines to return. */
+  tail?: number;
+}
+
+export interface BackupTaskState {
+  TaskName: string;
+  ComputerName: string;
+  LabPath: string | null;
+  At: string | null;
+  Enabled: boolean;
+  Destination: string | null;
+  Retain: number | null;
+  StopService: boolean;
+  ModulePath: string | null;
+  /** How the last run ended, from the task's log (Succeeded, Failed, Unfinished: running or killed, NeverRun). */
+  LastResult: TaskLastRunResult;
+  LastRunStart: string | null;
+  LastMessage: string | null;
+  LogPath: string;
+  LogTail: string[];
+  Xml: string;
+}
+
+type TaskLastRunResult = ReturnType<typeof lastTaskRun>['result'];
+
+export const DEFAULT_LOG_TAIL = 20;
+/** The end of the log read back: enough for the last run of a nightly backup, bounded whatever the log's size. */
+const LOG_TAIL_BYTES = 64 * 1024;
+
+export async function getBackupTask(req: GetBackupTaskRequest): Promise<BackupTaskState[]> {
+  const taskName = normalizeTaskName(req.taskName ?? DEFAULT_TASK_NAME);
+  const host = await openTargetHost(req.target);
+  const xml = await host.getScheduledTask(taskName);
+  if (xml === undefined) {
+    throw new CoreError(
+      'ScheduledTaskNotFound',
+      `There is no scheduled task ${taskName} on ${host.computerName}. Register-PhoneFactorBackupTask registers it (-TaskName for another name).`,
+      taskName,
+    );
+  }
+  const task = readBackupTaskXml(xml);
+  const logText = await readLogEnd(host, TASK_LOG_FILE);
+  const last = lastTaskRun(logText);
+  const lines = logText.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l !== '');
+  return [{
+    TaskName: taskName,
+    ComputerName: host.computerName,
+    LabPath: req.labPath ?? null,
+    At: task.at,
+    Enabled: task.enabled,
+    Destination: task.destination,
+    Retain: task.retain,
+    StopService: task.stopService,
+    ModulePath: task.modulePath,
+    LastResult: last.result,
+    LastRunStart: last.startedAt,
+    LastMessage: last.message,
+    LogPath: TASK_LOG_PATH,
+    LogTail: lines.slice(-Math.max(1, req.tail ?? DEFAULT_LOG_TAIL)),
+    Xml: xml,
+  }];
+}
+
+/** The last LOG_TAIL_BYTES of the log ('' when there is none yet); a line cut at the start is dropped. */
+async function readLogEnd(host: Host, file: string): Promise<string> {
+  const stat = await host.stat(file);
+  if (!stat || stat.isDirectory || stat.size === 0) return '';
+  const offset = Math.max(0, stat.size - LOG_TAIL_BYTES);
+  const text = (await host.readFileRange(file, offset, stat.size - offset)).toString('utf8');
+  return offset === 0 ? text : text.slice(text.indexOf('\n') + 1);
 }

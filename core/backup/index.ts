@@ -1,7 +1,7 @@
 /**
  * The backup's front door: what the cmdlets (Backup-PhoneFactor, Test-PhoneFactorBackup, Restore-PhoneFactor, the
  * backup task) use. Where to start reading: create-backup.ts (copy, hash, verify, then the manifest), verify-backup.ts
- * (re-hash against the manifest), backup-coverage.ts (what an uninstall needs the backup to hold), restore-files.ts
+ * (re-hash against the manifest), list-backups.ts (what a destination holds), backup-coverage.ts (what an uninstall needs the backup to hold), restore-files.ts
  * and restore-targets.ts (where a restore may write), retention.ts (which backups -Retain keeps).
  */
 export type { BackupItem, BackupItemKind, ContentBackupItem, HostBackupItem } from './backup-item';
@@ -10,7 +10,8 @@ export { createBackup, type BackupOptions, type BackupProgress, type BackupResul
 export { MANIFEST_FILE_NAME, MANIFEST_FORMAT_VERSION, readManifest, type BackupManifest, type ManifestFileEntry, type ManifestSkippedItem } from './manifest';
 export { verifyBackup, type VerifyItem, type VerifyItemStatus, type VerifyResult } from './verify-backup';
 export { testBackup } from './test-backup';
-export { registerBackupTask, unregisterBackupTask } from './backup-task';
+export { listBackups, type BackupListing, type ListBackupsRequest } from './list-backups';
+export { registerBackupTask, unregisterBackupTask, getBackupTask, DEFAULT_LOG_TAIL } from './backup-task';
 export { applyRetention, type RetentionEntry, type RetentionOptions, type RetentionResult } from './retention';
 export { restoreFiles, type RestoreFileResult, type RestoreOptions, type RestoreResult } from './restore-files';
 export { withServiceStopped } from './with-service-stopped';

@@ -16,6 +16,9 @@ import { unregisterBackupTaskOperation } from './unregister-backup-task';
 import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
 import { getServerUsageOperation } from './get-server-usage';
+import { getUpgradeRunOperation } from './get-upgrade-run';
+import { getBackupOperation } from './get-backup';
+import { getBackupTaskOperation } from './get-backup-task';
 
 const all = [
   newLabOperation,
@@ -23,15 +26,18 @@ const all = [
   getServerUsageOperation,
   backupPhoneFactorOperation,
   testBackupOperation,
+  getBackupOperation,
   restorePhoneFactorOperation,
   registerBackupTaskOperation,
   unregisterBackupTaskOperation,
+  getBackupTaskOperation,
   mergeWebConfigOperation,
   uninstallPhoneFactorOperation,
   installMfaServerOperation,
   getUpgradePlanOperation,
   testReadinessOperation,
   invokeUpgradeOperation,
+  getUpgradeRunOperation,
   testUpgradeOperation,
   hostCallOperation,
 ];

@@ -7,6 +7,8 @@
 import { hasControlCharacter } from '../util/control-characters';
 import { CoreError } from '../util/errors';
 import { hasCharacterWindowsRefusesInName } from '../util/windows-path';
+import { SERVER_LOG_FOLDER } from './catalog';
+import { XMLParser } from 'fast-xml-parser';
 
 export const TASK_NAMESPACE = 'http://schemas.microsoft.com/windows/2004/02/mit/task';
 export const DEFAULT_TASK_NAME = '\\MfaServerUpgrade\\PhoneFactorBackup';
@@ -15,6 +17,12 @@ export const DEFAULT_RETAIN = 7;
 export const TASK_PROGRAM = '%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 /** Beside the upgrade's own log (windows-admin-conventions: %SystemRoot%\Logs\Software). */
 export const TASK_LOG_PATH = '%SystemRoot%\\Logs\\Software\\MfaServerUpgrade-Backup.log';
+/** The same log as a path of the server, to read it back (Get-PhoneFactorBackupTask). */
+export const TASK_LOG_FILE = `${SERVER_LOG_FOLDER}\\MfaServerUpgrade-Backup.log`;
+/** The lines each run of the task writes around Backup-PhoneFactor's own output: its start, and how it ended. */
+export const TASK_RUN_START = ' scheduled backup';
+export const TASK_RUN_OK = ' OK: the scheduled backup completed';
+export const TASK_RUN_FAILED = ' FAILED: ';
 /** SYSTEM, by its well-known SID: independent of the Windows display language. */
 export const SYSTEM_SID = 'S-1-5-18';
 
@@ -173,9 +181,10 @@ export function backupTaskCommand(spec: CommandSpec): string {
     target,
     ' -Confirm:$false',
   ].join('');
-  const tryBlock = `try { ('=== ' + (Get-Date -Format o) + ' scheduled backup') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module ` +
-    `-Name ${psSingleQuoted(spec.moduleManifest)}; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`;
-  const catchBlock = `catch { ((Get-Date -Format o) + ' FAILED: ' + $_) | Out-File -LiteralPath $log -Append -Encoding utf8; exit 1 }`;
+  const tryBlock = `try { ('=== ' + (Get-Date -Format o) + '${TASK_RUN_START}') | Out-File -LiteralPath $log -Append -Encoding utf8; Import-Module ` +
+    `-Name ${psSingleQuoted(spec.moduleManifest)}; ${backup} *>&1 | Out-File -LiteralPath $log -Append -Encoding utf8; ` +
+    `((Get-Date -Format o) + '${TASK_RUN_OK}') | Out-File -LiteralPath $log -Append -Encoding utf8; exit 0 }`;
+  const catchBlock = `catch { ((Get-Date -Format o) + '${TASK_RUN_FAILED}' + $_) | Out-File -LiteralPath $log -Append -Encoding utf8; exit 1 }`;
   return [
     `$ErrorActionPreference = 'Stop'`,
     `$log = Join-Path $env:SystemRoot 'Logs\\Software\\MfaServerUpgrade-Backup.log'`,
@@ -266,4 +275,74 @@ export function buildBackupTaskXml(spec: BackupTaskSpec & BackupTaskTarget): str
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+/** What a registered backup task says about itself, read back from its XML (Get-PhoneFactorBackupTask). */
+export interface RegisteredBackupTask {
+  /** HH:mm of the daily trigger; null when the task has no calendar trigger of ours. */
+  at: string | null;
+  enabled: boolean;
+  destination: string | null;
+  retain: number | null;
+  stopService: boolean;
+  modulePath: string | null;
+  /** The task runs the command this tool writes (Import-Module, Backup-PhoneFactor): false for a task changed by hand. */
+  isOurs: boolean;
+}
+
+/** A single-quoted PowerShell literal read back (psSingleQuoted's inverse). */
+const quoted = String.raw`'((?:[^'\u2018-\u201B]|['\u2018-\u201B]{2})*)'`;
+const unquote = (s: string) => s.replace(/(['\u2018-\u201B])\1/g, '$1');
+
+/** The parts of a task's XML this tool reads back (fast-xml-parser's plain objects; anything may be absent). */
+interface TaskXmlShape {
+  Task?: {
+    Triggers?: { CalendarTrigger?: { StartBoundary?: string } };
+    Actions?: { Exec?: { Arguments?: string } };
+    Settings?: { Enabled?: string };
+  };
+}
+
+export function readBackupTaskXml(xml: string): RegisteredBackupTask {
+  const parsed = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true }).parse(xml) as TaskXmlShape;
+  const task = parsed.Task ?? {};
+  // parseTagValue: false keeps every value text; a task with two triggers or actions is not ours (arrays: no match).
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const boundary = text(task.Triggers?.CalendarTrigger?.StartBoundary);
+  const args = text(task.Actions?.Exec?.Arguments);
+  const destination = new RegExp(`Backup-PhoneFactor -Destination ${quoted}`).exec(args);
+  const module = new RegExp(`Import-Module -Name ${quoted}`).exec(args);
+  const retain = /Backup-PhoneFactor -Destination '(?:[^']|'')*' -Retain (\d+)/.exec(args);
+  return {
+    at: /T(\d\d:\d\d):/.exec(boundary)?.[1] ?? null,
+    enabled: text(task.Settings?.Enabled) !== 'false',
+    destination: destination ? unquote(destination[1]) : null,
+    retain: retain ? Number(retain[1]) : null,
+    stopService: / -StopService\b/.test(args),
+    modulePath: module ? unquote(module[1]) : null,
+    isOurs: destination !== null && module !== null,
+  };
+}
+
+/** How the task's last run ended, from its log: the last start line and the OK or FAILED line after it. */
+export interface TaskLastRun {
+  result: 'Succeeded' | 'Failed' | 'Unfinished' | 'NeverRun';
+  /** When the last run started (the time its start line carries). */
+  startedAt: string | null;
+  /** The FAILED line's reason. */
+  message: string | null;
+}
+
+export function lastTaskRun(logText: string): TaskLastRun {
+  const lines = logText.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const start = lines.map((l, i) => (l.startsWith('=== ') && l.endsWith(TASK_RUN_START) ? i : -1)).filter((i) => i >= 0).at(-1);
+  if (start === undefined) return { result: 'NeverRun', startedAt: null, message: null };
+  const startedAt = lines[start].slice(4, lines[start].length - TASK_RUN_START.length);
+  for (const line of lines.slice(start + 1)) {
+    if (line.includes(TASK_RUN_OK)) return { result: 'Succeeded', startedAt, message: null };
+    const failed = line.indexOf(TASK_RUN_FAILED);
+    if (failed > 0 && /^\d{4}-\d\d-\d\dT/.test(line)) return { result: 'Failed', startedAt, message: line.slice(failed + TASK_RUN_FAILED.length) };
+  }
+  // Still running, or ended without a word (killed, the machine stopped).
+  return { result: 'Unfinished', startedAt, message: null };
 }

@@ -32,6 +32,8 @@ export interface JournalOptions {
    * `skip:<id>`, `replan`): a test-only seam through which the engine makes a write fail as a full disk would.
    */
   beforeWrite?: (change: string) => void;
+  /** load(): remove the temp files a crash left beside the journal (default true; false for a read-only look). */
+  tidy?: boolean;
 }
 
 /** What a new journal records about its run besides the steps (journal-types.ts, JournalDocument). */
@@ -110,7 +112,7 @@ export class Journal {
       throw new CoreError('JournalCorrupt', `The upgrade journal ${file} cannot be read: ${e.message}.`, file);
     });
     const doc = parseJournal(text, file);
-    await removeStaleTempFiles(file);
+    if (options.tidy !== false) await removeStaleTempFiles(file);
     return new Journal(file, doc, options.clock ?? (() => new Date()), options.beforeWrite);
   }
 

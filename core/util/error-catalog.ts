@@ -484,6 +484,11 @@ export const ERROR_CATALOG = {
     'schtasks.exe could not read a scheduled task.',
     'Run elevated; run the schtasks command from the message by hand to see why.',
   ),
+  ScheduledTaskNotFound: e(
+    'ObjectNotFound',
+    'There is no scheduled task of that name on the server.',
+    'Register it with Register-PhoneFactorBackupTask, or give the name it was registered under with -TaskName.',
+  ),
   ScheduledTaskRegisterFailed: e('WriteError', 'schtasks.exe could not register the backup task.', 'Run elevated; check the destination and the message.'),
   ScheduledTaskUnregisterFailed: e(
     'WriteError',

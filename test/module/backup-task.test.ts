@@ -128,7 +128,23 @@ test('the registered task\'s exact command parses (also for Windows PowerShell 5
   assert.doesNotMatch(run.log, /FAILED/);
   const backups = readdirSync(path.join(lab, 'D', 'Nightly')).filter((f) => !f.startsWith('.'));
   assert.equal(backups.length, 1, `one backup made by the task: ${backups.join(', ')}`);
+
+  // Read back: the task as registered, how its run ended (from its log), the end of the log; the backup it made.
+  const got = await ps.run('Get-PhoneFactorBackupTask -LabPath $V.lab -Tail 3', { lab });
+  assert.ok(got.ok, got.terminatingError?.message);
+  const state = got.output[0] as Record<string, unknown>;
+  assert.deepEqual(
+    { At: state.At, Enabled: state.Enabled, Destination: state.Destination, Retain: state.Retain, StopService: state.StopService, LastResult: state.LastResult },
+    { At: '02:30', Enabled: true, Destination: 'D:\\Nightly', Retain: 2, StopService: false, LastResult: 'Succeeded' },
+  );
+  assert.equal(state.ModulePath, path.join(modulePath, 'MfaServerUpgrade.psd1'));
+  assert.equal((state.LogTail as string[]).length, 3);
+  assert.match((state.LogTail as string[]).at(-1)!, / OK: the scheduled backup completed$/);
+  const listed = await ps.run("Get-PhoneFactorBackup -LabPath $V.lab -Destination 'D:\\Nightly' | Select-Object ComputerName, Sequence, Verified, VerifiedBy", { lab });
+  assert.deepEqual(listed.output, [{ ComputerName: 'MFA01', Sequence: 1, Verified: true, VerifiedBy: 'Manifest' }]);
   await ps.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
+  const gone = await ps.run('Get-PhoneFactorBackupTask -LabPath $V.lab', { lab });
+  assert.equal(gone.errors[0]?.fullyQualifiedErrorId, 'ScheduledTaskNotFound,Get-PhoneFactorBackupTask');
 });
 
 test('a module installed where Windows PowerShell 5.1 does not look: the task imports it by the path of its manifest and runs', async () => {
@@ -165,5 +181,9 @@ test('a failing scheduled backup logs FAILED with the reason and exits 1 (Task S
   assert.equal(run.status, 1, `the task exits 1; stderr: ${run.stderr}`);
   assert.match(run.log, /=== \S+ scheduled backup\r?\n/);
   assert.match(run.log, /\S+ FAILED: .*NotAFolder/);
+  const got = await ps.run('Get-PhoneFactorBackupTask -LabPath $V.lab | Select-Object LastResult, LastMessage', { lab });
+  const state = got.output[0] as { LastResult: string; LastMessage: string };
+  assert.equal(state.LastResult, 'Failed', 'the last run, as its log tells it');
+  assert.match(state.LastMessage, /NotAFolder/);
   await ps.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
 });

@@ -46,6 +46,10 @@ const INVOCATIONS: Record<string, string> = {
   'Install-MfaServer': "Install-MfaServer -LabPath $V.b -InstallerPath 'C:\\Media\\MfaServer' -Confirm:$false",
   'Uninstall-PhoneFactor': 'Uninstall-PhoneFactor -LabPath $V.b -Confirm:$false', // no backup given: an error
   'Test-MfaUpgradeReadiness': "Test-MfaUpgradeReadiness -LabPath $V.a -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\R'",
+  'Get-MfaServerUsage': 'Get-MfaServerUsage -LabPath $V.a',
+  'Get-PhoneFactorBackup': "Get-PhoneFactorBackup -LabPath $V.a -Destination 'D:\\Fixed'",
+  'Get-PhoneFactorBackupTask': 'Get-PhoneFactorBackupTask -LabPath $V.a',
+  'Get-MfaUpgradeRun': "Get-MfaUpgradeRun -BackupDestination 'D:\\B'", // the run folder of the upgrade of b (resolved as Invoke resolves it)
 };
 
 // What a variant may change: with a stream silenced, that stream's records are not in the output.

@@ -39,7 +39,7 @@ import { protectRunFolder } from './run-folder';
 import { assertPlanInstallers } from '../plan-installers';
 import { journalFaultForTests } from './crash-points';
 import { resultBeforeChanges } from './result-before-changes';
-import type { StepReport, UpgradeResult } from './upgrade-result';
+import { pausedNextAction, type StepReport, type UpgradeResult } from './upgrade-result';
 import { callerFacts, type CallerFacts } from '../../util/caller-facts';
 import type { JournalRunBy } from '../../journal/journal-types';
 
@@ -542,7 +542,13 @@ function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
  * "restore the files" while nothing was uninstalled; after that the removed products must be reinstalled from their own
  * installers first, and once MFA Server has upgraded the data file, it must be removed before the old file goes back.
  */
-function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | undefined, error: unknown, backups: string[]): { exitCode: number; next: string } {
+export function failureAdvice(
+  plan: UpgradePlan,
+  journal: Journal,
+  step: PlanStep | undefined,
+  error: unknown,
+  backups: string[],
+): { exitCode: number; next: string } {
   const state = (s: PlanStep) => journal.step(s.Id);
   // Refused before it acted (Windows Installer was busy, or the backup did not cover the uninstall), in its last
   // attempt: Data keeps the codes of earlier attempts, so a step that ran again since counts as touched.
@@ -596,7 +602,7 @@ function finish(
   const completed = reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed;
   let exitCode: number = status === 'Completed' ? completed : UPGRADE_EXIT_CODES.Paused;
   let next: string | null = null;
-  if (status === 'Paused') next = `${step ? `${step.Id}: ` : ''}${message} Then run Invoke-MfaServerUpgrade again with -Resume.`;
+  if (status === 'Paused') next = pausedNextAction(step?.Id, message);
   if (status === 'Failed') ({ exitCode, next } = failureAdvice(plan, journal, step, error, backups));
   return {
     Status: status,
