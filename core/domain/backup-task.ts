@@ -8,6 +8,7 @@ import { hasControlCharacter } from '../util/control-characters';
 import { CoreError } from '../util/errors';
 import { hasCharacterWindowsRefusesInName } from '../util/windows-path';
 import { SERVER_LOG_FOLDER } from './catalog';
+import { LOG_KEEP_FILES, LOG_ROTATE_BYTES } from './log-rotation';
 import { XMLParser } from 'fast-xml-parser';
 
 export const TASK_NAMESPACE = 'http://schemas.microsoft.com/windows/2004/02/mit/task';
@@ -189,9 +190,23 @@ export function backupTaskCommand(spec: CommandSpec): string {
     `$ErrorActionPreference = 'Stop'`,
     `$log = Join-Path $env:SystemRoot 'Logs\\Software\\MfaServerUpgrade-Backup.log'`,
     `$null = New-Item -ItemType Directory -Force -Path (Split-Path $log)`,
+    rotateTaskLog,
     `${tryBlock} ${catchBlock}`,
   ].join('; ');
 }
+
+/**
+ * The task's log rotates as every log of the tool does (domain/log-rotation.ts): before a run, a log at the size
+ * becomes MfaServerUpgrade-Backup-1.log (older ones move up one number, the last is deleted) and the run starts a new
+ * file. One statement, no double quotes (the command is one double-quoted argument).
+ */
+const numbered = (n: string) => `($log -replace '\\.log$', ('-' + ${n} + '.log'))`;
+// A rotation that fails (a log held open) must not cost the night's backup: the run then appends to the full log.
+const rotateTaskLog =
+  `try { if ((Test-Path -LiteralPath $log) -and ((Get-Item -LiteralPath $log).Length -ge ${LOG_ROTATE_BYTES})) { ` +
+  `Remove-Item -LiteralPath ${numbered(String(LOG_KEEP_FILES - 1))} -Force -ErrorAction SilentlyContinue; ` +
+  `foreach ($i in ${LOG_KEEP_FILES - 2}..1) { if (Test-Path -LiteralPath ${numbered('$i')}) { Move-Item -LiteralPath ${numbered('$i')} ` +
+  `-Destination ${numbered('($i + 1)')} -Force } }; Move-Item -LiteralPath $log -Destination ${numbered('1')} -Force } } catch { $null = $_ }`;
 
 /** A value the command line cannot carry safely (see checkTaskDestination) is refused rather than mangled. */
 function checkCommandValue(value: string, parameter: string): string {

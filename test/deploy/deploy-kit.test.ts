@@ -39,8 +39,7 @@ interface Run {
  * One script run the way ConfigMgr / Intune start it: its own process, -File, no profile, no input. The install
  * program logs into a folder of its own (-LogFolder: %SystemRoot% does not exist here).
  */
-function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Run {
-  const logFolder = mkdtempSync(path.join(root, 'logs-'));
+function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}, logFolder = mkdtempSync(path.join(root, 'logs-'))): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, PSModulePath: path.join(repoRoot, 'ps-module'), MFA_NODE: process.execPath, ...extraEnv };
   if (!('PROCESSOR_ARCHITEW6432' in extraEnv)) delete env.PROCESSOR_ARCHITEW6432;
   const logArgs = script === INSTALL ? ['-LogFolder', logFolder] : [];
@@ -175,6 +174,21 @@ describe('install script: script errors exit 69010 with a clear message on STDER
     assert.equal(run.code, asProcessExit(69010));
     assert.match(run.stderr, /\(return code 69010\)/);
     assert.match(run.stderr, /broken\.json' could not be read/);
+  });
+
+  test('the log rotates at 10 MB: MfaServerUpgrade-Install-1.log, older ones move up, ten files kept', () => {
+    const logFolder = mkdtempSync(path.join(root, 'logs-rotate-'));
+    const file = (n: number | null) => path.join(logFolder, n === null ? 'MfaServerUpgrade-Install.log' : `MfaServerUpgrade-Install-${n}.log`);
+    writeFileSync(file(null), Buffer.alloc(10 * 1024 * 1024, 0x41)); // full: the next line would pass 10 MB
+    for (let n = 1; n <= 9; n++) writeFileSync(file(n), `old ${n}`);
+    const run = runScript(INSTALL, [], {}, logFolder);
+    assert.equal(run.code, asProcessExit(69010), run.stdout + run.stderr);
+    assert.equal(readFileSync(file(1)).length, 10 * 1024 * 1024, 'the full log is now -1');
+    for (let n = 2; n <= 9; n++) assert.equal(readFileSync(file(n), 'utf8'), `old ${n - 1}`, `-${n - 1} moved to -${n}`);
+    assert.equal(existsSync(file(10)), false, 'the oldest (old -9) is gone: ten files in all');
+    const fresh = readFileSync(file(null));
+    assert.equal(fresh.subarray(0, 3).toString('hex'), 'efbbbf', 'the new log starts with its BOM');
+    assert.match(fresh.toString('utf8'), /No -ParametersFile was given/);
   });
 
   test('no -ParametersFile at all', () => {

@@ -122,9 +122,18 @@ test('the registered task\'s exact command parses (also for Windows PowerShell 5
   assert.deepEqual(finding.Errors, [], 'the task command parses');
   assert.deepEqual(finding.SevenOnly, [], 'the task command has no PowerShell 7-only syntax');
 
+  // The log is full from earlier nights: the run rotates it first (as every log of the tool rotates).
+  const logs = path.join(lab, 'C', 'Windows', 'Logs', 'Software');
+  const logFile = (n: number | null) => path.join(logs, n === null ? 'MfaServerUpgrade-Backup.log' : `MfaServerUpgrade-Backup-${n}.log`);
+  mkdirSync(logs, { recursive: true });
+  writeFileSync(logFile(null), Buffer.alloc(10 * 1024 * 1024, 0x41));
+  for (let n = 1; n <= 9; n++) writeFileSync(logFile(n), `night ${n}`);
   const run = runTaskAction(xml);
   assert.equal(run.status, 0, `the task exits 0; stderr: ${run.stderr}; log: ${run.log}`);
-  assert.match(run.log, /^\uFEFF?=== \d{4}-\d\d-\d\dT[^ ]+ scheduled backup\r?\n/, 'the task logs that it started');
+  assert.equal(readFileSync(logFile(1)).length, 10 * 1024 * 1024, 'the full log became -1');
+  for (let n = 2; n <= 9; n++) assert.equal(readFileSync(logFile(n), 'utf8'), `night ${n - 1}`);
+  assert.equal(existsSync(logFile(10)), false, 'ten files in all');
+  assert.match(run.log, /^\uFEFF?=== \d{4}-\d\d-\d\dT[^ ]+ scheduled backup\r?\n/, 'the task logs that it started, in a new file');
   assert.doesNotMatch(run.log, /FAILED/);
   const backups = readdirSync(path.join(lab, 'D', 'Nightly')).filter((f) => !f.startsWith('.'));
   assert.equal(backups.length, 1, `one backup made by the task: ${backups.join(', ')}`);
