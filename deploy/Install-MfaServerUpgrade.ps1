@@ -15,7 +15,8 @@ and turns its result into a return code both tools understand.
   modules folder or PSModulePath, and copies it into the machine's modules folder so the detection script finds it.
 - Always runs with -Resume -Confirm:$false: a retry after 1618 or a run after a manual step continues the journal.
 - Logs in CMTrace format to %SystemRoot%\Logs\Software\MfaServerUpgrade-Install.log, or in -LogFolder (the upgrade's
-  own log, MfaServerUpgrade.log, is in %SystemRoot%\Logs\Software whatever -LogFolder says).
+  own log, MfaServerUpgrade.log, is in %SystemRoot%\Logs\Software whatever -LogFolder says). At about 10 MB the log
+  becomes MfaServerUpgrade-Install-1.log and a new one starts; 10 files are kept.
 - STDOUT: one summary line. STDERR: one line, only when the run failed (exit code 69002, 69003, 69010, 69011).
 
 Exit codes: 0 done; 3010 done, restart pending; 1641 done, the installer started a restart; 1618 another installation
@@ -64,6 +65,23 @@ function Get-MfaDeployLogPath {
     return (Join-Path $folder 'MfaServerUpgrade-Install.log')
 }
 
+# Rotated like every log of the tool (core/domain/log-rotation.ts): at about 10 MB the log becomes
+# MfaServerUpgrade-Install-1.log (older ones move up one number, the 10th file is deleted) and a new file starts.
+$script:LogRotateBytes = 10MB
+$script:LogKeepFiles = 10
+
+function Switch-MfaDeployLog {
+    param([string] $Path, [int] $Adding)
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return }
+    if (((Get-Item -LiteralPath $Path).Length + $Adding) -le $script:LogRotateBytes) { return }
+    $numbered = { param([int] $n) $Path -replace '\.log$', ('-' + $n + '.log') }
+    Remove-Item -LiteralPath (& $numbered ($script:LogKeepFiles - 1)) -Force -ErrorAction SilentlyContinue
+    for ($i = $script:LogKeepFiles - 2; $i -ge 1; $i--) {
+        if (Test-Path -LiteralPath (& $numbered $i)) { Move-Item -LiteralPath (& $numbered $i) -Destination (& $numbered ($i + 1)) -Force }
+    }
+    Move-Item -LiteralPath $Path -Destination (& $numbered 1) -Force
+}
+
 function Write-MfaDeployLog {
     param([string] $Message, [ValidateSet('Info', 'Warning', 'Error')] [string] $Severity = 'Info')
     try {
@@ -84,6 +102,7 @@ function Write-MfaDeployLog {
         $line = '<![LOG[' + $text + ']LOG]!><time="' + $now.ToString('HH:mm:ss.fff', [Globalization.CultureInfo]::InvariantCulture) + $biasText +
             '" date="' + $now.Month + '-' + $now.Day + '-' + $now.Year + '" component="' + $script:Component + '" context="' + ($context -replace '"', "'") +
             '" type="' + $type + '" thread="' + $PID + '" file="Install-MfaServerUpgrade.ps1">' + "`r`n"
+        Switch-MfaDeployLog -Path $path -Adding ([System.Text.Encoding]::UTF8.GetByteCount($line))
         $isNew = (-not (Test-Path -LiteralPath $path)) -or ((Get-Item -LiteralPath $path).Length -eq 0)
         if ($isNew) { $line = [char]0xFEFF + $line }
         [System.IO.File]::AppendAllText($path, $line, (New-Object System.Text.UTF8Encoding($false)))

@@ -21,6 +21,9 @@ import { getServerUsageOperation } from './get-server-usage';
 import { testTenantReadinessOperation } from './test-tenant-readiness';
 import { getMigrationStatusOperation } from './get-migration-status';
 import { exportTenantStateOperation } from './export-tenant-state';
+import { getUpgradeRunOperation } from './get-upgrade-run';
+import { getBackupOperation } from './get-backup';
+import { getBackupTaskOperation } from './get-backup-task';
 
 const all = [
   newLabOperation,
@@ -30,15 +33,18 @@ const all = [
   testWebTierOperation,
   backupPhoneFactorOperation,
   testBackupOperation,
+  getBackupOperation,
   restorePhoneFactorOperation,
   registerBackupTaskOperation,
   unregisterBackupTaskOperation,
+  getBackupTaskOperation,
   mergeWebConfigOperation,
   uninstallPhoneFactorOperation,
   installMfaServerOperation,
   getUpgradePlanOperation,
   testReadinessOperation,
   invokeUpgradeOperation,
+  getUpgradeRunOperation,
   testUpgradeOperation,
   testTenantReadinessOperation,
   getMigrationStatusOperation,

@@ -28,6 +28,14 @@ const Input = Type.Object(
       'failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, ' +
       'VirtualDirectoryNaming; an omitted VirtualDirectoryNaming means the recorded one): other values are refused with the differences named ' +
       '(ResumeParametersDiffer), unless Replan is given.' })),
+    ChangeId: Type.Optional(Type.String({
+      minLength: 1,
+      maxLength: 200,
+      // One line of visible text: it goes into the journal, the CMTrace log and the report as it is.
+      pattern: '^[^\\u0000-\\u001F\\u007F]*\\S[^\\u0000-\\u001F\\u007F]*$',
+      description: 'The change (ticket) number the upgrade is done under, e.g. CHG0012345. Recorded with who ran the command and on which machine in ' +
+        'the journal, the CMTrace log and report.html; a -Resume under another change number is recorded as well (each run keeps its own).',
+    })),
     Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming ' +
       'given now, from what the run found on the servers when it started. Steps that are the same in both plans keep their record; any other is checked on ' +
       'the server and run again. The journal records the re-plan (when, what changed).' })),
@@ -81,7 +89,7 @@ export const invokeUpgradeOperation = defineOperation({
     },
     {
       title: 'Unattended run on this server',
-      code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false",
+      code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -ChangeId CHG0012345 -Confirm:$false",
       remarks: 'Deployments always pass -Resume: a retry (after 1618, a restart or a pause) continues the recorded run, and without a journal a fresh run ' +
         'starts. Return ExitCode to ConfigMgr / Intune.',
     },
@@ -121,6 +129,8 @@ export const invokeUpgradeOperation = defineOperation({
         skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],
         replan: first.Replan === true,
         rollbackMediaPath: items.find((i) => i.RollbackMediaPath !== undefined)?.RollbackMediaPath,
+        changeId: first.ChangeId,
+        caller: ctx.caller,
       },
       ctx,
     );

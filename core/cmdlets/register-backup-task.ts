@@ -49,6 +49,7 @@ const Output = Type.Object({
   Destination: Type.String(),
   Retain: Type.Integer(),
   LogPath: Type.String(),
+  ModulePath: Type.String(),
   Registered: Type.Boolean(),
   Xml: Type.String(),
 });
@@ -63,8 +64,11 @@ export const registerBackupTaskOperation = defineOperation({
     '-Confirm:$false. Every run appends to %SystemRoot%\\Logs\\Software\\MfaServerUpgrade-Backup.log and ends with exit code 1',
     'when the backup fails, so Task Scheduler\'s Last Run Result shows it. A missed start (server off) runs as soon as',
     'possible, a run still going when the next one is due is not doubled, and a run is stopped after two hours.',
-    'An existing task of the same name is replaced. The module must be installed where SYSTEM finds it',
-    '(C:\\Program Files\\WindowsPowerShell\\Modules). -AsXml returns the task XML and registers nothing;',
+    'An existing task of the same name is replaced. The task imports the module this command runs from by the full path of',
+    'its manifest (ModulePath), so a module installed from PowerShell 7 (-Scope AllUsers: C:\\Program Files\\PowerShell\\Modules,',
+    'where Windows PowerShell 5.1 does not look) still loads every night; a module under a user profile or on a share is',
+    'refused (TaskModuleNotReachable): install it for all users first. On a remote server (-ComputerName) the task imports',
+    'the copy this tool keeps there (C:\\ProgramData\\MfaServerUpgrade\\<version>). -AsXml returns the task XML and registers nothing;',
     '-WhatIf shows what would be registered. With -LabPath the task is stored in the lab server',
     '(C:\\Windows\\System32\\Tasks\\... inside the lab) and its command backs up that lab server (-LabPath -ComputerName).',
   ].join(' '),
@@ -97,6 +101,7 @@ export const registerBackupTaskOperation = defineOperation({
       retain: item.Retain,
       stopService: item.StopService === true,
       asXml: item.AsXml === true,
+      callerModule: ctx.caller?.moduleManifest ?? null,
     };
     return registerBackupTask(request, ctx);
   }),

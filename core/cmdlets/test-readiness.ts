@@ -57,8 +57,8 @@ export const testReadinessOperation = defineOperation({
     'the SDK); the SDK service account in "PhoneFactor Admins" where that can be read; RollbackMedia: every PhoneFactor product',
     'to be removed has a verified package that can reinstall it (given with -RollbackMediaPath, Windows Installer\'s cached',
     'package, or its original source); Activation (a Warning): activation may be asked for and new credentials may not be',
-    'obtainable, and whether a way back exists. Basis names the documented fact a',
-    'check rests on, or says Inference. A Failed check stops Invoke-MfaServerUpgrade (exit code 69003) unless it is named',
+    'obtainable, and whether a way back exists. Basis names what a check rests on with the Microsoft Learn page (title',
+    'and URL) that says it, or says Inference. A Failed check stops Invoke-MfaServerUpgrade (exit code 69003) unless it is named',
     'in -SkipReadiness. Nothing on the servers is changed.',
   ].join(' '),
   examples: [

@@ -59,6 +59,9 @@ export const AGENT_DISPLAY_NAME = /^phone\s*factor(\s*agent)?(\s*v?\d[\d.]*)?$/i
 export const MFA_SERVER_DISPLAY_NAME = /multi-?factor\s*auth(entication)?\s*server/i;
 export const MFA_SERVER_SETUP_FILE = 'MultiFactorAuthenticationServerSetup.exe';
 
+/** Where the tool's logs go on a server: %SystemRoot%\Logs\Software (the ConfigMgr convention), as a path of the server. */
+export const SERVER_LOG_FOLDER = 'C:\\Windows\\Logs\\Software';
+
 /** Registry: the product key (32-bit view) and its install-path value. */
 export const PRODUCT_KEY = 'HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor';
 export const PRODUCT_KEY_VIEW = '32' as const;

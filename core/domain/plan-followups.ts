@@ -6,6 +6,7 @@ import { WEB_COMPONENTS } from './catalog';
 import type { FollowUp, PlanInput } from './plan-types';
 import { majorVersion, type PlannedServer } from './plan-servers';
 import { oldVirtualDirectory, sameName, wantedVirtualDirectory } from './plan-web';
+import { FOLLOW_UP_BASIS } from './plan-basis';
 
 export function buildFollowUps(
   input: PlanInput,
@@ -28,6 +29,7 @@ export function buildFollowUps(
           Title: 'Set the User portal URL in the MFA Server console',
           Instruction: `On ${console.name}, open the MFA Server console, select User Portal and, on its Settings tab, set the User portal URL to ${url} ` +
             `(it was https://${dns}/${oldVdir}).`,
+          Basis: FOLLOW_UP_BASIS.portalUrl,
         });
         out.push({
           Id: `${server.name}:followup:tell-users`,
@@ -35,6 +37,7 @@ export function buildFollowUps(
           Title: 'Tell users the new User portal address',
           Instruction: `The User portal moved from https://${dns}/${oldVdir} to ${url}. Tell users, and update bookmarks, intranet links and documentation ` +
             `that point at the old address.`,
+          Basis: FOLLOW_UP_BASIS.tellUsers,
         });
       }
     }
@@ -49,6 +52,7 @@ export function buildFollowUps(
           Title: 'Set the Mobile App Web Service URL in the MFA Server console',
           Instruction: `On ${console.name}, open the MFA Server console, select Mobile App and set the Mobile App Web Service URL to https://${dns}/${vdir} ` +
             `(it was https://${dns}/${oldVdir}).`,
+          Basis: FOLLOW_UP_BASIS.mobileAppUrl,
         });
       }
       out.push(mobileAppRetirement(server, mobile.Version, input.newVersion));
@@ -62,6 +66,7 @@ export function buildFollowUps(
       Instruction: `The SDK's virtual directory changes, but ${p.reason}, so the URL was carried over unchanged. Open the new web.config of ${p.component} ` +
         `on ${p.server} and point the *_pfwssdk_PfWsSdk setting at ` +
         `https://<host on the SDK certificate>/<new SDK vdir>/${WEB_COMPONENTS.WebServiceSdk.endpoint}.`,
+      Basis: FOLLOW_UP_BASIS.sdkUrl,
     });
   }
   out.push({
@@ -73,6 +78,7 @@ export function buildFollowUps(
       'set up the Migration Utility that ships with MFA Server 8.1 and later (Configure-MultiFactorAuthMigrationUtility.ps1), ' +
       'open MultiFactorAuthMigrationUtilityUI, and migrate users in stages to Microsoft Entra multifactor authentication ' +
       '(staged rollout), then retire MFA Server.',
+    Basis: FOLLOW_UP_BASIS.migrate,
   });
   return out;
 }
@@ -81,7 +87,7 @@ function mobileAppRetirement(server: PlannedServer, oldVersion: string | null, n
   // PhoneFactor-era components are 5.x; an unreported version is treated as such.
   const from = majorVersion(oldVersion) ?? 5;
   const to = majorVersion(newVersion);
-  const base = { Id: `${server.name}:followup:retire-mobile-app-web-service`, ComputerName: server.name };
+  const base = { Id: `${server.name}:followup:retire-mobile-app-web-service`, ComputerName: server.name, Basis: FOLLOW_UP_BASIS.mobileAppRetirement };
   if (to !== null && from < 8 && to >= 8) {
     return {
       ...base,

@@ -52,6 +52,11 @@ function planProblem(doc: unknown): string | null {
     return 'FollowUps is missing or holds an entry without Id, ComputerName, Title and Instruction';
   }
   if (!Array.isArray(doc.Inferences) || !doc.Inferences.every((i) => typeof i === 'string')) return 'Inferences is missing';
+  // Basis came later: a plan written before it (by an earlier version, in an unfinished run) still loads, with none.
+  for (const f of doc.FollowUps as Record<string, unknown>[]) {
+    f.Basis ??= '';
+    if (typeof f.Basis !== 'string') return `FollowUps: the Basis of ${String(f.Id)} must be text`;
+  }
   const ids = new Set<string>();
   for (const [i, s] of doc.Steps.entries()) {
     const where = `/Steps/${i}`;
@@ -67,8 +72,9 @@ function planProblem(doc: unknown): string | null {
 function stepProblem(s: unknown, order: number): string | null {
   if (!isObject(s)) return ': is not an object';
   if (s.Order !== order) return `/Order: is ${JSON.stringify(s.Order)}, expected ${order} (steps are numbered 1, 2, 3… in order)`;
-  for (const key of ['Id', 'ComputerName', 'Target', 'Description', 'Reason'] as const) {
-    if (typeof s[key] !== 'string' || (key !== 'Reason' && s[key] === '')) return `/${key}: must be text`;
+  s.Basis ??= '';
+  for (const key of ['Id', 'ComputerName', 'Target', 'Description', 'Reason', 'Basis'] as const) {
+    if (typeof s[key] !== 'string' || (key !== 'Reason' && key !== 'Basis' && s[key] === '')) return `/${key}: must be text`;
   }
   if (!PLAN_ACTIONS.includes(s.Action as PlanAction)) return `/Action: ${JSON.stringify(s.Action)} is not one of ${PLAN_ACTIONS.join(', ')}`;
   if (!(s.Component === null || COMPONENT_NAMES.includes(s.Component as never))) return `/Component: ${JSON.stringify(s.Component)} is not a component`;

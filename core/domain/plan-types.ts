@@ -48,6 +48,8 @@ export interface PlanStep {
   Target: string;
   Description: string;
   Reason: string;
+  /** The public page the step rests on (Microsoft Learn title and URL), or "Inference: …" (domain/plan-basis.ts). */
+  Basis: string;
   /** What the executor needs (product code, MSI file, vdir, property name, SDK URL, backup-relative paths…). */
   Parameters: Record<string, PlanParameterValue>;
 }
@@ -57,6 +59,8 @@ export interface FollowUp {
   ComputerName: string;
   Title: string;
   Instruction: string;
+  /** The public page the follow-up rests on (Microsoft Learn title and URL). */
+  Basis: string;
 }
 
 export interface UpgradePlan {
@@ -68,4 +72,4 @@ export interface UpgradePlan {
 }
 
 /** A step before it gets its Order (numbered once the whole list is known). */
-export type DraftStep = Omit<PlanStep, 'Order'>;
+export type DraftStep = Omit<PlanStep, 'Order' | 'Basis'>;

@@ -8,6 +8,7 @@ import { joinWindowsPath } from '../util/windows-path';
 import { MFA_SERVER_RETIREMENT_DATE, MFA_SERVER_SETUP_FILE, type WebComponentName } from './catalog';
 import { backupThemesRelativePath, backupWebConfigRelativePath, componentSteps, stepId } from './plan-component-steps';
 import { buildFollowUps } from './plan-followups';
+import { STEP_BASIS } from './plan-basis';
 import { dataPathOf, INSTALL_ORDER, planServers, UNINSTALL_ORDER, type PlannedServer } from './plan-servers';
 import type { DraftStep, PlanInput, PlanStep, UpgradePlan } from './plan-types';
 import { oldVirtualDirectory, wantedVirtualDirectory, type SdkMove } from './plan-web';
@@ -56,7 +57,7 @@ export function buildUpgradePlan(input: PlanInput): UpgradePlan {
     ...components,
     ...servers.map(verifyStep),
   ];
-  const steps: PlanStep[] = drafts.map((d, i) => ({ Order: i + 1, ...d }));
+  const steps: PlanStep[] = drafts.map((d, i) => ({ Order: i + 1, ...d, Basis: STEP_BASIS[d.Action] }));
   return { Notice: notice(), Steps: steps, FollowUps: buildFollowUps(input, servers, sdkUrlProblems), Inferences: inferences };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The readiness checks run before an upgrade (Test-MfaUpgradeReadiness, and Invoke-MfaServerUpgrade before anything
- * changes): one row per check and server. Each row says what it rests on (Basis): a fact of
- * ../shared/reference/mfa-server-facts.md (section), a Windows rule, or "Inference:" when no source states it.
+ * changes): one row per check and server. Each row says what it rests on (Basis): what a public page says with its
+ * Microsoft Learn title and URL (domain/learn-sources.ts), or "Inference:" when no source states it.
  */
 export const READINESS_CHECKS = [
   'Reachable',

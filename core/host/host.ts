@@ -175,6 +175,13 @@ export interface Host {
    * server here; null for any other host. The one way to find it (Windows paths then resolve inside it).
    */
   readonly labFolder: string | null;
+  /**
+   * The MfaServerUpgrade module a program started on this host by itself (a scheduled task) can import, as the path of
+   * its manifest there: for a remote server, the copy this tool keeps on it (module-deploy.ts,
+   * %ProgramData%\MfaServerUpgrade\<version>); null when the host's programs run on this machine (this Windows, a lab
+   * here), where the module the admin runs is the one.
+   */
+  readonly deployedModuleManifest: string | null;
   readonly computerName: string;
   /** Fully qualified name clients use in URLs (the SDK URL must use the name on its certificate); may be undefined. */
   readonly dnsName?: string;

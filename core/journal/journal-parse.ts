@@ -46,6 +46,13 @@ export function parseJournal(text: string, file: string): JournalDocument {
     const problem = stopProblem(s);
     if (problem) throw corrupt(file, `stop ${i + 1} ${problem}`);
   });
+  // Runs came later too: a journal without them has no run on record (who ran it is not known).
+  if (doc.Runs === undefined) doc.Runs = [];
+  if (!Array.isArray(doc.Runs)) throw corrupt(file, 'Runs is not a list');
+  doc.Runs.forEach((r, i) => {
+    const problem = runProblem(r);
+    if (problem) throw corrupt(file, `run ${i + 1} ${problem}`);
+  });
   return doc as unknown as JournalDocument;
 }
 
@@ -69,6 +76,16 @@ export function stopProblem(s: unknown): string | null {
   if (!(s.Step === null || typeof s.Step === 'string')) return 'has a Step that is neither text nor null';
   if (!STOP_RECORDERS.includes(s.RecordedBy as never)) return `has an unknown RecordedBy ${JSON.stringify(s.RecordedBy)}`;
   if (!(s.ProcessId === null || (typeof s.ProcessId === 'number' && Number.isInteger(s.ProcessId)))) return 'has a ProcessId that is neither a number nor null';
+  return null;
+}
+
+function runProblem(r: unknown): string | null {
+  if (!isObject(r)) return 'is not an object';
+  if (typeof r.At !== 'string' || Number.isNaN(Date.parse(r.At))) return 'has no time (At)';
+  if (typeof r.Account !== 'string' || r.Account === '') return 'has no Account';
+  if (typeof r.Machine !== 'string' || r.Machine === '') return 'has no Machine';
+  if (!(r.ChangeId === null || (typeof r.ChangeId === 'string' && r.ChangeId !== ''))) return 'has a ChangeId that is neither text nor null';
+  if (typeof r.Resumed !== 'boolean') return 'has no Resumed (true or false)';
   return null;
 }
 

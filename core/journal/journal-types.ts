@@ -59,6 +59,25 @@ export interface JournalStop {
 }
 
 export type JournalStopRecorder = 'Core' | 'Module' | 'NextRun';
+
+/**
+ * One run of the upgrade (the first, and each -Resume or -Replan that continued it): when it began, who ran it from
+ * where, and the change number it was run under. A resume under another change number is recorded, not refused.
+ */
+export interface JournalRun {
+  At: string;
+  /** `DOMAIN\user`, or the SID `S-1-5-18` for SYSTEM. */
+  Account: string;
+  /** The computer the command ran on. */
+  Machine: string;
+  /** -ChangeId, or null when none was given. */
+  ChangeId: string | null;
+  /** False for the run that started the journal. */
+  Resumed: boolean;
+}
+
+/** Who starts or continues a run: a JournalRun without its time and kind. */
+export type JournalRunBy = Pick<JournalRun, 'Account' | 'Machine' | 'ChangeId'>;
 export const STOP_RECORDERS: JournalStopRecorder[] = ['Core', 'Module', 'NextRun'];
 
 export interface JournalDocument {
@@ -77,6 +96,8 @@ export interface JournalDocument {
   Steps: JournalStep[];
   /** Every stop of the run before it finished, oldest first (absent in journals written before it was recorded). */
   Stops: JournalStop[];
+  /** Every run of the upgrade, oldest first (absent in journals written before it was recorded). */
+  Runs: JournalRun[];
 }
 
 /** The part of a plan step the journal keeps (a PlanStep fits). */

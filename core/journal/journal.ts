@@ -16,6 +16,7 @@ import {
   JOURNAL_FORMAT_VERSION,
   type JournalDocument,
   type JournalPlanStep,
+  type JournalRunBy,
   type JournalServer,
   type JournalStep,
   type JournalStepStatus,
@@ -31,12 +32,16 @@ export interface JournalOptions {
    * `skip:<id>`, `replan`): a test-only seam through which the engine makes a write fail as a full disk would.
    */
   beforeWrite?: (change: string) => void;
+  /** load(): remove the temp files a crash left beside the journal (default true; false for a read-only look). */
+  tidy?: boolean;
 }
 
 /** What a new journal records about its run besides the steps (journal-types.ts, JournalDocument). */
 export interface JournalRecord {
   planSha256: string;
   servers: JournalServer[];
+  /** Who started the run, from where, under which change number. */
+  runBy: JournalRunBy;
 }
 
 export interface JournalMeta extends Record<string, unknown> {
@@ -92,6 +97,7 @@ export class Journal {
       Replans: [],
       Steps: pendingSteps(Array.isArray(plan) ? plan : plan.Steps),
       Stops: [],
+      Runs: [runEntry(now, record.runBy, false)],
     };
     await fs.mkdir(path.dirname(file), { recursive: true });
     const journal = new Journal(file, doc, clock, options.beforeWrite);
@@ -106,7 +112,7 @@ export class Journal {
       throw new CoreError('JournalCorrupt', `The upgrade journal ${file} cannot be read: ${e.message}.`, file);
     });
     const doc = parseJournal(text, file);
-    await removeStaleTempFiles(file);
+    if (options.tidy !== false) await removeStaleTempFiles(file);
     return new Journal(file, doc, options.clock ?? (() => new Date()), options.beforeWrite);
   }
 
@@ -205,6 +211,20 @@ export class Journal {
       doc.Status = 'Failed';
       return at;
     });
+  }
+
+  /** A later run continues this one (-Resume, -Replan): who, from where, under which change number. */
+  recordRun(by: JournalRunBy): Promise<void> {
+    return this.update('run', (doc) => {
+      const now = this.clock();
+      doc.Runs.push(runEntry(now.toISOString(), by, true));
+      return now;
+    });
+  }
+
+  /** Every run of the upgrade, oldest first. */
+  get runs(): JournalDocument['Runs'] {
+    return structuredClone(this.doc.Runs);
   }
 
   /** Every stop of the run before it finished, oldest first. */
@@ -330,6 +350,16 @@ function stopEntry(doc: JournalDocument, stop: CoreStop, recordedBy: JournalStop
     Step: doc.Steps.find((s) => s.Status === 'Running')?.Id ?? null,
     RecordedBy: recordedBy,
     ProcessId: processId,
+  };
+}
+
+function runEntry(at: string, by: JournalRunBy, resumed: boolean): JournalDocument['Runs'][number] {
+  return {
+    At: at,
+    Account: cleanText(by.Account),
+    Machine: cleanText(by.Machine),
+    ChangeId: by.ChangeId === null ? null : cleanText(by.ChangeId),
+    Resumed: resumed,
   };
 }
 

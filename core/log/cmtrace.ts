@@ -2,21 +2,24 @@
  * A CMTrace-format log file: UTF-8 with a BOM at the start of each new file, appended one entry at a time, rotated
  * at about 10 MB keeping about 10 files. Every message goes through the secret redactor first.
  *
- * Rotation naming: `Name.log` is always the current file; when it is full it becomes `Name-1.log`, the previous
- * `Name-1.log` becomes `Name-2.log`, and so on; the oldest beyond `maxFiles` is deleted. (ConfigMgr's own `.lo_`
- * keeps a single history file; numbered names keep several and still open in CMTrace as .log files.)
+ * Rotation naming (the same for every log of the tool, domain/log-rotation.ts): `Name.log` is always the current file;
+ * when it is full it becomes `Name-1.log`, the previous `Name-1.log` becomes `Name-2.log`, and so on; the oldest beyond
+ * `maxFiles` is deleted. (ConfigMgr's own `.lo_` keeps a single history file; numbered names keep several and still
+ * open in CMTrace as .log files.)
  *
  * Writes are synchronous on purpose: a line is on disk before the step it describes goes on, and a process killed
  * mid-upgrade keeps its last words.
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { redactor } from '../util/secrets';
+import { processAccount } from '../util/caller-facts';
+import { LOG_KEEP_FILES, LOG_ROTATE_BYTES } from '../domain/log-rotation';
 import { formatCmTraceLine, type CmTraceSeverity } from './cmtrace-format';
 
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_FILES = 10;
+/** The rotation every log of the tool follows (domain/log-rotation.ts). */
+export const DEFAULT_MAX_BYTES = LOG_ROTATE_BYTES;
+export const DEFAULT_MAX_FILES = LOG_KEEP_FILES;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface CmTraceLogOptions {
@@ -57,7 +60,7 @@ export class CmTraceLog {
     this.path = options.path;
     this.maxBytes = Math.max(1024, options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.maxFiles = Math.max(1, Math.floor(options.maxFiles ?? DEFAULT_MAX_FILES));
-    this.context = options.context ?? currentAccount();
+    this.context = options.context ?? processAccount();
   }
 
   info(message: string, options?: CmTraceWriteOptions): void {
@@ -130,20 +133,5 @@ export class CmTraceLog {
   private rotatedName(n: number): string {
     const ext = path.extname(this.path);
     return path.join(path.dirname(this.path), `${path.basename(this.path, ext)}-${n}${ext}`);
-  }
-}
-
-/** `DOMAIN\user` as Windows shows it; elsewhere (tests, Linux) the host name stands in for the domain. */
-function currentAccount(): string {
-  const user = process.env.USERNAME ?? safeUserName();
-  const domain = process.env.USERDOMAIN ?? os.hostname();
-  return `${domain}\\${user}`;
-}
-
-function safeUserName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }

@@ -1,12 +1,13 @@
 /**
  * report.html: one self-contained page an admin attaches to the change ticket. Inline CSS, no script, no external
- * asset. Every piece of text goes through html.ts `t()` (secret redaction, then HTML escaping); web.config values are
- * never read into it.
+ * asset. Every piece of text goes through html.ts `t()` (secret redaction, then HTML escaping). The only web.config
+ * values it shows come through the one secret rule (util/secrets.ts showSetting: the SDK URL, the SDK account's name);
+ * names and paths are never masked.
  */
 import { EXIT_CODE_MEANINGS } from '../domain/upgrade-exit-codes';
 import type { ServerInventory } from '../domain/inventory-types';
 import type { PlanStep } from '../domain/plan-types';
-import type { JournalStep, JournalStop } from '../journal/journal-types';
+import type { JournalRun, JournalStep, JournalStop } from '../journal/journal-types';
 import { STOP_EXPLANATIONS } from '../util/core-stop';
 import { REPORT_CSS } from './report-css';
 import { formatBytes, formatDuration, formatTime, t, table } from './html';
@@ -118,6 +119,8 @@ function summary(input: ReportInput, servers: string[]): string {
     ['Last change', t(formatTime(ended))],
     ['Elapsed', t(formatDuration(elapsed))],
     ['Run id', `<span class="mono">${t(j?.RunId)}</span>`],
+    ['Run by', runsBy(j?.Runs ?? [])],
+    ['Change', t([...new Set((j?.Runs ?? []).map((x) => x.ChangeId).filter((c): c is string => c !== null))].join(', ') || null)],
     ['Run folder', `<code>${t(input.runFolder)}</code>`],
     ['Journal', `<code>${t(r.JournalPath)}</code>`],
     ['Log', r.LogPath ? `<code>${t(r.LogPath)}</code>` : t(null)],
@@ -132,6 +135,23 @@ function summary(input: ReportInput, servers: string[]): string {
     '</dl>',
     '</section>',
   ].join('\n');
+}
+
+/** Who ran the upgrade: each run (the first, every -Resume) with its account, machine, change number and start. */
+function runsBy(runs: JournalRun[]): string {
+  if (runs.length === 0) return t('not recorded (a journal written before runs were recorded)');
+  const items = runs.map((r) => `<li>${t(`${r.Account} on ${r.Machine}`)}${r.ChangeId ? `, change <strong>${t(r.ChangeId)}</strong>` : ', no change ' +
+    'number given'} <span class="muted">${t(`${r.Resumed ? 'resumed' : 'started'} ${formatTime(r.At)}`)}</span></li>`);
+  return `<ul class="plain">${items.join('')}</ul>`;
+}
+
+/** A Basis as HTML: its text escaped, each Microsoft Learn address a link a ticket reviewer can open. */
+function basisHtml(text: string | null | undefined): string {
+  if (!text) return t(null);
+  return text
+    .split(/(https:\/\/learn\.microsoft\.com\/[^\s;)]+)/)
+    .map((part, i) => (i % 2 === 1 ? `<a href="${t(part)}">${t(part)}</a>` : part === '' ? '' : t(part)))
+    .join('');
 }
 
 function found(input: ReportInput): string {
@@ -163,12 +183,6 @@ function serverInventory(inv: ServerInventory): string {
   ].join('\n');
 }
 
-/**
- * The report carries no web.config value (it is a document admins pass around): the SDK service account that the
- * SdkServiceAccount check names (DOMAIN\\user, read from the web.configs) is shown as "the SDK service account".
- */
-const withoutAccountNames = (text: string) => text.replace(/[\w.-]+\\[\w.$-]+/g, 'the SDK service account');
-
 /** Before the run changed anything: each readiness check, Failed and accepted risks first. */
 function readiness(input: ReportInput): string {
   if (input.readiness.length === 0) return '';
@@ -177,9 +191,11 @@ function readiness(input: ReportInput): string {
     t(r.ComputerName),
     t(r.Check),
     readinessBadge(r),
-    t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Detail) : r.Detail),
-    t(r.Check === 'SdkServiceAccount' ? withoutAccountNames(r.Action ?? '') : (r.Action ?? '')),
-    t(r.Basis),
+    // Rows come from the checks with every web.config value already shown through the one secret rule
+    // (util/secrets.ts showSetting): names and paths are shown as they are.
+    t(r.Detail),
+    t(r.Action),
+    basisHtml(r.Basis),
   ]);
   return [
     '<section aria-labelledby="readiness">',
@@ -202,7 +218,8 @@ function planAndOutcome(input: ReportInput): string {
   const rows = input.result.Steps.map((s) => {
     const p = planSteps.get(s.Id);
     const j = journalSteps.get(s.Id);
-    const what = p ? `${t(p.Description)}${p.Target ? `<br><code>${t(p.Target)}</code>` : ''}` : `${t(s.Action)}`;
+    const why = p?.Basis ? `<br><span class="muted">Basis: ${basisHtml(p.Basis)}</span>` : '';
+    const what = p ? `${t(p.Description)}${p.Target ? `<br><code>${t(p.Target)}</code>` : ''}${why}` : `${t(s.Action)}`;
     const attempts = j && j.Attempts > 1 ? `<br><span class="muted">${j.Attempts} attempts</span>` : '';
     return [
       `${s.Order}`,
@@ -280,7 +297,8 @@ function backup(b: ReportBackup): string {
 
 function followUps(input: ReportInput): string {
   const items =
-    input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}</li>`) ??
+    input.plan?.FollowUps.map((f) => `<li><strong>${t(f.ComputerName)}: ${t(f.Title)}</strong><br>${t(f.Instruction)}` +
+      `${f.Basis ? `<br><span class="muted">Basis: ${basisHtml(f.Basis)}</span>` : ''}</li>`) ??
     input.result.FollowUps.map((f) => `<li>${t(f)}</li>`);
   return [
     '<section aria-labelledby="followups">',
@@ -306,7 +324,7 @@ function footer(input: ReportInput): string {
   return [
     '<footer>',
     `<p>Written ${t(formatTime(input.generatedAt.toISOString()))} by MfaServerUpgrade ${t(input.toolVersion)}. ${t(input.result.Notice)}</p>`,
-    '<p>This report contains no passwords or web.config values; secret values are masked as ********.</p>',
+    '<p>This report contains no passwords: secret values are masked as ******** (names and paths are shown as they are).</p>',
     '</footer>',
   ].join('\n');
 }

@@ -105,7 +105,7 @@ async function registerBackupSecrets(backupPath: string, manifest: BackupManifes
       for (const s of settings.appSettings) if (isSecret(s.key, s.value)) redactor.register(s.value);
       for (const s of settings.applicationSettings) if (isSecret(s.name, s.value)) redactor.register(s.value);
     } catch {
-      // An unreadable web.config holds nothing the report shows; the report never prints web.config values.
+      // An unreadable web.config holds nothing the report shows: its values reach the report only through the rule.
     }
   }
 }

@@ -12,12 +12,15 @@ import { commandWatcherFor, watchCommands } from '../host/command-watch';
 import { validateItems, type StandaloneValidator } from './validate';
 import { checkPathParameters } from './path-parameters';
 import { canonicalInput } from './canonical-input';
+import { callerFacts, type CallerFacts } from '../util/caller-facts';
 
 export interface Request {
   items: unknown[];
   dryRun: boolean;
   /** Action ids the caller approved (ShouldProcess); absent = all. */
   approvedActions?: string[];
+  /** Who called: the transport's `caller` facts, completed from this process for any it did not give. */
+  caller?: CallerFacts;
 }
 
 export function parseRequest(text: string): Request {
@@ -42,11 +45,27 @@ export function parseRequest(text: string): Request {
   if (approved !== undefined && !(Array.isArray(approved) && approved.every((a): a is string => typeof a === 'string'))) {
     throw badRequest('MalformedRequest', '/approvedActions must be an array of strings', 'approvedActions');
   }
-  return { items, dryRun: obj.dryRun === true, approvedActions: approved };
+  return { items, dryRun: obj.dryRun === true, approvedActions: approved, caller: callerFacts(parseCaller(obj.caller)) };
+}
+
+/** `caller`: an object of optional non-empty strings (account, machine, moduleManifest), nothing else. */
+function parseCaller(raw: unknown): Partial<CallerFacts> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('MalformedRequest', '/caller must be an object', 'caller');
+  const out: Partial<CallerFacts> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (key !== 'account' && key !== 'machine' && key !== 'moduleManifest') {
+      throw badRequest('MalformedRequest', `/caller/${key} is not a caller fact (account, machine, moduleManifest)`, 'caller');
+    }
+    if (value === null || value === undefined || value === '') continue;
+    if (typeof value !== 'string') throw badRequest('MalformedRequest', `/caller/${key} must be a string`, 'caller');
+    out[key] = value;
+  }
+  return out;
 }
 
 function withoutEnvelopeFields(obj: Record<string, unknown>): Record<string, unknown> {
-  const { dryRun: _d, approvedActions: _a, ...rest } = obj;
+  const { dryRun: _d, approvedActions: _a, caller: _c, ...rest } = obj;
   return rest;
 }
 
@@ -111,6 +130,7 @@ function makeContext(request: Request, sink: EventSink, toolVersion: string, act
   return {
     dryRun: request.dryRun,
     toolVersion,
+    caller: request.caller ?? callerFacts(),
     progress: (activity, status, percent) => sink({ event: 'progress', activity, status, percent }),
     // A dry run is followed by the real run, which logs the same lines: only warnings are worth showing twice.
     log: (level, message) => (request.dryRun && level !== 'warning' ? undefined : sink({ event: 'log', level, message })),

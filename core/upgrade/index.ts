@@ -5,10 +5,11 @@
  * - a run, a kill and -Resume: run/engine.ts (the step loop), run/run-records.ts (what a later run trusts of the
  *   journal and plan), run/run-stop.ts (why a run ended);
  * - what each step does: run/steps.ts; msiexec and its exit codes: installers.ts (→ host/msiexec-exit-codes.ts);
- * - the verification after: verify.ts.
+ * - the verification after: verify.ts; where a recorded run stands (Get-MfaUpgradeRun): run/run-status.ts.
  */
 export { runUpgrade, type UpgradeRequest } from './run/engine';
 export { recordStopLater, runLogOf } from './run/run-stop';
+export { getUpgradeRuns, type RunStatusRequest, type UpgradeRunStatus } from './run/run-status';
 export type { UpgradeResult } from './run/upgrade-result';
 export { planUpgrade } from './plan-upgrade';
 export type { PlanRequest } from './plan-input';

@@ -9,12 +9,12 @@ import { describeMsiexecExitCode, type MsiexecOutcome } from '../host/msiexec-ex
 import { readMsi } from '../msi/reader';
 import type { MsiInfo } from '../msi/msi-info';
 import { findVirtualDirectoryProperty, selectComponentInstaller } from '../msi/select';
-import { MFA_SERVER_DISPLAY_NAME, MFA_SERVER_SETUP_FILE, WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
+import { MFA_SERVER_DISPLAY_NAME, MFA_SERVER_SETUP_FILE, SERVER_LOG_FOLDER, WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
 import { CoreError } from '../util/errors';
 import { joinWindowsPath, pathSegmentFromName } from '../util/windows-path';
 
 /** Where the engine's own and the installers' logs go on a server (the ConfigMgr convention). */
-export const LOG_FOLDER = 'C:\\Windows\\Logs\\Software';
+export const LOG_FOLDER = SERVER_LOG_FOLDER;
 
 export interface InstallerRun {
   ExitCode: number;

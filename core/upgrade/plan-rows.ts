@@ -15,6 +15,7 @@ export const PlanRow = Type.Object({
   Target: Type.String(),
   Description: Type.String(),
   Reason: Type.String(),
+  Basis: Type.String(),
   Parameters: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean(), Type.Null()])),
 });
 
@@ -33,6 +34,7 @@ export function planRows(plan: UpgradePlan): PlanRowValue[] {
     Target: f.ComputerName,
     Description: f.Title,
     Reason: f.Instruction,
+    Basis: f.Basis,
     Parameters: {},
   }));
   return [...steps, ...followUps];

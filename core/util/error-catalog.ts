@@ -557,6 +557,11 @@ export const ERROR_CATALOG = {
     'schtasks.exe could not read a scheduled task.',
     'Run elevated; run the schtasks command from the message by hand to see why.',
   ),
+  ScheduledTaskNotFound: e(
+    'ObjectNotFound',
+    'There is no scheduled task of that name on the server.',
+    'Register it with Register-PhoneFactorBackupTask, or give the name it was registered under with -TaskName.',
+  ),
   ScheduledTaskRegisterFailed: e('WriteError', 'schtasks.exe could not register the backup task.', 'Run elevated; check the destination and the message.'),
   ScheduledTaskUnregisterFailed: e(
     'WriteError',
@@ -611,6 +616,18 @@ export const ERROR_CATALOG = {
     'InvalidArgument',
     'The scheduled task destination contains a character the task command line cannot carry.',
     'Use a path without quotes, percent signs or control characters.',
+  ),
+  TaskModuleNotReachable: e(
+    'InvalidOperation',
+    'The module the scheduled task would import (by its full path, as SYSTEM in Windows PowerShell 5.1) lies where that task cannot rely on it: ' +
+      'under a user profile, on a network share, or at a path its command line cannot carry.',
+    'Install the module for all users (Install-PSResource MfaServerUpgrade -Scope AllUsers, or copy it to C:\\Program Files\\WindowsPowerShell\\Modules), ' +
+      'import it from there and register the task again.',
+  ),
+  TaskModuleUnknown: e(
+    'InvalidOperation',
+    'The core was not started by the MfaServerUpgrade module, so the module the scheduled task should import is not known.',
+    'Run Register-PhoneFactorBackupTask from the MfaServerUpgrade module installed on the server.',
   ),
   TaskXmlInvalid: e('InvalidData', 'A scheduled task XML is not well-formed or not a <Task>.', 'Internal plumbing: report it with the command that was run.'),
   TenantGroupAmbiguous: e(

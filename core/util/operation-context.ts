@@ -16,11 +16,15 @@ export interface PlannedAction {
   details?: string[];
 }
 
+import type { CallerFacts } from './caller-facts';
+
 export type LogLevel = 'verbose' | 'info' | 'warning';
 
 export interface OperationContext {
   readonly dryRun: boolean;
   readonly toolVersion: string;
+  /** Who called (account, machine, module); absent in contexts made without a request (tests): callerFacts() then. */
+  readonly caller?: CallerFacts;
   progress(activity: string, status: string, percent?: number): void;
   log(level: LogLevel, message: string): void;
   /**

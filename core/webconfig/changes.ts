@@ -36,10 +36,19 @@ export function elementChange(Section: string, Action: MergeAction, oldEl: XmlEl
 }
 
 /**
- * Secret attributes outside the two merged sections: secret-looking names (connectionString, password, validationKey…),
- * and the value of an <add> whose key or name is secret-looking (an appSettings entry inside <location>).
+ * The attributes that name an entry (`<add key>`, `<add name>`, `<setting name>`, `<section name>`): what they hold is
+ * a name, shown as it is whatever it says. The word "key" alone once read as a secret name (a name ending in key), so
+ * every appSettings key was learned as a secret value and masked in logs, errors and report.html.
+ */
+const NAME_ATTRIBUTES = new Set(['key', 'name']);
+
+/**
+ * Secret attributes, in the merged sections and outside them: secret-looking names (connectionString, password,
+ * validationKey…), a value whose content holds a credential, and the value of an <add> whose key or name is
+ * secret-looking (an appSettings entry inside <location>). The naming attributes (key, name) never are.
  */
 export function isSecretAttribute(el: XmlElement, attribute: string): boolean {
+  if (NAME_ATTRIBUTES.has(attribute)) return false;
   if (isSecretName(attribute)) return true;
   if (isSecretValue(attributeOf(el, attribute)?.value)) return true;
   const owner = attributeOf(el, 'key') ?? attributeOf(el, 'name');

@@ -355,7 +355,7 @@ function Invoke-MfaCore {
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     # Graph broker hook (Invoke-MfaGraphBroker.ps1): -AccessToken becomes text only inside the request on the core's stdin.
     ConvertFrom-MfaSecureParameter -Items $Items
-    $request = @{ items = @($Items); dryRun = $false }
+    $request = @{ items = @($Items); dryRun = $false; caller = (Get-MfaCaller) }
     # Errors already shown by the plan round (code and target): the real run meets the same failures again.
     $shown = New-Object 'System.Collections.Generic.HashSet[string]'
     # $WhatIfPreference and $ConfirmPreference are the calling cmdlet's (dynamic scope): -WhatIf / -Confirm set them.

@@ -11,6 +11,7 @@ import { SEVEN_ONLY_QUERY } from '../helpers/ps-syntax';
 
 const INSTALL = path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1');
 const DETECT = path.join(repoRoot, 'deploy', 'Detect-MfaServerUpgrade.ps1');
+const REQUIREMENT = path.join(repoRoot, 'deploy', 'Requirement-MfaServerUpgrade.ps1');
 const CORE = path.join(repoRoot, 'ps-module', 'MfaServerUpgrade', 'lib', 'mfa-core.cjs');
 
 let root: string;
@@ -38,8 +39,7 @@ interface Run {
  * One script run the way ConfigMgr / Intune start it: its own process, -File, no profile, no input. The install
  * program logs into a folder of its own (-LogFolder: %SystemRoot% does not exist here).
  */
-function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}): Run {
-  const logFolder = mkdtempSync(path.join(root, 'logs-'));
+function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}, logFolder = mkdtempSync(path.join(root, 'logs-'))): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, PSModulePath: path.join(repoRoot, 'ps-module'), MFA_NODE: process.execPath, ...extraEnv };
   if (!('PROCESSOR_ARCHITEW6432' in extraEnv)) delete env.PROCESSOR_ARCHITEW6432;
   const logArgs = script === INSTALL ? ['-LogFolder', logFolder] : [];
@@ -205,6 +205,21 @@ describe('install script: script errors exit 69010 with a clear message on STDER
     assert.match(run.stderr, /broken\.json' could not be read/);
   });
 
+  test('the log rotates at 10 MB: MfaServerUpgrade-Install-1.log, older ones move up, ten files kept', () => {
+    const logFolder = mkdtempSync(path.join(root, 'logs-rotate-'));
+    const file = (n: number | null) => path.join(logFolder, n === null ? 'MfaServerUpgrade-Install.log' : `MfaServerUpgrade-Install-${n}.log`);
+    writeFileSync(file(null), Buffer.alloc(10 * 1024 * 1024, 0x41)); // full: the next line would pass 10 MB
+    for (let n = 1; n <= 9; n++) writeFileSync(file(n), `old ${n}`);
+    const run = runScript(INSTALL, [], {}, logFolder);
+    assert.equal(run.code, asProcessExit(69010), run.stdout + run.stderr);
+    assert.equal(readFileSync(file(1)).length, 10 * 1024 * 1024, 'the full log is now -1');
+    for (let n = 2; n <= 9; n++) assert.equal(readFileSync(file(n), 'utf8'), `old ${n - 1}`, `-${n - 1} moved to -${n}`);
+    assert.equal(existsSync(file(10)), false, 'the oldest (old -9) is gone: ten files in all');
+    const fresh = readFileSync(file(null));
+    assert.equal(fresh.subarray(0, 3).toString('hex'), 'efbbbf', 'the new log starts with its BOM');
+    assert.match(fresh.toString('utf8'), /No -ParametersFile was given/);
+  });
+
   test('no -ParametersFile at all', () => {
     const run = runScript(INSTALL, []);
     assert.equal(run.code, asProcessExit(69010));
@@ -307,6 +322,43 @@ describe('detection script', () => {
   });
 });
 
+describe('requirement script (Intune)', () => {
+  // Intune runs it before the content is downloaded: no module. PSModulePath points at an empty folder to prove it.
+  const requirement = (lab: string) => runScript(REQUIREMENT, ['-LabPath', lab], { PSModulePath: path.join(root, 'empty-modules') });
+
+  test('"Applicable" while PhoneFactor is there, nothing once upgraded; exit 0 and no STDERR both times', () => {
+    const lab = newLab('requirement');
+    const before = requirement(lab);
+    assert.deepEqual([before.code, before.stdout, before.stderr], [0, 'Applicable\n', '']);
+    const run = install(psd1For(lab));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const afterRun = requirement(lab);
+    assert.deepEqual([afterRun.code, afterRun.stdout, afterRun.stderr], [0, '', '']);
+  });
+
+  test('a run stopped after every PhoneFactor product was removed is still applicable, so the next attempt resumes it', () => {
+    const lab = newLab('requirement-stopped');
+    const file = path.join(lab, 'server.json');
+    const server = JSON.parse(readFileSync(file, 'utf8')) as { faults?: Record<string, unknown[]> };
+    server.faults = { setup: [{ exitCode: 1603, times: 1 }] };
+    writeFileSync(file, JSON.stringify(server, null, 2));
+    const failed = install(psd1For(lab));
+    assert.equal(failed.code, asProcessExit(69002), failed.stdout + failed.stderr);
+    const products = readFileSync(path.join(lab, 'registry.reg')).toString('utf16le');
+    assert.doesNotMatch(products, /"DisplayName"="PhoneFactor/, 'no PhoneFactor product is left');
+    const stopped = requirement(lab);
+    assert.deepEqual([stopped.code, stopped.stdout, stopped.stderr], [0, 'Applicable\n', '']);
+    const resumed = install(psd1For(lab));
+    assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+    assert.deepEqual(requirement(lab).stdout, '', 'completed: no longer applicable');
+  });
+
+  test('a check that cannot run (no such lab) writes nothing and exits 0', () => {
+    const missing = requirement(path.join(root, 'no-such-lab'));
+    assert.deepEqual([missing.code, missing.stdout, missing.stderr], [0, '', '']);
+  });
+});
+
 // Nodes Windows PowerShell 5.1 cannot parse: the shared query of test/helpers/ps-syntax.ts.
 function sevenOnlySyntax(files: string[], snippet?: string): { file: string; errors: string[]; sevenOnly: string[] }[] {
   const script = String.raw`
@@ -328,8 +380,8 @@ function sevenOnlySyntax(files: string[], snippet?: string): { file: string; err
   return JSON.parse(out);
 }
 
-test('both scripts parse, use nothing Windows PowerShell 5.1 lacks, and are ASCII with a UTF-8 BOM', () => {
-  const files = [INSTALL, DETECT, path.join(repoRoot, 'deploy', 'MfaServerUpgrade.Parameters.psd1')];
+test('the kit\'s scripts parse, use nothing Windows PowerShell 5.1 lacks, and are ASCII with a UTF-8 BOM', () => {
+  const files = [INSTALL, DETECT, REQUIREMENT, path.join(repoRoot, 'deploy', 'MfaServerUpgrade.Parameters.psd1')];
   for (const f of files) {
     const bytes = readFileSync(f);
     assert.equal(bytes.subarray(0, 3).toString('hex'), 'efbbbf', `${f} starts with a BOM`);

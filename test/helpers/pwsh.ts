@@ -32,6 +32,10 @@ export function pwshExecutable(): string {
 export async function openModuleSession(cwd: string = repoRoot, env: NodeJS.ProcessEnv = process.env, module: string = modulePath): Promise<PowerShellSession> {
   const session = PowerShellSession.open({ executable: pwshExecutable(), cwd, env, timeoutMs: 300_000 });
   const imported = await session.run(`Import-Module '${module.replace(/'/g, "''")}' -Force -ErrorAction Stop; Set-Location -LiteralPath $V.cwd`, { cwd });
-  if (!imported.ok) throw new Error(`Import-Module failed: ${imported.terminatingError?.message}`);
+  if (!imported.ok) {
+    // Closed, or its pwsh keeps the test process alive after the failure is reported.
+    await session.close();
+    throw new Error(`Import-Module failed: ${imported.terminatingError?.message}`);
+  }
   return session;
 }

@@ -1,7 +1,7 @@
 // Register-PhoneFactorBackupTask / Unregister-PhoneFactorBackupTask on a lab server, through real pwsh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -93,16 +93,26 @@ test('the output of Register pipes into Unregister (TaskName, LabPath by propert
 
 /**
  * What Task Scheduler would do with the registered task: split <Command> <Arguments> as Windows splits a command line
- * and start PowerShell with them, non-interactive, as the task does. %SystemRoot% is the lab's C:\Windows and the
- * module is found on PSModulePath as on a server where it is installed.
+ * and start PowerShell with them, non-interactive, as the task does. %SystemRoot% is the lab's C:\Windows. The module
+ * is NOT on PSModulePath: Windows PowerShell 5.1, which runs the task, does not look where PowerShell 7 installs
+ * modules (-Scope AllUsers: $env:ProgramFiles\PowerShell\Modules), so the task must import it by its path.
  */
-function runTaskAction(taskXml: string): { status: number | null; stdout: string; stderr: string; log: string; command: string } {
+interface TaskActionRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  log: string;
+  command: string;
+}
+
+function runTaskAction(taskXml: string, installedIn = path.dirname(modulePath)): TaskActionRun {
   const args = splitWindowsCommandLine(parseTask(taskXml).Actions.Exec.Arguments);
   const command = args[args.indexOf('-Command') + 1];
   const systemRoot = path.join(lab, 'C', 'Windows');
+  const notInstallLocation = (p: string) => p !== '' && !path.resolve(p).startsWith(path.resolve(installedIn));
   const run = spawnSync(pwshExecutable(), args, {
     encoding: 'utf8',
-    env: { ...process.env, SystemRoot: systemRoot, PSModulePath: [path.dirname(modulePath), process.env.PSModulePath ?? ''].join(path.delimiter) },
+    env: { ...process.env, SystemRoot: systemRoot, PSModulePath: (process.env.PSModulePath ?? '').split(path.delimiter).filter(notInstallLocation).join(path.delimiter) },
     timeout: 240_000,
   });
   const logFile = path.join(systemRoot, 'Logs', 'Software', 'MfaServerUpgrade-Backup.log');
@@ -120,13 +130,68 @@ test('the registered task\'s exact command parses (also for Windows PowerShell 5
   assert.deepEqual(finding.Errors, [], 'the task command parses');
   assert.deepEqual(finding.SevenOnly, [], 'the task command has no PowerShell 7-only syntax');
 
+  // The log is full from earlier nights: the run rotates it first (as every log of the tool rotates).
+  const logs = path.join(lab, 'C', 'Windows', 'Logs', 'Software');
+  const logFile = (n: number | null) => path.join(logs, n === null ? 'MfaServerUpgrade-Backup.log' : `MfaServerUpgrade-Backup-${n}.log`);
+  mkdirSync(logs, { recursive: true });
+  writeFileSync(logFile(null), Buffer.alloc(10 * 1024 * 1024, 0x41));
+  for (let n = 1; n <= 9; n++) writeFileSync(logFile(n), `night ${n}`);
   const run = runTaskAction(xml);
   assert.equal(run.status, 0, `the task exits 0; stderr: ${run.stderr}; log: ${run.log}`);
-  assert.match(run.log, /^\uFEFF?=== \d{4}-\d\d-\d\dT[^ ]+ scheduled backup\r?\n/, 'the task logs that it started');
+  assert.equal(readFileSync(logFile(1)).length, 10 * 1024 * 1024, 'the full log became -1');
+  for (let n = 2; n <= 9; n++) assert.equal(readFileSync(logFile(n), 'utf8'), `night ${n - 1}`);
+  assert.equal(existsSync(logFile(10)), false, 'ten files in all');
+  assert.match(run.log, /^\uFEFF?=== \d{4}-\d\d-\d\dT[^ ]+ scheduled backup\r?\n/, 'the task logs that it started, in a new file');
   assert.doesNotMatch(run.log, /FAILED/);
   const backups = readdirSync(path.join(lab, 'D', 'Nightly')).filter((f) => !f.startsWith('.'));
   assert.equal(backups.length, 1, `one backup made by the task: ${backups.join(', ')}`);
+
+  // Read back: the task as registered, how its run ended (from its log), the end of the log; the backup it made.
+  const got = await ps.run('Get-PhoneFactorBackupTask -LabPath $V.lab -Tail 3', { lab });
+  assert.ok(got.ok, got.terminatingError?.message);
+  const state = got.output[0] as Record<string, unknown>;
+  assert.deepEqual(
+    {
+      At: state.At,
+      Enabled: state.Enabled,
+      Destination: state.Destination,
+      Retain: state.Retain,
+      StopService: state.StopService,
+      LastResult: state.LastResult,
+    },
+    { At: '02:30', Enabled: true, Destination: 'D:\\Nightly', Retain: 2, StopService: false, LastResult: 'Succeeded' },
+  );
+  assert.equal(state.ModulePath, path.join(modulePath, 'MfaServerUpgrade.psd1'));
+  assert.equal((state.LogTail as string[]).length, 3);
+  assert.match((state.LogTail as string[]).at(-1)!, / OK: the scheduled backup completed$/);
+  const listed = await ps.run("Get-PhoneFactorBackup -LabPath $V.lab -Destination 'D:\\Nightly' | Select-Object ComputerName, Sequence, Verified, VerifiedBy", { lab });
+  assert.deepEqual(listed.output, [{ ComputerName: 'MFA01', Sequence: 1, Verified: true, VerifiedBy: 'Manifest' }]);
   await ps.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
+  const gone = await ps.run('Get-PhoneFactorBackupTask -LabPath $V.lab', { lab });
+  assert.equal(gone.errors[0]?.fullyQualifiedErrorId, 'ScheduledTaskNotFound,Get-PhoneFactorBackupTask');
+});
+
+test('a module installed where Windows PowerShell 5.1 does not look: the task imports it by the path of its manifest and runs', async () => {
+  // As Install-PSResource -Scope AllUsers from PowerShell 7 installs it: <ProgramFiles>\PowerShell\Modules\<name>\<version>.
+  const installed = path.join(dir, 'ProgramFiles', 'PowerShell', 'Modules');
+  const moduleFolder = path.join(installed, 'MfaServerUpgrade', '0.1.0');
+  cpSync(modulePath, moduleFolder, { recursive: true, filter: (src) => path.basename(src) !== 'cache' });
+  const ps7 = await openModuleSession(dir, process.env, path.join(moduleFolder, 'MfaServerUpgrade.psd1'));
+  try {
+    const reg = await ps7.run("Register-PhoneFactorBackupTask -LabPath $V.lab -Destination 'D:\\Pwsh7' -At 03:00 -Confirm:$false | Select-Object Registered, ModulePath", { lab });
+    assert.ok(reg.ok, reg.terminatingError?.message);
+    const manifest = path.join(moduleFolder, 'MfaServerUpgrade.psd1');
+    assert.deepEqual(reg.output[0], { Registered: true, ModulePath: manifest });
+    const xml = readFileSync(taskFile).subarray(2).toString('utf16le');
+    const run = runTaskAction(xml, installed);
+    assert.ok(run.command.includes(`Import-Module -Name '${manifest}';`), `the task imports the module by path: ${run.command}`);
+    assert.equal(run.status, 0, `the task exits 0; stderr: ${run.stderr}; log: ${run.log}`);
+    assert.doesNotMatch(run.log, /FAILED/);
+    assert.equal(readdirSync(path.join(lab, 'D', 'Pwsh7')).filter((f) => f.startsWith('PhoneFactorBackup-')).length, 1, 'the task made its backup');
+    await ps7.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
+  } finally {
+    await ps7.close();
+  }
 });
 
 test('a failing scheduled backup logs FAILED with the reason and exits 1 (Task Scheduler\'s Last Run Result)', async () => {
@@ -140,5 +205,9 @@ test('a failing scheduled backup logs FAILED with the reason and exits 1 (Task S
   assert.equal(run.status, 1, `the task exits 1; stderr: ${run.stderr}`);
   assert.match(run.log, /=== \S+ scheduled backup\r?\n/);
   assert.match(run.log, /\S+ FAILED: .*NotAFolder/);
+  const got = await ps.run('Get-PhoneFactorBackupTask -LabPath $V.lab | Select-Object LastResult, LastMessage', { lab });
+  const state = got.output[0] as { LastResult: string; LastMessage: string };
+  assert.equal(state.LastResult, 'Failed', 'the last run, as its log tells it');
+  assert.match(state.LastMessage, /NotAFolder/);
   await ps.run('Unregister-PhoneFactorBackupTask -LabPath $V.lab -Confirm:$false', { lab });
 });

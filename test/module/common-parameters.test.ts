@@ -54,6 +54,9 @@ const INVOCATIONS: Record<string, string> = {
   'Test-MfaTenantReadiness': "Test-MfaTenantReadiness -MigrationGroup 'MFA Migration'",
   'Get-MfaMigrationStatus': "Get-MfaMigrationStatus -MigrationGroup 'MFA Migration'",
   'Export-MfaTenantState': 'Export-MfaTenantState -Path $V.dir -Confirm:$false',
+  'Get-PhoneFactorBackup': "Get-PhoneFactorBackup -LabPath $V.a -Destination 'D:\\Fixed'",
+  'Get-PhoneFactorBackupTask': 'Get-PhoneFactorBackupTask -LabPath $V.a',
+  'Get-MfaUpgradeRun': "Get-MfaUpgradeRun -BackupDestination 'D:\\B'", // the run folder of the upgrade of b (resolved as Invoke resolves it)
 };
 
 // What a variant may change: with a stream silenced, that stream's records are not in the output.

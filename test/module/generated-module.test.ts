@@ -131,14 +131,16 @@ test('generated PowerShell parses and uses nothing Windows PowerShell 5.1 lacks'
   assert.equal(probe.output[0], 6);
 });
 
+const MODULE_MANIFEST = "C:\\Program Files\\PowerShell\\Modules\\MfaServerUpgrade\\1.0.0\\MfaServerUpgrade.psd1";
+
 // Every piece of PowerShell text the core builds at run time (not only the generated files): the remoting scripts,
 // the wrapper that runs them, and the scheduled backup task's command (which once joined '}; catch {' and never ran).
 test('PowerShell text the core builds parses and uses nothing Windows PowerShell 5.1 lacks', async () => {
   const texts: Record<string, string> = {
     WRAPPER,
     wrappedCommand: wrappedCommand('Get-Date', { a: "it's" }),
-    backupTaskServer: backupTaskCommand({ destination: "D:\\Backups\\O'Brien & Co", retain: 3, stopService: true }),
-    backupTaskLab: backupTaskCommand({ destination: 'D:\\B', retain: 1, stopService: false, labPath: 'C:\\Labs\\one', computerName: 'MFA01' }),
+    backupTaskServer: backupTaskCommand({ destination: "D:\\Backups\\O'Brien & Co", retain: 3, stopService: true, moduleManifest: MODULE_MANIFEST }),
+    backupTaskLab: backupTaskCommand({ destination: 'D:\\B', retain: 1, stopService: false, labPath: 'C:\\Labs\\one', computerName: 'MFA01', moduleManifest: MODULE_MANIFEST }),
   };
   for (const [name, value] of Object.entries(remoteScripts)) if (typeof value === 'string') texts[name] = value;
   assert.ok(Object.keys(texts).length >= 12, Object.keys(texts).join(', '));

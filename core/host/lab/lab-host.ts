@@ -62,6 +62,9 @@ export class LabHost implements LabMachine {
     return run;
   }
 
+  /** A lab's programs (its scheduled task) run on this machine, with the module the admin runs. */
+  readonly deployedModuleManifest = null;
+
   /** The server folder: the one way to find a lab's folder from its host (Host.labFolder). */
   get labFolder(): string {
     return this.folder;

@@ -39,6 +39,8 @@ export class RemoteHost implements Host {
   readonly kind = 'remote' as const;
   /** A lab on the far machine is not a lab here: its Windows paths resolve there. */
   readonly labFolder = null;
+  /** The module copy this tool keeps on the far machine (module-deploy.ts): what a task there imports. */
+  readonly deployedModuleManifest: string;
   readonly computerName: string;
   readonly dnsName?: string;
   readonly is64Bit: boolean;
@@ -52,6 +54,8 @@ export class RemoteHost implements Host {
     this.computerName = identity.computerName;
     this.dnsName = identity.dnsName ?? undefined;
     this.is64Bit = identity.is64Bit;
+    const root = connection.farRoot;
+    this.deployedModuleManifest = `${root}${root.includes('\\') ? '\\' : '/'}MfaServerUpgrade.psd1`;
   }
 
   /** For a lab server on the far machine: its server folder there; null for the far machine itself. */

@@ -69,6 +69,7 @@ function detect64Bit(): boolean {
 export class WindowsHost implements Host {
   readonly kind = 'windows' as const;
   readonly labFolder = null;
+  readonly deployedModuleManifest = null;
   readonly computerName: string;
   readonly is64Bit: boolean;
   private readonly files: WindowsFiles;

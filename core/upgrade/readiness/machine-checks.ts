@@ -7,6 +7,9 @@ import { findMfaServices } from '../../survey/mfa-services';
 import type { ServerInventory } from '../../domain/inventory-types';
 import { row, type ReadinessRow } from '../../domain/readiness-types';
 import { isLinkFailure } from '../../util/errors';
+import { LEARN, basis, inference } from '../../domain/learn-sources';
+
+const ELEVATED_BASIS = basis('The component installers are run from an elevated command prompt', LEARN.upgradePhoneFactor);
 
 export async function checkElevated(host: Host): Promise<ReadinessRow> {
   let elevated: boolean;
@@ -20,7 +23,7 @@ export async function checkElevated(host: Host): Promise<ReadinessRow> {
       'Warning',
       `Whether the tool runs elevated could not be read: ${(e as Error).message}`,
       'Make sure PowerShell was started with "Run as administrator" (or the run is SYSTEM).',
-      'facts §1 step 10 (S1): the component installers are run elevated',
+      ELEVATED_BASIS,
     );
   }
   return row(
@@ -30,7 +33,7 @@ export async function checkElevated(host: Host): Promise<ReadinessRow> {
     elevated ? 'The tool runs with an administrator\'s full token (or as SYSTEM).' : 'The tool does not run elevated: installers, services and the registry ' +
       'key need an administrator\'s full token.',
     'Start PowerShell with "Run as administrator" (or run as SYSTEM from ConfigMgr / Intune), then run the command again.',
-    'facts §1 step 10 (S1): the component installers are run elevated',
+    ELEVATED_BASIS,
   );
 }
 
@@ -61,7 +64,7 @@ export async function checkPendingRestart(host: Host): Promise<ReadinessRow> {
     found.length ? `A restart is pending (${found.join(', ')}).` : 'No restart is pending (Component Based Servicing, Windows Update, ' +
       'PendingFileRenameOperations).',
     'Restart the server, then run the upgrade: files replaced at the pending restart can make an installer fail (1603) or undo what it wrote.',
-    'Inference: Windows servicing\'s restart indicators; Windows Installer replaces files in use at the next restart',
+    inference('Windows servicing\'s restart indicators; Windows Installer replaces files in use at the next restart'),
   );
 }
 
@@ -74,14 +77,14 @@ export async function checkInstallationInProgress(host: Host): Promise<Readiness
     key ? 'Windows Installer is running another installation (HKLM\\...\\Installer\\InProgress exists).' : 'No other Windows Installer ' +
       'installation is running.',
     'Wait for the other installation to finish (or restart the server if it never does), then run the upgrade; an installer started now ends with 1618.',
-    'Windows Installer runs one installation at a time (exit code 1618); the InProgress key as its sign is an inference [?]',
+    basis('Windows Installer runs one installation at a time (exit code 1618); the InProgress key as its sign is an inference [?]', LEARN.msiexecExitCodes),
   );
 }
 
 export async function checkServiceStoppable(host: Host, inventory: ServerInventory): Promise<ReadinessRow | undefined> {
   if (!inventory.Components.some((c) => c.Component === 'Agent' || c.Component === 'MfaServer')) return undefined;
   const services = await findMfaServices(host);
-  const basis = 'facts §4: a copy of the data file taken while the service runs can be inconsistent; S5 stops MultiFactorAuth to restore';
+  const why = basis('The data file is backed up and restored with the MultiFactorAuth service stopped', LEARN.deploy, LEARN.upgradePhoneFactor);
   if (services.length === 0) {
     return row(
       host.computerName,
@@ -89,7 +92,7 @@ export async function checkServiceStoppable(host: Host, inventory: ServerInvento
       'Warning',
       'No PhoneFactor / MFA Server service was found (the PhoneFactor-era service name is not documented [?]).',
       'Check services.msc for the PhoneFactor service and stop it yourself before the backup, or the data file is copied while it may change.',
-      basis,
+      why,
     );
   }
   const busy = services.filter((s) => s.state === 'StartPending' || s.state === 'StopPending' || s.state === 'Paused');
@@ -101,8 +104,8 @@ export async function checkServiceStoppable(host: Host, inventory: ServerInvento
       'Failed',
       `The service is between states: ${list}.`,
       `Wait until ${busy.map((s) => s.name).join(', ')} is Running or Stopped (or restart the server), then run again.`,
-      basis,
+      why,
     );
   }
-  return row(host.computerName, 'ServiceStoppable', 'Passed', `The data file's service can be stopped for a consistent backup: ${list}.`, null, basis);
+  return row(host.computerName, 'ServiceStoppable', 'Passed', `The data file's service can be stopped for a consistent backup: ${list}.`, null, why);
 }

@@ -11,8 +11,9 @@ import { selectComponentInstaller } from '../../msi/select';
 import { inspectServerSetup } from '../installers';
 import { isLinkFailure } from '../../util/errors';
 import { row, type ReadinessRow } from '../../domain/readiness-types';
+import { LEARN, basis } from '../../domain/learn-sources';
 
-const BASIS = 'facts §1 steps 6 and 10, §5 (S1): the server setup, and the component MSIs in 32- and 64-bit';
+const BASIS = basis('The server setup is run on the MFA server; the component MSIs ship in 32- and 64-bit in its install folder', LEARN.upgradePhoneFactor);
 
 export interface MediaNeed {
   file: string;

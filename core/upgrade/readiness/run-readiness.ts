@@ -13,6 +13,7 @@ import { backupEstimate, checkBackupDestination, checkInstallSpace, writesPerDri
 import { checkSdkAccount, checkSdkUrl, checkVcRuntime, sdkAccounts, sdkEndpoints } from './web-checks';
 import { checkActivation, checkRollbackMedia } from './rollback-checks';
 import { READINESS_CHECKS, row, type ReadinessCheckName, type ReadinessRow } from '../../domain/readiness-types';
+import { LEARN, basis } from '../../domain/learn-sources';
 
 export interface ReadinessRequest {
   hosts: Host[];
@@ -25,8 +26,11 @@ export interface ReadinessRequest {
   rollbackMediaPath?: string;
 }
 
-const REACH_BASIS = 'facts §5 (S2): subordinates are upgraded first and connect to the primary; Inference: only the servers named in this run can be ' +
-  'checked, the group\'s members are not listed anywhere documented [?]';
+const REACH_BASIS = basis(
+  'Subordinate servers are upgraded first and connect to the primary; only the servers named in this run can be checked (Inference: the group\'s ' +
+    'members are not listed anywhere documented [?])',
+  LEARN.upgradeLatest,
+);
 
 export async function runReadiness(req: ReadinessRequest): Promise<ReadinessRow[]> {
   const rows: ReadinessRow[] = [];

@@ -19,12 +19,13 @@ import { protectFolder } from '../../backup/protect-folder';
 import { folderSize } from './folder-size';
 import { neededMsis } from './media-check';
 import { formatBytes, row, type ReadinessRow } from '../../domain/readiness-types';
+import { LEARN, basis, inference } from '../../domain/learn-sources';
 
 export const MARGIN_FACTOR = 1.2;
 export const MARGIN_BYTES = 200 * 1024 * 1024;
 export const withMargin = (bytes: number) => Math.ceil(bytes * MARGIN_FACTOR) + MARGIN_BYTES;
 const MARGIN_TEXT = 'estimate + 20 % + 200 MiB';
-const BASIS = 'Inference: sizes of the data folder, web folders and media on this server (facts §1 steps 1-10), with a stated margin';
+const BASIS = inference('sizes of the data folder, web folders and media on this server, with a stated margin', LEARN.upgradePhoneFactor);
 
 const driveOf = (p: string) => (/^([A-Za-z]):/.exec(p)?.[1] ?? 'C').toUpperCase();
 
@@ -117,7 +118,11 @@ async function existingAncestor(p: string): Promise<string> {
  * protect-folder.ts). The probe makes an empty folder and removes it again; nothing else is written.
  */
 export async function checkBackupDestination(destination: string | undefined, backups: { host: Host; bytes: number }[]): Promise<ReadinessRow[]> {
-  const basis = 'facts §1 step 1 and §3 (the backup holds the SDK password): backups need room and a folder only administrators can read';
+  const why = basis(
+    'The data file and the web.configs are backed up first; a web.config holds the SDK account\'s password, so the backup folder is for administrators only',
+    LEARN.upgradePhoneFactor,
+    LEARN.userPortal,
+  );
   if (destination === undefined) {
     return backups.map((b) => row(
       b.host.computerName,
@@ -125,7 +130,7 @@ export async function checkBackupDestination(destination: string | undefined, ba
       'Warning',
       'Not checked: no -BackupDestination was given.',
       'Run again with -BackupDestination <the folder Invoke-MfaServerUpgrade will use>.',
-      basis,
+      why,
     ));
   }
   const total = backups.reduce((n, b) => n + b.bytes, 0);
@@ -159,7 +164,7 @@ export async function checkBackupDestination(destination: string | undefined, ba
   const result = spaceOk && protectable === null ? 'Passed' : 'Failed';
   const action = !spaceOk ? `Free space on the destination or choose another -BackupDestination with at least ${formatBytes(need)} free.` : 'Choose a ' +
     '-BackupDestination on an NTFS volume where this account may change permissions.';
-  return backups.map((b) => row(b.host.computerName, 'BackupDestination', result, detail, action, basis));
+  return backups.map((b) => row(b.host.computerName, 'BackupDestination', result, detail, action, why));
 }
 
 function isInside(child: string, parentDrive: string, up: number): boolean {

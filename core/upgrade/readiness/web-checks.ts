@@ -11,6 +11,7 @@ import { readWebConfigSettings } from '../../webconfig/index';
 import { isLinkFailure } from '../../util/errors';
 import { row, type ReadinessRow } from '../../domain/readiness-types';
 import { showSetting } from '../../util/secrets';
+import { LEARN, basis } from '../../domain/learn-sources';
 
 // ───────────── VC++ 2015 ─────────────
 
@@ -47,7 +48,8 @@ export function checkVcRuntime(host: Host, inv: ServerInventory, products: Insta
         `for ${missing.join(' and ')}${found.size ? ` (found: ${[...found.values()].join(', ')})` : ''}.`
       : `Found: ${[...found.values()].join(', ')}.`,
     `Install the Visual C++ 2015 Update 1 (or a later 2015-2022) redistributable for ${missing.join(' and ')} on ${host.computerName} before the upgrade.`,
-    'facts §5: since v7 the web components need the VC++ 2015 Update 1 redistributable (x86 and x64) on separate web servers',
+    basis('From v7 on the web components need the Visual C++ 2015 Update 1 redistributable (x86 and x64); on a separate web server it is installed before ' +
+      'them', LEARN.upgradeLatest),
   );
 }
 
@@ -78,7 +80,7 @@ export async function sdkEndpoints(hosts: Host[], inventories: ServerInventory[]
   return out;
 }
 
-const SDK_BASIS = 'facts §3: the SDK URL must use the host name on the SDK\'s TLS certificate; facts §6: SDK URL / certificate host mismatch';
+const SDK_BASIS = basis('The SDK URL in the portal\'s web.config uses the host name on the SDK\'s TLS certificate', LEARN.userPortal);
 
 /** One row per portal / mobile app web.config naming an SDK URL. */
 export function checkSdkUrl(host: Host, record: ComponentRecord, endpoints: SdkEndpoint[]): ReadinessRow {
@@ -164,8 +166,10 @@ function namesServer(host: Host, name: string): boolean {
 // ───────────── SDK service account ─────────────
 
 export const PHONEFACTOR_ADMINS = 'PhoneFactor Admins';
-const ACCOUNT_BASIS = 'facts §3: WEB_SERVICE_SDK_AUTHENTICATION_USERNAME is a service account in the "PhoneFactor Admins" group; facts §6: it is often ' +
-  'missing from the group';
+
+/** The appSettings key that names the SDK service account in a portal / mobile app web.config. */
+export const SDK_USERNAME_KEY = 'WEB_SERVICE_SDK_AUTHENTICATION_USERNAME';
+const ACCOUNT_BASIS = basis(`The account in ${SDK_USERNAME_KEY} is a member of the "PhoneFactor Admins" group`, LEARN.userPortal);
 
 /** The account names the web.configs use for the SDK (the password is never read into the result). */
 export async function sdkAccounts(host: Host, inv: ServerInventory): Promise<{ account: string; file: string }[]> {
@@ -173,7 +177,7 @@ export async function sdkAccounts(host: Host, inv: ServerInventory): Promise<{ a
   for (const c of inv.Components.filter((x) => x.WebConfigPath && x.Component !== 'WebServiceSdk')) {
     try {
       const s = readWebConfigSettings({ path: c.WebConfigPath!, bytes: await host.readFile(c.WebConfigPath!) });
-      const user = s.appSettings.find((a) => a.key.toUpperCase() === 'WEB_SERVICE_SDK_AUTHENTICATION_USERNAME')?.value?.trim();
+      const user = s.appSettings.find((a) => a.key.toUpperCase() === SDK_USERNAME_KEY)?.value?.trim();
       if (user) out.push({ account: user, file: c.WebConfigPath! });
     } catch (e) {
       if (isLinkFailure(e)) throw e;
@@ -182,7 +186,11 @@ export async function sdkAccounts(host: Host, inv: ServerInventory): Promise<{ a
   return out;
 }
 
-export async function checkSdkAccount(host: Host, account: string, file: string, groupHosts: Host[]): Promise<ReadinessRow> {
+export async function checkSdkAccount(host: Host, accountValue: string, file: string, groupHosts: Host[]): Promise<ReadinessRow> {
+  // A web.config value, shown through the one secret rule like every other (a user name is no secret; a known secret
+  // inside it would be masked). The setting's name and the file's path are names: shown as they are.
+  const account = showSetting(SDK_USERNAME_KEY, accountValue);
+  const named = `named by ${SDK_USERNAME_KEY} in ${file}`;
   const manual = `Check that the account ${account} exists and is a member of "${PHONEFACTOR_ADMINS}" (on a domain: Get-ADGroupMember ` +
     `'${PHONEFACTOR_ADMINS}' -Recursive; else Get-LocalGroupMember '${PHONEFACTOR_ADMINS}' on the MFA server).`;
   const seen: string[] = [];
@@ -196,12 +204,12 @@ export async function checkSdkAccount(host: Host, account: string, file: string,
       continue;
     }
     if (members === undefined) continue;
-    if (members.some((m) => m.toLowerCase() === account.toLowerCase())) {
+    if (members.some((m) => m.toLowerCase() === accountValue.toLowerCase())) {
       return row(
         host.computerName,
         'SdkServiceAccount',
         'Passed',
-        `${account} (named in ${file}) is a member of the local group "${PHONEFACTOR_ADMINS}" on ${g.computerName}.`,
+        `${account} (${named}) is a member of the local group "${PHONEFACTOR_ADMINS}" on ${g.computerName}.`,
         null,
         ACCOUNT_BASIS,
       );
@@ -209,9 +217,9 @@ export async function checkSdkAccount(host: Host, account: string, file: string,
     seen.push(`${g.computerName} (members: ${members.join(', ') || 'none'})`);
   }
   const detail = seen.length
-    ? `${account} (named in ${file}) is not a direct member of "${PHONEFACTOR_ADMINS}" on ${seen.join('; ')}; a membership through a nested or domain group ` +
+    ? `${account} (${named}) is not a direct member of "${PHONEFACTOR_ADMINS}" on ${seen.join('; ')}; a membership through a nested or domain group ` +
       `cannot be seen from here.`
     : `"${PHONEFACTOR_ADMINS}" is no local group of ${groupHosts.map((g) => g.computerName).join(', ') || 'the servers of this run'} (it may be a domain ` +
-      `group [?]), so ${account} (named in ${file}) cannot be verified here.`;
+      `group [?]), so ${account} (${named}) cannot be verified here.`;
   return row(host.computerName, 'SdkServiceAccount', 'Warning', detail, manual, ACCOUNT_BASIS);
 }

@@ -42,7 +42,9 @@ import { protectRunFolder } from './run-folder';
 import { assertPlanInstallers } from '../plan-installers';
 import { journalFaultForTests } from './crash-points';
 import { resultBeforeChanges } from './result-before-changes';
-import type { StepReport, UpgradeResult } from './upgrade-result';
+import { pausedNextAction, type StepReport, type UpgradeResult } from './upgrade-result';
+import { callerFacts, type CallerFacts } from '../../util/caller-facts';
+import type { JournalRunBy } from '../../journal/journal-types';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -58,6 +60,21 @@ export interface UpgradeRequest {
   replan?: boolean;
   /** -RollbackMediaPath: a folder on each server holding the installers of the PhoneFactor products installed now. */
   rollbackMediaPath?: string;
+  /** Who runs it and from where (the transport's caller facts); absent: this process. */
+  caller?: CallerFacts;
+  /** -ChangeId: the change number the run is done under, recorded with each run in the journal, log and report. */
+  changeId?: string;
+}
+
+/** Who runs this run, as the journal records it. */
+function runBy(req: UpgradeRequest): JournalRunBy {
+  const caller = req.caller ?? callerFacts();
+  return { Account: caller.account, Machine: caller.machine, ChangeId: req.changeId ?? null };
+}
+
+/** The run's first log line: who, from where, under which change. */
+function runByLine(by: JournalRunBy, resumed: boolean): string {
+  return `${resumed ? 'Resumed' : 'Started'} by ${by.Account} on ${by.Machine}${by.ChangeId ? ` under change ${by.ChangeId}` : ' (no -ChangeId given)'}.`;
 }
 
 /**
@@ -76,20 +93,28 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
  * every line the engine reports also goes there (secrets are redacted by the writer). When that server is remote its
  * disk is not ours to append to line by line, so the log goes into the run folder here, beside journal.json.
  */
-function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog } {
-  if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null };
+/** Where a log line comes from: the step running now (its id is the CMTrace component), or the run itself. */
+interface LogScope {
+  step?: string;
+}
+
+function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog; scope: LogScope } {
+  const scope: LogScope = {};
+  if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null, scope };
   const local = runLogPath(req);
-  const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade' });
+  // CMTrace's context column names who ran the upgrade (SYSTEM by its SID), not only the account the core runs as.
+  const log = new CmTraceLog({ path: local, component: 'MfaServerUpgrade', context: runBy(req).Account });
   const logged: OperationContext = {
     ...ctx,
     act: ctx.act.bind(ctx),
     progress: ctx.progress.bind(ctx),
     log: (level, message) => {
-      if (level !== 'verbose') log.write(message, level === 'warning' ? 'Warning' : 'Info');
+      // A line logged while a step runs names the step in CMTrace's component column (filterable there).
+      if (level !== 'verbose') log.write(message, level === 'warning' ? 'Warning' : 'Info', scope.step ? { component: scope.step } : {});
       ctx.log(level, message);
     },
   };
-  return { ctx: logged, logPath: local, log };
+  return { ctx: logged, logPath: local, log, scope };
 }
 
 /** Where the run's CMTrace log is (recorded in its journal: the module's stop record writes there and nowhere else). */
@@ -179,7 +204,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     guard = checked;
   }
   try {
-    const { ctx, logPath, log } = withCmTraceLog(req, plainCtx);
+    const { ctx, logPath, log, scope } = withCmTraceLog(req, plainCtx);
     // Written straight to the journal and the log (synchronously): no event can reach a PowerShell that is gone.
     forgetLastWords = guard ? whenCoreStops((stop) => recordStopNow(records.journal, log, stop, folder)) : undefined;
     if (guard?.tookOverFrom) {
@@ -189,7 +214,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
         `A run lock was left by process ${t.pid} of ${t.user} on ${t.computerName} (started ${t.startedUtc}), which no longer runs; this run took it over.`,
       );
     }
-    const opened: RunOpened = { records, log, logPath, tookOverFrom: guard?.tookOverFrom?.pid };
+    const opened: RunOpened = { records, log, logPath, tookOverFrom: guard?.tookOverFrom?.pid, scope };
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
     const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness, opened)).catch((e) => refusedOnRecords(e, folder));
     const result = logged(ctx, logPath, ended);
@@ -219,6 +244,8 @@ interface RunOpened {
   logPath: string | null;
   /** The process of an earlier run whose lock this run took over (it no longer runs). */
   tookOverFrom: number | undefined;
+  /** The step whose lines are being logged (CMTrace component). */
+  scope: LogScope;
 }
 
 async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: string, readiness: RunReadiness, opened?: RunOpened): Promise<UpgradeResult> {
@@ -228,6 +255,12 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
   if ('result' in started) return started.result;
   const { plan, journal } = started;
   if (journal && opened) await takeOverRecords(journal, started.resumed, opened, ctx);
+  if (journal && started.resumed) {
+    // Each run that continues the journal is on record with its account and change number (another one is no refusal).
+    const by = runBy(req);
+    await journal.recordRun(by);
+    ctx.log('info', runByLine(by, true));
+  }
   assertBackupsFirst(plan);
   assertPlanInstallers(plan, started.installerPath);
 
@@ -253,6 +286,10 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
     journal,
     execute: (step) => EXECUTORS[step.Action](step, run),
     beforeFirstUninstall: () => guardUninstalls(plan, journal!, run),
+    // A log line written while a step runs names the step (CMTrace's component column).
+    onStep: (step) => {
+      if (opened) opened.scope.step = step?.Id;
+    },
     ctx,
   });
   const reboot = end.reboot;
@@ -350,7 +387,8 @@ async function openOrStart(
     }
     if (records.kind === 'open') return { plan: records.plan, journal: records.journal, installerPath: req.installerPath, resumed: true };
   }
-  if (req.resume) ctx.log('warning', `No journal at ${journalPath}: starting a fresh upgrade.`);
+  // Deployments always pass -Resume: a first run without a journal is the normal case, not something to warn about.
+  if (req.resume) ctx.log('info', `No journal at ${journalPath} yet: starting a fresh upgrade.`);
   // A fresh run whose readiness was not checked by this call (its old records were set aside just now) checks it here.
   if (!ctx.dryRun && !readiness.checked) {
     const refused = await readinessGate(req, ctx, folder, readiness);
@@ -369,7 +407,7 @@ async function openOrStart(
   const journal = await Journal.create(
     journalPath,
     plan,
-    { planSha256: planSha256(bytes), servers: identities.map((id, i) => ({ ...id, Found: input.servers[i] })) },
+    { planSha256: planSha256(bytes), servers: identities.map((id, i) => ({ ...id, Found: input.servers[i] })), runBy: runBy(req) },
     {
       InstallerPath: req.installerPath,
       Naming: naming,
@@ -384,6 +422,7 @@ async function openOrStart(
     },
     journalOptions,
   );
+  ctx.log('info', runByLine(runBy(req), false));
   return { plan, journal, installerPath: req.installerPath, resumed: false };
 }
 
@@ -512,7 +551,13 @@ function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
  * "restore the files" while nothing was uninstalled; after that the removed products must be reinstalled from their own
  * installers first, and once MFA Server has upgraded the data file, it must be removed before the old file goes back.
  */
-function failureAdvice(plan: UpgradePlan, journal: Journal, step: PlanStep | undefined, error: unknown, backups: string[]): { exitCode: number; next: string } {
+export function failureAdvice(
+  plan: UpgradePlan,
+  journal: Journal,
+  step: PlanStep | undefined,
+  error: unknown,
+  backups: string[],
+): { exitCode: number; next: string } {
   const state = (s: PlanStep) => journal.step(s.Id);
   // Refused before it acted (Windows Installer was busy, or the backup did not cover the uninstall), in its last
   // attempt: Data keeps the codes of earlier attempts, so a step that ran again since counts as touched.
@@ -568,7 +613,7 @@ function finish(
   const completed = reboot ? UPGRADE_EXIT_CODES.CompletedRebootRequired : UPGRADE_EXIT_CODES.Completed;
   let exitCode: number = status === 'Completed' ? completed : UPGRADE_EXIT_CODES.Paused;
   let next: string | null = null;
-  if (status === 'Paused') next = `${step ? `${step.Id}: ` : ''}${message} Then run Invoke-MfaServerUpgrade again with -Resume.`;
+  if (status === 'Paused') next = pausedNextAction(step?.Id, message);
   if (status === 'Failed') ({ exitCode, next } = failureAdvice(plan, journal, step, error, backups));
   return {
     Status: status,

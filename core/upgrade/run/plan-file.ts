@@ -9,7 +9,8 @@ import { parsePlan, planSha256 } from '../../domain/plan-parse';
 import { CoreError } from '../../util/errors';
 import { removeStaleTempFiles } from '../../journal/index';
 
-export async function readPlanFile(file: string, journalFile: string): Promise<{ plan: UpgradePlan; sha256: string }> {
+/** `tidy`: remove the temp files a crash left (false for a read-only look, Get-MfaUpgradeRun). */
+export async function readPlanFile(file: string, journalFile: string, tidy = true): Promise<{ plan: UpgradePlan; sha256: string }> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
@@ -27,7 +28,7 @@ export async function readPlanFile(file: string, journalFile: string): Promise<{
     throw new CoreError('PlanCorrupt', `The upgrade plan ${file} cannot be read: ${(e as Error).message}.`, file);
   }
   const plan = parsePlan(bytes, file);
-  await removeStaleTempFiles(file); // a crash between a plan's temp write and its rename leaves one (it may hold a whole plan)
+  if (tidy) await removeStaleTempFiles(file); // a crash between a plan's temp write and its rename leaves one (it may hold a whole plan)
   return { plan, sha256: planSha256(bytes) };
 }
 

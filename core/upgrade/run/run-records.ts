@@ -69,24 +69,57 @@ export type RunRecords =
   | { kind: 'open'; plan: UpgradePlan; journal: Journal }
   | { kind: 'completed'; plan: UpgradePlan; journal: Journal; verification: ServerVerification[] };
 
+/** Where a run folder's records are, and what a check of them needs to know. */
+export interface RunRecordFiles {
+  journalPath: string;
+  planPath: string;
+  /** The -BackupDestination the run folder is in: a recorded backup must lie there. */
+  backupDestination: string;
+  /** -Replan was given: an interrupted re-plan is then done again rather than refused. */
+  replan: boolean;
+  journalOptions?: JournalOptions;
+  /** Read only (Get-MfaUpgradeRun): leave the temp files a crash left beside journal and plan. */
+  readOnly?: boolean;
+}
+
+export interface CheckedRunRecords {
+  journal: Journal;
+  plan: UpgradePlan;
+  /** SHA-256 of plan.json as it is on disk. */
+  sha256: string;
+  /** A -Replan recorded in the journal whose new plan was never written. */
+  interruptedReplan: boolean;
+}
+
+/**
+ * The run folder's journal and plan, each validated on load and checked against the other and against themselves,
+ * as every run checks them before it trusts them (and Get-MfaUpgradeRun before it reports them): one reading of the
+ * records, whoever reads them. Throws a CoreError whose code is in RECORD_REFUSALS (or JournalNotFound).
+ */
+export async function loadRunRecords(files: RunRecordFiles): Promise<CheckedRunRecords> {
+  const journal = await Journal.load(files.journalPath, { ...files.journalOptions, tidy: files.readOnly !== true });
+  const doc = journal.document;
+  const { plan, sha256 } = await readPlanFile(files.planPath, files.journalPath, files.readOnly !== true);
+  const interruptedReplan = doc.Replans.at(-1)?.PreviousPlanSha256 === sha256 && doc.PlanSha256 !== sha256;
+  if (interruptedReplan && !files.replan) {
+    throw new CoreError(
+      'RunRecordsMismatch',
+      `A re-plan of the run recorded in ${files.journalPath} was interrupted before its new plan was written to ${files.planPath}. Nothing was done: run ` +
+        `the same command with -Replan again.`,
+      files.planPath,
+    );
+  }
+  if (!interruptedReplan) checkAgree(plan, sha256, doc, files);
+  checkSteps(doc, files.journalPath, files.backupDestination);
+  return { journal, plan, sha256, interruptedReplan };
+}
+
 export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords> {
   const hasJournal = existsSync(req.journalPath);
   // A plan without a journal is a run that stopped before it recorded anything: it is planned again.
   if (!hasJournal) return { kind: 'none' };
-  const journal = await Journal.load(req.journalPath, req.journalOptions);
+  const { journal, plan, sha256, interruptedReplan } = await loadRunRecords(req);
   const doc = journal.document;
-  const { plan, sha256 } = await readPlanFile(req.planPath, req.journalPath);
-  const interruptedReplan = doc.Replans.at(-1)?.PreviousPlanSha256 === sha256 && doc.PlanSha256 !== sha256;
-  if (interruptedReplan && !req.replan) {
-    throw new CoreError(
-      'RunRecordsMismatch',
-      `A re-plan of the run recorded in ${req.journalPath} was interrupted before its new plan was written to ${req.planPath}. Nothing was done: run the ` +
-        `same command with -Replan again.`,
-      req.planPath,
-    );
-  }
-  if (!interruptedReplan) checkAgree(plan, sha256, doc, req);
-  checkSteps(doc, req.journalPath, req.backupDestination);
 
   const others = otherServers(doc, req.identities);
   if (others) {
@@ -153,7 +186,7 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
 }
 
 /** The journal and the plan tell of the same run: same plan bytes, same steps. */
-function checkAgree(plan: UpgradePlan, sha256: string, doc: JournalDocument, req: RunRecordsRequest): void {
+function checkAgree(plan: UpgradePlan, sha256: string, doc: JournalDocument, req: Pick<RunRecordFiles, 'journalPath' | 'planPath'>): void {
   const mismatch = (why: string) =>
     new CoreError(
       'RunRecordsMismatch',

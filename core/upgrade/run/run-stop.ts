@@ -48,7 +48,7 @@ export function recordStopNow(journal: Journal | undefined, log: CmTraceLog | un
   } catch (e) {
     unrecorded = ` (The journal could not record this stop: ${(e as Error).message})`;
   }
-  log?.warning(stopLogLine(entry) + unrecorded);
+  log?.warning(stopLogLine(entry) + unrecorded, entry.Step ? { component: entry.Step } : {});
 }
 
 /** A stop recorded after the fact (by the transport, or by the next run): queued on the journal, then logged. */
@@ -61,7 +61,7 @@ export async function recordStopLater(
 ): Promise<JournalStop> {
   await journal.recordStop(stop, by, processId);
   const entry = journal.stops.at(-1)!;
-  log?.warning(stopLogLine(entry));
+  log?.warning(stopLogLine(entry), entry.Step ? { component: entry.Step } : {});
   return entry;
 }
 

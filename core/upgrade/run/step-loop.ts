@@ -23,6 +23,8 @@ export interface StepLoopRequest {
   execute: (step: PlanStep) => Promise<StepResult>;
   /** Runs once, right before the first Uninstall step of this run (the backup gate). */
   beforeFirstUninstall: () => Promise<void>;
+  /** Told which step runs now (undefined between steps), e.g. so log lines can name it. */
+  onStep?: (step: PlanStep | undefined) => void;
   ctx: OperationContext;
 }
 
@@ -49,6 +51,7 @@ export async function runSteps(req: StepLoopRequest): Promise<StepLoopEnd> {
     }
     if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
     ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
+    req.onStep?.(step);
     const outcome = await ctx.act<StepOutcome>({
       id: step.Id,
       target: `${step.ComputerName}: ${step.Target}`,
@@ -66,6 +69,7 @@ export async function runSteps(req: StepLoopRequest): Promise<StepLoopEnd> {
         throw e;
       }
     });
+    req.onStep?.(undefined);
     if (ctx.dryRun) continue;
     if (outcome === undefined) return { kind: 'NotApproved', step, reboot };
     if ('journalLost' in outcome) return { kind: 'JournalLost', step, error: outcome.journalLost, reboot };

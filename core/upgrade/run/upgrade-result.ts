@@ -32,3 +32,8 @@ export interface UpgradeResult {
   /** The readiness checks of the run's start (readiness.json in the run folder); [] for a dry run. */
   Readiness: ReadinessRow[];
 }
+
+/** What a paused run asks of the admin: the step's instruction, then -Resume (the result and Get-MfaUpgradeRun say it alike). */
+export function pausedNextAction(stepId: string | undefined, instruction: string): string {
+  return `${stepId ? `${stepId}: ` : ''}${instruction} Then run Invoke-MfaServerUpgrade again with -Resume.`;
+}

@@ -31,6 +31,8 @@ export class LocalFolderHost implements Host {
     return resolveLabPath(this.root, windowsPath);
   }
 
+  readonly deployedModuleManifest = null;
+
   get labFolder(): string | null {
     return this.remote ? null : this.root;
   }

@@ -8,6 +8,7 @@ import {
   buildBackupTaskXml,
   checkRetain,
   checkTaskDestination,
+  checkTaskModule,
   normalizeTaskName,
   parseDailyTime,
   psSingleQuoted,
@@ -21,6 +22,7 @@ const spec = (over: Partial<BackupTaskSpec> = {}): BackupTaskSpec => ({
   retain: 7,
   stopService: false,
   startDate: new Date(2025, 2, 14, 16, 0, 0),
+  moduleManifest: 'C:\\Program Files\\PowerShell\\Modules\\MfaServerUpgrade\\1.0.0\\MfaServerUpgrade.psd1',
   ...over,
 });
 
@@ -68,7 +70,7 @@ test('the action starts Windows PowerShell by full path and runs Backup-PhoneFac
   assert.match(args, /^-NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "/);
   assert.ok(args.endsWith('"'));
   assert.equal(args.slice(args.indexOf('"') + 1, -1).includes('"'), false, 'no double quote inside the one -Command argument');
-  assert.match(args, /Import-Module MfaServerUpgrade; Backup-PhoneFactor -Destination 'D:\\Backups\\PhoneFactor' -Retain 14 -StopService -Confirm:\$false \*>&1 \| Out-File -LiteralPath \$log -Append -Encoding utf8/);
+  assert.match(args, /Import-Module -Name 'C:\\Program Files\\PowerShell\\Modules\\MfaServerUpgrade\\1\.0\.0\\MfaServerUpgrade\.psd1'; Backup-PhoneFactor -Destination 'D:\\Backups\\PhoneFactor' -Retain 14 -StopService -Confirm:\$false \*>&1 \| Out-File -LiteralPath \$log -Append -Encoding utf8/);
   assert.match(args, /\$log = Join-Path \$env:SystemRoot 'Logs\\Software\\MfaServerUpgrade-Backup\.log'/);
   assert.match(args, /catch \{ .*FAILED.*exit 1 \}/);
 });
@@ -113,4 +115,19 @@ test('retain defaults to 7 and is never 0', () => {
   assert.equal(checkRetain(undefined), 7);
   assert.equal(checkRetain(3), 3);
   assert.throws(() => checkRetain(0), { code: 'InvalidRetain' });
+});
+
+test('the task imports the module by the path of its manifest; a path SYSTEM in 5.1 cannot rely on is refused by name', () => {
+  const manifest = 'C:\\Program Files\\PowerShell\\Modules\\MfaServerUpgrade\\1.0.0\\MfaServerUpgrade.psd1';
+  assert.equal(checkTaskModule(manifest), manifest);
+  assert.match(buildBackupTaskXml(spec({ moduleManifest: manifest })), /Import-Module -Name &apos;C:\\Program Files\\PowerShell\\Modules\\MfaServerUpgrade\\1\.0\.0\\MfaServerUpgrade\.psd1&apos;;/);
+  assert.equal(checkTaskModule('/opt/lab/MfaServerUpgrade/MfaServerUpgrade.psd1'), '/opt/lab/MfaServerUpgrade/MfaServerUpgrade.psd1', 'a path of this machine (lab rehearsal)');
+  const refused = (p: string | null, code: string, why: RegExp) =>
+    assert.throws(() => checkTaskModule(p), (e: Error & { code?: string }) => e.code === code && why.test(e.message), String(p));
+  refused(null, 'TaskModuleUnknown', /not started by the MfaServerUpgrade module/);
+  refused('C:\\Users\\admin\\Documents\\PowerShell\\Modules\\MfaServerUpgrade\\1.0.0\\MfaServerUpgrade.psd1', 'TaskModuleNotReachable', /user profile/);
+  refused('d:\\users\\admin\\MfaServerUpgrade.psd1', 'TaskModuleNotReachable', /user profile/);
+  refused('\\\\fs01\\modules\\MfaServerUpgrade\\MfaServerUpgrade.psd1', 'TaskModuleNotReachable', /network share/);
+  refused('Modules\\MfaServerUpgrade.psd1', 'TaskModuleNotReachable', /not a full local path/);
+  refused('C:\\Mods\\100%\\MfaServerUpgrade.psd1', 'TaskModuleNotReachable', /cannot carry/);
 });

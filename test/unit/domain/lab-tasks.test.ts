@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { newLab } from '../host/lab/helpers';
 import { buildBackupTaskXml, DEFAULT_TASK_NAME } from '../../../core/domain/backup-task';
 
-const xml = buildBackupTaskXml({ taskName: DEFAULT_TASK_NAME, destination: 'D:\\Backups', at: { hours: 2, minutes: 30 }, retain: 7, stopService: false, startDate: new Date(2025, 0, 1) });
+const xml = buildBackupTaskXml({ taskName: DEFAULT_TASK_NAME, destination: 'D:\\Backups', at: { hours: 2, minutes: 30 }, retain: 7, stopService: false, startDate: new Date(2025, 0, 1),
+  moduleManifest: 'C:\\Program Files\\WindowsPowerShell\\Modules\\MfaServerUpgrade\\MfaServerUpgrade.psd1' });
 
 test('register stores the XML under C:\\Windows\\System32\\Tasks\\<folder>\\<name> as UTF-16LE with a BOM; get and unregister round trip', async () => {
   const { hosts } = await newLab();

@@ -18,7 +18,11 @@ const STEPS: JournalPlanStep[] = [
 ];
 
 /** What a journal records about its run besides the steps (a made-up plan hash and server). */
-const RECORD = { planSha256: 'a'.repeat(64), servers: [{ ComputerName: 'MFA01', MachineId: '3f1c1d0e-0000-4000-8000-000000000001', Found: {} }] };
+const RECORD = {
+  planSha256: 'a'.repeat(64),
+  servers: [{ ComputerName: 'MFA01', MachineId: '3f1c1d0e-0000-4000-8000-000000000001', Found: {} }],
+  runBy: { Account: 'CONTOSO\\admin', Machine: 'ADMIN01', ChangeId: null },
+};
 
 async function tempJournalPath(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'journal-test-'));
@@ -340,4 +344,33 @@ test('stops: a stop recorded while a change is being written survives that write
   delete doc.Stops;
   await writeFile(file, JSON.stringify(doc));
   assert.deepEqual((await Journal.load(file)).stops, [], 'a journal written before stops were recorded has none');
+});
+
+test('runs: the first run and each continuing run are recorded with account, machine and change; tampered is JournalCorrupt; an older journal has none', async () => {
+  const file = await tempJournalPath();
+  const j = await Journal.create(file, STEPS, { ...RECORD, runBy: { Account: 'S-1-5-18', Machine: 'MFA01', ChangeId: 'CHG1' } });
+  await j.recordRun({ Account: 'CONTOSO\\admin', Machine: 'ADMIN01', ChangeId: 'CHG2' });
+  await j.recordRun({ Account: 'CONTOSO\\admin', Machine: 'ADMIN01', ChangeId: null });
+  const runs = (await Journal.load(file)).runs.map(({ Account, Machine, ChangeId, Resumed }) => ({ Account, Machine, ChangeId, Resumed }));
+  assert.deepEqual(runs, [
+    { Account: 'S-1-5-18', Machine: 'MFA01', ChangeId: 'CHG1', Resumed: false },
+    { Account: 'CONTOSO\\admin', Machine: 'ADMIN01', ChangeId: 'CHG2', Resumed: true },
+    { Account: 'CONTOSO\\admin', Machine: 'ADMIN01', ChangeId: null, Resumed: true },
+  ]);
+
+  const doc = JSON.parse(await readFile(file, 'utf8')) as { Runs?: Record<string, unknown>[] };
+  for (const [field, value, why] of [
+    ['ChangeId', '', /run 2 has a ChangeId that is neither text nor null/],
+    ['Account', 7, /run 2 has no Account/],
+    ['At', 'yesterday', /run 2 has no time/],
+    ['Resumed', 'yes', /run 2 has no Resumed/],
+  ] as const) {
+    const tampered = structuredClone(doc);
+    tampered.Runs![1][field] = value;
+    await writeFile(file, JSON.stringify(tampered));
+    await assert.rejects(Journal.load(file), (e: unknown) => e instanceof CoreError && e.code === 'JournalCorrupt' && why.test(e.message), field);
+  }
+  delete doc.Runs;
+  await writeFile(file, JSON.stringify(doc));
+  assert.deepEqual((await Journal.load(file)).runs, [], 'a journal written before runs were recorded loads, with none');
 });

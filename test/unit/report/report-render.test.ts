@@ -30,7 +30,7 @@ function input(over: Partial<ReportInput['result']> = {}): ReportInput {
     plan: {
       Notice: 'n',
       Steps: [],
-      FollowUps: [{ Id: 'f1', ComputerName: 'MFA01', Title: 'Update bookmarks', Instruction: 'Users open /MultiFactorAuth now & not /PhoneFactor.' }],
+      FollowUps: [{ Id: 'f1', ComputerName: 'MFA01', Title: 'Update bookmarks', Instruction: 'Users open /MultiFactorAuth now & not /PhoneFactor.', Basis: 'Said by (Page, https://learn.microsoft.com/x)' }],
       Inferences: ['The setup keeps <InstallPath>.'],
     },
     journal: null,
@@ -100,9 +100,13 @@ test('backups list every file with its SHA-256 inside a collapsible <details>', 
   assert.ok(details.includes('2.0 KiB'));
 });
 
-test('self-contained: inline style only, no script, no external reference; narrow and print rules present', () => {
+test('self-contained: inline style only, no script, nothing loaded from outside; narrow and print rules present', () => {
   const html = renderReport(input());
-  assert.equal(/<script|<link|<img|<iframe|src=|url\(|@import|https?:\/\//i.test(html), false);
+  assert.equal(/<script|<link|<img|<iframe|src=|url\(|@import/i.test(html), false);
+  // The only addresses are the Microsoft Learn pages a Basis cites, as links a reader may open (nothing is fetched).
+  const addresses = [...html.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]);
+  assert.ok(addresses.length > 0 && addresses.every((a) => a.startsWith('https://learn.microsoft.com/')), addresses.join(' '));
+  assert.equal([...html.matchAll(/https?:\/\//g)].length, 2 * [...html.matchAll(/<a href="https:\/\/learn\.microsoft\.com\//g)].length, 'each in a link');
   assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
   assert.match(html, /@media \(max-width: 640px\)/);
   assert.match(html, /@media print/);
@@ -141,6 +145,7 @@ test('the stops of a run before it finished are listed with their cause, step, e
       { At: '2025-03-14T10:02:00.000Z', Cause: 'Cancelled' as const, Detail: 'Ctrl+C <pressed>', Step: 'MFA01:uninstall:UserPortal', RecordedBy: 'Core' as const, ProcessId: 4242 },
       { At: '2025-03-14T10:04:00.000Z', Cause: 'NotRecorded' as const, Detail: 'found later', Step: null, RecordedBy: 'NextRun' as const, ProcessId: null },
     ],
+    Runs: [],
   };
   const html = renderReport({ ...input(), journal });
   const section = html.slice(html.indexOf('<h2 id="stops">'), html.indexOf('</section>', html.indexOf('<h2 id="stops">')));

@@ -24,7 +24,7 @@ async function runFolder(complete = false): Promise<Folder> {
   const journal = path.join(dir, 'journal.json');
   const log = path.join(dir, 'MfaServerUpgrade.log');
   const steps = [{ Id: 'MFA01:backup', Order: 1, Action: 'Backup', ComputerName: 'MFA01', Kind: 'Automatic' }];
-  const j = await Journal.create(journal, steps, { planSha256: 'a'.repeat(64), servers: [{ ComputerName: 'MFA01', MachineId: 'm', Found: {} }] }, { LogPath: log });
+  const j = await Journal.create(journal, steps, { planSha256: 'a'.repeat(64), servers: [{ ComputerName: 'MFA01', MachineId: 'm', Found: {} }], runBy: { Account: 'CONTOSO\\admin', Machine: 'ADMIN01', ChangeId: null } }, { LogPath: log });
   await j.startStep('MFA01:backup');
   if (complete) await j.completeStep('MFA01:backup', 'done');
   return { dir, journal, log };

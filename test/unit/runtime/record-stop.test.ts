@@ -13,7 +13,11 @@ async function runFolder(): Promise<{ dir: string; journal: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mfa-record-stop-'));
   const journal = path.join(dir, 'journal.json');
   const steps = [{ Id: 'MFA01:backup', Order: 1, Action: 'Backup', ComputerName: 'MFA01', Kind: 'Automatic' }];
-  const j = await Journal.create(journal, steps, { planSha256: 'a'.repeat(64), servers: [{ ComputerName: 'MFA01', MachineId: 'm', Found: {} }] });
+  const j = await Journal.create(journal, steps, {
+    planSha256: 'a'.repeat(64),
+    servers: [{ ComputerName: 'MFA01', MachineId: 'm', Found: {} }],
+    runBy: { Account: 'CONTOSO\\admin', Machine: 'ADMIN01', ChangeId: null },
+  });
   await j.startStep('MFA01:backup');
   return { dir, journal };
 }

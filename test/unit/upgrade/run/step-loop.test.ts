@@ -20,6 +20,7 @@ const step = (order: number, action: PlanStep['Action'], kind: PlanStep['Kind'] 
   Target: 'target',
   Description: `${action} ${order}`,
   Reason: 'test',
+  Basis: 'test',
   Parameters: {},
 });
 
