@@ -2,6 +2,7 @@
  * One row of Test-MfaTenantReadiness: a check, what it is about (a method, an app, a group, a domain), its result,
  * what to do, and what it rests on (Basis: a Microsoft Learn page by title and address, or "Inference: …").
  */
+import type { ReadinessResult } from '../domain/readiness-types';
 import { CoreError } from '../util/errors';
 import { graphStatus } from './graph-reader';
 
@@ -16,7 +17,8 @@ export const TENANT_CHECKS = [
 ] as const;
 
 export type TenantCheck = (typeof TENANT_CHECKS)[number];
-export type TenantResult = 'Passed' | 'Warning' | 'Failed';
+/** The same three results as the server's readiness rows. */
+export type TenantResult = ReadinessResult;
 
 export interface TenantReadinessRow {
   Check: TenantCheck;
