@@ -23,3 +23,24 @@ export const EXIT_CODE_MEANINGS: { code: number; meaning: string }[] = [
       'to be uninstalled, or another run owns the server).',
   },
 ];
+
+/**
+ * The Application event log entry of each end of a run (source MfaServerUpgrade), for monitoring tools that watch the
+ * event log rather than ConfigMgr or Intune: the event id says the outcome, the type how urgent it is. Ids stay within
+ * 1-1000, what eventcreate.exe accepts.
+ */
+export const RUN_END_EVENT_SOURCE = 'MfaServerUpgrade';
+export const RUN_END_EVENTS: { code: number; eventId: number; type: 'Information' | 'Warning' | 'Error' }[] = [
+  { code: 0, eventId: 100, type: 'Information' },
+  { code: 3010, eventId: 101, type: 'Information' },
+  { code: 1618, eventId: 102, type: 'Warning' },
+  { code: 69001, eventId: 103, type: 'Warning' },
+  { code: 69002, eventId: 104, type: 'Error' },
+  { code: 69003, eventId: 105, type: 'Error' },
+];
+/** Any other exit code. */
+export const RUN_END_OTHER_EVENT = { eventId: 109, type: 'Error' } as const;
+
+export function runEndEvent(exitCode: number): { eventId: number; type: 'Information' | 'Warning' | 'Error' } {
+  return RUN_END_EVENTS.find((e) => e.code === exitCode) ?? RUN_END_OTHER_EVENT;
+}

@@ -270,4 +270,23 @@ export interface Host {
    * cannot list without directory tools). Any other failure (access denied, the program not starting) throws.
    */
   getLocalGroupMembers(group: string): Promise<string[] | undefined>;
+
+  // ── monitoring ──
+  /**
+   * One entry in the server's Application event log, under `source` (created on first use), for monitoring tools
+   * that watch the event log. Windows: eventcreate.exe (event ids 1-1000; the message is one line). A lab records the
+   * entry in its file C:\Windows\Logs\MfaLab\Application-events.log, one JSON object per line. A refusal
+   * (not elevated, the source belongs to another program) is EventLogWriteFailed.
+   */
+  writeEventLog(entry: EventLogEntry): Promise<void>;
+}
+
+export type EventLogType = 'Information' | 'Warning' | 'Error';
+
+export interface EventLogEntry {
+  source: string;
+  /** 1 to 1000 (what eventcreate.exe accepts). */
+  eventId: number;
+  type: EventLogType;
+  message: string;
 }

@@ -557,6 +557,11 @@ export const ERROR_CATALOG = {
     'schtasks.exe could not read a scheduled task.',
     'Run elevated; run the schtasks command from the message by hand to see why.',
   ),
+  EventLogWriteFailed: e(
+    'WriteError',
+    'The entry could not be written to the Application event log.',
+    'Run elevated; if another program owns the event source MfaServerUpgrade, remove that source. The run itself is not affected.',
+  ),
   ScheduledTaskNotFound: e(
     'ObjectNotFound',
     'There is no scheduled task of that name on the server.',

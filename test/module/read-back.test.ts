@@ -71,6 +71,13 @@ test('Get-MfaUpgradeRun: a failed run says where it stopped and what to do, as t
 
   const done = (await runOk(ps, UPGRADE, { lab, backups, installer: LAB_INSTALLER_PATH, change: 'CHG101' })).output[0] as UpgradeResult;
   assert.equal(done.Status, 'Completed');
+  // Each end of a run is one entry in the server's Application event log (the lab keeps it in a file): its exit code.
+  const events = readFileSync(path.join(lab, 'C', 'Windows', 'Logs', 'MfaLab', 'Application-events.log'), 'utf8').trim().split('\n')
+    .map((l) => JSON.parse(l) as { log: string; source: string; eventId: number; type: string; message: string });
+  assert.deepEqual(events.map((e) => [e.log, e.source, e.eventId, e.type]), [['Application', 'MfaServerUpgrade', 104, 'Error'], ['Application', 'MfaServerUpgrade', 100, 'Information']]);
+  assert.match(events[0].message, /^The upgrade of MFA01 ended: Failed, exit code 69002\. .* Run by .+ on .+, change CHG100\. Journal: /);
+  assert.match(events[1].message, /ended: Completed, exit code 0\. .*change CHG101\./);
+
   const [after] = (await runOk(ps, 'Get-MfaUpgradeRun $V.backups', { backups })).output as RunState[];
   assert.deepEqual(
     { Status: after.Status, NextStep: after.NextStep, NextAction: after.NextAction, ChangeId: after.ChangeId, Report: after.ReportPath },

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { MACHINE_ID_KEY, MACHINE_ID_VALUE } from '../machine-id';
 import type {
   DirectoryEntry,
+  EventLogEntry,
   FileStat,
   HostAddress,
   MsiexecRequest,
@@ -25,6 +26,7 @@ import type {
 import { CoreError } from '../../util/errors';
 import { RegistryTree, decodeRegFileBytes, encodeRegFileText, exportRegistrySubtree, toRegFilePath } from '../registry-file';
 import { resolveLabPath } from './lab-paths';
+import { checkEventLogEntry } from '../event-log';
 import { checkRegistryValue } from '../registry-value';
 import { writePoint } from '../../util/write-points';
 import { LabInstallerBusy, LabTransaction, rollBackInterrupted } from './lab-transaction';
@@ -396,7 +398,19 @@ export class LabHost implements LabMachine {
     const name = Object.keys(groups).find((g) => g.toLowerCase() === group.toLowerCase());
     return name === undefined ? undefined : [...groups[name]];
   }
+
+  // ── monitoring: the lab's Application event log is a file a test (or an admin) reads ──
+  async writeEventLog(entry: EventLogEntry): Promise<void> {
+    const line = JSON.stringify({ time: new Date().toISOString(), log: 'Application', ...checkEventLogEntry(entry) }) + '\n';
+    await this.serial(async () => {
+      const existing = (await this.stat(LAB_EVENT_LOG)) ? await this.readFile(LAB_EVENT_LOG) : Buffer.alloc(0);
+      await this.placeFile(LAB_EVENT_LOG, Buffer.concat([existing, Buffer.from(line, 'utf8')]));
+    });
+  }
 }
+
+/** Where a lab keeps its Application event log (beside the tool's logs, so a lab's end state leaves it out as it does them). */
+export const LAB_EVENT_LOG = 'C:\\Windows\\Logs\\MfaLab\\Application-events.log';
 
 function isDirectory(local: string): boolean {
   try {

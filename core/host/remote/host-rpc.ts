@@ -32,6 +32,7 @@ export const HOST_METHODS = [
   'getVolumeSpace',
   'isElevated',
   'getLocalGroupMembers',
+  'writeEventLog',
 ] as const;
 
 /**

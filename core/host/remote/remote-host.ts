@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   DirectoryEntry,
+  EventLogEntry,
   FileStat,
   Host,
   HostAddress,
@@ -208,6 +209,10 @@ export class RemoteHost implements Host {
 
   isElevated(): Promise<boolean> {
     return this.plain('isElevated');
+  }
+
+  async writeEventLog(entry: EventLogEntry): Promise<void> {
+    await this.invoke('writeEventLog', entry);
   }
 
   getLocalGroupMembers(group: string): Promise<string[] | undefined> {

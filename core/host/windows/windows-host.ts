@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { win32 } from 'node:path';
 import type {
   DirectoryEntry,
+  EventLogEntry,
   FileStat,
   Host,
   HostAddress,
@@ -30,6 +31,7 @@ import { WindowsTaskScheduler } from './windows-task-scheduler';
 import { WindowsAccounts } from './windows-accounts';
 import { WindowsFolderAccess } from './folder-access';
 import { CoreError } from '../../util/errors';
+import { checkEventLogEntry } from '../event-log';
 
 export interface WindowsHostOptions {
   /** Every program the adapter starts goes through this; default: child_process.spawn. */
@@ -79,6 +81,9 @@ export class WindowsHost implements Host {
   private readonly tasks: WindowsTaskScheduler;
   private readonly accounts: WindowsAccounts;
   private readonly folderAccess: WindowsFolderAccess;
+  private readonly runner: CommandRunner;
+  private readonly eventcreateExe: string;
+  private readonly commandTimeoutMs: number;
 
   constructor(options: WindowsHostOptions = {}) {
     const runner = options.runner ?? new SpawnCommandRunner();
@@ -91,6 +96,9 @@ export class WindowsHost implements Host {
     const tempDirectory = options.tempDirectory ?? tmpdir();
     const randomId = options.randomId ?? (() => randomBytes(6).toString('hex'));
     const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.runner = runner;
+    this.commandTimeoutMs = commandTimeoutMs;
+    this.eventcreateExe = win32.join(system32, 'eventcreate.exe');
     this.registry = new WindowsRegistry(runner, { regExe, commandTimeoutMs, tempDirectory, randomId });
     this.tasks = new WindowsTaskScheduler(runner, { schtasksExe: win32.join(system32, 'schtasks.exe'), commandTimeoutMs, tempDirectory, randomId });
     this.accounts = new WindowsAccounts(runner, {
@@ -202,6 +210,20 @@ export class WindowsHost implements Host {
   isElevated(): Promise<boolean> {
     return this.accounts.isElevated();
   }
+  async writeEventLog(entry: EventLogEntry): Promise<void> {
+    const e = checkEventLogEntry(entry);
+    const args = ['/L', 'APPLICATION', '/T', e.type.toUpperCase(), '/SO', e.source, '/ID', String(e.eventId), '/D', e.message];
+    const result = await this.runner.run(this.eventcreateExe, args, { timeoutMs: this.commandTimeoutMs });
+    if (result.exitCode !== 0) {
+      throw new CoreError(
+        'EventLogWriteFailed',
+        `eventcreate.exe could not write to the Application event log of ${this.computerName} (exit code ${result.exitCode}): ` +
+          `${(result.stderr || result.stdout).trim()}`,
+        e.source,
+      );
+    }
+  }
+
   getLocalGroupMembers(group: string): Promise<string[] | undefined> {
     return this.accounts.getLocalGroupMembers(group);
   }

@@ -19,7 +19,7 @@ import type { RunContext } from './run-context';
 import { assertBackupsCoverUninstalls } from './backup-gate';
 import { BACKUP_DOES_NOT_COVER } from '../../backup/backup-coverage';
 import { UPGRADE_RUN_FOLDER_PREFIX } from '../../backup/retention';
-import { UPGRADE_EXIT_CODES } from '../../domain/upgrade-exit-codes';
+import { RUN_END_EVENT_SOURCE, runEndEvent, UPGRADE_EXIT_CODES } from '../../domain/upgrade-exit-codes';
 import { writeFileAtomic } from '../../util/atomic-write';
 import { CoreError, isCoreError } from '../../util/errors';
 import { pathSegmentFromName } from '../../util/windows-path';
@@ -131,7 +131,11 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
   if (!plainCtx.dryRun && !existsSync(path.join(folder, 'journal.json'))) {
     const { ctx, logPath } = withCmTraceLog(req, plainCtx);
     const refused = await readinessGate(req, ctx, folder, readiness);
-    if (refused) return await withUpgradeReport(folder, logged(ctx, logPath, refused), ctx.toolVersion, (m) => ctx.log('warning', m));
+    if (refused) {
+      const result = logged(ctx, logPath, refused);
+      await recordRunEnd(req, result, ctx);
+      return await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+    }
   }
   // Passed checks are written with the journal (once this run holds the run lock); a resumed run reads them back
   // when it opens the journal (openOrStart).
@@ -218,6 +222,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
     const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness, opened)).catch((e) => refusedOnRecords(e, folder));
     const result = logged(ctx, logPath, ended);
+    await recordRunEnd(req, result, ctx);
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
     const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
     const cause = causeOf(ended);
@@ -336,6 +341,26 @@ async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOp
   // Said (and logged) once, by the run that follows the stop.
   const last = journal.stops.at(-1);
   if (last && last.At >= journal.document.UpdatedAt) ctx.log('warning', `The previous run of this upgrade stopped: ${stopLogLine(last)}`);
+}
+
+/**
+ * Every end of a run is one entry in the Application event log of the first server (the MFA server), with its exit
+ * code, for monitoring that watches the event log (domain/upgrade-exit-codes.ts, RUN_END_EVENTS). An entry that cannot
+ * be written never changes the run's outcome: the log says so.
+ */
+async function recordRunEnd(req: UpgradeRequest, result: UpgradeResult, ctx: OperationContext): Promise<void> {
+  if (ctx.dryRun || result.Status === 'Planned' || req.hosts.length === 0) return;
+  const by = runBy(req);
+  const { eventId, type } = runEndEvent(result.ExitCode);
+  const message =
+    `The upgrade of ${req.hosts.map((h) => h.computerName).join(', ')} ended: ${result.Status}, exit code ${result.ExitCode}. ${result.Message}` +
+    `${result.NextAction ? ` Next: ${result.NextAction}` : ''} Run by ${by.Account} on ${by.Machine}${by.ChangeId ? `, change ${by.ChangeId}` : ''}. ` +
+    `Journal: ${result.JournalPath}`;
+  try {
+    await req.hosts[0].writeEventLog({ source: RUN_END_EVENT_SOURCE, eventId, type, message });
+  } catch (e) {
+    ctx.log('warning', `The end of the run could not be written to the Application event log of ${req.hosts[0].computerName}: ${(e as Error).message}`);
+  }
 }
 
 /** Every ending of a run is written to the log too, with the exit code an unattended deployment will see. */

@@ -144,6 +144,9 @@ export class LocalFolderHost implements Host {
   isElevated(): never {
     throw new Error('not used by backup tests');
   }
+  writeEventLog(): never {
+    throw new Error('not used by backup tests');
+  }
   getLocalGroupMembers(): never {
     throw new Error('not used by backup tests');
   }
