@@ -74,6 +74,7 @@ const WINE_DIFFERENCES: Record<string, string> = {
 };
 
 let sshd: LoopbackSshd | undefined;
+let wineStarted: { machine: WineMachine; channel: ServeHostChannel } | undefined;
 let wine: { machine: WineMachine; channel: ServeHostChannel; host: Host; opened: number } | undefined;
 const savedEnv = { ...process.env };
 
@@ -128,14 +129,16 @@ export const ADAPTERS: AdapterEntry[] = [
     name: 'windows under Wine (real reg.exe, msiexec.exe; core as a win32 process)',
     expectedFailures: WINE_DIFFERENCES,
     async setUp() {
+      // Kept before the first await: a setUp that fails half-way still leaves tearDown what to end (a live core
+      // under Wine would otherwise keep this test file, and the whole run, waiting forever).
       const machine = WineMachine.create('contract');
-      const channel = new ServeHostChannel(machine);
-      wine = { machine, channel, host: await channel.host(), opened: 0 };
+      wineStarted = { machine, channel: new ServeHostChannel(machine) };
+      wine = { ...wineStarted, host: await wineStarted.channel.host(), opened: 0 };
       console.log(`# Wine machine for the contract suite: ${JSON.stringify(machine.timings)}`);
     },
     async tearDown() {
-      await wine?.channel.close();
-      wine?.machine.dispose();
+      await wineStarted?.channel.close();
+      wineStarted?.machine.dispose();
     },
     async open() {
       if (!wine) throw new Error('the Wine machine was not set up');

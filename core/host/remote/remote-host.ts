@@ -1,4 +1,10 @@
 /**
+ * What a RemoteHost needs of the channel to its far machine: a PowerShell session (RemoteConnection) in production,
+ * a pipe to a core under Wine in the tests. Narrow on purpose, so a test channel is checked by the compiler, not cast.
+ */
+export type HostChannel = Pick<RemoteConnection, 'name' | 'farRoot' | 'call' | 'fetchFile' | 'sendFile'>;
+
+/**
  * The remote adapter of the Host port: every method runs on the target through a RemoteConnection, by the module's
  * own core there (host-call). The same adapter serves a real Windows server and a lab that lives on the far machine.
  * Files cross the session hashed on both ends; large ones travel with Copy-Item -FromSession / -ToSession.
@@ -36,7 +42,7 @@ import {
   type RemoteMethod,
 } from './host-rpc';
 
-export class RemoteHost implements Host {
+export class RemoteHost<C extends HostChannel = RemoteConnection> implements Host {
   readonly kind = 'remote' as const;
   /** A lab on the far machine is not a lab here: its Windows paths resolve there. */
   readonly labFolder = null;
@@ -47,7 +53,7 @@ export class RemoteHost implements Host {
   readonly is64Bit: boolean;
 
   constructor(
-    readonly connection: RemoteConnection,
+    readonly connection: C,
     /** Which host on the far machine: the machine itself, or a lab server there. */
     readonly farTarget: FarTarget,
     private readonly identity: FarIdentity,

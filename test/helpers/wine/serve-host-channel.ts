@@ -7,15 +7,16 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as readline from 'node:readline';
 import type { HostCall, HostCallOutcome, FarIdentity } from '../../../core/host/remote/host-rpc';
-import { RemoteHost } from '../../../core/host/remote/remote-host';
-import type { RemoteConnection } from '../../../core/host/remote/remote-connection';
+import { RemoteHost, type HostChannel } from '../../../core/host/remote/remote-host';
 import { CoreError, type ErrorCode } from '../../../core/util/errors';
-import { CORE, type WineMachine } from './machine';
+import { CORE, MODULE_DIR, type WineMachine } from './machine';
 
 type Answer = { ok: true; result: HostCallOutcome[] } | { ok: false; error: { code: string; message: string; target?: string } };
 
-export class ServeHostChannel {
+export class ServeHostChannel implements HostChannel {
   readonly name: string;
+  /** Where the module sits on the far machine, as RemoteConnection knows it: the module folder of the Wine prefix. */
+  readonly farRoot = MODULE_DIR;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly answers: Array<(a: Answer | Error) => void> = [];
   private stderr = '';
@@ -77,9 +78,9 @@ export class ServeHostChannel {
   }
 
   /** The Host of the Wine machine itself (its WindowsHost), as the product's RemoteHost sees a far machine. */
-  async host(): Promise<RemoteHost> {
+  async host(): Promise<RemoteHost<ServeHostChannel>> {
     const [identity] = (await this.call({ target: {}, method: 'describe', args: [] })) as FarIdentity[];
-    return new RemoteHost(this as unknown as RemoteConnection, {}, identity);
+    return new RemoteHost(this, {}, identity);
   }
 
   /** Ends the core by ending its input, as its caller going away does. */
