@@ -9,7 +9,7 @@ import { openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 import { openLab } from '../../core/host/lab/open-lab';
 import type { LabFaults } from '../../core/host/lab/server-file';
-import { hashTree, LAB_INSTALLER_PATH, LAB_SDK_PASSWORD, makeTempRoot, runOk } from './helpers';
+import { labEndState, LAB_INSTALLER_PATH, LAB_SDK_PASSWORD, makeTempRoot, runOk } from './helpers';
 
 let ps: PowerShellSession;
 let dir: string;
@@ -38,13 +38,6 @@ async function labWith(name: string, scenario: string, faults: Record<string, La
   return lab;
 }
 
-/** Everything in the lab but the tool's own log folder (the log is where the run says why it stopped). */
-const labState = (lab: string) => {
-  const state = hashTree(lab);
-  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)/i.test(k)) delete state[k];
-  return state;
-};
-
 test('Test-MfaUpgradeReadiness binds a lab from the pipeline and reports a missing VC++ runtime on the web server', async () => {
   const lab = await labWith('vc', 'SeparateWebServer', { WEB01: { missingProducts: ['Visual C++ 2015 Redistributable (x86)'] } });
   const r = await runOk(ps, 'Get-PhoneFactorComponent -LabPath $V.lab | Select-Object ComputerName, LabPath -Unique | Test-MfaUpgradeReadiness -InstallerPath $V.media -BackupDestination $V.dest', { lab, media: LAB_INSTALLER_PATH, dest: path.join(dir, 'vc-backups') });
@@ -60,7 +53,7 @@ test('Test-MfaUpgradeReadiness binds a lab from the pipeline and reports a missi
 test('a Failed check stops Invoke-MfaServerUpgrade before anything changes: 69003, the checks in the result, log and report', async () => {
   const lab = await labWith('restart', 'SingleServer', { MFA01: { pendingRestart: ['WindowsUpdate'] } });
   const backups = path.join(dir, 'restart-backups');
-  const before = labState(lab);
+  const before = labEndState(lab);
   const r = await runOk(ps, 'Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.media -BackupDestination $V.backups -Resume -Confirm:$false', { lab, media: LAB_INSTALLER_PATH, backups });
   seen.push(JSON.stringify(r));
   const result = r.output[0] as {
@@ -73,7 +66,7 @@ test('a Failed check stops Invoke-MfaServerUpgrade before anything changes: 6900
   assert.match(result.NextAction, /-SkipReadiness PendingRestart/);
   assert.deepEqual(result.BackupPath, []);
   assert.equal(result.Readiness.find((x) => x.Check === 'PendingRestart')?.Result, 'Failed');
-  assert.deepEqual(labState(lab), before, 'nothing in the lab changed (its log aside)');
+  assert.deepEqual(labEndState(lab), before, 'nothing in the lab changed (its log aside)');
   const runFolder = path.join(backups, 'MfaServerUpgrade-MFA01');
   assert.ok(!existsSync(path.join(runFolder, 'journal.json')), 'no journal: nothing was started');
   assert.match(readFileSync(result.ReportPath, 'utf8'), /Readiness checks before the upgrade[\s\S]*PendingRestart/);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 import { openLab } from '../../core/host/lab/open-lab';
-import { hashTree, LAB_INSTALLER_PATH, makeTempRoot, runOk, type UpgradeResult } from './helpers';
+import { labEndState, LAB_INSTALLER_PATH, makeTempRoot, runOk, type UpgradeResult } from './helpers';
 
 let ps: PowerShellSession;
 let dir: string;
@@ -39,13 +39,6 @@ async function invoke(lab: string, backups: string, extra = '', values: Record<s
   assert.equal(r.output.length, 1, JSON.stringify(r.errors));
   return r.output[0] as Result;
 }
-
-/** Everything in the lab but the tool's own log folder. */
-const labState = (lab: string) => {
-  const state = hashTree(lab);
-  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)/i.test(k)) delete state[k];
-  return state;
-};
 
 const rollbackFiles = (backup: string) =>
   readdirSync(path.join(backup, 'RollbackMedia'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
@@ -80,7 +73,7 @@ test('an upgrade\'s backup holds a verified package per PhoneFactor product, cop
 test('cached packages without their cabinets: readiness Failed, the run stops with 69003 before anything changes', async () => {
   const lab = await newLab('cached', 'CachedPackageOnly');
   const backups = path.join(dir, 'cached-backups');
-  const before = labState(lab);
+  const before = labEndState(lab);
   const result = await invoke(lab, backups);
   assert.equal(result.Status, 'Failed');
   assert.equal(result.ExitCode, 69003);
@@ -88,7 +81,7 @@ test('cached packages without their cabinets: readiness Failed, the run stops wi
   assert.match(result.NextAction ?? '', /-RollbackMediaPath <folder>/);
   assert.match(result.NextAction ?? '', /-SkipReadiness RollbackMedia/);
   assert.deepEqual(result.Steps, []);
-  assert.deepEqual(labState(lab), before, 'nothing in the lab changed (its log aside)');
+  assert.deepEqual(labEndState(lab), before, 'nothing in the lab changed (its log aside)');
   assert.ok(!existsSync(path.join(backups, 'MfaServerUpgrade-MFA01', 'journal.json')));
   assert.match(result.Readiness.find((r) => r.Check === 'Activation')!.Detail, /No way back is proven: RollbackMedia did not pass on MFA01/);
 
