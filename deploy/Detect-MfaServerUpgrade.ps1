@@ -14,8 +14,17 @@ The module is looked for beside this script, then in the 64-bit machine modules 
 (%ProgramW6432%\WindowsPowerShell\Modules, where the install program copies it; a 32-bit detection host looks there
 too), then on PSModulePath. -LabPath checks a lab made by New-MfaLab instead of this machine (rehearsals; ConfigMgr and
 Intune pass no parameters). Runs on Windows PowerShell 5.1 and PowerShell 7.
+
+-WebTier (opt-in) also probes the web tier from this machine (Test-MfaServerUpgrade -WebTier: the SDK, portal and mobile
+app endpoints, and the SDK URLs their consumers use, as Test-MfaWebTier does): detection then stays silent while any
+endpoint fails, so the deployment is not reported as installed until the web tier answers. ConfigMgr and Intune pass no
+parameters: to opt in there, set $WebTierByDefault to $true below in the copy of this script you upload.
+-TrustedCertificatePath names a PEM file of CA certificates to trust besides the machine's (a private CA).
 #>
-param([string] $LabPath)
+param([string] $LabPath, [switch] $WebTier, [string] $TrustedCertificatePath)
+
+# The opt-in for deployment tools that pass no parameters (see above).
+$WebTierByDefault = $false
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -41,6 +50,8 @@ try {
     if (-not $imported) { Import-Module -Name 'MfaServerUpgrade' -ErrorAction Stop 2>$null 3>$null }
     $check = @{ Detection = $true; ErrorAction = 'SilentlyContinue' }
     if ($LabPath) { $check['LabPath'] = $LabPath }
+    if ($WebTier -or $WebTierByDefault) { $check['WebTier'] = $true }
+    if ($TrustedCertificatePath) { $check['TrustedCertificatePath'] = $TrustedCertificatePath }
     $found = @(Test-MfaServerUpgrade @check 2>$null 3>$null | Where-Object { $_ -is [string] -and $_ })
     if ($found.Count -gt 0) { $line = [string]$found[0] }
 }

@@ -1,9 +1,11 @@
 /**
  * What the caller asks to back up. Files and folders are read from the host; registry exports and the
  * inventory are produced by the caller and handed over as bytes. A ConfigFile is a file a web.config names (appSettings
- * file=, configSource=), inside the web application's folder.
+ * file=, configSource=), inside the web application's folder. An SdkConsumer is the file of another caller of the Web
+ * Service SDK (an IIS application's web.config, the AD FS adapter's config, MIM's MfaSettings.xml) whose URL the upgrade
+ * changes.
  */
-export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'ConfigFile' | 'Theme' | 'Registry' | 'Inventory' | 'RollbackMedia';
+export type BackupItemKind = 'DataFolder' | 'WebConfig' | 'ConfigFile' | 'Theme' | 'Registry' | 'Inventory' | 'RollbackMedia' | 'SdkConsumer';
 
 interface BackupItemBase {
   /** Usually a ComponentName from domain/catalog ('Agent', 'UserPortal', …). */

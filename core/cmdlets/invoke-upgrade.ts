@@ -9,6 +9,7 @@ import { StringEnum } from './contract/schema-helpers';
 import { ReadinessRowSchema } from './test-readiness';
 import { READINESS_CHECKS } from '../domain/readiness-types';
 import { RollbackMediaPathParameter } from './contract/rollback-media-parameters';
+import { WebTierParameters, webTierOptions } from './contract/webtier-parameters';
 
 const Input = Type.Object(
   {
@@ -16,6 +17,7 @@ const Input = Type.Object(
     ...UpgradeParameters,
     BackupDestination: BackupDestinationParameter(true),
     RollbackMediaPath: RollbackMediaPathParameter,
+    ...WebTierParameters,
     SkipReadiness: Type.Optional(
       Type.Array(StringEnum([...READINESS_CHECKS]), {
         description: 'Readiness checks whose Failed result you accept as a named risk, e.g. -SkipReadiness PendingRestart. The run then goes on; the ' +
@@ -129,6 +131,7 @@ export const invokeUpgradeOperation = defineOperation({
         skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],
         replan: first.Replan === true,
         rollbackMediaPath: items.find((i) => i.RollbackMediaPath !== undefined)?.RollbackMediaPath,
+        webTier: await webTierOptions(items.find((i) => i.WebTier === true) ?? {}),
         changeId: first.ChangeId,
         caller: ctx.caller,
       },

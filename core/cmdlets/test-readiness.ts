@@ -8,6 +8,7 @@ import { runReadiness } from '../upgrade';
 import { READINESS_CHECKS } from '../domain/readiness-types';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
 import { RollbackMediaPathParameter } from './contract/rollback-media-parameters';
+import { WebTierParameters, webTierOptions } from './contract/webtier-parameters';
 
 const Input = Type.Object(
   {
@@ -26,6 +27,7 @@ const Input = Type.Object(
       { pipeline: true },
     )),
     RollbackMediaPath: RollbackMediaPathParameter,
+    ...WebTierParameters,
     ThrottleLimit: ThrottleLimitParameter,
   },
   { additionalProperties: false },
@@ -57,9 +59,10 @@ export const testReadinessOperation = defineOperation({
     'the SDK); the SDK service account in "PhoneFactor Admins" where that can be read; RollbackMedia: every PhoneFactor product',
     'to be removed has a verified package that can reinstall it (given with -RollbackMediaPath, Windows Installer\'s cached',
     'package, or its original source); Activation (a Warning): activation may be asked for and new credentials may not be',
-    'obtainable, and whether a way back exists. Basis names what a check rests on with the Microsoft Learn page (title',
-    'and URL) that says it, or says Inference. A Failed check stops Invoke-MfaServerUpgrade (exit code 69003) unless it is named',
-    'in -SkipReadiness. Nothing on the servers is changed.',
+    'obtainable, and whether a way back exists; with -WebTier, WebTier: each SDK, portal and mobile app endpoint as it answers now (the old',
+    'endpoints, probed from this machine as Test-MfaWebTier does; a failure is a Warning, found before the upgrade). Basis names what a',
+    'check rests on with the Microsoft Learn page (title and URL) that says it, or says Inference. A Failed check stops',
+    'Invoke-MfaServerUpgrade (exit code 69003) unless it is named in -SkipReadiness. Nothing on the servers is changed.',
   ].join(' '),
   examples: [
     {
@@ -85,7 +88,7 @@ export const testReadinessOperation = defineOperation({
   batching: 'batch',
   timeoutSeconds: 1800,
   links: ['Invoke-MfaServerUpgrade', 'Get-MfaUpgradePlan'],
-  handler: async (items) => {
+  handler: async (items, ctx) => {
     const throttle = Math.min(...items.map((i) => i.ThrottleLimit ?? DEFAULT_THROTTLE_LIMIT));
     const { hosts, unreachable } = await openReachable(items.map(targetOf), throttle);
     const installerPath = items.find((i) => i.InstallerPath !== undefined)?.InstallerPath;
@@ -97,6 +100,8 @@ export const testReadinessOperation = defineOperation({
       unreachable,
       installerPath,
       backupDestination: destination === undefined ? undefined : localFolderFor(hosts[0], destination),
+      webTier: await webTierOptions(items.find((i) => i.WebTier === true) ?? {}),
+      warn: (m) => ctx.log('warning', m),
     });
   },
 });

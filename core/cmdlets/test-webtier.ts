@@ -1,12 +1,11 @@
 /** Test-MfaWebTier: do the SDK, portal and mobile app endpoints answer, and with what failure (core/webtier/). */
-import { readFile } from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
 import { TargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
 import { openTargetHosts } from '../host/open-targets';
 import { PROBE_RESULTS, testWebTier, type WebTierCheck } from '../webtier/index';
-import { CoreError } from '../util/errors';
+import { DEFAULT_PROBE_TIMEOUT_SECONDS, readTrusted, TrustedCertificatePathParameter } from './contract/webtier-parameters';
 import { showSetting } from '../util/secrets';
 import type { OperationContext } from '../util/operation-context';
 
@@ -27,15 +26,7 @@ const Input = Type.Object(
           'service, any other as a portal page.',
       }),
     ),
-    TrustedCertificatePath: Type.Optional(
-      Type.String({
-        minLength: 1,
-        pattern: '\\S',
-        description: 'A PEM file of CA certificates to trust besides this machine\'s own (node\'s bundled roots): a private CA that issued the SDK ' +
-          'certificate, or the tests\' own CA.',
-        'x-mfa': { path: true },
-      }),
-    ),
+    TrustedCertificatePath: TrustedCertificatePathParameter,
     TimeoutSeconds: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 300, description: 'How long each connection, handshake and answer may take (default 10).' }),
     ),
@@ -94,7 +85,7 @@ export const testWebTierOperation = defineOperation({
   handler: perItem(async (item, ctx: OperationContext) => {
     const trusted = item.TrustedCertificatePath ? [await readTrusted(item.TrustedCertificatePath)] : undefined;
     const hosts = (item.Path || item.Url) && !hasTarget(item) ? [] : await openTargetHosts(targetOf(item));
-    const options = { timeoutMs: (item.TimeoutSeconds ?? 10) * 1000, trusted };
+    const options = { timeoutMs: (item.TimeoutSeconds ?? DEFAULT_PROBE_TIMEOUT_SECONDS) * 1000, trusted };
     const checks = await testWebTier(hosts, { paths: item.Path, urls: item.Url, options }, (m) => ctx.log('warning', m));
     return checks.map(row);
   }),
@@ -119,15 +110,4 @@ function row(c: WebTierCheck) {
     CertificateNotAfter: cert?.notAfter ?? null,
     Detail: showSetting('Detail', c.outcome.detail),
   };
-}
-
-async function readTrusted(path: string): Promise<string> {
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new CoreError('InvalidParameter', `-TrustedCertificatePath '${path}' cannot be read (${e.code ?? e.message}).`, 'TrustedCertificatePath');
-  });
-  if (!/-----BEGIN CERTIFICATE-----/.test(text)) {
-    const why = 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
-    throw new CoreError('InvalidParameter', `-TrustedCertificatePath '${path}' ${why}.`, 'TrustedCertificatePath');
-  }
-  return text;
 }

@@ -30,6 +30,14 @@ export const LEARN = {
     title: 'MFA Server migration',
     url: 'https://learn.microsoft.com/entra/identity/authentication/how-to-mfa-server-migration-utility',
   },
+  adfsAdapter: {
+    title: 'MFA Server with AD FS in Windows Server',
+    url: 'https://learn.microsoft.com/entra/identity/authentication/howto-mfaserver-adfs-windows-server',
+  },
+  mimWithMfaServer: {
+    title: 'Use MFA Server to activate PAM or SSPR (Microsoft Identity Manager)',
+    url: 'https://learn.microsoft.com/microsoft-identity-manager/working-with-mfaserver-for-mim',
+  },
   msiexecExitCodes: {
     title: 'MsiExec.exe and InstMsi.exe error messages',
     url: 'https://learn.microsoft.com/windows/win32/msi/error-codes',

@@ -28,6 +28,14 @@ export const STEP_BASIS: Record<PlanAction, string> = {
     UPGRADE,
   ),
   RestoreThemes: basis('Custom theme folders under App_Themes are backed up and put back', UPGRADE),
+  RewriteSdkConsumer: basis(
+    'When the Web Service SDK\'s virtual directory changes, the SDK URL is changed in any application that references the SDK; the AD FS adapter ' +
+      'keeps it in WebServiceSdkUrl and is registered with AD FS from its configuration file, MIM in LOCMFASRV of MfaSettings.xml, read when the MIM ' +
+      'Service starts',
+    UPGRADE,
+    LEARN.adfsAdapter,
+    LEARN.mimWithMfaServer,
+  ),
   Verify: inference('an upgrade is done when the result is checked, not when the installers exit'),
 };
 

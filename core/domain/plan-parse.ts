@@ -19,6 +19,7 @@ export const PLAN_ACTIONS: PlanAction[] = [
   'CopyInstaller',
   'MergeWebConfig',
   'RestoreThemes',
+  'RewriteSdkConsumer',
   'Verify',
 ];
 

@@ -17,6 +17,26 @@ export interface PlanInput {
   newVersion: string | null;
   /** Per web component: the MSI property that sets the vdir, found in the MSI's Property table; null = none found. */
   vdirProperty: Partial<Record<WebComponentName, string | null>>;
+  /** Other callers of the SDK whose URL the upgrade breaks (Get-MfaSdkConsumer's BrokenByRename), with what the rewrite can do. */
+  consumers?: PlanConsumer[];
+  /** What could not be judged while looking for them (a file that does not read): said with the plan's inferences. */
+  consumerNotes?: string[];
+}
+
+export type ConsumerFileKind = 'WebConfig' | 'AdfsAdapter' | 'MimSettings' | 'File';
+
+/** One setting of one file, on one server, that names the SDK's old URL. */
+export interface PlanConsumer {
+  computerName: string;
+  kind: ConsumerFileKind;
+  file: string;
+  setting: string;
+  oldUrl: string;
+  newUrl: string;
+  /** Why the file cannot be changed as text safely (the step is then Manual); null when the splice can do it. */
+  unsafe: string | null;
+  /** Where the file belongs (IIS site and application), for the step's text. */
+  where?: string;
 }
 
 export type PlanAction =
@@ -28,6 +48,7 @@ export type PlanAction =
   | 'CopyInstaller'
   | 'MergeWebConfig'
   | 'RestoreThemes'
+  | 'RewriteSdkConsumer'
   | 'Verify';
 
 export type PlanStepKind = 'Automatic' | 'Manual';

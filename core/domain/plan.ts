@@ -8,9 +8,10 @@ import { joinWindowsPath } from '../util/windows-path';
 import { MFA_SERVER_RETIREMENT_DATE, MFA_SERVER_SETUP_FILE, type WebComponentName } from './catalog';
 import { backupThemesRelativePath, backupWebConfigRelativePath, componentSteps, stepId } from './plan-component-steps';
 import { buildFollowUps } from './plan-followups';
+import { consumerSteps, distinctConsumers } from './plan-consumers';
 import { STEP_BASIS } from './plan-basis';
 import { dataPathOf, INSTALL_ORDER, planServers, UNINSTALL_ORDER, type PlannedServer } from './plan-servers';
-import type { DraftStep, PlanInput, PlanStep, UpgradePlan } from './plan-types';
+import type { DraftStep, PlanConsumer, PlanInput, PlanStep, UpgradePlan } from './plan-types';
 import { oldVirtualDirectory, wantedVirtualDirectory, type SdkMove } from './plan-web';
 
 export type * from './plan-types';
@@ -50,11 +51,22 @@ export function buildUpgradePlan(input: PlanInput): UpgradePlan {
       }),
   );
 
+  // Callers of the SDK on the planned servers or elsewhere (an application server, AD FS, MIM): each server's backup
+  // holds their files before anything changes, and they are rewritten once the web components are back.
+  // One spelling per server (names compare case-insensitively): the plan's own, else the first one found.
+  const names = new Map(servers.map((s) => [s.name.toLowerCase(), s.name]));
+  for (const c of input.consumers ?? []) if (!names.has(c.computerName.toLowerCase())) names.set(c.computerName.toLowerCase(), c.computerName);
+  const consumers = distinctConsumers((input.consumers ?? []).map((c) => ({ ...c, computerName: names.get(c.computerName.toLowerCase())! })));
+  inferences.push(...(input.consumerNotes ?? []));
+  const consumersOf = (name: string) => consumers.filter((c) => c.computerName.toLowerCase() === name.toLowerCase());
+  const consumerOnly = [...new Set(consumers.map((c) => c.computerName))].filter((n) => !servers.some((s) => s.name.toLowerCase() === n.toLowerCase()));
   const drafts: DraftStep[] = [
-    ...servers.map((s) => backupStep(s, input)),
+    ...servers.map((s) => backupStep(s, input, consumersOf(s.name))),
+    ...consumerOnly.map((name) => consumerBackupStep(name, input, consumersOf(name))),
     ...uninstalls,
     ...mfaServers.flatMap((s) => [installServerStep(s, input), activationStep(s, mfaServers.length)]),
     ...components,
+    ...consumerSteps(consumers),
     ...servers.map(verifyStep),
   ];
   const steps: PlanStep[] = drafts.map((d, i) => ({ Order: i + 1, ...d, Basis: STEP_BASIS[d.Action] }));
@@ -71,11 +83,23 @@ export function notice(): string {
   );
 }
 
-function backupStep(server: PlannedServer, input: PlanInput): DraftStep {
+/** The files of the SDK's callers a Backup step takes ('|' cannot occur in a Windows path). */
+function consumerFilesParameter(consumers: PlanConsumer[]): Record<string, string> {
+  const files = [...new Map(consumers.map((c) => [c.file.toLowerCase(), c.file])).values()];
+  return files.length > 0 ? { consumerFiles: files.join('|') } : {};
+}
+
+const consumerFilesText = (consumers: PlanConsumer[]) => {
+  const n = new Set(consumers.map((c) => c.file.toLowerCase())).size;
+  return `the file${n === 1 ? '' : 's'} of ${n} other caller${n === 1 ? '' : 's'} of the Web Service SDK`;
+};
+
+function backupStep(server: PlannedServer, input: PlanInput, consumers: PlanConsumer[]): DraftStep {
   const parameters: Record<string, string | boolean | null> = {
     destination: input.backupDestination,
     components: [...server.legacy.keys()].join(','),
     dataPath: dataPathOf(server),
+    ...consumerFilesParameter(consumers),
   };
   const what: string[] = server.isMfaServer ? ['the data folder'] : [];
   for (const component of ['UserPortal', 'MobileAppWebService', 'WebServiceSdk'] as WebComponentName[]) {
@@ -92,6 +116,7 @@ function backupStep(server: PlannedServer, input: PlanInput): DraftStep {
     parameters['themesBackup'] = backupThemesRelativePath();
     what.push('the custom portal themes');
   }
+  if (consumers.length > 0) what.push(consumerFilesText(consumers));
   return {
     Id: stepId(server.name, 'backup'),
     Action: 'Backup',
@@ -103,6 +128,22 @@ function backupStep(server: PlannedServer, input: PlanInput): DraftStep {
     Description: `Back up ${server.name} (${what.join(', ')}) to ${input.backupDestination} with a hashed manifest, and verify the backup.`,
     Reason: 'The uninstall removes the old components; nothing is uninstalled on any server before every backup is verified.',
     Parameters: parameters,
+  };
+}
+
+/** A server the upgrade changes only because it calls the SDK (an application server, AD FS, MIM): its callers' files. */
+function consumerBackupStep(name: string, input: PlanInput, consumers: PlanConsumer[]): DraftStep {
+  return {
+    Id: stepId(name, 'backup'),
+    Action: 'Backup',
+    Component: null,
+    Kind: 'Automatic',
+    Blocking: false,
+    ComputerName: name,
+    Target: input.backupDestination,
+    Description: `Back up ${name} (${consumerFilesText(consumers)}) to ${input.backupDestination} with a hashed manifest, and verify the backup.`,
+    Reason: 'Their SDK URL is changed later in the run; each file is kept as it was before anything on any server changes.',
+    Parameters: { destination: input.backupDestination, components: '', dataPath: null, ...consumerFilesParameter(consumers) },
   };
 }
 

@@ -15,6 +15,7 @@ export const READINESS_CHECKS = [
   'VcRuntime',
   'SdkUrl',
   'SdkServiceAccount',
+  'WebTier',
   'RollbackMedia',
   'Activation',
 ] as const;
@@ -51,6 +52,17 @@ export const row = (
   Basis,
   Accepted: false,
 });
+
+/** One endpoint of the web tier as probed after the upgrade (Invoke-MfaServerUpgrade -WebTier; the report's table). */
+export interface WebTierRow {
+  ComputerName: string;
+  Role: string;
+  Url: string;
+  Source: string;
+  Result: string;
+  Problems: string[];
+  Detail: string;
+}
 
 /** Bytes as an admin reads them. */
 export function formatBytes(n: number): string {

@@ -36,6 +36,7 @@ export function renderReport(input: ReportInput): string {
     found(input),
     readiness(input),
     planAndOutcome(input),
+    webTierAfter(input),
     stops(input),
     backups(input.backups),
     followUps(input),
@@ -201,6 +202,29 @@ function readiness(input: ReportInput): string {
     '<section aria-labelledby="readiness">',
     '<h2 id="readiness">Readiness checks before the upgrade</h2>',
     table(['Server', 'Check', 'Result', 'Detail', 'Action', 'Basis'], rows, 'readiness'),
+    '</section>',
+  ].join('\n');
+}
+
+/**
+ * Invoke-MfaServerUpgrade -WebTier: every endpoint as it answered when the run completed (the same probe as the
+ * readiness rows WebTier before it), failures first.
+ */
+function webTierAfter(input: ReportInput): string {
+  if (input.webTierAfter.length === 0) return '';
+  const rank = (r: ReportInput['webTierAfter'][number]) => (r.Result === 'Passed' ? 1 : 0);
+  const rows = [...input.webTierAfter].sort((a, b) => rank(a) - rank(b)).map((r) => [
+    t(r.ComputerName),
+    t(r.Role),
+    `<code>${t(r.Url)}</code><br><span class="muted">${t(r.Source)}</span>`,
+    `<span class="badge ${statusClass(r.Result === 'Passed' ? 'Completed' : 'Failed')}">${t(r.Result)}</span>`,
+    // Probe details pass the redactor and the secret rule where they are made (upgrade/webtier-results.ts).
+    t(r.Detail),
+  ]);
+  return [
+    '<section aria-labelledby="webtier-after">',
+    '<h2 id="webtier-after">Web tier after the upgrade</h2>',
+    table(['Server', 'Role', 'Endpoint', 'Result', 'Detail'], rows, 'webtier'),
     '</section>',
   ].join('\n');
 }

@@ -9,7 +9,8 @@ import type { UpgradePlan } from '../domain/plan-types';
 import type { ServerInventory } from '../domain/inventory-types';
 import { INVENTORY_FILE } from '../backup/backup-items';
 import { loadReadiness } from '../journal/readiness-record';
-import type { ReadinessRow } from '../domain/readiness-types';
+import type { ReadinessRow, WebTierRow } from '../domain/readiness-types';
+import { loadWebTierAfter } from '../journal/webtier-record';
 import type { JournalDocument } from '../journal/journal-types';
 import { JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { parseJournal } from '../journal/journal-parse';
@@ -51,6 +52,8 @@ export interface ReportInput {
   generatedAt: Date;
   /** The readiness checks of the run's start (readiness.json); [] when none were run. */
   readiness: ReadinessRow[];
+  /** The web tier probed when the run completed (-WebTier, webtier-after.json); [] when not asked for. */
+  webTierAfter: WebTierRow[];
 }
 
 export const PLAN_FILE_NAME = 'plan.json';
@@ -90,7 +93,11 @@ export async function loadReportInput(runFolder: string, result: ReportResult, t
     const inventory = await readJson<ServerInventory>(path.join(backupPath, INVENTORY_FILE));
     if (inventory && Array.isArray(inventory.Components)) inventories.push(inventory);
   }
-  return { result, plan, journal, inventories, backups, runFolder, toolVersion, generatedAt, readiness: await readinessFor(runFolder, journal) };
+  return {
+    result, plan, journal, inventories, backups, runFolder, toolVersion, generatedAt,
+    readiness: await readinessFor(runFolder, journal),
+    webTierAfter: await loadWebTierAfter(runFolder),
+  };
 }
 
 /**

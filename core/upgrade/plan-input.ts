@@ -9,6 +9,7 @@ import type { ServerInventory } from '../domain/inventory-types';
 import { WEB_COMPONENTS, type WebComponentName } from '../domain/catalog';
 import { inspectServerSetup, vdirPropertyOf } from './installers';
 import { CoreError } from '../util/errors';
+import { gatherConsumers } from './plan-consumers';
 
 export interface PlanRequest {
   hosts: Host[];
@@ -41,8 +42,11 @@ export async function gatherPlanInput(req: PlanRequest): Promise<PlanInput & { m
       break;
     }
   }
+  const consumers = await gatherConsumers(req.hosts, servers, req.naming);
   return {
     servers,
+    consumers: consumers.consumers,
+    consumerNotes: consumers.notes,
     installerPath: req.installerPath,
     naming: req.naming,
     backupDestination: req.backupDestination,

@@ -1,7 +1,8 @@
 /**
  * The end state of an upgrade, checked on one or more servers: MFA Server installed where the Agent was, nothing of
  * PhoneFactor left, the data file present, each web component under an IIS application with its web.config, and every
- * SDK URL pointing at an SDK virtual directory that exists. Shared by the engine's last step and Test-MfaServerUpgrade.
+ * SDK URL pointing at an SDK virtual directory that exists; with -WebTier, every endpoint of the server answering as
+ * Test-MfaWebTier expects. Shared by the engine's last step and Test-MfaServerUpgrade.
  */
 import type { Host } from '../host/host';
 import { inventoryServer } from '../survey/inventory';
@@ -9,6 +10,8 @@ import type { ComponentRecord, ServerInventory } from '../domain/inventory-types
 import { DATA_FILE } from '../domain/catalog';
 import { listWebApplications } from '../host/iis';
 import { showSetting } from '../util/secrets';
+import { testWebTier, type ProbeOptions } from '../webtier/index';
+import { webTierDetail } from './webtier-results';
 
 export interface VerificationCheck {
   Name: string;
@@ -23,12 +26,24 @@ export interface ServerVerification {
   Checks: VerificationCheck[];
 }
 
-export async function verifyServers(hosts: Host[]): Promise<ServerVerification[]> {
+export interface VerifyOptions {
+  /** -WebTier: each server's endpoints (served, and used by its consumers) must answer too; probed from this machine. */
+  webTier?: ProbeOptions;
+  warn?: (message: string) => void;
+}
+
+export async function verifyServers(hosts: Host[], options: VerifyOptions = {}): Promise<ServerVerification[]> {
   const inventories = await Promise.all(hosts.map((h) => inventoryServer(h)));
   const sdkVdirs = await sdkApplications(hosts, inventories);
   const results: ServerVerification[] = [];
   for (const [i, host] of hosts.entries()) results.push(await verifyOne(host, inventories[i], sdkVdirs));
-  return results;
+  if (!options.webTier) return results;
+  const probes = await testWebTier(hosts, { options: options.webTier }, options.warn);
+  return results.map((r) => {
+    const mine = probes.filter((p) => p.computerName.toLowerCase() === r.ComputerName.toLowerCase());
+    const checks = [...r.Checks, ...mine.map((p) => ({ Name: 'WebTier', Passed: p.outcome.result === 'Passed', Detail: webTierDetail(p) }))];
+    return { ...r, Checks: checks, IsUpgraded: r.IsUpgraded && checks.every((c) => c.Passed) };
+  });
 }
 
 async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint[]): Promise<ServerVerification> {

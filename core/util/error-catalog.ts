@@ -573,6 +573,11 @@ export const ERROR_CATALOG = {
     'schtasks.exe could not remove the backup task.',
     'Run elevated; remove it in Task Scheduler by hand if it persists.',
   ),
+  SdkConsumerChanged: e(
+    'InvalidData',
+    'A file that calls the Web Service SDK no longer holds, in the setting the plan names, the old SDK URL nor the new one: it changed after the plan.',
+    'Check the file named in the message (its backup holds it as it was), then -Resume -Replan so the plan is made from the file as it is now.',
+  ),
   ServerClaimUnreadable: e(
     'InvalidData',
     'The file that says which run is upgrading the server cannot be read.',

@@ -12,6 +12,7 @@
  * only when they sit beside the web.config (a relative path without '..'); values read from them are never edited.
  * applicationSettings groups may also live in a configSource= file; .NET refuses a group with a setting twice.
  */
+import { encryption } from './named-values';
 import type { ExternalReader, MergeInput } from './types';
 import { decodeWebConfig } from './encoding';
 import { duplicateKey, duplicateSection, encryptedSection, externalRootMismatch, nestedLocation, notAWebConfig } from './errors';
@@ -122,10 +123,8 @@ function refuseNestedLocation(doc: XmlDocument): void {
 }
 
 function refuseEncrypted(doc: XmlDocument, el: XmlElement, section: string): void {
-  const provider = attributeOf(el, 'configProtectionProvider');
-  if (provider || el.children.some((c) => c.name === 'EncryptedData')) {
-    throw encryptedSection(doc.file.path, section, provider?.value);
-  }
+  const found = encryption(el);
+  if (found) throw encryptedSection(doc.file.path, section, found.provider ?? undefined);
 }
 
 const lineOf = (doc: XmlDocument, el: XmlElement) => lineColumnAt(doc.text, el.start).line;

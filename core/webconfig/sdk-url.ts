@@ -21,3 +21,11 @@ export function findSdkUrlSetting(config: WebConfig): { group: SettingsGroup; se
     all.find(({ setting }) => setting.value !== null && SDK_URL_VALUE_PATTERN.test(setting.value))
   );
 }
+
+/** The SDK's endpoint file name (S3a, S9, M6) inside any text; matched case-insensitively, as IIS resolves paths. */
+const SDK_URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>;]*?PfWsSdk\.asmx/i;
+
+/** The URL inside a value ('https://…/PfWsSdk.asmx', possibly inside a longer string), or undefined. */
+export function sdkUrlIn(value: string): string | undefined {
+  return SDK_URL_IN_TEXT.exec(value)?.[0];
+}

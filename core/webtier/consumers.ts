@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { wantedVirtualDirectory, oldVirtualDirectory, sameName } from '../domain/plan-web';
 import type { VirtualDirectoryNaming } from '../domain/plan-types';
+import type { ServerInventory } from '../domain/inventory-types';
 import type { Host } from '../host/host';
 import { listWebApplications } from '../host/iis';
 import { inventoryServer } from '../survey/inventory';
@@ -19,11 +20,16 @@ export interface ConsumerRequest {
   /** Extra files (-Path): Windows paths on each target, or files of this machine when there is no target. */
   paths?: string[];
   naming: VirtualDirectoryNaming;
+  /**
+   * The inventories to judge the SDK's rename by, one per host in order (a re-plan judges by what the run found at its
+   * start, before the SDK was renamed); read from the hosts when absent.
+   */
+  inventories?: ServerInventory[];
 }
 
 /** The SDK installations of a host, with the bindings of the site serving each. */
-export async function sdkSitesOf(host: Host, naming: VirtualDirectoryNaming): Promise<SdkSite[]> {
-  const inventory = await inventoryServer(host);
+export async function sdkSitesOf(host: Host, naming: VirtualDirectoryNaming, found?: ServerInventory): Promise<SdkSite[]> {
+  const inventory = found ?? (await inventoryServer(host));
   const apps = await listWebApplications(host);
   return inventory.Components.filter((c) => c.Component === 'WebServiceSdk').map((c) => ({
     computerName: host.computerName,
@@ -96,7 +102,7 @@ async function consumersIn(source: FileSource, files: CandidateFile[], sites: Sd
  */
 export async function findSdkConsumers(hosts: Host[], request: ConsumerRequest, warn: (m: string) => void = () => undefined): Promise<SdkConsumer[]> {
   const sites: SdkSite[] = [];
-  for (const host of hosts) sites.push(...(await sdkSitesOf(host, request.naming)));
+  for (const [i, host] of hosts.entries()) sites.push(...(await sdkSitesOf(host, request.naming, request.inventories?.[i])));
   if (hosts.length === 0) {
     const local: FileSource = { computerName: 'localhost', labPath: null, read: (p) => readLocal(p) };
     return consumersIn(local, (request.paths ?? []).map((path) => ({ kind: 'File', path })), sites, request.naming, warn);

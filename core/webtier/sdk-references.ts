@@ -5,51 +5,17 @@
  * redactor every secret value of the file before anything of it is shown.
  */
 import { decodeWebConfig } from '../webconfig/encoding';
-import { elementText } from '../webconfig/element-text';
 import { learnSecretValues } from '../webconfig/learn-secrets';
-import { attributeOf, parseXml, type XmlDocument, type XmlElement } from '../webconfig/xml-tree';
+import { namedValues } from '../webconfig/named-values';
+import { sdkUrlIn } from '../webconfig/sdk-url';
+import { parseXml, type XmlDocument } from '../webconfig/xml-tree';
 import { isSecretName, redactor } from '../util/secrets';
 import type { SdkAccount, SdkReference } from './types';
-
-/** The SDK's endpoint file name (S3a, S9, M6); matched case-insensitively, as IIS resolves paths. */
-const SDK_URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>;]*?PfWsSdk\.asmx/i;
-
-/** The URL inside a value ('https://…/PfWsSdk.asmx', possibly inside a longer string), or undefined. */
-export function sdkUrlIn(value: string): string | undefined {
-  return SDK_URL_IN_TEXT.exec(value)?.[0];
-}
 
 export function parseConfigFile(path: string, bytes: Buffer): XmlDocument {
   const doc = parseXml(decodeWebConfig({ path, bytes }));
   learnSecretValues(doc);
   return doc;
-}
-
-interface NamedValue {
-  name: string;
-  value: string;
-}
-
-/** Every name → value a file holds: <add key value>, <setting name><value>, leaf elements, other attributes. */
-function namedValues(doc: XmlDocument): NamedValue[] {
-  const out: NamedValue[] = [];
-  const walk = (el: XmlElement) => {
-    const key = attributeOf(el, 'key') ?? attributeOf(el, 'name');
-    const value = attributeOf(el, 'value');
-    for (const a of el.attributes) {
-      if (a === key) continue;
-      out.push({ name: a === value && key ? key.value : `${el.name}@${a.name}`, value: a.value });
-    }
-    if (el.children.length === 0 && !el.selfClosing) {
-      const text = elementText(doc.text, el);
-      const setting = el.name === 'value' && el.parent?.name === 'setting' ? el.parent : null;
-      const name = setting ? attributeOf(setting, 'name')?.value ?? el.name : el.name;
-      out.push({ name, value: text });
-    }
-    for (const c of el.children) walk(c);
-  };
-  walk(doc.root);
-  return out;
 }
 
 /** Every setting of the file whose value holds an SDK URL, in file order. */

@@ -1,7 +1,8 @@
 // A loopback stand-in for the MFA web tier, for Test-MfaWebTier's tests: node https servers on 127.0.0.1, one per
 // certificate (made here with Debian's openssl: a test CA, a matching name, another name, an IP-only SAN, an expired
 // one and a self-signed one nobody trusts), all answering like the SDK (PfWsSdk.asmx: 401 without credentials, 200
-// with the right Basic account) and the mobile app web service (PfPaWs.asmx: the TestPfWsSdkConnection SOAP call).
+// with the right Basic account), the mobile app web service (PfPaWs.asmx: the TestPfWsSdkConnection SOAP call) and
+// the user portal (any other page: 200).
 // `mode` switches every server into a failure: an ASP.NET error page, an SDK that answers without credentials, a SOAP
 // fault. Plus a port that refuses connections and one that accepts but never speaks (time-out).
 import { execFileSync } from 'node:child_process';
@@ -88,6 +89,12 @@ export async function startLoopbackSdk(dir: string, account: { username: string;
           res.end('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><TestPfWsSdkConnectionResponse ' +
             'xmlns="http://www.phonefactor.com/PfPaWs"><TestPfWsSdkConnectionResult>Success</TestPfWsSdkConnectionResult>' +
             '</TestPfWsSdkConnectionResponse></soap:Body></soap:Envelope>');
+          return;
+        }
+        if (!/PfWsSdk\.asmx$/i.test(req.url ?? '')) {
+          // Any other page is the user portal's: it answers without credentials (its own sign-in page).
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.end('<html><head><title>Multi-Factor Authentication User Portal</title></head><body>Log In</body></html>');
           return;
         }
         if (state.mode !== 'noCredentialPrompt' && req.headers.authorization !== expected) {

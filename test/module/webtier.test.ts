@@ -101,6 +101,7 @@ test('Get-MfaSdkConsumer: every consumer of the SdkConsumers lab, one object per
   assert.deepEqual(rows.map((x) => `${x.ComputerName} ${x.Kind} ${x.Setting}`).sort(), [
     'APP01 AdfsAdapter WebServiceSdkUrl',
     'APP01 MimSettings LOCMFASRV',
+    'APP01 WebConfig MfaSdkUrl',
     'APP01 WebConfig Timesheets_MfaSdk_PfWsSdk',
     'MFA01 WebConfig pfpaws_pfwssdk_PfWsSdk',
     'MFA01 WebConfig pfup_pfwssdk_PfWsSdk',

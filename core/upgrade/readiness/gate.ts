@@ -8,6 +8,7 @@ import type { Host } from '../../host/host';
 import type { OperationContext } from '../../util/operation-context';
 import { acceptRisks, blockingRows, runReadiness } from './run-readiness';
 import type { ReadinessCheckName, ReadinessRow } from '../../domain/readiness-types';
+import type { ProbeOptions } from '../../webtier/index';
 
 export interface GateRequest {
   hosts: Host[];
@@ -15,6 +16,7 @@ export interface GateRequest {
   backupDestination: string;
   skip: ReadinessCheckName[];
   rollbackMediaPath?: string;
+  webTier?: ProbeOptions;
 }
 
 export async function checkReadinessGate(req: GateRequest, ctx: OperationContext): Promise<{ rows: ReadinessRow[]; blocking: ReadinessRow[] }> {
@@ -25,6 +27,8 @@ export async function checkReadinessGate(req: GateRequest, ctx: OperationContext
       installerPath: req.installerPath,
       backupDestination: req.backupDestination,
       rollbackMediaPath: req.rollbackMediaPath,
+      webTier: req.webTier,
+      warn: (m) => ctx.log('warning', m),
     }),
     req.skip,
   );

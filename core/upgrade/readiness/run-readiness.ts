@@ -12,6 +12,8 @@ import { checkInstallerMedia } from './media-check';
 import { backupEstimate, checkBackupDestination, checkInstallSpace, writesPerDrive } from './space-check';
 import { checkSdkAccount, checkSdkUrl, checkVcRuntime, sdkAccounts, sdkEndpoints } from './web-checks';
 import { checkActivation, checkRollbackMedia } from './rollback-checks';
+import { checkWebTier } from './webtier-check';
+import type { ProbeOptions } from '../../webtier/index';
 import { READINESS_CHECKS, row, type ReadinessCheckName, type ReadinessRow } from '../../domain/readiness-types';
 import { LEARN, basis } from '../../domain/learn-sources';
 
@@ -24,6 +26,9 @@ export interface ReadinessRequest {
   backupDestination?: string;
   /** -RollbackMediaPath: a folder on each server holding the previous installers. */
   rollbackMediaPath?: string;
+  /** -WebTier: probe the endpoints as they answer now (the old ones); undefined: no network probe. */
+  webTier?: ProbeOptions;
+  warn?: (message: string) => void;
 }
 
 const REACH_BASIS = basis(
@@ -85,6 +90,7 @@ export async function runReadiness(req: ReadinessRequest): Promise<ReadinessRow[
     if (activation) rows.push(activation);
   }
   rows.push(...(await checkBackupDestination(req.backupDestination, backups)));
+  if (req.webTier) rows.push(...(await checkWebTier(req.hosts, req.webTier, req.warn ?? (() => undefined))));
   return sortRows(rows, req.hosts.map((h) => h.computerName));
 }
 

@@ -29,6 +29,9 @@ import { whenCoreStops } from '../../util/core-stop';
 import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine, RUN_LOG_FILE_NAME } from './run-stop';
 import { LOG_FOLDER } from '../installers';
 import { withUpgradeReport } from '../../report/index';
+import { testWebTier, type ProbeOptions } from '../../webtier/index';
+import { saveWebTierAfter } from '../../journal/webtier-record';
+import { webTierDetail, webTierRow } from '../webtier-results';
 import { acceptedRisks, checkReadinessGate } from '../readiness/gate';
 import { loadReadiness, saveReadiness } from '../../journal/readiness-record';
 import type { ReadinessCheckName, ReadinessRow } from '../../domain/readiness-types';
@@ -60,6 +63,8 @@ export interface UpgradeRequest {
   replan?: boolean;
   /** -RollbackMediaPath: a folder on each server holding the installers of the PhoneFactor products installed now. */
   rollbackMediaPath?: string;
+  /** -WebTier: the web tier probed before (readiness, the old endpoints) and after (the report, the new ones). */
+  webTier?: ProbeOptions;
   /** Who runs it and from where (the transport's caller facts); absent: this process. */
   caller?: CallerFacts;
   /** -ChangeId: the change number the run is done under, recorded with each run in the journal, log and report. */
@@ -158,6 +163,7 @@ async function readinessGate(req: UpgradeRequest, ctx: OperationContext, folder:
       backupDestination: req.backupDestination,
       skip: req.skipReadiness ?? [],
       rollbackMediaPath: req.rollbackMediaPath,
+      webTier: req.webTier,
     },
     ctx,
   );
@@ -222,6 +228,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     // What the Windows adapter waits for (each program, its time-out, a long wait) goes into the CMTrace log too.
     const ended = await watchCommands(commandWatcherFor(ctx), () => runPlan(req, ctx, folder, readiness, opened)).catch((e) => refusedOnRecords(e, folder));
     const result = logged(ctx, logPath, ended);
+    if (result.Status === 'Completed' && req.webTier && !ctx.dryRun) await recordWebTierAfter(req, folder, ctx);
     await recordRunEnd(req, result, ctx);
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
     const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
@@ -234,6 +241,21 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     // A run that ended before it recorded anything (bad media path, refused plan) owns nothing on the servers.
     if (guard && !existsSync(path.join(folder, 'journal.json'))) await guard.releaseServers(plainCtx);
     await guard?.release();
+  }
+}
+
+/**
+ * -WebTier: the new endpoints probed once the run completed, kept for the report (webtier-after.json). A failure is
+ * said in the log; the run's outcome stays what the verification found (Test-MfaServerUpgrade -WebTier and the
+ * detection script's -WebTier make it count).
+ */
+async function recordWebTierAfter(req: UpgradeRequest, folder: string, ctx: OperationContext): Promise<void> {
+  try {
+    const probes = await testWebTier(req.hosts, { options: req.webTier! }, (m) => ctx.log('warning', m));
+    for (const p of probes.filter((x) => x.outcome.result !== 'Passed')) ctx.log('warning', `Web tier after the upgrade: ${webTierDetail(p)}`);
+    await saveWebTierAfter(folder, probes.map(webTierRow));
+  } catch (e) {
+    ctx.log('warning', `The web tier could not be probed after the upgrade: ${(e as Error).message}`);
   }
 }
 

@@ -25,29 +25,21 @@ import { refusedInstaller, windowsFolderOf } from '../plan-installers';
 import { STAGING_FOLDER } from '../../domain/plan-component-steps';
 import { readMsi } from '../../msi/reader';
 import { selectComponentInstaller } from '../../msi/select';
+import { consumerBackupItems, rewriteSdkConsumer } from './consumer-step';
 
-export interface StepResult {
-  outcome: string;
-  data?: Record<string, string | number | boolean | null | undefined>;
-  rebootRequired?: boolean;
-  /** Set when the step needs the admin: the run pauses with this instruction. */
-  pause?: string;
-}
+import { str, type Executor } from './step-executor';
 
-type Executor = (step: PlanStep, run: RunContext) => Promise<StepResult>;
-
-const str = (step: PlanStep, name: string): string => {
-  const v = step.Parameters[name];
-  if (typeof v !== 'string' || !v) throw new CoreError('PlanParameterMissing', `Step ${step.Id} lacks its parameter '${name}'.`, step.Id);
-  return v;
-};
+export type { StepResult } from './step-executor';
 
 const backup: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);
   const inventory = await inventoryServer(host);
   const versions = Object.fromEntries(inventory.Components.map((c) => [c.DisplayName, c.Version ?? '']));
   // The way back goes into the backup now: the uninstalls after it delete Windows Installer's cached packages.
-  const { items, warnings, rollbackMedia } = await serverBackupItems(host, inventory, { rollbackMediaPath: run.rollbackMediaPath });
+  const found = await serverBackupItems(host, inventory, { rollbackMediaPath: run.rollbackMediaPath });
+  const { warnings, rollbackMedia } = found;
+  // Every file a later step of the plan changes is in the backup before anything changes (the SDK's other callers).
+  const items = [...found.items, ...consumerBackupItems(step)];
   for (const w of warnings) run.log('warning', `${host.computerName}: ${w}`);
   const unverified = rollbackMedia.filter((r) => r.Verdict !== 'Verified');
   const accepted = (run.acceptedRisks ?? []).some((r) => r.toLowerCase() === 'rollbackmedia');
@@ -337,5 +329,6 @@ export const EXECUTORS: Record<PlanStep['Action'], Executor> = {
   InstallComponent: installComponent,
   MergeWebConfig: mergeWebConfig,
   RestoreThemes: restoreThemes,
+  RewriteSdkConsumer: rewriteSdkConsumer,
   Verify: verify,
 };

@@ -286,3 +286,59 @@ test('the plan is pure: the same input gives the same plan and is not modified',
   assert.deepEqual(a, b);
   assert.equal(JSON.stringify(servers), before);
 });
+
+test('SDK consumers: their files in each server\'s backup first, one step per setting after the web components, Manual where unsafe or AD FS', () => {
+  const OLD = 'https://mfa01.contoso.com/PhoneFactorWebServiceSdk/PfWsSdk.asmx';
+  const NEW = 'https://mfa01.contoso.com/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx';
+  const consumer = (computerName: string, kind: 'WebConfig' | 'AdfsAdapter' | 'MimSettings', file: string, setting: string, unsafe: string | null = null) =>
+    ({ computerName, kind, file, setting, oldUrl: OLD, newUrl: NEW, unsafe });
+  const plan = buildUpgradePlan({
+    ...input([singleServer()]),
+    consumers: [
+      consumer('APP01', 'AdfsAdapter', 'C:\\Program Files\\Multi-Factor Authentication Server\\MultiFactorAuthenticationAdfsAdapter.config', 'WebServiceSdkUrl'),
+      consumer('APP01', 'WebConfig', 'C:\\inetpub\\intranet\\Payroll\\web.config', 'MfaSdkUrl', 'it has an encrypted section (<connectionStrings>)'),
+      consumer('app01', 'WebConfig', 'C:\\inetpub\\intranet\\Timesheets\\web.config', 'Timesheets_MfaSdk_PfWsSdk'),
+      // The same setting found twice is one step.
+      consumer('APP01', 'WebConfig', 'C:\\INETPUB\\intranet\\Timesheets\\web.config', 'Timesheets_MfaSdk_PfWsSdk'),
+      consumer('mfa01', 'MimSettings', 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\MfaSettings.xml', 'LOCMFASRV'),
+    ],
+  });
+  const rewrites = plan.Steps.filter((s) => s.Action === 'RewriteSdkConsumer');
+  // Automatic first (in the order found), then the AD FS adapter, then what the admin changes by hand.
+  assert.deepEqual(rewrites.map((s) => [s.ComputerName, s.Parameters.setting, s.Kind, s.Blocking]), [
+    ['APP01', 'Timesheets_MfaSdk_PfWsSdk', 'Automatic', false],
+    ['MFA01', 'LOCMFASRV', 'Automatic', false],
+    ['APP01', 'WebServiceSdkUrl', 'Manual', true],
+    ['APP01', 'MfaSdkUrl', 'Manual', true],
+  ]);
+  const order = (id: string) => step(plan, id).Order;
+  for (const s of rewrites) {
+    assert.ok(order(`${s.ComputerName}:backup`) < s.Order, `${s.Id} after its server's backup`);
+    assert.ok(order('MFA01:merge-webconfig:MobileAppWebService') < s.Order, `${s.Id} after the web components are back`);
+    assert.ok(s.Order < order('MFA01:verify'));
+    assert.match(s.Id, /^(APP01|MFA01):rewrite-sdk-consumer:[0-9a-f]{8}$/);
+    assert.equal(s.Parameters.backupStepId, `${s.ComputerName}:backup`);
+  }
+  // APP01 has no PhoneFactor component: a backup of its consumers' files alone, before any uninstall.
+  const appBackup = step(plan, 'APP01:backup');
+  assert.ok(appBackup.Order < order('MFA01:uninstall:UserPortal'));
+  assert.deepEqual(String(appBackup.Parameters.consumerFiles).split('|'), [
+    'C:\\Program Files\\Multi-Factor Authentication Server\\MultiFactorAuthenticationAdfsAdapter.config',
+    'C:\\inetpub\\intranet\\Payroll\\web.config',
+    'C:\\inetpub\\intranet\\Timesheets\\web.config',
+  ]);
+  assert.equal(step(plan, 'MFA01:backup').Parameters.consumerFiles, 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\MfaSettings.xml');
+  const mim = rewrites[1];
+  assert.equal(mim.Parameters.restartService, 'FIMService');
+  assert.match(mim.Parameters.backupRelativePath as string, /^SdkConsumers\\[0-9a-f]{8}\\MfaSettings\.xml$/);
+  // The manual ones name the exact file, setting, old and new value.
+  const manual = rewrites[3];
+  for (const part of ['C:\\inetpub\\intranet\\Payroll\\web.config', 'MfaSdkUrl', OLD, NEW, 'encrypted section']) {
+    assert.ok(String(manual.Parameters.instruction).includes(part), `${part} in ${String(manual.Parameters.instruction)}`);
+  }
+  assert.match(String(rewrites[2].Parameters.instruction), /Register-MultiFactorAuthenticationAdfsAdapter\.ps1.*Restart-Service adfssrv/);
+  assert.match(rewrites[0].Basis, /any application that references the SDK/);
+  // Stable: the same consumers give the same ids.
+  assert.deepEqual(buildUpgradePlan({ ...input([singleServer()]), consumers: [consumer('APP01', 'WebConfig', 'C:\\inetpub\\intranet\\timesheets\\WEB.config',
+    'Timesheets_MfaSdk_PfWsSdk')] }).Steps.find((s) => s.Action === 'RewriteSdkConsumer')?.Id, rewrites[0].Id);
+});

@@ -38,6 +38,13 @@ function input(over: Partial<ReportInput['result']> = {}): ReportInput {
       { ComputerName: 'MFA01', Check: 'Elevated', Result: 'Passed', Detail: 'Elevated.', Action: null, Basis: 'facts §1', Accepted: false },
       { ComputerName: 'MFA01', Check: 'PendingRestart', Result: 'Failed', Detail: 'A restart is pending (<CBS>).', Action: 'Restart the server.', Basis: 'Inference: servicing', Accepted: true },
     ],
+    webTierAfter: [
+      { ComputerName: 'MFA01', Role: 'Portal', Url: 'https://mfa01/MultiFactorAuth/', Source: 'IIS', Result: 'Passed', Problems: [], Detail: 'answers.' },
+      {
+        ComputerName: 'MFA01', Role: 'Sdk', Url: 'https://mfa01/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx', Source: 'WebConfig <x>', Result: 'AspNetError',
+        Problems: ['AspNetError'], Detail: "HTTP 500: Server Error in '/MultiFactorAuthWebServiceSdk' Application.",
+      },
+    ],
     inventories: [
       {
         ComputerName: 'MFA01', DnsName: 'mfa01.contoso.com', Is64Bit: true, Warnings: [],
@@ -101,9 +108,13 @@ test('backups list every file with its SHA-256 inside a collapsible <details>', 
 });
 
 test('self-contained: inline style only, no script, nothing loaded from outside; narrow and print rules present', () => {
-  const html = renderReport(input());
-  assert.equal(/<script|<link|<img|<iframe|src=|url\(|@import/i.test(html), false);
-  // The only addresses are the Microsoft Learn pages a Basis cites, as links a reader may open (nothing is fetched).
+  const page = renderReport(input());
+  assert.equal(/<script|<link|<img|<iframe|src=|url\(|@import/i.test(page), false);
+  // The web tier's endpoints are text (never links): taken out, the only addresses are the Microsoft Learn pages a
+  // Basis cites, as links a reader may open (nothing is fetched).
+  const webTier = page.slice(page.indexOf('<section aria-labelledby="webtier-after">'), page.indexOf('</section>', page.indexOf('id="webtier-after"')));
+  assert.ok(webTier.includes('<code>https://mfa01/MultiFactorAuth/</code>') && !webTier.includes('<a '));
+  const html = page.replace(webTier, '');
   const addresses = [...html.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]);
   assert.ok(addresses.length > 0 && addresses.every((a) => a.startsWith('https://learn.microsoft.com/')), addresses.join(' '));
   assert.equal([...html.matchAll(/https?:\/\//g)].length, 2 * [...html.matchAll(/<a href="https:\/\/learn\.microsoft\.com\//g)].length, 'each in a link');
@@ -135,6 +146,15 @@ test('the readiness section lists each check, Failed first, with accepted risks 
   assert.match(section, /risk accepted with -SkipReadiness/);
   assert.match(section, /A restart is pending \(&lt;CBS&gt;\)/);
   assert.ok(!renderReport({ ...input(), readiness: [] }).includes('id="readiness"'), 'no section without checks');
+});
+
+test('the web tier after the upgrade: each endpoint, failures first, escaped; no section without probes', () => {
+  const html = renderReport(input());
+  const section = html.slice(html.indexOf('<h2 id="webtier-after">'));
+  assert.ok(section.indexOf('AspNetError') < section.indexOf('>Passed<'), 'failures come first');
+  assert.match(section, /WebConfig &lt;x&gt;/);
+  assert.match(section, /Server Error in &#39;\/MultiFactorAuthWebServiceSdk&#39; Application\.|Server Error in '\/MultiFactorAuthWebServiceSdk' Application\./);
+  assert.ok(!renderReport({ ...input(), webTierAfter: [] }).includes('id="webtier-after"'));
 });
 
 test('the stops of a run before it finished are listed with their cause, step, explanation and recorder, escaped', () => {

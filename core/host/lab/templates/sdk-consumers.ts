@@ -1,6 +1,7 @@
 /**
  * The SdkConsumers lab's callers of the Web Service SDK other than the portal and the mobile app web service, on APP01:
- * an unrelated IIS application in its own site on another port, the AD FS adapter's config and MIM's MfaSettings.xml.
+ * an unrelated IIS application in its own site on another port (and a second one whose connection strings are
+ * encrypted), the AD FS adapter's config and MIM's MfaSettings.xml.
  * Each URL breaks in its own way when the SDK's vdir is renamed (-VirtualDirectoryNaming New), and one names a port
  * the SDK's site does not bind. Passwords are made up; they must never show in any output.
  */
@@ -10,6 +11,8 @@ import { applicationHostFromSections } from './application-host';
 
 const OLD_SDK = 'https://mfa01.contoso.com/PhoneFactorWebServiceSdk/PfWsSdk.asmx';
 export const LOB_SITE = { name: 'Intranet Apps', binding: '*:8443:', path: '/Timesheets', folder: 'C:\\inetpub\\intranet\\Timesheets' };
+/** A second application of the same site whose connection strings are encrypted: its SDK URL is visible, but not safe to edit. */
+export const ENCRYPTED_APP = { path: '/Payroll', folder: 'C:\\inetpub\\intranet\\Payroll' };
 export const ADFS_ADAPTER_CONFIG_PATH = 'C:\\Program Files\\Multi-Factor Authentication Server\\MultiFactorAuthenticationAdfsAdapter.config';
 export const MIM_SETTINGS_PATH = 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\MfaSettings.xml';
 export const LAB_CONSUMER_PASSWORDS = ['Tim3sheet!Pw', 'Adf5Adapter!Pw'];
@@ -44,6 +47,28 @@ const LOB_WEB_CONFIG = [
   '  <system.web>',
   '    <compilation targetFramework="4.5" />',
   '  </system.web>',
+  '</configuration>',
+];
+
+/**
+ * An application whose connectionStrings section is encrypted with aspnet_regiis -pef (the shape protected
+ * configuration writes: configProtectionProvider and an <EncryptedData> element, here with a made-up cipher value).
+ * Its SDK URL in appSettings is plain text, but the encrypted section could hold one too.
+ */
+const ENCRYPTED_WEB_CONFIG = [
+  '<?xml version="1.0" encoding="utf-8"?>',
+  '<configuration>',
+  '  <appSettings>',
+  `    <add key="MfaSdkUrl" value="${OLD_SDK}" />`,
+  '  </appSettings>',
+  '  <connectionStrings configProtectionProvider="RsaProtectedConfigurationProvider">',
+  '    <EncryptedData Type="http://www.w3.org/2001/04/xmlenc#Element" xmlns="http://www.w3.org/2001/04/xmlenc#">',
+  '      <EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes256-cbc" />',
+  '      <CipherData>',
+  '        <CipherValue>bGFiIGNpcGhlciwgbm90IGEgcmVhbCBvbmU=</CipherValue>',
+  '      </CipherData>',
+  '    </EncryptedData>',
+  '  </connectionStrings>',
   '</configuration>',
 ];
 
@@ -92,13 +117,17 @@ export async function placeSdkConsumers(lab: LabHost): Promise<void> {
         name: LOB_SITE.name,
         id: '2',
         bindings: [{ protocol: 'https', bindingInformation: LOB_SITE.binding }],
-        applications: [{ path: LOB_SITE.path, applicationPool: null, rawPhysicalPath: LOB_SITE.folder, xml: '' }],
+        applications: [
+          { path: LOB_SITE.path, applicationPool: null, rawPhysicalPath: LOB_SITE.folder, xml: '' },
+          { path: ENCRYPTED_APP.path, applicationPool: null, rawPhysicalPath: ENCRYPTED_APP.folder, xml: '' },
+        ],
       },
     ],
     applicationPools: [],
   });
   await lab.placeFile(APPLICATION_HOST_CONFIG, Buffer.from(iis, 'utf8'));
   await lab.placeFile(`${LOB_SITE.folder}\\web.config`, crlf(LOB_WEB_CONFIG));
+  await lab.placeFile(`${ENCRYPTED_APP.folder}\\web.config`, crlf(ENCRYPTED_WEB_CONFIG));
   await lab.placeFile(ADFS_ADAPTER_CONFIG_PATH, crlf(ADFS_ADAPTER_CONFIG));
   await lab.placeFile(MIM_SETTINGS_PATH, crlf(MIM_SETTINGS));
 }
