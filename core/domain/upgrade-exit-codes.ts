@@ -16,7 +16,7 @@ export const EXIT_CODE_MEANINGS: { code: number; meaning: string }[] = [
   { code: 3010, meaning: 'The upgrade completed; restart the server to finish (soft reboot).' },
   { code: 1618, meaning: 'Another installation (or another run of this upgrade) was running: retry later; the run resumes where it stopped.' },
   { code: 69001, meaning: 'Paused at a manual step: do what the log and result say, then run again with -Resume.' },
-  { code: 69002, meaning: 'A step failed after the server was changed: fix the cause and resume, or roll back with Restore-PhoneFactor.' },
+  { code: 69002, meaning: 'A step failed after the server was changed: fix the cause and resume, or roll back with Undo-MfaServerUpgrade.' },
   {
     code: 69003,
     meaning: 'Failed before anything on the server was changed (for example the backup could not be made, the recorded backup no longer holds what is about ' +

@@ -267,7 +267,7 @@ export const ERROR_CATALOG = {
   InstallerFailed: e(
     'InvalidResult',
     'An installer (msiexec or the MFA Server setup) ended with a failure exit code.',
-    'Read the installer log named in the message, fix the cause and -Resume (or Restore-PhoneFactor).',
+    'Read the installer log named in the message, fix the cause and -Resume (or roll back with Undo-MfaServerUpgrade).',
   ),
   InstallerMismatch: e(
     'InvalidData',
@@ -704,7 +704,7 @@ export const ERROR_CATALOG = {
   VerificationFailed: e(
     'InvalidResult',
     'The upgraded server did not pass verification (the failing checks are in the message).',
-    'Fix what the checks name and -Resume, or roll back with Restore-PhoneFactor.',
+    'Fix what the checks name and -Resume, or roll back with Undo-MfaServerUpgrade.',
   ),
   VirtualDirectoryMissing: e(
     'InvalidResult',

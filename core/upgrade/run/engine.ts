@@ -629,7 +629,8 @@ export function failureAdvice(
   if (done('InstallServer').length) rollback = `uninstall MFA Server (it has already upgraded the data file), ${rollback}`;
   return {
     exitCode: UPGRADE_EXIT_CODES.Failed,
-    next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: ${rollback}.`,
+    next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: run Undo-MfaServerUpgrade with the same ` +
+      `-BackupDestination (it does all of this and verifies), or by hand: ${rollback}.`,
   };
 }
 
