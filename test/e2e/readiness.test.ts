@@ -38,10 +38,13 @@ async function labWith(name: string, scenario: string, faults: Record<string, La
   return lab;
 }
 
-/** Everything in the lab but the tool's own log folder (the log is where the run says why it stopped). */
+/**
+ * Everything in the lab but the tool's own log folder (the log is where the run says why it stopped) and the lab's
+ * ledger of its writes (.mfalab-files grows with every write, the run's Application event log entry included).
+ */
 const labState = (lab: string) => {
   const state = hashTree(lab);
-  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)/i.test(k)) delete state[k];
+  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)|(^|\/)\.mfalab-files$/i.test(k)) delete state[k];
   return state;
 };
 

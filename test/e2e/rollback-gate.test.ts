@@ -40,10 +40,13 @@ async function invoke(lab: string, backups: string, extra = '', values: Record<s
   return r.output[0] as Result;
 }
 
-/** Everything in the lab but the tool's own log folder. */
+/**
+ * Everything in the lab but the tool's own log folder and the lab's ledger of its writes (.mfalab-files grows with
+ * every write, the run's entry in the lab's Application event log included: bookkeeping, as labEndState says).
+ */
 const labState = (lab: string) => {
   const state = hashTree(lab);
-  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)/i.test(k)) delete state[k];
+  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)|(^|\/)\.mfalab-files$/i.test(k)) delete state[k];
   return state;
 };
 

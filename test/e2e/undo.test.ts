@@ -36,6 +36,7 @@ after(async () => {
 const INVOKE = String.raw`
 $p = @{ LabPath = $V.lab; InstallerPath = $V.installer; BackupDestination = $V.backups; Confirm = $false; Resume = $true }
 if ($V.skip) { $p.SkipReadiness = $V.skip }
+if ($V.naming) { $p.VirtualDirectoryNaming = $V.naming }
 if ($V.crashAt) { $env:MFA_TEST_CRASH_AT = $V.crashAt }
 try { Invoke-MfaServerUpgrade @p -WarningAction SilentlyContinue } finally { Remove-Item Env:MFA_TEST_CRASH_AT -ErrorAction SilentlyContinue }`;
 const UNDO = 'Undo-MfaServerUpgrade -LabPath $V.lab -BackupDestination $V.backups -Confirm:$false -WarningAction SilentlyContinue';
@@ -84,6 +85,14 @@ describe('every lab scenario with a PhoneFactor server: upgraded, then undone, i
       assert.ok(result.Steps.some((s) => s.Action === 'Reinstall'), 'products were reinstalled from the backup');
     });
   }
+
+  test('SingleServer upgraded with Legacy names (the new portal in the old folder and vdir): undone, it is the lab it was', async () => {
+    const { lab, backups, before } = await newLab('legacy-names', 'SingleServer');
+    const up = await upgrade(lab, backups, { naming: 'Legacy' });
+    assert.equal(up.Status, 'Completed', up.Message);
+    const { result } = await undo(lab, backups);
+    assertUndone(result, lab, before);
+  });
 
   test('ActivationFails: the upgrade pauses at activation (69001); the Undo takes the unactivated server back', async () => {
     const { lab, backups, before } = await newLab('activation', 'ActivationFails');
