@@ -18,6 +18,11 @@ and turns its result into a return code both tools understand.
   own log, MfaServerUpgrade.log, is in %SystemRoot%\Logs\Software whatever -LogFolder says). At about 10 MB the log
   becomes MfaServerUpgrade-Install-1.log and a new one starts; 10 files are kept.
 - STDOUT: one summary line. STDERR: one line, only when the run failed (exit code 69002, 69003, 69010, 69011).
+- With -Undo (the uninstall program of the application) it runs Undo-MfaServerUpgrade instead, from the same
+  parameters file (BackupDestination, optional LabPath; InstallerPath is not needed): the servers go back to their
+  PhoneFactor backups. Its own codes: 0 / 3010 done, 1618 retry, 69021 a step was not approved, 69022 failed after
+  changes (run it again: it goes on where it stopped), 69023 failed before changes (no package to reinstall, a backup
+  that does not verify, nothing to undo). STDERR for 69021-69023.
 
 Exit codes: 0 done; 3010 done, restart pending; 1641 done, the installer started a restart; 1618 another installation
 was running, retry; 69001 paused at a manual step; 69002 failed after changes; 69003 failed before changes;
@@ -25,6 +30,9 @@ was running, retry; 69001 paused at a manual step; 69002 failed after changes; 6
 69011 the upgrade command ended without a result (see the log). See README.md beside this script.
 
 Runs on Windows PowerShell 5.1: no ternary, ??, ?., && or ||.
+
+.PARAMETER Undo
+Run Undo-MfaServerUpgrade: take the servers of the upgrade recorded under BackupDestination back to their backups.
 
 .PARAMETER ParametersFile
 The .psd1 or .json file with the upgrade's parameters.
@@ -40,6 +48,7 @@ powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\deploy\Install-MfaServ
 param(
     [string] $ParametersFile,
     [string] $LogFolder,
+    [switch] $Undo,
     # Set by the 64-bit relaunch, so a host that is still 32-bit cannot start an endless chain of relaunches.
     [Parameter(DontShow = $true)] [switch] $Relaunched
 )
@@ -53,6 +62,14 @@ $script:ExitNoResult = 69011
 $script:Component = 'Install-MfaServerUpgrade'
 $script:LogFolder = $LogFolder
 $script:KnownCodes = @(0, 3010, 1641, 1618, 69001, 69002, 69003)
+$script:FailureCodes = @(69002, 69003)
+$script:Command = 'Invoke-MfaServerUpgrade'
+if ($Undo) {
+    # Undo-MfaServerUpgrade's own codes (about_MfaServerUpgrade_Errors, EXIT CODES OF AN UNATTENDED UNDO).
+    $script:KnownCodes = @(0, 3010, 1641, 1618, 69021, 69022, 69023)
+    $script:FailureCodes = @(69021, 69022, 69023)
+    $script:Command = 'Undo-MfaServerUpgrade'
+}
 
 # ---------------------------------------------------------------------------------------------------------------------
 # CMTrace log: the same line format as the core's log (core/log/cmtrace-format.ts).
@@ -143,6 +160,7 @@ function Get-MfaRelaunchCommand {
     $exe = [System.IO.Path]::Combine($systemRoot, 'Sysnative', 'WindowsPowerShell', 'v1.0', 'powershell.exe')
     $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath, '-ParametersFile', $ResolvedParametersFile)
     if ($script:LogFolder) { $arguments += @('-LogFolder', $script:LogFolder) }
+    if ($Undo) { $arguments += '-Undo' }
     $arguments += '-Relaunched'
     return New-Object PSObject -Property @{ FilePath = $exe; Arguments = $arguments }
 }
@@ -162,7 +180,7 @@ function Resolve-MfaParameterPath {
 }
 
 function Read-MfaParametersFile {
-    param([string] $Path)
+    param([string] $Path, [switch] $ForUndo)
     if (-not $Path) { throw 'No -ParametersFile was given. Pass a .psd1 or .json file with InstallerPath and BackupDestination.' }
     if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { throw "The parameters file '$Path' was not found." }
     $full = (Resolve-Path -LiteralPath $Path).ProviderPath
@@ -190,7 +208,10 @@ function Read-MfaParametersFile {
             throw "The parameters file '$full': $key must be a non-empty string."
         }
     }
-    foreach ($required in @('InstallerPath', 'BackupDestination')) {
+    $requiredKeys = @('InstallerPath', 'BackupDestination')
+    # An Undo needs only where the upgrade recorded its run (the media of the upgrade play no part in it).
+    if ($ForUndo) { $requiredKeys = @('BackupDestination') }
+    foreach ($required in $requiredKeys) {
         if (-not $values.ContainsKey($required)) { throw "The parameters file '$full' lacks $required." }
     }
     if ($values.ContainsKey('VirtualDirectoryNaming') -and (@('New', 'Legacy') -notcontains $values['VirtualDirectoryNaming'])) {
@@ -260,7 +281,7 @@ function Copy-MfaModuleToMachine {
 Write-MfaDeployLog -Message "Started: PowerShell $($PSVersionTable.PSVersion), 64-bit process $([Environment]::Is64BitProcess), parameters file '$ParametersFile'."
 
 $parameters = $null
-try { $parameters = Read-MfaParametersFile -Path $ParametersFile }
+try { $parameters = Read-MfaParametersFile -Path $ParametersFile -ForUndo:$Undo }
 catch { Exit-MfaDeploy -Code $script:ExitScriptError -Message $_.Exception.Message -Failure }
 
 if (Test-MfaNeeds64BitRelaunch) {
@@ -282,18 +303,23 @@ Write-MfaDeployLog -Message "MfaServerUpgrade $($module.Version) imported from $
 $rehearsal = $parameters.ContainsKey('LabPath')
 Copy-MfaModuleToMachine -Module $module -Rehearsal $rehearsal -ModulesFolder $modulesFolder
 
-$invoke = @{ InstallerPath = $parameters.InstallerPath; BackupDestination = $parameters.BackupDestination; Resume = $true; Confirm = $false }
-if ($parameters.ContainsKey('VirtualDirectoryNaming')) { $invoke['VirtualDirectoryNaming'] = $parameters.VirtualDirectoryNaming }
-if ($parameters.ContainsKey('RollbackMediaPath')) { $invoke['RollbackMediaPath'] = $parameters.RollbackMediaPath }
+if ($Undo) {
+    $invoke = @{ BackupDestination = $parameters.BackupDestination; Confirm = $false }
+}
+else {
+    $invoke = @{ InstallerPath = $parameters.InstallerPath; BackupDestination = $parameters.BackupDestination; Resume = $true; Confirm = $false }
+    if ($parameters.ContainsKey('VirtualDirectoryNaming')) { $invoke['VirtualDirectoryNaming'] = $parameters.VirtualDirectoryNaming }
+    if ($parameters.ContainsKey('RollbackMediaPath')) { $invoke['RollbackMediaPath'] = $parameters.RollbackMediaPath }
+}
 if ($rehearsal) { $invoke['LabPath'] = $parameters.LabPath }
-Write-MfaDeployLog -Message ('Invoke-MfaServerUpgrade ' + (($invoke.Keys | Sort-Object | ForEach-Object { "-$_ '$($invoke[$_])'" }) -join ' '))
+Write-MfaDeployLog -Message ($script:Command + ' ' + (($invoke.Keys | Sort-Object | ForEach-Object { "-$_ '$($invoke[$_])'" }) -join ' '))
 
 $result = $null
 # The id of the last error (CoreKilled, CoreCrashed, CoreTimedOut...): a run without a result says what ended it.
 $stoppedBy = $null
 try {
     # Warnings, verbose lines and non-terminating errors go to the log, never to the console.
-    $records = @(Invoke-MfaServerUpgrade @invoke -Verbose -ErrorAction Continue 2>&1 3>&1 4>&1)
+    $records = @(& $script:Command @invoke -Verbose -ErrorAction Continue 2>&1 3>&1 4>&1)
     foreach ($record in $records) {
         if ($record -is [System.Management.Automation.ErrorRecord]) {
             Write-MfaDeployLog -Message ("$($record.FullyQualifiedErrorId): " + [string]$record) -Severity Error
@@ -306,21 +332,24 @@ try {
 }
 catch {
     $stoppedBy = $_.FullyQualifiedErrorId
-    Write-MfaDeployLog -Message "Invoke-MfaServerUpgrade stopped ($stoppedBy): $($_.Exception.Message)" -Severity Error
+    Write-MfaDeployLog -Message "$($script:Command) stopped ($stoppedBy): $($_.Exception.Message)" -Severity Error
 }
 
 if ($null -eq $result) {
     $why = ''
     if ($stoppedBy) { $why = " ($stoppedBy)" }
-    Exit-MfaDeploy -Code $script:ExitNoResult -Message "The upgrade ended without a result$why; see $(Get-MfaDeployLogPath)" -Failure
+    Exit-MfaDeploy -Code $script:ExitNoResult -Message "$($script:Command) ended without a result$why; see $(Get-MfaDeployLogPath)" -Failure
 }
 
 $code = [int]$result.ExitCode
 $summary = "$($result.Status): $($result.Message)"
 if ($result.NextAction) { Write-MfaDeployLog -Message "Next action: $($result.NextAction)" -Severity Warning }
-foreach ($followUp in @($result.FollowUps)) { if ($followUp) { Write-MfaDeployLog -Message "Follow-up: $followUp" } }
+# An Undo's result has no follow-ups (Set-StrictMode: a property that is not there must not be read).
+if ($null -ne $result.PSObject.Properties['FollowUps']) {
+    foreach ($followUp in @($result.FollowUps)) { if ($followUp) { Write-MfaDeployLog -Message "Follow-up: $followUp" } }
+}
 if ($result.LogPath) { Write-MfaDeployLog -Message "Upgrade log: $($result.LogPath)" }
 if ($script:KnownCodes -notcontains $code) { Write-MfaDeployLog -Message "Return code $code is not one this script knows; it is passed on as is." -Severity Warning }
-$failed = (@(69002, 69003) -contains $code) -or (($code -ne 0) -and ($script:KnownCodes -notcontains $code))
+$failed = ($script:FailureCodes -contains $code) -or (($code -ne 0) -and ($script:KnownCodes -notcontains $code))
 if ($failed) { Exit-MfaDeploy -Code $code -Message $summary -Failure }
 Exit-MfaDeploy -Code $code -Message $summary

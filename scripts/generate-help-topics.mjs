@@ -86,6 +86,11 @@ function errorsTopic(listing) {
       '',
       ...exitCodeLines(listing.upgradeExitCodes),
     ]],
+    ['EXIT CODES OF AN UNATTENDED UNDO', [
+      ...wrap('Undo-MfaServerUpgrade returns them as ExitCode; the ConfigMgr / Intune install script run with -Undo exits with them.', I1),
+      '',
+      ...exitCodeLines(listing.undoExitCodes),
+    ]],
     ['EXIT CODES OF THE CORE PROCESS', [
       ...wrap('The core (lib/mfa-core.cjs) that every command starts exits with these; the commands turn them into objects and error records.', I1),
       '',

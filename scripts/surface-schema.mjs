@@ -32,6 +32,7 @@ export function surfaceSchema(listing, version) {
       ...defs,
       ErrorCode: { enum: listing.errors.map((e) => e.code) },
       UpgradeExitCode: { enum: listing.upgradeExitCodes.map((e) => e.code) },
+      UndoExitCode: { enum: listing.undoExitCodes.map((e) => e.code) },
     },
   };
 }

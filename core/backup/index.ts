@@ -10,7 +10,7 @@ export { createBackup, type BackupOptions, type BackupProgress, type BackupResul
 export { MANIFEST_FILE_NAME, MANIFEST_FORMAT_VERSION, readManifest, type BackupManifest, type ManifestFileEntry, type ManifestSkippedItem } from './manifest';
 export { verifyBackup, type VerifyItem, type VerifyItemStatus, type VerifyResult } from './verify-backup';
 export { testBackup } from './test-backup';
-export { restoreServer, type RestoreRequest, type RestoredFile } from './restore-server';
+export { restoreServer, restoreBackupOnHost, type RestoreRequest, type RestoredFile } from './restore-server';
 export { createLabFromBackups } from './lab-from-backup';
 export { backUpServers, type BackupRequest, type ServerBackup, type ServerToBackUp } from './back-up-servers';
 export { listBackups, type BackupListing, type ListBackupsRequest } from './list-backups';

@@ -14,7 +14,7 @@ import { inventoryServer } from '../survey/inventory';
 import { CoreError } from '../util/errors';
 import type { OperationContext } from '../util/operation-context';
 import { isWindowsDrivePath } from '../util/windows-path';
-import type { ManifestFileEntry } from './manifest';
+import type { BackupManifest, ManifestFileEntry } from './manifest';
 import { restoreFiles } from './restore-files';
 import { RESTORED_KINDS, restoreTargetProblems, targetBasis } from './restore-targets';
 import { verifyBackup, type VerifyResult } from './verify-backup';
@@ -65,6 +65,44 @@ async function assertDataFileFitsServer(host: Host, backupProducts: Record<strin
 export async function restoreServer(item: RestoreRequest, ctx: OperationContext): Promise<RestoredFile[]> {
   const { host, backup, check } = await openBackupAndServer(item);
   ctx.progress('Restore-PhoneFactor', `Checking ${backup}`);
+  const manifest = await restorableManifest(host, backup, check);
+  const entries = selectEntries(manifest.files, item.components, backup);
+  const notFiles = manifest.files.filter((f) => !RESTORED_KINDS.has(f.kind));
+  for (const f of notFiles) ctx.log('verbose', `${f.relativePath} (${f.kind}) is kept in the backup for reference and not restored.`);
+
+  if (entries.some((e) => e.kind === 'DataFolder') && !item.force) await assertDataFileFitsServer(host, manifest.productVersions, backup);
+
+  const dataServices = entries.some((e) => e.kind === 'DataFolder') ? await findMfaServices(host) : [];
+  const serviceNames = dataServices.filter((s) => s.state !== 'Stopped').map((s) => s.name);
+  const approved: ManifestFileEntry[] = [];
+  for (const entry of entries) {
+    const ok = await ctx.act(
+      { id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, ...describeRestore(entry, serviceNames) },
+      () => Promise.resolve(true),
+    );
+    if (ok) approved.push(entry);
+  }
+  if (approved.length === 0) return [];
+  const { outputs, summary } = await putFilesBack(host, backup, approved, serviceNames, ctx.toolVersion);
+  ctx.log('info', summary);
+  return outputs;
+}
+
+/**
+ * Every file of a backup a restore puts back (data folder, web.configs, the files they name, themes), on the server it
+ * came from, with the checks Restore-PhoneFactor makes and no -Force: a PhoneFactor data file does not go back under an
+ * installed MFA Server. The way back of Undo-MfaServerUpgrade, once MFA Server is gone and the products are reinstalled.
+ */
+export async function restoreBackupOnHost(host: Host, backupPath: string, toolVersion: string): Promise<{ outputs: RestoredFile[]; summary: string }> {
+  const manifest = await restorableManifest(host, backupPath, await verifyBackup(backupPath));
+  const entries = manifest.files.filter((f) => RESTORED_KINDS.has(f.kind));
+  if (entries.some((e) => e.kind === 'DataFolder')) await assertDataFileFitsServer(host, manifest.productVersions, backupPath);
+  const running = entries.some((e) => e.kind === 'DataFolder') ? (await findMfaServices(host)).filter((s) => s.state !== 'Stopped').map((s) => s.name) : [];
+  return putFilesBack(host, backupPath, entries, running, toolVersion);
+}
+
+/** The manifest of a backup that may be restored on this host: verified, writing only where its inventory says, of this server. */
+async function restorableManifest(host: Host, backup: string, check: VerifyResult): Promise<BackupManifest> {
   assertRestorable(check, backup);
   const manifest = check.Manifest!;
   const refusedTargets = restoreTargetProblems(manifest, await targetBasis(backup, manifest));
@@ -85,28 +123,20 @@ export async function restoreServer(item: RestoreRequest, ctx: OperationContext)
       { backupComputerName: manifest.source.computerName, targetComputerName: host.computerName },
     );
   }
+  return manifest;
+}
 
-  const entries = selectEntries(manifest.files, item.components, backup);
-  const notFiles = manifest.files.filter((f) => !RESTORED_KINDS.has(f.kind));
-  for (const f of notFiles) ctx.log('verbose', `${f.relativePath} (${f.kind}) is kept in the backup for reference and not restored.`);
-
-  if (entries.some((e) => e.kind === 'DataFolder') && !item.force) await assertDataFileFitsServer(host, manifest.productVersions, backup);
-
-  const dataServices = entries.some((e) => e.kind === 'DataFolder') ? await findMfaServices(host) : [];
-  const serviceNames = dataServices.filter((s) => s.state !== 'Stopped').map((s) => s.name);
-  const approved: ManifestFileEntry[] = [];
-  for (const entry of entries) {
-    const ok = await ctx.act(
-      { id: `restore:${entry.relativePath.toLowerCase()}`, target: entry.originalPath, ...describeRestore(entry, serviceNames) },
-      () => Promise.resolve(true),
-    );
-    if (ok) approved.push(entry);
-  }
-  if (approved.length === 0) return [];
-
+/** The files written back (what they overwrite kept in an undo folder), the data services stopped meanwhile. */
+async function putFilesBack(
+  host: Host,
+  backup: string,
+  approved: ManifestFileEntry[],
+  serviceNames: string[],
+  toolVersion: string,
+): Promise<{ outputs: RestoredFile[]; summary: string }> {
   const stopFor = approved.some((e) => e.kind === 'DataFolder') ? serviceNames : [];
   const restored = await withServicesStopped(host, stopFor, () =>
-    restoreFiles(host, backup, { toolVersion: ctx.toolVersion, relativePaths: approved.map((e) => e.relativePath) }),
+    restoreFiles(host, backup, { toolVersion, relativePaths: approved.map((e) => e.relativePath) }),
   );
   const byPath = new Map(approved.map((e) => [e.relativePath.toLowerCase(), e]));
   const outputs = restored.Files.map((f): RestoredFile => {
@@ -138,8 +168,7 @@ export async function restoreServer(item: RestoreRequest, ctx: OperationContext)
       { files: outputs, undoFolder: restored.UndoFolder ?? null },
     );
   }
-  ctx.log('info', `Restored ${count('Restored')} file(s) on ${host.computerName} (${count('Unchanged')} already identical).${undo}`);
-  return outputs;
+  return { outputs, summary: `Restored ${count('Restored')} file(s) on ${host.computerName} (${count('Unchanged')} already identical).${undo}` };
 }
 
 /**

@@ -8,6 +8,7 @@ import { mergeWebConfigOperation } from './merge-webconfig';
 import { testUpgradeOperation } from './test-upgrade';
 import { getUpgradePlanOperation } from './get-upgrade-plan';
 import { invokeUpgradeOperation } from './invoke-upgrade';
+import { undoUpgradeOperation } from './undo-upgrade';
 import { uninstallPhoneFactorOperation } from './uninstall-phonefactor';
 import { installMfaServerOperation } from './install-mfaserver';
 import { backupPhoneFactorOperation } from './backup-phonefactor';
@@ -44,6 +45,7 @@ const all = [
   getUpgradePlanOperation,
   testReadinessOperation,
   invokeUpgradeOperation,
+  undoUpgradeOperation,
   getUpgradeRunOperation,
   testUpgradeOperation,
   testTenantReadinessOperation,

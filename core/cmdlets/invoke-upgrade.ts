@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { TargetParameters, targetOf } from './contract/target-parameters';
 import { localFolderFor, openTargetHostsOfItems } from '../host/open-targets';
-import { BackupDestinationParameter, UpgradeParameters } from './contract/upgrade-parameters';
+import { BackupDestinationParameter, ChangeIdParameter, UpgradeParameters } from './contract/upgrade-parameters';
 import { runUpgrade } from '../upgrade';
 import { StringEnum } from './contract/schema-helpers';
 import { ReadinessRowSchema } from './test-readiness';
@@ -30,14 +30,7 @@ const Input = Type.Object(
       'failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, ' +
       'VirtualDirectoryNaming; an omitted VirtualDirectoryNaming means the recorded one): other values are refused with the differences named ' +
       '(ResumeParametersDiffer), unless Replan is given.' })),
-    ChangeId: Type.Optional(Type.String({
-      minLength: 1,
-      maxLength: 200,
-      // One line of visible text: it goes into the journal, the CMTrace log and the report as it is.
-      pattern: '^[^\\u0000-\\u001F\\u007F]*\\S[^\\u0000-\\u001F\\u007F]*$',
-      description: 'The change (ticket) number the upgrade is done under, e.g. CHG0012345. Recorded with who ran the command and on which machine in ' +
-        'the journal, the CMTrace log and report.html; a -Resume under another change number is recorded as well (each run keeps its own).',
-    })),
+    ChangeId: ChangeIdParameter,
     Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming ' +
       'given now, from what the run found on the servers when it started. Steps that are the same in both plans keep their record; any other is checked on ' +
       'the server and run again. The journal records the re-plan (when, what changed).' })),

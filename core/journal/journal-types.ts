@@ -4,6 +4,8 @@ import type { CoreStopCause } from '../util/core-stop';
 /** 2: the run's servers (identity and what the run found), the plan's SHA-256 and the re-plans are recorded. */
 export const JOURNAL_FORMAT_VERSION = 2;
 export const JOURNAL_FILE_NAME = 'journal.json';
+/** The journal of an Undo of the upgrade (Undo-MfaServerUpgrade), beside the upgrade's own in its run folder. */
+export const UNDO_JOURNAL_FILE_NAME = 'undo-journal.json';
 
 export type JournalStepStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Skipped' | 'Paused';
 export type JournalRunStatus = 'Running' | 'Paused' | 'Failed' | 'Completed';

@@ -4,7 +4,7 @@
  * values it shows come through the one secret rule (util/secrets.ts showSetting: the SDK URL, the SDK account's name);
  * names and paths are never masked.
  */
-import { EXIT_CODE_MEANINGS } from '../domain/upgrade-exit-codes';
+import { EXIT_CODE_MEANINGS, UNDO_EXIT_CODE_MEANINGS } from '../domain/upgrade-exit-codes';
 import type { ServerInventory } from '../domain/inventory-types';
 import type { PlanStep } from '../domain/plan-types';
 import type { JournalRun, JournalStep, JournalStop } from '../journal/journal-types';
@@ -17,7 +17,9 @@ export const MFA_SERVER_END_DATE = '2024-09-30';
 
 export function renderReport(input: ReportInput): string {
   const servers = serverNames(input);
-  const title = `MFA Server upgrade of ${servers.join(', ') || 'no server'}: ${input.result.Status}`;
+  const title = input.rollback
+    ? `Rollback of the MFA Server upgrade of ${servers.join(', ') || 'no server'}: ${input.rollback.result.Status}`
+    : `MFA Server upgrade of ${servers.join(', ') || 'no server'}: ${input.result.Status}`;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -31,6 +33,7 @@ export function renderReport(input: ReportInput): string {
     '<body>',
     '<main>',
     header(input, servers),
+    rollback(input),
     deprecationBanner(),
     summary(input, servers),
     found(input),
@@ -66,19 +69,65 @@ function statusClass(status: string): string {
 const badge = (status: string) => `<span class="badge ${statusClass(status)}">${t(status)}</span>`;
 
 function header(input: ReportInput, servers: string[]): string {
-  const r = input.result;
+  const r = input.rollback?.result ?? input.result;
   const next = r.NextAction
     ? `<div class="next ${r.Status === 'Failed' ? 's-bad' : ''}"><strong>Next action:</strong> ${t(r.NextAction)}</div>`
     : '';
   return [
     '<header>',
-    '<p class="eyebrow">MfaServerUpgrade &middot; upgrade report</p>',
-    `<h1>PhoneFactor to MFA Server upgrade of ${t(servers.join(', '))}</h1>`,
+    `<p class="eyebrow">MfaServerUpgrade &middot; ${input.rollback ? 'rollback report' : 'upgrade report'}</p>`,
+    `<h1>${input.rollback ? 'Rollback of the ' : ''}PhoneFactor to MFA Server upgrade of ${t(servers.join(', '))}</h1>`,
     `<p class="headline">${badge(r.Status)} <span>exit code <strong>${t(r.ExitCode)}</strong></span>${r.RebootRequired ? ' <span class="badge ' +
       's-warn">restart required</span>' : ''}</p>`,
     `<p>${t(r.Message)}</p>`,
     next,
     '</header>',
+  ].join('\n');
+}
+
+/**
+ * The Undo (Undo-MfaServerUpgrade): its status and exit code, who ran it, each of its steps, and what an Undo cannot
+ * bring back. Shown only in an Undo's report.
+ */
+function rollback(input: ReportInput): string {
+  if (!input.rollback) return '';
+  const { result: r, journal: j } = input.rollback;
+  const meaning = UNDO_EXIT_CODE_MEANINGS.find((m) => m.code === r.ExitCode)?.meaning ?? '';
+  const steps = new Map<string, JournalStep>((j?.Steps ?? []).map((s) => [s.Id, s]));
+  const rows = r.Steps.map((s) => [
+    `${s.Order}`,
+    t(s.ComputerName),
+    t(s.Action),
+    `${badge(s.Status)}${(steps.get(s.Id)?.Attempts ?? 0) > 1 ? `<br><span class="muted">${steps.get(s.Id)?.Attempts} attempts</span>` : ''}`,
+    t(formatDuration(s.DurationMs)),
+    t(s.Outcome),
+  ]);
+  const facts: [string, string][] = [
+    ['Status', `${badge(r.Status)} exit code ${t(r.ExitCode)}${meaning ? ` <span class="muted">&mdash; ${t(meaning)}</span>` : ''}`],
+    ['Started', t(formatTime(j?.CreatedAt))],
+    ['Last change', t(formatTime(j?.UpdatedAt))],
+    ['Run by', runsBy(j?.Runs ?? [])],
+    ['Journal', `<code>${t(r.JournalPath)}</code>`],
+  ];
+  const stopped = (j?.Stops ?? []).map((x) => `<li>${t(`${formatTime(x.At)} ${x.Cause} in ${x.Step ?? 'between steps'}: ${x.Detail}`)}</li>`);
+  return [
+    '<section aria-labelledby="rollback">',
+    '<h2 id="rollback">Rollback (Undo-MfaServerUpgrade)</h2>',
+    '<p>The upgrade below was undone: what it installed was uninstalled, each PhoneFactor product was reinstalled from the package its backup kept, ' +
+      'into its original folder and virtual directory, and the backup\'s data file, web.configs, the files they name, themes and product key were put ' +
+      'back; each server was then verified against its backup.</p>',
+    '<dl class="facts">',
+    ...facts.map(([k, v]) => `<dt>${t(k)}</dt><dd>${v}</dd>`),
+    '</dl>',
+    table(['#', 'Server', 'Step', 'Status', 'Duration', 'Outcome'], rows, 'steps'),
+    stopped.length ? `<p>Stops before the Undo finished:</p><ul class="plain">${stopped.join('')}</ul>` : '',
+    '<p><strong>What an Undo cannot bring back:</strong></p>',
+    '<ul class="plain">',
+    '<li>Changes made in Microsoft Entra ID after a migration (methods users registered or changed in the cloud) never flow back to the server.</li>',
+    '<li>Activation: a server activated by MFA Server\'s setup is not deactivated; the PhoneFactor Agent runs on its own restored activation file.</li>',
+    '<li>Windows Installer\'s own records of where each product was installed from now name the folder it was reinstalled from.</li>',
+    '</ul>',
+    '</section>',
   ].join('\n');
 }
 
@@ -105,10 +154,15 @@ function summary(input: ReportInput, servers: string[]): string {
   const ended = j?.UpdatedAt ?? null;
   const elapsed = started && ended ? Date.parse(ended) - Date.parse(started) : null;
   const steps = r.Steps;
-  const meaning = EXIT_CODE_MEANINGS.find((m) => m.code === r.ExitCode)?.meaning ?? '';
+  const meaning = input.rollback ? '' : EXIT_CODE_MEANINGS.find((m) => m.code === r.ExitCode)?.meaning ?? '';
   const count = (status: string) => steps.filter((s) => s.Status === status).length;
   const facts: [string, string][] = [
-    ['Status', `${badge(r.Status)} exit code ${t(r.ExitCode)}${meaning ? ` <span class="muted">&mdash; ${t(meaning)}</span>` : ''}`],
+    [
+      'Status',
+      input.rollback
+        ? `${badge(r.Status)} <span class="muted">&mdash; where the upgrade stood when it was undone (its journal)</span>`
+        : `${badge(r.Status)} exit code ${t(r.ExitCode)}${meaning ? ` <span class="muted">&mdash; ${t(meaning)}</span>` : ''}`,
+    ],
     ['Servers', t(servers.join(', '))],
     ['Restart required', r.RebootRequired ? '<strong>Yes</strong> &mdash; restart to finish' : 'No'],
     [

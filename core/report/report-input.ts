@@ -12,7 +12,7 @@ import { loadReadiness } from '../journal/readiness-record';
 import type { ReadinessRow, WebTierRow } from '../domain/readiness-types';
 import { loadWebTierAfter } from '../journal/webtier-record';
 import type { JournalDocument } from '../journal/journal-types';
-import { JOURNAL_FILE_NAME } from '../journal/journal-types';
+import { JOURNAL_FILE_NAME, UNDO_JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { parseJournal } from '../journal/journal-parse';
 import { parsePlan } from '../domain/plan-parse';
 import { readManifest, type BackupManifest } from '../backup/manifest';
@@ -41,8 +41,16 @@ export interface ReportBackup {
   problem: string | null;
 }
 
+/** An Undo of the upgrade (Undo-MfaServerUpgrade): its result and its journal (undo-journal.json), for the rollback section. */
+export interface ReportRollback {
+  result: Pick<ReportResult, 'Status' | 'ExitCode' | 'Message' | 'NextAction' | 'Steps' | 'JournalPath' | 'LogPath' | 'RebootRequired'>;
+  journal: JournalDocument | null;
+}
+
 export interface ReportInput {
   result: ReportResult;
+  /** Set when the report is an Undo's: the header and the rollback section are the Undo's, the rest the upgrade's. */
+  rollback?: ReportRollback | null;
   plan: UpgradePlan | null;
   journal: JournalDocument | null;
   inventories: ServerInventory[];
@@ -115,4 +123,38 @@ async function registerBackupSecrets(backupPath: string, manifest: BackupManifes
       // An unreadable web.config holds nothing the report shows: its values reach the report only through the rule.
     }
   }
+}
+
+/**
+ * The report of an Undo: the upgrade's records as the run folder holds them (its result rebuilt from its plan and
+ * journal: each step's status, its backups), and the Undo's result and journal for the rollback section.
+ */
+export async function loadRollbackReportInput(runFolder: string, undo: ReportRollback['result'], toolVersion: string): Promise<ReportInput> {
+  const plan = await readChecked(path.join(runFolder, PLAN_FILE_NAME), (bytes, file) => parsePlan(bytes, file));
+  const journal = await readChecked(path.join(runFolder, JOURNAL_FILE_NAME), (bytes, file) => parseJournal(bytes.toString('utf8'), file));
+  const undoJournal = await readChecked(path.join(runFolder, UNDO_JOURNAL_FILE_NAME), (bytes, file) => parseJournal(bytes.toString('utf8'), file));
+  const stepOf = (id: string) => journal?.Steps.find((s) => s.Id === id);
+  const upgrade: ReportResult = {
+    Status: journal?.Status ?? 'Unknown',
+    ExitCode: undo.ExitCode,
+    Message: undo.Message,
+    NextAction: undo.NextAction,
+    Steps: (plan?.Steps ?? []).map((s) => ({
+      Order: s.Order,
+      Id: s.Id,
+      Action: s.Action,
+      ComputerName: s.ComputerName,
+      Kind: s.Kind,
+      Status: stepOf(s.Id)?.Status ?? 'Planned',
+      DurationMs: stepOf(s.Id)?.DurationMs ?? null,
+      Outcome: stepOf(s.Id)?.Outcome ?? null,
+    })),
+    BackupPath: (journal?.Steps ?? []).filter((s) => s.Action === 'Backup' && typeof s.Data.BackupPath === 'string').map((s) => String(s.Data.BackupPath)),
+    JournalPath: path.join(runFolder, JOURNAL_FILE_NAME),
+    LogPath: undo.LogPath,
+    RebootRequired: undo.RebootRequired,
+    FollowUps: [],
+    Notice: '',
+  };
+  return { ...(await loadReportInput(runFolder, upgrade, toolVersion)), rollback: { result: undo, journal: undoJournal } };
 }

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { writeFileAtomic } from '../util/atomic-write';
-import { loadReportInput, type ReportResult } from './report-input';
+import { loadReportInput, loadRollbackReportInput, type ReportRollback, type ReportResult } from './report-input';
 import { renderReport } from './render-report';
 
 export const REPORT_FILE_NAME = 'report.html';
@@ -43,4 +43,26 @@ export async function withUpgradeReport<R extends ReportResult>(
 async function isNewerThanJournal(report: string, journal: string): Promise<boolean> {
   const [r, j] = await Promise.all([fs.stat(report).catch(() => undefined), fs.stat(journal).catch(() => undefined)]);
   return r !== undefined && j !== undefined && r.mtimeMs >= j.mtimeMs;
+}
+
+/**
+ * An Undo's hook: report.html of the run folder written again with its rollback section (the Undo's status, steps and
+ * what an Undo cannot bring back) above the upgrade's own account. A report that cannot be written never changes the
+ * Undo's outcome.
+ */
+export async function withRollbackReport<R extends ReportRollback['result']>(
+  runFolder: string,
+  undo: R,
+  toolVersion: string,
+  warn: (message: string) => void,
+): Promise<R & { ReportPath: string | null }> {
+  try {
+    const input = await loadRollbackReportInput(runFolder, undo, toolVersion);
+    const file = path.join(runFolder, REPORT_FILE_NAME);
+    await writeFileAtomic(file, Buffer.from(renderReport(input), 'utf8'));
+    return { ...undo, ReportPath: file };
+  } catch (e) {
+    warn(`The report could not be written to ${runFolder}: ${(e as Error).message}`);
+    return { ...undo, ReportPath: null };
+  }
 }

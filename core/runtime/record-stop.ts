@@ -1,5 +1,5 @@
 /**
- * `mfa-core --record-stop`: the module's transport saw an upgrade's core end without an answer (killed from outside,
+ * `mfa-core --record-stop`: the module's transport saw an upgrade's (or an Undo's) core end without an answer (killed from outside,
  * or Node.js itself failed) and asks a fresh core to put that on record, since the dead one could not. stdin, exactly:
  * `{"journal": "<run folder>\\journal.json", "cause": "CoreKilled", "detail": "…", "processId": <the dead core's pid>}`,
  * as the dead core announced them (its `run` event).
@@ -13,6 +13,7 @@
  */
 import * as path from 'node:path';
 import { Journal, JOURNAL_FILE_NAME } from '../journal/index';
+import { UNDO_JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { runLockHolder } from '../journal/run-lock';
 import { CmTraceLog } from '../log/index';
 import { recordStopLater, runLogOf } from '../upgrade';
@@ -77,8 +78,10 @@ function parseStopRequest(text: string): StopRequest {
   // "log" among them: the log is the run's own, read from its journal, never named by the caller.
   if (unknown.length > 0) throw invalid(`${unknown.map((k) => `"${k}"`).join(', ')} is not a field of it (the fields: ${FIELDS.join(', ')})`);
   const { journal, cause, detail, processId } = given;
-  if (typeof journal !== 'string' || !path.isAbsolute(journal) || path.basename(journal).toLowerCase() !== JOURNAL_FILE_NAME) {
-    throw invalid('"journal" is not the full path of a journal.json');
+  // An upgrade's journal, or an Undo's (Undo-MfaServerUpgrade announces its own the same way).
+  const names = [JOURNAL_FILE_NAME, UNDO_JOURNAL_FILE_NAME];
+  if (typeof journal !== 'string' || !path.isAbsolute(journal) || !names.includes(path.basename(journal).toLowerCase())) {
+    throw invalid(`"journal" is not the full path of a ${names.join(' or ')}`);
   }
   if (typeof cause !== 'string' || !(CAUSES as readonly string[]).includes(cause)) {
     throw invalid(`"cause" is not one the module records (${CAUSES.join(', ')})`);

@@ -286,7 +286,7 @@ function reinstallFacts(
     const site = c.SiteName ? findVirtualDirectoryProperty(info, 'Default Web Site') : undefined;
     if (site && c.SiteName) properties.push({ name: site, value: c.SiteName, basis: INFERRED_SITE });
   }
-  if (info && bytes && !web && installFolder) {
+  if (info && bytes && installFolder) {
     const folderProperty = installFolderProperty(bytes, info.source, installFolder);
     const basis = folderProperty?.byName ? INFERRED_FOLDER : CONVENTIONAL_FOLDER;
     if (folderProperty) properties.push({ name: folderProperty.name, value: installFolder, basis });

@@ -111,3 +111,26 @@ export async function installComponentMsi(host: Host, msiPath: string, component
   const result = await host.runMsiexec({ operation: 'install', packagePath: msiPath, properties, logPath });
   return interpret(result, logPath, `Installing ${info.productName} ${info.productVersion ?? ''} on ${host.computerName}`, false);
 }
+
+/**
+ * A PhoneFactor-era product reinstalled from the package a backup kept (Undo-MfaServerUpgrade), with the properties
+ * recorded for it. The package is read first: it must be the product and version the rollback record names.
+ */
+export async function reinstallFromPackage(
+  host: Host,
+  msiPath: string,
+  expected: { productCode: string; version: string; displayName: string; component: string },
+  properties: Record<string, string>,
+): Promise<InstallerRun> {
+  const info = await readInstaller(host, msiPath);
+  if ((info.productCode ?? '').toUpperCase() !== expected.productCode.toUpperCase() || (info.productVersion ?? '') !== expected.version) {
+    throw new CoreError(
+      'InstallerMismatch',
+      `${msiPath} installs ${info.productCode ?? '?'} ${info.productVersion ?? '?'}, not ${expected.displayName} ${expected.productCode} ${expected.version}.`,
+      msiPath,
+    );
+  }
+  const logPath = msiLogPath(host.computerName, `reinstall-${expected.component}`);
+  const result = await host.runMsiexec({ operation: 'install', packagePath: msiPath, properties, logPath });
+  return interpret(result, logPath, `Reinstalling ${expected.displayName} ${expected.version} on ${host.computerName}`, false);
+}

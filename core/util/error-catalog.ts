@@ -267,7 +267,7 @@ export const ERROR_CATALOG = {
   InstallerFailed: e(
     'InvalidResult',
     'An installer (msiexec or the MFA Server setup) ended with a failure exit code.',
-    'Read the installer log named in the message, fix the cause and -Resume (or Restore-PhoneFactor).',
+    'Read the installer log named in the message, fix the cause and -Resume (or roll back with Undo-MfaServerUpgrade).',
   ),
   InstallerMismatch: e(
     'InvalidData',
@@ -390,6 +390,11 @@ export const ERROR_CATALOG = {
     'InvalidData',
     'A web.config has a <location> element inside another <location>, which .NET refuses (line and column in the message).',
     'Move the inner <location> to the top level of <configuration> (combining the paths), or restore the file, and run the merge again.',
+  ),
+  NoUpgradeToUndo: e(
+    'ObjectNotFound',
+    'The run folder under -BackupDestination holds no upgrade (journal.json) and no unfinished Undo for these servers.',
+    'Give the -BackupDestination and servers of the upgrade to undo; an upgrade already undone has its records set aside in that folder.',
   ),
   NodeNotFound: e(
     'ObjectNotFound',
@@ -660,6 +665,30 @@ export const ERROR_CATALOG = {
     'A file copied over the remoting session did not hash to what the server computed.',
     'Run again; check the network if it repeats.',
   ),
+  UndoBackupInvalid: e(
+    'InvalidData',
+    'The backup an upgrade recorded for a server does not verify (a file changed or is missing, or a rollback package is no longer the product it is ' +
+      'kept for), so Undo-MfaServerUpgrade changed nothing.',
+    'Put the backup back as it was made (Test-PhoneFactorBackup must pass), then run Undo-MfaServerUpgrade again.',
+  ),
+  UndoPackageMissing: e(
+    'ObjectNotFound',
+    'A PhoneFactor product the Undo must reinstall has no verified package in the backup (the upgrade ran with -SkipReadiness RollbackMedia, or the ' +
+      'backup predates rollback media), so Undo-MfaServerUpgrade changed nothing.',
+    'Reinstall that product from its original installer (rollback-media.json in the backup names its folder, virtual directory and properties), then run ' +
+      'Undo-MfaServerUpgrade again.',
+  ),
+  UndoRecordsMismatch: e(
+    'InvalidData',
+    'The Undo\'s own records (undo-journal.json, undo-plan.json) are not those of the upgrade recorded in the run folder, or do not agree with each other.',
+    'Check the servers with Get-PhoneFactorComponent; put the Undo\'s own files back, or move them away to plan the Undo again from the servers as they are.',
+  ),
+  UndoVerificationFailed: e(
+    'InvalidResult',
+    'After the Undo, a server does not match its backup (products and versions, virtual directories, restored files, product key or service; the ' +
+      'failing checks are in the message).',
+    'Fix what the checks name and run Undo-MfaServerUpgrade again: it checks each step on the server and goes on from where it stopped.',
+  ),
   UnknownOperation: e(
     'InvalidArgument',
     'The core was asked for an operation it does not know.',
@@ -680,7 +709,7 @@ export const ERROR_CATALOG = {
   VerificationFailed: e(
     'InvalidResult',
     'The upgraded server did not pass verification (the failing checks are in the message).',
-    'Fix what the checks name and -Resume, or roll back with Restore-PhoneFactor.',
+    'Fix what the checks name and -Resume, or roll back with Undo-MfaServerUpgrade.',
   ),
   VirtualDirectoryMissing: e(
     'InvalidResult',

@@ -118,6 +118,28 @@ describe('install script on a lab', () => {
     assert.match(logText(run), /Next action: .*Restore-PhoneFactor/);
   });
 
+  test('-Undo (the uninstall program) takes the upgraded lab back to its backup: exit 0, one line on STDOUT; again: 69023 on STDERR', () => {
+    const lab = newLab('undo');
+    const file = psd1For(lab);
+    assert.equal(install(file).code, 0);
+    // An Undo needs no media: a parameters file without InstallerPath is enough for it.
+    const undoFile = path.join(path.dirname(lab), 'undo.json');
+    writeFileSync(undoFile, JSON.stringify({ BackupDestination: 'backups', LabPath: 'lab' }));
+    const run = runScript(INSTALL, ['-ParametersFile', undoFile, '-Undo']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.stderr, '');
+    assert.match(run.stdout, /^MfaServerUpgrade: Completed: The Undo completed.*\(return code 0\)\r?\n$/s);
+    assert.match(logText(run), /Undo-MfaServerUpgrade -BackupDestination '.*backups' -Confirm 'False' -LabPath/);
+    assert.equal(detect(lab).stdout, '', 'the detection script sees no upgrade');
+    const again = runScript(INSTALL, ['-ParametersFile', undoFile, '-Undo']);
+    assert.equal(again.code, asProcessExit(69023), again.stdout + again.stderr);
+    assert.match(again.stderr, /^MfaServerUpgrade: Failed: NoUpgradeToUndo: .*\(return code 69023\)/);
+    // Without -Undo the same file lacks InstallerPath.
+    const plain = runScript(INSTALL, ['-ParametersFile', undoFile]);
+    assert.equal(plain.code, asProcessExit(69010));
+    assert.match(plain.stderr, /lacks InstallerPath/);
+  });
+
   test('1618 exits 1618; the retry ConfigMgr makes with the same command line resumes and exits 0', () => {
     const lab = newLab('busy');
     addFault(lab, { exitCode: 1618 });

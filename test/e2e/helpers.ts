@@ -8,6 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PowerShellSession, ScriptOutcome } from '../../core/host/remote/powershell-session';
+import { parseApplicationHostConfig } from '../../core/host/iis';
+import { decodeRegFileBytes, encodeRegFileText, RegistryTree } from '../../core/host/registry-file';
 
 /** The media folder of every lab scenario, as a path on the lab server. */
 export const LAB_INSTALLER_PATH = 'C:\\Media\\MfaServer';
@@ -71,8 +73,9 @@ export function hashTree(root: string, transform: (relative: string, bytes: Buff
  * (a date: two runs can straddle midnight), the lab's own MachineGuid (each lab has its own) and the fault rules a test put into server.json. Everything else
  * (web.configs, applicationHost.config, server.json, registry, data file, themes, folders) must match.
  */
-export function labEndState(labRoot: string): Record<string, string> {
-  const state = hashTree(labRoot, (rel, bytes) => {
+export function labEndState(labRoot: string, normalize: (relative: string, bytes: Buffer) => Buffer = (_r, b) => b): Record<string, string> {
+  const state = hashTree(labRoot, (rel, raw) => {
+    const bytes = normalize(rel, raw);
     // Rolled-over logs too (MultiFactorAuthSvc.log.1): the lab's service log history is dated from when the lab was made.
     if (/\.log(\.\d+)?$/i.test(rel) || /(^|\/)README\.txt$/i.test(rel)) return null;
     if (/(^|\/)server\.json$/i.test(rel)) {
@@ -106,6 +109,43 @@ export function labEndState(labRoot: string): Record<string, string> {
     delete state[rel];
   }
   return state;
+}
+
+/**
+ * A lab's end state as labEndState, for comparing a lab whose PhoneFactor products were reinstalled (an Undo) with a lab
+ * that was never upgraded. Only what Windows itself records differently after a reinstall, and nothing an admin or the
+ * products depend on, is taken as equal:
+ * - where Windows Installer says each product was installed from (InstallSource, the SourceList's LastUsedSource and
+ *   Net entries): the folder it was reinstalled from, not the original Downloads folder;
+ * - the order of the IIS applications of a site and how a physical path is spelled (%SystemDrive% or C:): the
+ *   applications are compared by site, path, expanded folder and pool; the rest of applicationHost.config by its bytes;
+ * - the order of the products and services in server.json (Windows keeps no order of either).
+ */
+export function labStateAfterReinstall(labRoot: string): Record<string, string> {
+  return labEndState(labRoot, (rel, bytes) => {
+    if (/(^|\/)applicationHost\.config$/i.test(rel)) {
+      const text = bytes.toString('utf8');
+      const apps = parseApplicationHostConfig(text, rel)
+        .map((a) => `${a.siteName}|${a.applicationPath.toLowerCase()}|${a.physicalPath.toLowerCase()}|${a.applicationPool ?? ''}`)
+        .sort();
+      const rest = text.replace(/[ \t]*<application path="\/[^"]+"[\s\S]*?<\/application>\r?\n/g, '');
+      return Buffer.from(`${rest}\n${apps.join('\n')}`, 'utf8');
+    }
+    if (/(^|\/)registry\.reg$/i.test(rel)) {
+      const tree = RegistryTree.parse(decodeRegFileBytes(bytes), rel);
+      for (const key of tree.all()) {
+        const source = /\\SourceList\\Net$/i.test(key.path) ? () => true : (name: string) => /^(InstallSource|LastUsedSource)$/i.test(name);
+        for (const v of key.values.filter((x) => source(x.name))) tree.setValue(key.path, { name: v.name, type: 'REG_SZ', data: '(the folder installed from)' });
+      }
+      return encodeRegFileText(tree.format());
+    }
+    if (/(^|\/)server\.json$/i.test(rel)) {
+      const server = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+      const sorted = (o: unknown) => Object.fromEntries(Object.entries((o ?? {}) as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)));
+      return Buffer.from(JSON.stringify({ ...server, services: sorted(server.services), installerDatabase: sorted(server.installerDatabase) }), 'utf8');
+    }
+    return bytes;
+  });
 }
 
 /** A backup folder's content without its records that carry times (manifest, inventory) or restore-undo folders. */

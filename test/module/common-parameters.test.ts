@@ -45,6 +45,8 @@ const INVOCATIONS: Record<string, string> = {
   'Merge-MfaWebConfig': "Merge-MfaWebConfig -LabPath $V.a -Path 'C:\\inetpub\\wwwroot\\PhoneFactor\\web.config' -ReferencePath 'C:\\inetpub\\wwwroot\\PhoneFactor\\web.config' -Confirm:$false",
   'Get-MfaUpgradePlan': "Get-MfaUpgradePlan -LabPath $V.a -InstallerPath 'C:\\Media\\MfaServer'",
   'Invoke-MfaServerUpgrade': "Invoke-MfaServerUpgrade -LabPath $V.b -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\B' -Confirm:$false", // warnings
+  // Nothing recorded under D:\NoRun: a result (69023) and an error (NoUpgradeToUndo) every time, a steady state.
+  'Undo-MfaServerUpgrade': "Undo-MfaServerUpgrade -LabPath $V.a -BackupDestination 'D:\\NoRun' -Confirm:$false",
   'Test-MfaServerUpgrade': 'Test-MfaServerUpgrade -LabPath $V.b',
   'Install-MfaServer': "Install-MfaServer -LabPath $V.b -InstallerPath 'C:\\Media\\MfaServer' -Confirm:$false",
   'Uninstall-PhoneFactor': 'Uninstall-PhoneFactor -LabPath $V.b -Confirm:$false', // no backup given: an error

@@ -13,6 +13,7 @@ interface Listing {
   operations: { cmdlet: string }[];
   errors: { code: string; category: string; meaning: string; action: string }[];
   upgradeExitCodes: { code: number }[];
+  undoExitCodes: { code: number }[];
   coreExitCodes: { code: number }[];
 }
 const listing = JSON.parse(execFileSync(process.execPath, [corePath, '--list'], { encoding: 'utf8' })) as Listing;
@@ -51,8 +52,10 @@ test('Get-Help about_MfaServerUpgrade_Errors lists every code of the catalog, an
   for (const e of listing.errors) {
     assert.equal(listed.get(e.code), `Category: ${e.category}. Meaning: ${e.meaning} What to do: ${e.action}`, e.code);
   }
-  for (const c of [...listing.upgradeExitCodes, ...listing.coreExitCodes]) assert.match(text, new RegExp(`^ {4}${c.code}\\s*$`, 'm'));
+  for (const c of [...listing.upgradeExitCodes, ...listing.undoExitCodes, ...listing.coreExitCodes]) assert.match(text, new RegExp(`^ {4}${c.code}\\s*$`, 'm'));
   assert.match(text, /^ {4}69003\s*$/m);
+  assert.match(text, /^ {4}69023\s*$/m);
+  assert.match(text, /EXIT CODES OF AN UNATTENDED UNDO/);
 });
 
 test('every catalog category is a PowerShell ErrorCategory', async () => {

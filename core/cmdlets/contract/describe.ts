@@ -1,7 +1,7 @@
 /** The JSON form of the contracts (`mfa-core --list`): what the module generator and the docs are built from. */
 import type { OperationContract } from './contract';
 import { ERROR_CATALOG } from '../../util/error-catalog';
-import { EXIT_CODE_MEANINGS } from '../../domain/upgrade-exit-codes';
+import { EXIT_CODE_MEANINGS, UNDO_EXIT_CODE_MEANINGS } from '../../domain/upgrade-exit-codes';
 import { EXIT_BAD_REQUEST, EXIT_FAILED, EXIT_OK } from '../../util/envelope';
 
 export function describeContracts(ops: OperationContract[], version: string) {
@@ -29,6 +29,7 @@ export function describeContracts(ops: OperationContract[], version: string) {
     // The error catalog and the exit codes: the generator publishes them as about_MfaServerUpgrade_Errors.
     errors: Object.entries(ERROR_CATALOG).map(([code, entry]) => ({ code, ...entry })),
     upgradeExitCodes: EXIT_CODE_MEANINGS,
+    undoExitCodes: UNDO_EXIT_CODE_MEANINGS,
     coreExitCodes: [
       { code: EXIT_OK, meaning: 'The operation succeeded.' },
       { code: EXIT_FAILED, meaning: 'The operation failed (an error record per failed object).' },

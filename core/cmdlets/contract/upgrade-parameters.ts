@@ -25,3 +25,15 @@ export const BackupDestinationParameter = (mandatory: boolean) => {
   );
   return mandatory ? p : Type.Optional(p);
 };
+
+/** -ChangeId of Invoke-MfaServerUpgrade and Undo-MfaServerUpgrade: one line of visible text, recorded as it is. */
+export const ChangeIdParameter = Type.Optional(
+  Type.String({
+    minLength: 1,
+    maxLength: 200,
+    // One line of visible text: it goes into the journal, the CMTrace log and the report as it is.
+    pattern: '^[^\\u0000-\\u001F\\u007F]*\\S[^\\u0000-\\u001F\\u007F]*$',
+    description: 'The change (ticket) number the command is run under, e.g. CHG0012345. Recorded with who ran the command and on which machine in ' +
+      'the journal, the CMTrace log and report.html; a later run under another change number is recorded as well (each run keeps its own).',
+  }),
+);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { MACHINE_ID_KEY, MACHINE_ID_VALUE } from '../machine-id';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRODUCT_KEY, PRODUCT_KEY_VIEW, INSTALL_PATH_VALUE, DATA_FOLDER, WEB_COMPONENTS } from '../../domain/catalog';
+import { PRODUCT_KEY, PRODUCT_KEY_VIEW, DATA_FOLDER } from '../../domain/catalog';
 import type { ComponentName, WebComponentName } from '../../domain/catalog';
 import { APPLICATION_HOST_CONFIG } from '../iis';
 import { formatDataFile, LEGACY_SCHEMA } from './data-file';
@@ -16,10 +16,11 @@ import { joinWindowsPath } from '../../util/windows-path';
 import { LAB_USERS, LEGACY_PRODUCTS, LEGACY_PUBLISHER, LEGACY_SERVICE } from './legacy-products';
 import { serviceLogHistory } from './service-log-history';
 import { LOGS_FOLDER, SERVICE_LOG_NAME } from '../../domain/service-log';
-import { writeServerConfig, type InstalledProductRecord } from './server-file';
+import { writeServerConfig } from './server-file';
 import { applicationHostConfig, type LabIisApplication } from './templates/application-host';
 import { legacyWebConfig, themeFiles, type LegacyWebConfigOptions } from './templates/web-configs';
-import { registerProduct, viewForPlatform } from './installers/product-registration';
+import { registerProduct } from './installers/product-registration';
+import { placeLegacyAgent, placeLegacyWebComponent } from './installers/legacy-install';
 import { INSTALLER_CACHE_FOLDER } from './installers/installer-cache';
 import { ORIGINAL_MEDIA_PATH, placeOriginalMedia, type LabRollbackMedia } from './original-media';
 import type { LabFaults } from './server-file';
@@ -58,8 +59,6 @@ export interface LabServerSpec {
   /** Faults the server starts with (server.json `faults`). */
   faults?: LabFaults;
 }
-
-const placeholder = (what: string) => Buffer.from(`Lab placeholder for ${what} (PhoneFactor Agent 5.x era).\r\n`, 'utf8');
 
 export async function buildLabServer(folder: string, spec: LabServerSpec, mediaFolder: string): Promise<LabHost> {
   await mkdir(join(folder, 'C'), { recursive: true });
@@ -151,12 +150,8 @@ async function removeRollbackMedia(lab: LabHost, media: LabRollbackMedia): Promi
 
 async function installLegacyAgent(lab: LabHost, installPath: string, media: PlaceMedia): Promise<void> {
   const p = LEGACY_PRODUCTS.Agent;
-  const files: string[] = [];
-  for (const f of ['Pfsvc.exe', 'PhoneFactor.exe', 'PfCommon.dll', 'License.rtf']) {
-    const path = joinWindowsPath(installPath, f);
-    await lab.placeFile(path, placeholder(f));
-    files.push(path);
-  }
+  const platform = nativePlatform(lab, p.platform);
+  const record = await placeLegacyAgent(lab, { productName: p.productName, version: p.version, publisher: LEGACY_PUBLISHER, platform }, installPath);
   // Written at run time, not installed: uninstall leaves them (the data folder is what the upgrade must keep).
   const data = joinWindowsPath(installPath, DATA_FOLDER);
   await lab.placeFile(joinWindowsPath(data, 'Phonefactor.pfdata'), formatDataFile(LEGACY_SCHEMA, LAB_USERS));
@@ -164,45 +159,22 @@ async function installLegacyAgent(lab: LabHost, installPath: string, media: Plac
   await lab.placeFile(joinWindowsPath(installPath, 'Logs', 'pfsvc.log'), Buffer.from('2014-03-12 09:00:00 PhoneFactor service started.\r\n', 'utf8'));
   await writeServiceLogHistory(lab, joinWindowsPath(installPath, LOGS_FOLDER));
 
-  await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: INSTALL_PATH_VALUE, type: 'REG_SZ', data: `${installPath}\\` });
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: 'Pfsvc_ncan_ip_tcp_port', type: 'REG_DWORD', data: 4898 });
   await lab.setRegistryValue(PRODUCT_KEY, PRODUCT_KEY_VIEW, { name: 'Version', type: 'REG_SZ', data: p.version });
 
+  // The service has run since the product was set up (its package registers it stopped).
   const config = await lab.readConfig();
-  config.services[LEGACY_SERVICE] = { displayName: 'PhoneFactor', state: 'Running', startType: 'Automatic' };
+  config.services[LEGACY_SERVICE].state = 'Running';
   await lab.writeConfig(config);
-  const record: InstalledProductRecord = {
-    component: 'Agent',
-    productName: p.productName,
-    version: p.version,
-    publisher: LEGACY_PUBLISHER,
-    platform: nativePlatform(lab, p.platform),
-    registryView: viewForPlatform(lab, nativePlatform(lab, p.platform)),
-    installLocation: `${installPath}\\`,
-    files,
-    directories: [installPath],
-    services: [LEGACY_SERVICE],
-  };
   await registerProduct(lab, p.productCode, record, `${ORIGINAL_MEDIA_PATH}\\`, await media('Agent', record.platform));
 }
 
 async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec, media: PlaceMedia): Promise<void> {
   const p = LEGACY_PRODUCTS[w.component];
-  const installed: Record<string, Buffer> = { 'web.config': Buffer.from(legacyWebConfig(w.component, w.webConfig), 'utf8') };
-  const endpoint = WEB_COMPONENTS[w.component].endpoint;
-  if (endpoint) installed[endpoint] = placeholder(endpoint);
-  installed['bin\\' + p.productName.replace(/\s+/g, '') + '.dll'] = placeholder('assembly');
-  if (w.component === 'UserPortal') {
-    installed['Default.aspx'] = placeholder('Default.aspx');
-    installed['Login.aspx'] = placeholder('Login.aspx');
-    for (const [n, t] of Object.entries(themeFiles('Default', '#0072c6'))) installed[`App_Themes\\Default\\${n}`] = Buffer.from(t, 'utf8');
-  }
-  const files: string[] = [];
-  for (const [rel, data] of Object.entries(installed)) {
-    const path = joinWindowsPath(w.physicalPath, rel);
-    await lab.placeFile(path, data);
-    files.push(path);
-  }
+  const who = { productName: p.productName, version: p.version, publisher: LEGACY_PUBLISHER, platform: nativePlatform(lab, p.platform) };
+  const webConfig = legacyWebConfig(w.component, w.webConfig);
+  const app = { site: 'Default Web Site', virtualDirectory: w.virtualDirectory, physicalPath: w.physicalPath, webConfig };
+  const record = await placeLegacyWebComponent(lab, w.component, who, app);
   if (w.component === 'UserPortal') {
     // The admin's own theme and an extra file: not installed by the product, so an uninstall keeps them.
     for (const [n, t] of Object.entries(themeFiles('Contoso', '#5c2d91'))) {
@@ -210,24 +182,6 @@ async function installLegacyWebComponent(lab: LabHost, w: LegacyWebComponentSpec
     }
     await lab.placeFile(joinWindowsPath(w.physicalPath, 'App_Themes', 'Contoso', 'logo.txt'), Buffer.from('Contoso logo placeholder\r\n', 'utf8'));
   }
-  const record: InstalledProductRecord = {
-    component: w.component,
-    productName: p.productName,
-    version: p.version,
-    publisher: LEGACY_PUBLISHER,
-    platform: nativePlatform(lab, p.platform),
-    registryView: viewForPlatform(lab, nativePlatform(lab, p.platform)),
-    installLocation: w.physicalPath,
-    files,
-    directories: [
-      w.physicalPath,
-      joinWindowsPath(w.physicalPath, 'bin'),
-      ...(w.component === 'UserPortal' ? [joinWindowsPath(w.physicalPath, 'App_Themes'), joinWindowsPath(w.physicalPath, 'App_Themes', 'Default')] : []),
-    ],
-    site: 'Default Web Site',
-    virtualDirectory: w.virtualDirectory,
-    physicalPath: w.physicalPath,
-  };
   await registerProduct(lab, p.productCode, record, `${ORIGINAL_MEDIA_PATH}\\`, await media(w.component, record.platform));
 }
 

@@ -72,13 +72,13 @@ export interface UpgradeRequest {
 }
 
 /** Who runs this run, as the journal records it. */
-function runBy(req: UpgradeRequest): JournalRunBy {
+export function runBy(req: Pick<UpgradeRequest, 'caller' | 'changeId'>): JournalRunBy {
   const caller = req.caller ?? callerFacts();
   return { Account: caller.account, Machine: caller.machine, ChangeId: req.changeId ?? null };
 }
 
 /** The run's first log line: who, from where, under which change. */
-function runByLine(by: JournalRunBy, resumed: boolean): string {
+export function runByLine(by: JournalRunBy, resumed: boolean): string {
   return `${resumed ? 'Resumed' : 'Started'} by ${by.Account} on ${by.Machine}${by.ChangeId ? ` under change ${by.ChangeId}` : ' (no -ChangeId given)'}.`;
 }
 
@@ -99,11 +99,17 @@ export function runFolder(backupDestination: string, hosts: Host[]): string {
  * disk is not ours to append to line by line, so the log goes into the run folder here, beside journal.json.
  */
 /** Where a log line comes from: the step running now (its id is the CMTrace component), or the run itself. */
-interface LogScope {
+export interface LogScope {
   step?: string;
 }
 
-function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog; scope: LogScope } {
+/** What the run's log needs of its request (an upgrade's, or an Undo's). */
+export type LoggedRequest = Pick<UpgradeRequest, 'hosts' | 'backupDestination' | 'caller' | 'changeId'>;
+
+export function withCmTraceLog(
+  req: LoggedRequest,
+  ctx: OperationContext,
+): { ctx: OperationContext; logPath: string | null; log?: CmTraceLog; scope: LogScope } {
   const scope: LogScope = {};
   if (ctx.dryRun || req.hosts.length === 0) return { ctx, logPath: null, scope };
   const local = runLogPath(req);
@@ -123,7 +129,7 @@ function withCmTraceLog(req: UpgradeRequest, ctx: OperationContext): { ctx: Oper
 }
 
 /** Where the run's CMTrace log is (recorded in its journal: the module's stop record writes there and nowhere else). */
-function runLogPath(req: UpgradeRequest): string {
+export function runLogPath(req: Pick<UpgradeRequest, 'hosts' | 'backupDestination'>): string {
   return req.hosts[0].localPath(`${LOG_FOLDER}\\${RUN_LOG_FILE_NAME}`) ?? path.join(runFolder(req.backupDestination, req.hosts), RUN_LOG_FILE_NAME);
 }
 
@@ -260,12 +266,12 @@ async function recordWebTierAfter(req: UpgradeRequest, folder: string, ctx: Oper
 }
 
 /** The run's journal, once open (set by runPlan, read by the last words of a core that stops early). */
-interface RunRecords {
+export interface RunRecords {
   journal?: Journal;
 }
 
 /** What runGuarded hands runPlan about the run it opened. */
-interface RunOpened {
+export interface RunOpened {
   records: RunRecords;
   log: CmTraceLog | undefined;
   logPath: string | null;
@@ -340,7 +346,7 @@ async function runPlan(req: UpgradeRequest, ctx: OperationContext, folder: strin
  * The run now owns its journal: the last words of a core that stops early go into it, the transport learns where it
  * and the log are (so it can record a kill the core cannot), and an earlier end nobody recorded is written down first.
  */
-async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOpened, ctx: OperationContext): Promise<void> {
+export async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOpened, ctx: OperationContext): Promise<void> {
   opened.records.journal = journal;
   ctx.announceRun?.({ journal: journal.path });
   // An attempt that stopped before any journal existed kept its stop in the run folder: this journal takes it over.
@@ -370,12 +376,17 @@ async function takeOverRecords(journal: Journal, resumed: boolean, opened: RunOp
  * code, for monitoring that watches the event log (domain/upgrade-exit-codes.ts, RUN_END_EVENTS). An entry that cannot
  * be written never changes the run's outcome: the log says so.
  */
-async function recordRunEnd(req: UpgradeRequest, result: UpgradeResult, ctx: OperationContext): Promise<void> {
+export async function recordRunEnd(
+  req: LoggedRequest,
+  result: Pick<UpgradeResult, 'Status' | 'ExitCode' | 'Message' | 'NextAction' | 'JournalPath'>,
+  ctx: OperationContext,
+  what: { name: string; event: typeof runEndEvent } = { name: 'upgrade', event: runEndEvent },
+): Promise<void> {
   if (ctx.dryRun || result.Status === 'Planned' || req.hosts.length === 0) return;
   const by = runBy(req);
-  const { eventId, type } = runEndEvent(result.ExitCode);
+  const { eventId, type } = what.event(result.ExitCode);
   const message =
-    `The upgrade of ${req.hosts.map((h) => h.computerName).join(', ')} ended: ${result.Status}, exit code ${result.ExitCode}. ${result.Message}` +
+    `The ${what.name} of ${req.hosts.map((h) => h.computerName).join(', ')} ended: ${result.Status}, exit code ${result.ExitCode}. ${result.Message}` +
     `${result.NextAction ? ` Next: ${result.NextAction}` : ''} Run by ${by.Account} on ${by.Machine}${by.ChangeId ? `, change ${by.ChangeId}` : ''}. ` +
     `Journal: ${result.JournalPath}`;
   try {
@@ -640,7 +651,8 @@ export function failureAdvice(
   if (done('InstallServer').length) rollback = `uninstall MFA Server (it has already upgraded the data file), ${rollback}`;
   return {
     exitCode: UPGRADE_EXIT_CODES.Failed,
-    next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: ${rollback}.`,
+    next: `Fix the cause and run again with -Resume to continue from ${step?.Id}. To roll back instead: run Undo-MfaServerUpgrade with the same ` +
+      `-BackupDestination (it does all of this and verifies), or by hand: ${rollback}.`,
   };
 }
 

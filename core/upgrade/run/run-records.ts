@@ -249,7 +249,8 @@ function checkSteps(doc: JournalDocument, file: string, backupDestination: strin
   if (!backups.length && started.length) throw inconsistent('it has steps that ran but no backup step');
 }
 
-function otherServers(doc: JournalDocument, now: ServerIdentity[]): { recorded: string; now: string } | null {
+/** The servers a journal records, when they are not these (another machine with the same name, a rebuilt one); null when they are. */
+export function otherServers(doc: JournalDocument, now: ServerIdentity[]): { recorded: string; now: string } | null {
   const recorded: ServerIdentity[] = doc.Servers.map((s) => ({ ComputerName: s.ComputerName, MachineId: s.MachineId }));
   const same = recorded.length === now.length && recorded.every((r) => now.some((n) => sameServer(r, n)));
   return same ? null : { recorded: recorded.map(describeIdentity).join(', '), now: now.map(describeIdentity).join(', ') };
@@ -261,10 +262,19 @@ function otherServers(doc: JournalDocument, now: ServerIdentity[]): { recorded: 
  */
 export async function setAside(req: { journalPath: string; planPath: string; dryRun?: boolean }, why: string): Promise<string> {
   if (req.dryRun) return `(a real run would set aside ${req.journalPath} and ${req.planPath})`;
+  // readiness.json goes with them: its rows are that run's checks, not the next run's.
+  const kept = await setAsideFiles([req.journalPath, req.planPath, path.join(path.dirname(req.journalPath), READINESS_FILE_NAME)], why);
+  return kept.join(' and ');
+}
+
+/**
+ * Files of a run folder kept under names that say when they were set aside (`<name>.set-aside-<time><ext>`), with a
+ * note (`set-aside-<time>.txt`) saying why; absent ones are skipped. Nothing is deleted. The kept paths, in order.
+ */
+export async function setAsideFiles(files: string[], why: string): Promise<string[]> {
   const stamp = timestamp();
   const kept: string[] = [];
-  // readiness.json goes with them: its rows are that run's checks, not the next run's.
-  for (const file of [req.journalPath, req.planPath, path.join(path.dirname(req.journalPath), READINESS_FILE_NAME)]) {
+  for (const file of files) {
     if (!existsSync(file)) continue;
     const { dir, name, ext } = path.parse(file);
     let target = path.join(dir, `${name}.set-aside-${stamp}${ext}`);
@@ -272,11 +282,11 @@ export async function setAside(req: { journalPath: string; planPath: string; dry
     await fs.rename(file, target);
     kept.push(target);
   }
-  await writeFileAtomic(
-    path.join(path.dirname(req.journalPath), `set-aside-${stamp}.txt`),
-    `Set aside ${new Date().toISOString()}: ${why}.\r\n${kept.join('\r\n')}\r\n`,
-  );
-  return kept.join(' and ');
+  if (kept.length > 0) {
+    const note = `Set aside ${new Date().toISOString()}: ${why}.\r\n${kept.join('\r\n')}\r\n`;
+    await writeFileAtomic(path.join(path.dirname(kept[0]), `set-aside-${stamp}.txt`), note);
+  }
+  return kept;
 }
 
 const normalizePath = (p: string) => p.trim().replace(/[\\/]+$/, '').toLowerCase();

@@ -3,7 +3,8 @@
  * ends, so a kill at any point leaves the journal saying where the run stood. A step the journal has Completed or
  * Skipped is not run again (that is -Resume); a step left Running by a killed run is run again, its executor checking
  * the server first. The loop stops at the first pause, failure, refused approval or journal that cannot be written,
- * and says which (the engine turns that into the run's result).
+ * and says which (the engine turns that into the run's result). The Undo runs its own step list through it
+ * (upgrade/undo/): any step with an Id, an order and an action will do.
  */
 import type { PlanStep } from '../../domain/plan-types';
 import type { Journal } from '../../journal/index';
@@ -16,29 +17,34 @@ import type { StepResult } from './steps';
 /** What the loop needs of the journal (journal/journal.ts). */
 export type StepJournal = Pick<Journal, 'has' | 'step' | 'startStep' | 'completeStep' | 'failStep' | 'pauseStep'>;
 
-export interface StepLoopRequest {
-  steps: PlanStep[];
+/** What the loop needs of a step: an upgrade's PlanStep, or an Undo's step. */
+export type LoopStep = Pick<PlanStep, 'Id' | 'Order' | 'Kind' | 'ComputerName' | 'Target' | 'Description'> & { Action: string };
+
+export interface StepLoopRequest<S extends LoopStep = PlanStep> {
+  steps: S[];
   /** Null only in a dry run (-WhatIf), where nothing runs. */
   journal: StepJournal | null;
-  execute: (step: PlanStep) => Promise<StepResult>;
+  execute: (step: S) => Promise<StepResult>;
   /** Runs once, right before the first Uninstall step of this run (the backup gate). */
   beforeFirstUninstall: () => Promise<void>;
   /** Told which step runs now (undefined between steps), e.g. so log lines can name it. */
-  onStep?: (step: PlanStep | undefined) => void;
+  onStep?: (step: S | undefined) => void;
+  /** The progress bar's activity (default: the upgrade's). */
+  activity?: string;
   ctx: OperationContext;
 }
 
 /** How the loop ended; reboot says whether a step done so far (now or in an earlier run) asked for a restart. */
-export type StepLoopEnd =
+export type StepLoopEnd<S extends LoopStep = PlanStep> =
   | { kind: 'Completed'; reboot: boolean }
-  | { kind: 'NotApproved'; step: PlanStep; reboot: boolean }
-  | { kind: 'Paused'; step: PlanStep; instruction: string; reboot: boolean }
-  | { kind: 'Failed'; step: PlanStep; error: unknown; reboot: boolean }
-  | { kind: 'JournalLost'; step: PlanStep; error: CoreError; reboot: boolean };
+  | { kind: 'NotApproved'; step: S; reboot: boolean }
+  | { kind: 'Paused'; step: S; instruction: string; reboot: boolean }
+  | { kind: 'Failed'; step: S; error: unknown; reboot: boolean }
+  | { kind: 'JournalLost'; step: S; error: CoreError; reboot: boolean };
 
 type StepOutcome = { rebootRequired: boolean } | { paused: string } | { failed: unknown } | { journalLost: CoreError };
 
-export async function runSteps(req: StepLoopRequest): Promise<StepLoopEnd> {
+export async function runSteps<S extends LoopStep = PlanStep>(req: StepLoopRequest<S>): Promise<StepLoopEnd<S>> {
   const { steps, journal, ctx } = req;
   let reboot = false;
   let backupsChecked = false;
@@ -50,7 +56,7 @@ export async function runSteps(req: StepLoopRequest): Promise<StepLoopEnd> {
       continue;
     }
     if (state?.Status === 'Running') ctx.log('warning', `${step.Id} was interrupted in a previous run; checking the server and running it again.`);
-    ctx.progress('Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
+    ctx.progress(req.activity ?? 'Upgrading to MFA Server', `${step.Order}/${total} ${step.Description}`, Math.round(((step.Order - 1) / total) * 100));
     req.onStep?.(step);
     const outcome = await ctx.act<StepOutcome>({
       id: step.Id,
@@ -81,7 +87,7 @@ export async function runSteps(req: StepLoopRequest): Promise<StepLoopEnd> {
 }
 
 /** One step, journaled before and after; firstUninstall says whether the backup gate is still to be passed. */
-async function runOne(step: PlanStep, journal: StepJournal, req: StepLoopRequest, firstUninstall: () => boolean): Promise<StepOutcome> {
+async function runOne<S extends LoopStep>(step: S, journal: StepJournal, req: StepLoopRequest<S>, firstUninstall: () => boolean): Promise<StepOutcome> {
   await journal.startStep(step.Id);
   await crashPointForTests(`inside:${step.Id}`);
   const t0 = Date.now();

@@ -75,14 +75,16 @@ const backup: Executor = async (step, run) => {
   };
 };
 
-const uninstall: Executor = async (step, run) => {
-  const host = run.host(step.ComputerName);
-  const productCode = str(step, 'productCode');
+const uninstall: Executor = async (step, run) =>
+  uninstallIfInstalled(run.host(step.ComputerName), str(step, 'productCode'), String(step.Parameters.displayName ?? step.Parameters.productCode));
+
+/** An uninstall step of the upgrade or of an Undo: a product already gone is no failure (a step run again after a kill). */
+export async function uninstallIfInstalled(host: Host, productCode: string, displayName: string): Promise<StepResult> {
   const present = (await listInstalledProducts(host)).some((p) => (p.productCode ?? p.keyName).toUpperCase() === productCode.toUpperCase());
-  if (!present) return { outcome: `${step.Parameters.displayName ?? productCode} is not installed (already removed).`, data: { ExitCode: 1605 } };
-  const r = await uninstallProduct(host, productCode, String(step.Parameters.displayName ?? productCode));
+  if (!present) return { outcome: `${displayName} is not installed (already removed).`, data: { ExitCode: 1605 } };
+  const r = await uninstallProduct(host, productCode, displayName);
   return { outcome: r.Message, data: { ExitCode: r.ExitCode, LogPath: r.LogPath }, rebootRequired: r.RebootRequired };
-};
+}
 
 const installServerStep: Executor = async (step, run) => {
   const host = run.host(step.ComputerName);

@@ -38,11 +38,16 @@ test('SingleServer: each PhoneFactor product is verified from its original media
   // An external cabinet travels with the package; an embedded one is inside it.
   assert.deepEqual(byComponent(rows, 'UserPortal').chosen?.cabinetPaths, ['C:\\Users\\Administrator\\Downloads\\PhoneFactor\\PFUP64.CAB']);
   assert.deepEqual(byComponent(rows, 'Agent').chosen?.cabinetPaths, []);
-  // What a reinstall needs: the web application's site and vdir, the vdir property found in the package (an inference).
+  // What a reinstall needs: the web application's site and vdir, the vdir property found in the package, and the folder
+  // (a web application's folder need not be <site root>\<vdir>: CustomNames): all inferences.
   const portal = byComponent(rows, 'UserPortal').reinstall;
   assert.equal(portal.virtualDirectory, 'PhoneFactor');
   assert.equal(portal.site, 'Default Web Site');
-  assert.deepEqual(portal.properties.map((p) => [p.name, p.value]), [['TARGETVDIR', 'PhoneFactor'], ['TARGETSITE', 'Default Web Site']]);
+  assert.deepEqual(portal.properties.map((p) => [p.name, p.value]), [
+    ['TARGETVDIR', 'PhoneFactor'],
+    ['TARGETSITE', 'Default Web Site'],
+    ['INSTALLDIR', 'C:\\inetpub\\wwwroot\\PhoneFactor'],
+  ]);
   assert.ok(portal.properties.every((p) => p.basis.startsWith('Inference')));
   assert.equal(portal.recorded.InstallSource, 'C:\\Users\\Administrator\\Downloads\\PhoneFactor\\');
   const agent = byComponent(rows, 'Agent').reinstall;

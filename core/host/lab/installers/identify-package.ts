@@ -1,17 +1,19 @@
 /**
- * Which MFA Server component a package is: read the real MSI database at the lab path and match its
- * ProductName against the catalog; when the name says nothing, look its ProductCode/UpgradeCode up in a
- * media.json beside the package (the lab media manifest).
+ * Which component a package is: read the real MSI database at the lab path and match its ProductName against the
+ * catalog (MFA Server's names, and the PhoneFactor-era names a rollback reinstalls from a backup's RollbackMedia);
+ * when the name says nothing, look its ProductCode/UpgradeCode up in a media.json beside the package (the lab media
+ * manifest).
  */
 import type { ComponentName } from '../../../domain/catalog';
-import { MFA_SERVER_DISPLAY_NAME, WEB_COMPONENTS, type WebComponentName } from '../../../domain/catalog';
+import { classifyProduct } from '../../../domain/classify-product';
 import { readMsi } from '../../../msi/reader';
 import type { MsiInfo } from '../../../msi/msi-info';
 import type { LabMachine } from './lab-machine';
 import { joinWindowsPath, windowsParent } from '../../../util/windows-path';
 
 export type PackageLookup =
-  | { ok: true; info: MsiInfo; component: ComponentName }
+  /** legacy: a PhoneFactor Agent 5.x-era product (legacy-install.ts), not an MFA Server one. */
+  | { ok: true; info: MsiInfo; component: ComponentName; legacy: boolean }
   | { ok: false; exitCode: number; reason: string };
 
 /** 1619: the package could not be opened; 1620: it is not a valid installation package (Windows Installer codes). */
@@ -24,22 +26,17 @@ export async function identifyPackage(lab: LabMachine, packagePath: string): Pro
   } catch (e) {
     return { ok: false, exitCode: 1620, reason: `The package ${packagePath} is not a valid installation package: ${(e as Error).message}` };
   }
-  const component = componentFromName(info.productName ?? '') ?? (await componentFromMedia(lab, packagePath, info));
+  const byName = classifyProduct(info.productName ?? '');
+  if (byName) return { ok: true, info, component: byName.component, legacy: byName.isLegacy };
+  const component = await componentFromMedia(lab, packagePath, info);
   if (!component) {
     return {
       ok: false,
       exitCode: 1620,
-      reason: `The package ${packagePath} (${info.productName ?? 'no ProductName'}) is not an MFA Server package the lab knows.`,
+      reason: `The package ${packagePath} (${info.productName ?? 'no ProductName'}) is not a PhoneFactor or MFA Server package the lab knows.`,
     };
   }
-  return { ok: true, info, component };
-}
-
-function componentFromName(productName: string): ComponentName | undefined {
-  for (const c of Object.keys(WEB_COMPONENTS) as WebComponentName[]) {
-    if (WEB_COMPONENTS[c].newDisplayName.test(productName)) return c;
-  }
-  return MFA_SERVER_DISPLAY_NAME.test(productName) ? 'MfaServer' : undefined;
+  return { ok: true, info, component, legacy: component === 'Agent' };
 }
 
 async function componentFromMedia(lab: LabMachine, packagePath: string, info: MsiInfo): Promise<ComponentName | undefined> {

@@ -1,4 +1,7 @@
-/** msiexec.exe for a lab server: install a package or uninstall a product code, with injected faults and a verbose log. */
+/**
+ * msiexec.exe for a lab server: install a package (an MFA Server one, or a PhoneFactor-era one a rollback reinstalls)
+ * or uninstall a product code, with injected faults and a verbose log.
+ */
 import type { MsiexecRequest, MsiexecResult } from '../../host';
 import type { LabMachine } from './lab-machine';
 import { maskIfSecret } from '../../../util/secrets';
@@ -9,6 +12,8 @@ import { InstallerLog } from './installer-log';
 import { installMfaServer } from './server-setup';
 import { uninstallProduct } from './uninstall';
 import { installWebComponent } from './web-component-install';
+import { installLegacyPackage } from './legacy-install';
+import { missingCabinet, MSIEXEC_FATAL_ERROR } from './package-source';
 
 export async function runLabMsiexec(lab: LabMachine, request: MsiexecRequest): Promise<MsiexecResult> {
   const commandLine = msiexecCommandLine(request);
@@ -35,16 +40,21 @@ async function install(lab: LabMachine, request: Extract<MsiexecRequest, { opera
     log.line(found.reason);
     return found.exitCode;
   }
-  const { info, component } = found;
+  const { info, component, legacy } = found;
+  // Windows Installer cannot install a file whose cabinet is missing: the run fails, nothing installed.
+  const noCabinet = await missingCabinet(lab, request.packagePath, info);
+  if (noCabinet) {
+    log.line(noCabinet);
+    log.finish(info.productName ?? '', info.productVersion ?? '', info.manufacturer ?? '', 'installed', MSIEXEC_FATAL_ERROR);
+    return MSIEXEC_FATAL_ERROR;
+  }
   // As Windows Installer: the whole installation or none of it (lab-transaction.ts).
-  const code =
-    component === 'Agent'
-      ? 1620
-      : await lab.asTransaction(() =>
-          component === 'MfaServer'
-            ? installMfaServer(lab, info, request.packagePath, log)
-            : installWebComponent(lab, component, info, request.packagePath, request.properties, log),
-        );
+  const code = await lab.asTransaction(() => {
+    if (legacy && component !== 'MfaServer') return installLegacyPackage(lab, component, info, request.packagePath, request.properties, log);
+    if (component === 'MfaServer') return installMfaServer(lab, info, request.packagePath, log);
+    if (component === 'Agent') return Promise.resolve(1620); // an MFA Server media.json never names the Agent
+    return installWebComponent(lab, component, info, request.packagePath, request.properties, log);
+  });
   if (code === 1618) log.line('Another installation is in progress on this server (its rollback script is held by a running process).');
   const exitCode = code === 0 && fault !== undefined ? fault : code;
   log.finish(info.productName ?? '', info.productVersion ?? '', info.manufacturer ?? '', 'installed', exitCode);

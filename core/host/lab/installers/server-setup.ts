@@ -26,6 +26,7 @@ import type { InstalledProductRecord } from '../server-file';
 import { setupCommandLine } from './command-line';
 import { isSuccessCode, takeFault } from './faults';
 import { identifyPackage } from './identify-package';
+import { missingCabinet, MSIEXEC_FATAL_ERROR } from './package-source';
 import { InstallerLog } from './installer-log';
 import { findProductCode, registerProduct, viewForPlatform } from './product-registration';
 import { formatServiceLogLine, LOGS_FOLDER, SERVICE_LOG_NAME } from '../../../domain/service-log';
@@ -48,7 +49,10 @@ export async function runLabSetup(lab: LabMachine, request: SetupRequest): Promi
     exitCode = 1620;
   } else {
     const info = found.info;
-    const code = await lab.asTransaction(() => installMfaServer(lab, info, request.path, log));
+    // The setup's own MSI cannot install without its cabinets either (package-source.ts).
+    const noCabinet = await missingCabinet(lab, request.path, info);
+    if (noCabinet) log.line(noCabinet);
+    const code = noCabinet ? MSIEXEC_FATAL_ERROR : await lab.asTransaction(() => installMfaServer(lab, info, request.path, log));
     exitCode = code === 0 && fault !== undefined ? fault : code;
   }
   log.finish(

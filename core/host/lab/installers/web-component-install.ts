@@ -13,6 +13,7 @@ import type { InstalledProductRecord } from '../server-file';
 import { defaultNewWebConfig, themeFiles } from '../templates/web-configs';
 import type { InstallerLog } from './installer-log';
 import { findProductCode, registerProduct, viewForPlatform } from './product-registration';
+import { commandLineProperty } from './package-source';
 
 /** Placeholder content for installed binaries and pages: the lab checks presence, not behaviour. */
 const placeholder = (what: string) => Buffer.from(`Lab placeholder for ${what} (MfaServerUpgrade lab).\r\n`, 'utf8');
@@ -39,10 +40,7 @@ export async function installWebComponent(
   properties: Record<string, string>,
   log: InstallerLog,
 ): Promise<number> {
-  const prop = (name: string) => {
-    const k = Object.keys(properties).find((p) => p.toUpperCase() === name);
-    return k === undefined ? undefined : properties[k];
-  };
+  const prop = (name: string) => commandLineProperty(properties, name);
   const platform = info.platform === 'x64' ? 'x64' : 'x86';
   if (platform === 'x64' && !lab.is64Bit) {
     log.line('This installation package is not supported by this processor type (x64 package on 32-bit Windows).');
