@@ -26,8 +26,7 @@ import { STAGING_FOLDER } from '../../domain/plan-component-steps';
 import { readMsi } from '../../msi/reader';
 import { selectComponentInstaller } from '../../msi/select';
 import { consumerBackupItems, rewriteSdkConsumer } from './consumer-step';
-
-import { str, type Executor } from './step-executor';
+import { str, type Executor, type StepResult } from './step-executor';
 
 export type { StepResult } from './step-executor';
 
