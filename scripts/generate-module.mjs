@@ -259,6 +259,102 @@ function manifest(ops, version) {
 /** @type {(s: string) => string} */
 const xmlEscape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The narrowest console a table view must fit, and what it leaves at least for its last (wrapping) column. */
+const VIEW_LINE = 80;
+const LAST_COLUMN_MIN = 16;
+
+/** @typedef {Record<string, { type?: string, enum?: string[] }>} OutputProperties */
+
+/**
+ * The properties of an output schema (an object, or the object branch of an anyOf).
+ * @param {ListedOperation} op
+ * @returns {OutputProperties}
+ */
+function outputProperties(op) {
+  /** @type {{ properties?: OutputProperties, anyOf?: { properties?: OutputProperties }[] }} */
+  const schema = op.output;
+  const withProperties = schema.properties ? schema : (schema.anyOf ?? []).find((s) => s.properties);
+  if (!withProperties?.properties) throw new Error(`${op.cmdlet}: the output schema has no properties for a view`);
+  return withProperties.properties;
+}
+
+/**
+ * The columns of a table view with their widths: declared, or from the schema (an enum's longest value, a boolean's
+ * "False"); the last column has none (it takes the rest of the line and wraps). Refuses a view that would wrap its
+ * header (a width under the label's length) or not fit VIEW_LINE columns with LAST_COLUMN_MIN left for the last column.
+ * @param {ListedOperation} op
+ * @param {import('../core/cmdlets/contract/contract.js').ViewColumn[]} columns
+ * @returns {{ property: string, label: string, width: number | undefined }[]}
+ */
+export function tableColumns(op, columns) {
+  const props = outputProperties(op);
+  const resolved = columns.map((c, i) => {
+    const column = typeof c === 'string' ? { property: c } : c;
+    const schema = props[column.property];
+    if (!schema) throw new Error(`${op.cmdlet}: view column ${column.property} is no property of ${op.outputTypeName}`);
+    const label = column.label ?? column.property;
+    if (i === columns.length - 1) return { property: column.property, label, width: undefined };
+    const fromSchema = schema.enum ? Math.max(...schema.enum.map((v) => v.length)) : schema.type === 'boolean' ? 'False'.length : undefined;
+    const width = column.width ?? (fromSchema === undefined ? undefined : Math.max(fromSchema, label.length));
+    if (width === undefined) throw new Error(`${op.cmdlet}: view column ${column.property} needs a width (only the last column takes the rest)`);
+    if (width < label.length) {
+      throw new Error(`${op.cmdlet}: view column ${column.property} is ${width} wide, its header '${label}' ${label.length}: it would wrap`);
+    }
+    return { property: column.property, label, width };
+  });
+  const used = resolved.reduce((sum, c) => sum + (c.width ?? 0) + 1, 0);
+  if (used + LAST_COLUMN_MIN > VIEW_LINE) {
+    throw new Error(`${op.cmdlet}: the table view takes ${used} columns before its last one; at ${VIEW_LINE} columns it needs ${LAST_COLUMN_MIN} left for it`);
+  }
+  return resolved;
+}
+
+/**
+ * One <View> of the format file: a table (fixed widths, the last column wraps, optionally grouped under a heading per
+ * value) or a list.
+ * @param {ListedOperation} op
+ */
+function viewXml(op) {
+  const head = [
+    '    <View>',
+    `      <Name>${xmlEscape(op.outputTypeName)}</Name>`,
+    `      <ViewSelectedBy><TypeName>${xmlEscape(op.outputTypeName)}</TypeName></ViewSelectedBy>`,
+  ];
+  const view = op.view;
+  if ('list' in view) {
+    const props = outputProperties(op);
+    for (const p of view.list) if (!props[p]) throw new Error(`${op.cmdlet}: list view property ${p} is no property of ${op.outputTypeName}`);
+    return [
+      ...head,
+      '      <ListControl><ListEntries><ListEntry><ListItems>',
+      ...view.list.map((p) => `        <ListItem><PropertyName>${xmlEscape(p)}</PropertyName></ListItem>`),
+      '      </ListItems></ListEntry></ListEntries></ListControl>',
+      '    </View>',
+    ].join('\r\n');
+  }
+  const columns = tableColumns(op, view.table);
+  if (view.groupBy) {
+    if (!outputProperties(op)[view.groupBy]) throw new Error(`${op.cmdlet}: groupBy ${view.groupBy} is no property of ${op.outputTypeName}`);
+    if (columns.some((c) => c.property === view.groupBy)) throw new Error(`${op.cmdlet}: ${view.groupBy} is the heading of each group, not a column too`);
+    head.push(`      <GroupBy><PropertyName>${xmlEscape(view.groupBy)}</PropertyName></GroupBy>`);
+  }
+  return [
+    ...head,
+    '      <TableControl>',
+    '        <TableHeaders>',
+    ...columns.map((c) => {
+      const width = c.width === undefined ? '' : `<Width>${c.width}</Width>`;
+      return `          <TableColumnHeader><Label>${xmlEscape(c.label)}</Label>${width}</TableColumnHeader>`;
+    }),
+    '        </TableHeaders>',
+    '        <TableRowEntries><TableRowEntry><Wrap /><TableColumnItems>',
+    ...columns.map((c) => `          <TableColumnItem><PropertyName>${xmlEscape(c.property)}</PropertyName></TableColumnItem>`),
+    '        </TableColumnItems></TableRowEntry></TableRowEntries>',
+    '      </TableControl>',
+    '    </View>',
+  ].join('\r\n');
+}
+
 /** @param {ListedOperation[]} ops */
 function formatView(ops) {
   /** @type {Set<string>} */
@@ -267,21 +363,7 @@ function formatView(ops) {
   for (const op of ops) {
     if (seen.has(op.outputTypeName)) continue;
     seen.add(op.outputTypeName);
-    views.push([
-      '    <View>',
-      `      <Name>${xmlEscape(op.outputTypeName)}</Name>`,
-      `      <ViewSelectedBy><TypeName>${xmlEscape(op.outputTypeName)}</TypeName></ViewSelectedBy>`,
-      '      <TableControl>',
-      '        <AutoSize />',
-      '        <TableHeaders>',
-      ...op.view.map((c) => `          <TableColumnHeader><Label>${xmlEscape(c)}</Label></TableColumnHeader>`),
-      '        </TableHeaders>',
-      '        <TableRowEntries><TableRowEntry><TableColumnItems>',
-      ...op.view.map((c) => `          <TableColumnItem><PropertyName>${xmlEscape(c)}</PropertyName></TableColumnItem>`),
-      '        </TableColumnItems></TableRowEntry></TableRowEntries>',
-      '      </TableControl>',
-      '    </View>',
-    ].join('\r\n'));
+    views.push(viewXml(op));
   }
   return [
     '<?xml version="1.0" encoding="utf-8"?>',

@@ -107,7 +107,12 @@ export const backupPhoneFactorOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.Backup',
-  view: ['ComputerName', 'CreatedUtc', 'Items', 'TotalBytes', 'IsVerified', 'BackupPath'],
+  view: {
+    list: [
+      'ComputerName', 'BackupPath', 'CreatedUtc', 'IsVerified', 'Items', 'TotalBytes', 'KeptBackups', 'RemovedBackups', 'SkippedItems',
+      'StoppedServices',
+    ],
+  },
   changesState: { confirmImpact: 'Low' },
   batching: 'batch',
   timeoutSeconds: 3600,

@@ -72,7 +72,12 @@ export const getBackupTaskOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupTaskState',
-  view: ['ComputerName', 'At', 'Enabled', 'Retain', 'LastResult', 'LastRunStart', 'Destination'],
+  view: {
+    list: [
+      'ComputerName', 'TaskName', 'Enabled', 'At', 'Destination', 'Retain', 'StopService', 'LastResult', 'LastRunStart', 'LastMessage', 'ModulePath',
+      'LogPath',
+    ],
+  },
   links: ['Register-PhoneFactorBackupTask', 'Unregister-PhoneFactorBackupTask', 'Get-PhoneFactorBackup'],
   handler: perItem(async (item) => getBackupTask({ target: targetOf(item), labPath: item.LabPath, taskName: item.TaskName, tail: item.Tail })),
 });

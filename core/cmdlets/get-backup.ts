@@ -73,7 +73,10 @@ export const getBackupOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupListing',
-  view: ['ComputerName', 'Sequence', 'CreatedUtc', 'FileCount', 'Size', 'Verified', 'Path'],
+  view: {
+    groupBy: 'ComputerName',
+    table: [{ property: 'Sequence', width: 8 }, { property: 'CreatedUtc', width: 22 }, { property: 'Size', width: 11 }, 'Verified', 'Path'],
+  },
   links: ['Backup-PhoneFactor', 'Test-PhoneFactorBackup', 'Restore-PhoneFactor', 'Get-MfaUpgradeRun'],
   handler: perItem(async (item) =>
     listBackups({ destination: await resolveFileTarget({ labPath: item.LabPath, remote: {} }, item.Destination), verify: item.Verify === true }),

@@ -62,7 +62,10 @@ export const getComponentOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.Component',
-  view: ['ComputerName', 'Component', 'DisplayName', 'Version', 'VirtualDirectory', 'InstallPath'],
+  view: {
+    groupBy: 'ComputerName',
+    table: ['Component', { property: 'Version', width: 8 }, { property: 'VirtualDirectory', width: 29 }, 'InstallPath'],
+  },
   links: ['Backup-PhoneFactor', 'Get-MfaUpgradePlan'],
   batching: 'batch',
   handler: async (items, ctx) => {

@@ -58,7 +58,7 @@ export const getMigrationStatusOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.MigrationStatus',
-  view: ['UserPrincipalName', 'Status', 'MethodsWritten', 'LastWritten', 'StagedRolloutGroups'],
+  view: { table: [{ property: 'UserPrincipalName', width: 32 }, 'Status', 'MethodsWritten'] },
   timeoutSeconds: 3600,
   ownProcess: TENANT_OWN_PROCESS,
   links: ['Test-MfaTenantReadiness', 'Export-MfaTenantState'],

@@ -76,7 +76,7 @@ export const getSdkConsumerOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.SdkConsumer',
-  view: ['ComputerName', 'Kind', 'Setting', 'Effect', 'Url'],
+  view: { groupBy: 'ComputerName', table: ['Kind', { property: 'Setting', width: 22 }, { property: 'Effect', width: 16 }, 'Url'] },
   links: ['Test-MfaWebTier', 'Get-MfaUpgradePlan'],
   handler: perItem(async (item, ctx: OperationContext) => {
     const hosts = item.Path && !hasTarget(item) ? [] : await openTargetHosts(targetOf(item));

@@ -97,7 +97,9 @@ export const getServerUsageOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.ServerUsage',
-  view: ['Kind', 'Name', 'Count', 'Failed', 'LastSeen', 'Detail'],
+  view: {
+    table: ['Kind', { property: 'Name', width: 26 }, { property: 'Count', width: 7 }, { property: 'Failed', width: 7 }, 'LastSeen'],
+  },
   links: ['Get-PhoneFactorComponent', 'Get-MfaUpgradePlan'],
   handler: perItem(async (item, ctx: OperationContext) => {
     const request: UsageRequest = { paths: item.Path, since: sinceOf(item.Since), users: item.User };

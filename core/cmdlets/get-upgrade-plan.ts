@@ -32,7 +32,7 @@ export const getUpgradePlanOperation = defineOperation({
   input: Input,
   output: PlanRow,
   outputTypeName: 'MfaServerUpgrade.PlanStep',
-  view: ['Order', 'ComputerName', 'Kind', 'Action', 'Component', 'Description'],
+  view: { table: [{ property: 'Order', width: 5 }, { property: 'ComputerName', width: 13 }, { property: 'Kind', width: 9 }, 'Description'] },
   batching: 'batch',
   links: ['Invoke-MfaServerUpgrade', 'Get-PhoneFactorComponent'],
   handler: async (items, ctx) => {

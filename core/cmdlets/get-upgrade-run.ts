@@ -65,7 +65,12 @@ export const getUpgradeRunOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.UpgradeRun',
-  view: ['ComputerName', 'Status', 'StepsCompleted', 'StepsTotal', 'NextStep', 'UpdatedUtc'],
+  view: {
+    list: [
+      'ComputerName', 'Status', 'NextStep', 'StepsCompleted', 'StepsTotal', 'NextAction', 'ChangeId', 'LastRunBy', 'UpdatedUtc', 'RunFolder',
+      'ReportPath',
+    ],
+  },
   links: ['Invoke-MfaServerUpgrade', 'Get-PhoneFactorBackup', 'Test-MfaServerUpgrade'],
   handler: perItem(async (item) => getUpgradeRuns({ backupDestination: item.BackupDestination })),
 });

@@ -65,7 +65,13 @@ export const installMfaServerOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.InstallResult',
-  view: ['ComputerName', 'Component', 'ExitCode', 'RebootRequired', 'VirtualDirectory', 'InstallPath'],
+  view: {
+    groupBy: 'ComputerName',
+    table: [
+      { property: 'Component', width: 19 }, { property: 'ExitCode', width: 8 }, { property: 'RebootRequired', width: 6, label: 'Reboot' },
+      { property: 'VirtualDirectory', width: 24 }, 'InstallPath',
+    ],
+  },
   changesState: { confirmImpact: 'High' },
   timeoutSeconds: 3600,
   links: ['Uninstall-PhoneFactor', 'Invoke-MfaServerUpgrade'],

@@ -108,7 +108,7 @@ export const invokeUpgradeOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.UpgradeResult',
-  view: ['Status', 'ExitCode', 'RebootRequired', 'Message'],
+  view: { list: ['Status', 'ExitCode', 'RebootRequired', 'Message', 'NextAction', 'FollowUps', 'BackupPath', 'JournalPath', 'LogPath', 'ReportPath'] },
   changesState: { confirmImpact: 'High' },
   batching: 'batch',
   timeoutSeconds: 7200,

@@ -98,7 +98,10 @@ export const mergeWebConfigOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.WebConfigChange',
-  view: ['Section', 'Name', 'Action', 'OldValue', 'NewValue'],
+  view: {
+    groupBy: 'Path',
+    table: ['Action', { property: 'Name', width: 28 }, { property: 'OldValue', width: 18 }, 'NewValue'],
+  },
   changesState: { confirmImpact: 'Medium' },
   links: ['Get-PhoneFactorComponent', 'Backup-PhoneFactor'],
   handler: perItem((item, ctx) =>

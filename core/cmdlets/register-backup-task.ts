@@ -88,7 +88,7 @@ export const registerBackupTaskOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupTask',
-  view: ['ComputerName', 'TaskName', 'At', 'Retain', 'Destination', 'Registered'],
+  view: { list: ['ComputerName', 'TaskName', 'Registered', 'At', 'Destination', 'Retain', 'ModulePath', 'LogPath'] },
   changesState: { confirmImpact: 'Medium' },
   links: ['Unregister-PhoneFactorBackupTask', 'Backup-PhoneFactor', 'Test-PhoneFactorBackup'],
   handler: perItem(async (item, ctx) => {

@@ -84,7 +84,7 @@ export const restorePhoneFactorOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.RestoredFile',
-  view: ['ComputerName', 'Component', 'Status', 'TargetPath'],
+  view: { groupBy: 'ComputerName', table: [{ property: 'Component', width: 19 }, 'Status', 'TargetPath'] },
   changesState: { confirmImpact: 'High' },
   timeoutSeconds: 3600,
   links: ['Backup-PhoneFactor', 'Test-PhoneFactorBackup'],

@@ -81,7 +81,7 @@ export const testReadinessOperation = defineOperation({
   input: Input,
   output: ReadinessRowSchema,
   outputTypeName: 'MfaServerUpgrade.ReadinessCheck',
-  view: ['ComputerName', 'Check', 'Result', 'Detail'],
+  view: { groupBy: 'ComputerName', table: ['Check', 'Result', 'Detail'] },
   batching: 'batch',
   timeoutSeconds: 1800,
   links: ['Invoke-MfaServerUpgrade', 'Get-MfaUpgradePlan'],

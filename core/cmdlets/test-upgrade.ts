@@ -54,7 +54,7 @@ export const testUpgradeOperation = defineOperation({
   output: Output,
   outputTypeName: 'MfaServerUpgrade.Verification',
   outputModes: [{ parameter: 'Detection', outputType: 'System.String' }],
-  view: ['ComputerName', 'IsUpgraded', 'MfaServerVersion', 'Failed'],
+  view: { table: [{ property: 'ComputerName', width: 15 }, 'IsUpgraded', { property: 'MfaServerVersion', width: 10, label: 'Version' }, 'Failed'] },
   batching: 'batch',
   links: ['Invoke-MfaServerUpgrade'],
   handler: async (items) => {

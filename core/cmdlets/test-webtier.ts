@@ -89,7 +89,7 @@ export const testWebTierOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.WebTierCheck',
-  view: ['Role', 'Url', 'Result', 'HttpStatus', 'Detail'],
+  view: { groupBy: 'ComputerName', table: ['Role', 'Result', { property: 'Url', width: 30 }, 'Detail'] },
   links: ['Get-MfaSdkConsumer', 'Test-MfaUpgradeReadiness'],
   handler: perItem(async (item, ctx: OperationContext) => {
     const trusted = item.TrustedCertificatePath ? [await readTrusted(item.TrustedCertificatePath)] : undefined;

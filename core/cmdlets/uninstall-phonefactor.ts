@@ -52,7 +52,13 @@ export const uninstallPhoneFactorOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.UninstallResult',
-  view: ['ComputerName', 'Component', 'DisplayName', 'ExitCode', 'Outcome', 'RebootRequired'],
+  view: {
+    groupBy: 'ComputerName',
+    table: [
+      { property: 'Component', width: 19 }, { property: 'ExitCode', width: 8 }, { property: 'Outcome', width: 15 },
+      { property: 'RebootRequired', width: 6, label: 'Reboot' }, 'DisplayName',
+    ],
+  },
   changesState: { confirmImpact: 'High' },
   timeoutSeconds: 3600,
   links: ['Backup-PhoneFactor', 'Install-MfaServer', 'Invoke-MfaServerUpgrade'],

@@ -44,7 +44,7 @@ export const unregisterBackupTaskOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupTaskRemoval',
-  view: ['ComputerName', 'TaskName', 'Removed'],
+  view: { table: [{ property: 'ComputerName', width: 15 }, 'Removed', 'TaskName'] },
   changesState: { confirmImpact: 'Medium' },
   links: ['Register-PhoneFactorBackupTask'],
   handler: perItem((item, ctx) => unregisterBackupTask({ target: targetOf(item), labPath: item.LabPath, taskName: item.TaskName }, ctx)),
