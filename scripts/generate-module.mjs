@@ -133,6 +133,7 @@ function parameterBlock(name, schema, required, sets) {
   const isMode = Boolean(sets?.modes.some((m) => m.parameter === name));
   if (required.includes(name) || isMode || b.mandatoryInSets) attrs.push('Mandatory = $true');
   if (b.position !== undefined) attrs.push(`Position = ${b.position}`);
+  if (b.pipelineValue) attrs.push('ValueFromPipeline = $true');
   if (b.pipeline) attrs.push('ValueFromPipelineByPropertyName = $true');
   const inSets = setsOf(name, schema, sets);
   const lines = inSets
@@ -143,9 +144,41 @@ function parameterBlock(name, schema, required, sets) {
   if (schema.type === 'integer' && (schema.minimum !== undefined || schema.maximum !== undefined)) {
     lines.push(`        [ValidateRange(${schema.minimum ?? '[int]::MinValue'}, ${schema.maximum ?? '[int]::MaxValue'})]`);
   }
-  if (schema.type === 'string' && !schema.enum && required.includes(name)) lines.push('        [ValidateNotNullOrEmpty()]');
+  // A required text, and a parameter bound by value or by property name from objects whose property may be empty (an
+  // AD computer without DNSHostName): refused by name here, never taken as "not given" (this machine).
+  if ((schema.type === 'string' && !schema.enum && required.includes(name)) || b.pipelineValue) lines.push('        [ValidateNotNullOrEmpty()]');
   lines.push(`        ${psType(schema)} $${name}`);
   return lines.join('\n');
+}
+
+/**
+ * The one parameter a piped value binds to (x-mfa.pipelineValue), if any.
+ * @param {ListedOperation} op
+ */
+function pipelineValueParameter(op) {
+  const names = Object.entries(inputOf(op).properties ?? {}).filter(([, s]) => s['x-mfa']?.pipelineValue).map(([n]) => n);
+  if (names.length > 1) throw new Error(`${op.cmdlet}: only one parameter can take piped values (${names.join(', ')})`);
+  const name = names[0];
+  if (name && inputOf(op).properties?.[name]['x-mfa']?.path) {
+    throw new Error(`${op.cmdlet}: -${name} is a path; a path parameter takes objects by property name only`);
+  }
+  return name;
+}
+
+/**
+ * Whether the cmdlet works on each piped object as it arrives (process block) or needs them all at once: a batch
+ * operation (servers read or upgraded together, in parallel up to -ThrottleLimit, one plan for all) gathers its input
+ * and starts when the pipeline ends. The help says which.
+ * @param {ListedOperation} op
+ */
+const streams = (op) => op.batching !== 'batch';
+
+/** @param {ListedOperation} op */
+function pipelineHandling(op) {
+  return streams(op)
+    ? 'Each piped object is worked on as it arrives: its output goes down the pipeline before the next object is read.'
+    : 'Piped objects are gathered and worked on together when the pipeline ends: the servers are handled at the same time (up to -ThrottleLimit) or in ' +
+      'one plan, so output starts after the last object is read.';
 }
 
 /** @param {ListedOperation} op */
@@ -165,10 +198,16 @@ function help(op) {
   op.examples.forEach((ex, i) => {
     out.push('', '    .EXAMPLE', `    ${helpText(ex.code)}`, '', `    Example ${i + 1}: ${helpText(ex.title)}. ${helpText(ex.remarks)}`);
   });
-  const piped = Object.entries(props).filter(([, s]) => s['x-mfa']?.pipeline).map(([n]) => n);
+  const piped = Object.entries(props).filter(([, s]) => s['x-mfa']?.pipeline).map(([n, s]) => {
+    const aliases = s['x-mfa']?.aliases ?? [];
+    return aliases.length ? `${n} (or ${aliases.join(', ')})` : n;
+  });
+  const byValue = pipelineValueParameter(op);
   out.push('', '    .INPUTS');
-  out.push(piped.length ? `    System.Management.Automation.PSObject. Objects with any of these properties bind by name: ${piped.join(', ')}.` : '    None. ' +
+  if (byValue) out.push(`    System.String. A piped text binds to -${byValue}.`, '');
+  out.push(piped.length ? `    System.Management.Automation.PSObject. Objects with any of these properties bind by name: ${piped.join('; ')}.` : '    None. ' +
     'This command takes no pipeline input.');
+  out.push('', `    ${pipelineHandling(op)}`);
   out.push('', '    .OUTPUTS', `    ${op.outputTypeName}`);
   for (const m of op.outputModes ?? []) out.push('', '    .OUTPUTS', `    ${m.outputType} (with -${m.parameter})`);
   out.push('', '    .NOTES', `    Generated from the '${op.name}' operation contract of the MfaServerUpgrade core.`);
@@ -195,6 +234,9 @@ function cmdletFunction(op) {
         ...sets.modes.map((m) => `    [OutputType(${q(m.outputType)}, ParameterSetName = (${q(m.parameter)}))]`),
       ]
     : [`    [OutputType(${q(op.outputTypeName)})]`];
+  const item = `(ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)`;
+  const invoke = `-Operation ${q(op.name)} -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} -TimeoutSeconds ${op.timeoutSeconds}` +
+    (op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : '') + (op.ownProcess ? ' -OwnProcess' : '');
   return [
     `function ${op.cmdlet} {`,
     help(op),
@@ -205,17 +247,24 @@ function cmdletFunction(op) {
     '    )',
     // Each block's work runs in a try whose catch reports what stopped it, once (Exit-MfaCommand, Invoke-MfaCore.ps1):
     // without it, -ErrorAction SilentlyContinue or Ignore let the module run on past its own throws.
-    '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
-    '    process {',
-    `        try { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
-    '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
-    '    }',
-    '    end {',
-    `        try { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} ` +
-      `-TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''}${op.ownProcess ? ' ' +
-      '-OwnProcess' : ''} }`,
-    '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
-    '    }',
+    ...(streams(op)
+      ? [
+          '    process {',
+          `        try { Invoke-MfaCore -Items @(${item}) ${invoke} }`,
+          '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+          '    }',
+        ]
+      : [
+          '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
+          '    process {',
+          `        try { $mfaItems.Add(${item}) }`,
+          '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+          '    }',
+          '    end {',
+          `        try { Invoke-MfaCore -Items $mfaItems.ToArray() ${invoke} }`,
+          '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+          '    }',
+        ]),
     '}',
   ].join('\n');
 }

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
-import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { backUpServers } from '../backup/index';
 import { RollbackMediaPathParameter, RollbackMediaRowSchema } from './contract/rollback-media-parameters';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
@@ -35,7 +35,7 @@ const Input = Type.Object(
       }),
     ),
     RollbackMediaPath: RollbackMediaPathParameter,
-    ...TargetParameters,
+    ...ServerTargetParameters,
     ThrottleLimit: ThrottleLimitParameter,
   },
   { additionalProperties: false },

@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { DEFAULT_TASK_NAME } from '../domain/backup-task';
 import { DEFAULT_LOG_TAIL, getBackupTask } from '../backup/index';
 
@@ -20,7 +20,7 @@ const Input = Type.Object(
       maximum: 1000,
       description: `How many of the last lines of the task's log to return in LogTail (default ${DEFAULT_LOG_TAIL}).`,
     })),
-    ...TargetParameters,
+    ...ServerTargetParameters,
   },
   { additionalProperties: false },
 );

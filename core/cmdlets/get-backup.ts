@@ -13,7 +13,7 @@ const Input = Type.Object(
     Destination: PathParameter(
       'The folder that holds the backups (Backup-PhoneFactor -Destination, Invoke-MfaServerUpgrade -BackupDestination, the backup task\'s destination), ' +
         'a folder of this machine; with -LabPath a Windows path (D:\\Backups) lies inside that lab.',
-      { pipeline: true, position: 0, aliases: ['BackupDestination'] },
+      { pipeline: true, position: 0, aliases: ['BackupDestination', 'FullName'] },
     ),
     LabPath: Type.Optional(Type.String({
       minLength: 1,

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
-import { TargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
 import { openTargetHosts, pipeIdentity } from '../host/open-targets';
 import { readServerUsage, usageRows, type UsageRequest } from '../usage/index';
 import { CALLERS } from '../domain/service-log';
@@ -11,7 +11,7 @@ import type { OperationContext } from '../util/operation-context';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     Path: Type.Optional(
       Type.Array(Type.String({ minLength: 1, pattern: '\\S' }), {
         minItems: 1,
@@ -97,8 +97,10 @@ export const getServerUsageOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.ServerUsage',
+  // Rows come kind by kind (users; or days, callers, files, unparsed): a heading per kind leaves room for Detail.
   view: {
-    table: ['Kind', { property: 'Name', width: 26 }, { property: 'Count', width: 7 }, { property: 'Failed', width: 7 }, 'LastSeen'],
+    groupBy: 'Kind',
+    table: [{ property: 'Name', width: 24 }, { property: 'Count', width: 6 }, { property: 'Failed', width: 6 }, { property: 'LastSeen', width: 22 }, 'Detail'],
   },
   links: ['Get-PhoneFactorComponent', 'Get-MfaUpgradePlan'],
   handler: perItem(async (item, ctx: OperationContext) => {

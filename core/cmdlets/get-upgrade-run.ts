@@ -12,7 +12,7 @@ const Input = Type.Object(
     BackupDestination: PathParameter(
       'The folder given to Invoke-MfaServerUpgrade as -BackupDestination (a folder of this machine). Every run folder in it ' +
         '(MfaServerUpgrade-<servers>) is reported.',
-      { pipeline: true, position: 0, aliases: ['Destination'] },
+      { pipeline: true, position: 0, aliases: ['Destination', 'FullName'] },
     ),
   },
   { additionalProperties: false },

@@ -1,7 +1,7 @@
 /** Invoke-MfaServerUpgrade: the whole documented upgrade, journaled and resumable. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { localFolderFor, openTargetHostsOfItems } from '../host/open-targets';
 import { BackupDestinationParameter, UpgradeParameters } from './contract/upgrade-parameters';
 import { runUpgrade } from '../upgrade';
@@ -12,7 +12,7 @@ import { RollbackMediaPathParameter } from './contract/rollback-media-parameters
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     ...UpgradeParameters,
     BackupDestination: BackupDestinationParameter(true),
     RollbackMediaPath: RollbackMediaPathParameter,

@@ -90,9 +90,9 @@ export const mergeWebConfigOperation = defineOperation({
       remarks: 'Lists every change without writing anything.',
     },
     {
-      title: 'Merge a farm of web servers from a CSV in one call',
+      title: 'Merge a farm of web servers from a CSV',
       code: "Import-Csv .\\webservers.csv | Merge-MfaWebConfig -Confirm:$false",
-      remarks: 'The CSV has Path and ReferencePath columns (and optionally WebServiceSdkUrl).',
+      remarks: 'The CSV has Path and ReferencePath columns (and optionally WebServiceSdkUrl); each row is merged as it is read.',
     },
   ],
   input: Input,

@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { DEFAULT_RETAIN, DEFAULT_TASK_NAME } from '../domain/backup-task';
 import { registerBackupTask } from '../backup/index';
 
@@ -36,7 +36,7 @@ const Input = Type.Object(
     })),
     AsXml: Type.Optional(Type.Boolean({ description: 'Register nothing; return the object with the Task Scheduler XML that would be ' +
       'registered in its Xml property.' })),
-    ...TargetParameters,
+    ...ServerTargetParameters,
   },
   { additionalProperties: false },
 );

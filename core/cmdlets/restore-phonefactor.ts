@@ -16,7 +16,7 @@ const Input = Type.Object(
     Path: PathParameter(
       'The backup folder to restore (as Backup-PhoneFactor made it), or a restore-undo folder inside it to undo a restore. With -LabPath, a Windows path ' +
         'such as C:\\Backups\\... lies inside the lab server.',
-      { pipeline: true, aliases: ['BackupPath'], position: 0 },
+      { pipeline: true, aliases: ['BackupPath', 'FullName'], position: 0 },
     ),
     Component: Type.Optional(
       Type.Array(StringEnum([...COMPONENT_NAMES]), {

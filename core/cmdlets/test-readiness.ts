@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { PathParameter, StringEnum } from './contract/schema-helpers';
-import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { localFolderFor, openReachable } from '../host/open-targets';
 import { runReadiness } from '../upgrade';
 import { READINESS_CHECKS } from '../domain/readiness-types';
@@ -11,7 +11,7 @@ import { RollbackMediaPathParameter } from './contract/rollback-media-parameters
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     InstallerPath: Type.Optional(
       Type.String({
         minLength: 1,

@@ -1,13 +1,13 @@
 /** Test-MfaServerUpgrade: is the upgrade done? Also the detection rule for Intune / ConfigMgr (-Detection). */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { openTargetHostsOfItems } from '../host/open-targets';
 import { verifyServers } from '../upgrade';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     ThrottleLimit: ThrottleLimitParameter,
     Detection: Type.Optional(
       Type.Boolean({

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
-import { TargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
 import { openTargetHosts } from '../host/open-targets';
 import { PROBE_RESULTS, testWebTier, type WebTierCheck } from '../webtier/index';
 import { CoreError } from '../util/errors';
@@ -12,7 +12,7 @@ import type { OperationContext } from '../util/operation-context';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     Path: Type.Optional(
       Type.Array(Type.String({ minLength: 1, pattern: '\\S' }), {
         minItems: 1,

@@ -2,13 +2,13 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { localFolderFor, openTargetHost } from '../host/open-targets';
 import { uninstallComponents } from '../upgrade';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     BackupPath: Type.Optional(PathParameter(
       'A backup of this server made by Backup-PhoneFactor; it is verified before anything is removed.',
       { pipeline: true },

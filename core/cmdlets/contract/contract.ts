@@ -9,6 +9,11 @@ import type { OperationContext } from '../../util/operation-context';
 export interface ParameterBinding {
   /** ValueFromPipelineByPropertyName. */
   pipeline?: boolean;
+  /**
+   * ValueFromPipeline: a piped value itself binds here ('MFA01' | Get-PhoneFactorComponent). At most one parameter of
+   * a cmdlet; never a path parameter (it takes any object, so every piped object would bind to it whole).
+   */
+  pipelineValue?: boolean;
   /** Extra names the parameter answers to (property names of the module's own objects). */
   aliases?: string[];
   /** A path: relative paths resolve against PowerShell's current location before they reach the core. */
