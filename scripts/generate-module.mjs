@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { aboutTopics } from './generate-help-topics.mjs';
 import { surfaceSchema } from './surface-schema.mjs';
 import { parseJson } from './unknown-values.mjs';
+import { inputOf, parameterSets, psType, setsOf, streams } from './cmdlet-shape.mjs';
+import { MAML_FILE, helpInfoUri, helpUri, mamlHelp, markdownHelp } from './generate-maml.mjs';
 
 /**
  * @typedef {ReturnType<typeof import('../core/cmdlets/contract/describe.js').describeContracts>} Listing What `mfa-core --list` prints.
@@ -16,7 +18,7 @@ import { parseJson } from './unknown-values.mjs';
  *   'x-mfa'?: import('../core/cmdlets/contract/contract.js').ParameterBinding & { psType?: string },
  * }} ParameterSchema The JSON Schema of one parameter, as far as the generator reads it.
  * @typedef {{ properties?: Record<string, ParameterSchema>, required?: string[] }} InputSchema
- * @typedef {NonNullable<ReturnType<typeof parameterSets>>} ParameterSets
+ * @typedef {import('./cmdlet-shape.mjs').ParameterSets} ParameterSets
  */
 
 const MODULE = 'MfaServerUpgrade';
@@ -25,8 +27,6 @@ const BOM = '\uFEFF';
 
 /** PowerShell single-quoted string literal. @type {(s: string | number) => string} */
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
-/** Text safe inside comment-based help. @type {(s: string) => string} */
-const helpText = (s) => String(s).replace(/#>/g, '# >').replace(/<#/g, '< #');
 
 /**
  * @param {string} name
@@ -38,86 +38,7 @@ function assertAscii(name, text) {
   if (i >= 0) throw new Error(`${name}: non-ASCII character at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 20), i + 20))}`);
 }
 
-/**
- * PowerShell objects that cannot cross into the core (x-mfa.psType): the parameter takes the object, and the transport
- * hands the core a plain stand-in (Invoke-MfaBroker.ps1, Split-MfaRemoting).
- */
-/** @type {Record<string, string[]>} */
-const OBJECT_TYPES = {
-  // $null and [PSCredential]::Empty mean "no credential", as with PowerShell's own cmdlets (the transport drops them).
-  PSCredential: ['[System.Management.Automation.Credential()]', '[System.Management.Automation.PSCredential]'],
-  'PSSession[]': ['[ValidateNotNullOrEmpty()]', '[System.Management.Automation.Runspaces.PSSession[]]'],
-  // A secret (-AccessToken): the transport turns it into text only inside the request it writes to the core's stdin.
-  SecureString: ['[ValidateNotNull()]', '[System.Security.SecureString]'],
-};
 
-/** @param {ParameterSchema} schema */
-function psType(schema) {
-  const objectType = schema['x-mfa']?.psType;
-  if (objectType) {
-    if (!OBJECT_TYPES[objectType]) throw new Error(`Unknown x-mfa.psType ${objectType}`);
-    return OBJECT_TYPES[objectType].join('\n        ');
-  }
-  if (schema.enum) return '[string]';
-  // A path parameter takes the object as given, so that the transport can resolve a FileInfo, DirectoryInfo or PathInfo
-  // and refuse anything else by its type (ConvertTo-MfaCorePath): a [string] parameter would turn any object into text.
-  if (schema['x-mfa']?.path) return schema.type === 'array' ? '[object[]]' : '[object]';
-  switch (schema.type) {
-    case 'string': return '[string]';
-    case 'boolean': return '[switch]';
-    case 'integer': return '[int]';
-    case 'number': return '[double]';
-    case 'array':
-      if (schema.items?.type === 'string') return '[string[]]';
-      if (schema.items?.type === 'integer') return '[int[]]';
-      break;
-  }
-  throw new Error(`No PowerShell type for schema ${JSON.stringify(schema)}`);
-}
-
-/**
- * The input schema of an operation as the generator reads it: the listing carries it as plain JSON Schema, untyped.
- * @param {ListedOperation} op
- * @returns {InputSchema}
- */
-const inputOf = (op) => op.input;
-
-/**
- * The parameter sets of an operation, or null when it needs none. Target sets come from the parameters' x-mfa.sets
- * (the first named is the default: 'ComputerName' before 'Session'); each output mode (Test-MfaServerUpgrade
- * -Detection) adds a set of its own holding the default set's parameters and its switch, mandatory there.
- */
-/**
- * @param {ListedOperation} op
- */
-export function parameterSets(op) {
-  /** @type {string[]} */
-  const targetSets = [];
-  for (const schema of Object.values(inputOf(op).properties ?? {})) {
-    for (const s of schema['x-mfa']?.sets ?? []) if (!targetSets.includes(s)) targetSets.push(s);
-  }
-  const modes = op.outputModes ?? [];
-  if (targetSets.length === 0 && modes.length === 0) return null;
-  const defaultSet = targetSets[0] ?? 'Default';
-  return { defaultSet, targetSets: targetSets.length ? targetSets : [defaultSet], modes };
-}
-
-/**
- * The sets a parameter is declared in: undefined means every set (one plain [Parameter()]).
- * @param {string} name
- * @param {ParameterSchema} schema
- * @param {ParameterSets | null} sets
- * @returns {string[] | undefined}
- */
-function setsOf(name, schema, sets) {
-  if (!sets) return undefined;
-  const mode = sets.modes.find((m) => m.parameter === name);
-  if (mode) return [mode.parameter];
-  const own = schema['x-mfa']?.sets;
-  if (!own) return undefined;
-  // The mode sets are the default set plus the mode's switch.
-  return own.includes(sets.defaultSet) ? [...own, ...sets.modes.map((m) => m.parameter)] : own;
-}
 
 /**
  * @param {string} name
@@ -151,79 +72,20 @@ function parameterBlock(name, schema, required, sets) {
   return lines.join('\n');
 }
 
-/**
- * The one parameter a piped value binds to (x-mfa.pipelineValue), if any.
- * @param {ListedOperation} op
- */
-function pipelineValueParameter(op) {
-  const names = Object.entries(inputOf(op).properties ?? {}).filter(([, s]) => s['x-mfa']?.pipelineValue).map(([n]) => n);
-  if (names.length > 1) throw new Error(`${op.cmdlet}: only one parameter can take piped values (${names.join(', ')})`);
-  const name = names[0];
-  if (name && inputOf(op).properties?.[name]['x-mfa']?.path) {
-    throw new Error(`${op.cmdlet}: -${name} is a path; a path parameter takes objects by property name only`);
-  }
-  return name;
-}
+/** The function's help: the MAML file written from the same contract (generate-maml.mjs). */
+const EXTERNAL_HELP = ['    <#', `    .EXTERNALHELP ${MAML_FILE}`, '    #>'].join('\n');
 
 /**
- * Whether the cmdlet works on each piped object as it arrives (process block) or needs them all at once: a batch
- * operation (servers read or upgraded together, in parallel up to -ThrottleLimit, one plan for all) gathers its input
- * and starts when the pipeline ends. The help says which.
  * @param {ListedOperation} op
+ * @param {string} homepage
  */
-const streams = (op) => op.batching !== 'batch';
-
-/** @param {ListedOperation} op */
-function pipelineHandling(op) {
-  return streams(op)
-    ? 'Each piped object is worked on as it arrives: its output goes down the pipeline before the next object is read.'
-    : 'Piped objects are gathered and worked on together when the pipeline ends: the servers are handled at the same time (up to -ThrottleLimit) or in ' +
-      'one plan, so output starts after the last object is read.';
-}
-
-/** @param {ListedOperation} op */
-function help(op) {
-  const props = inputOf(op).properties ?? {};
-  const out = ['    <#', '    .SYNOPSIS', `    ${helpText(op.synopsis)}`, '', '    .DESCRIPTION', `    ${helpText(op.description)}`];
-  if (op.changesState) {
-    out.push(
-      '',
-      `    Changes state (ConfirmImpact ${op.confirmImpact}): -WhatIf lists every action without doing it; -Confirm asks before each one. Unattended runs ` +
-        `use -Confirm:$false.`,
-    );
-  }
-  for (const [name, schema] of Object.entries(props)) {
-    out.push('', `    .PARAMETER ${name}`, `    ${helpText(schema.description ?? name)}`);
-  }
-  op.examples.forEach((ex, i) => {
-    out.push('', '    .EXAMPLE', `    ${helpText(ex.code)}`, '', `    Example ${i + 1}: ${helpText(ex.title)}. ${helpText(ex.remarks)}`);
-  });
-  const piped = Object.entries(props).filter(([, s]) => s['x-mfa']?.pipeline).map(([n, s]) => {
-    const aliases = s['x-mfa']?.aliases ?? [];
-    return aliases.length ? `${n} (or ${aliases.join(', ')})` : n;
-  });
-  const byValue = pipelineValueParameter(op);
-  out.push('', '    .INPUTS');
-  if (byValue) out.push(`    System.String. A piped text binds to -${byValue}.`, '');
-  out.push(piped.length ? `    System.Management.Automation.PSObject. Objects with any of these properties bind by name: ${piped.join('; ')}.` : '    None. ' +
-    'This command takes no pipeline input.');
-  out.push('', `    ${pipelineHandling(op)}`);
-  out.push('', '    .OUTPUTS', `    ${op.outputTypeName}`);
-  for (const m of op.outputModes ?? []) out.push('', '    .OUTPUTS', `    ${m.outputType} (with -${m.parameter})`);
-  out.push('', '    .NOTES', `    Generated from the '${op.name}' operation contract of the MfaServerUpgrade core.`);
-  for (const link of op.links) out.push('', '    .LINK', `    ${link}`);
-  out.push('    #>');
-  return out.join('\n');
-}
-
-/** @param {ListedOperation} op */
-function cmdletFunction(op) {
+function cmdletFunction(op, homepage) {
   const props = inputOf(op).properties ?? {};
   const required = inputOf(op).required ?? [];
   const names = Object.keys(props);
   const paths = names.filter((n) => props[n]['x-mfa']?.path);
   const sets = parameterSets(op);
-  const bindingArgs = ['PositionalBinding = $false'];
+  const bindingArgs = ['PositionalBinding = $false', `HelpUri = ${q(helpUri(homepage, op.cmdlet))}`];
   if (sets) bindingArgs.push(`DefaultParameterSetName = ${q(sets.defaultSet)}`);
   if (op.changesState) bindingArgs.push('SupportsShouldProcess = $true', `ConfirmImpact = ${q(op.confirmImpact)}`);
   /** @type {(xs: string[]) => string} */
@@ -239,7 +101,7 @@ function cmdletFunction(op) {
     (op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : '') + (op.ownProcess ? ' -OwnProcess' : '');
   return [
     `function ${op.cmdlet} {`,
-    help(op),
+    EXTERNAL_HELP,
     `    [CmdletBinding(${bindingArgs.join(', ')})]`,
     ...outputTypes,
     '    param(',
@@ -272,8 +134,9 @@ function cmdletFunction(op) {
 /**
  * @param {ListedOperation[]} ops
  * @param {string} version
+ * @param {string} homepage
  */
-function manifest(ops, version) {
+function manifest(ops, version, homepage) {
   return [
     `# ${GENERATED}`,
     '@{',
@@ -290,6 +153,7 @@ function manifest(ops, version) {
     "    CompatiblePSEditions = @('Desktop', 'Core')",
     `    FormatsToProcess     = @('${MODULE}.format.ps1xml')`,
     `    FunctionsToExport    = @(${ops.map((o) => q(o.cmdlet)).join(', ')})`,
+    `    HelpInfoURI          = ${q(helpInfoUri(homepage))}`,
     '    CmdletsToExport      = @()',
     '    AliasesToExport      = @()',
     '    VariablesToExport    = @()',
@@ -430,8 +294,9 @@ function formatView(ops) {
  * @param {ListedOperation[]} ops
  * @param {string} transport
  * @param {string} buildId
+ * @param {string} homepage
  */
-function psm1(ops, transport, buildId) {
+function psm1(ops, transport, buildId, homepage) {
   return [
     `# ${GENERATED}`,
     '# The transport below comes from ps-module/src/*.ps1; the functions after it from the contracts.',
@@ -449,7 +314,7 @@ function psm1(ops, transport, buildId) {
     '# Remove-Module (and Import-Module -Force) ends this runspace\'s warm core.',
     '$ExecutionContext.SessionState.Module.OnRemove = { Close-MfaWarmCore }',
     '',
-    ...ops.map(cmdletFunction),
+    ...ops.map((op) => cmdletFunction(op, homepage)),
     '',
     `Export-ModuleMember -Function @(${ops.map((o) => q(o.cmdlet)).join(', ')})`,
     '',
@@ -458,9 +323,9 @@ function psm1(ops, transport, buildId) {
 
 /**
  * Writes the module's files into moduleDir; returns their names (relative to it).
- * @param {{ root: string, moduleDir: string, version: string, buildId: string }} options
+ * @param {{ root: string, moduleDir: string, version: string, buildId: string, homepage: string }} options
  */
-export function generateModule({ root, moduleDir, version, buildId }) {
+export function generateModule({ root, moduleDir, version, buildId, homepage }) {
   const core = path.join(moduleDir, 'lib', 'mfa-core.cjs');
   const listing = /** @type {Listing} */ (parseJson(execFileSync(process.execPath, [core, '--list'], { encoding: 'utf8' })));
   // Internal operations (host-call) are the core's own plumbing: no cmdlet, no help, not exported.
@@ -474,8 +339,9 @@ export function generateModule({ root, moduleDir, version, buildId }) {
     .join('\n\n');
   /** @type {Record<string, string>} */
   const files = {
-    [`${MODULE}.psd1`]: manifest(ops, version),
-    [`${MODULE}.psm1`]: psm1(ops, transport, buildId).replace(/\r?\n/g, '\r\n'),
+    [`${MODULE}.psd1`]: manifest(ops, version, homepage),
+    [`${MODULE}.psm1`]: psm1(ops, transport, buildId, homepage).replace(/\r?\n/g, '\r\n'),
+    [path.join('en-US', MAML_FILE)]: mamlHelp(ops, homepage, GENERATED),
     [`${MODULE}.format.ps1xml`]: formatView(ops),
   };
   // About topics: Get-Help finds about_*.help.txt in the module folder's culture folder.
@@ -485,6 +351,10 @@ export function generateModule({ root, moduleDir, version, buildId }) {
     assertAscii(name, text);
     writeFileSync(path.join(moduleDir, name), BOM + text);
   }
+  // Each cmdlet's help as a web page: committed under docs/help, where its HelpUri points (Get-Help -Online).
+  const docs = path.join(root, 'docs', 'help');
+  mkdirSync(docs, { recursive: true });
+  for (const op of ops) writeFileSync(path.join(docs, `${op.cmdlet}.md`), markdownHelp(op, GENERATED));
   // The public surface as a versioned JSON Schema: shipped in the module, and committed so a diff shows every change.
   const surface = JSON.stringify(surfaceSchema(listing, version), null, 2) + '\n';
   writeFileSync(path.join(moduleDir, `${MODULE}.surface.schema.json`), surface);

@@ -30,6 +30,8 @@ export function readManifest(psd1File) {
   };
   return {
     moduleVersion: value('ModuleVersion'),
+    guid: value('GUID'),
+    helpInfoUri: value('HelpInfoURI'),
     author: value('Author'),
     copyright: value('Copyright'),
     description: value('Description'),

@@ -47,7 +47,7 @@ after(() => {
 });
 
 test('dist holds the module folder, the zip, the .nupkg, the deploy kit and their hashes, named with package.json\'s version', () => {
-  assert.deepEqual(readdirSync(dist).sort(), [`${MODULE}-${version}.zip`, `${MODULE}.${version}.nupkg`, MODULE, 'SHA256SUMS.txt', 'deploy'].sort());
+  assert.deepEqual(readdirSync(dist).sort(), [`${MODULE}-${version}.zip`, `${MODULE}.${version}.nupkg`, MODULE, 'SHA256SUMS.txt', 'deploy', 'help'].sort());
   const sums = readFileSync(path.join(dist, 'SHA256SUMS.txt'), 'utf8').trim().split('\n');
   for (const line of sums) {
     const [hash, name] = line.split(/\s+/);
@@ -209,4 +209,44 @@ test('the shipped module and kit hold no test hook, and no PowerShell in them ru
   const testCore = readFileSync(path.join(repoRoot, 'build', 'test-module', MODULE, 'lib', 'core.cjs'), 'utf8');
   assert.match(testCore, /MFA_TEST_CRASH_AT/);
   assert.match(testCore, RUNS_ENV_PATH);
+});
+
+test('the updatable help: HelpInfo.xml parses, the .cab (read by gcab) and the .zip hold the module\'s en-US help, Update-Help installs it', () => {
+  const manifest = readFileSync(path.join(moduleDir, `${MODULE}.psd1`), 'utf8');
+  const guid = /GUID\s*=\s*'([^']+)'/.exec(manifest)![1];
+  const helpInfoUri = /HelpInfoURI\s*=\s*'([^']+)'/.exec(manifest)![1];
+  const help = path.join(dist, 'help');
+  const base = `${MODULE}_${guid}`;
+  assert.deepEqual(readdirSync(help).sort(), [`${base}_HelpInfo.xml`, `${base}_en-US_HelpContent.cab`, `${base}_en-US_HelpContent.zip`].sort());
+  const sums = readFileSync(path.join(dist, 'SHA256SUMS.txt'), 'utf8');
+  for (const f of readdirSync(help)) assert.match(sums, new RegExp(`  help/${f.replace(/\./g, '\\.')}$`, 'm'), `${f} is in SHA256SUMS.txt`);
+  const enUs = readdirSync(path.join(moduleDir, 'en-US')).sort();
+  assert.ok(enUs.includes(`${MODULE}-help.xml`), enUs.join(', '));
+  // The cabinet as another implementation reads it (GNOME gcab): the same files, byte for byte.
+  const listed = execFileSync('gcab', ['-t', path.join(help, `${base}_en-US_HelpContent.cab`)], { encoding: 'utf8' }).trim().split('\n').sort();
+  assert.deepEqual(listed, enUs);
+  const cabOut = mkdtempSync(path.join(tmp, 'cab-'));
+  execFileSync('gcab', ['-x', '-C', cabOut, path.join(help, `${base}_en-US_HelpContent.cab`)]);
+  for (const f of enUs) assert.ok(readFileSync(path.join(cabOut, f)).equals(readFileSync(path.join(moduleDir, 'en-US', f))), `${f} in the cabinet`);
+  // HelpInfo.xml as PowerShell reads it, and Update-Help from the folder for a copy of the module without its help.
+  // PowerShell 7 installs into the user's help folder ($XDG_DATA_HOME/powershell/Help): a temporary one here.
+  const copy = path.join(tmp, 'help-target', MODULE);
+  const userData = path.join(tmp, 'help-user-data');
+  mkdirSync(path.dirname(copy), { recursive: true });
+  execFileSync('cp', ['-r', moduleDir, copy]);
+  rmSync(path.join(copy, 'en-US'), { recursive: true, force: true });
+  const installedTo = path.join(userData, 'powershell', 'Help', MODULE, 'en-US');
+  const r = pwshJson(String.raw`
+    [xml]$info = Get-Content -Raw -LiteralPath (Join-Path '${help}' '${base}_HelpInfo.xml')
+    $m = Import-Module '${copy}' -PassThru
+    Update-Help -Module $m -SourcePath '${help}' -UICulture en-US -Force -ErrorAction Stop
+    [pscustomobject]@{ Uri = $info.HelpInfo.HelpContentURI; Culture = $info.HelpInfo.SupportedUICultures.UICulture.UICultureName
+      Version = $info.HelpInfo.SupportedUICultures.UICulture.UICultureVersion; Installed = @(Get-ChildItem '${installedTo}' | ForEach-Object Name | Sort-Object)
+      Synopsis = (Get-Help Restore-PhoneFactor).Synopsis } | ConvertTo-Json -Depth 3`, { ...process.env, XDG_DATA_HOME: userData }, tmp) as
+    { Uri: string; Culture: string; Version: string; Installed: string[]; Synopsis: string };
+  assert.equal(r.Uri, helpInfoUri);
+  assert.equal(r.Culture, 'en-US');
+  assert.equal(r.Version, `${version}.0`);
+  assert.deepEqual([...r.Installed].sort(), enUs);
+  assert.match(r.Synopsis, /^Restores the files of a verified PhoneFactor backup/);
 });

@@ -115,6 +115,7 @@ export const ThrottleLimitParameter = Type.Optional(
   Type.Integer({
     minimum: 1,
     maximum: 64,
+    default: DEFAULT_THROTTLE_LIMIT,
     description: `How many servers are worked on at the same time. Default: ${DEFAULT_THROTTLE_LIMIT}. Output keeps the order the servers were given in.`,
   }),
 );
