@@ -135,8 +135,9 @@ function cmdletFunction(op, homepage) {
  * @param {ListedOperation[]} ops
  * @param {string} version
  * @param {string} homepage
+ * @param {string} releaseNotes the CHANGELOG.md section of this version
  */
-function manifest(ops, version, homepage) {
+function manifest(ops, version, homepage, releaseNotes) {
   return [
     `# ${GENERATED}`,
     '@{',
@@ -160,8 +161,9 @@ function manifest(ops, version, homepage) {
     '    PrivateData          = @{',
     '        PSData = @{',
     "            Tags         = @('MFA', 'MFAServer', 'PhoneFactor', 'EntraID', 'Upgrade', 'Migration', 'Windows')",
-    "            LicenseUri   = 'https://opensource.org/licenses/MIT'",
-    `            ReleaseNotes = 'MfaServerUpgrade ${version}'`,
+    `            ProjectUri   = ${q(homepage)}`,
+    `            LicenseUri   = ${q(`${homepage}/blob/main/LICENSE`)}`,
+    `            ReleaseNotes = ${q(releaseNotes.replace(/\r?\n/g, '\r\n'))}`,
     '        }',
     '    }',
     '}',
@@ -322,6 +324,20 @@ function psm1(ops, transport, buildId, homepage) {
 }
 
 /**
+ * The release notes of a version: its section of CHANGELOG.md (from "## <version>" to the next "## "), which must exist.
+ * @param {string} root
+ * @param {string} version
+ */
+export function releaseNotesOf(root, version) {
+  const text = readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8').replace(/\r\n/g, '\n');
+  const start = text.indexOf(`\n## ${version}\n`);
+  if (start < 0) throw new Error(`CHANGELOG.md has no section "## ${version}" (package.json's version): write what changed in it`);
+  const body = text.slice(start + `\n## ${version}\n`.length);
+  const end = body.search(/^## /m);
+  return `MfaServerUpgrade ${version}\n\n${(end < 0 ? body : body.slice(0, end)).trim()}`;
+}
+
+/**
  * Writes the module's files into moduleDir; returns their names (relative to it).
  * @param {{ root: string, moduleDir: string, version: string, buildId: string, homepage: string }} options
  */
@@ -339,7 +355,7 @@ export function generateModule({ root, moduleDir, version, buildId, homepage }) 
     .join('\n\n');
   /** @type {Record<string, string>} */
   const files = {
-    [`${MODULE}.psd1`]: manifest(ops, version, homepage),
+    [`${MODULE}.psd1`]: manifest(ops, version, homepage, releaseNotesOf(root, version)),
     [`${MODULE}.psm1`]: psm1(ops, transport, buildId, homepage).replace(/\r?\n/g, '\r\n'),
     [path.join('en-US', MAML_FILE)]: mamlHelp(ops, homepage, GENERATED),
     [`${MODULE}.format.ps1xml`]: formatView(ops),

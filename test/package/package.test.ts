@@ -111,6 +111,10 @@ test('the zip holds exactly the module folder; the .nupkg holds the module at it
   assert.match(listing.Nuspec, new RegExp(`<id>${MODULE}</id>`));
   assert.match(listing.Nuspec, new RegExp(`<version>${version.replace(/\./g, '\\.')}</version>`));
   assert.match(listing.Nuspec, /<license type="expression">MIT<\/license>/);
+  // The manifest's project address and release notes (CHANGELOG.md) reach the gallery metadata too.
+  const homepage = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { homepage: string }).homepage;
+  assert.match(listing.Nuspec, new RegExp(`<projectUrl>${homepage.replace(/[./]/g, '\\$&')}</projectUrl>`));
+  assert.match(listing.Nuspec, new RegExp(`<releaseNotes>${MODULE} ${version.replace(/\./g, '\\.')}\\s+First version[\\s\\S]*Carries node\\.exe`));
   assert.match(listing.Nuspec, /<tags>PSModule .*PSFunction_Invoke-MfaServerUpgrade .*PSCommand_Test-MfaServerUpgrade .*<\/tags>/);
 });
 
