@@ -2,7 +2,7 @@
 // operation, the manifest and the format view. The transport (ps-module/src/*.ps1: Invoke-MfaCore.ps1 and its remoting
 // broker) is the only hand-written PowerShell; it is inlined into the one .psm1 so the import stays a single file read.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { aboutTopics } from './generate-help-topics.mjs';
 import { surfaceSchema } from './surface-schema.mjs';
@@ -378,6 +378,8 @@ export function generateModule({ root, moduleDir, version, buildId, homepage }) 
   files[`${MODULE}.surface.schema.json`] = surface;
   const media = path.join(root, 'assets', 'lab-media');
   // The core looks for the first assets/lab-media above its lib/ folder (core/host/lab/media.ts): same layout as the repo.
+  // Copied afresh: a file renamed or removed in assets/lab-media must not linger in the module (and so in the package).
+  rmSync(path.join(moduleDir, 'assets', 'lab-media'), { recursive: true, force: true });
   if (existsSync(media)) cpSync(media, path.join(moduleDir, 'assets', 'lab-media'), { recursive: true });
   return Object.keys(files);
 }

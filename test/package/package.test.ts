@@ -80,6 +80,12 @@ test('the module folder is the built module plus bin\\, the notice and the lab m
     assert.ok(readFileSync(path.join(moduleDir, f)).equals(readFileSync(path.join(built, f))), f);
   }
   assert.ok(statSync(path.join(moduleDir, 'assets', 'lab-media', 'media.json')).isFile());
+  // The lab's stand-in installers ship (New-MfaLab needs them), each named so nobody takes it for Microsoft's.
+  for (const folder of [path.join(moduleDir, 'assets', 'lab-media'), path.join(moduleDir, 'assets', 'lab-media', 'phonefactor')]) {
+    const installers = readdirSync(folder).filter((f) => /\.(msi|exe|cab)$/i.test(f));
+    assert.ok(installers.length >= 7, folder);
+    for (const f of installers) assert.match(f, /^LAB-STANDIN-/, `${folder}/${f}`);
+  }
   assert.match(readFileSync(path.join(moduleDir, `${MODULE}.psd1`), 'utf8'), new RegExp(`ModuleVersion\\s*=\\s*'${version.replace(/\./g, '\\.')}'`));
 });
 
