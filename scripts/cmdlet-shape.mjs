@@ -118,3 +118,10 @@ export function psType(schema) {
   }
   throw new Error(`No PowerShell type for schema ${JSON.stringify(schema)}`);
 }
+
+/**
+ * The values a parameter takes from a set: its enum, or its items' enum for a list. Empty when it is free.
+ * @param {ParameterSchema} schema
+ * @returns {string[]}
+ */
+export const allowedValues = (schema) => schema.enum ?? schema.items?.enum ?? [];

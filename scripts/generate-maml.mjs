@@ -5,7 +5,7 @@
 //                                    and MAML "Online Version" link name, so Get-Help -Online opens it
 // One source: the contract's synopsis, description, parameter schemas (their `default`, or the "Default: ..." sentence
 // of their description), examples and links; the project's address is package.json's `homepage`, nowhere else.
-import { inputOf, parameterSets, pipelineHandling, pipelineValueParameter, psType, setsOf } from './cmdlet-shape.mjs';
+import { allowedValues, inputOf, parameterSets, pipelineHandling, pipelineValueParameter, psType, setsOf } from './cmdlet-shape.mjs';
 
 /**
  * @typedef {import('./generate-module.mjs').ListedOperation} ListedOperation
@@ -84,7 +84,7 @@ function parameters(op) {
       pipelineInput: pipeline.length ? `True (${pipeline.join(', ')})` : 'False',
       aliases: (b.aliases ?? []).join(', ') || 'None',
       defaultValue: defaultValue(schema),
-      validValues: schema.enum ?? [],
+      validValues: allowedValues(schema),
       sets: setsOf(name, schema, sets),
     };
   });

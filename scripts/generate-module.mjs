@@ -7,14 +7,14 @@ import * as path from 'node:path';
 import { aboutTopics } from './generate-help-topics.mjs';
 import { surfaceSchema } from './surface-schema.mjs';
 import { parseJson } from './unknown-values.mjs';
-import { inputOf, parameterSets, psType, setsOf, streams } from './cmdlet-shape.mjs';
+import { allowedValues, inputOf, parameterSets, psType, setsOf, streams } from './cmdlet-shape.mjs';
 import { MAML_FILE, helpInfoUri, helpUri, mamlHelp, markdownHelp } from './generate-maml.mjs';
 
 /**
  * @typedef {ReturnType<typeof import('../core/cmdlets/contract/describe.js').describeContracts>} Listing What `mfa-core --list` prints.
  * @typedef {Listing['operations'][number]} ListedOperation
  * @typedef {{
- *   type?: string, enum?: string[], items?: { type?: string }, minimum?: number, maximum?: number, description?: string,
+ *   type?: string, enum?: string[], items?: { type?: string, enum?: string[] }, minimum?: number, maximum?: number, description?: string,
  *   'x-mfa'?: import('../core/cmdlets/contract/contract.js').ParameterBinding & { psType?: string },
  * }} ParameterSchema The JSON Schema of one parameter, as far as the generator reads it.
  * @typedef {{ properties?: Record<string, ParameterSchema>, required?: string[] }} InputSchema
@@ -61,7 +61,10 @@ function parameterBlock(name, schema, required, sets) {
     ? inSets.map((s) => `        [Parameter(${[`ParameterSetName = ${q(s)}`, ...attrs].join(', ')})]`)
     : [`        [Parameter(${attrs.join(', ')})]`];
   if (b.aliases?.length) lines.push(`        [Alias(${b.aliases.map(q).join(', ')})]`);
-  if (schema.enum) lines.push(`        [ValidateSet(${schema.enum.map(q).join(', ')})]`);
+  // One value of a set, or a list of them (-SkipReadiness, Restore-PhoneFactor -Component): tab completion and a
+  // refusal naming the valid values, from the schema's enum.
+  const validValues = allowedValues(schema);
+  if (validValues.length) lines.push(`        [ValidateSet(${validValues.map(q).join(', ')})]`);
   if (schema.type === 'integer' && (schema.minimum !== undefined || schema.maximum !== undefined)) {
     lines.push(`        [ValidateRange(${schema.minimum ?? '[int]::MinValue'}, ${schema.maximum ?? '[int]::MaxValue'})]`);
   }

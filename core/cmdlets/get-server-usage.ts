@@ -6,8 +6,8 @@ import { ServerTargetParameters, targetOf, type TargetInput } from './contract/t
 import { openTargetHosts, pipeIdentity } from '../host/open-targets';
 import { readServerUsage, usageRows, type UsageRequest } from '../usage/index';
 import { CALLERS } from '../domain/service-log';
-import { CoreError } from '../util/errors';
 import type { OperationContext } from '../util/operation-context';
+import { sinceOf } from './contract/time-parameters';
 
 const Input = Type.Object(
   {
@@ -120,14 +120,3 @@ export const getServerUsageOperation = defineOperation({
 });
 
 const hasTarget = (t: TargetInput) => t.LabPath !== undefined || t.ComputerName !== undefined || t.Session !== undefined;
-
-/** -Since as a time: ISO-8601 (a date alone is UTC midnight, as the log's days are UTC) or what PowerShell makes of a [datetime]. */
-function sinceOf(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const time = Date.parse(text.trim());
-  if (Number.isNaN(time)) {
-    const examples = '2024-05-01, 2024-05-01T08:00:00Z or (Get-Date).AddDays(-30)';
-    throw new CoreError('InvalidParameter', `-Since '${text}' is not a date or time: give ${examples}.`, 'Since');
-  }
-  return new Date(time);
-}

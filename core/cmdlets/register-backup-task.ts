@@ -19,7 +19,8 @@ const Input = Type.Object(
     ),
     At: Type.String({
       minLength: 1,
-      description: 'The time of day the backup starts, 24-hour HH:mm in the server\'s local time, for example 02:30.',
+      description: 'The time of day the backup starts, 24-hour HH:mm in the server\'s local time, for example 02:30, or a [datetime] whose time of day ' +
+        'it is (Get-Date 02:30).',
       'x-mfa': { position: 1 },
     }),
     Retain: Type.Optional(Type.Integer({

@@ -91,7 +91,8 @@ test('parameters are declared as the contracts say', async () => {
       assert.equal(p.ByName, Boolean(schema['x-mfa']?.pipeline), `${op.cmdlet} -${name} pipeline by property name`);
       assert.equal(p.ByValue, Boolean(schema['x-mfa']?.pipelineValue), `${op.cmdlet} -${name} pipeline by value`);
       assert.deepEqual([...p.Aliases].sort(), [...(schema['x-mfa']?.aliases ?? [])].sort(), `${op.cmdlet} -${name} aliases`);
-      assert.deepEqual(p.Set, schema.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
+      // A value of a set, or a list of them (-SkipReadiness, -Component): the schema's enum or its items' enum.
+      assert.deepEqual(p.Set, schema.enum ?? schema.items?.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
       const objectType = (schema['x-mfa'])?.psType;
       const isPath = Boolean(schema['x-mfa']?.path);
       const plain = schema.type === 'boolean' ? 'SwitchParameter' : schema.type === 'integer' ? 'Int32' : schema.type === 'array' ? 'String[]' : 'String';
