@@ -16,7 +16,10 @@ import { parseJson, readJsonFile, requireFile } from './unknown-values.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const moduleDir = path.join(root, 'ps-module', 'MfaServerUpgrade');
 const testModuleDir = path.join(root, 'build', 'test-module', 'MfaServerUpgrade');
-const pkg = /** @type {{ version: string }} */ (readJsonFile(path.join(root, 'package.json')));
+const pkg = /** @type {{ version: string, homepage?: string }} */ (readJsonFile(path.join(root, 'package.json')));
+// The project's address (help pages, updatable help, the manifest's links): package.json's homepage, in one place.
+if (!pkg.homepage) throw new Error('package.json has no homepage: the project address the help and the manifest link to');
+const homepage = pkg.homepage.replace(/\/+$/, '');
 const define = { __MFA_VERSION__: JSON.stringify(pkg.version) };
 /** @type {import('esbuild').BuildOptions} */
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', define, logLevel: 'warning', legalComments: 'none' };
@@ -149,7 +152,7 @@ function writeCoreProcessText() {
 writeCoreProcessText();
 const count = await buildValidators();
 const buildId = await buildCore();
-const written = generateModule({ root, moduleDir, version: pkg.version, buildId });
+const written = generateModule({ root, moduleDir, version: pkg.version, buildId, homepage });
 await buildTestModule();
 await extractRemoteScripts();
 console.log(`build: ${count} operation(s), core bundle and ${written.length} module file(s) written to ${path.relative(root, moduleDir)}`);

@@ -2,21 +2,23 @@
 // operation, the manifest and the format view. The transport (ps-module/src/*.ps1: Invoke-MfaCore.ps1 and its remoting
 // broker) is the only hand-written PowerShell; it is inlined into the one .psm1 so the import stays a single file read.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { aboutTopics } from './generate-help-topics.mjs';
 import { surfaceSchema } from './surface-schema.mjs';
 import { parseJson } from './unknown-values.mjs';
+import { allowedValues, inputOf, parameterSets, psType, setsOf, streams } from './cmdlet-shape.mjs';
+import { MAML_FILE, helpInfoUri, helpUri, mamlHelp, markdownHelp } from './generate-maml.mjs';
 
 /**
  * @typedef {ReturnType<typeof import('../core/cmdlets/contract/describe.js').describeContracts>} Listing What `mfa-core --list` prints.
  * @typedef {Listing['operations'][number]} ListedOperation
  * @typedef {{
- *   type?: string, enum?: string[], items?: { type?: string }, minimum?: number, maximum?: number, description?: string,
+ *   type?: string, enum?: string[], items?: { type?: string, enum?: string[] }, minimum?: number, maximum?: number, description?: string,
  *   'x-mfa'?: import('../core/cmdlets/contract/contract.js').ParameterBinding & { psType?: string },
  * }} ParameterSchema The JSON Schema of one parameter, as far as the generator reads it.
  * @typedef {{ properties?: Record<string, ParameterSchema>, required?: string[] }} InputSchema
- * @typedef {NonNullable<ReturnType<typeof parameterSets>>} ParameterSets
+ * @typedef {import('./cmdlet-shape.mjs').ParameterSets} ParameterSets
  */
 
 const MODULE = 'MfaServerUpgrade';
@@ -25,8 +27,6 @@ const BOM = '\uFEFF';
 
 /** PowerShell single-quoted string literal. @type {(s: string | number) => string} */
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
-/** Text safe inside comment-based help. @type {(s: string) => string} */
-const helpText = (s) => String(s).replace(/#>/g, '# >').replace(/<#/g, '< #');
 
 /**
  * @param {string} name
@@ -38,86 +38,7 @@ function assertAscii(name, text) {
   if (i >= 0) throw new Error(`${name}: non-ASCII character at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 20), i + 20))}`);
 }
 
-/**
- * PowerShell objects that cannot cross into the core (x-mfa.psType): the parameter takes the object, and the transport
- * hands the core a plain stand-in (Invoke-MfaBroker.ps1, Split-MfaRemoting).
- */
-/** @type {Record<string, string[]>} */
-const OBJECT_TYPES = {
-  // $null and [PSCredential]::Empty mean "no credential", as with PowerShell's own cmdlets (the transport drops them).
-  PSCredential: ['[System.Management.Automation.Credential()]', '[System.Management.Automation.PSCredential]'],
-  'PSSession[]': ['[ValidateNotNullOrEmpty()]', '[System.Management.Automation.Runspaces.PSSession[]]'],
-  // A secret (-AccessToken): the transport turns it into text only inside the request it writes to the core's stdin.
-  SecureString: ['[ValidateNotNull()]', '[System.Security.SecureString]'],
-};
 
-/** @param {ParameterSchema} schema */
-function psType(schema) {
-  const objectType = schema['x-mfa']?.psType;
-  if (objectType) {
-    if (!OBJECT_TYPES[objectType]) throw new Error(`Unknown x-mfa.psType ${objectType}`);
-    return OBJECT_TYPES[objectType].join('\n        ');
-  }
-  if (schema.enum) return '[string]';
-  // A path parameter takes the object as given, so that the transport can resolve a FileInfo, DirectoryInfo or PathInfo
-  // and refuse anything else by its type (ConvertTo-MfaCorePath): a [string] parameter would turn any object into text.
-  if (schema['x-mfa']?.path) return schema.type === 'array' ? '[object[]]' : '[object]';
-  switch (schema.type) {
-    case 'string': return '[string]';
-    case 'boolean': return '[switch]';
-    case 'integer': return '[int]';
-    case 'number': return '[double]';
-    case 'array':
-      if (schema.items?.type === 'string') return '[string[]]';
-      if (schema.items?.type === 'integer') return '[int[]]';
-      break;
-  }
-  throw new Error(`No PowerShell type for schema ${JSON.stringify(schema)}`);
-}
-
-/**
- * The input schema of an operation as the generator reads it: the listing carries it as plain JSON Schema, untyped.
- * @param {ListedOperation} op
- * @returns {InputSchema}
- */
-const inputOf = (op) => op.input;
-
-/**
- * The parameter sets of an operation, or null when it needs none. Target sets come from the parameters' x-mfa.sets
- * (the first named is the default: 'ComputerName' before 'Session'); each output mode (Test-MfaServerUpgrade
- * -Detection) adds a set of its own holding the default set's parameters and its switch, mandatory there.
- */
-/**
- * @param {ListedOperation} op
- */
-export function parameterSets(op) {
-  /** @type {string[]} */
-  const targetSets = [];
-  for (const schema of Object.values(inputOf(op).properties ?? {})) {
-    for (const s of schema['x-mfa']?.sets ?? []) if (!targetSets.includes(s)) targetSets.push(s);
-  }
-  const modes = op.outputModes ?? [];
-  if (targetSets.length === 0 && modes.length === 0) return null;
-  const defaultSet = targetSets[0] ?? 'Default';
-  return { defaultSet, targetSets: targetSets.length ? targetSets : [defaultSet], modes };
-}
-
-/**
- * The sets a parameter is declared in: undefined means every set (one plain [Parameter()]).
- * @param {string} name
- * @param {ParameterSchema} schema
- * @param {ParameterSets | null} sets
- * @returns {string[] | undefined}
- */
-function setsOf(name, schema, sets) {
-  if (!sets) return undefined;
-  const mode = sets.modes.find((m) => m.parameter === name);
-  if (mode) return [mode.parameter];
-  const own = schema['x-mfa']?.sets;
-  if (!own) return undefined;
-  // The mode sets are the default set plus the mode's switch.
-  return own.includes(sets.defaultSet) ? [...own, ...sets.modes.map((m) => m.parameter)] : own;
-}
 
 /**
  * @param {string} name
@@ -133,58 +54,41 @@ function parameterBlock(name, schema, required, sets) {
   const isMode = Boolean(sets?.modes.some((m) => m.parameter === name));
   if (required.includes(name) || isMode || b.mandatoryInSets) attrs.push('Mandatory = $true');
   if (b.position !== undefined) attrs.push(`Position = ${b.position}`);
+  if (b.pipelineValue) attrs.push('ValueFromPipeline = $true');
   if (b.pipeline) attrs.push('ValueFromPipelineByPropertyName = $true');
   const inSets = setsOf(name, schema, sets);
   const lines = inSets
     ? inSets.map((s) => `        [Parameter(${[`ParameterSetName = ${q(s)}`, ...attrs].join(', ')})]`)
     : [`        [Parameter(${attrs.join(', ')})]`];
   if (b.aliases?.length) lines.push(`        [Alias(${b.aliases.map(q).join(', ')})]`);
-  if (schema.enum) lines.push(`        [ValidateSet(${schema.enum.map(q).join(', ')})]`);
+  // One value of a set, or a list of them (-SkipReadiness, Restore-PhoneFactor -Component): tab completion and a
+  // refusal naming the valid values, from the schema's enum.
+  const validValues = allowedValues(schema);
+  if (validValues.length) lines.push(`        [ValidateSet(${validValues.map(q).join(', ')})]`);
   if (schema.type === 'integer' && (schema.minimum !== undefined || schema.maximum !== undefined)) {
     lines.push(`        [ValidateRange(${schema.minimum ?? '[int]::MinValue'}, ${schema.maximum ?? '[int]::MaxValue'})]`);
   }
-  if (schema.type === 'string' && !schema.enum && required.includes(name)) lines.push('        [ValidateNotNullOrEmpty()]');
+  // A required text, and a parameter bound by value or by property name from objects whose property may be empty (an
+  // AD computer without DNSHostName): refused by name here, never taken as "not given" (this machine).
+  if ((schema.type === 'string' && !schema.enum && required.includes(name)) || b.pipelineValue) lines.push('        [ValidateNotNullOrEmpty()]');
   lines.push(`        ${psType(schema)} $${name}`);
   return lines.join('\n');
 }
 
-/** @param {ListedOperation} op */
-function help(op) {
-  const props = inputOf(op).properties ?? {};
-  const out = ['    <#', '    .SYNOPSIS', `    ${helpText(op.synopsis)}`, '', '    .DESCRIPTION', `    ${helpText(op.description)}`];
-  if (op.changesState) {
-    out.push(
-      '',
-      `    Changes state (ConfirmImpact ${op.confirmImpact}): -WhatIf lists every action without doing it; -Confirm asks before each one. Unattended runs ` +
-        `use -Confirm:$false.`,
-    );
-  }
-  for (const [name, schema] of Object.entries(props)) {
-    out.push('', `    .PARAMETER ${name}`, `    ${helpText(schema.description ?? name)}`);
-  }
-  op.examples.forEach((ex, i) => {
-    out.push('', '    .EXAMPLE', `    ${helpText(ex.code)}`, '', `    Example ${i + 1}: ${helpText(ex.title)}. ${helpText(ex.remarks)}`);
-  });
-  const piped = Object.entries(props).filter(([, s]) => s['x-mfa']?.pipeline).map(([n]) => n);
-  out.push('', '    .INPUTS');
-  out.push(piped.length ? `    System.Management.Automation.PSObject. Objects with any of these properties bind by name: ${piped.join(', ')}.` : '    None. ' +
-    'This command takes no pipeline input.');
-  out.push('', '    .OUTPUTS', `    ${op.outputTypeName}`);
-  for (const m of op.outputModes ?? []) out.push('', '    .OUTPUTS', `    ${m.outputType} (with -${m.parameter})`);
-  out.push('', '    .NOTES', `    Generated from the '${op.name}' operation contract of the MfaServerUpgrade core.`);
-  for (const link of op.links) out.push('', '    .LINK', `    ${link}`);
-  out.push('    #>');
-  return out.join('\n');
-}
+/** The function's help: the MAML file written from the same contract (generate-maml.mjs). */
+const EXTERNAL_HELP = ['    <#', `    .EXTERNALHELP ${MAML_FILE}`, '    #>'].join('\n');
 
-/** @param {ListedOperation} op */
-function cmdletFunction(op) {
+/**
+ * @param {ListedOperation} op
+ * @param {string} homepage
+ */
+function cmdletFunction(op, homepage) {
   const props = inputOf(op).properties ?? {};
   const required = inputOf(op).required ?? [];
   const names = Object.keys(props);
   const paths = names.filter((n) => props[n]['x-mfa']?.path);
   const sets = parameterSets(op);
-  const bindingArgs = ['PositionalBinding = $false'];
+  const bindingArgs = ['PositionalBinding = $false', `HelpUri = ${q(helpUri(homepage, op.cmdlet))}`];
   if (sets) bindingArgs.push(`DefaultParameterSetName = ${q(sets.defaultSet)}`);
   if (op.changesState) bindingArgs.push('SupportsShouldProcess = $true', `ConfirmImpact = ${q(op.confirmImpact)}`);
   /** @type {(xs: string[]) => string} */
@@ -195,9 +99,12 @@ function cmdletFunction(op) {
         ...sets.modes.map((m) => `    [OutputType(${q(m.outputType)}, ParameterSetName = (${q(m.parameter)}))]`),
       ]
     : [`    [OutputType(${q(op.outputTypeName)})]`];
+  const item = `(ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)`;
+  const invoke = `-Operation ${q(op.name)} -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} -TimeoutSeconds ${op.timeoutSeconds}` +
+    (op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : '') + (op.ownProcess ? ' -OwnProcess' : '');
   return [
     `function ${op.cmdlet} {`,
-    help(op),
+    EXTERNAL_HELP,
     `    [CmdletBinding(${bindingArgs.join(', ')})]`,
     ...outputTypes,
     '    param(',
@@ -205,17 +112,24 @@ function cmdletFunction(op) {
     '    )',
     // Each block's work runs in a try whose catch reports what stopped it, once (Exit-MfaCommand, Invoke-MfaCore.ps1):
     // without it, -ErrorAction SilentlyContinue or Ignore let the module run on past its own throws.
-    '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
-    '    process {',
-    `        try { $mfaItems.Add((ConvertTo-MfaCoreItem -Bound $PSBoundParameters -Names ${list(names)} -PathNames ${list(paths)} -Caller $PSCmdlet)) }`,
-    '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
-    '    }',
-    '    end {',
-    `        try { Invoke-MfaCore -Operation ${q(op.name)} -Items $mfaItems.ToArray() -Caller $PSCmdlet -OutputTypeName ${q(op.outputTypeName)} ` +
-      `-TimeoutSeconds ${op.timeoutSeconds}${op.changesState ? ` -ChangesState -ConfirmImpact ${q(op.confirmImpact)}` : ''}${op.ownProcess ? ' ' +
-      '-OwnProcess' : ''} }`,
-    '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
-    '    }',
+    ...(streams(op)
+      ? [
+          '    process {',
+          `        try { Invoke-MfaCore -Items @(${item}) ${invoke} }`,
+          '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+          '    }',
+        ]
+      : [
+          '    begin { $mfaItems = New-Object System.Collections.Generic.List[object] }',
+          '    process {',
+          `        try { $mfaItems.Add(${item}) }`,
+          '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+          '    }',
+          '    end {',
+          `        try { Invoke-MfaCore -Items $mfaItems.ToArray() ${invoke} }`,
+          '        catch { Exit-MfaCommand -Caller $PSCmdlet -ErrorRecord $_ }',
+          '    }',
+        ]),
     '}',
   ].join('\n');
 }
@@ -223,8 +137,10 @@ function cmdletFunction(op) {
 /**
  * @param {ListedOperation[]} ops
  * @param {string} version
+ * @param {string} homepage
+ * @param {string} releaseNotes the CHANGELOG.md section of this version
  */
-function manifest(ops, version) {
+function manifest(ops, version, homepage, releaseNotes) {
   return [
     `# ${GENERATED}`,
     '@{',
@@ -241,14 +157,16 @@ function manifest(ops, version) {
     "    CompatiblePSEditions = @('Desktop', 'Core')",
     `    FormatsToProcess     = @('${MODULE}.format.ps1xml')`,
     `    FunctionsToExport    = @(${ops.map((o) => q(o.cmdlet)).join(', ')})`,
+    `    HelpInfoURI          = ${q(helpInfoUri(homepage))}`,
     '    CmdletsToExport      = @()',
     '    AliasesToExport      = @()',
     '    VariablesToExport    = @()',
     '    PrivateData          = @{',
     '        PSData = @{',
     "            Tags         = @('MFA', 'MFAServer', 'PhoneFactor', 'EntraID', 'Upgrade', 'Migration', 'Windows')",
-    "            LicenseUri   = 'https://opensource.org/licenses/MIT'",
-    `            ReleaseNotes = 'MfaServerUpgrade ${version}'`,
+    `            ProjectUri   = ${q(homepage)}`,
+    `            LicenseUri   = ${q(`${homepage}/blob/main/LICENSE`)}`,
+    `            ReleaseNotes = ${q(releaseNotes.replace(/\r?\n/g, '\r\n'))}`,
     '        }',
     '    }',
     '}',
@@ -259,6 +177,102 @@ function manifest(ops, version) {
 /** @type {(s: string) => string} */
 const xmlEscape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The narrowest console a table view must fit, and what it leaves at least for its last (wrapping) column. */
+const VIEW_LINE = 80;
+const LAST_COLUMN_MIN = 16;
+
+/** @typedef {Record<string, { type?: string, enum?: string[] }>} OutputProperties */
+
+/**
+ * The properties of an output schema (an object, or the object branch of an anyOf).
+ * @param {ListedOperation} op
+ * @returns {OutputProperties}
+ */
+function outputProperties(op) {
+  /** @type {{ properties?: OutputProperties, anyOf?: { properties?: OutputProperties }[] }} */
+  const schema = op.output;
+  const withProperties = schema.properties ? schema : (schema.anyOf ?? []).find((s) => s.properties);
+  if (!withProperties?.properties) throw new Error(`${op.cmdlet}: the output schema has no properties for a view`);
+  return withProperties.properties;
+}
+
+/**
+ * The columns of a table view with their widths: declared, or from the schema (an enum's longest value, a boolean's
+ * "False"); the last column has none (it takes the rest of the line and wraps). Refuses a view that would wrap its
+ * header (a width under the label's length) or not fit VIEW_LINE columns with LAST_COLUMN_MIN left for the last column.
+ * @param {ListedOperation} op
+ * @param {import('../core/cmdlets/contract/contract.js').ViewColumn[]} columns
+ * @returns {{ property: string, label: string, width: number | undefined }[]}
+ */
+export function tableColumns(op, columns) {
+  const props = outputProperties(op);
+  const resolved = columns.map((c, i) => {
+    const column = typeof c === 'string' ? { property: c } : c;
+    const schema = props[column.property];
+    if (!schema) throw new Error(`${op.cmdlet}: view column ${column.property} is no property of ${op.outputTypeName}`);
+    const label = column.label ?? column.property;
+    if (i === columns.length - 1) return { property: column.property, label, width: undefined };
+    const fromSchema = schema.enum ? Math.max(...schema.enum.map((v) => v.length)) : schema.type === 'boolean' ? 'False'.length : undefined;
+    const width = column.width ?? (fromSchema === undefined ? undefined : Math.max(fromSchema, label.length));
+    if (width === undefined) throw new Error(`${op.cmdlet}: view column ${column.property} needs a width (only the last column takes the rest)`);
+    if (width < label.length) {
+      throw new Error(`${op.cmdlet}: view column ${column.property} is ${width} wide, its header '${label}' ${label.length}: it would wrap`);
+    }
+    return { property: column.property, label, width };
+  });
+  const used = resolved.reduce((sum, c) => sum + (c.width ?? 0) + 1, 0);
+  if (used + LAST_COLUMN_MIN > VIEW_LINE) {
+    throw new Error(`${op.cmdlet}: the table view takes ${used} columns before its last one; at ${VIEW_LINE} columns it needs ${LAST_COLUMN_MIN} left for it`);
+  }
+  return resolved;
+}
+
+/**
+ * One <View> of the format file: a table (fixed widths, the last column wraps, optionally grouped under a heading per
+ * value) or a list.
+ * @param {ListedOperation} op
+ */
+function viewXml(op) {
+  const head = [
+    '    <View>',
+    `      <Name>${xmlEscape(op.outputTypeName)}</Name>`,
+    `      <ViewSelectedBy><TypeName>${xmlEscape(op.outputTypeName)}</TypeName></ViewSelectedBy>`,
+  ];
+  const view = op.view;
+  if ('list' in view) {
+    const props = outputProperties(op);
+    for (const p of view.list) if (!props[p]) throw new Error(`${op.cmdlet}: list view property ${p} is no property of ${op.outputTypeName}`);
+    return [
+      ...head,
+      '      <ListControl><ListEntries><ListEntry><ListItems>',
+      ...view.list.map((p) => `        <ListItem><PropertyName>${xmlEscape(p)}</PropertyName></ListItem>`),
+      '      </ListItems></ListEntry></ListEntries></ListControl>',
+      '    </View>',
+    ].join('\r\n');
+  }
+  const columns = tableColumns(op, view.table);
+  if (view.groupBy) {
+    if (!outputProperties(op)[view.groupBy]) throw new Error(`${op.cmdlet}: groupBy ${view.groupBy} is no property of ${op.outputTypeName}`);
+    if (columns.some((c) => c.property === view.groupBy)) throw new Error(`${op.cmdlet}: ${view.groupBy} is the heading of each group, not a column too`);
+    head.push(`      <GroupBy><PropertyName>${xmlEscape(view.groupBy)}</PropertyName></GroupBy>`);
+  }
+  return [
+    ...head,
+    '      <TableControl>',
+    '        <TableHeaders>',
+    ...columns.map((c) => {
+      const width = c.width === undefined ? '' : `<Width>${c.width}</Width>`;
+      return `          <TableColumnHeader><Label>${xmlEscape(c.label)}</Label>${width}</TableColumnHeader>`;
+    }),
+    '        </TableHeaders>',
+    '        <TableRowEntries><TableRowEntry><Wrap /><TableColumnItems>',
+    ...columns.map((c) => `          <TableColumnItem><PropertyName>${xmlEscape(c.property)}</PropertyName></TableColumnItem>`),
+    '        </TableColumnItems></TableRowEntry></TableRowEntries>',
+    '      </TableControl>',
+    '    </View>',
+  ].join('\r\n');
+}
+
 /** @param {ListedOperation[]} ops */
 function formatView(ops) {
   /** @type {Set<string>} */
@@ -267,21 +281,7 @@ function formatView(ops) {
   for (const op of ops) {
     if (seen.has(op.outputTypeName)) continue;
     seen.add(op.outputTypeName);
-    views.push([
-      '    <View>',
-      `      <Name>${xmlEscape(op.outputTypeName)}</Name>`,
-      `      <ViewSelectedBy><TypeName>${xmlEscape(op.outputTypeName)}</TypeName></ViewSelectedBy>`,
-      '      <TableControl>',
-      '        <AutoSize />',
-      '        <TableHeaders>',
-      ...op.view.map((c) => `          <TableColumnHeader><Label>${xmlEscape(c)}</Label></TableColumnHeader>`),
-      '        </TableHeaders>',
-      '        <TableRowEntries><TableRowEntry><TableColumnItems>',
-      ...op.view.map((c) => `          <TableColumnItem><PropertyName>${xmlEscape(c)}</PropertyName></TableColumnItem>`),
-      '        </TableColumnItems></TableRowEntry></TableRowEntries>',
-      '      </TableControl>',
-      '    </View>',
-    ].join('\r\n'));
+    views.push(viewXml(op));
   }
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -299,8 +299,9 @@ function formatView(ops) {
  * @param {ListedOperation[]} ops
  * @param {string} transport
  * @param {string} buildId
+ * @param {string} homepage
  */
-function psm1(ops, transport, buildId) {
+function psm1(ops, transport, buildId, homepage) {
   return [
     `# ${GENERATED}`,
     '# The transport below comes from ps-module/src/*.ps1; the functions after it from the contracts.',
@@ -318,7 +319,7 @@ function psm1(ops, transport, buildId) {
     '# Remove-Module (and Import-Module -Force) ends this runspace\'s warm core.',
     '$ExecutionContext.SessionState.Module.OnRemove = { Close-MfaWarmCore }',
     '',
-    ...ops.map(cmdletFunction),
+    ...ops.map((op) => cmdletFunction(op, homepage)),
     '',
     `Export-ModuleMember -Function @(${ops.map((o) => q(o.cmdlet)).join(', ')})`,
     '',
@@ -326,10 +327,24 @@ function psm1(ops, transport, buildId) {
 }
 
 /**
- * Writes the module's files into moduleDir; returns their names (relative to it).
- * @param {{ root: string, moduleDir: string, version: string, buildId: string }} options
+ * The release notes of a version: its section of CHANGELOG.md (from "## <version>" to the next "## "), which must exist.
+ * @param {string} root
+ * @param {string} version
  */
-export function generateModule({ root, moduleDir, version, buildId }) {
+export function releaseNotesOf(root, version) {
+  const text = readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8').replace(/\r\n/g, '\n');
+  const start = text.indexOf(`\n## ${version}\n`);
+  if (start < 0) throw new Error(`CHANGELOG.md has no section "## ${version}" (package.json's version): write what changed in it`);
+  const body = text.slice(start + `\n## ${version}\n`.length);
+  const end = body.search(/^## /m);
+  return `MfaServerUpgrade ${version}\n\n${(end < 0 ? body : body.slice(0, end)).trim()}`;
+}
+
+/**
+ * Writes the module's files into moduleDir; returns their names (relative to it).
+ * @param {{ root: string, moduleDir: string, version: string, buildId: string, homepage: string }} options
+ */
+export function generateModule({ root, moduleDir, version, buildId, homepage }) {
   const core = path.join(moduleDir, 'lib', 'mfa-core.cjs');
   const listing = /** @type {Listing} */ (parseJson(execFileSync(process.execPath, [core, '--list'], { encoding: 'utf8' })));
   // Internal operations (host-call) are the core's own plumbing: no cmdlet, no help, not exported.
@@ -343,8 +358,9 @@ export function generateModule({ root, moduleDir, version, buildId }) {
     .join('\n\n');
   /** @type {Record<string, string>} */
   const files = {
-    [`${MODULE}.psd1`]: manifest(ops, version),
-    [`${MODULE}.psm1`]: psm1(ops, transport, buildId).replace(/\r?\n/g, '\r\n'),
+    [`${MODULE}.psd1`]: manifest(ops, version, homepage, releaseNotesOf(root, version)),
+    [`${MODULE}.psm1`]: psm1(ops, transport, buildId, homepage).replace(/\r?\n/g, '\r\n'),
+    [path.join('en-US', MAML_FILE)]: mamlHelp(ops, homepage, GENERATED),
     [`${MODULE}.format.ps1xml`]: formatView(ops),
   };
   // About topics: Get-Help finds about_*.help.txt in the module folder's culture folder.
@@ -354,6 +370,10 @@ export function generateModule({ root, moduleDir, version, buildId }) {
     assertAscii(name, text);
     writeFileSync(path.join(moduleDir, name), BOM + text);
   }
+  // Each cmdlet's help as a web page: committed under docs/help, where its HelpUri points (Get-Help -Online).
+  const docs = path.join(root, 'docs', 'help');
+  mkdirSync(docs, { recursive: true });
+  for (const op of ops) writeFileSync(path.join(docs, `${op.cmdlet}.md`), markdownHelp(op, GENERATED));
   // The public surface as a versioned JSON Schema: shipped in the module, and committed so a diff shows every change.
   const surface = JSON.stringify(surfaceSchema(listing, version), null, 2) + '\n';
   writeFileSync(path.join(moduleDir, `${MODULE}.surface.schema.json`), surface);
@@ -361,6 +381,8 @@ export function generateModule({ root, moduleDir, version, buildId }) {
   files[`${MODULE}.surface.schema.json`] = surface;
   const media = path.join(root, 'assets', 'lab-media');
   // The core looks for the first assets/lab-media above its lib/ folder (core/host/lab/media.ts): same layout as the repo.
+  // Copied afresh: a file renamed or removed in assets/lab-media must not linger in the module (and so in the package).
+  rmSync(path.join(moduleDir, 'assets', 'lab-media'), { recursive: true, force: true });
   if (existsSync(media)) cpSync(media, path.join(moduleDir, 'assets', 'lab-media'), { recursive: true });
   return Object.keys(files);
 }

@@ -54,7 +54,9 @@ export function thirdPartyNotices({ root, moduleName, version, node }) {
     ...deps,
     '',
     'assets\\lab-media\\',
-    '  Simulated installer media of the built-in lab (MSI databases built by this project with wixl); no Microsoft code.',
+    '  Simulated installer media of the built-in lab (New-MfaLab needs them): MSI databases built by this project with wixl,',
+    '  each file named LAB-STANDIN-<name>. They are NOT Microsoft\'s installers and contain no Microsoft code; a lab places',
+    '  each one under <name>, the real media\'s file name, inside the lab folder only.',
     '',
   ].join('\r\n');
 }

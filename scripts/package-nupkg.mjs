@@ -30,6 +30,8 @@ export function readManifest(psd1File) {
   };
   return {
     moduleVersion: value('ModuleVersion'),
+    guid: value('GUID'),
+    helpInfoUri: value('HelpInfoURI'),
     author: value('Author'),
     copyright: value('Copyright'),
     description: value('Description'),
@@ -37,6 +39,8 @@ export function readManifest(psd1File) {
     editions: list('CompatiblePSEditions'),
     tags: list('Tags'),
     licenseUri: value('LicenseUri'),
+    projectUri: value('ProjectUri'),
+    releaseNotes: value('ReleaseNotes'),
   };
 }
 
@@ -57,6 +61,8 @@ export function galleryTags(manifest) {
   ];
 }
 
+const NODE_NOTE = 'Carries node.exe of Node.js (see bin/NODE-LICENSE.txt and THIRD-PARTY-NOTICES.txt).';
+
 /** @param {{ id: string, version: string, manifest: Manifest, licenseExpression: string }} options */
 export function nuspec({ id, version, manifest, licenseExpression }) {
   return [
@@ -70,7 +76,9 @@ export function nuspec({ id, version, manifest, licenseExpression }) {
     '    <requireLicenseAcceptance>false</requireLicenseAcceptance>',
     `    <license type="expression">${xml(licenseExpression)}</license>`,
     `    <description>${xml(manifest.description)}</description>`,
-    `    <releaseNotes>${xml(`${id} ${version}. Carries node.exe of Node.js (see bin/NODE-LICENSE.txt and THIRD-PARTY-NOTICES.txt).`)}</releaseNotes>`,
+    `    <projectUrl>${xml(manifest.projectUri)}</projectUrl>`,
+    // The manifest's notes (CHANGELOG.md's section of this version), and what the package carries besides the module.
+    `    <releaseNotes>${xml(`${manifest.releaseNotes}\r\n\r\n${NODE_NOTE}`)}</releaseNotes>`,
     `    <copyright>${xml(manifest.copyright)}</copyright>`,
     `    <tags>${xml(galleryTags(manifest).join(' '))}</tags>`,
     '  </metadata>',

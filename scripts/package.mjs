@@ -5,7 +5,9 @@
 //   MfaServerUpgrade-<version>.zip    that folder as a zip (root folder MfaServerUpgrade/)
 //   MfaServerUpgrade.<version>.nupkg  for Install-PSResource / Install-Module from an internal repository
 //   deploy/                           the ConfigMgr / Intune kit (install and detection scripts, README)
-//   SHA256SUMS.txt                    hashes of the two archives
+//   help/                             the updatable help: HelpInfo.xml, the help content as .cab and .zip
+//                                     (scripts/package-help.mjs), to publish where the manifest's HelpInfoURI points
+//   SHA256SUMS.txt                    hashes of the archives and the help files
 // Run `npm run build` first (the package script does). The version is package.json's, nowhere else.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +16,7 @@ import { NODE_PACKAGES, nodeForWindows, sha256File } from './package-node.mjs';
 import { thirdPartyNotices } from './package-notices.mjs';
 import { folderEntries, writeZip } from './package-zip.mjs';
 import { readManifest, writeNupkg } from './package-nupkg.mjs';
+import { writeUpdatableHelp } from './package-help.mjs';
 
 const MODULE = 'MfaServerUpgrade';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,12 +44,13 @@ if (/-/.test(version)) {
   // The generated manifest has no PSData.Prerelease, so PowerShellGet would install a prerelease as the release.
   throw new Error(`package.json version ${version} is a prerelease: the module manifest cannot express it yet (PSData.Prerelease).`);
 }
-const manifestVersion = readManifest(path.join(builtModule, `${MODULE}.psd1`)).moduleVersion;
+const builtManifest = readManifest(path.join(builtModule, `${MODULE}.psd1`));
+const manifestVersion = builtManifest.moduleVersion;
 if (manifestVersion !== version) throw new Error(`The built manifest says ${manifestVersion}, package.json ${version}: run npm run build.`);
 
 // 1. The module folder.
 const moduleOut = path.join(outDir, MODULE);
-for (const old of [moduleOut, path.join(outDir, 'deploy')]) rmSync(old, { recursive: true, force: true });
+for (const old of [moduleOut, path.join(outDir, 'deploy'), path.join(outDir, 'help')]) rmSync(old, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 // The code cache (cache/) belongs to the machine that made it: never shipped.
 cpSync(builtModule, moduleOut, { recursive: true, filter: (src) => path.basename(src) !== 'cache' || path.dirname(src) !== builtModule });
@@ -76,11 +80,13 @@ cpSync(path.join(root, 'deploy'), path.join(outDir, 'deploy'), { recursive: true
 const zipFile = path.join(outDir, `${MODULE}-${version}.zip`);
 const nupkgFile = path.join(outDir, `${MODULE}.${version}.nupkg`);
 for (const f of [zipFile, nupkgFile]) rmSync(f, { force: true });
-await Promise.all([
+const [, , helpFiles] = await Promise.all([
   writeZip(zipFile, folderEntries(moduleOut, `${MODULE}/`)),
   writeNupkg({ moduleDir: moduleOut, outDir, id: MODULE, version, licenseExpression: pkg.license }),
+  writeUpdatableHelp({ moduleDir: moduleOut, outDir: path.join(outDir, 'help'), module: MODULE, guid: builtManifest.guid, version,
+    helpInfoUri: builtManifest.helpInfoUri }),
 ]);
-const sums = [zipFile, nupkgFile].map((f) => `${sha256File(f)}  ${path.basename(f)}`).join('\n') + '\n';
+const sums = [zipFile, nupkgFile, ...helpFiles].map((f) => `${sha256File(f)}  ${path.relative(outDir, f).split(path.sep).join('/')}`).join('\n') + '\n';
 writeFileSync(path.join(outDir, 'SHA256SUMS.txt'), sums);
 
 /** @type {(f: string) => string} */

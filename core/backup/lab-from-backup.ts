@@ -8,7 +8,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs';
 import { join, resolve, win32 } from 'node:path';
 import { protectFolder } from './protect-folder';
-import { findLabMediaFolder } from '../host/lab/media';
+import { MEDIA_MANIFEST, findLabMediaFolder, labMediaFile, labMediaNames } from '../host/lab/media';
 import { finishLab, prepareFolder } from '../host/lab/scenarios';
 import type { LabFile, LabServerSummary } from '../host/lab/lab-file';
 import { LAB_FILE } from '../host/lab/server-file';
@@ -270,9 +270,11 @@ async function copyMedia(lab: LabHost, mediaFolder: string, only: RegExp | null)
   await lab.makeDirectory(LAB_MEDIA_PATH);
   const target = lab.localPath(LAB_MEDIA_PATH);
   // Files only: the media folder also holds the PhoneFactor-era stand-ins (phonefactor\), which are not MFA Server media.
-  for (const e of await readdir(mediaFolder, { withFileTypes: true })) {
-    if (e.isFile() && (!only || only.test(e.name))) await copyFile(join(mediaFolder, e.name), join(target, e.name));
-  }
+  // Each installer is placed under the name the real media has (media.ts); media.json keeps its own.
+  const files = (await readdir(mediaFolder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  const placed = [...labMediaNames(files).map((name) => ({ name, from: labMediaFile(mediaFolder, name) })),
+    ...files.filter((f) => f === MEDIA_MANIFEST).map((name) => ({ name, from: join(mediaFolder, name) }))];
+  for (const f of placed) if (!only || only.test(f.name)) await copyFile(f.from, join(target, f.name));
 }
 
 /**

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
-import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { backUpServers } from '../backup/index';
 import { RollbackMediaPathParameter, RollbackMediaRowSchema } from './contract/rollback-media-parameters';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
@@ -35,7 +35,7 @@ const Input = Type.Object(
       }),
     ),
     RollbackMediaPath: RollbackMediaPathParameter,
-    ...TargetParameters,
+    ...ServerTargetParameters,
     ThrottleLimit: ThrottleLimitParameter,
   },
   { additionalProperties: false },
@@ -107,7 +107,12 @@ export const backupPhoneFactorOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.Backup',
-  view: ['ComputerName', 'CreatedUtc', 'Items', 'TotalBytes', 'IsVerified', 'BackupPath'],
+  view: {
+    list: [
+      'ComputerName', 'BackupPath', 'CreatedUtc', 'IsVerified', 'Items', 'TotalBytes', 'KeptBackups', 'RemovedBackups', 'SkippedItems',
+      'StoppedServices',
+    ],
+  },
   changesState: { confirmImpact: 'Low' },
   batching: 'batch',
   timeoutSeconds: 3600,

@@ -44,7 +44,7 @@ export const exportTenantStateOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.TenantState',
-  view: ['Path', 'TakenAt', 'FederatedDomains', 'RolloutGroups', 'Sha256'],
+  view: { list: ['Path', 'TakenAt', 'Cloud', 'FederatedDomains', 'RolloutPolicies', 'RolloutGroups', 'Sha256'] },
   changesState: { confirmImpact: 'Low' },
   timeoutSeconds: 1800,
   ownProcess: TENANT_OWN_PROCESS,

@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { DEFAULT_TASK_NAME } from '../domain/backup-task';
 import { DEFAULT_LOG_TAIL, getBackupTask } from '../backup/index';
 
@@ -20,7 +20,7 @@ const Input = Type.Object(
       maximum: 1000,
       description: `How many of the last lines of the task's log to return in LogTail (default ${DEFAULT_LOG_TAIL}).`,
     })),
-    ...TargetParameters,
+    ...ServerTargetParameters,
   },
   { additionalProperties: false },
 );
@@ -72,7 +72,12 @@ export const getBackupTaskOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupTaskState',
-  view: ['ComputerName', 'At', 'Enabled', 'Retain', 'LastResult', 'LastRunStart', 'Destination'],
+  view: {
+    list: [
+      'ComputerName', 'TaskName', 'Enabled', 'At', 'Destination', 'Retain', 'StopService', 'LastResult', 'LastRunStart', 'LastMessage', 'ModulePath',
+      'LogPath',
+    ],
+  },
   links: ['Register-PhoneFactorBackupTask', 'Unregister-PhoneFactorBackupTask', 'Get-PhoneFactorBackup'],
   handler: perItem(async (item) => getBackupTask({ target: targetOf(item), labPath: item.LabPath, taskName: item.TaskName, tail: item.Tail })),
 });

@@ -13,7 +13,7 @@ const Input = Type.Object(
     Destination: PathParameter(
       'The folder that holds the backups (Backup-PhoneFactor -Destination, Invoke-MfaServerUpgrade -BackupDestination, the backup task\'s destination), ' +
         'a folder of this machine; with -LabPath a Windows path (D:\\Backups) lies inside that lab.',
-      { pipeline: true, position: 0, aliases: ['BackupDestination'] },
+      { pipeline: true, position: 0, aliases: ['BackupDestination', 'FullName'] },
     ),
     LabPath: Type.Optional(Type.String({
       minLength: 1,
@@ -73,7 +73,10 @@ export const getBackupOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupListing',
-  view: ['ComputerName', 'Sequence', 'CreatedUtc', 'FileCount', 'Size', 'Verified', 'Path'],
+  view: {
+    groupBy: 'ComputerName',
+    table: [{ property: 'Sequence', width: 8 }, { property: 'CreatedUtc', width: 22 }, { property: 'Size', width: 11 }, 'Verified', 'Path'],
+  },
   links: ['Backup-PhoneFactor', 'Test-PhoneFactorBackup', 'Restore-PhoneFactor', 'Get-MfaUpgradeRun'],
   handler: perItem(async (item) =>
     listBackups({ destination: await resolveFileTarget({ labPath: item.LabPath, remote: {} }, item.Destination), verify: item.Verify === true }),

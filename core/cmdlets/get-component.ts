@@ -2,13 +2,13 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
-import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { inventoryServers } from '../survey/inventory-servers';
 import { COMPONENT_NAMES } from '../domain/catalog';
 import { DEFAULT_THROTTLE_LIMIT } from '../util/pool';
 import { showSetting } from '../util/secrets';
 
-const Input = Type.Object({ ...TargetParameters, ThrottleLimit: ThrottleLimitParameter }, { additionalProperties: false });
+const Input = Type.Object({ ...ServerTargetParameters, ThrottleLimit: ThrottleLimitParameter }, { additionalProperties: false });
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Output = Type.Object({
@@ -62,7 +62,10 @@ export const getComponentOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.Component',
-  view: ['ComputerName', 'Component', 'DisplayName', 'Version', 'VirtualDirectory', 'InstallPath'],
+  view: {
+    groupBy: 'ComputerName',
+    table: ['Component', { property: 'Version', width: 8 }, { property: 'VirtualDirectory', width: 29 }, 'InstallPath'],
+  },
   links: ['Backup-PhoneFactor', 'Get-MfaUpgradePlan'],
   batching: 'batch',
   handler: async (items, ctx) => {

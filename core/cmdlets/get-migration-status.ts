@@ -4,7 +4,7 @@ import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
 import { connectionOf, MigrationGroupDescription, TENANT_OWN_PROCESS, TenantParameters } from './contract/tenant-parameters';
 import { getMigrationStatus, MIGRATION_STATES } from '../tenant/index';
-import { CoreError } from '../util/errors';
+import { sinceOf } from './contract/time-parameters';
 
 const Input = Type.Object(
   {
@@ -58,7 +58,7 @@ export const getMigrationStatusOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.MigrationStatus',
-  view: ['UserPrincipalName', 'Status', 'MethodsWritten', 'LastWritten', 'StagedRolloutGroups'],
+  view: { table: [{ property: 'UserPrincipalName', width: 32 }, 'Status', 'MethodsWritten'] },
   timeoutSeconds: 3600,
   ownProcess: TENANT_OWN_PROCESS,
   links: ['Test-MfaTenantReadiness', 'Export-MfaTenantState'],
@@ -67,11 +67,3 @@ export const getMigrationStatusOperation = defineOperation({
       (s) => ctx.progress('Reading the tenant', s)),
   ),
 });
-
-function sinceOf(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const time = Date.parse(text.trim());
-  if (Number.isNaN(time)) throw new CoreError('InvalidParameter',
-    `-Since '${text}' is not a date or time: give 2024-05-01, 2024-05-01T08:00:00Z or (Get-Date).AddDays(-30).`, 'Since');
-  return new Date(time);
-}

@@ -2,14 +2,14 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
-import { TargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
 import { openTargetHosts } from '../host/open-targets';
 import { CONSUMER_EFFECTS, CONSUMER_KINDS, consumerRow, findSdkConsumers } from '../webtier/index';
 import type { OperationContext } from '../util/operation-context';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     Path: Type.Optional(
       Type.Array(Type.String({ minLength: 1, pattern: '\\S' }), {
         minItems: 1,
@@ -76,7 +76,7 @@ export const getSdkConsumerOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.SdkConsumer',
-  view: ['ComputerName', 'Kind', 'Setting', 'Effect', 'Url'],
+  view: { groupBy: 'ComputerName', table: ['Kind', { property: 'Setting', width: 22 }, { property: 'Effect', width: 16 }, 'Url'] },
   links: ['Test-MfaWebTier', 'Get-MfaUpgradePlan'],
   handler: perItem(async (item, ctx: OperationContext) => {
     const hosts = item.Path && !hasTarget(item) ? [] : await openTargetHosts(targetOf(item));

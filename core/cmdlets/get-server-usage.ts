@@ -2,16 +2,16 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
-import { TargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
 import { openTargetHosts, pipeIdentity } from '../host/open-targets';
 import { readServerUsage, usageRows, type UsageRequest } from '../usage/index';
 import { CALLERS } from '../domain/service-log';
-import { CoreError } from '../util/errors';
 import type { OperationContext } from '../util/operation-context';
+import { sinceOf } from './contract/time-parameters';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     Path: Type.Optional(
       Type.Array(Type.String({ minLength: 1, pattern: '\\S' }), {
         minItems: 1,
@@ -97,7 +97,11 @@ export const getServerUsageOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.ServerUsage',
-  view: ['Kind', 'Name', 'Count', 'Failed', 'LastSeen', 'Detail'],
+  // Rows come kind by kind (users; or days, callers, files, unparsed): a heading per kind leaves room for Detail.
+  view: {
+    groupBy: 'Kind',
+    table: [{ property: 'Name', width: 24 }, { property: 'Count', width: 6 }, { property: 'Failed', width: 6 }, { property: 'LastSeen', width: 22 }, 'Detail'],
+  },
   links: ['Get-PhoneFactorComponent', 'Get-MfaUpgradePlan'],
   handler: perItem(async (item, ctx: OperationContext) => {
     const request: UsageRequest = { paths: item.Path, since: sinceOf(item.Since), users: item.User };
@@ -116,14 +120,3 @@ export const getServerUsageOperation = defineOperation({
 });
 
 const hasTarget = (t: TargetInput) => t.LabPath !== undefined || t.ComputerName !== undefined || t.Session !== undefined;
-
-/** -Since as a time: ISO-8601 (a date alone is UTC midnight, as the log's days are UTC) or what PowerShell makes of a [datetime]. */
-function sinceOf(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const time = Date.parse(text.trim());
-  if (Number.isNaN(time)) {
-    const examples = '2024-05-01, 2024-05-01T08:00:00Z or (Get-Date).AddDays(-30)';
-    throw new CoreError('InvalidParameter', `-Since '${text}' is not a date or time: give ${examples}.`, 'Since');
-  }
-  return new Date(time);
-}

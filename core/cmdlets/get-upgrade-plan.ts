@@ -1,12 +1,15 @@
 /** Get-MfaUpgradePlan: the ordered upgrade steps for one or more servers, automatic and manual. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { openTargetHostsOfItems } from '../host/open-targets';
 import { BackupDestinationParameter, UpgradeParameters } from './contract/upgrade-parameters';
 import { planUpgrade, PlanRow } from '../upgrade';
 
-const Input = Type.Object({ ...TargetParameters, ...UpgradeParameters, BackupDestination: BackupDestinationParameter(false) }, { additionalProperties: false });
+const Input = Type.Object(
+  { ...ServerTargetParameters, ...UpgradeParameters, BackupDestination: BackupDestinationParameter(false) },
+  { additionalProperties: false },
+);
 
 export const getUpgradePlanOperation = defineOperation({
   name: 'get-upgrade-plan',
@@ -34,7 +37,7 @@ export const getUpgradePlanOperation = defineOperation({
   input: Input,
   output: PlanRow,
   outputTypeName: 'MfaServerUpgrade.PlanStep',
-  view: ['Order', 'ComputerName', 'Kind', 'Action', 'Component', 'Description'],
+  view: { table: [{ property: 'Order', width: 5 }, { property: 'ComputerName', width: 13 }, { property: 'Kind', width: 9 }, 'Description'] },
   batching: 'batch',
   links: ['Invoke-MfaServerUpgrade', 'Get-PhoneFactorComponent'],
   handler: async (items, ctx) => {

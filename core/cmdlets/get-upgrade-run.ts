@@ -12,7 +12,7 @@ const Input = Type.Object(
     BackupDestination: PathParameter(
       'The folder given to Invoke-MfaServerUpgrade as -BackupDestination (a folder of this machine). Every run folder in it ' +
         '(MfaServerUpgrade-<servers>) is reported.',
-      { pipeline: true, position: 0, aliases: ['Destination'] },
+      { pipeline: true, position: 0, aliases: ['Destination', 'FullName'] },
     ),
   },
   { additionalProperties: false },
@@ -65,7 +65,12 @@ export const getUpgradeRunOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.UpgradeRun',
-  view: ['ComputerName', 'Status', 'StepsCompleted', 'StepsTotal', 'NextStep', 'UpdatedUtc'],
+  view: {
+    list: [
+      'ComputerName', 'Status', 'NextStep', 'StepsCompleted', 'StepsTotal', 'NextAction', 'ChangeId', 'LastRunBy', 'UpdatedUtc', 'RunFolder',
+      'ReportPath',
+    ],
+  },
   links: ['Invoke-MfaServerUpgrade', 'Get-PhoneFactorBackup', 'Test-MfaServerUpgrade'],
   handler: perItem(async (item) => getUpgradeRuns({ backupDestination: item.BackupDestination })),
 });

@@ -51,7 +51,7 @@ export const hostCallOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.HostCallResult',
-  view: ['Index', 'Ok', 'Error'],
+  view: { table: [{ property: 'Index', width: 6 }, 'Ok', 'Error'] },
   batching: 'batch',
   internal: true,
   // Installers run through this call on the target: as long as the longest installer may take.

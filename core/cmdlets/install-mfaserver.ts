@@ -2,13 +2,13 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { openTargetHost } from '../host/open-targets';
 import { installComponent } from '../upgrade';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     InstallerPath: Type.String({
       minLength: 1,
       description: 'For MfaServer: the media folder with MultiFactorAuthenticationServerSetup.exe. For a web component: the folder holding its 32/64-bit ' +
@@ -65,7 +65,13 @@ export const installMfaServerOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.InstallResult',
-  view: ['ComputerName', 'Component', 'ExitCode', 'RebootRequired', 'VirtualDirectory', 'InstallPath'],
+  view: {
+    groupBy: 'ComputerName',
+    table: [
+      { property: 'Component', width: 19 }, { property: 'ExitCode', width: 8 }, { property: 'RebootRequired', width: 6, label: 'Reboot' },
+      { property: 'VirtualDirectory', width: 24 }, 'InstallPath',
+    ],
+  },
   changesState: { confirmImpact: 'High' },
   timeoutSeconds: 3600,
   links: ['Uninstall-PhoneFactor', 'Invoke-MfaServerUpgrade'],

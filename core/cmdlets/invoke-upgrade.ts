@@ -1,7 +1,7 @@
 /** Invoke-MfaServerUpgrade: the whole documented upgrade, journaled and resumable. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { localFolderFor, openTargetHostsOfItems } from '../host/open-targets';
 import { BackupDestinationParameter, ChangeIdParameter, UpgradeParameters } from './contract/upgrade-parameters';
 import { runUpgrade } from '../upgrade';
@@ -13,7 +13,7 @@ import { WebTierParameters, webTierOptions } from './contract/webtier-parameters
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     ...UpgradeParameters,
     BackupDestination: BackupDestinationParameter(true),
     RollbackMediaPath: RollbackMediaPathParameter,
@@ -103,7 +103,7 @@ export const invokeUpgradeOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.UpgradeResult',
-  view: ['Status', 'ExitCode', 'RebootRequired', 'Message'],
+  view: { list: ['Status', 'ExitCode', 'RebootRequired', 'Message', 'NextAction', 'FollowUps', 'BackupPath', 'JournalPath', 'LogPath', 'ReportPath'] },
   changesState: { confirmImpact: 'High' },
   batching: 'batch',
   timeoutSeconds: 7200,

@@ -90,15 +90,18 @@ export const mergeWebConfigOperation = defineOperation({
       remarks: 'Lists every change without writing anything.',
     },
     {
-      title: 'Merge a farm of web servers from a CSV in one call',
+      title: 'Merge a farm of web servers from a CSV',
       code: "Import-Csv .\\webservers.csv | Merge-MfaWebConfig -Confirm:$false",
-      remarks: 'The CSV has Path and ReferencePath columns (and optionally WebServiceSdkUrl).',
+      remarks: 'The CSV has Path and ReferencePath columns (and optionally WebServiceSdkUrl); each row is merged as it is read.',
     },
   ],
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.WebConfigChange',
-  view: ['Section', 'Name', 'Action', 'OldValue', 'NewValue'],
+  view: {
+    groupBy: 'Path',
+    table: ['Action', { property: 'Name', width: 28 }, { property: 'OldValue', width: 18 }, 'NewValue'],
+  },
   changesState: { confirmImpact: 'Medium' },
   links: ['Get-PhoneFactorComponent', 'Backup-PhoneFactor'],
   handler: perItem((item, ctx) =>

@@ -78,7 +78,7 @@ export const newLabOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.LabServer',
-  view: ['ComputerName', 'Scenario', 'LabPath', 'InstallerPath'],
+  view: { table: [{ property: 'ComputerName', width: 13 }, { property: 'Scenario', width: 17 }, { property: 'InstallerPath', width: 20 }, 'LabPath'] },
   changesState: { confirmImpact: 'Low' },
   links: ['Get-PhoneFactorComponent', 'Invoke-MfaServerUpgrade'],
   handler: perItem(async (item, ctx) => {

@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { DEFAULT_RETAIN, DEFAULT_TASK_NAME } from '../domain/backup-task';
 import { registerBackupTask } from '../backup/index';
 
@@ -19,7 +19,8 @@ const Input = Type.Object(
     ),
     At: Type.String({
       minLength: 1,
-      description: 'The time of day the backup starts, 24-hour HH:mm in the server\'s local time, for example 02:30.',
+      description: 'The time of day the backup starts, 24-hour HH:mm in the server\'s local time, for example 02:30, or a [datetime] whose time of day ' +
+        'it is (Get-Date 02:30).',
       'x-mfa': { position: 1 },
     }),
     Retain: Type.Optional(Type.Integer({
@@ -36,7 +37,7 @@ const Input = Type.Object(
     })),
     AsXml: Type.Optional(Type.Boolean({ description: 'Register nothing; return the object with the Task Scheduler XML that would be ' +
       'registered in its Xml property.' })),
-    ...TargetParameters,
+    ...ServerTargetParameters,
   },
   { additionalProperties: false },
 );
@@ -88,7 +89,7 @@ export const registerBackupTaskOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupTask',
-  view: ['ComputerName', 'TaskName', 'At', 'Retain', 'Destination', 'Registered'],
+  view: { list: ['ComputerName', 'TaskName', 'Registered', 'At', 'Destination', 'Retain', 'ModulePath', 'LogPath'] },
   changesState: { confirmImpact: 'Medium' },
   links: ['Unregister-PhoneFactorBackupTask', 'Backup-PhoneFactor', 'Test-PhoneFactorBackup'],
   handler: perItem(async (item, ctx) => {

@@ -16,7 +16,7 @@ const Input = Type.Object(
     Path: PathParameter(
       'The backup folder to restore (as Backup-PhoneFactor made it), or a restore-undo folder inside it to undo a restore. With -LabPath, a Windows path ' +
         'such as C:\\Backups\\... lies inside the lab server.',
-      { pipeline: true, aliases: ['BackupPath'], position: 0 },
+      { pipeline: true, aliases: ['BackupPath', 'FullName'], position: 0 },
     ),
     Component: Type.Optional(
       Type.Array(StringEnum([...COMPONENT_NAMES]), {
@@ -84,7 +84,7 @@ export const restorePhoneFactorOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.RestoredFile',
-  view: ['ComputerName', 'Component', 'Status', 'TargetPath'],
+  view: { groupBy: 'ComputerName', table: [{ property: 'Component', width: 19 }, 'Status', 'TargetPath'] },
   changesState: { confirmImpact: 'High' },
   timeoutSeconds: 3600,
   links: ['Backup-PhoneFactor', 'Test-PhoneFactorBackup'],

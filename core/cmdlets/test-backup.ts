@@ -69,7 +69,7 @@ export const testBackupOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupTest',
-  view: ['ComputerName', 'CreatedUtc', 'IsValid', 'FileCount', 'Reason', 'Path'],
+  view: { groupBy: 'ComputerName', table: ['IsValid', { property: 'Reason', width: 24 }, 'Path'] },
   links: ['Backup-PhoneFactor', 'Restore-PhoneFactor'],
   handler: perItem(async (item, ctx) => {
     ctx.progress('Test-PhoneFactorBackup', item.Path);

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { PathParameter, StringEnum } from './contract/schema-helpers';
-import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { localFolderFor, openReachable } from '../host/open-targets';
 import { runReadiness } from '../upgrade';
 import { READINESS_CHECKS } from '../domain/readiness-types';
@@ -12,7 +12,7 @@ import { WebTierParameters, webTierOptions } from './contract/webtier-parameters
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     InstallerPath: Type.Optional(
       Type.String({
         minLength: 1,
@@ -84,7 +84,7 @@ export const testReadinessOperation = defineOperation({
   input: Input,
   output: ReadinessRowSchema,
   outputTypeName: 'MfaServerUpgrade.ReadinessCheck',
-  view: ['ComputerName', 'Check', 'Result', 'Detail'],
+  view: { groupBy: 'ComputerName', table: ['Check', 'Result', 'Detail'] },
   batching: 'batch',
   timeoutSeconds: 1800,
   links: ['Invoke-MfaServerUpgrade', 'Get-MfaUpgradePlan'],

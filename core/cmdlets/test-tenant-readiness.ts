@@ -53,7 +53,7 @@ export const testTenantReadinessOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.TenantReadinessCheck',
-  view: ['Check', 'Subject', 'Result', 'Detail'],
+  view: { table: ['Check', 'Result', { property: 'Subject', width: 22 }, 'Detail'] },
   timeoutSeconds: 1800,
   ownProcess: TENANT_OWN_PROCESS,
   links: ['Get-MfaMigrationStatus', 'Export-MfaTenantState', 'Test-MfaUpgradeReadiness'],

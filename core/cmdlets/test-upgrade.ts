@@ -1,14 +1,14 @@
 /** Test-MfaServerUpgrade: is the upgrade done? Also the detection rule for Intune / ConfigMgr (-Detection). */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import { TargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, ThrottleLimitParameter, targetOf } from './contract/target-parameters';
 import { openTargetHostsOfItems } from '../host/open-targets';
 import { verifyServers } from '../upgrade';
 import { WebTierParameters, webTierOptions } from './contract/webtier-parameters';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     ThrottleLimit: ThrottleLimitParameter,
     ...WebTierParameters,
     Detection: Type.Optional(
@@ -59,7 +59,7 @@ export const testUpgradeOperation = defineOperation({
   output: Output,
   outputTypeName: 'MfaServerUpgrade.Verification',
   outputModes: [{ parameter: 'Detection', outputType: 'System.String' }],
-  view: ['ComputerName', 'IsUpgraded', 'MfaServerVersion', 'Failed'],
+  view: { table: [{ property: 'ComputerName', width: 15 }, 'IsUpgraded', { property: 'MfaServerVersion', width: 10, label: 'Version' }, 'Failed'] },
   batching: 'batch',
   links: ['Invoke-MfaServerUpgrade'],
   handler: async (items, ctx) => {

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { StringEnum } from './contract/schema-helpers';
-import { TargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf, type TargetInput } from './contract/target-parameters';
 import { openTargetHosts } from '../host/open-targets';
 import { PROBE_RESULTS, testWebTier, type WebTierCheck } from '../webtier/index';
 import { DEFAULT_PROBE_TIMEOUT_SECONDS, readTrusted, TrustedCertificatePathParameter } from './contract/webtier-parameters';
@@ -11,7 +11,7 @@ import type { OperationContext } from '../util/operation-context';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     Path: Type.Optional(
       Type.Array(Type.String({ minLength: 1, pattern: '\\S' }), {
         minItems: 1,
@@ -80,7 +80,7 @@ export const testWebTierOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.WebTierCheck',
-  view: ['Role', 'Url', 'Result', 'HttpStatus', 'Detail'],
+  view: { groupBy: 'ComputerName', table: ['Role', 'Result', { property: 'Url', width: 30 }, 'Detail'] },
   links: ['Get-MfaSdkConsumer', 'Test-MfaUpgradeReadiness'],
   handler: perItem(async (item, ctx: OperationContext) => {
     const trusted = item.TrustedCertificatePath ? [await readTrusted(item.TrustedCertificatePath)] : undefined;

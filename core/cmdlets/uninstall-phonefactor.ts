@@ -2,13 +2,13 @@
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
 import { PathParameter } from './contract/schema-helpers';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { localFolderFor, openTargetHost } from '../host/open-targets';
 import { uninstallComponents } from '../upgrade';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     BackupPath: Type.Optional(PathParameter(
       'A backup of this server made by Backup-PhoneFactor; it is verified before anything is removed.',
       { pipeline: true },
@@ -52,7 +52,13 @@ export const uninstallPhoneFactorOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.UninstallResult',
-  view: ['ComputerName', 'Component', 'DisplayName', 'ExitCode', 'Outcome', 'RebootRequired'],
+  view: {
+    groupBy: 'ComputerName',
+    table: [
+      { property: 'Component', width: 19 }, { property: 'ExitCode', width: 8 }, { property: 'Outcome', width: 15 },
+      { property: 'RebootRequired', width: 6, label: 'Reboot' }, 'DisplayName',
+    ],
+  },
   changesState: { confirmImpact: 'High' },
   timeoutSeconds: 3600,
   links: ['Backup-PhoneFactor', 'Install-MfaServer', 'Invoke-MfaServerUpgrade'],

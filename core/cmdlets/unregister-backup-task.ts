@@ -1,7 +1,7 @@
 /** Unregister-PhoneFactorBackupTask: removes the scheduled backup task that Register-PhoneFactorBackupTask made. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation, perItem } from './contract/contract';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { DEFAULT_TASK_NAME } from '../domain/backup-task';
 import { unregisterBackupTask } from '../backup/index';
 
@@ -12,7 +12,7 @@ const Input = Type.Object(
       description: `The task's path in Task Scheduler. Default: ${DEFAULT_TASK_NAME}.`,
       'x-mfa': { pipeline: true, position: 0 },
     })),
-    ...TargetParameters,
+    ...ServerTargetParameters,
   },
   { additionalProperties: false },
 );
@@ -44,7 +44,7 @@ export const unregisterBackupTaskOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.BackupTaskRemoval',
-  view: ['ComputerName', 'TaskName', 'Removed'],
+  view: { table: [{ property: 'ComputerName', width: 15 }, 'Removed', 'TaskName'] },
   changesState: { confirmImpact: 'Medium' },
   links: ['Register-PhoneFactorBackupTask'],
   handler: perItem((item, ctx) => unregisterBackupTask({ target: targetOf(item), labPath: item.LabPath, taskName: item.TaskName }, ctx)),

@@ -46,10 +46,22 @@ export interface DailyTime {
   minutes: number;
 }
 
-/** `HH:mm` (24-hour; `2:30` is accepted as 02:30). */
+/**
+ * A time of day: `HH:mm` (24-hour; `2:30` is accepted as 02:30), or a [datetime] as it reaches a text parameter: what
+ * PowerShell makes of it (invariant culture, `03/01/2024 02:30:00`) or an ISO-8601 time (`2024-03-01T02:30:00+01:00`).
+ * A date and time gives its time of day as written, the server's local time the task runs at; seconds are dropped.
+ */
 export function parseDailyTime(at: string): DailyTime {
-  const m = /^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$/.exec(at);
-  if (!m) throw new CoreError('InvalidTime', `-At '${at}' is not a time of day: use 24-hour HH:mm, for example 02:30 or 23:15.`, 'At');
+  const patterns = [
+    /^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$/,
+    /^\s*\d{2}\/\d{2}\/\d{4} ([01]\d|2[0-3]):([0-5]\d):[0-5]\d\s*$/,
+    /^\s*\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$/,
+  ];
+  const m = patterns.map((p) => p.exec(at)).find((x) => x !== null);
+  if (!m) {
+    throw new CoreError('InvalidTime', `-At '${at}' is not a time of day: use 24-hour HH:mm, for example 02:30 or 23:15, or a [datetime] ` +
+      '(Get-Date 02:30).', 'At');
+  }
   return { hours: Number(m[1]), minutes: Number(m[2]) };
 }
 

@@ -132,8 +132,9 @@ function makeContext(request: Request, sink: EventSink, toolVersion: string, act
     toolVersion,
     caller: request.caller ?? callerFacts(),
     progress: (activity, status, percent) => sink({ event: 'progress', activity, status, percent }),
-    // A dry run is followed by the real run, which logs the same lines: only warnings are worth showing twice.
-    log: (level, message) => (request.dryRun && level !== 'warning' ? undefined : sink({ event: 'log', level, message })),
+    // A dry run is followed by the real run, which logs the same lines: only warnings are worth showing twice, and the
+    // information lines that only a dry run says (the real run never ends as a dry run).
+    log: (level, message) => (request.dryRun && (level === 'verbose' || level === 'info') ? undefined : sink({ event: 'log', level, message })),
     announceRun: (records) => (request.dryRun ? undefined : sink({ event: 'run', ...records, processId: process.pid })),
     async act(given, run) {
       const action = oneLineAction(given);

@@ -115,6 +115,12 @@ export const ERROR_CATALOG = {
     'An unexpected error escaped the core (a bug); it recorded the stop in the journal and log of a running upgrade and ended.',
     'Run the same command again with -Resume (the journal says where the run stood); report the error with the log.',
   ),
+  ConfirmationNotPossible: e(
+    'InvalidOperation',
+    'A command that asks before it changes anything (ConfirmImpact High, or -Confirm) ran where PowerShell cannot ask (pwsh -NonInteractive: ' +
+      'ConfigMgr, Intune, a scheduled task). Raised by the module before anything was changed.',
+    'Pass -Confirm:$false to run it unattended, or -WhatIf to see what it would do.',
+  ),
   CoreKilled: e(
     'OperationStopped',
     'The core process ended before it answered: it was killed (Task Manager, Stop-Process, a time limit) or Node.js itself failed. Raised by the module; the ' +
@@ -314,7 +320,7 @@ export const ERROR_CATALOG = {
   InvalidRetain: e('InvalidArgument', '-Retain is less than 1.', 'Pass 1 or more; the newest verified backup is never deleted.'),
   InvalidSdkUrl: e('InvalidArgument', '-WebServiceSdkUrl is not an absolute http or https URL.', 'Pass the full URL of PfWsSdk.asmx.'),
   InvalidTaskName: e('InvalidArgument', 'A scheduled task name is not of the form \\Folder\\Name.', 'Use a name without quotes or empty parts.'),
-  InvalidTime: e('InvalidArgument', '-At is not a time of day.', 'Use 24-hour HH:mm, for example 02:30.'),
+  InvalidTime: e('InvalidArgument', '-At is not a time of day.', 'Use 24-hour HH:mm, for example 02:30, or a [datetime] (Get-Date 02:30).'),
   JournalCorrupt: e(
     'InvalidData',
     'The upgrade journal cannot be read, so the run cannot be resumed from it.',

@@ -18,7 +18,12 @@ export interface PlannedAction {
 
 import type { CallerFacts } from './caller-facts';
 
-export type LogLevel = 'verbose' | 'info' | 'warning';
+/**
+ * verbose and info reach PowerShell's verbose stream (info also the run's log); warning its warning stream;
+ * information is for the admin's eyes as Write-Host shows it (PowerShell's information stream, tag PSHOST), also in a
+ * dry run: what a -WhatIf ends with ("Dry run: nothing was changed"), which no real run repeats.
+ */
+export type LogLevel = 'verbose' | 'info' | 'information' | 'warning';
 
 export interface OperationContext {
   readonly dryRun: boolean;

@@ -75,12 +75,13 @@ function Write-MfaEvent {
     }
     elseif ($CoreEvent.event -eq 'log') {
         if ($CoreEvent.level -eq 'warning') { Write-MfaToCaller -Caller $Caller -Stream Warning -Record ([string]$CoreEvent.message) }
+        elseif ($CoreEvent.level -eq 'information') { Write-MfaToCaller -Caller $Caller -Stream Information -Record ([string]$CoreEvent.message) }
         else { Write-MfaToCaller -Caller $Caller -Stream Verbose -Record ([string]$CoreEvent.message) }
     }
 }
 
 function Write-MfaToCaller {
-    # Writes a warning, verbose message or error through the calling cmdlet (so -WarningVariable, -ErrorVariable and
+    # Writes a warning, verbose message, information message or error through the calling cmdlet (so -WarningVariable, -ErrorVariable and
     # the other common parameters see it). -Debug (or an explicit Inquire) makes PowerShell ask after each record;
     # where nothing can ask (pwsh -NonInteractive: ConfigMgr, Intune, a scheduled task) PowerShell throws instead, which
     # once stopped the read loop and killed the core mid-step. Inquire means "show it, then ask": a warning or verbose
@@ -90,16 +91,46 @@ function Write-MfaToCaller {
     param($Caller, [string] $Stream, $Record)
     try {
         if ($Stream -eq 'Warning') { $Caller.WriteWarning($Record) }
+        elseif ($Stream -eq 'Information') {
+            # As Write-Host writes it: shown in the console whatever $InformationPreference says, and kept by 6> or
+            # -InformationVariable.
+            $message = New-Object System.Management.Automation.HostInformationMessage
+            $message.Message = $Record
+            $Caller.WriteInformation($message, [string[]]@('PSHOST'))
+        }
         elseif ($Stream -eq 'Verbose') { $Caller.WriteVerbose($Record) }
         else { $Caller.WriteError($Record) }
     }
     catch {
-        $cannotAsk = $false
-        for ($e = $_.Exception; $null -ne $e; $e = $e.InnerException) {
-            if (($e -is [System.Management.Automation.PSInvalidOperationException]) -or ($e -is [System.Management.Automation.Host.HostException])) { $cannotAsk = $true }
-        }
-        if (-not $cannotAsk) { throw }
+        if (-not (Test-MfaCannotAsk -ErrorRecord $_)) { throw }
         if ($Stream -eq 'Error') { Write-Error -ErrorRecord $Record -ErrorAction Continue }
+    }
+}
+
+function Test-MfaCannotAsk {
+    # Whether a failure is PowerShell saying it cannot ask the user (no interactive host: pwsh -NonInteractive).
+    param([Parameter(Mandatory = $true)] [System.Management.Automation.ErrorRecord] $ErrorRecord)
+    for ($e = $ErrorRecord.Exception; $null -ne $e; $e = $e.InnerException) {
+        if (($e -is [System.Management.Automation.PSInvalidOperationException]) -or ($e -is [System.Management.Automation.Host.HostException])) { return $true }
+    }
+    return $false
+}
+
+function Confirm-MfaAction {
+    # ShouldProcess for one action of the plan. Where PowerShell cannot ask (a High-impact command, or -Confirm, under
+    # pwsh -NonInteractive) it throws its own PSInvalidOperationException, whose id named this helper rather than the
+    # command: the command's own error says what to do instead. Nothing has been changed at this point.
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSShouldProcess', '', Justification = 'ShouldProcess is called on the calling cmdlet ($Caller), which supports it.')]
+    [CmdletBinding()]
+    param($Caller, [string] $Target, [string] $Description)
+    try { return $Caller.ShouldProcess($Target, $Description) }
+    catch {
+        if (-not (Test-MfaCannotAsk -ErrorRecord $_)) { throw }
+        Clear-MfaHandledError -ErrorRecord $_
+        $name = $Caller.MyInvocation.MyCommand.Name
+        throw (Get-MfaTransportError -Id 'ConfirmationNotPossible' -Category InvalidOperation -Target $name `
+                -Message "$name asks before it changes anything, but this PowerShell cannot ask (it runs non-interactively, as under ConfigMgr, Intune or a scheduled task). Nothing was changed." `
+                -Action 'Pass -Confirm:$false to run it unattended, or -WhatIf to see what it would do.')
     }
 }
 
@@ -379,7 +410,7 @@ function Invoke-MfaCore {
             foreach ($detail in @(Get-MfaProperty -Object $action -Name 'details' | Where-Object { $null -ne $_ })) {
                 Write-MfaToCaller -Caller $Caller -Stream Verbose -Record (([string]$action.target) + ': ' + [string]$detail)
             }
-            if ($Caller.ShouldProcess([string]$action.target, [string]$action.description)) { $approved.Add([string]$action.id) }
+            if (Confirm-MfaAction -Caller $Caller -Target ([string]$action.target) -Description ([string]$action.description)) { $approved.Add([string]$action.id) }
         }
         if ($approved.Count -eq 0) { return }
         $request.dryRun = $false

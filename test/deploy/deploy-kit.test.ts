@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pwshExecutable, repoRoot } from '../helpers/pwsh';
 import { SEVEN_ONLY_QUERY } from '../helpers/ps-syntax';
+import { labMediaFile } from '../../core/host/lab/media';
 
 const INSTALL = path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1');
 const DETECT = path.join(repoRoot, 'deploy', 'Detect-MfaServerUpgrade.ps1');
@@ -183,7 +184,7 @@ describe('install script and the way back', () => {
     mkdirSync(media, { recursive: true });
     for (const f of ['PhoneFactorAgentSetup.msi', 'PhoneFactorUserPortalSetup64.msi', 'PFUP64.CAB', 'PhoneFactorPhoneAppWebServiceSetup64.msi',
       'PhoneFactorWebServiceSdkSetup.msi', 'PFSDK.CAB']) {
-      copyFileSync(path.join(repoRoot, 'assets', 'lab-media', 'phonefactor', f), path.join(media, f));
+      copyFileSync(labMediaFile(path.join(repoRoot, 'assets', 'lab-media', 'phonefactor'), f), path.join(media, f));
     }
     writeFileSync(file, JSON.stringify({ InstallerPath: 'C:\\Media\\MfaServer', BackupDestination: 'backups', LabPath: 'lab', RollbackMediaPath: 'C:\\Media\\PhoneFactor' }));
     const run = install(file);

@@ -10,6 +10,7 @@ import { openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 import { openLab } from '../../core/host/lab/open-lab';
 import { labEndState, LAB_INSTALLER_PATH, makeTempRoot, runOk, type UpgradeResult } from './helpers';
+import { labMediaFile } from '../../core/host/lab/media';
 
 let ps: PowerShellSession;
 let dir: string;
@@ -104,7 +105,7 @@ test('-RollbackMediaPath with the right MSIs (and their cabinets) lets the same 
   const [host] = await openLab(lab);
   for (const f of ['PhoneFactorAgentSetup.msi', 'PhoneFactorUserPortalSetup64.msi', 'PFUP64.CAB', 'PhoneFactorPhoneAppWebServiceSetup64.msi',
     'PhoneFactorWebServiceSdkSetup.msi', 'PFSDK.CAB']) {
-    await host.placeFile(`C:\\Media\\PhoneFactor\\${f}`, readFileSync(path.join(PF_MEDIA, f)));
+    await host.placeFile(`C:\\Media\\PhoneFactor\\${f}`, readFileSync(labMediaFile(PF_MEDIA, f)));
   }
   const readiness = await runOk(ps, 'Test-MfaUpgradeReadiness -LabPath $V.lab -RollbackMediaPath $V.given', { lab, given: 'C:\\Media\\PhoneFactor' });
   assert.equal((readiness.output as Row[]).find((r) => r.Check === 'RollbackMedia')?.Result, 'Passed');

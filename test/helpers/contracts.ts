@@ -14,9 +14,10 @@ export interface ListedOperation {
   outputTypeName: string;
   outputModes: { parameter: string; outputType: string }[];
   internal: boolean;
-  view: string[];
+  view: { table: (string | { property: string; width?: number; label?: string })[]; groupBy?: string } | { list: string[] };
+  output: Record<string, unknown>;
   examples: { title: string; code: string }[];
-  input: { properties: Record<string, { type?: string; enum?: string[]; description?: string; 'x-mfa'?: { pipeline?: boolean; aliases?: string[]; path?: boolean; psType?: string; sets?: string[]; mandatoryInSets?: boolean } }>; required?: string[] };
+  input: { properties: Record<string, { type?: string; enum?: string[]; items?: { type?: string; enum?: string[] }; description?: string; 'x-mfa'?: { pipeline?: boolean; pipelineValue?: boolean; aliases?: string[]; path?: boolean; psType?: string; sets?: string[]; mandatoryInSets?: boolean } }>; required?: string[] };
 }
 
 /** The operations that are cmdlets (internal plumbing such as host-call has none). */

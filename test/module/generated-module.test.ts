@@ -70,7 +70,7 @@ test('parameters are declared as the contracts say', async () => {
         Parameters = @($c.Parameters.Values | Where-Object { $_.Name -in $V.names } | ForEach-Object {
           $attr = $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
           $set = $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
-          [pscustomobject]@{ Name = $_.Name; Type = $_.ParameterType.Name; Mandatory = $attr.Mandatory; ByName = $attr.ValueFromPipelineByPropertyName
+          [pscustomobject]@{ Name = $_.Name; Type = $_.ParameterType.Name; Mandatory = $attr.Mandatory; ByName = $attr.ValueFromPipelineByPropertyName; ByValue = $attr.ValueFromPipeline
             Aliases = @($_.Aliases); Set = @(if ($set) { $set.ValidValues }) }
         })
       }`, { cmdlet: op.cmdlet, names: Object.keys(op.input.properties) });
@@ -78,7 +78,7 @@ test('parameters are declared as the contracts say', async () => {
     const c = r.output[0] as {
       SupportsShouldProcess: boolean;
       OutputType: string[];
-      Parameters: { Name: string; Type: string; Mandatory: boolean; ByName: boolean; Aliases: string[]; Set: string[] }[];
+      Parameters: { Name: string; Type: string; Mandatory: boolean; ByName: boolean; ByValue: boolean; Aliases: string[]; Set: string[] }[];
     };
     assert.equal(c.SupportsShouldProcess, op.changesState, `${op.cmdlet} -WhatIf support`);
     assert.deepEqual(c.OutputType, [op.outputTypeName, ...op.outputModes.map((m) => m.outputType)]);
@@ -89,8 +89,10 @@ test('parameters are declared as the contracts say', async () => {
       const selectsSet = Boolean(schema['x-mfa']?.mandatoryInSets) || op.outputModes.some((m) => m.parameter === name);
       assert.equal(p.Mandatory, required.includes(name) || selectsSet, `${op.cmdlet} -${name} mandatory`);
       assert.equal(p.ByName, Boolean(schema['x-mfa']?.pipeline), `${op.cmdlet} -${name} pipeline by property name`);
+      assert.equal(p.ByValue, Boolean(schema['x-mfa']?.pipelineValue), `${op.cmdlet} -${name} pipeline by value`);
       assert.deepEqual([...p.Aliases].sort(), [...(schema['x-mfa']?.aliases ?? [])].sort(), `${op.cmdlet} -${name} aliases`);
-      assert.deepEqual(p.Set, schema.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
+      // A value of a set, or a list of them (-SkipReadiness, -Component): the schema's enum or its items' enum.
+      assert.deepEqual(p.Set, schema.enum ?? schema.items?.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
       const objectType = (schema['x-mfa'])?.psType;
       const isPath = Boolean(schema['x-mfa']?.path);
       const plain = schema.type === 'boolean' ? 'SwitchParameter' : schema.type === 'integer' ? 'Int32' : schema.type === 'array' ? 'String[]' : 'String';

@@ -65,9 +65,11 @@ test('Get-MfaUpgradeRun: a failed run says where it stopped and what to do, as t
   assert.match(state.LastRunBy ?? '', / on /);
 
   const lines = await viewLines('Get-MfaUpgradeRun $V.backups', { backups });
-  assert.match(lines[0], /^ComputerName\s+Status\s+StepsCompleted\s+StepsTotal\s+NextStep\s+UpdatedUtc$/);
+  // A list view (issue 28 item 2): the run's servers, status and the step a -Resume continues with, each on its line.
+  assert.match(lines[0], /^ComputerName\s+: \{MFA01\}$/);
+  assert.ok(lines.some((l) => /^Status\s+: Failed$/.test(l)), lines.join('\n'));
   assert.ok(lines.every((l) => l.length <= 120), lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes(failedStep.Id)), 'the view shows the step a -Resume continues with');
+  assert.ok(lines.some((l) => l.startsWith('NextStep') && l.includes(failedStep.Id)), 'the view shows the step a -Resume continues with');
 
   const done = (await runOk(ps, UPGRADE, { lab, backups, installer: LAB_INSTALLER_PATH, change: 'CHG101' })).output[0] as UpgradeResult;
   assert.equal(done.Status, 'Completed');
@@ -130,6 +132,8 @@ test('Get-PhoneFactorBackup: newest first by sequence, size and file count from 
   assert.deepEqual(tested, [false, true]);
 
   const lines = await viewLines('Get-PhoneFactorBackup $V.nightly', { nightly });
-  assert.match(lines[0], /^ComputerName\s+Sequence\s+CreatedUtc\s+FileCount\s+Size\s+Verified\s+Path$/);
+  // Grouped under each server (issue 28 item 2).
+  assert.match(lines[0], /^ +ComputerName: MFA01$/);
+  assert.match(lines[1], /^Sequence\s+CreatedUtc\s+Size\s+Verified\s+Path$/);
   assert.ok(lines.every((l) => l.length <= 120), lines.join('\n'));
 });

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { openModuleSession } from '../helpers/pwsh';
 import type { PowerShellSession, ScriptOutcome } from '../../core/host/remote/powershell-session';
 import { openLab } from '../../core/host/lab/open-lab';
+import { labMediaFile } from '../../core/host/lab/media';
 
 const PF_MEDIA = path.join('assets', 'lab-media', 'phonefactor');
 
@@ -93,7 +94,7 @@ test('a backup keeps a verified package per PhoneFactor product, its cabinets, a
   ]);
   // Byte for byte the original installers (the cached copies lack their cabinets, so the original source was chosen).
   for (const f of ['PhoneFactorUserPortalSetup64.msi', 'PFUP64.CAB']) {
-    assert.ok(readFileSync(inBackup(out.BackupPath, `RollbackMedia\\UserPortal\\${f}`)).equals(readFileSync(path.join(PF_MEDIA, f))), f);
+    assert.ok(readFileSync(inBackup(out.BackupPath, `RollbackMedia\\UserPortal\\${f}`)).equals(readFileSync(labMediaFile(PF_MEDIA, f))), f);
   }
   const record = JSON.parse(readFileSync(inBackup(out.BackupPath, 'RollbackMedia\\rollback-media.json'), 'utf8')) as {
     products: { component: string; package: string; cabinets: string[]; reinstall: { site: string; virtualDirectory: string; installFolder: string;
@@ -127,7 +128,7 @@ test('Test-PhoneFactorBackup refuses a rollback package swapped for another prod
   const { out } = await backUp(lab);
   const rel = 'RollbackMedia\\Agent\\PhoneFactorAgentSetup.msi';
   const file = inBackup(out.BackupPath, rel);
-  copyFileSync(path.join(PF_MEDIA, 'PhoneFactorWebServiceSdkSetup.msi'), file);
+  copyFileSync(labMediaFile(PF_MEDIA, 'PhoneFactorWebServiceSdkSetup.msi'), file);
   const manifestPath = path.join(out.BackupPath, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: (ManifestFile & { size: number })[] };
   const entry = manifest.files.find((f) => f.relativePath === rel)!;
@@ -155,7 +156,7 @@ test('CachedPackageOnly: no verified package, said per product and as a warning;
   const [host] = await openLab(lab);
   for (const f of ['PhoneFactorAgentSetup.msi', 'PhoneFactorUserPortalSetup64.msi', 'PFUP64.CAB', 'PhoneFactorPhoneAppWebServiceSetup64.msi',
     'PhoneFactorWebServiceSdkSetup.msi', 'PFSDK.CAB']) {
-    await host.placeFile(`C:\\Media\\PhoneFactor\\${f}`, readFileSync(path.join(PF_MEDIA, f)));
+    await host.placeFile(`C:\\Media\\PhoneFactor\\${f}`, readFileSync(labMediaFile(PF_MEDIA, f)));
   }
   const fixed = await backUp(lab, '-RollbackMediaPath $V.media', { media: 'C:\\Media\\PhoneFactor' });
   assert.ok(fixed.out.RollbackMedia.every((x) => x.Verdict === 'Verified' && x.Source === 'GivenMedia'), JSON.stringify(fixed.out.RollbackMedia));

@@ -92,12 +92,14 @@ test('-Path with copies on this machine (a relative folder), -Since and -User: t
   assert.deepEqual(dated.rows.map((r) => [r.Name, r.Count]), [['CONTOSO\\bob', expected.users.get('contoso\\bob')!.count]], 'a [datetime] -Since');
 });
 
-test('the default table fits 120 columns with every column shown', async () => {
+test('the default table fits 120 columns with every column shown, grouped by kind', async () => {
   for (const args of ['-LabPath $V.lab', '-LabPath $V.lab -Summary']) {
     const r = await ps.run(`Get-MfaServerUsage ${args} 3>$null | Format-Table | Out-String -Width 120 -Stream`, { lab });
     const lines = (r.output as string[]).filter((l) => l.trim());
     assert.ok(lines.length > 2, JSON.stringify(r));
-    assert.match(lines[0], /^Kind\s+Name\s+Count\s+Failed\s+LastSeen\s+Detail\s*$/, `header: ${lines[0]}`);
+    // A heading per kind (issue 28 item 2), then the columns.
+    assert.match(lines[0], args.includes("Summary") ? /^ +Kind: Day$/ : /^ +Kind: User$/, `group heading: ${lines[0]}`);
+    assert.match(lines[1], /^Name\s+Count\s+Failed\s+LastSeen\s+Detail\s*$/, `header: ${lines[1]}`);
     assert.ok(!lines.some((l) => /do not fit/.test(l)), lines.join('\n'));
   }
 });

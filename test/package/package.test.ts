@@ -47,7 +47,7 @@ after(() => {
 });
 
 test('dist holds the module folder, the zip, the .nupkg, the deploy kit and their hashes, named with package.json\'s version', () => {
-  assert.deepEqual(readdirSync(dist).sort(), [`${MODULE}-${version}.zip`, `${MODULE}.${version}.nupkg`, MODULE, 'SHA256SUMS.txt', 'deploy'].sort());
+  assert.deepEqual(readdirSync(dist).sort(), [`${MODULE}-${version}.zip`, `${MODULE}.${version}.nupkg`, MODULE, 'SHA256SUMS.txt', 'deploy', 'help'].sort());
   const sums = readFileSync(path.join(dist, 'SHA256SUMS.txt'), 'utf8').trim().split('\n');
   for (const line of sums) {
     const [hash, name] = line.split(/\s+/);
@@ -80,6 +80,12 @@ test('the module folder is the built module plus bin\\, the notice and the lab m
     assert.ok(readFileSync(path.join(moduleDir, f)).equals(readFileSync(path.join(built, f))), f);
   }
   assert.ok(statSync(path.join(moduleDir, 'assets', 'lab-media', 'media.json')).isFile());
+  // The lab's stand-in installers ship (New-MfaLab needs them), each named so nobody takes it for Microsoft's.
+  for (const folder of [path.join(moduleDir, 'assets', 'lab-media'), path.join(moduleDir, 'assets', 'lab-media', 'phonefactor')]) {
+    const installers = readdirSync(folder).filter((f) => /\.(msi|exe|cab)$/i.test(f));
+    assert.ok(installers.length >= 7, folder);
+    for (const f of installers) assert.match(f, /^LAB-STANDIN-/, `${folder}/${f}`);
+  }
   assert.match(readFileSync(path.join(moduleDir, `${MODULE}.psd1`), 'utf8'), new RegExp(`ModuleVersion\\s*=\\s*'${version.replace(/\./g, '\\.')}'`));
 });
 
@@ -111,6 +117,10 @@ test('the zip holds exactly the module folder; the .nupkg holds the module at it
   assert.match(listing.Nuspec, new RegExp(`<id>${MODULE}</id>`));
   assert.match(listing.Nuspec, new RegExp(`<version>${version.replace(/\./g, '\\.')}</version>`));
   assert.match(listing.Nuspec, /<license type="expression">MIT<\/license>/);
+  // The manifest's project address and release notes (CHANGELOG.md) reach the gallery metadata too.
+  const homepage = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { homepage: string }).homepage;
+  assert.match(listing.Nuspec, new RegExp(`<projectUrl>${homepage.replace(/[./]/g, '\\$&')}</projectUrl>`));
+  assert.match(listing.Nuspec, new RegExp(`<releaseNotes>${MODULE} ${version.replace(/\./g, '\\.')}\\s+First version[\\s\\S]*Carries node\\.exe`));
   assert.match(listing.Nuspec, /<tags>PSModule .*PSFunction_Invoke-MfaServerUpgrade .*PSCommand_Test-MfaServerUpgrade .*<\/tags>/);
 });
 
@@ -209,4 +219,44 @@ test('the shipped module and kit hold no test hook, and no PowerShell in them ru
   const testCore = readFileSync(path.join(repoRoot, 'build', 'test-module', MODULE, 'lib', 'core.cjs'), 'utf8');
   assert.match(testCore, /MFA_TEST_CRASH_AT/);
   assert.match(testCore, RUNS_ENV_PATH);
+});
+
+test('the updatable help: HelpInfo.xml parses, the .cab (read by gcab) and the .zip hold the module\'s en-US help, Update-Help installs it', () => {
+  const manifest = readFileSync(path.join(moduleDir, `${MODULE}.psd1`), 'utf8');
+  const guid = /GUID\s*=\s*'([^']+)'/.exec(manifest)![1];
+  const helpInfoUri = /HelpInfoURI\s*=\s*'([^']+)'/.exec(manifest)![1];
+  const help = path.join(dist, 'help');
+  const base = `${MODULE}_${guid}`;
+  assert.deepEqual(readdirSync(help).sort(), [`${base}_HelpInfo.xml`, `${base}_en-US_HelpContent.cab`, `${base}_en-US_HelpContent.zip`].sort());
+  const sums = readFileSync(path.join(dist, 'SHA256SUMS.txt'), 'utf8');
+  for (const f of readdirSync(help)) assert.match(sums, new RegExp(`  help/${f.replace(/\./g, '\\.')}$`, 'm'), `${f} is in SHA256SUMS.txt`);
+  const enUs = readdirSync(path.join(moduleDir, 'en-US')).sort();
+  assert.ok(enUs.includes(`${MODULE}-help.xml`), enUs.join(', '));
+  // The cabinet as another implementation reads it (GNOME gcab): the same files, byte for byte.
+  const listed = execFileSync('gcab', ['-t', path.join(help, `${base}_en-US_HelpContent.cab`)], { encoding: 'utf8' }).trim().split('\n').sort();
+  assert.deepEqual(listed, enUs);
+  const cabOut = mkdtempSync(path.join(tmp, 'cab-'));
+  execFileSync('gcab', ['-x', '-C', cabOut, path.join(help, `${base}_en-US_HelpContent.cab`)]);
+  for (const f of enUs) assert.ok(readFileSync(path.join(cabOut, f)).equals(readFileSync(path.join(moduleDir, 'en-US', f))), `${f} in the cabinet`);
+  // HelpInfo.xml as PowerShell reads it, and Update-Help from the folder for a copy of the module without its help.
+  // PowerShell 7 installs into the user's help folder ($XDG_DATA_HOME/powershell/Help): a temporary one here.
+  const copy = path.join(tmp, 'help-target', MODULE);
+  const userData = path.join(tmp, 'help-user-data');
+  mkdirSync(path.dirname(copy), { recursive: true });
+  execFileSync('cp', ['-r', moduleDir, copy]);
+  rmSync(path.join(copy, 'en-US'), { recursive: true, force: true });
+  const installedTo = path.join(userData, 'powershell', 'Help', MODULE, 'en-US');
+  const r = pwshJson(String.raw`
+    [xml]$info = Get-Content -Raw -LiteralPath (Join-Path '${help}' '${base}_HelpInfo.xml')
+    $m = Import-Module '${copy}' -PassThru
+    Update-Help -Module $m -SourcePath '${help}' -UICulture en-US -Force -ErrorAction Stop
+    [pscustomobject]@{ Uri = $info.HelpInfo.HelpContentURI; Culture = $info.HelpInfo.SupportedUICultures.UICulture.UICultureName
+      Version = $info.HelpInfo.SupportedUICultures.UICulture.UICultureVersion; Installed = @(Get-ChildItem '${installedTo}' | ForEach-Object Name | Sort-Object)
+      Synopsis = (Get-Help Restore-PhoneFactor).Synopsis } | ConvertTo-Json -Depth 3`, { ...process.env, XDG_DATA_HOME: userData }, tmp) as
+    { Uri: string; Culture: string; Version: string; Installed: string[]; Synopsis: string };
+  assert.equal(r.Uri, helpInfoUri);
+  assert.equal(r.Culture, 'en-US');
+  assert.equal(r.Version, `${version}.0`);
+  assert.deepEqual([...r.Installed].sort(), enUs);
+  assert.match(r.Synopsis, /^Restores the files of a verified PhoneFactor backup/);
 });

@@ -18,6 +18,7 @@ import { PowerShellSession } from '../../core/host/remote/powershell-session';
 import { pwshExecutable, repoRoot } from '../helpers/pwsh';
 import { MODULE_DIR, WineMachine } from '../helpers/wine/machine';
 import { ServeHostChannel } from '../helpers/wine/serve-host-channel';
+import { labMediaFile } from '../../core/host/lab/media';
 
 const STANDIN = { file: 'PhoneFactorAgentStandIn.msi', productCode: '{5F1A7C3E-2B9D-4E61-8A0C-7D3E9B1F6A24}', displayName: 'PhoneFactor Agent' };
 const PORTAL64 = { file: 'MultiFactorAuthenticationUserPortalSetup64.msi', productCode: '{61D3566C-A3A1-489D-96DB-303C7B91193E}' };
@@ -33,7 +34,7 @@ let host: Host;
 before(async () => {
   machine = WineMachine.create('installer');
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'wine', STANDIN.file), path.join(machine.linuxPath(MEDIA), STANDIN.file));
-  cpSync(path.join(repoRoot, 'assets', 'lab-media', PORTAL64.file), path.join(machine.linuxPath(MEDIA), PORTAL64.file));
+  cpSync(labMediaFile(path.join(repoRoot, 'assets', 'lab-media'), PORTAL64.file), path.join(machine.linuxPath(MEDIA), PORTAL64.file));
   channel = new ServeHostChannel(machine);
   host = await channel.host();
   console.log(`# Wine machine set up in: ${JSON.stringify(machine.timings)}`);

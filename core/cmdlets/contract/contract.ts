@@ -9,6 +9,11 @@ import type { OperationContext } from '../../util/operation-context';
 export interface ParameterBinding {
   /** ValueFromPipelineByPropertyName. */
   pipeline?: boolean;
+  /**
+   * ValueFromPipeline: a piped value itself binds here ('MFA01' | Get-PhoneFactorComponent). At most one parameter of
+   * a cmdlet; never a path parameter (it takes any object, so every piped object would bind to it whole).
+   */
+  pipelineValue?: boolean;
   /** Extra names the parameter answers to (property names of the module's own objects). */
   aliases?: string[];
   /** A path: relative paths resolve against PowerShell's current location before they reach the core. */
@@ -42,6 +47,22 @@ export interface Example {
 
 export type ConfirmImpact = 'Low' | 'Medium' | 'High';
 
+/**
+ * One column of a table view: a property name, or the property with its width in characters and a shorter label.
+ * A column without a width takes it from the output schema (an enum: its longest value; a boolean: 5), so a new enum
+ * value widens the column by itself; the LAST column takes what is left of the line and wraps.
+ */
+export type ViewColumn = string | { property: string; width?: number; label?: string };
+
+/**
+ * The default view of an output type (generated into MfaServerUpgrade.format.ps1xml). A table must fit 80 columns
+ * with at least 16 left for its last column (checked by the generator); objects too wide for that get a list view.
+ * groupBy: a heading per value (ComputerName on multi-server output), the property is then no column.
+ */
+export type OutputView =
+  | { table: ViewColumn[]; groupBy?: string }
+  | { list: string[] };
+
 export interface OperationContract<I extends TObject = TObject, O extends TSchema = TSchema> {
   /** CLI name, kebab-case: `merge-webconfig`. */
   name: string;
@@ -63,8 +84,8 @@ export interface OperationContract<I extends TObject = TObject, O extends TSchem
    * knows it, the module gets no cmdlet for it.
    */
   internal?: boolean;
-  /** Default table columns of the format view. */
-  view: string[];
+  /** The default view of the output objects (a table or a list; see OutputView). */
+  view: OutputView;
   /** Present when the operation changes state: the cmdlet then supports -WhatIf/-Confirm. */
   changesState?: { confirmImpact: ConfirmImpact };
   /**

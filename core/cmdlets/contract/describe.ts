@@ -18,6 +18,7 @@ export function describeContracts(ops: OperationContract[], version: string) {
       confirmImpact: o.changesState?.confirmImpact ?? null,
       timeoutSeconds: o.timeoutSeconds ?? 600,
       ownProcess: Boolean(o.ownProcess),
+      batching: o.batching ?? 'perItem',
       outputTypeName: o.outputTypeName,
       outputModes: o.outputModes ?? [],
       internal: Boolean(o.internal),

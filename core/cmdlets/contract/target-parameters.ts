@@ -15,11 +15,24 @@ import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { DEFAULT_THROTTLE_LIMIT } from '../../util/pool';
 import type { TargetSelection } from '../../host/open-targets';
 import { StringEnum } from './schema-helpers';
+import type { ParameterBinding } from './contract';
 
 // How the core reaches a server named by -ComputerName. Not with -Session (a session already is a connection): they
 // sit in the 'ComputerName' parameter set. Each defaults to its MFA_REMOTE_* environment variable, then to the
 // platform's default (README, "Several servers").
 const REMOTE_SETTING = { sets: ['ComputerName'] };
+
+function computerNameParameter(binding: ParameterBinding) {
+  return Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description:
+        'The server(s) to work on. Default: this machine. Within a lab holding several servers, picks one of them; any other name is a remote server reached ' +
+          'by PowerShell remoting (then -LabPath, if given, is a lab folder on that server).',
+      'x-mfa': binding,
+    }),
+  );
+}
 
 export const TargetParameters = {
   LabPath: Type.Optional(
@@ -29,15 +42,7 @@ export const TargetParameters = {
       'x-mfa': { pipeline: true, path: true },
     }),
   ),
-  ComputerName: Type.Optional(
-    Type.Array(Type.String({ minLength: 1 }), {
-      minItems: 1,
-      description:
-        'The server(s) to work on. Default: this machine. Within a lab holding several servers, picks one of them; any other name is a remote server reached ' +
-          'by PowerShell remoting (then -LabPath, if given, is a lab folder on that server).',
-      'x-mfa': { pipeline: true, aliases: ['CN', 'Server'] },
-    }),
-  ),
+  ComputerName: computerNameParameter({ pipeline: true, aliases: ['CN', 'Server'] }),
   // The two below take PowerShell objects that stay in the admin's PowerShell (x-mfa.psType): the transport runs the
   // remoting there and the core receives stand-ins: the credential's user name, the sessions' computer names.
   Credential: Type.Optional(
@@ -94,11 +99,23 @@ export const TargetParameters = {
   ),
 };
 
+/**
+ * The target parameters of a cmdlet whose subject is a server: a name piped on its own binds to -ComputerName
+ * ('MFA01', 'WEB01' | Get-PhoneFactorComponent), and so does an Active Directory computer by property name
+ * (Get-ADComputer: DNSHostName, the FQDN, before Name). Not for cmdlets whose subject is a file or folder
+ * (Restore-PhoneFactor, Merge-MfaWebConfig): a piped FileInfo's Name would become a server there.
+ */
+export const ServerTargetParameters = {
+  ...TargetParameters,
+  ComputerName: computerNameParameter({ pipeline: true, pipelineValue: true, aliases: ['CN', 'Server', 'DNSHostName', 'Name'] }),
+};
+
 /** -ThrottleLimit of the commands that work on many servers at once (inventory, backups). */
 export const ThrottleLimitParameter = Type.Optional(
   Type.Integer({
     minimum: 1,
     maximum: 64,
+    default: DEFAULT_THROTTLE_LIMIT,
     description: `How many servers are worked on at the same time. Default: ${DEFAULT_THROTTLE_LIMIT}. Output keeps the order the servers were given in.`,
   }),
 );

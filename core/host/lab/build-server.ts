@@ -23,6 +23,7 @@ import { registerProduct } from './installers/product-registration';
 import { placeLegacyAgent, placeLegacyWebComponent } from './installers/legacy-install';
 import { INSTALLER_CACHE_FOLDER } from './installers/installer-cache';
 import { ORIGINAL_MEDIA_PATH, placeOriginalMedia, type LabRollbackMedia } from './original-media';
+import { MEDIA_MANIFEST, labMediaFile, labMediaNames } from './media';
 import type { LabFaults } from './server-file';
 
 export const LAB_MEDIA_PATH = 'C:\\Media\\MfaServer';
@@ -92,8 +93,11 @@ export async function buildLabServer(folder: string, spec: LabServerSpec, mediaF
   if (spec.media.length > 0) {
     await lab.makeDirectory(LAB_MEDIA_PATH);
     const target = lab.localPath(LAB_MEDIA_PATH);
-    const available = new Set(await readdir(mediaFolder));
-    for (const file of spec.media) if (available.has(file)) await copyFile(join(mediaFolder, file), join(target, file));
+    const listing = await readdir(mediaFolder);
+    const available = new Set([...labMediaNames(listing), ...listing.filter((f) => f === MEDIA_MANIFEST)]);
+    for (const file of spec.media) {
+      if (available.has(file)) await copyFile(file === MEDIA_MANIFEST ? join(mediaFolder, file) : labMediaFile(mediaFolder, file), join(target, file));
+    }
   }
   return lab;
 }

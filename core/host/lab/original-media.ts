@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ComponentName } from '../../domain/catalog';
 import type { LabHost } from './lab-host';
 import { joinWindowsPath } from '../../util/windows-path';
+import { labMediaFile } from './media';
 
 export const ORIGINAL_MEDIA_PATH = 'C:\\Users\\Administrator\\Downloads\\PhoneFactor';
 export const PHONEFACTOR_MEDIA_FOLDER = 'phonefactor';
@@ -39,7 +40,7 @@ async function standIns(mediaFolder: string): Promise<StandInEntry[]> {
 export async function placeOriginalMedia(lab: LabHost, mediaFolder: string, component: ComponentName, platform: 'x86' | 'x64'): Promise<string | undefined> {
   const entry = (await standIns(mediaFolder)).find((e) => e.component === component && e.platform === platform);
   if (!entry) return undefined;
-  const from = (name: string) => readFile(join(mediaFolder, PHONEFACTOR_MEDIA_FOLDER, name));
+  const from = (name: string) => readFile(labMediaFile(join(mediaFolder, PHONEFACTOR_MEDIA_FOLDER), name));
   for (const cab of entry.cabinets.filter((c) => !c.startsWith('#'))) await lab.placeFile(joinWindowsPath(ORIGINAL_MEDIA_PATH, cab), await from(cab));
   const packagePath = joinWindowsPath(ORIGINAL_MEDIA_PATH, entry.file);
   await lab.placeFile(packagePath, await from(entry.file));

@@ -396,10 +396,13 @@ export async function recordRunEnd(
   }
 }
 
-/** Every ending of a run is written to the log too, with the exit code an unattended deployment will see. */
+/**
+ * Every ending of a run is written to the log too, with the exit code an unattended deployment will see: a warning
+ * when the run stopped short, information when it completed or was a dry run (-WhatIf changed nothing, as asked).
+ */
 function logged(ctx: OperationContext, logPath: string | null, result: UpgradeResult): UpgradeResult {
   ctx.log(
-    result.Status === 'Completed' ? 'info' : 'warning',
+    result.Status === 'Planned' ? 'information' : result.Status === 'Completed' ? 'info' : 'warning',
     `Upgrade ${result.Status} (exit code ${result.ExitCode}): ${result.Message}${result.NextAction ? ` Next: ${result.NextAction}` : ''}`,
   );
   return { ...result, LogPath: logPath };

@@ -94,6 +94,11 @@ test('typographic single quotes, which PowerShell also treats as quotes, are dou
 test('-At is validated as a 24-hour time', () => {
   assert.deepEqual(parseDailyTime('02:30'), { hours: 2, minutes: 30 });
   assert.deepEqual(parseDailyTime('7:05'), { hours: 7, minutes: 5 });
+  // A [datetime] as it reaches the core: PowerShell's invariant text of it, or ISO-8601; its time of day as written.
+  assert.deepEqual(parseDailyTime('03/01/2024 23:15:40'), { hours: 23, minutes: 15 });
+  assert.deepEqual(parseDailyTime('2024-03-01T02:30:00.0000000+01:00'), { hours: 2, minutes: 30 });
+  assert.deepEqual(parseDailyTime('2024-03-01T02:30:00Z'), { hours: 2, minutes: 30 });
+  assert.throws(() => parseDailyTime('03/01/2024 24:15:40'), /InvalidTime|not a time of day/);
   assert.deepEqual(parseDailyTime('23:59'), { hours: 23, minutes: 59 });
   for (const bad of ['24:00', '2:3', '12:60', '2pm', '', '02:30:00']) assert.throws(() => parseDailyTime(bad), { code: 'InvalidTime', target: 'At' }, bad);
 });

@@ -12,6 +12,7 @@ import { readMsi } from '../../../core/msi/reader';
 import { withoutEmbeddedCabinets } from '../../../core/msi/strip-cabinets';
 import { readTable } from '../../../core/msi/table';
 import { msiinfoMissing, msiinfoProperties } from './msi-files';
+import { labMediaFile } from '../../../core/host/lab/media';
 
 const PF = 'assets/lab-media/phonefactor';
 const skip = msiinfoMissing();
@@ -22,19 +23,19 @@ const streamsOf = (file: string) => spawnSync('msiinfo', ['streams', file], { en
 
 describe('Media table and cabinets', () => {
   it('reads an embedded cabinet: the Media row, and its stream present and starting with MSCF', () => {
-    const info = readMsi(readFileSync(`${PF}/PhoneFactorAgentSetup.msi`), 'agent.msi');
+    const info = readMsi(readFileSync(labMediaFile(PF, 'PhoneFactorAgentSetup.msi')), 'agent.msi');
     assert.deepEqual(info.media, [{ diskId: 1, lastSequence: 1, diskPrompt: null, cabinet: '#pfagent.cab', volumeLabel: null, source: null }]);
     assert.deepEqual(info.cabinets, [{ diskId: 1, cabinet: '#pfagent.cab', embedded: true, stream: 'Present' }]);
   });
 
   it('reads an external cabinet as a file needed beside the package', () => {
-    const info = readMsi(readFileSync(`${PF}/PhoneFactorUserPortalSetup64.msi`), 'portal.msi');
+    const info = readMsi(readFileSync(labMediaFile(PF, 'PhoneFactorUserPortalSetup64.msi')), 'portal.msi');
     assert.deepEqual(info.cabinets, [{ diskId: 1, cabinet: 'PFUP64.CAB', embedded: false }]);
   });
 
   it('tells a stream that is not a cabinet from a missing one', { skip }, () => {
     const file = join(temp, 'not-a-cab.msi');
-    copyFileSync(`${PF}/PhoneFactorAgentSetup.msi`, file);
+    copyFileSync(labMediaFile(PF, 'PhoneFactorAgentSetup.msi'), file);
     writeFileSync(join(temp, 'junk.bin'), 'this is no cabinet');
     const r = spawnSync('msibuild', [file, '-a', 'pfagent.cab', join(temp, 'junk.bin')], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -44,19 +45,19 @@ describe('Media table and cabinets', () => {
 
 describe('withoutEmbeddedCabinets: the copy Windows Installer caches', { skip }, () => {
   it('removes the embedded cabinet stream and keeps every table as it was (msiinfo reads the copy)', () => {
-    const original = readFileSync(`${PF}/PhoneFactorAgentSetup.msi`);
+    const original = readFileSync(labMediaFile(PF, 'PhoneFactorAgentSetup.msi'));
     const file = join(temp, 'cached.msi');
     writeFileSync(file, withoutEmbeddedCabinets(original, 'agent.msi'));
-    assert.ok(streamsOf(`${PF}/PhoneFactorAgentSetup.msi`).includes('pfagent.cab'));
+    assert.ok(streamsOf(labMediaFile(PF, 'PhoneFactorAgentSetup.msi')).includes('pfagent.cab'));
     assert.ok(!streamsOf(file).includes('pfagent.cab'), 'msiinfo lists no pfagent.cab stream in the copy');
-    assert.deepEqual(msiinfoProperties(file), msiinfoProperties(`${PF}/PhoneFactorAgentSetup.msi`));
+    assert.deepEqual(msiinfoProperties(file), msiinfoProperties(labMediaFile(PF, 'PhoneFactorAgentSetup.msi')));
     const cached = readMsi(readFileSync(file), file);
     assert.deepEqual(cached.cabinets, [{ diskId: 1, cabinet: '#pfagent.cab', embedded: true, stream: 'Missing' }]);
     assert.equal(cached.productCode, '{4B2F6E1A-7C3D-4E59-9A10-5F2B8C6D7E01}');
   });
 
   it('leaves a package with only external cabinets byte for byte as it was', () => {
-    const original = readFileSync(`${PF}/PhoneFactorUserPortalSetup64.msi`);
+    const original = readFileSync(labMediaFile(PF, 'PhoneFactorUserPortalSetup64.msi'));
     assert.ok(withoutEmbeddedCabinets(original, 'portal.msi').equals(original));
   });
 });

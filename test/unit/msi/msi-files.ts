@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMsi, type MsiInfo } from '../../../core/msi/reader';
+import { labMediaFile } from '../../../core/host/lab/media';
 
 export const MEDIA_DIR = 'assets/lab-media';
 export const FIXTURE_DIR = 'test/fixtures/msi';
@@ -21,7 +22,7 @@ export function readFile(path: string): MsiInfo {
 }
 
 export function readMedia(fileName: string): MsiInfo {
-  return readFile(join(MEDIA_DIR, fileName));
+  return readFile(labMediaFile(MEDIA_DIR, fileName));
 }
 
 /** A reason to skip, or undefined when msiinfo can be run. */

@@ -12,6 +12,9 @@ import { inventoryServer } from '../../../core/survey/inventory';
 import { findRollbackMedia, type ProductRollbackMedia } from '../../../core/survey/rollback-media';
 import { installPropertiesKey, packedGuid, sourceListKey } from '../../../core/host/installer-registration';
 import { readMsi } from '../../../core/msi/reader';
+import { labMediaFile } from '../../../core/host/lab/media';
+
+const PF_MEDIA = 'assets/lab-media/phonefactor';
 
 async function media(host: LabHost, mediaPath?: string): Promise<ProductRollbackMedia[]> {
   return findRollbackMedia(host, (await inventoryServer(host)).Components, { mediaPath });
@@ -64,7 +67,7 @@ test('the lab records what Windows records: LocalPackage, a SourceList, a cached
   const cached = readMsi(await host.readFile(String(local)), String(local));
   assert.equal(cached.productCode, '{4B2F6E1A-7C3D-4E59-9A10-5F2B8C6D7E01}');
   assert.deepEqual(cached.cabinets.map((c) => c.stream), ['Missing']);
-  const original = readFileSync('assets/lab-media/phonefactor/PhoneFactorAgentSetup.msi');
+  const original = readFileSync(labMediaFile(PF_MEDIA, 'PhoneFactorAgentSetup.msi'));
   assert.ok((await host.readFile('C:\\Users\\Administrator\\Downloads\\PhoneFactor\\PhoneFactorAgentSetup.msi')).equals(original));
   const sources = await host.getRegistryKey(sourceListKey(packed), '64');
   assert.equal(sources?.values.find((v) => v.name === 'PackageName')?.data, 'PhoneFactorAgentSetup.msi');
@@ -109,7 +112,7 @@ test('NoCachedPackage: LocalPackage names a file that is gone', async () => {
 test('-RollbackMediaPath with the right MSIs (and the portal\'s cabinet) verifies every product; wrong ones say why', async () => {
   const { hosts: [host] } = await newLab('CachedPackageOnly');
   const folder = 'C:\\Media\\PhoneFactor';
-  const put = async (name: string) => host.placeFile(`${folder}\\${name}`, readFileSync(`assets/lab-media/phonefactor/${name}`));
+  const put = async (name: string) => host.placeFile(`${folder}\\${name}`, readFileSync(labMediaFile(PF_MEDIA, name)));
   for (const f of ['PhoneFactorAgentSetup.msi', 'PhoneFactorUserPortalSetup64.msi', 'PhoneFactorPhoneAppWebServiceSetup64.msi', 'PhoneFactorWebServiceSdkSetup.msi']) {
     await put(f);
   }
@@ -133,15 +136,15 @@ test('-RollbackMediaPath with the right MSIs (and the portal\'s cabinet) verifie
 test('the x86 build of a product installed as x64 does not count (wrong platform), nor another version', async () => {
   const { hosts: [host] } = await newLab('CachedPackageOnly');
   const folder = 'C:\\Media\\PhoneFactor';
-  await host.placeFile(`${folder}\\PhoneFactorUserPortalSetup32.msi`, readFileSync('assets/lab-media/phonefactor/PhoneFactorUserPortalSetup32.msi'));
-  await host.placeFile(`${folder}\\PFUP32.CAB`, readFileSync('assets/lab-media/phonefactor/PFUP32.CAB'));
+  await host.placeFile(`${folder}\\PhoneFactorUserPortalSetup32.msi`, readFileSync(labMediaFile(PF_MEDIA, 'PhoneFactorUserPortalSetup32.msi')));
+  await host.placeFile(`${folder}\\PFUP32.CAB`, readFileSync(labMediaFile(PF_MEDIA, 'PFUP32.CAB')));
   const portal = byComponent(await media(host, folder), 'UserPortal');
   assert.equal(portal.candidates[0].verdict, 'WrongPlatform');
   assert.match(portal.candidates[0].detail, /x86 package; the installed product is the x64 one/);
   // The installed version changes (a patch the package does not carry): the package is the wrong version now.
   const sdkKey = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{2A7F9C1E-5B3D-4E8A-9C6F-1D2E3F4A5B04}';
   await host.setRegistryValue(sdkKey, '32', { name: 'DisplayVersion', type: 'REG_SZ', data: '5.2.2.0' });
-  await host.placeFile(`${folder}\\PhoneFactorWebServiceSdkSetup.msi`, readFileSync('assets/lab-media/phonefactor/PhoneFactorWebServiceSdkSetup.msi'));
+  await host.placeFile(`${folder}\\PhoneFactorWebServiceSdkSetup.msi`, readFileSync(labMediaFile(PF_MEDIA, 'PhoneFactorWebServiceSdkSetup.msi')));
   const sdk = byComponent(await media(host, folder), 'WebServiceSdk');
   assert.equal(sdk.candidates[0].verdict, 'WrongVersion');
 });

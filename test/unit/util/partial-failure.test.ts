@@ -21,7 +21,7 @@ function fakeOperation(batching: 'batch' | 'perItem'): OperationContract {
     input: Type.Object({ Servers: Type.Array(Type.String()) }),
     output: Type.Object({ Server: Type.String() }),
     outputTypeName: 'Fake',
-    view: [],
+    view: { table: ['Server'] },
     batching,
     handler: async (items) => {
       const results: { Server: string }[] = [];
