@@ -1,14 +1,14 @@
 /** Undo-MfaServerUpgrade: takes the servers of a recorded upgrade back to their backups, journaled and resumable. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
-import { TargetParameters, targetOf } from './contract/target-parameters';
+import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { BackupDestinationParameter, ChangeIdParameter } from './contract/upgrade-parameters';
 import { localFolderFor, openTargetHostsOfItems } from '../host/open-targets';
 import { runUndo } from '../upgrade';
 
 const Input = Type.Object(
   {
-    ...TargetParameters,
+    ...ServerTargetParameters,
     BackupDestination: BackupDestinationParameter(true),
     ChangeId: ChangeIdParameter,
   },
@@ -68,7 +68,7 @@ export const undoUpgradeOperation = defineOperation({
   input: Input,
   output: Output,
   outputTypeName: 'MfaServerUpgrade.UndoResult',
-  view: ['Status', 'ExitCode', 'RebootRequired', 'Message'],
+  view: { list: ['Status', 'ExitCode', 'RebootRequired', 'Message', 'NextAction', 'BackupPath', 'JournalPath', 'LogPath', 'ReportPath', 'SetAside'] },
   changesState: { confirmImpact: 'High' },
   batching: 'batch',
   timeoutSeconds: 7200,
