@@ -61,10 +61,16 @@ function parameterBlock(name, schema, required, sets) {
     ? inSets.map((s) => `        [Parameter(${[`ParameterSetName = ${q(s)}`, ...attrs].join(', ')})]`)
     : [`        [Parameter(${attrs.join(', ')})]`];
   if (b.aliases?.length) lines.push(`        [Alias(${b.aliases.map(q).join(', ')})]`);
-  // One value of a set, or a list of them (-SkipReadiness, Restore-PhoneFactor -Component): tab completion and a
-  // refusal naming the valid values, from the schema's enum.
+  // One value of a set: ValidateSet (tab completion, a refusal naming the valid values). A list of them (-SkipReadiness,
+  // Restore-PhoneFactor -Component): tab completion only, because ValidateSet refuses $null, and `-SkipReadiness $null`
+  // (a script's unset variable) means none; the core's schema refuses an unknown name, naming the valid values.
   const validValues = allowedValues(schema);
-  if (validValues.length) lines.push(`        [ValidateSet(${validValues.map(q).join(', ')})]`);
+  if (schema.enum) lines.push(`        [ValidateSet(${validValues.map(q).join(', ')})]`);
+  else if (validValues.length) {
+    const values = validValues.map(q).join(', ');
+    // The word typed so far is the completer's third argument.
+    lines.push(`        [ArgumentCompleter({ $word = $args[2]; @(${values}) | Where-Object { $_ -like "$word*" } })]`);
+  }
   if (schema.type === 'integer' && (schema.minimum !== undefined || schema.maximum !== undefined)) {
     lines.push(`        [ValidateRange(${schema.minimum ?? '[int]::MinValue'}, ${schema.maximum ?? '[int]::MaxValue'})]`);
   }

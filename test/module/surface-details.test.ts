@@ -26,7 +26,7 @@ after(async () => {
   await ps.close();
 });
 
-test('-SkipReadiness and Restore-PhoneFactor -Component complete from their sets and refuse other values by name', async () => {
+test('-SkipReadiness and Restore-PhoneFactor -Component complete from their sets, refuse other values by name and take $null as none', async () => {
   const complete = async (line: string) => {
     const r = await ps.run('(TabExpansion2 -inputScript $V.line -cursorColumn $V.line.Length).CompletionMatches | ForEach-Object { $_.CompletionText }', { line });
     assert.ok(r.ok, r.terminatingError?.message);
@@ -37,8 +37,9 @@ test('-SkipReadiness and Restore-PhoneFactor -Component complete from their sets
   assert.deepEqual(await complete('Restore-PhoneFactor -Component UserP'), ['UserPortal']);
   const refused = await ps.run("Restore-PhoneFactor -Path $V.dir -Component Portal -WhatIf", { dir });
   const error = refused.terminatingError ?? refused.errors[0];
-  assert.match(error?.fullyQualifiedErrorId ?? '', /^ParameterArgumentValidationError,Restore-PhoneFactor$/);
-  assert.match(error.message, /Agent.*UserPortal.*MobileAppWebService.*WebServiceSdk.*MfaServer/);
+  // A list of a set is refused by the contract's schema (not ValidateSet, which would also refuse $null: none).
+  assert.match(error?.fullyQualifiedErrorId ?? '', /^InvalidParameter,Restore-PhoneFactor$/);
+  assert.match(error.message, /Component\/0 must be one of: Agent.*UserPortal.*MobileAppWebService.*WebServiceSdk.*MfaServer/);
 });
 
 test('-At takes a [datetime]: its time of day', async () => {
