@@ -92,3 +92,9 @@ export const SETTINGS_NAMESPACE_RENAMES: Record<string, string> = { pfpaws: 'Mul
 
 /** MFA Server stopped servicing MFA requests on this date; upgrades now exist to reach the Migration Utility. */
 export const MFA_SERVER_RETIREMENT_DATE = '2024-09-30';
+
+/**
+ * Where the retired User portal's address sends users: Microsoft's registration page for cloud Entra MFA. M1 ("MFA
+ * Server migration") says to redirect the portal's URL "to aka.ms/mfasetup" (or untick "Allow users to log in").
+ */
+export const PORTAL_REDIRECT_DESTINATION = 'https://aka.ms/mfasetup';

@@ -72,7 +72,7 @@ function header(input: ReportInput, servers: string[]): string {
   return [
     '<header>',
     '<p class="eyebrow">MfaServerUpgrade &middot; upgrade report</p>',
-    `<h1>PhoneFactor to MFA Server upgrade of ${t(servers.join(', '))}</h1>`,
+    `<h1>PhoneFactor to MFA Server ${goalOf(input) === 'Migrate' ? 'upgrade for the migration' : 'upgrade'} of ${t(servers.join(', '))}</h1>`,
     `<p class="headline">${badge(r.Status)} <span>exit code <strong>${t(r.ExitCode)}</strong></span>${r.RebootRequired ? ' <span class="badge ' +
       's-warn">restart required</span>' : ''}</p>`,
     `<p>${t(r.Message)}</p>`,
@@ -126,6 +126,7 @@ function summary(input: ReportInput, servers: string[]): string {
     ['Log', r.LogPath ? `<code>${t(r.LogPath)}</code>` : t(null)],
     ['Installer media', j?.Meta?.InstallerPath ? `<code>${t(j.Meta.InstallerPath)}</code>` : t(null)],
     ['Virtual directory names', t(j?.Meta?.Naming)],
+    ['Goal', goalText(input)],
   ];
   return [
     '<section aria-labelledby="summary">',
@@ -135,6 +136,21 @@ function summary(input: ReportInput, servers: string[]): string {
     '</dl>',
     '</section>',
   ].join('\n');
+}
+
+/** Which goal ran (-Goal): the journal's record (its last re-plan counts), else the plan's; a run before goals was an Upgrade. */
+export function goalOf(input: Pick<ReportInput, 'journal' | 'plan'>): 'Upgrade' | 'Migrate' {
+  const j = input.journal;
+  const recorded = (j?.Replans.at(-1) ?? j?.Meta)?.Goal ?? input.plan?.Goal;
+  return recorded === 'Migrate' ? 'Migrate' : 'Upgrade';
+}
+
+function goalText(input: ReportInput): string {
+  const keep = String((input.journal?.Replans.at(-1) ?? input.journal?.Meta)?.KeepWebComponent ?? '');
+  return goalOf(input) === 'Migrate'
+    ? `<strong>Migrate</strong> &mdash; web components reinstalled only where still needed${keep ? ` (kept: ${t(keep)})` : ''}; ` +
+      'the old portal address redirects'
+    : '<strong>Upgrade</strong> &mdash; every web component reinstalled';
 }
 
 /** Who ran the upgrade: each run (the first, every -Resume) with its account, machine, change number and start. */

@@ -9,6 +9,10 @@ import type { ComponentRecord, ServerInventory } from '../domain/inventory-types
 import { DATA_FILE } from '../domain/catalog';
 import { listWebApplications } from '../host/iis';
 import { showSetting } from '../util/secrets';
+import type { PlanStep } from '../domain/plan-types';
+import { readRedirect } from '../webconfig/index';
+import { joinWindowsPath } from '../util/windows-path';
+import { isCoreError } from '../util/errors';
 
 export interface VerificationCheck {
   Name: string;
@@ -23,15 +27,38 @@ export interface ServerVerification {
   Checks: VerificationCheck[];
 }
 
-export async function verifyServers(hosts: Host[]): Promise<ServerVerification[]> {
+/** What a plan expects of a server beyond the upgrade itself (-Goal Migrate): read from its Verify step. */
+export interface ServerExpectation {
+  /** A web server the migration leaves without any component: no MFA Server product is expected there. */
+  retired: boolean;
+  /** The retired User portal's folder and the address its web.config must redirect to. */
+  redirect: { folder: string; destination: string } | null;
+}
+
+/** The expectations of the plan's Verify steps, by computer name (lower case). */
+export function expectationsOf(steps: Pick<PlanStep, 'Action' | 'ComputerName' | 'Parameters'>[]): Map<string, ServerExpectation> {
+  const out = new Map<string, ServerExpectation>();
+  for (const s of steps.filter((p) => p.Action === 'Verify')) {
+    const { retired, redirectFolder, redirectDestination } = s.Parameters;
+    out.set(s.ComputerName.toLowerCase(), {
+      retired: retired === true,
+      redirect: typeof redirectFolder === 'string' && typeof redirectDestination === 'string'
+        ? { folder: redirectFolder, destination: redirectDestination }
+        : null,
+    });
+  }
+  return out;
+}
+
+export async function verifyServers(hosts: Host[], expectations: Map<string, ServerExpectation> = new Map()): Promise<ServerVerification[]> {
   const inventories = await Promise.all(hosts.map((h) => inventoryServer(h)));
   const sdkVdirs = await sdkApplications(hosts, inventories);
   const results: ServerVerification[] = [];
-  for (const [i, host] of hosts.entries()) results.push(await verifyOne(host, inventories[i], sdkVdirs));
+  for (const [i, host] of hosts.entries()) results.push(await verifyOne(host, inventories[i], sdkVdirs, expectations.get(host.computerName.toLowerCase())));
   return results;
 }
 
-async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint[]): Promise<ServerVerification> {
+async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint[], expect?: ServerExpectation): Promise<ServerVerification> {
   const checks: VerificationCheck[] = [];
   const add = (Name: string, Passed: boolean, Detail: string) => checks.push({ Name, Passed, Detail });
   const legacy = inv.Components.filter((c) => c.IsLegacy);
@@ -46,7 +73,7 @@ async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint
   if (server) {
     add('MfaServerInstalled', true, `${server.DisplayName} ${server.Version ?? ''} in ${server.InstallPath ?? '(unknown folder)'}`.trim());
     add(...(await dataFileCheck(host, server)));
-  } else if (webComponents.length === 0) {
+  } else if (webComponents.length === 0 && !expect?.retired) {
     add('MfaServerInstalled', false, 'Neither MFA Server nor any of its web components is installed on this server.');
   }
   for (const c of webComponents) {
@@ -55,9 +82,10 @@ async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint
         `registered but no IIS application serves it.`);
     if (c.Component !== 'WebServiceSdk') add(...sdkUrlCheck(c, sdkVdirs));
   }
+  if (expect?.redirect) add(...(await redirectCheck(host, expect.redirect)));
   return {
     ComputerName: inv.ComputerName,
-    IsUpgraded: checks.every((c) => c.Passed) && (server !== undefined || webComponents.length > 0),
+    IsUpgraded: checks.every((c) => c.Passed) && (server !== undefined || webComponents.length > 0 || expect?.retired === true),
     MfaServerVersion: server?.Version ?? null,
     Checks: checks,
   };
@@ -70,6 +98,22 @@ async function dataFileCheck(host: Host, server: ComponentRecord): Promise<[stri
   // The .pfdata format is not documented: presence and size are what can be checked honestly.
   if (!stat || stat.isDirectory) return ['DataFilePresent', false, `${file} is missing.`];
   return ['DataFilePresent', stat.size > 0, `${file} (${stat.size} bytes; its format is undocumented, so the upgrade of its contents is not inspected)`];
+}
+
+/** The retired portal's folder still redirects to the planned address (read back with our own web.config parser). */
+async function redirectCheck(host: Host, r: { folder: string; destination: string }): Promise<[string, boolean, string]> {
+  const file = joinWindowsPath(r.folder, 'web.config');
+  const stat = await host.stat(file);
+  if (!stat || stat.isDirectory) return ['PortalRedirect', false, `${file} is missing: the old User portal address redirects nowhere.`];
+  try {
+    const found = readRedirect(await host.readFile(file), file);
+    if (found?.enabled && found.destination === r.destination) return ['PortalRedirect', true, `${file} redirects to ${found.destination}.`];
+    return ['PortalRedirect', false, `${file} ${found ? `redirects to '${found.destination}'${found.enabled ? '' : ' (disabled)'}` : 'sets no redirect'}, ` +
+      `not to ${r.destination}.`];
+  } catch (e) {
+    if (!isCoreError(e)) throw e;
+    return ['PortalRedirect', false, `${file} cannot be read as a web.config: ${e.message}`];
+  }
 }
 
 interface SdkEndpoint {

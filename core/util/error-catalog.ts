@@ -502,6 +502,11 @@ export const ERROR_CATALOG = {
     'A remoting session to the server could not be opened, or a given session does not answer.',
     'Check name, network, WinRM/SSH and sign-in; other servers of the command went on.',
   ),
+  RedirectVerificationFailed: e(
+    'InvalidResult',
+    'The redirect web.config written for the retired User portal did not read back as a redirect to the planned address.',
+    'Check the folder named in the message (another program writing there, a full disk) and -Resume.',
+  ),
   ReplanNotPossible: e(
     'InvalidData',
     '-Replan needs what the run found on the servers at its start, and the journal does not hold it in a usable form.',

@@ -3,3 +3,4 @@ export type { ExternalReader, MergeAction, MergeChange, MergeInput, MergeOptions
 export { mergeWebConfig } from './merge';
 export { readWebConfigSettings } from './read-settings';
 export { namedExternalFiles } from './config-model';
+export { redirectWebConfig, readRedirect, isOwnRedirect, type HttpRedirect } from './redirect';

@@ -8,7 +8,8 @@ import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../../host/host';
 import type { OperationContext } from '../../util/operation-context';
-import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
+import type { PlanStep, UpgradeGoal, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
+import type { WebComponentName } from '../../domain/catalog';
 import { buildUpgradePlan } from '../../domain/plan';
 import { Journal, takeEarlyStops } from '../../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
@@ -51,6 +52,10 @@ export interface UpgradeRequest {
   installerPath: string;
   /** undefined when not given: a new run takes New, a resumed one the naming it recorded. */
   naming?: VirtualDirectoryNaming;
+  /** -Goal; undefined when not given: a new run takes Upgrade, a resumed one the goal it recorded. */
+  goal?: UpgradeGoal;
+  /** -KeepWebComponent (Migrate); undefined when not given: a new run keeps none, a resumed one what it recorded. */
+  keepWebComponents?: WebComponentName[];
   /** Local folder for the backups, the journal and the plan. */
   backupDestination: string;
   resume: boolean;
@@ -390,6 +395,8 @@ async function openOrStart(
       planPath,
       installerPath: req.installerPath,
       naming: req.naming,
+      goal: req.goal,
+      keepWebComponents: req.keepWebComponents,
       backupDestination: req.backupDestination,
       resume: req.resume,
       replan: req.replan === true,
@@ -420,9 +427,20 @@ async function openOrStart(
     if (refused) return { result: refused };
   }
   const naming = req.naming ?? 'New';
-  const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming, backupDestination: req.backupDestination });
+  const goal = req.goal ?? 'Upgrade';
+  const keep = req.keepWebComponents ?? [];
+  const input = await gatherPlanInput({
+    hosts: req.hosts,
+    installerPath: req.installerPath,
+    naming,
+    goal,
+    keepWebComponents: keep,
+    backupDestination: req.backupDestination,
+    warn: (m) => ctx.log('warning', m),
+  });
   const plan = buildUpgradePlan(input);
   ctx.log('warning', plan.Notice);
+  ctx.log('info', `Goal: ${goal}${keep.length ? ` (keeping ${keep.join(', ')})` : ''}.`);
   if (ctx.dryRun) return { plan, journal: null, installerPath: req.installerPath, resumed: false };
   await fs.mkdir(folder, { recursive: true });
   const bytes = serializePlan(plan);
@@ -436,6 +454,8 @@ async function openOrStart(
     {
       InstallerPath: req.installerPath,
       Naming: naming,
+      Goal: goal,
+      KeepWebComponent: keep.join(','),
       Servers: req.hosts.map((h) => h.computerName).join(','),
       // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
       SkipReadiness: (req.skipReadiness ?? []).join(','),
