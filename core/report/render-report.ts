@@ -10,7 +10,9 @@ import type { PlanStep } from '../domain/plan-types';
 import type { JournalRun, JournalStep, JournalStop } from '../journal/journal-types';
 import { STOP_EXPLANATIONS } from '../util/core-stop';
 import { REPORT_CSS } from './report-css';
-import { formatBytes, formatDuration, formatTime, t, table } from './html';
+import { badge, basisHtml, formatBytes, formatDuration, formatTime, readinessBadge, t, table } from './html';
+import { goalOf } from './report-goal';
+import { leavingMfaServer } from './leaving-section';
 import type { ReportBackup, ReportInput } from './report-input';
 
 export const MFA_SERVER_END_DATE = '2024-09-30';
@@ -39,6 +41,7 @@ export function renderReport(input: ReportInput): string {
     stops(input),
     backups(input.backups),
     followUps(input),
+    leavingMfaServer(input),
     assumptions(input),
     footer(input),
     '</main>',
@@ -55,14 +58,7 @@ function serverNames(input: ReportInput): string[] {
   return [...names];
 }
 
-function statusClass(status: string): string {
-  if (/^(Completed|Verified)$/i.test(status)) return 's-ok';
-  if (/^(Paused|Running|Skipped)$/i.test(status)) return 's-warn';
-  if (/^Failed$/i.test(status)) return 's-bad';
-  return 's-none';
-}
 
-const badge = (status: string) => `<span class="badge ${statusClass(status)}">${t(status)}</span>`;
 
 function header(input: ReportInput, servers: string[]): string {
   const r = input.result;
@@ -138,13 +134,6 @@ function summary(input: ReportInput, servers: string[]): string {
   ].join('\n');
 }
 
-/** Which goal ran (-Goal): the journal's record (its last re-plan counts), else the plan's; a run before goals was an Upgrade. */
-export function goalOf(input: Pick<ReportInput, 'journal' | 'plan'>): 'Upgrade' | 'Migrate' {
-  const j = input.journal;
-  const recorded = (j?.Replans.at(-1) ?? j?.Meta)?.Goal ?? input.plan?.Goal;
-  return recorded === 'Migrate' ? 'Migrate' : 'Upgrade';
-}
-
 function goalText(input: ReportInput): string {
   const keep = String((input.journal?.Replans.at(-1) ?? input.journal?.Meta)?.KeepWebComponent ?? '');
   return goalOf(input) === 'Migrate'
@@ -162,14 +151,6 @@ function runsBy(runs: JournalRun[]): string {
 }
 
 /** A Basis as HTML: its text escaped, each Microsoft Learn address a link a ticket reviewer can open. */
-function basisHtml(text: string | null | undefined): string {
-  if (!text) return t(null);
-  return text
-    .split(/(https:\/\/learn\.microsoft\.com\/[^\s;)]+)/)
-    .map((part, i) => (i % 2 === 1 ? `<a href="${t(part)}">${t(part)}</a>` : part === '' ? '' : t(part)))
-    .join('');
-}
-
 function found(input: ReportInput): string {
   const parts = ['<section aria-labelledby="found">', '<h2 id="found">What was found</h2>'];
   if (input.inventories.length === 0) {
@@ -219,13 +200,6 @@ function readiness(input: ReportInput): string {
     table(['Server', 'Check', 'Result', 'Detail', 'Action', 'Basis'], rows, 'readiness'),
     '</section>',
   ].join('\n');
-}
-
-/** A readiness result as a coloured badge; a Failed check the admin accepted says so. */
-function readinessBadge(r: ReportInput['readiness'][number]): string {
-  const status = r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed';
-  const accepted = r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : '';
-  return `<span class="badge ${statusClass(status)}">${t(r.Result)}</span>${accepted}`;
 }
 
 function planAndOutcome(input: ReportInput): string {

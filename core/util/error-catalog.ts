@@ -187,6 +187,11 @@ export const ERROR_CATALOG = {
     'A web.config section is encrypted and cannot be merged as text.',
     'Decrypt it with aspnet_regiis -pdf, merge, then encrypt it again (the message gives both commands).',
   ),
+  EndpointAddressRefused: e(
+    'SecurityError',
+    'A test setting pointed the migration readiness probes at an address that is not an https loopback address.',
+    'Use https://127.x.x.x:<port> or https://[::1]:<port> (the shipped module has no such setting).',
+  ),
   FileInUse: e(
     'ResourceBusy',
     'Another process holds the file open (a running service, IIS), so it cannot be replaced or removed; nothing was changed.',

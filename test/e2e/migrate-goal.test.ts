@@ -131,6 +131,15 @@ describe('-Goal Migrate', () => {
     assert.equal(journal.Meta.Goal, 'Migrate');
     const report = readFileSync(result.ReportPath!, 'utf8');
     assert.match(report, /<dt>Goal<\/dt><dd><strong>Migrate<\/strong>/);
+    // The "Leaving MFA Server" section: usage summary, migration readiness (no network probe), who needs another method, steps left.
+    const leaving = report.slice(report.indexOf('<h2 id="leaving">'), report.indexOf('</section>', report.indexOf('<h2 id="leaving">')));
+    assert.match(leaving, /Leaving MFA Server/);
+    assert.match(leaving, /Service logs: <strong>\d+<\/strong> user\(s\), <strong>\d+<\/strong> second-factor result\(s\)/);
+    for (const check of ['MfaServerBuild', 'MigrationUtility', 'ReplicationRole', 'DotNetTls12', 'MethodsThatDoNotMigrate']) assert.ok(leaving.includes(check), check);
+    assert.ok(!/>SignInEndpoint</.test(leaving.replace(/Not checked here: SignInEndpoint/, '')), 'no endpoint probe in the report');
+    assert.match(leaving, /use what the Migration Utility cannot move/);
+    assert.match(leaving, /<h3>Steps left<\/h3>\s*<ol class="followups"><li><strong>Check the server and the tenant for the Migration Utility/);
+    assert.ok(!report.includes(LAB_SDK_PASSWORD));
 
     // Run again: the completed run is recognised (its expectations come from its plan: no web component, the redirect).
     const again = await invoke(ps, { lab, backups, goal: 'Migrate', resume: true });

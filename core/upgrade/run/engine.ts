@@ -30,6 +30,7 @@ import { whenCoreStops } from '../../util/core-stop';
 import { endedWithoutRecord, recordStopLater, recordStopNow, stopLogLine, RUN_LOG_FILE_NAME } from './run-stop';
 import { LOG_FOLDER } from '../installers';
 import { withUpgradeReport } from '../../report/index';
+import { leavingMfaServer, type LeavingServer } from '../../migration/index';
 import { acceptedRisks, checkReadinessGate } from '../readiness/gate';
 import { loadReadiness, saveReadiness } from '../../journal/readiness-record';
 import type { ReadinessCheckName, ReadinessRow } from '../../domain/readiness-types';
@@ -229,7 +230,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     const result = logged(ctx, logPath, ended);
     await recordRunEnd(req, result, ctx);
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
-    const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+    const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m), await leavingOf(req, result, ctx));
     const cause = causeOf(ended);
     // The result (with its exit code) and the error that ended the run, named, both reach the caller.
     if (cause) throw new PartialFailure([{ ...reported, Readiness: readiness.rows }], [cause]);
@@ -365,6 +366,20 @@ async function recordRunEnd(req: UpgradeRequest, result: UpgradeResult, ctx: Ope
     await req.hosts[0].writeEventLog({ source: RUN_END_EVENT_SOURCE, eventId, type, message });
   } catch (e) {
     ctx.log('warning', `The end of the run could not be written to the Application event log of ${req.hosts[0].computerName}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * For the report of a completed run: each MFA server's way out (usage, migration readiness without the network probes).
+ * Looking never changes the run's outcome: a failure is a warning and the section says it was not looked at.
+ */
+async function leavingOf(req: UpgradeRequest, result: UpgradeResult, ctx: OperationContext): Promise<LeavingServer[] | null> {
+  if (result.Status !== 'Completed' || ctx.dryRun) return null;
+  try {
+    return await leavingMfaServer(req.hosts);
+  } catch (e) {
+    ctx.log('warning', `The report's "Leaving MFA Server" section could not be filled: ${(e as Error).message}`);
+    return null;
   }
 }
 
