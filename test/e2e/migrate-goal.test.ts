@@ -4,12 +4,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { modulePath, openModuleSession, pwshExecutable } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 import { readRedirect } from '../../core/webconfig/index';
+import { addWebApplication } from '../../core/host/iis';
 import { LAB_INSTALLER_PATH, LAB_SDK_PASSWORD, addFault, allText, clearFaults, diffStates, labEndState, makeTempRoot, runOk, type UpgradeResult } from './helpers';
 
 const execFileAsync = promisify(execFile);
@@ -163,6 +164,28 @@ describe('-Goal Migrate', () => {
     const resumed = await invoke(ps, { lab, backups, resume: true });
     assert.equal(resumed.result.Status, 'Completed', resumed.result.Message);
     assert.ok(existsSync(path.join(lab, ...OLD_PORTAL_CONFIG.split('/'))), 'the recorded goal (Migrate) ran');
+  });
+
+  test('a portal folder IIS no longer serves the old address from: the run pauses with the command, a foreign web.config is kept, -Resume completes', async () => {
+    const lab = path.join(root, 'custom', 'lab');
+    const backups = path.join(root, 'custom', 'backups');
+    await newLab(ps, lab, 'CustomNames');
+    const paused = await invoke(ps, { lab, backups, goal: 'Migrate' });
+    assert.equal(paused.result.ExitCode, 69001, paused.result.Message);
+    assert.match(paused.result.NextAction ?? '', /appcmd\.exe add app \/site\.name:"Default Web Site" \/path:\/MFAPortal \/physicalPath:"D:\\WebApps\\MFAPortal"/);
+    const file = path.join(lab, 'D', 'WebApps', 'MFAPortal', 'web.config');
+    assert.equal(readRedirect(readFileSync(file), file)?.destination, REDIRECT_TARGET, 'the redirect is written before the pause');
+
+    // Someone else's web.config appears there; and the admin makes IIS serve /MFAPortal from the folder.
+    const foreign = '<?xml version="1.0"?>\r\n<configuration><appSettings><add key="mine" value="1" /></appSettings></configuration>\r\n';
+    writeFileSync(file, foreign);
+    const appHost = path.join(lab, 'C', 'Windows', 'System32', 'inetsrv', 'config', 'applicationHost.config');
+    writeFileSync(appHost, addWebApplication(readFileSync(appHost, 'utf8'), { siteName: 'Default Web Site', applicationPath: '/MFAPortal',
+      physicalPath: 'D:\\WebApps\\MFAPortal' }));
+    const resumed = await invoke(ps, { lab, backups, resume: true });
+    assert.equal(resumed.result.Status, 'Completed', `${resumed.result.Message} / ${resumed.result.NextAction}`);
+    assert.equal(readRedirect(readFileSync(file), file)?.destination, REDIRECT_TARGET);
+    assert.equal(readFileSync(`${file}.before-redirect`, 'utf8'), foreign, 'the web.config found there is kept beside, byte for byte');
   });
 
   test('-WhatIf shows the difference: Migrate prints the redirect and no reinstall', async () => {
