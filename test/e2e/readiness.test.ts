@@ -41,7 +41,9 @@ async function labWith(name: string, scenario: string, faults: Record<string, La
 /** Everything in the lab but the tool's own log folder (the log is where the run says why it stopped). */
 const labState = (lab: string) => {
   const state = hashTree(lab);
-  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)/i.test(k)) delete state[k];
+  // The logs, and the lab's record of the files it wrote (.mfalab-files), which grows with every write: the log lines and
+  // the Application event log entry a refused run still writes too (bookkeeping, as labEndState treats it).
+  for (const k of Object.keys(state)) if (/(^|\/)C\/Windows\/Logs(\/|$)|(^|\/)\.mfalab-files$/i.test(k)) delete state[k];
   return state;
 };
 

@@ -10,12 +10,14 @@ import type { HostCall, HostCallOutcome, FarIdentity } from '../../../core/host/
 import { RemoteHost } from '../../../core/host/remote/remote-host';
 import type { RemoteConnection } from '../../../core/host/remote/remote-connection';
 import { CoreError, type ErrorCode } from '../../../core/util/errors';
-import { CORE, type WineMachine } from './machine';
+import { CORE, MODULE_DIR, type WineMachine } from './machine';
 
 type Answer = { ok: true; result: HostCallOutcome[] } | { ok: false; error: { code: string; message: string; target?: string } };
 
 export class ServeHostChannel {
   readonly name: string;
+  /** Where the module lives in the machine, as RemoteConnection.farRoot says it for a remote server (RemoteHost reads it). */
+  readonly farRoot = MODULE_DIR;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly answers: Array<(a: Answer | Error) => void> = [];
   private stderr = '';
