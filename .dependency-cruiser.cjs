@@ -1,5 +1,5 @@
 // The core's layers, outermost first; a folder may import only from itself and the layers after it (npm run lint:layers):
-//   cli.ts/launcher.ts -> runtime -> cmdlets -> upgrade -> report -> backup, usage, tenant -> survey -> host
+//   cli.ts/launcher.ts -> runtime -> cmdlets -> upgrade -> report -> migration -> backup, usage, tenant -> survey -> host
 //     -> webconfig, msi, journal, log -> domain -> util
 // - survey: what the tool learns about a PhoneFactor / MFA server by reading it through the Host port (its inventory, its
 //   data services). It is not pure domain (it needs a Host), and readiness, the upgrade and the cmdlets build on it.
@@ -7,6 +7,8 @@
 //   server through the Host port and the survey (its install path); the readiness checks and the report build on it.
 // - tenant (Test-MfaTenantReadiness, Get-MfaMigrationStatus, Export-MfaTenantState: the Entra side, read-only through
 //   Microsoft Graph) is a feature beside them: it needs only host (closing a local folder) and util.
+// - migration (Test-MfaMigrationReadiness: is the server ready for the Migration Utility) builds on usage (who uses
+//   what), tenant (the clouds' hosts) and webtier (the TLS probe), so it sits above them; the report shows its rows.
 // - report sits above backup (it reads backup manifests); domain sits below webconfig, msi and journal (they name
 //   products, settings and readiness rows of the catalog), so the old "bottom layer" is two layers now.
 // - Folders of one layer never import each other, and no import cycle joins two folders (sibling sub-folders included;
@@ -16,6 +18,7 @@ const LAYERS = [
   ['cmdlets'],
   ['upgrade'],
   ['report'],
+  ['migration'],
   ['backup', 'usage', 'tenant', 'merge', 'webtier'],
   ['survey'],
   ['host'],

@@ -33,6 +33,12 @@ export const getUpgradePlanOperation = defineOperation({
         "Description",
       remarks: 'Manual steps appear where the installer offers no property for the virtual directory.',
     },
+    {
+      title: 'See what a migration-shaped plan leaves out',
+      code: "Compare-Object (New-MfaLab -Path .\\lab -Force | Get-MfaUpgradePlan) (Get-MfaUpgradePlan -LabPath .\\lab -InstallerPath C:\\Media\\MfaServer " +
+        "-Goal Migrate) -Property Id",
+      remarks: '-Goal Migrate drops the web components nothing needs, adds the redirect of the old portal address, and lists the migration\'s steps.',
+    },
   ],
   input: Input,
   output: PlanRow,
@@ -49,6 +55,8 @@ export const getUpgradePlanOperation = defineOperation({
         installerPath: first.InstallerPath,
         naming: first.VirtualDirectoryNaming ?? 'New',
         backupDestination: first.BackupDestination ?? '(BackupDestination)',
+        goal: first.Goal ?? 'Upgrade',
+        keepWebComponents: first.KeepWebComponent ?? [],
       },
       ctx,
     );

@@ -20,6 +20,7 @@ import { hostCallOperation } from './host-call';
 import { testReadinessOperation } from './test-readiness';
 import { getServerUsageOperation } from './get-server-usage';
 import { testTenantReadinessOperation } from './test-tenant-readiness';
+import { testMigrationReadinessOperation } from './test-migration-readiness';
 import { getMigrationStatusOperation } from './get-migration-status';
 import { exportTenantStateOperation } from './export-tenant-state';
 import { getUpgradeRunOperation } from './get-upgrade-run';
@@ -30,6 +31,7 @@ const all = [
   newLabOperation,
   getComponentOperation,
   getServerUsageOperation,
+  testMigrationReadinessOperation,
   getSdkConsumerOperation,
   testWebTierOperation,
   backupPhoneFactorOperation,

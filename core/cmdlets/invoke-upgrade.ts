@@ -28,7 +28,7 @@ const Input = Type.Object(
     ),
     Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a ' +
       'failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, ' +
-      'VirtualDirectoryNaming; an omitted VirtualDirectoryNaming means the recorded one): other values are refused with the differences named ' +
+      'VirtualDirectoryNaming, Goal, KeepWebComponent; one omitted means the recorded one): other values are refused with the differences named ' +
       '(ResumeParametersDiffer), unless Replan is given.' })),
     ChangeId: ChangeIdParameter,
     Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming ' +
@@ -119,6 +119,8 @@ export const invokeUpgradeOperation = defineOperation({
         hosts,
         installerPath: first.InstallerPath,
         naming: first.VirtualDirectoryNaming,
+        goal: first.Goal,
+        keepWebComponents: first.KeepWebComponent,
         backupDestination: localFolderFor(hosts[0], first.BackupDestination),
         resume: first.Resume === true,
         skipReadiness: [...new Set(items.flatMap((i) => i.SkipReadiness ?? []))],

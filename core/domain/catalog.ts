@@ -92,3 +92,26 @@ export const SETTINGS_NAMESPACE_RENAMES: Record<string, string> = { pfpaws: 'Mul
 
 /** MFA Server stopped servicing MFA requests on this date; upgrades now exist to reach the Migration Utility. */
 export const MFA_SERVER_RETIREMENT_DATE = '2024-09-30';
+
+/**
+ * Where the retired User portal's address sends users: Microsoft's registration page for cloud Entra MFA. M1 ("MFA
+ * Server migration") says to redirect the portal's URL "to aka.ms/mfasetup" (or untick "Allow users to log in").
+ */
+export const PORTAL_REDIRECT_DESTINATION = 'https://aka.ms/mfasetup';
+
+/**
+ * The Migration Utility's files in the MFA Server install folder (8.1 and later). M1 names the script
+ * Configure-MultiFactorAuthMigrationUtility.ps1 "from the install dir" and the UI MultiFactorAuthMigrationUtilityUI;
+ * that the UI is an .exe beside it is an inference.
+ */
+export const MIGRATION_UTILITY_SCRIPT = 'Configure-MultiFactorAuthMigrationUtility.ps1';
+export const MIGRATION_UTILITY_UI = 'MultiFactorAuthMigrationUtilityUI.exe';
+/** The first build that ships the Migration Utility (M1). */
+export const MIGRATION_UTILITY_MIN_VERSION = '8.1';
+
+/** The static replication port value (S6: "set the static port on all MFA Servers"), under the product key. */
+export const REPLICATION_PORT_VALUE = 'Pfsvc_ncan_ip_tcp_port';
+
+/** Where .NET 4.x reads its TLS defaults (M8: SchUseStrongCrypto and SystemDefaultTlsVersions, in both registry views). */
+export const DOTNET4_KEY = 'HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319';
+export const DOTNET_TLS_VALUES = ['SchUseStrongCrypto', 'SystemDefaultTlsVersions'] as const;

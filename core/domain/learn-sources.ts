@@ -38,6 +38,26 @@ export const LEARN = {
     title: 'Use MFA Server to activate PAM or SSPR (Microsoft Identity Manager)',
     url: 'https://learn.microsoft.com/microsoft-identity-manager/working-with-mfaserver-for-mim',
   },
+  migrateFromServer: {
+    title: 'Migrate from MFA Server to Microsoft Entra multifactor authentication',
+    url: 'https://learn.microsoft.com/entra/identity/authentication/how-to-migrate-mfa-server-to-azure-mfa',
+  },
+  migrateUserAuthentication: {
+    title: 'Migrate to Microsoft Entra multifactor authentication and Microsoft Entra user authentication',
+    url: 'https://learn.microsoft.com/entra/identity/authentication/how-to-migrate-mfa-server-to-mfa-user-authentication',
+  },
+  tls12: {
+    title: 'Enable support for TLS 1.2 in your environment for Microsoft Entra TLS 1.1 and 1.0 deprecation',
+    url: 'https://learn.microsoft.com/troubleshoot/entra/entra-id/ad-dmn-services/enable-support-tls-environment',
+  },
+  nationalClouds: {
+    title: 'National clouds',
+    url: 'https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud',
+  },
+  graphDeployments: {
+    title: 'National cloud deployments',
+    url: 'https://learn.microsoft.com/graph/deployments',
+  },
   msiexecExitCodes: {
     title: 'MsiExec.exe and InstMsi.exe error messages',
     url: 'https://learn.microsoft.com/windows/win32/msi/error-codes',

@@ -36,6 +36,11 @@ export const STEP_BASIS: Record<PlanAction, string> = {
     LEARN.adfsAdapter,
     LEARN.mimWithMfaServer,
   ),
+  WriteRedirect: basis(
+    'When users are migrated, the User portal\'s URL is redirected to aka.ms/mfasetup (or users are no longer allowed to log in to it). Inference: an IIS ' +
+      'httpRedirect web.config in the folder IIS serves the old address from does that without the portal',
+    LEARN.migration,
+  ),
   Verify: inference('an upgrade is done when the result is checked, not when the installers exit'),
 };
 
@@ -46,4 +51,27 @@ export const FOLLOW_UP_BASIS = {
   mobileAppRetirement: basis('From MFA Server 8.0 on, the Mobile App Web Service can be uninstalled after the upgrade', UPGRADE, LEARN.upgradeLatest),
   sdkUrl: basis('The SDK URL in the new web.config is corrected when the SDK\'s virtual directory changed', UPGRADE),
   migrate: basis('MFA Server 8.1 and later ship the Migration Utility, which moves users\' methods to Microsoft Entra MFA', LEARN.migration),
+} as const;
+
+/** What each of the migration's steps (the follow-ups of a -Goal Migrate plan) rests on. */
+export const MIGRATION_BASIS = {
+  readiness: inference(
+    'the Migration Utility needs MFA Server 8.1 or later on the primary (or a dedicated secondary), the sign-in and Graph endpoints and admin consent; ' +
+      'TLS 1.2 is required by Microsoft Entra',
+    LEARN.migration,
+    LEARN.tls12,
+  ),
+  configureUtility: basis(
+    'Configure-MultiFactorAuthMigrationUtility.ps1 registers the Utility in Entra; an Application Administrator grants consent',
+    LEARN.migration,
+  ),
+  enableMethods: basis('Users can\'t use their newly migrated methods unless the methods are enabled; PIN modes have no equivalent', LEARN.migration),
+  migrateUsers: basis('The Migration Utility syncs the methods of one Entra group; the audit log shows each change by "Azure MFA Management"', LEARN.migration),
+  stagedRollout: basis('Staged Rollout groups are separate from the migration group, at most 10 groups of 50,000 users, not nested or dynamic', LEARN.migration,
+    LEARN.migrateUserAuthentication),
+  reviewUsage: basis('Before removing the server, review the MFA Server logs to ensure no users or applications are using it',
+    LEARN.migrateUserAuthentication),
+  cutOver: basis('Cut-over sets federatedIdpMfaBehavior to rejectMfaByFederatedIdp, which can take up to 24 hours', LEARN.migration),
+  decommission: basis('Decommission: remove Staged Rollout, revert claims rules, remove MFA Server and its leftover web folders',
+    LEARN.migrateUserAuthentication, LEARN.migrateFromServer),
 } as const;

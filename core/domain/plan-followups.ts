@@ -7,17 +7,19 @@ import type { FollowUp, PlanInput } from './plan-types';
 import { majorVersion, type PlannedServer } from './plan-servers';
 import { oldVirtualDirectory, sameName, wantedVirtualDirectory } from './plan-web';
 import { FOLLOW_UP_BASIS } from './plan-basis';
+import { migrationFollowUps, type KeepDecision } from './plan-migrate';
 
 export function buildFollowUps(
   input: PlanInput,
   servers: PlannedServer[],
   sdkUrlProblems: { server: string; component: string; reason: string }[],
+  kept: KeepDecision,
 ): FollowUp[] {
   const console = servers.find((s) => s.isMfaServer)!;
   const out: FollowUp[] = [];
   for (const server of servers) {
     const dns = server.inventory.DnsName || server.name;
-    const portal = server.legacy.get('UserPortal');
+    const portal = kept(server, 'UserPortal') === null ? undefined : server.legacy.get('UserPortal');
     if (portal) {
       const oldVdir = oldVirtualDirectory(portal);
       const vdir = wantedVirtualDirectory(portal, input.naming);
@@ -41,7 +43,7 @@ export function buildFollowUps(
         });
       }
     }
-    const mobile = server.legacy.get('MobileAppWebService');
+    const mobile = kept(server, 'MobileAppWebService') === null ? undefined : server.legacy.get('MobileAppWebService');
     if (mobile) {
       const oldVdir = oldVirtualDirectory(mobile);
       const vdir = wantedVirtualDirectory(mobile, input.naming);
@@ -69,6 +71,8 @@ export function buildFollowUps(
       Basis: FOLLOW_UP_BASIS.sdkUrl,
     });
   }
+  // Migrate: the follow-ups are the migration's own steps.
+  if ((input.goal ?? 'Upgrade') === 'Migrate') return [...out, ...migrationFollowUps(console.name)];
   out.push({
     Id: `${console.name}:followup:migrate-to-cloud-mfa`,
     ComputerName: console.name,

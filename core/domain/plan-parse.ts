@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { COMPONENT_NAMES } from './catalog';
-import type { PlanAction, PlanStep, UpgradePlan } from './plan-types';
+import { UPGRADE_GOALS, type PlanAction, type PlanStep, type UpgradeGoal, type UpgradePlan } from './plan-types';
 import { CoreError } from '../util/errors';
 import { jsonSyntaxError } from '../util/json-syntax';
 
@@ -20,6 +20,7 @@ export const PLAN_ACTIONS: PlanAction[] = [
   'MergeWebConfig',
   'RestoreThemes',
   'RewriteSdkConsumer',
+  'WriteRedirect',
   'Verify',
 ];
 
@@ -46,6 +47,10 @@ export function parsePlan(bytes: Buffer, file: string): UpgradePlan {
 
 function planProblem(doc: unknown): string | null {
   if (!isObject(doc)) return 'it does not hold a JSON object';
+  // Goal came later: a plan written before it (by an earlier version, in an unfinished run) is an Upgrade plan.
+  if (doc.Goal !== undefined && !UPGRADE_GOALS.includes(doc.Goal as UpgradeGoal)) {
+    return `Goal: ${JSON.stringify(doc.Goal)} is not one of ${UPGRADE_GOALS.join(', ')}`;
+  }
   if (typeof doc.Notice !== 'string') return 'Notice is missing';
   if (!Array.isArray(doc.Steps) || doc.Steps.length === 0) return 'Steps is missing or empty';
   const followUpFields = ['Id', 'ComputerName', 'Title', 'Instruction'];

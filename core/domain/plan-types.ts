@@ -4,6 +4,22 @@ import type { ServerInventory } from './inventory-types';
 
 export type VirtualDirectoryNaming = 'New' | 'Legacy';
 
+/**
+ * Upgrade: the documented PhoneFactor → MFA Server upgrade, every web component back. Migrate: the same server upgrade
+ * on the way to cloud Entra MFA; web components come back only where something still needs them, the old portal URL
+ * redirects to Microsoft's registration page, and the follow-ups are the migration's steps.
+ */
+export type UpgradeGoal = 'Upgrade' | 'Migrate';
+export const UPGRADE_GOALS: UpgradeGoal[] = ['Upgrade', 'Migrate'];
+
+/** A file outside our own web components that calls the Web Service SDK (from the SDK-consumer inventory). */
+export interface ForeignSdkConsumer {
+  computerName: string;
+  /** WebConfig, AdfsAdapter, MimSettings or File. */
+  kind: string;
+  file: string;
+}
+
 export interface PlanInput {
   /** One or more servers, as Get-PhoneFactorComponent reported them. */
   servers: ServerInventory[];
@@ -17,6 +33,12 @@ export interface PlanInput {
   newVersion: string | null;
   /** Per web component: the MSI property that sets the vdir, found in the MSI's Property table; null = none found. */
   vdirProperty: Partial<Record<WebComponentName, string | null>>;
+  /** Absent: Upgrade. */
+  goal?: UpgradeGoal;
+  /** Migrate: the web components the admin keeps (-KeepWebComponent), whatever the inventory says. */
+  keepWebComponents?: WebComponentName[];
+  /** Migrate: the SDK's callers other than our own portal and mobile app web service (a caller keeps the SDK). */
+  sdkConsumers?: ForeignSdkConsumer[];
   /** Other callers of the SDK whose URL the upgrade breaks (Get-MfaSdkConsumer's BrokenByRename), with what the rewrite can do. */
   consumers?: PlanConsumer[];
   /** What could not be judged while looking for them (a file that does not read): said with the plan's inferences. */
@@ -49,6 +71,7 @@ export type PlanAction =
   | 'MergeWebConfig'
   | 'RestoreThemes'
   | 'RewriteSdkConsumer'
+  | 'WriteRedirect'
   | 'Verify';
 
 export type PlanStepKind = 'Automatic' | 'Manual';
@@ -85,6 +108,8 @@ export interface FollowUp {
 }
 
 export interface UpgradePlan {
+  /** The goal the plan was made for; a plan written before goals existed is an Upgrade plan. */
+  Goal?: UpgradeGoal;
   Notice: string;
   Steps: PlanStep[];
   FollowUps: FollowUp[];

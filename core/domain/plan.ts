@@ -13,6 +13,7 @@ import { STEP_BASIS } from './plan-basis';
 import { dataPathOf, INSTALL_ORDER, planServers, UNINSTALL_ORDER, type PlannedServer } from './plan-servers';
 import type { DraftStep, PlanConsumer, PlanInput, PlanStep, UpgradePlan } from './plan-types';
 import { oldVirtualDirectory, wantedVirtualDirectory, type SdkMove } from './plan-web';
+import { keepDecision, redirectStep, type KeepDecision } from './plan-migrate';
 
 export type * from './plan-types';
 
@@ -30,8 +31,10 @@ export function buildUpgradePlan(input: PlanInput): UpgradePlan {
   // Web servers' components are uninstalled before any Agent: sorting by the documented component order does that.
   const uninstalls = UNINSTALL_ORDER.flatMap((component) => servers.filter((s) => s.legacy.has(component)).map((s) => uninstallStep(s, component, inferences)));
 
+  const goal = input.goal ?? 'Upgrade';
+  const kept = keepDecision(input, servers, inferences);
   const sdks: SdkMove[] = servers.flatMap((s) => {
-    const sdk = s.legacy.get('WebServiceSdk');
+    const sdk = kept(s, 'WebServiceSdk') === null ? undefined : s.legacy.get('WebServiceSdk');
     return sdk ? [{
       computerName: s.name,
       dnsName: s.inventory.DnsName,
@@ -42,14 +45,16 @@ export function buildUpgradePlan(input: PlanInput): UpgradePlan {
   const sdkUrlProblems: { server: string; component: string; reason: string }[] = [];
   const components = INSTALL_ORDER.flatMap((component) =>
     servers
-      .filter((s) => s.legacy.has(component))
+      .filter((s) => s.legacy.has(component) && kept(s, component) !== null)
       .flatMap((server) => {
         // Any MFA server's install folder holds both bitnesses; the first one listed is installed first.
         const result = componentSteps(component, { input, server, source: mfaServers[0], sdks });
         if (result.sdkUrlProblem) sdkUrlProblems.push({ server: server.name, component, reason: result.sdkUrlProblem });
-        return result.steps;
+        return goal === 'Migrate' ? result.steps.map((step) => keptForMigration(step, kept(server, component)!)) : result.steps;
       }),
   );
+  // Migrate: the retired portal's address sends users to Microsoft's registration page.
+  const redirects = goal === 'Migrate' ? servers.filter((s) => s.legacy.has('UserPortal') && kept(s, 'UserPortal') === null).map(redirectStep) : [];
 
   // Callers of the SDK on the planned servers or elsewhere (an application server, AD FS, MIM): each server's backup
   // holds their files before anything changes, and they are rewritten once the web components are back.
@@ -67,10 +72,16 @@ export function buildUpgradePlan(input: PlanInput): UpgradePlan {
     ...mfaServers.flatMap((s) => [installServerStep(s, input), activationStep(s, mfaServers.length)]),
     ...components,
     ...consumerSteps(consumers),
-    ...servers.map(verifyStep),
+    ...redirects,
+    ...servers.map((s) => verifyStep(s, kept, redirects)),
   ];
   const steps: PlanStep[] = drafts.map((d, i) => ({ Order: i + 1, ...d, Basis: STEP_BASIS[d.Action] }));
-  return { Notice: notice(), Steps: steps, FollowUps: buildFollowUps(input, servers, sdkUrlProblems), Inferences: inferences };
+  return { Goal: goal, Notice: notice(), Steps: steps, FollowUps: buildFollowUps(input, servers, sdkUrlProblems, kept), Inferences: inferences };
+}
+
+/** A Migrate plan's reinstall step says why the component comes back although the migration does not need it. */
+function keptForMigration(step: DraftStep, why: string): DraftStep {
+  return { ...step, Reason: `Kept for the migration: ${why}. ${step.Reason}` };
 }
 
 /** The end-of-service notice every upgrade answer carries. */
@@ -210,7 +221,9 @@ function activationStep(server: PlannedServer, mfaServerCount: number): DraftSte
   };
 }
 
-function verifyStep(server: PlannedServer): DraftStep {
+function verifyStep(server: PlannedServer, kept: KeepDecision, redirects: DraftStep[]): DraftStep {
+  const redirect = redirects.find((r) => r.ComputerName === server.name);
+  const components = [...server.legacy.keys()].filter((c) => c !== 'Agent' && kept(server, c as WebComponentName) !== null);
   return {
     Id: stepId(server.name, 'verify'),
     Action: 'Verify',
@@ -219,11 +232,18 @@ function verifyStep(server: PlannedServer): DraftStep {
     Blocking: false,
     ComputerName: server.name,
     Target: server.name,
-    Description: `Check ${server.name}: no PhoneFactor component left, MFA Server components installed on the planned virtual directories, web.configs merged.`,
+    Description: `Check ${server.name}: no PhoneFactor component left, ` +
+      (components.length ? 'MFA Server components installed on the planned virtual directories, web.configs merged' : server.isMfaServer
+        ? 'MFA Server installed' : 'no web component left (none is needed for the migration)') +
+      (redirect ? `, the old portal address redirecting to ${String(redirect.Parameters.destination)}` : '') + '.',
     Reason: 'An upgrade is done when the result is checked, not when the installers exit.',
     Parameters: {
       expectMfaServer: server.isMfaServer,
-      components: [...server.legacy.keys()].filter((c) => c !== 'Agent').join(','),
+      components: components.join(','),
+      // A web server the migration leaves without any component: nothing of MFA Server is expected there.
+      retired: !server.isMfaServer && components.length === 0,
+      redirectFolder: redirect ? String(redirect.Parameters.folder) : null,
+      redirectDestination: redirect ? String(redirect.Parameters.destination) : null,
     },
   };
 }

@@ -21,11 +21,27 @@ export const READINESS_CHECKS = [
 ] as const;
 
 export type ReadinessCheckName = (typeof READINESS_CHECKS)[number];
+
+/**
+ * The checks of Test-MfaMigrationReadiness (core/migration/): is this MFA Server ready to run the Migration Utility?
+ * Rows of the same shape as the upgrade's (ReadinessRow<MigrationCheckName>).
+ */
+export const MIGRATION_CHECKS = [
+  'MfaServerBuild',
+  'MigrationUtility',
+  'ReplicationRole',
+  'DotNetTls12',
+  'SignInEndpoint',
+  'GraphEndpoint',
+  'MethodsThatDoNotMigrate',
+] as const;
+
+export type MigrationCheckName = (typeof MIGRATION_CHECKS)[number];
 export type ReadinessResult = 'Passed' | 'Warning' | 'Failed';
 
-export interface ReadinessRow {
+export interface ReadinessRow<C extends string = ReadinessCheckName> {
   ComputerName: string;
-  Check: ReadinessCheckName;
+  Check: C;
   Result: ReadinessResult;
   Detail: string;
   /** What to do about a Warning or a Failed; null when Passed. */
@@ -36,14 +52,14 @@ export interface ReadinessRow {
   Accepted: boolean;
 }
 
-export const row = (
+export const row = <C extends string = ReadinessCheckName>(
   ComputerName: string,
-  Check: ReadinessCheckName,
+  Check: C,
   Result: ReadinessResult,
   Detail: string,
   Action: string | null,
   Basis: string,
-): ReadinessRow => ({
+): ReadinessRow<C> => ({
   ComputerName,
   Check,
   Result,

@@ -2,6 +2,7 @@
  * Why this file: choosing the right installer for a component and a server's bitness from the MSIs in a media
  * folder.
  */
+import { compareVersions } from '../util/versions';
 import {
   MFA_SERVER_DISPLAY_NAME,
   MFA_SERVER_SETUP_FILE,
@@ -46,17 +47,6 @@ function describe(info: MsiInfo): string {
   const name = info.productName ? `'${info.productName}'` : 'a product without a name';
   const version = info.productVersion ? ` ${info.productVersion}` : '';
   return `'${info.source}' installs ${name}${version} for ${describePlatform(info.platform)}`;
-}
-
-/** Compares dotted MSI versions numerically (missing parts count as 0). */
-function compareVersions(a = '', b = ''): number {
-  const pa = a.split('.').map((p) => Number.parseInt(p, 10) || 0);
-  const pb = b.split('.').map((p) => Number.parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /**

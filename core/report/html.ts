@@ -49,3 +49,29 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso || Number.isNaN(Date.parse(iso))) return '';
   return new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
+
+/** A status as a colour class of the page's badges. */
+export function statusClass(status: string): string {
+  if (/^(Completed|Verified)$/i.test(status)) return 's-ok';
+  if (/^(Paused|Running|Skipped)$/i.test(status)) return 's-warn';
+  if (/^Failed$/i.test(status)) return 's-bad';
+  return 's-none';
+}
+
+export const badge = (status: string) => `<span class="badge ${statusClass(status)}">${t(status)}</span>`;
+
+/** A Basis with its Microsoft Learn addresses as links. */
+export function basisHtml(text: string | null | undefined): string {
+  if (!text) return t(null);
+  return text
+    .split(/(https:\/\/learn\.microsoft\.com\/[^\s;)]+)/)
+    .map((part, i) => (i % 2 === 1 ? `<a href="${t(part)}">${t(part)}</a>` : part === '' ? '' : t(part)))
+    .join('');
+}
+
+/** A readiness result as a coloured badge; a Failed check the admin accepted says so. */
+export function readinessBadge(r: { Result: string; Accepted: boolean }): string {
+  const status = r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed';
+  const accepted = r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : '';
+  return `<span class="badge ${statusClass(status)}">${t(r.Result)}</span>${accepted}`;
+}

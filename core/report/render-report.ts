@@ -10,7 +10,9 @@ import type { PlanStep } from '../domain/plan-types';
 import type { JournalRun, JournalStep, JournalStop } from '../journal/journal-types';
 import { STOP_EXPLANATIONS } from '../util/core-stop';
 import { REPORT_CSS } from './report-css';
-import { formatBytes, formatDuration, formatTime, t, table } from './html';
+import { badge, basisHtml, formatBytes, formatDuration, formatTime, readinessBadge, statusClass, t, table } from './html';
+import { goalOf } from './report-goal';
+import { leavingMfaServer } from './leaving-section';
 import type { ReportBackup, ReportInput } from './report-input';
 
 export const MFA_SERVER_END_DATE = '2024-09-30';
@@ -43,6 +45,7 @@ export function renderReport(input: ReportInput): string {
     stops(input),
     backups(input.backups),
     followUps(input),
+    leavingMfaServer(input),
     assumptions(input),
     footer(input),
     '</main>',
@@ -59,14 +62,7 @@ function serverNames(input: ReportInput): string[] {
   return [...names];
 }
 
-function statusClass(status: string): string {
-  if (/^(Completed|Verified)$/i.test(status)) return 's-ok';
-  if (/^(Paused|Running|Skipped)$/i.test(status)) return 's-warn';
-  if (/^Failed$/i.test(status)) return 's-bad';
-  return 's-none';
-}
 
-const badge = (status: string) => `<span class="badge ${statusClass(status)}">${t(status)}</span>`;
 
 function header(input: ReportInput, servers: string[]): string {
   const r = input.rollback?.result ?? input.result;
@@ -76,7 +72,8 @@ function header(input: ReportInput, servers: string[]): string {
   return [
     '<header>',
     `<p class="eyebrow">MfaServerUpgrade &middot; ${input.rollback ? 'rollback report' : 'upgrade report'}</p>`,
-    `<h1>${input.rollback ? 'Rollback of the ' : ''}PhoneFactor to MFA Server upgrade of ${t(servers.join(', '))}</h1>`,
+    `<h1>${input.rollback ? 'Rollback of the ' : ''}PhoneFactor to MFA Server ${goalOf(input) === 'Migrate' ? 'upgrade for the migration' : 'upgrade'} ` +
+      `of ${t(servers.join(', '))}</h1>`,
     `<p class="headline">${badge(r.Status)} <span>exit code <strong>${t(r.ExitCode)}</strong></span>${r.RebootRequired ? ' <span class="badge ' +
       's-warn">restart required</span>' : ''}</p>`,
     `<p>${t(r.Message)}</p>`,
@@ -181,6 +178,7 @@ function summary(input: ReportInput, servers: string[]): string {
     ['Log', r.LogPath ? `<code>${t(r.LogPath)}</code>` : t(null)],
     ['Installer media', j?.Meta?.InstallerPath ? `<code>${t(j.Meta.InstallerPath)}</code>` : t(null)],
     ['Virtual directory names', t(j?.Meta?.Naming)],
+    ['Goal', goalText(input)],
   ];
   return [
     '<section aria-labelledby="summary">',
@@ -192,6 +190,14 @@ function summary(input: ReportInput, servers: string[]): string {
   ].join('\n');
 }
 
+function goalText(input: ReportInput): string {
+  const keep = String((input.journal?.Replans.at(-1) ?? input.journal?.Meta)?.KeepWebComponent ?? '');
+  return goalOf(input) === 'Migrate'
+    ? `<strong>Migrate</strong> &mdash; web components reinstalled only where still needed${keep ? ` (kept: ${t(keep)})` : ''}; ` +
+      'the old portal address redirects'
+    : '<strong>Upgrade</strong> &mdash; every web component reinstalled';
+}
+
 /** Who ran the upgrade: each run (the first, every -Resume) with its account, machine, change number and start. */
 function runsBy(runs: JournalRun[]): string {
   if (runs.length === 0) return t('not recorded (a journal written before runs were recorded)');
@@ -201,14 +207,6 @@ function runsBy(runs: JournalRun[]): string {
 }
 
 /** A Basis as HTML: its text escaped, each Microsoft Learn address a link a ticket reviewer can open. */
-function basisHtml(text: string | null | undefined): string {
-  if (!text) return t(null);
-  return text
-    .split(/(https:\/\/learn\.microsoft\.com\/[^\s;)]+)/)
-    .map((part, i) => (i % 2 === 1 ? `<a href="${t(part)}">${t(part)}</a>` : part === '' ? '' : t(part)))
-    .join('');
-}
-
 function found(input: ReportInput): string {
   const parts = ['<section aria-labelledby="found">', '<h2 id="found">What was found</h2>'];
   if (input.inventories.length === 0) {
@@ -281,13 +279,6 @@ function webTierAfter(input: ReportInput): string {
     table(['Server', 'Role', 'Endpoint', 'Result', 'Detail'], rows, 'webtier'),
     '</section>',
   ].join('\n');
-}
-
-/** A readiness result as a coloured badge; a Failed check the admin accepted says so. */
-function readinessBadge(r: ReportInput['readiness'][number]): string {
-  const status = r.Result === 'Passed' ? 'Completed' : r.Result === 'Warning' ? 'Paused' : 'Failed';
-  const accepted = r.Accepted ? ` ${t('(risk accepted with -SkipReadiness)')}` : '';
-  return `<span class="badge ${statusClass(status)}">${t(r.Result)}</span>${accepted}`;
 }
 
 function planAndOutcome(input: ReportInput): string {

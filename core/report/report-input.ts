@@ -18,6 +18,7 @@ import { parsePlan } from '../domain/plan-parse';
 import { readManifest, type BackupManifest } from '../backup/manifest';
 import { readWebConfigSettings } from '../webconfig/read-settings';
 import { isSecret, redactor } from '../util/secrets';
+import type { LeavingServer } from '../migration/index';
 
 /** The fields of Invoke-MfaServerUpgrade's result the report shows (core/upgrade/run/upgrade-result.ts UpgradeResult). */
 export interface ReportResult {
@@ -62,6 +63,8 @@ export interface ReportInput {
   readiness: ReadinessRow[];
   /** The web tier probed when the run completed (-WebTier, webtier-after.json); [] when not asked for. */
   webTierAfter: WebTierRow[];
+  /** The MFA servers' way out (usage, migration readiness), looked at when the run completed; null otherwise. */
+  leaving?: LeavingServer[] | null;
 }
 
 export const PLAN_FILE_NAME = 'plan.json';

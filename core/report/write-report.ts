@@ -8,11 +8,13 @@ import { JOURNAL_FILE_NAME } from '../journal/journal-types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { loadReportInput, loadRollbackReportInput, type ReportRollback, type ReportResult } from './report-input';
 import { renderReport } from './render-report';
+import type { LeavingServer } from '../migration/index';
 
 export const REPORT_FILE_NAME = 'report.html';
 
-export async function writeUpgradeReport(runFolder: string, result: ReportResult, toolVersion: string): Promise<string> {
-  const input = await loadReportInput(runFolder, result, toolVersion);
+export async function writeUpgradeReport(runFolder: string, result: ReportResult, toolVersion: string, leaving: LeavingServer[] | null = null):
+  Promise<string> {
+  const input = { ...(await loadReportInput(runFolder, result, toolVersion)), leaving };
   const file = path.join(runFolder, REPORT_FILE_NAME);
   await writeFileAtomic(file, Buffer.from(renderReport(input), 'utf8'));
   return file;
@@ -24,12 +26,14 @@ export async function withUpgradeReport<R extends ReportResult>(
   result: R,
   toolVersion: string,
   warn: (message: string) => void,
+  /** The servers' way out of MFA Server (Completed runs; null: not looked at). */
+  leaving: LeavingServer[] | null = null,
 ): Promise<R & { ReportPath: string | null }> {
   if (result.Status === 'Planned') return { ...result, ReportPath: null };
   try {
     const existing = path.join(runFolder, REPORT_FILE_NAME);
     if (await isNewerThanJournal(existing, path.join(runFolder, JOURNAL_FILE_NAME))) return { ...result, ReportPath: existing };
-    return { ...result, ReportPath: await writeUpgradeReport(runFolder, result, toolVersion) };
+    return { ...result, ReportPath: await writeUpgradeReport(runFolder, result, toolVersion, leaving) };
   } catch (e) {
     warn(`The upgrade report could not be written to ${runFolder}: ${(e as Error).message}`);
     return { ...result, ReportPath: null };

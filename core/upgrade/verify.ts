@@ -12,6 +12,10 @@ import { listWebApplications } from '../host/iis';
 import { showSetting } from '../util/secrets';
 import { testWebTier, type ProbeOptions } from '../webtier/index';
 import { webTierDetail } from './webtier-results';
+import type { PlanStep } from '../domain/plan-types';
+import { readRedirect } from '../webconfig/index';
+import { joinWindowsPath } from '../util/windows-path';
+import { isCoreError } from '../util/errors';
 
 export interface VerificationCheck {
   Name: string;
@@ -26,7 +30,32 @@ export interface ServerVerification {
   Checks: VerificationCheck[];
 }
 
+/** What a plan expects of a server beyond the upgrade itself (-Goal Migrate): read from its Verify step. */
+export interface ServerExpectation {
+  /** A web server the migration leaves without any component: no MFA Server product is expected there. */
+  retired: boolean;
+  /** The retired User portal's folder and the address its web.config must redirect to. */
+  redirect: { folder: string; destination: string } | null;
+}
+
+/** The expectations of the plan's Verify steps, by computer name (lower case). */
+export function expectationsOf(steps: Pick<PlanStep, 'Action' | 'ComputerName' | 'Parameters'>[]): Map<string, ServerExpectation> {
+  const out = new Map<string, ServerExpectation>();
+  for (const s of steps.filter((p) => p.Action === 'Verify')) {
+    const { retired, redirectFolder, redirectDestination } = s.Parameters;
+    out.set(s.ComputerName.toLowerCase(), {
+      retired: retired === true,
+      redirect: typeof redirectFolder === 'string' && typeof redirectDestination === 'string'
+        ? { folder: redirectFolder, destination: redirectDestination }
+        : null,
+    });
+  }
+  return out;
+}
+
 export interface VerifyOptions {
+  /** What the run's plan expects of each server (-Goal Migrate), by computer name (lower case); none: a full upgrade. */
+  expectations?: Map<string, ServerExpectation>;
   /** -WebTier: each server's endpoints (served, and used by its consumers) must answer too; probed from this machine. */
   webTier?: ProbeOptions;
   warn?: (message: string) => void;
@@ -35,8 +64,9 @@ export interface VerifyOptions {
 export async function verifyServers(hosts: Host[], options: VerifyOptions = {}): Promise<ServerVerification[]> {
   const inventories = await Promise.all(hosts.map((h) => inventoryServer(h)));
   const sdkVdirs = await sdkApplications(hosts, inventories);
+  const expectations = options.expectations ?? new Map<string, ServerExpectation>();
   const results: ServerVerification[] = [];
-  for (const [i, host] of hosts.entries()) results.push(await verifyOne(host, inventories[i], sdkVdirs));
+  for (const [i, host] of hosts.entries()) results.push(await verifyOne(host, inventories[i], sdkVdirs, expectations.get(host.computerName.toLowerCase())));
   if (!options.webTier) return results;
   const probes = await testWebTier(hosts, { options: options.webTier }, options.warn);
   return results.map((r) => {
@@ -46,7 +76,7 @@ export async function verifyServers(hosts: Host[], options: VerifyOptions = {}):
   });
 }
 
-async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint[]): Promise<ServerVerification> {
+async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint[], expect?: ServerExpectation): Promise<ServerVerification> {
   const checks: VerificationCheck[] = [];
   const add = (Name: string, Passed: boolean, Detail: string) => checks.push({ Name, Passed, Detail });
   const legacy = inv.Components.filter((c) => c.IsLegacy);
@@ -61,7 +91,7 @@ async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint
   if (server) {
     add('MfaServerInstalled', true, `${server.DisplayName} ${server.Version ?? ''} in ${server.InstallPath ?? '(unknown folder)'}`.trim());
     add(...(await dataFileCheck(host, server)));
-  } else if (webComponents.length === 0) {
+  } else if (webComponents.length === 0 && !expect?.retired) {
     add('MfaServerInstalled', false, 'Neither MFA Server nor any of its web components is installed on this server.');
   }
   for (const c of webComponents) {
@@ -70,9 +100,10 @@ async function verifyOne(host: Host, inv: ServerInventory, sdkVdirs: SdkEndpoint
         `registered but no IIS application serves it.`);
     if (c.Component !== 'WebServiceSdk') add(...sdkUrlCheck(c, sdkVdirs));
   }
+  if (expect?.redirect) add(...(await redirectCheck(host, expect.redirect)));
   return {
     ComputerName: inv.ComputerName,
-    IsUpgraded: checks.every((c) => c.Passed) && (server !== undefined || webComponents.length > 0),
+    IsUpgraded: checks.every((c) => c.Passed) && (server !== undefined || webComponents.length > 0 || expect?.retired === true),
     MfaServerVersion: server?.Version ?? null,
     Checks: checks,
   };
@@ -85,6 +116,22 @@ async function dataFileCheck(host: Host, server: ComponentRecord): Promise<[stri
   // The .pfdata format is not documented: presence and size are what can be checked honestly.
   if (!stat || stat.isDirectory) return ['DataFilePresent', false, `${file} is missing.`];
   return ['DataFilePresent', stat.size > 0, `${file} (${stat.size} bytes; its format is undocumented, so the upgrade of its contents is not inspected)`];
+}
+
+/** The retired portal's folder still redirects to the planned address (read back with our own web.config parser). */
+async function redirectCheck(host: Host, r: { folder: string; destination: string }): Promise<[string, boolean, string]> {
+  const file = joinWindowsPath(r.folder, 'web.config');
+  const stat = await host.stat(file);
+  if (!stat || stat.isDirectory) return ['PortalRedirect', false, `${file} is missing: the old User portal address redirects nowhere.`];
+  try {
+    const found = readRedirect(await host.readFile(file), file);
+    if (found?.enabled && found.destination === r.destination) return ['PortalRedirect', true, `${file} redirects to ${found.destination}.`];
+    return ['PortalRedirect', false, `${file} ${found ? `redirects to '${found.destination}'${found.enabled ? '' : ' (disabled)'}` : 'sets no redirect'}, ` +
+      `not to ${r.destination}.`];
+  } catch (e) {
+    if (!isCoreError(e)) throw e;
+    return ['PortalRedirect', false, `${file} cannot be read as a web.config: ${e.message}`];
+  }
 }
 
 interface SdkEndpoint {

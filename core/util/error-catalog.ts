@@ -193,6 +193,11 @@ export const ERROR_CATALOG = {
     'A web.config section is encrypted and cannot be merged as text.',
     'Decrypt it with aspnet_regiis -pdf, merge, then encrypt it again (the message gives both commands).',
   ),
+  EndpointAddressRefused: e(
+    'SecurityError',
+    'A test setting pointed the migration readiness probes at an address that is not an https loopback address.',
+    'Use https://127.x.x.x:<port> or https://[::1]:<port> (the shipped module has no such setting).',
+  ),
   FileInUse: e(
     'ResourceBusy',
     'Another process holds the file open (a running service, IIS), so it cannot be replaced or removed; nothing was changed.',
@@ -512,6 +517,11 @@ export const ERROR_CATALOG = {
     'ConnectionError',
     'A remoting session to the server could not be opened, or a given session does not answer.',
     'Check name, network, WinRM/SSH and sign-in; other servers of the command went on.',
+  ),
+  RedirectVerificationFailed: e(
+    'InvalidResult',
+    'The redirect web.config written for the retired User portal did not read back as a redirect to the planned address.',
+    'Check the folder named in the message (another program writing there, a full disk) and -Resume.',
   ),
   ReplanNotPossible: e(
     'InvalidData',

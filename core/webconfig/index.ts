@@ -4,3 +4,4 @@ export { mergeWebConfig } from './merge';
 export { readWebConfigSettings } from './read-settings';
 export { namedExternalFiles } from './config-model';
 export { rewriteSdkUrl, sdkUrlState, type SdkUrlChange, type SdkUrlRewrite, type SdkUrlState } from './sdk-url-rewrite';
+export { redirectWebConfig, readRedirect, isOwnRedirect, type HttpRedirect } from './redirect';

@@ -8,4 +8,4 @@ export * from './types';
 export { findSdkConsumers, type ConsumerRequest } from './consumers';
 export { consumerRow, type ConsumerRow } from './consumer-rows';
 export { testWebTier, type WebTierCheck, type WebTierRequest } from './test-webtier';
-export { PROBE_RESULTS, type ProbeResult, type EndpointRole, type ProbeOptions } from './probe';
+export { PROBE_RESULTS, probeTls12, type ProbeResult, type EndpointRole, type ProbeOptions, type Tls12Outcome, type Tls12Result } from './probe';

@@ -289,3 +289,59 @@ export async function probeEndpoint(text: string, role: EndpointRole, account: S
   outcome.detail = redactor.redact(notes.join('; ') + '.');
   return outcome;
 }
+
+/** What a TLS 1.2 probe found: the first problem, or Passed. */
+export type Tls12Result =
+  | 'Passed' | 'DnsFailed' | 'Refused' | 'TimedOut' | 'Tls12Refused' | 'TlsHandshakeFailed' | 'TlsUntrusted' | 'TlsExpired' | 'TlsNameMismatch';
+
+export interface Tls12Outcome {
+  result: Tls12Result;
+  address: string | null;
+  /** The protocol negotiated (TLSv1.2), or null when no handshake completed. */
+  protocol: string | null;
+  detail: string;
+}
+
+/** Handshake errors that mean "the server would not speak TLS 1.2" (measured with node 20 on OpenSSL 3.0). */
+const VERSION_ERRORS = new Set(['ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_VERSION_TOO_LOW']);
+
+/**
+ * DNS, TCP and a TLS handshake offering TLS 1.2 only (what a .NET 4.x client with strong crypto offers), then the
+ * certificate's trust, dates and name (a .NET client refuses those too). The connection is closed after the handshake:
+ * nothing is sent.
+ */
+export async function probeTls12(host: string, port: number, options: ProbeOptions): Promise<Tls12Outcome> {
+  const outcome: Tls12Outcome = { result: 'Passed', address: null, protocol: null, detail: '' };
+  try {
+    const { address, socket } = await firstReachable(await resolve(host), port, options.timeoutMs);
+    outcome.address = address;
+    const tls = await new Promise<TLSSocket>((ok, fail) => {
+      const s = tlsConnect({ socket, servername: isIP(host) ? undefined : host, ca: trustedRoots(options), rejectUnauthorized: false,
+        minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
+      s.setTimeout(options.timeoutMs, () => {
+        s.destroy();
+        fail(new Failure('TimedOut', `no TLS handshake with ${host} within ${options.timeoutMs / 1000} s`));
+      });
+      s.once('secureConnect', () => ok(s));
+      s.once('error', (e: Error) => {
+        const code = errnoOf(e);
+        fail(VERSION_ERRORS.has(code)
+          ? new Failure('Tls12Refused' as ProbeResult, `${host}:${port} does not accept a TLS 1.2 handshake (${code})`)
+          : new Failure('TlsHandshakeFailed' as ProbeResult, `TLS 1.2 handshake with ${host}:${port} failed (${code || e.message})`));
+      });
+    });
+    outcome.protocol = tls.getProtocol();
+    const seen = tlsProblems(tls, host);
+    tls.destroy();
+    const first = seen.problems[0];
+    outcome.result = first ? (first.result as Tls12Result) : 'Passed';
+    outcome.detail = first ? seen.problems.map((p) => p.why).join('; ') : `${host} (${address}:${port}) negotiated ${outcome.protocol}, certificate ` +
+      `'${seen.certificate.subject}' issued by '${seen.certificate.issuer}'`;
+  } catch (e) {
+    if (!(e instanceof Failure)) throw e;
+    outcome.result = e.result as Tls12Result;
+    outcome.detail = e.message;
+  }
+  return outcome;
+}

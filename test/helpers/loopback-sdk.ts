@@ -29,7 +29,7 @@ export interface LoopbackSdk {
 const openssl = (dir: string, args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-function makeCertificates(dir: string): Record<CertName, { key: Buffer; cert: Buffer }> {
+export function makeCertificates(dir: string): Record<CertName, { key: Buffer; cert: Buffer }> {
   openssl(dir, ['req', '-x509', ...EC, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=MfaWebTier Test CA', '-days', '2',
     '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   const signed = (name: string, san: string, days: string) => {

@@ -16,6 +16,23 @@ export const UpgradeParameters = {
       'x-mfa': { pipeline: true },
     }),
   ),
+  Goal: Type.Optional(
+    StringEnum(['Upgrade', 'Migrate'], {
+      description: 'Upgrade (default): the documented upgrade, every web component back. Migrate: the upgrade as a stage towards cloud Microsoft Entra ' +
+        'MFA: everything is backed up and uninstalled as for Upgrade and MFA Server is installed, but the User portal, the Mobile App Web Service and the ' +
+        'Web Service SDK come back only where something still needs them (-KeepWebComponent, or for the SDK a caller other than our own portal and ' +
+        'mobile app found by Get-MfaSdkConsumer); the old User portal address gets a redirect to https://aka.ms/mfasetup, and the follow-ups are the ' +
+        'migration\'s steps. Recorded in the journal: a -Resume with another goal is refused (ResumeParametersDiffer) unless -Replan is given.',
+      'x-mfa': { pipeline: true },
+    }),
+  ),
+  KeepWebComponent: Type.Optional(
+    Type.Array(StringEnum(['UserPortal', 'MobileAppWebService', 'WebServiceSdk']), {
+      description: 'With -Goal Migrate: web components to reinstall although the migration does not need them, e.g. -KeepWebComponent UserPortal ' +
+        'while users still enrol there. A kept portal or mobile app web service that calls the SDK keeps the SDK too. Refused with -Goal Upgrade.',
+      uniqueItems: true,
+    }),
+  ),
 };
 
 export const BackupDestinationParameter = (mandatory: boolean) => {

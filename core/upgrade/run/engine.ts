@@ -8,7 +8,8 @@ import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../../host/host';
 import type { OperationContext } from '../../util/operation-context';
-import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
+import type { PlanStep, UpgradeGoal, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
+import type { WebComponentName } from '../../domain/catalog';
 import { buildUpgradePlan } from '../../domain/plan';
 import { Journal, takeEarlyStops } from '../../journal/index';
 import { guardRun, type RunGuard } from './run-guards';
@@ -32,6 +33,7 @@ import { withUpgradeReport } from '../../report/index';
 import { testWebTier, type ProbeOptions } from '../../webtier/index';
 import { saveWebTierAfter } from '../../journal/webtier-record';
 import { webTierDetail, webTierRow } from '../webtier-results';
+import { leavingMfaServer, type LeavingServer } from '../../migration/index';
 import { acceptedRisks, checkReadinessGate } from '../readiness/gate';
 import { loadReadiness, saveReadiness } from '../../journal/readiness-record';
 import type { ReadinessCheckName, ReadinessRow } from '../../domain/readiness-types';
@@ -54,6 +56,10 @@ export interface UpgradeRequest {
   installerPath: string;
   /** undefined when not given: a new run takes New, a resumed one the naming it recorded. */
   naming?: VirtualDirectoryNaming;
+  /** -Goal; undefined when not given: a new run takes Upgrade, a resumed one the goal it recorded. */
+  goal?: UpgradeGoal;
+  /** -KeepWebComponent (Migrate); undefined when not given: a new run keeps none, a resumed one what it recorded. */
+  keepWebComponents?: WebComponentName[];
   /** Local folder for the backups, the journal and the plan. */
   backupDestination: string;
   resume: boolean;
@@ -237,7 +243,7 @@ async function runGuarded(req: UpgradeRequest, plainCtx: OperationContext, folde
     if (result.Status === 'Completed' && req.webTier && !ctx.dryRun) await recordWebTierAfter(req, folder, ctx);
     await recordRunEnd(req, result, ctx);
     if (result.Status === 'Completed') await guard?.releaseServers(ctx);
-    const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m));
+    const reported = await withUpgradeReport(folder, result, ctx.toolVersion, (m) => ctx.log('warning', m), await leavingOf(req, result, ctx));
     const cause = causeOf(ended);
     // The result (with its exit code) and the error that ended the run, named, both reach the caller.
     if (cause) throw new PartialFailure([{ ...reported, Readiness: readiness.rows }], [cause]);
@@ -397,6 +403,20 @@ export async function recordRunEnd(
 }
 
 /**
+ * For the report of a completed run: each MFA server's way out (usage, migration readiness without the network probes).
+ * Looking never changes the run's outcome: a failure is a warning and the section says it was not looked at.
+ */
+async function leavingOf(req: UpgradeRequest, result: UpgradeResult, ctx: OperationContext): Promise<LeavingServer[] | null> {
+  if (result.Status !== 'Completed' || ctx.dryRun) return null;
+  try {
+    return await leavingMfaServer(req.hosts);
+  } catch (e) {
+    ctx.log('warning', `The report's "Leaving MFA Server" section could not be filled: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/**
  * Every ending of a run is written to the log too, with the exit code an unattended deployment will see: a warning
  * when the run stopped short, information when it completed or was a dry run (-WhatIf changed nothing, as asked).
  */
@@ -426,6 +446,8 @@ async function openOrStart(
       planPath,
       installerPath: req.installerPath,
       naming: req.naming,
+      goal: req.goal,
+      keepWebComponents: req.keepWebComponents,
       backupDestination: req.backupDestination,
       resume: req.resume,
       replan: req.replan === true,
@@ -456,9 +478,20 @@ async function openOrStart(
     if (refused) return { result: refused };
   }
   const naming = req.naming ?? 'New';
-  const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming, backupDestination: req.backupDestination });
+  const goal = req.goal ?? 'Upgrade';
+  const keep = req.keepWebComponents ?? [];
+  const input = await gatherPlanInput({
+    hosts: req.hosts,
+    installerPath: req.installerPath,
+    naming,
+    goal,
+    keepWebComponents: keep,
+    backupDestination: req.backupDestination,
+    warn: (m) => ctx.log('warning', m),
+  });
   const plan = buildUpgradePlan(input);
   ctx.log('warning', plan.Notice);
+  ctx.log('info', `Goal: ${goal}${keep.length ? ` (keeping ${keep.join(', ')})` : ''}.`);
   if (ctx.dryRun) return { plan, journal: null, installerPath: req.installerPath, resumed: false };
   await fs.mkdir(folder, { recursive: true });
   const bytes = serializePlan(plan);
@@ -472,6 +505,8 @@ async function openOrStart(
     {
       InstallerPath: req.installerPath,
       Naming: naming,
+      Goal: goal,
+      KeepWebComponent: keep.join(','),
       Servers: req.hosts.map((h) => h.computerName).join(','),
       // The risks the admin accepted with -SkipReadiness, by name and with what the check found.
       SkipReadiness: (req.skipReadiness ?? []).join(','),

@@ -9,7 +9,8 @@
  *   stops the run with JournalOfAnotherServer, naming the journal and what to do;
  * - a completed run answers Completed only when the servers are upgraded now (the engine verifies them); a server
  *   rolled back since gets a new run, the old records kept beside;
- * - -Resume means the same run: the parameters that shape the plan (-InstallerPath, -VirtualDirectoryNaming) must be
+ * - -Resume means the same run: the parameters that shape the plan (-InstallerPath, -VirtualDirectoryNaming, -Goal,
+ *   -KeepWebComponent) must be
  *   the recorded ones, or the admin asks for a new plan with -Replan (recorded in the journal).
  * A refusal throws a CoreError whose code is in RECORD_REFUSALS: nothing on any server was changed by this run.
  */
@@ -17,7 +18,8 @@ import { READINESS_FILE_NAME } from '../../journal/readiness-record';
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../../host/host';
-import type { PlanStep, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
+import type { PlanStep, UpgradeGoal, UpgradePlan, VirtualDirectoryNaming } from '../../domain/plan-types';
+import type { WebComponentName } from '../../domain/catalog';
 import type { ServerInventory } from '../../domain/inventory-types';
 import { buildUpgradePlan } from '../../domain/plan';
 import { inventoryProblem } from '../../domain/inventory-parse';
@@ -26,7 +28,7 @@ import { Journal, type JournalOptions } from '../../journal/index';
 import type { JournalDocument } from '../../journal/journal-types';
 import { readPlanFile } from './plan-file';
 import { gatherPlanInput } from '../plan-input';
-import { verifyServers, type ServerVerification } from '../verify';
+import { expectationsOf, verifyServers, type ServerVerification } from '../verify';
 import { describeIdentity, sameServer, type ServerIdentity } from './server-identity';
 import { writeFileAtomic, timestamp } from '../../util/atomic-write';
 import { CoreError } from '../../util/errors';
@@ -55,6 +57,10 @@ export interface RunRecordsRequest {
   installerPath: string;
   /** undefined: not given (a resume takes the recorded naming; a new run takes New). */
   naming: VirtualDirectoryNaming | undefined;
+  /** undefined: not given (a resume takes the recorded goal; a new run takes Upgrade). */
+  goal?: UpgradeGoal;
+  /** undefined: not given (a resume takes the recorded list; a new run keeps none). */
+  keepWebComponents?: WebComponentName[];
   backupDestination: string;
   resume: boolean;
   replan: boolean;
@@ -143,7 +149,7 @@ export async function openRunRecords(req: RunRecordsRequest): Promise<RunRecords
     );
   }
   if (doc.Status === 'Completed') {
-    const verification = await verifyServers(req.hosts);
+    const verification = await verifyServers(req.hosts, { expectations: expectationsOf(plan.Steps) });
     const notUpgraded = verification.filter((v) => !v.IsUpgraded);
     if (notUpgraded.length === 0) return { kind: 'completed', plan, journal, verification };
     const failedChecks = (v: (typeof notUpgraded)[number]) => v.Checks.filter((c) => !c.Passed).map((c) => `${c.Name} (${c.Detail})`).join('; ');
@@ -294,17 +300,37 @@ const normalizePath = (p: string) => p.trim().replace(/[\\/]+$/, '').toLowerCase
 /** The parameters that shape the plan, as given now against the journal's record. */
 function parameterDifferences(doc: JournalDocument, req: RunRecordsRequest): string[] {
   const out: string[] = [];
-  const { recordedPath, recordedNaming } = recordedParameters(doc);
+  const { recordedPath, recordedNaming, recordedGoal, recordedKeep } = recordedParameters(doc);
   if (normalizePath(recordedPath) !== normalizePath(req.installerPath)) out.push(`-InstallerPath '${recordedPath}' was recorded, ` +
     `'${req.installerPath}' was given`);
   if (req.naming !== undefined && req.naming !== recordedNaming) out.push(`-VirtualDirectoryNaming ${recordedNaming} was recorded, ${req.naming} was given`);
+  if (req.goal !== undefined && req.goal !== recordedGoal) out.push(`-Goal ${recordedGoal} was recorded, ${req.goal} was given`);
+  if (req.keepWebComponents !== undefined && keepKey(req.keepWebComponents) !== keepKey(recordedKeep)) {
+    out.push(`-KeepWebComponent ${recordedKeep.join(',') || '(none)'} was recorded, ${req.keepWebComponents.join(',') || '(none)'} was given`);
+  }
   return out;
 }
 
-/** The parameters the run's plan was made with: those it started with, or those of its last re-plan. */
-function recordedParameters(doc: JournalDocument): { recordedPath: string; recordedNaming: string } {
+const keepKey = (names: string[]) => [...names].map((n) => n.toLowerCase()).sort().join(',');
+
+/**
+ * The parameters the run's plan was made with: those it started with, or those of its last re-plan. A journal written
+ * before goals existed recorded an upgrade keeping every component.
+ */
+function recordedParameters(doc: JournalDocument): {
+  recordedPath: string;
+  recordedNaming: string;
+  recordedGoal: UpgradeGoal;
+  recordedKeep: WebComponentName[];
+} {
   const last = doc.Replans.at(-1) ?? doc.Meta;
-  return { recordedPath: String(last.InstallerPath ?? ''), recordedNaming: String(last.Naming ?? 'New') };
+  const keep = String(last.KeepWebComponent ?? '');
+  return {
+    recordedPath: String(last.InstallerPath ?? ''),
+    recordedNaming: String(last.Naming ?? 'New'),
+    recordedGoal: last.Goal === 'Migrate' ? 'Migrate' : 'Upgrade',
+    recordedKeep: (keep ? keep.split(',') : []) as WebComponentName[],
+  };
 }
 
 /**
@@ -327,8 +353,20 @@ async function replan(req: RunRecordsRequest, journal: Journal, old: UpgradePlan
     );
     found.push(s.Found as ServerInventory);
   }
-  const naming = req.naming ?? (recordedParameters(doc).recordedNaming as VirtualDirectoryNaming);
-  const input = await gatherPlanInput({ hosts: req.hosts, installerPath: req.installerPath, naming, backupDestination: req.backupDestination, servers: found });
+  const recorded = recordedParameters(doc);
+  const naming = req.naming ?? (recorded.recordedNaming as VirtualDirectoryNaming);
+  const goal = req.goal ?? recorded.recordedGoal;
+  const keep = req.keepWebComponents ?? recorded.recordedKeep;
+  const input = await gatherPlanInput({
+    hosts: req.hosts,
+    installerPath: req.installerPath,
+    naming,
+    goal,
+    keepWebComponents: keep,
+    backupDestination: req.backupDestination,
+    servers: found,
+    warn: (m) => req.log('warning', m),
+  });
   const plan = buildUpgradePlan(input);
   const bytes = serializePlan(plan);
   const sha256 = planSha256(bytes);
@@ -358,6 +396,8 @@ async function replan(req: RunRecordsRequest, journal: Journal, old: UpgradePlan
     Changes: differences.join('; '),
     InstallerPath: req.installerPath,
     Naming: naming,
+    Goal: goal,
+    KeepWebComponent: keep.join(','),
     PreviousPlanSha256: oldSha256,
     StepsStartedAgain: redone.join(', '),
   });

@@ -14,13 +14,21 @@ import { createBackup, verifyBackup } from '../../backup/index';
 import { listInstalledProducts } from '../../host/installed-products';
 import { listWebApplications } from '../../host/iis';
 import { installComponentMsi, installServer, uninstallProduct } from '../installers';
-import { mergeWebConfig as mergeWebConfigText, namedExternalFiles, type ExternalReader, type MergeInput } from '../../webconfig/index';
-import { verifyServers } from '../verify';
+import {
+  isOwnRedirect,
+  mergeWebConfig as mergeWebConfigText,
+  namedExternalFiles,
+  readRedirect,
+  redirectWebConfig,
+  type ExternalReader,
+  type MergeInput,
+} from '../../webconfig/index';
+import { expectationsOf, verifyServers } from '../verify';
 import { CoreError, isCoreError } from '../../util/errors';
 import { recordedBackup, verifiedBackupFiles } from './backup-gate';
 import { carryReferencedFiles } from './carry-referenced-files';
 import type { RunContext } from './run-context';
-import { sameWindowsPath, windowsParent } from '../../util/windows-path';
+import { joinWindowsPath, sameWindowsPath, windowsParent } from '../../util/windows-path';
 import { refusedInstaller, windowsFolderOf } from '../plan-installers';
 import { STAGING_FOLDER } from '../../domain/plan-component-steps';
 import { readMsi } from '../../msi/reader';
@@ -310,8 +318,57 @@ const restoreThemes: Executor = async (step, run) => {
   return { outcome: `Restored ${names.length} theme folder(s), ${files} file(s).`, data: { Files: files } };
 };
 
+/**
+ * -Goal Migrate: the retired User portal's folder gets a web.config that redirects its address to Microsoft's
+ * registration page. Written atomically and read back with our own parser. A web.config there that is not ours (left
+ * by the uninstall, or someone else's) is kept beside as web.config.before-redirect, never overwritten unseen. When IIS
+ * does not serve the old address from that folder (a custom physical path outside the site's folder), the run pauses
+ * with the command that makes it do so, and -Resume checks it.
+ */
+const writeRedirect: Executor = async (step, run) => {
+  const host = run.host(step.ComputerName);
+  const folder = str(step, 'folder');
+  const destination = str(step, 'destination');
+  const vdir = str(step, 'virtualDirectory');
+  const site = str(step, 'siteName');
+  const target = joinWindowsPath(folder, 'web.config');
+  const existing = (await host.stat(target))?.isDirectory === false ? await host.readFile(target) : null;
+  let kept = '';
+  if (existing && !isOwnRedirect(existing)) {
+    const aside = `${target}.before-redirect`;
+    if (!(await host.stat(aside))) await host.writeFileAtomic(aside, existing);
+    kept = ` The web.config found there is kept as ${aside}.`;
+  }
+  if (!existing || !isOwnRedirect(existing) || readRedirect(existing, target)?.destination !== destination) {
+    await host.makeDirectory(folder);
+    await host.writeFileAtomic(target, redirectWebConfig(destination, `the MFA Server User portal that lived here was retired for the migration to ` +
+      `Microsoft Entra MFA; its address sends users to the registration page (Invoke-MfaServerUpgrade -Goal Migrate, step ${step.Id}).`));
+  }
+  const back = readRedirect(await host.readFile(target), target);
+  if (!back || !back.enabled || back.destination !== destination) throw new CoreError(
+    'RedirectVerificationFailed',
+    `${target} on ${host.computerName} does not read back as a redirect to ${destination} (${back ? `it redirects to '${back.destination}'` : 'no ' +
+      'httpRedirect'}${back && !back.enabled ? ', disabled' : ''}).`,
+    target,
+  );
+  const outcome = `${target} redirects /${vdir} (site ${site}) to ${destination}.${kept}`;
+  const apps = (await listWebApplications(host)).filter((a) => a.siteName.toLowerCase() === site.toLowerCase());
+  const own = apps.find((a) => a.applicationPath.replace(/^\//, '').toLowerCase() === vdir.toLowerCase());
+  const root = apps.find((a) => a.applicationPath === '/');
+  const served = own ? own.physicalPath : root ? joinWindowsPath(root.physicalPath, vdir) : null;
+  if (served && sameWindowsPath(served, folder)) return { outcome, data: { WebConfig: target, Destination: destination } };
+  return {
+    outcome: `${outcome} IIS does not serve /${vdir} from ${folder} (${served ? `it maps it to ${served}` : `no site '${site}' is configured`}).`,
+    data: { WebConfig: target, Destination: destination },
+    pause: `On ${host.computerName}, make IIS serve the old portal address from the folder holding the redirect, e.g. in an elevated prompt: ` +
+      `%windir%\\system32\\inetsrv\\appcmd.exe add app /site.name:"${site}" /path:/${vdir} /physicalPath:"${folder}". Then resume the upgrade; it checks ` +
+      `that /${vdir} is served from ${folder}.`,
+  };
+};
+
 const verify: Executor = async (step, run) => {
-  const [result] = (await verifyServers(run.hosts)).filter((r) => r.ComputerName.toLowerCase() === step.ComputerName.toLowerCase());
+  const verified = await verifyServers(run.hosts, { expectations: expectationsOf([step]) });
+  const [result] = verified.filter((r) => r.ComputerName.toLowerCase() === step.ComputerName.toLowerCase());
   const failed = result?.Checks.filter((c) => !c.Passed) ?? [];
   if (!result || failed.length) throw new CoreError(
     'VerificationFailed',
@@ -331,5 +388,6 @@ export const EXECUTORS: Record<PlanStep['Action'], Executor> = {
   MergeWebConfig: mergeWebConfig,
   RestoreThemes: restoreThemes,
   RewriteSdkConsumer: rewriteSdkConsumer,
+  WriteRedirect: writeRedirect,
   Verify: verify,
 };

@@ -176,3 +176,25 @@ test('the stops of a run before it finished are listed with their cause, step, e
   assert.match(section, /the next run \(nobody could at the time\)/);
   assert.doesNotMatch(renderReport(input()), /id="stops"/, 'no section when the run never stopped early');
 });
+
+test('"Leaving MFA Server": usage, the migration checks, users whose methods do not migrate, steps left; before completion it says when', () => {
+  const before = renderReport(input());
+  assert.match(before, /<h2 id="leaving">Leaving MFA Server<\/h2>\s*<p class="muted">Looked at when the upgrade has completed/);
+  const html = renderReport({
+    ...input(),
+    leaving: [{
+      computerName: 'MFA01',
+      rows: [{ ComputerName: 'MFA01', Check: 'DotNetTls12', Result: 'Failed', Detail: 'SchUseStrongCrypto absent (64-bit).', Action: 'Set it.',
+        Basis: 'x (T, https://learn.microsoft.com/troubleshoot/x)', Accepted: false }],
+      usage: { Users: 7, Authentications: 42, LastSeen: '2025-05-02T08:00:00Z', Files: 2, UnparsedLines: 3 },
+      usersNotMigrating: [{ User: 'alice<script>@contoso.com', Methods: ['PIN mode (SUCCESS_WITH_PIN)'], LastSeen: null }],
+    }],
+  });
+  const section = html.slice(html.indexOf('<h2 id="leaving">'), html.indexOf('</section>', html.indexOf('<h2 id="leaving">')));
+  assert.match(section, /<h3>MFA01<\/h3>/);
+  assert.match(section, /<strong>7<\/strong> user\(s\), <strong>42<\/strong> second-factor result\(s\).*3 line\(s\) not understood/);
+  assert.match(section, /DotNetTls12/);
+  assert.match(section, /<a href="https:\/\/learn\.microsoft\.com\/troubleshoot\/x">/);
+  assert.match(section, /alice&lt;script&gt;@contoso\.com/);
+  assert.match(section, /Get-MfaUpgradePlan -Goal Migrate lists the migration's steps/, 'an Upgrade run points at the Migrate plan');
+});

@@ -7,6 +7,8 @@
  *   install folder, as on a real server; the product is registered.
  * A PhoneFactor Agent still registered makes it refuse with 1638 (the old product must be uninstalled first).
  */
+import { compareVersions } from '../../../util/versions';
+import { MIGRATION_UTILITY_MIN_VERSION, MIGRATION_UTILITY_SCRIPT, MIGRATION_UTILITY_UI } from '../../../domain/catalog';
 import {
   DATA_FILE,
   DATA_FOLDER,
@@ -100,7 +102,10 @@ export async function installMfaServer(lab: LabMachine, info: MsiInfo, setupPath
     installed.push(path);
     log.line(`Installed file ${path}.`);
   };
-  for (const exe of ['MultiFactorAuthSvc.exe', 'MultiFactorAuthUI.exe', 'MultiFactorAuthAdSyncSvc.exe']) {
+  // 8.1 and later ship the Migration Utility in the install folder (M1).
+  const shipsUtility = compareVersions(info.productVersion ?? '', MIGRATION_UTILITY_MIN_VERSION) >= 0;
+  const migrationUtility = shipsUtility ? [MIGRATION_UTILITY_UI, MIGRATION_UTILITY_SCRIPT] : [];
+  for (const exe of ['MultiFactorAuthSvc.exe', 'MultiFactorAuthUI.exe', 'MultiFactorAuthAdSyncSvc.exe', ...migrationUtility]) {
     await put(joinWindowsPath(installPath, exe), Buffer.from(`Lab placeholder for ${exe} (MfaServerUpgrade lab).\r\n`, 'utf8'));
   }
   // The component installers ship in the install folder (both bitnesses), ready to copy to a web server.
