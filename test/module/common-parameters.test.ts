@@ -48,6 +48,8 @@ const INVOCATIONS: Record<string, string> = {
   // Nothing recorded under D:\NoRun: a result (69023) and an error (NoUpgradeToUndo) every time, a steady state.
   'Undo-MfaServerUpgrade': "Undo-MfaServerUpgrade -LabPath $V.a -BackupDestination 'D:\\NoRun' -Confirm:$false",
   'Test-MfaServerUpgrade': 'Test-MfaServerUpgrade -LabPath $V.b',
+  // A lab that is not there: our named error before anything is probed (the shipped module would probe the real cloud endpoints).
+  'Test-MfaMigrationReadiness': "Test-MfaMigrationReadiness -LabPath (Join-Path $V.b 'no-such-lab')",
   'Install-MfaServer': "Install-MfaServer -LabPath $V.b -InstallerPath 'C:\\Media\\MfaServer' -Confirm:$false",
   'Uninstall-PhoneFactor': 'Uninstall-PhoneFactor -LabPath $V.b -Confirm:$false', // no backup given: an error
   'Test-MfaUpgradeReadiness': "Test-MfaUpgradeReadiness -LabPath $V.a -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\R'",
