@@ -70,15 +70,19 @@ test('parameters are declared as the contracts say', async () => {
         Parameters = @($c.Parameters.Values | Where-Object { $_.Name -in $V.names } | ForEach-Object {
           $attr = $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
           $set = $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
+          $completer = $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] } | Select-Object -First 1
+          $completes = @(if ($completer) { & $completer.ScriptBlock $V.cmdlet $_.Name '' $null @{} })
           [pscustomobject]@{ Name = $_.Name; Type = $_.ParameterType.Name; Mandatory = $attr.Mandatory; ByName = $attr.ValueFromPipelineByPropertyName; ByValue = $attr.ValueFromPipeline
-            Aliases = @($_.Aliases); Set = @(if ($set) { $set.ValidValues }) }
+            Aliases = @($_.Aliases); Set = @(if ($set) { $set.ValidValues }); Completes = $completes }
         })
       }`, { cmdlet: op.cmdlet, names: Object.keys(op.input.properties) });
     assert.ok(r.ok, r.terminatingError?.message);
     const c = r.output[0] as {
       SupportsShouldProcess: boolean;
       OutputType: string[];
-      Parameters: { Name: string; Type: string; Mandatory: boolean; ByName: boolean; ByValue: boolean; Aliases: string[]; Set: string[] }[];
+      Parameters: {
+        Name: string; Type: string; Mandatory: boolean; ByName: boolean; ByValue: boolean; Aliases: string[]; Set: string[]; Completes: string[];
+      }[];
     };
     assert.equal(c.SupportsShouldProcess, op.changesState, `${op.cmdlet} -WhatIf support`);
     assert.deepEqual(c.OutputType, [op.outputTypeName, ...op.outputModes.map((m) => m.outputType)]);
@@ -91,8 +95,10 @@ test('parameters are declared as the contracts say', async () => {
       assert.equal(p.ByName, Boolean(schema['x-mfa']?.pipeline), `${op.cmdlet} -${name} pipeline by property name`);
       assert.equal(p.ByValue, Boolean(schema['x-mfa']?.pipelineValue), `${op.cmdlet} -${name} pipeline by value`);
       assert.deepEqual([...p.Aliases].sort(), [...(schema['x-mfa']?.aliases ?? [])].sort(), `${op.cmdlet} -${name} aliases`);
-      // A value of a set, or a list of them (-SkipReadiness, -Component): the schema's enum or its items' enum.
-      assert.deepEqual(p.Set, schema.enum ?? schema.items?.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
+      // A value of a set: ValidateSet from the schema's enum. A list of them (-SkipReadiness, -Component): completed from
+      // its items' enum, not ValidateSet (which would refuse $null, none).
+      assert.deepEqual(p.Set, schema.enum ?? [], `${op.cmdlet} -${name} ValidateSet`);
+      assert.deepEqual(p.Completes, schema.enum ? [] : (schema.items?.enum ?? []), `${op.cmdlet} -${name} completion`);
       const objectType = (schema['x-mfa'])?.psType;
       const isPath = Boolean(schema['x-mfa']?.path);
       const plain = schema.type === 'boolean' ? 'SwitchParameter' : schema.type === 'integer' ? 'Int32' : schema.type === 'array' ? 'String[]' : 'String';
