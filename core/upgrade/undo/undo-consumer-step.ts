@@ -67,7 +67,8 @@ export async function restoreSdkConsumer(step: UndoStep, run: UndoRunContext): P
   const done = (outcome: string): StepResult => ({ outcome: followUp ? `${outcome} ${followUp}` : outcome, data: followUp ? { FollowUp: followUp } : undefined });
 
   if (current?.equals(original)) return done(`${said} already holds the backup's bytes.`);
-  if (current && upgradeResults(file, original, changes).some((b) => b.equals(current))) {
+  const byHand = step.Parameters.byHand === true;
+  if (!byHand && current && upgradeResults(file, original, changes).some((b) => b.equals(current))) {
     await host.writeFileAtomic(file, original);
     if (!(await host.readFile(file)).equals(original)) {
       throw new CoreError('CopyVerificationFailed', `${said} differs from the backup's ${relative} after it was put back.`, file);
@@ -80,10 +81,11 @@ export async function restoreSdkConsumer(step: UndoStep, run: UndoRunContext): P
     return done(`${said} is not the backup's but its settings hold the old URL again (changed by hand); left as it is.`);
   }
   const copy = `${backupPath}\\${relative}`;
-  run.log('warning', `${host.computerName}: ${file} changed since the upgrade rewrote it; the Undo does not overwrite it.`);
+  const why = byHand ? 'was changed by hand in the upgrade (the tool does not edit it safely)' : current ? 'was changed after the upgrade rewrote it' : 'is missing';
+  run.log('warning', `${host.computerName}: ${file} ${why}; the Undo does not overwrite it.`);
   return {
-    outcome: `${said} ${current ? 'changed since the upgrade rewrote it' : 'is missing'}: not overwritten.`,
-    pause: `${said} ${current ? 'was changed after the upgrade rewrote it' : 'is missing'}, so the Undo did not overwrite it. Compare it with the ` +
+    outcome: `${said} ${why}: not overwritten.`,
+    pause: `${said} ${why}, so the Undo did not overwrite it. Compare it with the ` +
       `backup's copy ${copy} and put back what is yours to decide: copy that file over it, or change ` +
       `${changes.map((c) => `${c.setting} back to ${c.oldUrl}`).join(', ')} by hand. Then run Undo-MfaServerUpgrade again; it goes on from there.`,
   };

@@ -182,8 +182,8 @@ function upgradeFiles(
 
 /**
  * The files of other SDK callers the upgrade's steps on this server may have rewritten, one per file with its changes
- * in the plan's order: a RewriteSdkConsumer step that ran and was the tool's to edit (an unsafe file is the admin's:
- * the tool never wrote it). The plan is a claim, so a step is taken only as the planner makes it: its Id is the one of
+ * in the plan's order: a RewriteSdkConsumer step that ran (a file unsafe to edit was changed by the admin, never by the
+ * tool: the Undo only checks it is back on the old URL, and stops for the admin until it is). The plan is a claim, so a step is taken only as the planner makes it: its Id is the one of
  * its file and setting, its backup copy is where the Backup step keeps that file, every parameter is there; anything
  * else refuses the Undo before it changes anything (UndoRecordsMismatch).
  */
@@ -191,7 +191,6 @@ function rewrittenConsumers(steps: PlanStep[], ran: (s: PlanStep) => boolean): U
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
   const byFile = new Map<string, UndoConsumer>();
   for (const s of steps.filter((x) => x.Action === 'RewriteSdkConsumer' && ran(x))) {
-    if (text(s.Parameters.unsafe)) continue;
     const [file, setting, oldUrl, newUrl, kind] = ['file', 'setting', 'oldUrl', 'newUrl', 'kind'].map((k) => text(s.Parameters[k]));
     const wrong = (why: string) =>
       new CoreError('UndoRecordsMismatch', `The upgrade's plan step ${s.Id} cannot be taken back: ${why}. Nothing was done.`, s.Id);
@@ -210,7 +209,9 @@ function rewrittenConsumers(steps: PlanStep[], ran: (s: PlanStep) => boolean): U
     }
     // The backup keeps each file in a folder named by a hash of its path: the Undo's step is named by it too.
     const key = backupRelativePath.split('\\')[1];
-    byFile.set(file.toLowerCase(), { key, file, kind, backupRelativePath, restartService, changes: [{ setting, oldUrl, newUrl }] });
+    // A file unsafe to edit was the admin's to change (a Manual step): it is the admin's to change back.
+    const byHand = !!text(s.Parameters.unsafe);
+    byFile.set(file.toLowerCase(), { key, file, kind, backupRelativePath, restartService, byHand, changes: [{ setting, oldUrl, newUrl }] });
   }
   return [...byFile.values()];
 }

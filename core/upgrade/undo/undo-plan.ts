@@ -90,6 +90,8 @@ export interface UndoConsumer {
   /** The upgrade step's kind of file (WebConfig, AdfsAdapter, MimSettings). */
   kind: string;
   backupRelativePath: string;
+  /** Unsafe to edit: the admin changed it in the upgrade and changes it back; the Undo only checks it. */
+  byHand: boolean;
   /** The service the upgrade step restarted when it ran (MIM's), or null. */
   restartService: string | null;
 }
@@ -139,15 +141,18 @@ export function buildUndoPlan(upgradeRunId: string, servers: UndoServerPlanInput
 function consumerStep(s: UndoServerPlanInput, c: UndoConsumer): Draft {
   const settings = c.changes.map((x) => `${x.setting} back to ${x.oldUrl}`).join(', ');
   const then = c.restartService ? `, then restart ${c.restartService} if it runs` : c.kind === 'AdfsAdapter' ? '; then AD FS must register it again (manual)' : '';
+  const what = c.byHand
+    ? `Check that ${c.file} is back on the old URL (${settings}): it was changed by hand in the upgrade and is changed back by hand`
+    : `Put back ${c.file} from the backup (${settings}) while it holds what the upgrade wrote${then}`;
   return {
-    ...step(s, 'RestoreSdkConsumer', null, `Put back ${c.file} from the backup (${settings}) while it holds what the upgrade ` +
-      `wrote${then}`, {
+    ...step(s, 'RestoreSdkConsumer', null, what, {
       backupPath: s.backupPath,
       backupRelativePath: c.backupRelativePath,
       file: c.file,
       // Parameters are text: the changes as JSON, checked again when the step runs.
       changes: JSON.stringify(c.changes),
       kind: c.kind,
+      byHand: c.byHand,
       restartService: c.restartService,
     }),
     Id: `${s.computerName}:undo-restore-sdk-consumer:${c.key}`,

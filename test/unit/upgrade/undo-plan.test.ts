@@ -80,7 +80,7 @@ test('undo-plan.json read back as untrusted input: the file and the step at faul
 test('a consumer file the upgrade rewrote goes back after the server\'s files, one step per file with its changes, before the registry and verify', () => {
   const change = { setting: 'PfSdkUrl', oldUrl: 'https://m/PhoneFactorWebServiceSdk/PfWsSdk.asmx', newUrl: 'https://m/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx' };
   const consumer = { key: 'abcd1234', file: 'C:\\MIM\\MfaSettings.xml', kind: 'MimSettings', backupRelativePath: 'SdkConsumers\\abcd1234\\MfaSettings.xml',
-    restartService: 'FIMService', changes: [change] };
+    restartService: 'FIMService', byHand: false, changes: [change] };
   const plan = buildUndoPlan('run-1', [{ ...web, consumers: [consumer] }]);
   const ids = plan.Steps.map((s) => s.Id);
   const at = ids.indexOf('WEB01:undo-restore-sdk-consumer:abcd1234');
