@@ -57,7 +57,7 @@ export const rewriteSdkConsumer: Executor = async (step, run) => {
       return { outcome: `${said} is not safe to edit now.`, pause: `In ${file} on ${host.computerName}, change ${change.setting} from ${change.oldUrl} to ` +
         `${change.newUrl} by hand: ${r.reason}. Then resume the upgrade.` };
   }
-  const restarted = await restartReader(step.Parameters.restartService, file, host, run.log);
+  const restarted = await restartReader(step.Parameters.restartService, file, host, (l, m) => run.log(l, m));
   if (restarted) outcome += ` ${restarted}`;
   return adfsPause(step, run, outcome);
 };
@@ -66,7 +66,7 @@ export const rewriteSdkConsumer: Executor = async (step, run) => {
  * MIM reads MfaSettings.xml when its service starts: restart it when it runs here (a stopped one reads it at its
  * start). The Undo's restore of the file restarts it by the same rule.
  */
-export async function restartReader(name: unknown, file: string, host: Host, log: RunContext['log']): Promise<string | null> {
+export async function restartReader(name: unknown, file: string, host: Host, log: (level: 'warning', message: string) => void): Promise<string | null> {
   if (typeof name !== 'string' || name === '') return null;
   const service = await host.getService(name);
   if (!service) {

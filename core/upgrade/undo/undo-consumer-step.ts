@@ -15,7 +15,6 @@ import { verifiedBackupFiles } from '../run/backup-gate';
 import { restartReader } from '../run/consumer-step';
 import type { StepResult } from '../run/step-executor';
 import type { UndoStep } from './undo-plan';
-import type { UndoRunContext } from './undo-steps';
 
 const text = (step: UndoStep, name: string): string => {
   const v = step.Parameters[name];
@@ -30,8 +29,9 @@ function changesOf(step: UndoStep): SdkUrlChange[] {
   } catch {
     parsed = null;
   }
-  const ok = Array.isArray(parsed) && parsed.length > 0 &&
-    parsed.every((c: unknown) => typeof c === 'object' && c !== null && ['setting', 'oldUrl', 'newUrl'].every((k) => typeof (c as Record<string, unknown>)[k] === 'string'));
+  const isChange = (c: unknown) =>
+    typeof c === 'object' && c !== null && ['setting', 'oldUrl', 'newUrl'].every((k) => typeof (c as Record<string, unknown>)[k] === 'string');
+  const ok = Array.isArray(parsed) && parsed.length > 0 && parsed.every(isChange);
   if (!ok) throw new CoreError('PlanParameterMissing', `Step ${step.Id}: its parameter 'changes' is not a list of setting, oldUrl and newUrl.`, step.Id);
   return parsed as SdkUrlChange[];
 }
@@ -49,7 +49,13 @@ function upgradeResults(path: string, original: Buffer, changes: SdkUrlChange[])
   return results;
 }
 
-export async function restoreSdkConsumer(step: UndoStep, run: UndoRunContext): Promise<StepResult> {
+/** What the step is given (undo-steps.ts's UndoRunContext, named here so the two files do not import each other). */
+interface ConsumerRunContext {
+  host(computerName: string): Host;
+  log(level: 'info' | 'warning', message: string): void;
+}
+
+export async function restoreSdkConsumer(step: UndoStep, run: ConsumerRunContext): Promise<StepResult> {
   const host: Host = run.host(step.ComputerName);
   const file = text(step, 'file');
   const backupPath = text(step, 'backupPath');
@@ -64,7 +70,8 @@ export async function restoreSdkConsumer(step: UndoStep, run: UndoRunContext): P
       `(Unregister-MultiFactorAuthenticationAdfsAdapter.ps1, then the PhoneFactor-era registration with -ConfigurationFilePath "${file}", or ` +
       `Import-AdfsAuthenticationProviderConfigurationData -Name <the adapter's name> -FilePath "${file}"), then Restart-Service adfssrv (manual).`
     : null;
-  const done = (outcome: string): StepResult => ({ outcome: followUp ? `${outcome} ${followUp}` : outcome, data: followUp ? { FollowUp: followUp } : undefined });
+  const done = (outcome: string): StepResult =>
+    ({ outcome: followUp ? `${outcome} ${followUp}` : outcome, data: followUp ? { FollowUp: followUp } : undefined });
 
   if (current?.equals(original)) return done(`${said} already holds the backup's bytes.`);
   const byHand = step.Parameters.byHand === true;
@@ -73,7 +80,7 @@ export async function restoreSdkConsumer(step: UndoStep, run: UndoRunContext): P
     if (!(await host.readFile(file)).equals(original)) {
       throw new CoreError('CopyVerificationFailed', `${said} differs from the backup's ${relative} after it was put back.`, file);
     }
-    const restarted = await restartReader(step.Parameters.restartService, file, host, run.log);
+    const restarted = await restartReader(step.Parameters.restartService, file, host, (l, m) => run.log(l, m));
     return done(`${said} put back from the backup (${relative}): ${changes.map((c) => `${c.setting} holds ${c.oldUrl}`).join(', ')}` +
       `${restarted ? `. ${restarted}` : '.'}`);
   }
@@ -81,7 +88,9 @@ export async function restoreSdkConsumer(step: UndoStep, run: UndoRunContext): P
     return done(`${said} is not the backup's but its settings hold the old URL again (changed by hand); left as it is.`);
   }
   const copy = `${backupPath}\\${relative}`;
-  const why = byHand ? 'was changed by hand in the upgrade (the tool does not edit it safely)' : current ? 'was changed after the upgrade rewrote it' : 'is missing';
+  const why = byHand
+    ? 'was changed by hand in the upgrade (the tool does not edit it safely)'
+    : current ? 'was changed after the upgrade rewrote it' : 'is missing';
   run.log('warning', `${host.computerName}: ${file} ${why}; the Undo does not overwrite it.`);
   return {
     outcome: `${said} ${why}: not overwritten.`,

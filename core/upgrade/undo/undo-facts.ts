@@ -183,7 +183,8 @@ function upgradeFiles(
 /**
  * The files of other SDK callers the upgrade's steps on this server may have rewritten, one per file with its changes
  * in the plan's order: a RewriteSdkConsumer step that ran (a file unsafe to edit was changed by the admin, never by the
- * tool: the Undo only checks it is back on the old URL, and stops for the admin until it is). The plan is a claim, so a step is taken only as the planner makes it: its Id is the one of
+ * tool: the Undo only checks it is back on the old URL, and stops for the admin until it is). The plan is a claim, so
+ * a step is taken only as the planner makes it: its Id is the one of
  * its file and setting, its backup copy is where the Backup step keeps that file, every parameter is there; anything
  * else refuses the Undo before it changes anything (UndoRecordsMismatch).
  */
@@ -211,7 +212,8 @@ function rewrittenConsumers(steps: PlanStep[], ran: (s: PlanStep) => boolean): U
     const key = backupRelativePath.split('\\')[1];
     // A file unsafe to edit was the admin's to change (a Manual step): it is the admin's to change back.
     const byHand = !!text(s.Parameters.unsafe);
-    byFile.set(file.toLowerCase(), { key, file, kind, backupRelativePath, restartService, byHand, changes: [{ setting, oldUrl, newUrl }] });
+    const changes = [{ setting, oldUrl, newUrl }];
+    byFile.set(file.toLowerCase(), { key, file, kind, backupRelativePath, restartService, byHand, changes });
   }
   return [...byFile.values()];
 }

@@ -140,7 +140,8 @@ export function buildUndoPlan(upgradeRunId: string, servers: UndoServerPlanInput
 
 function consumerStep(s: UndoServerPlanInput, c: UndoConsumer): Draft {
   const settings = c.changes.map((x) => `${x.setting} back to ${x.oldUrl}`).join(', ');
-  const then = c.restartService ? `, then restart ${c.restartService} if it runs` : c.kind === 'AdfsAdapter' ? '; then AD FS must register it again (manual)' : '';
+  const adfs = c.kind === 'AdfsAdapter' ? '; then AD FS must register it again (manual)' : '';
+  const then = c.restartService ? `, then restart ${c.restartService} if it runs` : adfs;
   const what = c.byHand
     ? `Check that ${c.file} is back on the old URL (${settings}): it was changed by hand in the upgrade and is changed back by hand`
     : `Put back ${c.file} from the backup (${settings}) while it holds what the upgrade wrote${then}`;
