@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as path from 'node:path';
 import { openModuleSession, faultModulePath } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
+import { ENCRYPTED_APP, MIM_SETTINGS_PATH } from '../../core/host/lab/templates/sdk-consumers';
 import { LAB_INSTALLER_PATH, LAB_SDK_PASSWORD, addFault, allText, diffStates, hashTree, labEndState, labStateAfterReinstall, makeTempRoot, runOk, type UpgradeResult } from './helpers';
 
 interface UndoResult {
@@ -41,6 +42,8 @@ if ($V.crashAt) { $env:MFA_TEST_CRASH_AT = $V.crashAt }
 try { Invoke-MfaServerUpgrade @p -WarningAction SilentlyContinue } finally { Remove-Item Env:MFA_TEST_CRASH_AT -ErrorAction SilentlyContinue }`;
 const UNDO = 'Undo-MfaServerUpgrade -LabPath $V.lab -BackupDestination $V.backups -Confirm:$false -WarningAction SilentlyContinue';
 
+const onApp01 = (lab: string, windowsPath: string) => path.join(lab, 'APP01', windowsPath[0], ...windowsPath.slice(3).split('\\'));
+
 async function newLab(name: string, scenario: string): Promise<{ lab: string; backups: string; before: Record<string, string> }> {
   const lab = path.join(root, name, 'lab');
   await runOk(ps, '$null = New-MfaLab -Path $V.lab -Scenario $V.scenario -Force', { lab, scenario });
@@ -73,7 +76,7 @@ function assertUndone(u: UndoResult, lab: string, before: Record<string, string>
 }
 
 describe('every lab scenario with a PhoneFactor server: upgraded, then undone, it is the lab it was', () => {
-  for (const scenario of ['SingleServer', 'SeparateWebServer', 'AgentOnly', 'CustomNames', 'SdkConsumers']) {
+  for (const scenario of ['SingleServer', 'SeparateWebServer', 'AgentOnly', 'CustomNames']) {
     test(scenario, async () => {
       const { lab, backups, before } = await newLab(`scenario-${scenario}`, scenario);
       const up = await upgrade(lab, backups);
@@ -85,6 +88,49 @@ describe('every lab scenario with a PhoneFactor server: upgraded, then undone, i
       assert.ok(result.Steps.some((s) => s.Action === 'Reinstall'), 'products were reinstalled from the backup');
     });
   }
+
+  test('SdkConsumers: the upgrade pauses at AD FS (69001); the Undo puts back every consumer file it rewrote and the lab is the lab it was', async () => {
+    const { lab, backups, before } = await newLab('scenario-SdkConsumers', 'SdkConsumers');
+    const up = await upgrade(lab, backups);
+    assert.equal(up.ExitCode, 69001, up.Message);
+    assert.ok(readFileSync(onApp01(lab, MIM_SETTINGS_PATH), 'utf8').includes('/MultiFactorAuthWebServiceSdk/'), 'the upgrade rewrote MfaSettings.xml');
+    const { result, text } = await undo(lab, backups);
+    assertUndone(result, lab, before);
+    assert.ok(!text.includes(LAB_SDK_PASSWORD));
+    const restored = result.Steps.filter((s) => s.Action === 'RestoreSdkConsumer').map((s) => s.Outcome ?? '');
+    assert.equal(restored.length, 3, 'Timesheets, MIM and the AD FS adapter (Payroll was never reached)');
+    assert.match(String(result.NextAction), /register the adapter again from .*Restart-Service adfssrv/);
+  });
+
+  test('SdkConsumers resumed to Completed (Payroll changed by the admin), then undone: the Undo stops for Payroll, then the lab is the lab it was', async () => {
+    const { lab, backups, before } = await newLab('sdk-completed', 'SdkConsumers');
+    const payroll = onApp01(lab, `${ENCRYPTED_APP.folder}\\web.config`);
+    const original = readFileSync(payroll);
+    assert.equal((await upgrade(lab, backups)).ExitCode, 69001);
+    assert.equal((await upgrade(lab, backups)).ExitCode, 69001, 'paused at Payroll');
+    writeFileSync(payroll, original.toString('utf8').replace(/\/PhoneFactorWebServiceSdk\//, '/MultiFactorAuthWebServiceSdk/'));
+    const up = await upgrade(lab, backups);
+    assert.equal(up.Status, 'Completed', up.Message);
+    const first = (await undo(lab, backups)).result;
+    assert.equal(first.Status, 'Paused', first.Message);
+    assert.ok(String(first.NextAction).includes(`${ENCRYPTED_APP.folder}\\web.config`), String(first.NextAction));
+    writeFileSync(payroll, original); // the admin changes it back (here: the backup's copy)
+    const { result } = await undo(lab, backups);
+    assertUndone(result, lab, before);
+  });
+
+  test('SdkConsumers: a consumer file the admin changed after the upgrade is not overwritten; the Undo says so and names it', async () => {
+    const { lab, backups } = await newLab('sdk-admin-changed', 'SdkConsumers');
+    assert.equal((await upgrade(lab, backups)).ExitCode, 69001);
+    const mim = onApp01(lab, MIM_SETTINGS_PATH);
+    const edited = Buffer.from(readFileSync(mim, 'utf8').replace('</', '<!-- the admin was here --></'), 'utf8');
+    writeFileSync(mim, edited);
+    const { result } = await undo(lab, backups);
+    assert.equal(result.Status, 'Paused', result.Message);
+    assert.equal(result.ExitCode, 69022);
+    assert.match(String(result.NextAction), new RegExp(`${MIM_SETTINGS_PATH.replace(/\\/g, '\\\\')} on APP01 was changed after the upgrade rewrote it`));
+    assert.ok(readFileSync(mim).equals(edited), 'not overwritten');
+  });
 
   test('SingleServer upgraded with Legacy names (the new portal in the old folder and vdir): undone, it is the lab it was', async () => {
     const { lab, backups, before } = await newLab('legacy-names', 'SingleServer');

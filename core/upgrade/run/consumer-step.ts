@@ -57,18 +57,20 @@ export const rewriteSdkConsumer: Executor = async (step, run) => {
       return { outcome: `${said} is not safe to edit now.`, pause: `In ${file} on ${host.computerName}, change ${change.setting} from ${change.oldUrl} to ` +
         `${change.newUrl} by hand: ${r.reason}. Then resume the upgrade.` };
   }
-  const restarted = await restartReader(step, host, run);
+  const restarted = await restartReader(step.Parameters.restartService, file, host, (l, m) => run.log(l, m));
   if (restarted) outcome += ` ${restarted}`;
   return adfsPause(step, run, outcome);
 };
 
-/** MIM reads MfaSettings.xml when its service starts: restart it when it runs here (a stopped one reads it at its start). */
-async function restartReader(step: PlanStep, host: Host, run: RunContext): Promise<string | null> {
-  const name = step.Parameters.restartService;
+/**
+ * MIM reads MfaSettings.xml when its service starts: restart it when it runs here (a stopped one reads it at its
+ * start). The Undo's restore of the file restarts it by the same rule.
+ */
+export async function restartReader(name: unknown, file: string, host: Host, log: (level: 'warning', message: string) => void): Promise<string | null> {
   if (typeof name !== 'string' || name === '') return null;
   const service = await host.getService(name);
   if (!service) {
-    run.log('warning', `${host.computerName}: the service ${name} is not there; restart the MIM Service where it runs so it reads ${str(step, 'file')}.`);
+    log('warning', `${host.computerName}: the service ${name} is not there; restart the MIM Service where it runs so it reads ${file}.`);
     return `The service ${name} is not on ${host.computerName}: restart the MIM Service where it runs.`;
   }
   if (service.state !== 'Running') return `The service ${name} is ${service.state}: it reads the file when it starts.`;

@@ -298,8 +298,12 @@ async function undoRun(req: UndoRequest, ctx: OperationContext, files: UndoFiles
     case 'NotApproved':
       return { ...finish(plan, journal, files, `Step ${end.step.Id} was not approved; nothing after it ran.`, end.reboot), Status: 'Paused',
         ExitCode: UNDO_EXIT_CODES.NotApproved, NextAction: 'Run Undo-MfaServerUpgrade again to go on from that step.' };
+    case 'Paused':
+      // A file the Undo will not overwrite (undo-consumer-step.ts): the admin's to decide, then the same command goes on.
+      return { ...failure(plan, journal, files, end.step, new Error(end.instruction), end.reboot), Status: 'Paused',
+        Message: `Step ${end.step.Id} stopped: ${end.instruction}`, NextAction: end.instruction };
     default: {
-      const error = end.kind === 'Paused' ? new Error(end.instruction) : end.error;
+      const error = end.error;
       const failed = failure(plan, journal, files, end.step, error, end.reboot);
       if (end.kind === 'JournalLost') causes.set(failed, end.error);
       return failed;
@@ -336,12 +340,17 @@ function stepReports(plan: UndoPlan | null, journal: Journal | null): StepReport
   });
 }
 
+/** What steps that completed leave to the admin (AD FS registers the restored adapter config again). */
+function followUps(plan: UndoPlan, journal: Journal): string[] {
+  return plan.Steps.map((s) => (journal.has(s.Id) ? journal.step(s.Id).Data?.FollowUp : undefined)).filter((f): f is string => typeof f === 'string');
+}
+
 function finish(plan: UndoPlan, journal: Journal, files: UndoFiles, message: string, reboot: boolean): UndoResult {
   return {
     Status: 'Completed',
     ExitCode: reboot ? UNDO_EXIT_CODES.CompletedRebootRequired : UNDO_EXIT_CODES.Completed,
     Message: message,
-    NextAction: reboot ? 'Restart the server to finish.' : null,
+    NextAction: [reboot ? 'Restart the server to finish.' : '', ...followUps(plan, journal)].filter(Boolean).join(' ') || null,
     Steps: stepReports(plan, journal),
     BackupPath: backupsOf(plan),
     JournalPath: files.journal,

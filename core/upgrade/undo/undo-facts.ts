@@ -16,8 +16,9 @@ import { INVENTORY_FILE } from '../../backup/backup-items';
 import { ROLLBACK_MEDIA_RECORD, type RollbackMediaRecord } from '../../backup/rollback-media-items';
 import { rollbackMediaProblems } from '../../backup/verify-rollback-media';
 import { recordedBackup, verifiedBackupFiles } from '../run/backup-gate';
+import { consumerBackupRelativePath, consumerStepId } from '../../domain/plan-consumers';
 import { CoreError, isCoreError } from '../../util/errors';
-import type { UndoParameterValue, UndoServerPlanInput } from './undo-plan';
+import type { UndoConsumer, UndoParameterValue, UndoServerPlanInput } from './undo-plan';
 
 export interface UndoFacts {
   upgradeRunId: string;
@@ -100,6 +101,7 @@ async function serverFacts(
     upgradeFiles: upgradeFiles(steps, ran, data, backupPath),
     reinstall: toReinstall.map((p) => ({ component: p.component, productCode: p.productCode, displayName: p.displayName, version: p.version })),
     backupPath,
+    consumers: rewrittenConsumers(steps, ran),
     service: inventory.Components.some((c) => c.Component === 'Agent') ? 'PhoneFactor' : null,
   };
 }
@@ -176,4 +178,42 @@ function upgradeFiles(
     ].filter(Boolean);
     return { component, parameters, description: `Remove what the upgrade put in place for the new ${component}: ${what.join(', ') || 'nothing recorded'}` };
   });
+}
+
+/**
+ * The files of other SDK callers the upgrade's steps on this server may have rewritten, one per file with its changes
+ * in the plan's order: a RewriteSdkConsumer step that ran (a file unsafe to edit was changed by the admin, never by the
+ * tool: the Undo only checks it is back on the old URL, and stops for the admin until it is). The plan is a claim, so
+ * a step is taken only as the planner makes it: its Id is the one of
+ * its file and setting, its backup copy is where the Backup step keeps that file, every parameter is there; anything
+ * else refuses the Undo before it changes anything (UndoRecordsMismatch).
+ */
+function rewrittenConsumers(steps: PlanStep[], ran: (s: PlanStep) => boolean): UndoConsumer[] {
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const byFile = new Map<string, UndoConsumer>();
+  for (const s of steps.filter((x) => x.Action === 'RewriteSdkConsumer' && ran(x))) {
+    const [file, setting, oldUrl, newUrl, kind] = ['file', 'setting', 'oldUrl', 'newUrl', 'kind'].map((k) => text(s.Parameters[k]));
+    const wrong = (why: string) =>
+      new CoreError('UndoRecordsMismatch', `The upgrade's plan step ${s.Id} cannot be taken back: ${why}. Nothing was done.`, s.Id);
+    if (!file || !setting || !oldUrl || !newUrl || !kind) throw wrong('it lacks its file, setting, URLs or kind');
+    if (consumerStepId({ computerName: s.ComputerName, file, setting }).toLowerCase() !== s.Id.toLowerCase()) {
+      throw wrong(`its Id is not the one of ${setting} in ${file}`);
+    }
+    const backupRelativePath = consumerBackupRelativePath(file);
+    if (text(s.Parameters.backupRelativePath) !== backupRelativePath) throw wrong(`its backup copy is not where the backup keeps ${file}`);
+    const known = byFile.get(file.toLowerCase());
+    const restartService = text(s.Parameters.restartService);
+    if (known) {
+      known.changes.push({ setting, oldUrl, newUrl });
+      known.restartService ??= restartService;
+      continue;
+    }
+    // The backup keeps each file in a folder named by a hash of its path: the Undo's step is named by it too.
+    const key = backupRelativePath.split('\\')[1];
+    // A file unsafe to edit was the admin's to change (a Manual step): it is the admin's to change back.
+    const byHand = !!text(s.Parameters.unsafe);
+    const changes = [{ setting, oldUrl, newUrl }];
+    byFile.set(file.toLowerCase(), { key, file, kind, backupRelativePath, restartService, byHand, changes });
+  }
+  return [...byFile.values()];
 }

@@ -6,17 +6,36 @@
  * 1. on every server, web servers first: what the run put into the new web applications (themes, carried files, staged
  *    installers) goes, then each MFA Server web component the run installed is uninstalled; MFA Server itself last;
  * 2. each PhoneFactor product not installed now is reinstalled from the backup's package, Agent first, MFA server first;
- * 3. on every server: the backup's files (data file, web.configs, files they name, themes) and product key go back,
- *    the PhoneFactor service starts, and the server is verified against the backup.
+ * 3. on every server: the backup's files (data file, web.configs, files they name, themes), each file of another SDK
+ *    caller the upgrade rewrote (RewriteSdkConsumer) and the product key go back, the PhoneFactor service starts, and
+ *    the server is verified against the backup.
  */
 import { CoreError } from '../../util/errors';
+import type { SdkUrlChange } from '../../webconfig/index';
 import { jsonSyntaxError } from '../../util/json-syntax';
 import { UNDO_JOURNAL_FILE_NAME } from '../../journal/journal-types';
 
 export { UNDO_JOURNAL_FILE_NAME };
 
-export type UndoAction = 'RemoveUpgradeFiles' | 'Uninstall' | 'Reinstall' | 'RestoreFiles' | 'RestoreRegistry' | 'StartService' | 'Verify';
-export const UNDO_ACTIONS: UndoAction[] = ['RemoveUpgradeFiles', 'Uninstall', 'Reinstall', 'RestoreFiles', 'RestoreRegistry', 'StartService', 'Verify'];
+export type UndoAction =
+  | 'RemoveUpgradeFiles'
+  | 'Uninstall'
+  | 'Reinstall'
+  | 'RestoreFiles'
+  | 'RestoreSdkConsumer'
+  | 'RestoreRegistry'
+  | 'StartService'
+  | 'Verify';
+export const UNDO_ACTIONS: UndoAction[] = [
+  'RemoveUpgradeFiles',
+  'Uninstall',
+  'Reinstall',
+  'RestoreFiles',
+  'RestoreSdkConsumer',
+  'RestoreRegistry',
+  'StartService',
+  'Verify',
+];
 export const UNDO_PLAN_FILE_NAME = 'undo-plan.json';
 
 export type UndoParameterValue = string | boolean | null;
@@ -52,8 +71,29 @@ export interface UndoServerPlanInput {
   /** PhoneFactor products of the backup that are not installed now, Agent first. */
   reinstall: { component: string; productCode: string; displayName: string; version: string }[];
   backupPath: string;
+  /**
+   * The files of other SDK callers the upgrade rewrote on this server (its RewriteSdkConsumer steps that ran, checked
+   * against its plan in undo-facts.ts): each goes back from the backup only while it holds the backup's bytes or the
+   * bytes the rewrite made of them.
+   */
+  consumers: UndoConsumer[];
   /** The PhoneFactor service the backup's server ran (the Agent's); null on a web server. */
   service: string | null;
+}
+
+export interface UndoConsumer {
+  /** The short hash of the file's path its backup copy is kept under: this step's Id is made of it. */
+  key: string;
+  file: string;
+  /** What the upgrade's steps changed in this file, in their order (one step per setting). */
+  changes: SdkUrlChange[];
+  /** The upgrade step's kind of file (WebConfig, AdfsAdapter, MimSettings). */
+  kind: string;
+  backupRelativePath: string;
+  /** Unsafe to edit: the admin changed it in the upgrade and changes it back; the Undo only checks it. */
+  byHand: boolean;
+  /** The service the upgrade step restarted when it ran (MIM's), or null. */
+  restartService: string | null;
 }
 
 type Draft = Omit<UndoStep, 'Order' | 'Kind'>;
@@ -90,11 +130,35 @@ export function buildUndoPlan(upgradeRunId: string, servers: UndoServerPlanInput
   for (const s of reinstallOrder) {
     const backup = { backupPath: s.backupPath };
     drafts.push(step(s, 'RestoreFiles', null, 'Put back the data file, web.configs, the files they name and the themes from the backup', backup));
+    for (const c of s.consumers) drafts.push(consumerStep(s, c));
     drafts.push(step(s, 'RestoreRegistry', null, 'Put back the values of the PhoneFactor product key from the backup', backup));
     if (s.service) drafts.push(step(s, 'StartService', null, `Start the ${s.service} service`, { service: s.service }));
     drafts.push(step(s, 'Verify', null, 'Verify products, versions, virtual directories, restored files and registry against the backup', backup));
   }
   return { UpgradeRunId: upgradeRunId, Steps: drafts.map((d, i) => ({ ...d, Order: i + 1, Kind: 'Automatic' })) };
+}
+
+function consumerStep(s: UndoServerPlanInput, c: UndoConsumer): Draft {
+  const settings = c.changes.map((x) => `${x.setting} back to ${x.oldUrl}`).join(', ');
+  const adfs = c.kind === 'AdfsAdapter' ? '; then AD FS must register it again (manual)' : '';
+  const then = c.restartService ? `, then restart ${c.restartService} if it runs` : adfs;
+  const what = c.byHand
+    ? `Check that ${c.file} is back on the old URL (${settings}): it was changed by hand in the upgrade and is changed back by hand`
+    : `Put back ${c.file} from the backup (${settings}) while it holds what the upgrade wrote${then}`;
+  return {
+    ...step(s, 'RestoreSdkConsumer', null, what, {
+      backupPath: s.backupPath,
+      backupRelativePath: c.backupRelativePath,
+      file: c.file,
+      // Parameters are text: the changes as JSON, checked again when the step runs.
+      changes: JSON.stringify(c.changes),
+      kind: c.kind,
+      byHand: c.byHand,
+      restartService: c.restartService,
+    }),
+    Id: `${s.computerName}:undo-restore-sdk-consumer:${c.key}`,
+    Target: c.file,
+  };
 }
 
 function step(s: UndoServerPlanInput, action: UndoAction, component: string | null, description: string, parameters: Draft['Parameters']): Draft {

@@ -20,6 +20,7 @@ import { uninstallIfInstalled, type StepResult } from '../run/steps';
 import type { UndoAction, UndoStep } from './undo-plan';
 import { verifyAgainstBackup } from './undo-verify';
 import { backupRegistryValues, sameValue } from './undo-registry';
+import { restoreSdkConsumer } from './undo-consumer-step';
 
 /** What an Undo step is given: its servers, the tool's version, the log. */
 export interface UndoRunContext {
@@ -234,6 +235,7 @@ export const UNDO_EXECUTORS: Record<UndoAction, Executor> = {
   Uninstall: uninstall,
   Reinstall: reinstall,
   RestoreFiles: restoreFiles,
+  RestoreSdkConsumer: restoreSdkConsumer,
   RestoreRegistry: restoreRegistry,
   StartService: startService,
   Verify: verify,

@@ -15,6 +15,7 @@ const mfa: UndoServerPlanInput = {
     { component: 'Agent', productCode: '{A}', displayName: 'PhoneFactor Agent', version: '5.2.1.0' },
     { component: 'WebServiceSdk', productCode: '{B}', displayName: 'PhoneFactor Web Service SDK', version: '5.2.1.0' },
   ],
+  consumers: [],
   backupPath: '/b/MFA01',
   service: 'PhoneFactor',
 };
@@ -27,6 +28,7 @@ const web: UndoServerPlanInput = {
     { component: 'MobileAppWebService', parameters: { backupPath: '/b/WEB01', stagedInstaller: 'C:\\x.msi' }, description: 'staged' },
   ],
   reinstall: [{ component: 'UserPortal', productCode: '{P}', displayName: 'PhoneFactor User Portal', version: '5.2.1.0' }],
+  consumers: [],
   backupPath: '/b/WEB01',
   service: null,
 };
@@ -73,4 +75,21 @@ test('undo-plan.json read back as untrusted input: the file and the step at faul
   refused((d) => ((d.Steps[0].Parameters as Record<string, unknown>).productCode = 42), /parameter productCode must be text/);
   refused((d) => delete d.UpgradeRunId, /UpgradeRunId is missing/);
   assert.throws(() => parseUndoPlan(Buffer.from('{"Steps": ['), 'p.json'), /not valid JSON/);
+});
+
+test('a consumer file the upgrade rewrote goes back after the server\'s files, one step per file with its changes, before the registry and verify', () => {
+  const change = { setting: 'PfSdkUrl', oldUrl: 'https://m/PhoneFactorWebServiceSdk/PfWsSdk.asmx', newUrl: 'https://m/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx' };
+  const consumer = { key: 'abcd1234', file: 'C:\\MIM\\MfaSettings.xml', kind: 'MimSettings', backupRelativePath: 'SdkConsumers\\abcd1234\\MfaSettings.xml',
+    restartService: 'FIMService', byHand: false, changes: [change] };
+  const plan = buildUndoPlan('run-1', [{ ...web, consumers: [consumer] }]);
+  const ids = plan.Steps.map((s) => s.Id);
+  const at = ids.indexOf('WEB01:undo-restore-sdk-consumer:abcd1234');
+  assert.equal(ids[at - 1], 'WEB01:undo-restore-files');
+  assert.equal(ids[at + 1], 'WEB01:undo-restore-registry');
+  const step = plan.Steps[at];
+  assert.equal(step.Target, consumer.file);
+  assert.deepEqual(JSON.parse(String(step.Parameters.changes)), [change]);
+  assert.equal(step.Parameters.restartService, 'FIMService');
+  assert.match(step.Description, /PfSdkUrl back to https:\/\/m\/PhoneFactorWebServiceSdk.*then restart FIMService/);
+  assert.deepEqual(parseUndoPlan(serializeUndoPlan(plan), 'undo-plan.json'), plan);
 });
