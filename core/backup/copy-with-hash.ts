@@ -1,14 +1,16 @@
 /**
  * One-pass copy: each chunk is read once from the source, written to the copy and fed to SHA-256.
  * Two fixed buffers alternate: while chunk i is written (thread pool) and hashed (main thread), chunk i+1 is
- * already being read, so read, write and hash overlap. The copy is fsynced, then re-read and hashed (see
- * copyVerified for why). Sources are opened read-only and never written.
+ * already being read, so read, write and hash overlap. The copy is fsynced as it goes, and what each fsync made
+ * durable is re-read and hashed on a second thread while the copy goes on (see copyVerified for why, and
+ * durable-copy-verifier.ts for how). Sources are opened read-only and never written.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { CoreError } from '../util/errors';
 import { toFileCoreError } from './fs-error';
-import { DEFAULT_CHUNK_SIZE, hashLocalFile, type FileHash } from './hash-local-file';
+import { durableCopyVerifier } from './durable-copy-verifier';
+import { DEFAULT_CHUNK_SIZE, type FileHash } from './hash-local-file';
 import { writeFully, type BackupWriteFs, type WritableFile } from './write-fs';
 
 /** Where the bytes come from: a local file opened read-only, or a buffer read from a remote host. */
@@ -39,23 +41,33 @@ export interface CopyOptions {
   chunkSize?: number;
   /** Called after every chunk with the bytes copied so far (progress; tests use it to change the source mid-copy). */
   onChunk?: (bytesDone: number) => void | Promise<void>;
+  /** Bytes written between two fsyncs (default FLUSH_EVERY; tests make it small to get many segments). */
+  flushEvery?: number;
+  /** copyVerified: called as the re-read of the durable copy progresses, with the bytes verified so far. */
+  onVerified?: (bytesVerified: number) => void;
 }
 
-const FLUSH_EVERY = 64 * 1024 * 1024;
+/** A flush segment: small enough that the verification trails the copy closely, large enough that fsyncs stay few. */
+export const FLUSH_EVERY = 16 * 1024 * 1024;
+
+interface CopyHooks {
+  /** fsync has returned for bytes [0, upTo) of the destination. */
+  onDurable?: (upTo: number) => void;
+}
 
 /** Copy `source` to `destinationPath` hashing the same chunks; fsync before returning. */
 export async function copyWithHash(
   source: ChunkSource,
   sourceLabel: string,
   destinationPath: string,
-  options: CopyOptions,
+  options: CopyOptions & CopyHooks,
 ): Promise<FileHash> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const flushEvery = options.flushEvery ?? FLUSH_EVERY;
   const read = (buffer: Buffer, position: number) =>
     source.read(buffer, chunkSize, position).catch((e) => Promise.reject(toFileCoreError(e, sourceLabel, 'source')));
-  const out: WritableFile = await options.writeFs
-    .openWrite(destinationPath)
-    .catch((e) => Promise.reject(toFileCoreError(e, destinationPath, 'destination')));
+  const destinationError = (e: unknown) => Promise.reject(toFileCoreError(e, destinationPath, 'destination'));
+  const out: WritableFile = await options.writeFs.openWrite(destinationPath).catch(destinationError);
   try {
     const hash = createHash('sha256');
     const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
@@ -68,9 +80,7 @@ export async function copyWithHash(
     let unflushed = 0;
     while (n > 0) {
       const current = buffers[which];
-      const write = writeFully(out, current, n, position).catch((e) =>
-        Promise.reject(toFileCoreError(e, destinationPath, 'destination')),
-      );
+      const write = writeFully(out, current, n, position).catch(destinationError);
       const nextRead = read(buffers[which ^ 1], position + n);
       hash.update(current.subarray(0, n));
       // allSettled: never leave a read or write running into a buffer after we stop.
@@ -79,16 +89,22 @@ export async function copyWithHash(
       if (r.status === 'rejected') throw r.reason;
       position += n;
       unflushed += n;
-      if (unflushed >= FLUSH_EVERY) {
+      if (unflushed >= flushEvery) {
         await flushing;
-        flushing = out.sync();
+        const upTo = position;
+        flushing = out
+          .sync()
+          .then(() => options.onDurable?.(upTo))
+          .catch(destinationError);
+        // Awaited at the next flush or the end; if the copy fails first, this must not be an unhandled rejection.
+        flushing.catch(() => undefined);
         unflushed = 0;
       }
       n = r.value;
       which ^= 1;
       await options.onChunk?.(position);
     }
-    await flushing.then(() => out.sync()).catch((e) => Promise.reject(toFileCoreError(e, destinationPath, 'destination')));
+    await flushing.then(() => out.sync().catch(destinationError));
     return { size: position, sha256: hash.digest('hex') };
   } finally {
     await out.close().catch(() => undefined);
@@ -96,12 +112,14 @@ export async function copyWithHash(
 }
 
 /**
- * copyWithHash, then re-read the copy and compare. Why a second read rather than trusting the hash taken while
- * writing: that hash describes the bytes we meant to write; the re-read proves the bytes the destination now
- * serves (short or misplaced writes, a filter driver such as an antivirus rewriting or truncating the file, a
- * faulty share). It is what verifyBackup and a restore will read later, so it is the check that matters. After
- * fsync the re-read is mostly served from the OS cache and node's SHA-256 is fast (about 2 GB/s with SHA-NI),
- * so it costs far less than a separate `sha256sum` pass; bench/backup.bench.mjs measures it.
+ * copyWithHash, with a re-read of the copy compared to what was read from the source. Why a re-read rather than
+ * trusting the hash taken while writing: that hash describes the bytes we meant to write; the re-read proves the
+ * bytes the destination now serves (short or misplaced writes, a filter driver such as an antivirus rewriting or
+ * truncating the file, a faulty share). It is what verifyBackup and a restore will read later, so it is the check
+ * that matters. Only bytes an fsync has returned for are re-read, each segment as soon as its fsync returns, on a
+ * second thread while the copy goes on; the rest of the file, to its end, after the copy is closed (so a file cut
+ * short or grown at close is caught). The re-read is mostly served from the OS cache; bench/backup.bench.mjs
+ * measures the whole.
  */
 export async function copyVerified(
   source: ChunkSource,
@@ -109,17 +127,20 @@ export async function copyVerified(
   destinationPath: string,
   options: CopyOptions,
 ): Promise<FileHash> {
-  const written = await copyWithHash(source, sourceLabel, destinationPath, options);
-  const reread = await hashLocalFile(destinationPath, options.chunkSize).catch((e) =>
-    Promise.reject(toFileCoreError(e, destinationPath, 'destination')),
-  );
-  if (reread.size !== written.size || reread.sha256 !== written.sha256) {
-    throw new CoreError(
-      'CopyVerificationFailed',
-      `The copy ${destinationPath} does not match what was read from ${sourceLabel} (re-read after writing). The destination storage may be faulty.`,
-      destinationPath,
-      { expectedSha256: written.sha256, actualSha256: reread.sha256, expectedSize: written.size, actualSize: reread.size },
-    );
+  const verifier = durableCopyVerifier(destinationPath, options.chunkSize ?? DEFAULT_CHUNK_SIZE, options.onVerified);
+  try {
+    const written = await copyWithHash(source, sourceLabel, destinationPath, { ...options, onDurable: (upTo) => verifier.durable(upTo) });
+    const reread = await verifier.finish().catch((e) => Promise.reject(toFileCoreError(e, destinationPath, 'destination')));
+    if (reread.size !== written.size || reread.sha256 !== written.sha256) {
+      throw new CoreError(
+        'CopyVerificationFailed',
+        `The copy ${destinationPath} does not match what was read from ${sourceLabel} (re-read after writing). The destination storage may be faulty.`,
+        destinationPath,
+        { expectedSha256: written.sha256, actualSha256: reread.sha256, expectedSize: written.size, actualSize: reread.size },
+      );
+    }
+    return written;
+  } finally {
+    await verifier.close();
   }
-  return written;
 }
