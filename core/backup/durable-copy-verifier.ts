@@ -75,7 +75,9 @@ export function durableCopyVerifier(
   let worker: Worker | undefined;
   let answer: Promise<FileHash> | undefined;
   const start = () => {
-    const thread = new Worker(THREAD_CODE, { eval: true, workerData: { path: destinationPath, chunkSize } });
+    // execArgv []: the thread needs none of this process's flags or loader hooks (a preloaded --import would be loaded
+    // again in the thread, at a cost, for nothing).
+    const thread = new Worker(THREAD_CODE, { eval: true, execArgv: [], workerData: { path: destinationPath, chunkSize } });
     answer = new Promise<FileHash>((resolve, reject) => {
       thread.on('message', (m: ThreadMessage) => {
         if (m.kind === 'verified') onVerified?.(m.upTo);

@@ -22,17 +22,28 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-/** The real write side, with `change` applied to the file on disk around one of its calls. */
-function writeSide(hooks: { afterSync?: (file: string, syncs: number) => Promise<void>; beforeClose?: (file: string) => Promise<void> }): BackupWriteFs {
+/** The real write side, with hooks around its calls; `afterSync` is told which bytes that fsync made durable. */
+function writeSide(hooks: {
+  afterSync?: (file: string, syncs: number, durableFrom: number, durableTo: number) => Promise<void>;
+  beforeClose?: (file: string) => Promise<void>;
+}): BackupWriteFs {
   return {
     async openWrite(p) {
       const real: WritableFile = await nodeWriteFs.openWrite(p);
       let syncs = 0;
+      let written = 0;
+      let durable = 0;
       return {
-        write: (buffer, offset, length, position) => real.write(buffer, offset, length, position),
+        write: async (buffer, offset, length, position) => {
+          const r = await real.write(buffer, offset, length, position);
+          written = Math.max(written, position + r.bytesWritten);
+          return r;
+        },
         sync: async () => {
+          const upTo = written;
           await real.sync();
-          await hooks.afterSync?.(p, ++syncs);
+          await hooks.afterSync?.(p, ++syncs, durable, upTo);
+          durable = upTo;
         },
         close: async () => {
           await hooks.beforeClose?.(p);
@@ -87,7 +98,15 @@ describe('copyVerified', () => {
   it('re-reads only what fsync made durable: bytes that change when a segment is flushed are caught', async () => {
     // Storage that serves other bytes once it has flushed them (a faulty share, a filter driver). A re-read of a segment
     // before its fsync returned would see the bytes as written and pass.
-    const writeFs = writeSide({ afterSync: (file, syncs) => (syncs === 3 ? flipByte(file, SEGMENT * 2 + 17) : Promise.resolve()) });
+    let flipped = -1;
+    const writeFs = writeSide({
+      afterSync: async (file, syncs, from) => {
+        // The first fsync: it runs while the copy goes on (the file holds eight segments), never the last one.
+        if (syncs !== 1) return;
+        flipped = from + 17;
+        await flipByte(file, flipped);
+      },
+    });
     await assert.rejects(
       copy(writeFs),
       (e: CoreError) =>
@@ -96,6 +115,7 @@ describe('copyVerified', () => {
         e.details.expectedSha256 === sha256(DATA) &&
         e.details.actualSize === DATA.length,
     );
+    assert.ok(flipped > 0 && flipped < DATA.length - SEGMENT, `a middle segment was changed (at ${flipped})`);
   });
 
   it('a copy cut short when it is closed is caught (the re-read goes to the end of the file after the close)', async () => {
