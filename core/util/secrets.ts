@@ -50,7 +50,24 @@ export function nameWords(name: string): string[] {
     .map(fold);
 }
 
+/**
+ * Whether a name is secret depends on the name alone, and the same names come back in every call of a warm core:
+ * remembered (names are never secret, only values are; bounded, so memory stays flat).
+ */
+const secretNames = new Map<string, boolean>();
+const SECRET_NAMES_KEPT = 4096;
+
 export function isSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    if (secretNames.size >= SECRET_NAMES_KEPT) secretNames.clear();
+    secret = classifyName(name);
+    secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+function classifyName(name: string): boolean {
   const words = nameWords(name);
   if (words.length === 0) return false;
   const joined = words.join('');

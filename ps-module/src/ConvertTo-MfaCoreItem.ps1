@@ -34,8 +34,9 @@ function ConvertTo-MfaCorePath {
         # A drive letter PowerShell knows as a file-system drive (C: on Windows, a New-PSDrive Q) is resolved to its
         # provider path; otherwise it is a Windows path for a lab (or one the core refuses off Windows).
         $letter = $Matches[1]
-        $known = @($Caller.SessionState.Drive.GetAllForProvider('FileSystem') | Where-Object { $_.Name -eq $letter })
-        if ($known.Count -eq 0) { return $text }
+        $known = $false
+        foreach ($fileSystemDrive in $Caller.SessionState.Drive.GetAllForProvider('FileSystem')) { if ($fileSystemDrive.Name -eq $letter) { $known = $true } }
+        if (-not $known) { return $text }
     }
     $provider = $null
     $drive = $null

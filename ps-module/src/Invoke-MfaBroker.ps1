@@ -11,12 +11,12 @@
 $script:MfaBrokerRunner = @'
 param([string] $Command, [hashtable] $MfaState, [long] $Id, [System.IO.Stream] $Answers, [object] $AnswerLock)
 try {
-    $printed = @(& ([scriptblock]::Create($Command)) 2>&1 | ForEach-Object { [string]$_ }) -join "`n"
+    $printed = @(foreach ($record in @(& ([scriptblock]::Create($Command)) 2>&1)) { [string]$record }) -join "`n"
     $answer = @{ id = $Id; output = $printed }
 } catch {
     $answer = @{ id = $Id; error = "The remoting command failed in the calling PowerShell: $($_.Exception.Message)" }
 }
-$bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes((ConvertTo-Json -InputObject $answer -Compress -Depth 3) + "`n")
+$bytes = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $answer -Compress -Depth 3) + "`n")
 [System.Threading.Monitor]::Enter($AnswerLock)
 try {
     $Answers.Write($bytes, 0, $bytes.Length)
@@ -42,7 +42,7 @@ function Split-MfaRemoting {
             }
         }
         if (-not $item.Contains('Session')) { continue }
-        $names = New-Object System.Collections.Generic.List[string]
+        $names = [System.Collections.Generic.List[string]]::new()
         foreach ($session in @($item['Session'])) {
             $key = $session.ComputerName.ToLowerInvariant()
             if ($sessions.ContainsKey($key) -and ($sessions[$key].InstanceId -ne $session.InstanceId)) {
@@ -60,7 +60,7 @@ function Split-MfaRemoting {
         Credential = $credential
         Sessions = $sessions
         States = @{}
-        Runs = New-Object System.Collections.Generic.List[object]
+        Runs = [System.Collections.Generic.List[object]]::new()
         Pool = $null
         AnswerLock = New-Object object
     }
@@ -91,7 +91,8 @@ function Invoke-MfaBrokerRun {
 
 function Clear-MfaFinishedBrokerRun {
     param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
-    foreach ($run in @($Remoting.Runs.ToArray() | Where-Object { $_.Handle.IsCompleted })) {
+    foreach ($run in $Remoting.Runs.ToArray()) {
+        if (-not $run.Handle.IsCompleted) { continue }
         try { [void]$run.Shell.EndInvoke($run.Handle) } catch { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "A remoting call ended with: $($_.Exception.Message)" }
         $run.Shell.Dispose()
         [void]$Remoting.Runs.Remove($run)

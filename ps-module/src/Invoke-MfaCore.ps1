@@ -9,7 +9,7 @@ function Clear-MfaHandledError {
     # command: it leaves $Error, where PowerShell put it, so the admin finds there only what the command reported.
     # The entry may hold the exception itself or the one PowerShell wrapped it in (a method call's), or the other way.
     param([Parameter(Mandatory = $true)] [System.Management.Automation.ErrorRecord] $ErrorRecord)
-    $handled = New-Object System.Collections.Generic.List[object]
+    $handled = [System.Collections.Generic.List[object]]::new()
     for ($e = $ErrorRecord.Exception; $null -ne $e; $e = $e.InnerException) { $handled.Add($e) }
     foreach ($entry in @($global:Error)) {
         if ($entry -isnot [System.Management.Automation.ErrorRecord]) { continue }
@@ -26,6 +26,15 @@ function Get-MfaProperty {
     $property = $Object.PSObject.Properties[$Name]
     if ($null -eq $property) { return $null }
     return $property.Value
+}
+
+function Get-MfaList {
+    # The values of a JSON list property without nulls (none when the property is absent or null). A foreach, not
+    # `| Where-Object`: a pipeline costs ~0.4 ms, and every call of every cmdlet reads several lists (issue 29).
+    param($Object, [string] $Name)
+    $values = [System.Collections.Generic.List[object]]::new()
+    foreach ($value in @(Get-MfaProperty -Object $Object -Name $Name)) { if ($null -ne $value) { $values.Add($value) } }
+    return , $values.ToArray()
 }
 
 function Get-MfaErrorCategory {
@@ -72,6 +81,7 @@ function Write-MfaEvent {
         $percent = Get-MfaProperty -Object $CoreEvent -Name 'percent'
         if ($null -ne $percent) { $record.PercentComplete = [int]$percent }
         $Caller.WriteProgress($record)
+        $script:MfaProgressShown = $true
     }
     elseif ($CoreEvent.event -eq 'log') {
         if ($CoreEvent.level -eq 'warning') { Write-MfaToCaller -Caller $Caller -Stream Warning -Record ([string]$CoreEvent.message) }
@@ -147,7 +157,10 @@ function Open-MfaCoreProcess {
 }
 
 function Write-MfaProgressDone {
+    # Closes the progress bar of the call, when it showed one (most calls show none: this saves the host's work).
     param($Caller)
+    if (-not $script:MfaProgressShown) { return }
+    $script:MfaProgressShown = $false
     $done = New-Object System.Management.Automation.ProgressRecord(1, 'MfaServerUpgrade', 'Done')
     $done.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
     $Caller.WriteProgress($done)
@@ -169,7 +182,7 @@ function Invoke-MfaCoreProcess {
     $mode = ' --attached'
     if ($null -ne $Remoting) { $mode = ' --broker' }
     $process = Open-MfaCoreProcess -Arguments ($Operation + $mode)
-    $utf8 = New-Object System.Text.UTF8Encoding($false)
+    $utf8 = [System.Text.UTF8Encoding]::new($false)
     $ended = $false
     $runRecords = @{}
     # Why the core is stopped if this call ends before it answers: unless a catch below says otherwise, the command was
@@ -206,7 +219,7 @@ function Invoke-MfaCoreProcess {
         $process.WaitForExit()
         $ended = $true
         Write-MfaProgressDone -Caller $Caller
-        return New-Object PSObject -Property @{ ExitCode = $process.ExitCode; Envelope = $null; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString(); RunRecords = $runRecords }
+        return [pscustomobject]@{ ExitCode = $process.ExitCode; Envelope = $null; Stdout = $stdoutTask.Result; Stderr = $unparsed.ToString(); RunRecords = $runRecords }
     }
     catch {
         $stop = @{ Cause = 'CommandFailed'; Detail = "The PowerShell command failed while the core worked: $($_.Exception.Message)" }
@@ -388,7 +401,7 @@ function Invoke-MfaCore {
     ConvertFrom-MfaSecureParameter -Items $Items
     $request = @{ items = @($Items); dryRun = $false; caller = (Get-MfaCaller) }
     # Errors already shown by the plan round (code and target): the real run meets the same failures again.
-    $shown = New-Object 'System.Collections.Generic.HashSet[string]'
+    $shown = [System.Collections.Generic.HashSet[string]]::new()
     # $WhatIfPreference and $ConfirmPreference are the calling cmdlet's (dynamic scope): -WhatIf / -Confirm set them.
     $mayAsk = [bool]$WhatIfPreference -or (($ConfirmPreference -ne 'None') -and ($ConfirmImpact -ge $ConfirmPreference))
     if ($ChangesState -and $mayAsk) {
@@ -397,17 +410,17 @@ function Invoke-MfaCore {
         $request.dryRun = $true
         $plan = Invoke-MfaCoreRound -Operation $Operation -Request $request -Caller $Caller -TimeoutSeconds $TimeoutSeconds -OutputTypeName $OutputTypeName -Remoting $remoting -Shown $shown -OwnProcess:$OwnProcess
         if ($null -eq $plan) { return }
-        $actions = @(Get-MfaProperty -Object $plan -Name 'actions' | Where-Object { $null -ne $_ })
+        $actions = Get-MfaList -Object $plan -Name 'actions'
         if ($actions.Count -eq 0) {
             if (-not $plan.ok) { return }
             Write-MfaResult -Envelope $plan -Caller $Caller -OutputTypeName $OutputTypeName
             return
         }
-        $approved = New-Object 'System.Collections.Generic.List[string]'
+        $approved = [System.Collections.Generic.List[string]]::new()
         foreach ($action in $actions) {
             # The prompt shows one line for the target and one for the action; the details (each file, each
             # setting) go to the verbose stream, shown with -Verbose.
-            foreach ($detail in @(Get-MfaProperty -Object $action -Name 'details' | Where-Object { $null -ne $_ })) {
+            foreach ($detail in (Get-MfaList -Object $action -Name 'details')) {
                 Write-MfaToCaller -Caller $Caller -Stream Verbose -Record (([string]$action.target) + ': ' + [string]$detail)
             }
             if (Confirm-MfaAction -Caller $Caller -Target ([string]$action.target) -Description ([string]$action.description)) { $approved.Add([string]$action.id) }
@@ -428,11 +441,11 @@ function Invoke-MfaCoreRound {
     $envelope = Read-MfaEnvelope -Response $response -Operation $Operation
     if ($envelope.ok) { return $envelope }
     if ($response.ExitCode -eq 2) { $Caller.ThrowTerminatingError((ConvertTo-MfaErrorRecord -ErrorBody $envelope.error)) }
-    $errors = @(Get-MfaProperty -Object $envelope -Name 'errors' | Where-Object { $null -ne $_ })
+    $errors = Get-MfaList -Object $envelope -Name 'errors'
     if ($errors.Count -eq 0) { $errors = @($envelope.error) }
     if ($Request.dryRun) {
         # Objects that failed while planning are reported now and left out of the real run.
-        $failed = @($errors | ForEach-Object { Get-MfaProperty -Object (Get-MfaProperty -Object $_ -Name 'details') -Name 'item' })
+        $failed = @(foreach ($e in $errors) { Get-MfaProperty -Object (Get-MfaProperty -Object $e -Name 'details') -Name 'item' })
         $Request.items = @(for ($i = 0; $i -lt $Request.items.Count; $i++) { if ($failed -notcontains $i) { $Request.items[$i] } })
     }
     else {
@@ -457,7 +470,7 @@ function Invoke-MfaCoreRound {
 
 function Write-MfaResult {
     param($Envelope, $Caller, [string] $OutputTypeName)
-    foreach ($result in @(Get-MfaProperty -Object $Envelope -Name 'result' | Where-Object { $null -ne $_ })) {
+    foreach ($result in (Get-MfaList -Object $Envelope -Name 'result')) {
         # Objects get the contract's PSTypeName (and so its format view); text (Test-MfaServerUpgrade -Detection) stays text.
         if ($OutputTypeName -and ($result -isnot [string])) { $result.PSObject.TypeNames.Insert(0, $OutputTypeName) }
         $Caller.WriteObject($result)

@@ -39,7 +39,7 @@ function Invoke-MfaGraphBrokerEvent {
     }
     catch { $answer = @{ error = "Microsoft Graph could not be read through the connected session: $($_.Exception.Message)" } }
     $answer['graphId'] = [long]$ask.graphId
-    $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes((ConvertTo-Json -InputObject $answer -Compress -Depth 4) + "`n")
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $answer -Compress -Depth 4) + "`n")
     try {
         $Answers.Write($bytes, 0, $bytes.Length)
         $Answers.Flush()
@@ -57,7 +57,7 @@ function Get-MfaGraphContext {
     return @{
         connected = $true
         environment = [string](Get-MfaProperty -Object $context -Name 'Environment')
-        scopes = @(Get-MfaProperty -Object $context -Name 'Scopes' | ForEach-Object { [string]$_ })
+        scopes = @(foreach ($scope in @(Get-MfaProperty -Object $context -Name 'Scopes')) { [string]$scope })
         tenantId = [string](Get-MfaProperty -Object $context -Name 'TenantId')
         account = [string](Get-MfaProperty -Object $context -Name 'Account')
         authType = [string](Get-MfaProperty -Object $context -Name 'AuthType')

@@ -60,7 +60,7 @@ function Open-MfaWarmCore {
         }
         Write-Verbose "Started the MfaServerUpgrade core for this session (process $($process.Id))."
         $watch = Register-MfaRunspaceEnd -Process $process
-        $script:MfaWarmCore = New-Object PSObject -Property @{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false; RunspaceWatch = $watch }
+        $script:MfaWarmCore = [pscustomobject]@{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false; RunspaceWatch = $watch }
         $started = $true
         return $script:MfaWarmCore
     }
@@ -147,9 +147,12 @@ function Send-MfaWarmCall {
     # its input no longer took the call), so that a new one takes it.
     param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
     $process = $Core.Process
-    $environment = ConvertTo-Json -InputObject (Get-MfaCallerEnvironment) -Compress
+    $variables = Get-MfaCallerEnvironment
+    $environment = '{}'
+    if ($variables.Count -gt 0) { $environment = ConvertTo-Json -InputObject $variables -Compress }
     $line = '{"id":' + $Id + ',"operation":' + (ConvertTo-Json -InputObject $Operation -Compress) + ',"env":' + $environment + ',"request":' + $RequestJson + "}`n"
-    $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($line)
+    # Encoding.UTF8 writes no byte-order mark through GetBytes (only GetPreamble has one).
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes($line)
     $Core.Busy = $true
     $answered = $false
     $notTaken = $false
@@ -168,7 +171,8 @@ function Send-MfaWarmCall {
         $seen = $false
         while ($true) {
             $task = $process.StandardOutput.ReadLineAsync()
-            Wait-MfaTask -Task $task -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds
+            # Most answers come within the first slice: Wait-MfaTask (the timeout) only for the others.
+            if (-not $task.Wait(200)) { Wait-MfaTask -Task $task -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds }
             $text = $task.Result
             if ($null -eq $text) {
                 $process.WaitForExit(3000) | Out-Null
@@ -193,7 +197,7 @@ function Send-MfaWarmCall {
                 continue
             }
             $answered = $true
-            return New-Object PSObject -Property @{ ExitCode = [int]$message.exitCode; Envelope = $message.envelope; Stdout = ''; Stderr = '' }
+            return [pscustomobject]@{ ExitCode = [int]$message.exitCode; Envelope = $message.envelope; Stdout = ''; Stderr = '' }
         }
     }
     finally {

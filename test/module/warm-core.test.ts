@@ -88,6 +88,24 @@ test("events reach the call they belong to: one call's verbose lines are not ano
   assert.deepEqual(quiet.verbose, [], 'a call without -Verbose shows none');
 });
 
+test('a call closes the progress bar it showed, and a call that showed none writes no progress record', async () => {
+  const file = webConfig('progress', 'x');
+  const commands = [`Merge-MfaWebConfig -Path ${q(file)} -ReferencePath ${q(file)} -Confirm:$false`, `Test-PhoneFactorBackup -Path ${q(dir)}`];
+  // A runspace of its own, so its progress records can be read (Streams.Progress); it ends (and its core) after.
+  const r = await ps.run(
+    `$inner = [powershell]::Create()
+     try {
+       foreach ($command in @(${commands.map((c) => q(`Import-Module ${q(modulePath)}; ${c}`)).join(', ')})) {
+         $inner.Commands.Clear(); $inner.Streams.Progress.Clear()
+         $null = $inner.AddScript($command).Invoke()
+         @(foreach ($p in $inner.Streams.Progress) { [string]$p.RecordType }) -join ','
+       }
+     } finally { $inner.Dispose() }`,
+  );
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.deepEqual(r.output, ['', 'Processing,Completed']);
+});
+
 test('a core that died is restarted on the next call, with a warning', async () => {
   const f = webConfig('died', 'z');
   assert.ok((await merge(f)).ok);
