@@ -70,7 +70,7 @@ test('Backup-PhoneFactor over a reachable and an unreachable server: the reachab
   const r = await ps.run('Backup-PhoneFactor -ComputerName unreachable.invalid, 127.0.0.1 -LabPath $V.lab -Destination $V.dest -Confirm:$false -ErrorAction Continue', { lab: farLab, dest: destination });
   assert.ok(r.ok, r.terminatingError?.message);
   assert.equal(r.errors.length, 1);
-  assert.match(r.errors[0].fullyQualifiedErrorId, /^RemoteUnreachable,Backup-PhoneFactor$/);
+  assert.match(r.errors[0].fullyQualifiedErrorId, /^RemoteUnreachable,Backup-PhoneFactor$/, r.errors[0].message);
   assert.match(r.errors[0].message, /^\[unreachable\.invalid\] /);
   assert.equal(r.output.length, 1);
   const made = r.output[0] as Row & { IsVerified: boolean };
