@@ -126,7 +126,9 @@ export class RemoteConnection {
       return connection;
     } catch (e) {
       await ps.close();
-      throw e;
+      // The PowerShell that opens the session gave up (a time-out on a slow or loaded machine, or it ended): the
+      // session could not be opened, which is this server's own RemoteUnreachable, never an unexpected error.
+      throw e instanceof CoreError ? e : unreachable(options, (e as Error)?.message ?? String(e));
     }
   }
 

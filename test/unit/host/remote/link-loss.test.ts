@@ -98,3 +98,24 @@ test('the classifier asks the session only when the failure does not say "link" 
   assert.equal(await say({ message: 'Broken pipe', state: 'Opened', types: ['System.Management.Automation.RemoteException'] }), 'commandFailed');
   assert.equal(asked, 1);
 });
+
+test('the PowerShell opening the session gives up (a time-out, or it ended): RemoteUnreachable naming the server, not an unexpected error', async () => {
+  for (const failing of [OPEN_SESSION, FIND_FAR_MODULE]) {
+    let closed = false;
+    const gaveUp: PowerShellChannel = {
+      run: async (script) => {
+        if (script === failing) throw new Error('PowerShell call failed or timed out (session discarded): timeout');
+        if (script === OPEN_SESSION) return ok({});
+        throw new Error(`unexpected script ${script.slice(0, 60)}`);
+      },
+      close: async () => {
+        closed = true;
+      },
+    };
+    const e: unknown = await RemoteConnection.open(options, build, () => gaveUp).then(() => assert.fail('opened'), (x: unknown) => x);
+    assert.ok(isCoreError(e), String(e));
+    assert.equal(e.code, 'RemoteUnreachable');
+    assert.match(e.message, /^\[WEB01\] Cannot open a PowerShell remoting session .*timed out/);
+    assert.ok(closed, 'the PowerShell it opened is closed');
+  }
+});
