@@ -69,7 +69,7 @@ function parameterBlock(name, schema, required, sets) {
   else if (validValues.length) {
     const values = validValues.map(q).join(', ');
     // The word typed so far is the completer's third argument.
-    lines.push(`        [ArgumentCompleter({ $word = $args[2]; @(${values}) | Where-Object { $_ -like "$word*" } })]`);
+    lines.push(`        [ArgumentCompleter({ $word = $args[2]; foreach ($value in @(${values})) { if ($value -like "$word*") { $value } } })]`);
   }
   if (schema.type === 'integer' && (schema.minimum !== undefined || schema.maximum !== undefined)) {
     lines.push(`        [ValidateRange(${schema.minimum ?? '[int]::MinValue'}, ${schema.maximum ?? '[int]::MaxValue'})]`);

@@ -279,19 +279,21 @@ export async function setAside(req: { journalPath: string; planPath: string; dry
  */
 export async function setAsideFiles(files: string[], why: string): Promise<string[]> {
   const stamp = timestamp();
-  const kept: string[] = [];
+  const moves: [string, string][] = [];
   for (const file of files) {
     if (!existsSync(file)) continue;
     const { dir, name, ext } = path.parse(file);
     let target = path.join(dir, `${name}.set-aside-${stamp}${ext}`);
     for (let n = 2; existsSync(target); n++) target = path.join(dir, `${name}.set-aside-${stamp}-${n}${ext}`);
-    await fs.rename(file, target);
-    kept.push(target);
+    moves.push([file, target]);
   }
-  if (kept.length > 0) {
-    const note = `Set aside ${new Date().toISOString()}: ${why}.\r\n${kept.join('\r\n')}\r\n`;
-    await writeFileAtomic(path.join(path.dirname(kept[0]), `set-aside-${stamp}.txt`), note);
-  }
+  if (moves.length === 0) return [];
+  // The note first, the renames in the order given last: the last rename is the last write, so a caller can order
+  // them to be kill-safe (the Undo sets its journal aside last).
+  const kept = moves.map(([, target]) => target);
+  const note = `Set aside ${new Date().toISOString()}: ${why}.\r\n${kept.join('\r\n')}\r\n`;
+  await writeFileAtomic(path.join(path.dirname(kept[0]), `set-aside-${stamp}.txt`), note);
+  for (const [file, target] of moves) await fs.rename(file, target);
   return kept;
 }
 

@@ -220,7 +220,11 @@ async function openRecordedUndo(
 ): Promise<Omit<Opened, 'resumed'>> {
   const journal = await Journal.load(files.journal, { beforeWrite: journalFaultForTests, tidy: !dryRun });
   const doc = journal.document;
-  const bytes = await fs.readFile(files.plan).catch(() => {
+  const bytes = await fs.readFile(files.plan).catch(async () => {
+    // A completed Undo stopped while setting its records aside (its journal goes last): the plan it set aside is the
+    // one this journal recorded when its SHA-256 says so, and the Undo finishes setting them aside.
+    const setAside = await planSetAsideBy(files, journal.document.PlanSha256);
+    if (setAside) return setAside;
     throw new CoreError(
       'PlanNotFound',
       `${files.journal} records an Undo but its plan ${files.plan} is missing, so the Undo cannot go on. Put it back, or move both away to plan the ` +
@@ -385,12 +389,26 @@ function failure(plan: UndoPlan, journal: Journal, files: UndoFiles, step: UndoS
  */
 async function setAsideAfterUndo(files: UndoFiles, result: UndoResult, guard: RunGuard, ctx: OperationContext): Promise<UndoResult> {
   const report = path.join(files.folder, REPORT_FILE_NAME);
+  // Kill-safe order: the servers are released first (a new claim is made by a run again), and the Undo's journal is
+  // set aside last, so that until the very last rename a stopped Undo, run again, finds its journal and finishes this.
+  await guard.releaseServers(ctx);
   const kept = await setAsideFiles(
-    [files.upgradeJournal, files.upgradePlan, path.join(files.folder, READINESS_FILE_NAME), files.journal, files.plan, report],
+    [files.upgradeJournal, files.upgradePlan, path.join(files.folder, READINESS_FILE_NAME), report, files.plan, files.journal],
     'the upgrade was undone by Undo-MfaServerUpgrade; a new Invoke-MfaServerUpgrade starts a fresh run',
   );
-  await guard.releaseServers(ctx);
   const renamed = (p: string | null) => (p ? kept.find((k) => path.basename(k).startsWith(`${path.parse(p).name}.set-aside-`)) ?? p : p);
   ctx.log('info', `The upgrade's and the Undo's records were set aside: ${kept.join(', ')}.`);
   return { ...result, JournalPath: renamed(result.JournalPath) ?? result.JournalPath, ReportPath: renamed(result.ReportPath), SetAside: kept };
+}
+
+/** The Undo plan this folder set aside whose SHA-256 is the one its journal recorded, or undefined. */
+async function planSetAsideBy(files: UndoFiles, recordedSha256: string | undefined): Promise<Buffer | undefined> {
+  if (!recordedSha256) return undefined;
+  const { name, ext } = path.parse(files.plan);
+  const candidates = (await fs.readdir(files.folder)).filter((n) => n.startsWith(`${name}.set-aside-`) && n.endsWith(ext));
+  for (const candidate of candidates) {
+    const bytes = await fs.readFile(path.join(files.folder, candidate));
+    if (planSha256(bytes) === recordedSha256) return bytes;
+  }
+  return undefined;
 }
