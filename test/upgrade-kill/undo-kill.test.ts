@@ -2,7 +2,7 @@
 // server that was never upgraded. The approach of kill-everywhere.test.ts: one uninterrupted Undo runs in a real core
 // with the write-point hook preloaded (kill-at-write.mjs), which copies the run's folder (lab + backups) before each
 // write: the state a SIGKILL there leaves. A sample of those copies (every MFA_UNDO_KILL_STRIDE-th point, default 3, and
-// every write of the Undo's journal and plan) is put back in the run's place and the Undo run again by a real core;
+// every write of the Undo's journal and plan, and its last 12 writes) is put back in the run's place and the Undo run again by a real core;
 // some points are also killed for real.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,13 +93,15 @@ test('killed before a write of the Undo, the same Undo run again ends where a la
   const t0 = Date.now();
   const records = (p: { point: string }) => /undo-journal\.json|undo-plan\.json|run\.lock/i.test(p.point);
   assert.ok(points.filter(records).length >= 10, `the Undo announces its journal's writes (${points.length} points)`);
-  const sample = points.filter((p, i) => i % STRIDE === 0 || records(p));
+  // And every one of the Undo's last writes (report, claim, records set aside): a stop there must still finish it.
+  const ending = (i: number) => i >= points.length - 12;
+  const sample = points.filter((p, i) => i % STRIDE === 0 || records(p) || ending(i));
   const divergences: string[] = [];
   for (const p of sample) {
     putBack(path.join(snapshots, String(p.n)));
     divergences.push(...undoAndCompare(`#${p.n} before ${p.point}`));
   }
-  console.log(`undo-kill: ${points.length} write points of the Undo, ${sample.length} run again (stride ${STRIDE} and every journal/plan/lock write); ` +
+  console.log(`undo-kill: ${points.length} write points of the Undo, ${sample.length} run again (stride ${STRIDE}, every journal/plan/lock write and the last 12); ` +
     `${divergences.length} divergence(s); ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   assert.deepEqual(divergences, []);
 });
