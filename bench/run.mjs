@@ -73,7 +73,7 @@ function warmCall() {
 const only = process.argv[2];
 if (!only || only === 'cmdlet') cmdletOverhead();
 if (!only || only === 'warm') warmCall();
-for (const name of ['webconfig-long-value', 'backup', 'usage']) {
+for (const name of ['webconfig-long-value', 'backup', 'usage', 'remote']) {
   if (only && !name.startsWith(only)) continue;
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', `${name}.bench.mjs`)], { cwd: root, env, stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;

@@ -1,6 +1,7 @@
 # The remoting broker of the transport. PSSession objects (-Session) and PSCredential objects (-Credential) cannot
 # leave this PowerShell, so for commands given either one the core asks the transport to run its remoting scripts here
-# (core/host/remote/brokered-powershell.ts): a `ps-run` event on the core's stderr carries one ready-made command line;
+# (core/host/remote/brokered-powershell.ts). Commands given -ComputerName use it too (issue 29): the sessions then
+# live in this PowerShell as well, instead of in a pwsh the core would start for them (a process and its start saved): a `ps-run` event on the core's stderr carries one ready-made command line;
 # a runspace of our pool runs it and writes the answer, one JSON line, to the core's stdin. Each server the core
 # connects to is one channel with its own state table ($MfaState): the session, and what -Session/-Credential gave.
 # Channels run in parallel (the core bounds them with -ThrottleLimit); calls of one channel come one at a time.
@@ -28,11 +29,14 @@ try {
 
 function Split-MfaRemoting {
     # Takes the PSCredential and PSSession objects out of the items (the core gets the user name and the sessions'
-    # computer names instead) and returns what the broker needs, or $null when the command was given neither.
+    # computer names instead) and returns what the broker needs, or $null when the command was given neither and
+    # names no server (-ComputerName: the core decides which names are remote, and asks only for those).
     param([Parameter(Mandatory = $true)] [AllowEmptyCollection()] [object[]] $Items, [Parameter(Mandatory = $true)] $Caller)
     $credential = $null
     $sessions = @{}
+    $servers = $false
     foreach ($item in $Items) {
+        if ($item.Contains('ComputerName') -and $item['ComputerName']) { $servers = $true }
         if ($item.Contains('Credential')) {
             $given = $item['Credential']
             if (($null -eq $given) -or ($given -eq [System.Management.Automation.PSCredential]::Empty)) { $item.Remove('Credential') }
@@ -55,7 +59,7 @@ function Split-MfaRemoting {
         }
         $item['Session'] = $names.ToArray()
     }
-    if (($null -eq $credential) -and ($sessions.Count -eq 0)) { return $null }
+    if (($null -eq $credential) -and ($sessions.Count -eq 0) -and (-not $servers)) { return $null }
     return @{
         Credential = $credential
         Sessions = $sessions

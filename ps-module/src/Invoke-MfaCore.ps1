@@ -169,7 +169,7 @@ function Write-MfaProgressDone {
 function Invoke-MfaCoreProcess {
     # One core process: request in, envelope out. Enforces the timeout on every read. The request is one line and the
     # core's stdin stays open while this PowerShell lives (--attached): if this PowerShell is killed, the pipe closes
-    # and the core stops instead of going on unseen. With $Remoting (-Session or -Credential was given) the core runs
+    # and the core stops instead of going on unseen. With $Remoting (-ComputerName, -Session or -Credential was given) the core runs
     # with --broker: remoting scripts the core asks for run here, where the sessions and the credential live.
     # Without remoting through this PowerShell, and unless the operation keeps a process of its own, the call goes to
     # this runspace's warm core instead (Invoke-MfaWarmCore.ps1).
@@ -393,8 +393,8 @@ function Invoke-MfaCore {
     # An empty pipeline (a filter that matched nothing) is nothing to do, as for any cmdlet; the core refuses an empty
     # request as a bad one.
     if (@($Items).Count -eq 0) { return }
-    # Commands that reach other servers (-ComputerName) run in a core of their own: the remoting sessions it opens
-    # (and the pwsh that holds them) then end with the command, and opening them costs far more than starting node.
+    # Commands that reach other servers (-ComputerName) run in a core of their own, which asks this PowerShell to hold
+    # the remoting sessions (the broker): they end with the command, and opening them costs far more than starting node.
     foreach ($item in $Items) { if ($item.Contains('ComputerName') -and $item['ComputerName']) { $OwnProcess = $true } }
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     # Graph broker hook (Invoke-MfaGraphBroker.ps1): -AccessToken becomes text only inside the request on the core's stdin.

@@ -55,7 +55,7 @@ function portOpen(port: number): Promise<boolean> {
 }
 
 /** Every live descendant of a process (by /proc parent links; ended ones awaiting their parent left out), deepest first. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const parentOf = new Map<number, number>();
   const zombies = new Set<number>();
   for (const entry of readdirSync('/proc')) {
@@ -170,6 +170,12 @@ export class LoopbackSshd {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`sshd did not start on 127.0.0.1:${this.port}: ${readFileSync(path.join(this.dir, 'sshd.log'), 'utf8').slice(-2000)}`);
+  }
+
+  /** The processes of every session sshd forked (ssh's own, the pwsh subsystems and what they run). */
+  sessionProcesses(): number[] {
+    const pid = this.child?.pid;
+    return pid === undefined ? [] : descendants(pid);
   }
 
   /** Kills sshd and every session it forked (pwsh subsystems and what they run): connections drop at once. */

@@ -3,12 +3,13 @@
 // copied there over the session by the first command.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { modulePath, openModuleSession, pwshExecutable } from '../helpers/pwsh';
+import { LoopbackSshd, assertSshdAvailable, descendants, remoteTestsSkip } from '../helpers/sshd';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 const skip = remoteTestsSkip();
@@ -115,3 +116,73 @@ test('an unreachable server fails its own object with RemoteUnreachable; the oth
   assert.match(closed.errors[0].fullyQualifiedErrorId, /^RemoteUnreachable,/);
   assert.match(closed.errors[0].message, /^\[127\.0\.0\.1\] .*port 1\b/);
 });
+
+test('-ComputerName opens its sessions in the caller\'s PowerShell: the core starts no PowerShell of its own', { skip }, async () => {
+  // MFA_PWSH names what the core would start to hold the sessions: here a script that leaves a mark, then runs pwsh.
+  const mark = path.join(root, 'own-pwsh-started');
+  const wrapper = path.join(root, 'pwsh-that-marks.sh');
+  writeFileSync(wrapper, `#!/bin/sh\necho started >> '${mark}'\nexec '${pwshExecutable()}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const r = await ps.run(
+    `$env:MFA_PWSH = $V.wrapper; try { Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab } finally { Remove-Item Env:\\MFA_PWSH }`,
+    { lab: farLab, wrapper },
+  );
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.output.length >= 3, 'the far lab was inventoried');
+  assert.equal(existsSync(mark), false, 'no PowerShell was started for the sessions');
+});
+
+test('a killed PowerShell ends everything its -ComputerName command started, here and on the server', { skip }, async () => {
+  // A file big enough that the backup is still copying when the PowerShell is killed (the far core runs until the end).
+  const filler = path.join(farLab, 'C', 'Program Files', 'PhoneFactor', 'Data', 'filler.bin');
+  writeFileSync(filler, randomBytes(96 * 1024 * 1024));
+  const script = path.join(root, 'killed-during-backup.ps1');
+  writeFileSync(
+    script,
+    `Import-Module '${modulePath}'\nBackup-PhoneFactor -ComputerName 127.0.0.1 -LabPath '${farLab}' -Destination '${path.join(root, 'killed-backups')}' -Confirm:$false\n`,
+  );
+  const shell = spawn(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', script], { env: { ...process.env, ...sshd.clientEnv }, stdio: 'ignore' });
+  try {
+    // The command is under way on both ends: a core here, a core on the server.
+    await until(() => farCores().length > 0, 180_000, 'the far core to start');
+    const here = descendants(shell.pid!);
+    const there = sshd.sessionProcesses();
+    assert.ok(here.length > 0 && there.length > 0, 'processes run on both ends');
+    shell.kill('SIGKILL'); // as Task Manager or a deployment's time limit ends it: nothing in it runs after
+    await until(() => [...here, ...there].every((pid) => !running(pid)), 60_000, 'every process of the command to end');
+    assert.deepEqual(sshd.sessionProcesses(), [], 'no session is left on the server');
+  } finally {
+    shell.kill('SIGKILL');
+    rmSync(filler, { force: true });
+  }
+});
+
+/** The far cores of this sshd's sessions (found by their command line). */
+function farCores(): number[] {
+  return sshd.sessionProcesses().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--serve-host');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Whether a process runs (a zombie awaiting its parent has ended). */
+function running(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for a condition (the bound only turns a hang into a failure that says what never happened). */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what} after ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
