@@ -3,9 +3,11 @@
 # command to the same servers (Get-PhoneFactorComponent of a lab on each), then the next one in this session.
 # Several servers: the bare round opens them all with one New-PSSession and runs one Invoke-Command over all of them,
 # which PowerShell does in parallel, as the module does (-ThrottleLimit).
-# The remoting settings come from MFA_REMOTE_* (the loopback sshd's). Prints one JSON line of milliseconds.
-param([string] $ModulePath, [string[]] $ComputerName, [string] $LabPath, [switch] $BareFirst)
+# The remoting settings come from MFA_REMOTE_* (the loopback sshd's); -Servers is a comma-separated list. Prints one JSON line of milliseconds.
+param([string] $ModulePath, [string] $Servers, [string] $LabPath, [switch] $BareFirst)
 $ErrorActionPreference = 'Stop'
+# -File passes text only: the servers come as one comma-separated list.
+$ComputerName = @($Servers -split ',')
 
 function Measure-BareRound {
     $ssh = @{ HostName = $ComputerName; Port = [int]$env:MFA_REMOTE_SSH_PORT; UserName = $env:MFA_REMOTE_USER; KeyFilePath = $env:MFA_REMOTE_KEYFILE }

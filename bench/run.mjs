@@ -75,6 +75,7 @@ if (!only || only === 'cmdlet') cmdletOverhead();
 if (!only || only === 'warm') warmCall();
 for (const name of ['webconfig-long-value', 'backup', 'usage', 'remote']) {
   if (only && !name.startsWith(only)) continue;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', `${name}.bench.mjs`)], { cwd: root, env, stdio: 'inherit' });
+  const file = name === 'remote' ? 'remote.bench.ts' : `${name}.bench.mjs`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], { cwd: root, env, stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;
 }
