@@ -47,7 +47,7 @@ import { protectRunFolder } from './run-folder';
 import { assertPlanInstallers } from '../plan-installers';
 import { journalFaultForTests } from './crash-points';
 import { resultBeforeChanges } from './result-before-changes';
-import { pausedNextAction, type StepReport, type UpgradeResult } from './upgrade-result';
+import { pausedNextAction, stepReports, type UpgradeResult } from './upgrade-result';
 import { callerFacts, type CallerFacts } from '../../util/caller-facts';
 import type { JournalRunBy } from '../../journal/journal-types';
 
@@ -608,21 +608,6 @@ function journalLost(plan: UpgradePlan, journal: Journal, journalPath: string, s
   );
 }
 
-function stepReports(plan: UpgradePlan, journal: Journal | null): StepReport[] {
-  return plan.Steps.map((s: PlanStep) => {
-    const j = journal?.step(s.Id);
-    return {
-      Order: s.Order,
-      Id: s.Id,
-      Action: s.Action,
-      ComputerName: s.ComputerName,
-      Kind: s.Kind,
-      Status: j?.Status ?? 'Planned',
-      DurationMs: j?.DurationMs ?? null,
-      Outcome: j?.Outcome ?? null,
-    };
-  });
-}
 
 function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
   return {
@@ -630,7 +615,7 @@ function plannedResult(plan: UpgradePlan, journalPath: string): UpgradeResult {
     ExitCode: 0,
     Message: 'Dry run: nothing was changed.',
     NextAction: null,
-    Steps: stepReports(plan, null),
+    Steps: stepReports(plan.Steps, null),
     BackupPath: [],
     JournalPath: journalPath,
     LogPath: null,
@@ -717,7 +702,7 @@ function finish(
     ExitCode: exitCode,
     Message: status === 'Failed' ? `Step ${step?.Id} failed: ${message}` : message,
     NextAction: next,
-    Steps: stepReports(plan, journal),
+    Steps: stepReports(plan.Steps, journal),
     BackupPath: backups,
     JournalPath: journalPath,
     LogPath: null,

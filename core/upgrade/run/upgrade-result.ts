@@ -3,6 +3,7 @@
  * (run guards, readiness gate) share this shape, so it lives apart from the engine they are called by.
  */
 import type { ReadinessRow } from '../../domain/readiness-types';
+import type { Journal } from '../../journal/index';
 
 export interface StepReport {
   Order: number;
@@ -13,6 +14,23 @@ export interface StepReport {
   Status: string;
   DurationMs: number | null;
   Outcome: string | null;
+}
+
+/** Each step of a plan (the upgrade's or the Undo's) as the result shows it: where its journal says it stands. */
+export function stepReports(steps: readonly Pick<StepReport, 'Order' | 'Id' | 'Action' | 'ComputerName' | 'Kind'>[], journal: Journal | null): StepReport[] {
+  return steps.map((s) => {
+    const j = journal?.has(s.Id) ? journal.step(s.Id) : undefined;
+    return {
+      Order: s.Order,
+      Id: s.Id,
+      Action: s.Action,
+      ComputerName: s.ComputerName,
+      Kind: s.Kind,
+      Status: j?.Status ?? 'Planned',
+      DurationMs: j?.DurationMs ?? null,
+      Outcome: j?.Outcome ?? null,
+    };
+  });
 }
 
 export interface UpgradeResult {

@@ -38,7 +38,7 @@ import { protectRunFolder } from '../run/run-folder';
 import { recordStopNow } from '../run/run-stop';
 import { readServerIdentity, type ServerIdentity } from '../run/server-identity';
 import { runSteps } from '../run/step-loop';
-import type { StepReport } from '../run/upgrade-result';
+import { stepReports } from '../run/upgrade-result';
 import { checkedBackup, gatherUndoFacts } from './undo-facts';
 import { buildUndoPlan, parseUndoPlan, serializeUndoPlan, UNDO_JOURNAL_FILE_NAME, UNDO_PLAN_FILE_NAME, type UndoPlan, type UndoStep } from './undo-plan';
 import type { UndoResult } from './undo-result';
@@ -169,7 +169,7 @@ async function planOnly(req: UndoRequest, ctx: OperationContext, files: UndoFile
     Status: 'Planned',
     ExitCode: 0,
     NextAction: null,
-    Steps: stepReports(plan, null),
+    Steps: stepReports(plan?.Steps ?? [], null),
     BackupPath: backupsOf(plan),
   };
 }
@@ -328,21 +328,6 @@ function backupsOf(plan: UndoPlan | null): string[] {
   return plan ? uniqueBackups(plan).map((b) => b.backupPath) : [];
 }
 
-function stepReports(plan: UndoPlan | null, journal: Journal | null): StepReport[] {
-  return (plan?.Steps ?? []).map((s) => {
-    const j = journal?.has(s.Id) ? journal.step(s.Id) : undefined;
-    return {
-      Order: s.Order,
-      Id: s.Id,
-      Action: s.Action,
-      ComputerName: s.ComputerName,
-      Kind: s.Kind,
-      Status: j?.Status ?? 'Planned',
-      DurationMs: j?.DurationMs ?? null,
-      Outcome: j?.Outcome ?? null,
-    };
-  });
-}
 
 /** What steps that completed leave to the admin (AD FS registers the restored adapter config again). */
 function followUps(plan: UndoPlan, journal: Journal): string[] {
@@ -355,7 +340,7 @@ function finish(plan: UndoPlan, journal: Journal, files: UndoFiles, message: str
     ExitCode: reboot ? UNDO_EXIT_CODES.CompletedRebootRequired : UNDO_EXIT_CODES.Completed,
     Message: message,
     NextAction: [reboot ? 'Restart the server to finish.' : '', ...followUps(plan, journal)].filter(Boolean).join(' ') || null,
-    Steps: stepReports(plan, journal),
+    Steps: stepReports(plan?.Steps ?? [], journal),
     BackupPath: backupsOf(plan),
     JournalPath: files.journal,
     LogPath: null,
