@@ -8,9 +8,9 @@
 // RemoteHost over `mfa-core --serve-host` under Wine), as a -ComputerName run reaches a server: the backups and the
 // run folder are on the caller's side. Not through pwsh and the cmdlets, because Wine 8's sc.exe cannot list services
 // (`sc query type= service state= all` prints its usage and exits 1; `sc qc` does not exist), which the readiness
-// checks, the activation step and the Undo's restore, service start and verification all need: those calls get the
-// answer this machine would give (no PhoneFactor or MFA Server service; checked in its registry), everything else is
-// the real machine. The first test records Wine's sc.exe doing so, so a Wine that learns it shows up here.
+// checks, the activation step and the Undo's restore, service start and verification all need: those two calls are
+// answered from the machine's registry and the real `sc query <name>` (WineServicesHost below), everything else is the
+// real adapter. The first test records what Wine lacks, so a Wine that learns it shows up here.
 //
 // Never skipped: without Wine the suite fails (CI installs wine through .ci/run).
 import assert from 'node:assert/strict';
@@ -27,6 +27,7 @@ import type { FarIdentity } from '../../core/host/remote/host-rpc';
 import { MANIFEST_FILE_NAME, type BackupManifest } from '../../core/backup/manifest';
 import { ROLLBACK_MEDIA_RECORD, type RollbackMediaRecord } from '../../core/backup/rollback-media-items';
 import { isMfaDataService } from '../../core/survey/mfa-services';
+import { parseScQueryState, startTypeFromNumber } from '../../core/host/windows/sc-output';
 import { MFA_SERVICE } from '../../core/domain/catalog';
 import { runUndo, runUpgrade } from '../../core/upgrade';
 import type { OperationContext } from '../../core/util/operation-context';
@@ -35,7 +36,7 @@ import { repoRoot } from '../helpers/pwsh';
 import { WineMachine } from '../helpers/wine/machine';
 import { ServeHostChannel } from '../helpers/wine/serve-host-channel';
 
-const AGENT = { file: 'PhoneFactorAgentStandIn.msi', productCode: '{5F1A7C3E-2B9D-4E61-8A0C-7D3E9B1F6A24}', displayName: 'PhoneFactor Agent', version: '5.0.1.30' };
+const AGENT = { file: 'PhoneFactorAgentServiceStandIn.msi', productCode: '{5F1A7C3E-2B9D-4E61-8A0C-7D3E9B1F6A24}', displayName: 'PhoneFactor Agent', version: '5.0.1.30' };
 const MFA_SERVER = { productCode: '{7C4E2A19-3B5D-4F86-9E21-6A8D0C3F5B47}', displayName: 'Multi-Factor Authentication Server', version: '8.1.1.1' };
 // Not the default folder, with spaces and parentheses: the Undo must put the Agent back here from the recorded property.
 const AGENT_DIR = 'C:\\Program Files (x86)\\Phone Factor (stand-in)\\';
@@ -45,16 +46,31 @@ const PRODUCT_KEY = 'HKLM\\SOFTWARE\\Positive Networks\\PhoneFactor';
 // What the users' data stands for: written over the installed data file, so only the backup can bring it back.
 const USER_DATA = Buffer.from('STAND-IN PFDATA with users: alice +1 555 0100 (phone call), bob +1 555 0101 (app)\r\n');
 
-/** The services the engines ask about, as this machine has them: Wine's sc.exe cannot list them (see the header). */
+/**
+ * The services the engines ask about, as this machine has them. Wine's sc.exe cannot list services nor show their
+ * configuration (no `sc query type= service state= all`, no `sc qc`), so a service is read here the way sc.exe would
+ * tell it: its key under Services (DisplayName, Start) through the real reg.exe, its state from the real
+ * `sc query <name>`, read with the adapter's own parser. The listing holds the services the tool knows by name
+ * (MultiFactorAuth, PFSVC); starting and stopping go to the real adapter (sc.exe start/stop/query work under Wine).
+ */
 class WineServicesHost extends RemoteHost<ServeHostChannel> {
-  /** The PhoneFactor / MFA Server services, looked up in the machine's registry by the names the tool knows. */
+  override async getService(name: string): Promise<ServiceInfo | undefined> {
+    const key = await this.getRegistryKey(`HKLM\\SYSTEM\\CurrentControlSet\\Services\\${name}`, '64');
+    if (!key) return undefined;
+    const value = (n: string) => key.values.find((v) => v.name.toLowerCase() === n.toLowerCase())?.data;
+    const query = machine.wine(['sc', 'query', name], 60_000);
+    if (query.status !== 0) throw new Error(`sc query ${name} exited with ${query.status}: ${query.stdout}${query.stderr}`);
+    return {
+      name,
+      displayName: String(value('DisplayName') ?? name),
+      state: parseScQueryState(query.stdout, name),
+      startType: startTypeFromNumber(Number(value('Start'))) ?? 'Manual',
+    };
+  }
+
   override async listServices(): Promise<ServiceInfo[]> {
-    for (const name of [MFA_SERVICE, 'PFSVC']) {
-      const key = await this.getRegistryKey(`HKLM\\SYSTEM\\CurrentControlSet\\Services\\${name}`, '64');
-      // The stand-ins register no service; one that appears would need sc.exe's listing, which Wine lacks.
-      if (key) throw new Error(`Service ${name} exists in this Wine machine: the stand-ins register none, and Wine's sc.exe cannot list it.`);
-    }
-    return [];
+    const found = await Promise.all([MFA_SERVICE, 'PFSVC'].map((name) => this.getService(name)));
+    return found.filter((s): s is ServiceInfo => s !== undefined);
   }
 }
 
@@ -76,6 +92,7 @@ interface MachineState {
   products: Array<Pick<InstalledProduct, 'displayName' | 'displayVersion' | 'productCode' | 'view'>>;
   productKey: RegistryKey['values'];
   files: Record<string, string>;
+  services: ServiceInfo[];
 }
 let before_: MachineState;
 
@@ -106,6 +123,7 @@ async function machineState(): Promise<MachineState> {
     products: await phoneFactorProducts(),
     productKey: [...(key?.values ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
     files: filesUnder(AGENT_DIR),
+    services: await host.listServices(),
   };
 }
 
@@ -165,6 +183,7 @@ test('the Agent stand-in installed by msiexec into a spaced folder; Wine records
   before_ = await machineState();
   assert.deepEqual(before_.products, [{ displayName: AGENT.displayName, displayVersion: AGENT.version, productCode: AGENT.productCode, view: '32' }]);
   assert.equal(createHash('sha256').update(USER_DATA).digest('hex'), before_.files[path.join('Data', 'PhoneFactor.pfdata')]);
+  assert.deepEqual(before_.services, [{ name: 'PFSVC', displayName: 'PhoneFactor', state: 'Running', startType: 'Automatic' }], 'the Agent installed and started its service');
 });
 
 let agentPackage: string;
@@ -201,26 +220,25 @@ test("the upgrade's backup keeps the cached package (hashed, verdict Verified); 
   // Windows Installer removed its cached package with the product; MFA Server is installed in its place.
   assert.equal(existsSync(machine.linuxPath(cached)), false, `${cached} is gone after the uninstall`);
   assert.equal(await localPackageOf(AGENT.productCode), undefined);
+  assert.deepEqual(await host.listServices(), [], 'the Agent uninstall removed its service');
   assert.deepEqual(await phoneFactorProducts(), [{ displayName: MFA_SERVER.displayName, displayVersion: MFA_SERVER.version, productCode: MFA_SERVER.productCode, view: '64' }]);
 });
 
-test('Undo: MFA Server uninstalled, the Agent reinstalled from the backup into its folder, data file and product key back (up to the service)', { timeout: 1_200_000 }, async (t) => {
+test('Undo: MFA Server uninstalled, the Agent reinstalled from the backup into its folder, data file, product key and service back', { timeout: 1_200_000 }, async (t) => {
   const result = await runUndo({ hosts: [host], backupDestination: backups }, ctx);
   t.diagnostic(`undo: ${result.Status} ${result.ExitCode}: ${result.Message}`);
   t.diagnostic(result.Steps.map((s) => `${s.Order} ${s.Action} ${s.Status}: ${s.Outcome ?? ''}`).join('\n'));
-  const steps = result.Steps.map((s) => [s.Action, s.Status]);
-  // The stand-in Agent registers no service, and the Undo starts the PhoneFactor service the reinstall registered:
-  // it stops there, after everything else came back (a real Agent registers one: the lab and the e2e suite cover it).
+  assert.equal(result.Status, 'Completed', `${result.Message}\n${logLines.slice(-40).join('\n')}`);
   assert.deepEqual(
-    steps,
-    [['Uninstall', 'Completed'], ['Reinstall', 'Completed'], ['RestoreFiles', 'Completed'], ['RestoreRegistry', 'Completed'], ['StartService', 'Failed'], ['Verify', 'Pending']],
-    `${result.Message}\n${logLines.slice(-40).join('\n')}`,
+    result.Steps.map((s) => [s.Action, s.Status]),
+    [['Uninstall', 'Completed'], ['Reinstall', 'Completed'], ['RestoreFiles', 'Completed'], ['RestoreRegistry', 'Completed'], ['StartService', 'Completed'],
+      ['Verify', 'Completed']],
   );
-  assert.match(result.Message, /ServiceNotFound: No PhoneFactor service is registered on \S+ after the reinstall/);
   const after = await machineState();
   assert.deepEqual(after.products, before_.products, 'the Agent, its version and its view; no MFA Server');
   assert.deepEqual(after.productKey, before_.productKey, 'the product key, value by value');
   assert.deepEqual(after.files, before_.files, 'every file of the Agent folder by SHA-256');
+  assert.deepEqual(after.services, before_.services, 'the PhoneFactor service, running');
   const cached = await localPackageOf(AGENT.productCode);
   assert.ok(cached && existsSync(machine.linuxPath(cached)), 'Windows Installer cached the reinstalled package again');
   assert.ok(!existsSync(machine.linuxPath('C:\\Program Files\\Multi-Factor Authentication Server\\mfa-server-standin-readme.txt')), 'MFA Server files are gone');
