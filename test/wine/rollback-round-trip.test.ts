@@ -158,8 +158,8 @@ test("what Wine 8 cannot answer: sc.exe lists no services, whoami.exe shows no g
   assert.equal(machine.wine(['sc', 'query', 'type=', 'service', 'state=', 'all'], 60_000).status, 1);
   await assert.rejects(RemoteHost.prototype.listServices.call(host), (e: unknown) => e instanceof CoreError, 'the real adapter under Wine fails to list');
   assert.equal(isMfaDataService({ name: MFA_SERVICE, displayName: '' }), true, 'the names the stand-in listing looks up are the ones the tool matches');
-  // whoami /groups prints only the user name (exit 0): no mandatory label, so the readiness check Elevated fails
-  // under Wine (the upgrade below accepts that named risk with -SkipReadiness Elevated).
+  // whoami /groups prints only the user name (exit 0), no integrity level: the adapter says it cannot tell (it once
+  // read that as "not elevated", and the readiness gate refused the upgrade); the check Elevated is a Warning below.
   const whoami = machine.wine(['whoami', '/groups', '/fo', 'csv', '/nh'], 60_000);
   assert.equal(whoami.status, 0);
   assert.doesNotMatch(whoami.stdout, /S-1-16-/, whoami.stdout);
@@ -190,9 +190,12 @@ let agentPackage: string;
 
 test("the upgrade's backup keeps the cached package (hashed, verdict Verified); the upgrade pauses at activation with MFA Server installed", { timeout: 1_200_000 }, async (t) => {
   const cached = (await localPackageOf(AGENT.productCode))!;
-  const result = await runUpgrade({ hosts: [host], installerPath: SERVER_MEDIA, backupDestination: backups, resume: false, skipReadiness: ['Elevated'] }, ctx);
+  const result = await runUpgrade({ hosts: [host], installerPath: SERVER_MEDIA, backupDestination: backups, resume: false }, ctx);
   t.diagnostic(`upgrade: ${result.Status} ${result.ExitCode}: ${result.Message}`);
   t.diagnostic(result.Steps.map((s) => `${s.Order} ${s.Action} ${s.Status}: ${s.Outcome ?? ''}`).join('\n'));
+  const elevated = result.Readiness.find((r) => r.Check === 'Elevated');
+  assert.equal(elevated?.Result, 'Warning', JSON.stringify(elevated));
+  assert.match(String(elevated?.Detail), /could not be read: whoami \/groups printed no integrity level/);
   const steps = Object.fromEntries(result.Steps.map((s) => [s.Action, s.Status]));
   assert.equal(result.Status, 'Paused', `${result.Message}\n${logLines.join('\n')}`);
   assert.deepEqual(
