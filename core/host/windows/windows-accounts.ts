@@ -49,6 +49,15 @@ export class WindowsAccounts {
         'whoami',
       );
     }
+    // Every token since Vista carries one mandatory label. Output without any (Wine 8's whoami prints only the user
+    // name) says nothing about elevation: unknown, never read as "not elevated".
+    if (!/"S-1-16-\d+"/.test(r.stdout)) {
+      throw new CoreError(
+        'ElevationUnknown',
+        `whoami /groups printed no integrity level (no "S-1-16-..." group): ${r.stdout.trim().split(/\r?\n/)[0] || '(nothing)'}`,
+        'whoami',
+      );
+    }
     return ELEVATED_LEVELS.some((sid) => r.stdout.includes(`"${sid}"`));
   }
 

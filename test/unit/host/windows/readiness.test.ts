@@ -27,6 +27,11 @@ test('isElevated reads the integrity level SID from whoami, in any language', as
   }
 });
 
+test('isElevated is unknown, not false, when whoami shows no integrity level (Wine 8 prints only the user name)', async () => {
+  const { host } = hostWith([whoami('whoami-groups-no-label.txt')]);
+  await assert.rejects(host.isElevated(), (e: Error & { code?: string }) => e.code === 'ElevationUnknown' && /no integrity level.*VM\\root/.test(e.message));
+});
+
 test('isElevated fails loudly when whoami fails (never a guess)', async () => {
   const { host } = hostWith([{ commandLine: `${WHOAMI} /groups /fo csv /nh`, exitCode: 1, stderr: 'ERROR: Access is denied.\r\n' }]);
   await assert.rejects(host.isElevated(), (e: Error & { code?: string }) => e.code === 'ElevationUnknown' && /Access is denied/.test(e.message));
