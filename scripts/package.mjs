@@ -52,8 +52,7 @@ if (manifestVersion !== version) throw new Error(`The built manifest says ${mani
 const moduleOut = path.join(outDir, MODULE);
 for (const old of [moduleOut, path.join(outDir, 'deploy'), path.join(outDir, 'help')]) rmSync(old, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-// The code cache (cache/) belongs to the machine that made it: never shipped.
-cpSync(builtModule, moduleOut, { recursive: true, filter: (src) => path.basename(src) !== 'cache' || path.dirname(src) !== builtModule });
+cpSync(builtModule, moduleOut, { recursive: true });
 const node = nodeForWindows(cacheDir);
 mkdirSync(path.join(moduleOut, 'bin'), { recursive: true });
 copyFileSync(node.nodeExe, path.join(moduleOut, 'bin', 'node.exe'));
