@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { corePath } from '../../helpers/contracts';
@@ -122,6 +122,35 @@ test('a folder of the caller\'s own with a loose mode (made by hand) is tightene
     assert.equal(s.version(), s.build);
     assert.equal(statSync(s.cacheFolder).mode & 0o777, 0o700);
     assert.equal(s.cacheFiles().length, 1);
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+});
+
+test('a new cache deletes caches of other builds unused for 30 days, keeps recent ones; a cache in use stays fresh', () => {
+  const s = scene();
+  try {
+    mkdirSync(s.cacheFolder, { recursive: true, mode: 0o700 });
+    const days = (n: number) => new Date(Date.now() - n * 24 * 3600 * 1000);
+    const stale = path.join(s.cacheFolder, 'core-0.0.9-0123456789abcdef-v20.0.0-x64.bin');
+    const recent = path.join(s.cacheFolder, 'core-0.0.8-fedcba9876543210-v20.0.0-x64.bin');
+    const strandedTemp = path.join(s.cacheFolder, 'core-0.0.9-0123456789abcdef-v20.0.0-x64.bin.4242.tmp');
+    const notOurs = path.join(s.cacheFolder, 'notes.txt');
+    for (const f of [stale, recent, strandedTemp, notOurs]) writeFileSync(f, 'x', { mode: 0o600 });
+    for (const f of [stale, strandedTemp, notOurs]) utimesSync(f, days(31), days(31));
+    utimesSync(recent, days(29), days(29));
+    assert.equal(s.version(), s.build);
+    const own = s.cacheFiles().find((f) => f.includes(s.build))!;
+    assert.deepEqual(s.cacheFiles().sort(), [path.basename(recent), own, path.basename(notOurs)].sort());
+
+    // A cache V8 accepts is not rewritten, but its date is kept recent, so another build's writer never takes it for stale.
+    const ownFile = path.join(s.cacheFolder, own);
+    utimesSync(ownFile, days(2), days(2));
+    const before = statSync(ownFile);
+    assert.equal(s.version(), s.build);
+    const after = statSync(ownFile);
+    assert.equal(after.ino, before.ino, 'used, not rewritten');
+    assert.ok(Date.now() - after.mtimeMs < 24 * 3600 * 1000, 'marked as used');
   } finally {
     rmSync(s.dir, { recursive: true, force: true });
   }
