@@ -158,7 +158,10 @@ function Get-MfaRelaunchCommand {
     if (-not $systemRoot) { $systemRoot = 'C:\Windows' }
     # Sysnative: the 32-bit process's view of the real (64-bit) System32.
     $exe = [System.IO.Path]::Combine($systemRoot, 'Sysnative', 'WindowsPowerShell', 'v1.0', 'powershell.exe')
-    $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath, '-ParametersFile', $ResolvedParametersFile)
+    # The execution policy this run has (AllSigned when a signed package is deployed so): the relaunch never widens it
+    # to Bypass, which would let an unsigned or altered module load where the deployment asked for signed code only.
+    $policy = [string](Get-ExecutionPolicy)
+    $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', $policy, '-File', $PSCommandPath, '-ParametersFile', $ResolvedParametersFile)
     if ($script:LogFolder) { $arguments += @('-LogFolder', $script:LogFolder) }
     if ($Undo) { $arguments += '-Undo' }
     $arguments += '-Relaunched'

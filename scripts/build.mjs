@@ -67,9 +67,9 @@ async function buildCoreBundle(/** @type {string} */ corePath, /** @type {boolea
     minifyWhitespace: true,
     minifySyntax: true,
     keepNames: true,
-    // The first line names the build: the launcher keys its code cache by it (core/launcher.ts).
+    // The first line names the build and the version: the launcher keys its code cache by them (core/runtime/code-cache.ts).
     banner: { js: `${banner} The MfaServerUpgrade core bundle${testHooks ? ' (TEST BUILD: fault hooks compiled in; never ship it)' : ''}; started through ` +
-      `mfa-core.cjs. Build ${BUILD_ID_PLACEHOLDER}.` },
+      `mfa-core.cjs. Build ${BUILD_ID_PLACEHOLDER} of version ${pkg.version}.` },
   });
   const bundle = readFileSync(corePath, 'utf8');
   const buildId = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
@@ -95,7 +95,7 @@ async function buildCore() {
 async function buildTestModule() {
   rmSync(testModuleDir, { recursive: true, force: true });
   mkdirSync(path.dirname(testModuleDir), { recursive: true });
-  cpSync(moduleDir, testModuleDir, { recursive: true, filter: (src) => path.basename(src) !== 'cache' || path.dirname(src) !== moduleDir });
+  cpSync(moduleDir, testModuleDir, { recursive: true });
   const testBuildId = await buildCoreBundle(path.join(testModuleDir, 'lib', 'core.cjs'), true);
   // The module talks only to a core of its own build (Invoke-MfaWarmCore.ps1): the test module names the test core's.
   const psm1 = path.join(testModuleDir, 'MfaServerUpgrade.psm1');
@@ -149,6 +149,9 @@ function writeCoreProcessText() {
   );
 }
 
+// The launcher of older builds kept its code cache in the module folder (cache/); it is per-user now
+// (core/runtime/code-cache.ts), and a leftover one must not be copied into the test module or the package.
+rmSync(path.join(moduleDir, 'cache'), { recursive: true, force: true });
 writeCoreProcessText();
 const count = await buildValidators();
 const buildId = await buildCore();

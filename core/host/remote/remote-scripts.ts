@@ -118,7 +118,7 @@ Invoke-Command -Session $MfaState.Session -ErrorAction Stop -ArgumentList $V.ver
 /**
  * Copies the module into a fresh staging folder on the target, checks the hash of its lib/ there (module-deploy.ts,
  * libHash: same algorithm), then swaps it into place: a copy cut short never leaves a half module where the next run
- * would use it. The local code cache folder (cache/) stays here: it belongs to this machine's Node.
+ * would use it.
  */
 export const COPY_MODULE = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 $ErrorActionPreference = 'Stop'
@@ -129,7 +129,7 @@ $staging = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $V.base -S
     New-Item -ItemType Directory -Path $d -Force | Out-Null
     $d
 }
-Get-ChildItem -LiteralPath $V.localRoot -Force | Where-Object { $_.Name -ne 'cache' } | ForEach-Object {
+Get-ChildItem -LiteralPath $V.localRoot -Force | ForEach-Object {
     Copy-Item -LiteralPath $_.FullName -Destination $staging -ToSession $s -Recurse -Force -ErrorAction Stop
 }
 Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $staging, $V.root, $V.fingerprint, $V.libSha256 -ScriptBlock {

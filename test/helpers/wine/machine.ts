@@ -139,7 +139,7 @@ export class WineMachine {
     });
     timed('lay node.exe and the module', () => {
       const moduleDir = machine.linuxPath(MODULE_DIR);
-      cpSync(modulePath, moduleDir, { recursive: true, filter: (src) => path.basename(src) !== 'cache' });
+      cpSync(modulePath, moduleDir, { recursive: true });
       mkdirSync(path.join(moduleDir, 'bin'), { recursive: true });
       cpSync(nodeExe, machine.linuxPath(NODE_EXE));
       mkdirSync(machine.linuxPath('C:\\MfaBridge'), { recursive: true });

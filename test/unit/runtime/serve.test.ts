@@ -84,7 +84,8 @@ test('the launcher runs an updated bundle of the same length, not the code cache
     cpSync(path.dirname(corePath), lib, { recursive: true });
     const entry = path.join(lib, 'mfa-core.cjs');
     const bundle = path.join(lib, 'core.cjs');
-    const version = () => JSON.parse(execFileSync(process.execPath, [entry, '--version'], { encoding: 'utf8' })) as { buildId: string };
+    const env = { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') };
+    const version = () => JSON.parse(execFileSync(process.execPath, [entry, '--version'], { encoding: 'utf8', env })) as { buildId: string };
     const old = version().buildId;
     version(); // the second start runs from the cache the first one wrote
     writeFileSync(bundle, readFileSync(bundle, 'utf8').split(old).join('0123456789abcdef'));
