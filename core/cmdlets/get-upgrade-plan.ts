@@ -60,7 +60,8 @@ export const getUpgradePlanOperation = defineOperation({
     const outFile = items.find((i) => i.OutFile !== undefined)?.OutFile;
     // The reviewed plan's backup steps name the folder: without it they would name a placeholder no run can match.
     if (outFile !== undefined && first.BackupDestination === undefined) {
-      throw new CoreError('InvalidParameter', '-OutFile needs -BackupDestination: the reviewed plan\'s backup steps name the folder they back up to.', 'BackupDestination');
+      const why = '-OutFile needs -BackupDestination: the reviewed plan\'s backup steps name the folder they back up to.';
+      throw new CoreError('InvalidParameter', why, 'BackupDestination');
     }
     return planUpgrade(
       {

@@ -180,14 +180,16 @@ async function upgradeRequestOf(command: UpgradeCommand): Promise<UpgradeRequest
   const { planPath, ...given } = command;
   if (planPath === undefined) {
     if (given.installerPath === undefined) {
-      throw new CoreError('InvalidParameter', '-InstallerPath is required: the folder of the MFA Server media (or give a reviewed plan with -PlanPath).', 'InstallerPath');
+      const why = '-InstallerPath is required: the folder of the MFA Server media (or give a reviewed plan with -PlanPath).';
+      throw new CoreError('InvalidParameter', why, 'InstallerPath');
     }
     return { ...given, installerPath: given.installerPath };
   }
   const reviewed = await readReviewedPlan(planPath);
   assertNoPlanParameterConflict(reviewed, { ...given, replan: given.replan });
   const o = reviewed.document.Source.Options;
-  return { ...given, installerPath: o.InstallerPath, naming: o.VirtualDirectoryNaming, goal: o.Goal, keepWebComponents: o.KeepWebComponent, reviewedPlan: reviewed };
+  const fromPlan = { installerPath: o.InstallerPath, naming: o.VirtualDirectoryNaming, goal: o.Goal, keepWebComponents: o.KeepWebComponent };
+  return { ...given, ...fromPlan, reviewedPlan: reviewed };
 }
 
 /**

@@ -128,7 +128,15 @@ export function valueDifferences(then: unknown, now: unknown, where: string): st
     return Array.from({ length }, (_, i) => valueDifferences(then[i], now[i], `${where}[${i}]`)).flat();
   }
   if (JSON.stringify(then) === JSON.stringify(now)) return [];
-  return [`${where}: ${shown(then)} in the reviewed plan, ${shown(now)} now`];
+  // Two long texts are shown from a little before where they part, so the difference is in sight.
+  const from = typeof then === 'string' && typeof now === 'string' ? Math.max(0, commonPrefixLength(then, now) - 40) : 0;
+  return [`${where}: ${shown(then, from)} in the reviewed plan, ${shown(now, from)} now`];
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 const LIST_KEYS = ['Id', 'Component', 'file'] as const;
@@ -143,8 +151,10 @@ function listKey(a: unknown[], b: unknown[]): ((x: unknown) => string) | null {
   return unique(a) && unique(b) ? keyOf : null;
 }
 
-function shown(v: unknown): string {
+/** A value as JSON, at most about 160 characters; a text from its character `from` on (with ... for what is left out). */
+function shown(v: unknown, from = 0): string {
   if (v === undefined) return '(absent)';
+  if (typeof v === 'string' && from > 0) return shown(`...${v.slice(from)}`);
   const text = JSON.stringify(v);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }

@@ -58,7 +58,7 @@ export function reviewedPlanBytes(plan: UpgradePlan, source: PlanSource, made: {
     CreatedBy: { Account: made.caller.account, Machine: made.caller.machine },
     ToolVersion: made.toolVersion,
     Source: source,
-    Plan: plan as unknown as Unsigned['Plan'],
+    Plan: plan,
   };
   return Buffer.from(JSON.stringify({ ...doc, Sha256: sha256Of(textOf(doc)) }, null, 2) + '\n', 'utf8');
 }
