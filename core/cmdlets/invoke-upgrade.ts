@@ -31,8 +31,8 @@ const Input = Type.Object(
     ),
     Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a ' +
       'failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, ' +
-      'VirtualDirectoryNaming, Goal, KeepWebComponent; one omitted means the recorded one): other values are refused with the differences named ' +
-      '(ResumeParametersDiffer), unless Replan is given.' })),
+      'VirtualDirectoryNaming, Goal, KeepWebComponent, the reviewed plan of PlanPath; one omitted means the recorded one): other values are refused ' +
+      'with the differences named (ResumeParametersDiffer), unless Replan is given.' })),
     ChangeId: ChangeIdParameter,
     Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming ' +
       'given now, from what the run found on the servers when it started. Steps that are the same in both plans keep their record; any other is checked on ' +

@@ -542,8 +542,8 @@ export const ERROR_CATALOG = {
   ),
   ResumeParametersDiffer: e(
     'InvalidArgument',
-    '-Resume was given other plan-shaping parameters (-InstallerPath, -VirtualDirectoryNaming) than the run was started with; the ' +
-      'message names each difference.',
+    '-Resume was given other plan-shaping parameters (-InstallerPath, -VirtualDirectoryNaming, -Goal, -KeepWebComponent, or another reviewed plan ' +
+      'with -PlanPath) than the run was started with; the message names each difference.',
     'Run with the recorded values to continue, or add -Replan to plan the rest of the run again with the new ones.',
   ),
   ReviewedPlanCorrupt: e(
