@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { openModuleSession, modulePath } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
-import { LAB_INSTALLER_PATH, diffStates, labEndState, makeTempRoot, runOk, type UpgradeResult } from './helpers';
+import { LAB_INSTALLER_PATH, LAB_SDK_PASSWORD, diffStates, labEndState, makeTempRoot, runOk, type UpgradeResult } from './helpers';
 
 const root = makeTempRoot('reviewed-plan');
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -93,6 +93,8 @@ describe('a reviewed plan: Get-MfaUpgradePlan -OutFile, then Invoke-MfaServerUpg
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { Sha256: string; Source: { Servers: { ComputerName: string; Fingerprint: string }[] } };
     assert.match(doc.Sha256, /^[0-9a-f]{64}$/);
     assert.equal(doc.Source.Servers[0].ComputerName, 'MFA01');
+    // The file goes into a change ticket, outside the protected run folder: the SDK account's password never reaches it.
+    assert.ok(!readFileSync(file, 'utf8').includes(LAB_SDK_PASSWORD), 'no secret in the reviewed plan');
 
     const labBefore = labEndState(lab);
     const dry = await invoke(ps, { lab, backups, file, whatIf: true });
