@@ -6,11 +6,14 @@ and turns its result into a return code both tools understand.
 .DESCRIPTION
 - Started by a 32-bit host on 64-bit Windows (ConfigMgr and Intune may do that), it starts itself again in 64-bit
   Windows PowerShell (Sysnative) and returns that run's exit code.
-- Reads the parameters from -ParametersFile (.psd1 or .json): InstallerPath, BackupDestination, optional
+- Reads the parameters from -ParametersFile (.psd1 or .json): InstallerPath (or PlanPath), BackupDestination, optional
   VirtualDirectoryNaming (New or Legacy), optional RollbackMediaPath (a folder with the installers of the PhoneFactor
   products installed now, for the way back), optional LabPath (a lab made by New-MfaLab, to rehearse) and optional
   ModulesFolder (where the module is copied for the detection script; default the 64-bit
-  %ProgramFiles%\WindowsPowerShell\Modules). Relative paths are relative to the parameters file.
+  %ProgramFiles%\WindowsPowerShell\Modules). Relative paths are relative to the parameters file. PlanPath: a reviewed
+  plan written by Get-MfaUpgradePlan -OutFile; the upgrade then runs exactly that plan (Invoke-MfaServerUpgrade
+  -PlanPath), or stops with 69003 before anything changes when the servers changed since; InstallerPath and
+  VirtualDirectoryNaming come from the plan then (given as well, they must be the plan's).
 - Imports MfaServerUpgrade from beside this script (.\MfaServerUpgrade or ..\MfaServerUpgrade), else from the machine's
   modules folder or PSModulePath, and copies it into the machine's modules folder so the detection script finds it.
 - Always runs with -Resume -Confirm:$false: a retry after 1618 or a run after a manual step continues the journal.
@@ -203,7 +206,7 @@ function Read-MfaParametersFile {
     }
     catch { throw "The parameters file '$full' could not be read: $($_.Exception.Message)" }
 
-    $allowed = @('InstallerPath', 'BackupDestination', 'VirtualDirectoryNaming', 'RollbackMediaPath', 'LabPath', 'ModulesFolder')
+    $allowed = @('InstallerPath', 'PlanPath', 'BackupDestination', 'VirtualDirectoryNaming', 'RollbackMediaPath', 'LabPath', 'ModulesFolder')
     $unknown = @($values.Keys | Where-Object { $allowed -notcontains $_ })
     if ($unknown.Count -gt 0) { throw "The parameters file '$full' has unknown key(s): $($unknown -join ', '). Allowed: $($allowed -join ', ')." }
     foreach ($key in $values.Keys) {
@@ -212,6 +215,8 @@ function Read-MfaParametersFile {
         }
     }
     $requiredKeys = @('InstallerPath', 'BackupDestination')
+    # A reviewed plan carries its media folder.
+    if ($values.ContainsKey('PlanPath')) { $requiredKeys = @('BackupDestination') }
     # An Undo needs only where the upgrade recorded its run (the media of the upgrade play no part in it).
     if ($ForUndo) { $requiredKeys = @('BackupDestination') }
     foreach ($required in $requiredKeys) {
@@ -222,7 +227,7 @@ function Read-MfaParametersFile {
     }
     $base = Split-Path -Parent $full
     $result = @{ File = $full }
-    foreach ($key in @('InstallerPath', 'BackupDestination', 'RollbackMediaPath', 'LabPath', 'ModulesFolder')) {
+    foreach ($key in @('InstallerPath', 'PlanPath', 'BackupDestination', 'RollbackMediaPath', 'LabPath', 'ModulesFolder')) {
         if ($values.ContainsKey($key)) { $result[$key] = Resolve-MfaParameterPath -Path $values[$key] -BaseFolder $base }
     }
     if ($values.ContainsKey('VirtualDirectoryNaming')) { $result['VirtualDirectoryNaming'] = $values['VirtualDirectoryNaming'] }
@@ -310,7 +315,10 @@ if ($Undo) {
     $invoke = @{ BackupDestination = $parameters.BackupDestination; Confirm = $false }
 }
 else {
-    $invoke = @{ InstallerPath = $parameters.InstallerPath; BackupDestination = $parameters.BackupDestination; Resume = $true; Confirm = $false }
+    $invoke = @{ BackupDestination = $parameters.BackupDestination; Resume = $true; Confirm = $false }
+    if ($parameters.ContainsKey('InstallerPath')) { $invoke['InstallerPath'] = $parameters.InstallerPath }
+    # The reviewed plan runs as it was reviewed, or the run stops with 69003 before anything changes.
+    if ($parameters.ContainsKey('PlanPath')) { $invoke['PlanPath'] = $parameters.PlanPath }
     if ($parameters.ContainsKey('VirtualDirectoryNaming')) { $invoke['VirtualDirectoryNaming'] = $parameters.VirtualDirectoryNaming }
     if ($parameters.ContainsKey('RollbackMediaPath')) { $invoke['RollbackMediaPath'] = $parameters.RollbackMediaPath }
 }

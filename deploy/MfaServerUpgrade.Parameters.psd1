@@ -5,6 +5,9 @@
     InstallerPath          = 'Media'
     # Receives the verified backup and the upgrade journal. Keep it readable by Administrators and SYSTEM only.
     BackupDestination      = 'D:\MfaBackup'
+    # A reviewed plan (Get-MfaUpgradePlan -OutFile, approved in the change): the upgrade runs exactly that plan, or stops
+    # with 69003 before anything changes when the servers changed since. It carries InstallerPath and VirtualDirectoryNaming.
+    # PlanPath             = 'CHG0012345-plan.json'
     # New (the MFA Server names) or Legacy (keep the PhoneFactor virtual directory names).
     VirtualDirectoryNaming = 'New'
     # The installers of the PhoneFactor products installed now (same versions, with their .cab files), when neither

@@ -1,13 +1,14 @@
 /** Get-MfaUpgradePlan: the ordered upgrade steps for one or more servers, automatic and manual. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
+import { CoreError } from '../util/errors';
 import { ServerTargetParameters, targetOf } from './contract/target-parameters';
-import { openTargetHostsOfItems } from '../host/open-targets';
-import { BackupDestinationParameter, UpgradeParameters } from './contract/upgrade-parameters';
+import { localFolderFor, openTargetHostsOfItems } from '../host/open-targets';
+import { BackupDestinationParameter, OutFileParameter, UpgradeParameters } from './contract/upgrade-parameters';
 import { planUpgrade, PlanRow } from '../upgrade';
 
 const Input = Type.Object(
-  { ...ServerTargetParameters, ...UpgradeParameters, BackupDestination: BackupDestinationParameter(false) },
+  { ...ServerTargetParameters, ...UpgradeParameters, BackupDestination: BackupDestinationParameter(false), OutFile: OutFileParameter },
   { additionalProperties: false },
 );
 
@@ -39,6 +40,13 @@ export const getUpgradePlanOperation = defineOperation({
         "-Goal Migrate) -Property Id",
       remarks: '-Goal Migrate drops the web components nothing needs, adds the redirect of the old portal address, and lists the migration\'s steps.',
     },
+    {
+      title: 'Write the plan for review, run it later unchanged',
+      code: "Get-MfaUpgradePlan -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -OutFile 'D:\\Change\\plan.json' | " +
+        "Format-Table Order, Kind, Description",
+      remarks: 'The file holds the steps and what they were computed from, with its SHA-256 (in the verbose stream and the file). Invoke-MfaServerUpgrade ' +
+        '-PlanPath runs exactly this plan, and refuses if the servers changed since.',
+    },
   ],
   input: Input,
   output: PlanRow,
@@ -49,16 +57,25 @@ export const getUpgradePlanOperation = defineOperation({
   handler: async (items, ctx) => {
     const first = items[0];
     const hosts = await openTargetHostsOfItems(items.map(targetOf));
+    const outFile = items.find((i) => i.OutFile !== undefined)?.OutFile;
+    // The reviewed plan's backup steps name the folder: without it they would name a placeholder no run can match.
+    if (outFile !== undefined && first.BackupDestination === undefined) {
+      const why = '-OutFile needs -BackupDestination: the reviewed plan\'s backup steps name the folder they back up to.';
+      throw new CoreError('InvalidParameter', why, 'BackupDestination');
+    }
     return planUpgrade(
       {
         hosts,
         installerPath: first.InstallerPath,
         naming: first.VirtualDirectoryNaming ?? 'New',
-        backupDestination: first.BackupDestination ?? '(BackupDestination)',
+        // With -OutFile as Invoke-MfaServerUpgrade resolves it, so that the plan a run computes names the same folder.
+        backupDestination: first.BackupDestination === undefined ? '(BackupDestination)' : outFile === undefined ? first.BackupDestination :
+          localFolderFor(hosts[0], first.BackupDestination),
         goal: first.Goal ?? 'Upgrade',
         keepWebComponents: first.KeepWebComponent ?? [],
       },
       ctx,
+      outFile,
     );
   },
 });

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOperation } from './contract/contract';
 import { ServerTargetParameters, targetOf } from './contract/target-parameters';
 import { localFolderFor, openTargetHostsOfItems } from '../host/open-targets';
-import { BackupDestinationParameter, ChangeIdParameter, UpgradeParameters } from './contract/upgrade-parameters';
+import { BackupDestinationParameter, ChangeIdParameter, PlanPathParameter, UpgradeParameters } from './contract/upgrade-parameters';
 import { runUpgrade } from '../upgrade';
 import { StringEnum } from './contract/schema-helpers';
 import { ReadinessRowSchema } from './test-readiness';
@@ -15,6 +15,9 @@ const Input = Type.Object(
   {
     ...ServerTargetParameters,
     ...UpgradeParameters,
+    // Optional here: with -PlanPath the reviewed plan carries it (the core refuses a run that has neither).
+    InstallerPath: Type.Optional(UpgradeParameters.InstallerPath),
+    PlanPath: PlanPathParameter,
     BackupDestination: BackupDestinationParameter(true),
     RollbackMediaPath: RollbackMediaPathParameter,
     ...WebTierParameters,
@@ -28,8 +31,8 @@ const Input = Type.Object(
     ),
     Resume: Type.Optional(Type.Boolean({ description: 'Continue the upgrade recorded in the journal under BackupDestination (after a stop, a pause or a ' +
       'failure). Without a journal a fresh run starts and says so. The run continues only with the parameters it was started with (InstallerPath, ' +
-      'VirtualDirectoryNaming, Goal, KeepWebComponent; one omitted means the recorded one): other values are refused with the differences named ' +
-      '(ResumeParametersDiffer), unless Replan is given.' })),
+      'VirtualDirectoryNaming, Goal, KeepWebComponent, the reviewed plan of PlanPath; one omitted means the recorded one): other values are refused ' +
+      'with the differences named (ResumeParametersDiffer), unless Replan is given.' })),
     ChangeId: ChangeIdParameter,
     Replan: Type.Optional(Type.Boolean({ description: 'Continue the recorded upgrade with a new plan made with the InstallerPath and VirtualDirectoryNaming ' +
       'given now, from what the run found on the servers when it started. Steps that are the same in both plans keep their record; any other is checked on ' +
@@ -95,6 +98,15 @@ export const invokeUpgradeOperation = defineOperation({
       remarks: 'One plan and one journal across both servers; -Confirm asks before each step. The sessions stay open afterwards.',
     },
     {
+      title: 'Run the plan that was reviewed, and only that plan',
+      code: "Get-MfaUpgradePlan -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -OutFile 'D:\\Change\\CHG0012345-plan.json'\n" +
+        "# ... the plan is reviewed and approved; at the change window:\nInvoke-MfaServerUpgrade -PlanPath 'D:\\Change\\CHG0012345-plan.json' " +
+        "-BackupDestination 'D:\\MfaBackup' -Resume -ChangeId CHG0012345 -Confirm:$false",
+      remarks: 'The run computes the plan again from the servers and refuses (ReviewedPlanDiffers, exit code 69003, each difference listed) if ' +
+        'anything changed since the plan was made; otherwise it runs exactly the reviewed plan and records its path and SHA-256 in the journal and ' +
+        'report.html. -WhatIf shows the comparison.',
+    },
+    {
       title: 'Continue after a pause or a stop',
       code: "Invoke-MfaServerUpgrade -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination 'D:\\MfaBackup' -Resume -Confirm:$false",
       remarks: 'Continues from the journal.',
@@ -118,6 +130,7 @@ export const invokeUpgradeOperation = defineOperation({
       {
         hosts,
         installerPath: first.InstallerPath,
+        planPath: first.PlanPath,
         naming: first.VirtualDirectoryNaming,
         goal: first.Goal,
         keepWebComponents: first.KeepWebComponent,

@@ -40,12 +40,16 @@ export function parsePlan(bytes: Buffer, file: string): UpgradePlan {
   } catch (e) {
     throw corrupt(file, `it is not valid JSON (${jsonSyntaxError(text, e)})`);
   }
-  const problem = planProblem(doc);
+  const problem = planDocumentProblem(doc);
   if (problem) throw corrupt(file, problem);
   return doc as UpgradePlan;
 }
 
-function planProblem(doc: unknown): string | null {
+/**
+ * What is wrong with a plan document read back (a run's plan.json, the plan inside a reviewed plan file), or null;
+ * the field at fault is named (/Steps/3/Order: …). Fills the fields later versions added (Basis) in place.
+ */
+export function planDocumentProblem(doc: unknown): string | null {
   if (!isObject(doc)) return 'it does not hold a JSON object';
   // Goal came later: a plan written before it (by an earlier version, in an unfinished run) is an Upgrade plan.
   if (doc.Goal !== undefined && !UPGRADE_GOALS.includes(doc.Goal as UpgradeGoal)) {

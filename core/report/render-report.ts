@@ -179,6 +179,7 @@ function summary(input: ReportInput, servers: string[]): string {
     ['Installer media', j?.Meta?.InstallerPath ? `<code>${t(j.Meta.InstallerPath)}</code>` : t(null)],
     ['Virtual directory names', t(j?.Meta?.Naming)],
     ['Goal', goalText(input)],
+    ...reviewedPlanFact(j?.Meta),
   ];
   return [
     '<section aria-labelledby="summary">',
@@ -188,6 +189,17 @@ function summary(input: ReportInput, servers: string[]): string {
     '</dl>',
     '</section>',
   ].join('\n');
+}
+
+/** A run of a reviewed plan (Invoke-MfaServerUpgrade -PlanPath): which file, and its SHA-256s, for the change ticket. */
+function reviewedPlanFact(meta: Record<string, unknown> | undefined): [string, string][] {
+  if (typeof meta?.ReviewedPlanPath !== 'string') return [];
+  return [[
+    'Reviewed plan',
+    `<code>${t(meta.ReviewedPlanPath)}</code> <span class="muted">&mdash; run as reviewed; SHA-256 of its content</span> ` +
+      `<span class="mono">${t(String(meta.ReviewedPlanSha256))}</span>, <span class="muted">of the file (Get-FileHash)</span> ` +
+      `<span class="mono">${t(String(meta.ReviewedPlanFileSha256))}</span>`,
+  ]];
 }
 
 function goalText(input: ReportInput): string {

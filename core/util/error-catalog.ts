@@ -542,9 +542,38 @@ export const ERROR_CATALOG = {
   ),
   ResumeParametersDiffer: e(
     'InvalidArgument',
-    '-Resume was given other plan-shaping parameters (-InstallerPath, -VirtualDirectoryNaming) than the run was started with; the ' +
-      'message names each difference.',
+    '-Resume was given other plan-shaping parameters (-InstallerPath, -VirtualDirectoryNaming, -Goal, -KeepWebComponent, or another reviewed plan ' +
+      'with -PlanPath) than the run was started with; the message names each difference.',
     'Run with the recorded values to continue, or add -Replan to plan the rest of the run again with the new ones.',
+  ),
+  ReviewedPlanCorrupt: e(
+    'InvalidData',
+    'The reviewed plan given with -PlanPath is not valid JSON (the message names the line and column) or not a reviewed plan of this module (the ' +
+      'message names the field); nothing was done.',
+    'Make the plan again with Get-MfaUpgradePlan -OutFile and have it reviewed.',
+  ),
+  ReviewedPlanDiffers: e(
+    'InvalidOperation',
+    'The servers changed since the reviewed plan was made (an inventory, an SDK caller, the media, or a step the plan would now have); the message ' +
+      'lists each difference, step by step. Nothing was changed (exit code 69003).',
+    'Make the plan again with Get-MfaUpgradePlan -OutFile, have it reviewed, and run that one.',
+  ),
+  ReviewedPlanNotFound: e('ObjectNotFound', 'The file given with -PlanPath does not exist; nothing was done.', 'Give the path of the reviewed plan file.'),
+  ReviewedPlanOfOtherServers: e(
+    'InvalidArgument',
+    'The reviewed plan was made for other servers (another name, or the same name on another machine, or in another order); nothing was changed.',
+    'Target the servers the plan names, or make a plan of these with Get-MfaUpgradePlan -OutFile.',
+  ),
+  ReviewedPlanParameterConflict: e(
+    'InvalidArgument',
+    '-PlanPath was given with parameters that would change the plan (-InstallerPath, -VirtualDirectoryNaming, -Goal, -KeepWebComponent with other ' +
+      'values than the plan\'s, -BackupDestination other than the plan\'s, or -Replan); the message names each. Nothing was done.',
+    'Leave those parameters out (the reviewed plan carries them), or make a new plan with them and have it reviewed.',
+  ),
+  ReviewedPlanTampered: e(
+    'SecurityError',
+    'The reviewed plan was changed after it was written: its content does not hash to the SHA-256 it carries. Nothing was done.',
+    'Make the plan again with Get-MfaUpgradePlan -OutFile and have it reviewed.',
   ),
   RollbackMediaMissing: e(
     'ObjectNotFound',

@@ -6,7 +6,7 @@
 export function jsonSyntaxError(text: string, e: unknown): string {
   const message = (e as Error)?.message ?? String(e);
   if (text.trim() === '') return 'the file is empty';
-  const what = message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').trim();
+  const what = message.replace(/,? (\.\.\.)?".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').trim();
   const given = /at position (\d+)/.exec(message);
   const offset = given ? Number(given[1]) : firstErrorOffset(text);
   if (offset === undefined) return what;

@@ -171,6 +171,43 @@ describe('install script on a lab', () => {
   });
 });
 
+describe('install script with a reviewed plan (PlanPath)', () => {
+  /** Get-MfaUpgradePlan -OutFile through the core, with the backup folder the parameters file will name. */
+  function exportPlan(lab: string): string {
+    const file = path.join(path.dirname(lab), 'reviewed-plan.json');
+    const request = { LabPath: lab, InstallerPath: 'C:\\Media\\MfaServer', BackupDestination: path.join(path.dirname(lab), 'backups'), OutFile: file };
+    const out = execFileSync(process.execPath, [CORE, 'get-upgrade-plan'], { input: JSON.stringify(request), encoding: 'utf8' });
+    assert.equal(JSON.parse(out).ok, true, out);
+    return file;
+  }
+  const planPsd1 = (lab: string) => {
+    const file = path.join(path.dirname(lab), 'upgrade.psd1');
+    writeFileSync(file, `@{\r\n  PlanPath = 'reviewed-plan.json'\r\n  BackupDestination = 'backups'\r\n  LabPath = 'lab'\r\n}\r\n`);
+    return file;
+  };
+
+  test('PlanPath without InstallerPath runs the reviewed plan: exit 0, the log names the plan', () => {
+    const lab = newLab('reviewed');
+    exportPlan(lab);
+    const run = install(planPsd1(lab));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /^MfaServerUpgrade: Completed: .*\(return code 0\)/);
+    assert.match(logText(run), /-PlanPath '[^']*reviewed-plan\.json'/);
+    assert.match(logText(run), /Reviewed plan .*are as reviewed/);
+  });
+
+  test('the lab changed since the plan was made: 69003 before anything changes, the difference on STDERR', () => {
+    const lab = newLab('reviewed-changed');
+    exportPlan(lab);
+    const config = path.join(lab, 'C', 'Windows', 'System32', 'inetsrv', 'config', 'applicationHost.config');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('<application path="/PhoneFactor" ', '<application path="/PFPortal" '));
+    const run = install(planPsd1(lab));
+    assert.equal(run.code, asProcessExit(69003), run.stdout + run.stderr);
+    assert.match(run.stderr, /ReviewedPlanDiffers: The servers changed since the reviewed plan/);
+    assert.match(logText(run), /VirtualDirectory: "PhoneFactor" in the reviewed plan, "PFPortal" now/);
+  });
+});
+
 describe('install script and the way back', () => {
   test('no package can reinstall the PhoneFactor products: 69003 before anything changes; RollbackMediaPath with the installers goes on', () => {
     const lab = newLabOf('rollback', 'CachedPackageOnly');

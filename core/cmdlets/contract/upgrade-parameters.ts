@@ -43,6 +43,29 @@ export const BackupDestinationParameter = (mandatory: boolean) => {
   return mandatory ? p : Type.Optional(p);
 };
 
+/**
+ * The reviewed plan file: Get-MfaUpgradePlan -OutFile writes it, Invoke-MfaServerUpgrade -PlanPath runs it (a file on
+ * the machine running the command, like any path parameter).
+ */
+export const OutFileParameter = Type.Optional(
+  PathParameter(
+    'Also write the plan to this file for review (JSON, written atomically): the steps, and what they were computed from (each server\'s name, ' +
+      'machine id and inventory with its SHA-256 fingerprint, the SDK callers found, the media\'s version, the parameters), with the SHA-256 of its ' +
+      'content. Run it unchanged with Invoke-MfaServerUpgrade -PlanPath. Needs -BackupDestination (the plan\'s backup steps name it).',
+  ),
+);
+
+export const PlanPathParameter = Type.Optional(
+  PathParameter(
+    'Run the reviewed plan in this file (written by Get-MfaUpgradePlan -OutFile) and nothing else. Before anything changes, the file is checked ' +
+      '(valid JSON, its fields, its SHA-256: ReviewedPlanCorrupt, ReviewedPlanTampered), its servers must be the targets (ReviewedPlanOfOtherServers), ' +
+      'and the plan is computed again from the live servers: any difference in what it was computed from or in any step refuses the run ' +
+      '(ReviewedPlanDiffers, exit code 69003, each difference listed). The plan carries -InstallerPath, -VirtualDirectoryNaming, -Goal, ' +
+      '-KeepWebComponent and the -BackupDestination it backs up to: other values of them, and -Replan, are refused by name ' +
+      '(ReviewedPlanParameterConflict). The journal and report.html record the file and its SHA-256; -Resume continues the same run.',
+  ),
+);
+
 /** -ChangeId of Invoke-MfaServerUpgrade and Undo-MfaServerUpgrade: one line of visible text, recorded as it is. */
 export const ChangeIdParameter = Type.Optional(
   Type.String({

@@ -50,6 +50,9 @@ import { resultBeforeChanges } from './result-before-changes';
 import { pausedNextAction, stepReports, type UpgradeResult } from './upgrade-result';
 import { callerFacts, type CallerFacts } from '../../util/caller-facts';
 import type { JournalRunBy } from '../../journal/journal-types';
+import { readReviewedPlan, type ReviewedPlan } from './reviewed-plan-file';
+import { assertNoPlanParameterConflict } from './reviewed-plan-request';
+import { checkReviewedPlan, type CheckedReviewedPlan } from './reviewed-plan-check';
 
 export interface UpgradeRequest {
   hosts: Host[];
@@ -75,7 +78,15 @@ export interface UpgradeRequest {
   caller?: CallerFacts;
   /** -ChangeId: the change number the run is done under, recorded with each run in the journal, log and report. */
   changeId?: string;
+  /** -PlanPath, read and checked: the run starts from exactly this plan, after comparing it with the live servers. */
+  reviewedPlan?: ReviewedPlan;
 }
+
+/**
+ * Invoke-MfaServerUpgrade's parameters as given: with -PlanPath the plan-shaping ones come from the reviewed plan
+ * (reviewed-plan-request.ts), so -InstallerPath may be absent then.
+ */
+export type UpgradeCommand = Omit<UpgradeRequest, 'installerPath' | 'reviewedPlan'> & { installerPath?: string; planPath?: string };
 
 /** Who runs this run, as the journal records it. */
 export function runBy(req: Pick<UpgradeRequest, 'caller' | 'changeId'>): JournalRunBy {
@@ -139,14 +150,18 @@ export function runLogPath(req: Pick<UpgradeRequest, 'hosts' | 'backupDestinatio
   return req.hosts[0].localPath(`${LOG_FOLDER}\\${RUN_LOG_FILE_NAME}`) ?? path.join(runFolder(req.backupDestination, req.hosts), RUN_LOG_FILE_NAME);
 }
 
-export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext): Promise<UpgradeResult> {
-  const folder = runFolder(req.backupDestination, req.hosts);
+export async function runUpgrade(command: UpgradeCommand, plainCtx: OperationContext): Promise<UpgradeResult> {
+  const folder = runFolder(command.backupDestination, command.hosts);
+  const req = await upgradeRequestOf(command).catch((e) => refusedBeforeRun(command, plainCtx, folder, e));
   // A fresh run checks readiness before it writes anything to a server (not even its claim); a resumed run already
   // changed servers, and a restart the upgrade itself asked for must not block it. A run that finds its records
   // belong to another run (set aside) starts fresh too: it checks readiness then (openOrStart).
-  const readiness: RunReadiness = { rows: [], checked: false };
+  const readiness: RunReadiness = { rows: [], checked: false, reviewed: undefined };
   if (!plainCtx.dryRun && !existsSync(path.join(folder, 'journal.json'))) {
     const { ctx, logPath } = withCmTraceLog(req, plainCtx);
+    // A reviewed plan is compared with the live servers first: a plan that no longer fits is refused before anything.
+    if (req.reviewedPlan) readiness.reviewed = await checkReviewedPlan(req.reviewedPlan, req.hosts, (m) => ctx.log('warning', m))
+      .catch((e) => refusedBeforeRun(req, plainCtx, folder, e));
     const refused = await readinessGate(req, ctx, folder, readiness);
     if (refused) {
       const result = logged(ctx, logPath, refused);
@@ -160,10 +175,43 @@ export async function runUpgrade(req: UpgradeRequest, plainCtx: OperationContext
   return { ...result, Readiness: readiness.rows };
 }
 
+/** The request of a run: as given, or with -PlanPath the reviewed plan read, checked and its parameters taken. */
+async function upgradeRequestOf(command: UpgradeCommand): Promise<UpgradeRequest> {
+  const { planPath, ...given } = command;
+  if (planPath === undefined) {
+    if (given.installerPath === undefined) {
+      const why = '-InstallerPath is required: the folder of the MFA Server media (or give a reviewed plan with -PlanPath).';
+      throw new CoreError('InvalidParameter', why, 'InstallerPath');
+    }
+    return { ...given, installerPath: given.installerPath };
+  }
+  const reviewed = await readReviewedPlan(planPath);
+  assertNoPlanParameterConflict(reviewed, { ...given, replan: given.replan });
+  const o = reviewed.document.Source.Options;
+  const fromPlan = { installerPath: o.InstallerPath, naming: o.VirtualDirectoryNaming, goal: o.Goal, keepWebComponents: o.KeepWebComponent };
+  return { ...given, ...fromPlan, reviewedPlan: reviewed };
+}
+
+/**
+ * A run refused on the reviewed plan it was given (-PlanPath) changed nothing: the same 69003 result with the error
+ * named as a refusal of the run folder's records (refusedOnRecords), said in the run's log and the event log. No
+ * report.html: a refused command is no run, and the run folder may hold another run's report.
+ */
+async function refusedBeforeRun(req: LoggedRequest, plainCtx: OperationContext, folder: string, e: unknown): Promise<never> {
+  const refused = refusedOnRecords(e, folder);
+  if (plainCtx.dryRun) throw new PartialFailure([refused], [causeOf(refused)!]);
+  const { ctx, logPath } = withCmTraceLog(req, plainCtx);
+  const result = logged(ctx, logPath, refused);
+  await recordRunEnd(req, result, ctx);
+  throw new PartialFailure([result], [causeOf(refused)!]);
+}
+
 /** The readiness rows of this run, and whether they were checked by this call (rather than read back). */
 interface RunReadiness {
   rows: ReadinessRow[];
   checked: boolean;
+  /** The reviewed plan (-PlanPath) as compared with the live servers by this call, before its readiness checks. */
+  reviewed: CheckedReviewedPlan | undefined;
 }
 
 /** Checks readiness now; the refusal result when a Failed check blocks the run (readiness.json then holds why). */
@@ -451,6 +499,7 @@ async function openOrStart(
       backupDestination: req.backupDestination,
       resume: req.resume,
       replan: req.replan === true,
+      reviewedPlanSha256: req.reviewedPlan?.sha256,
       dryRun: ctx.dryRun,
       journalOptions,
       log: (level, message) => ctx.log(level, message),
@@ -472,6 +521,8 @@ async function openOrStart(
   }
   // Deployments always pass -Resume: a first run without a journal is the normal case, not something to warn about.
   if (req.resume) ctx.log('info', `No journal at ${journalPath} yet: starting a fresh upgrade.`);
+  // A reviewed plan not yet compared by this call (-WhatIf, or old records set aside just now) is compared here, first.
+  if (req.reviewedPlan && !readiness.reviewed) readiness.reviewed = await checkReviewedPlan(req.reviewedPlan, req.hosts, (m) => ctx.log('warning', m));
   // A fresh run whose readiness was not checked by this call (its old records were set aside just now) checks it here.
   if (!ctx.dryRun && !readiness.checked) {
     const refused = await readinessGate(req, ctx, folder, readiness);
@@ -480,7 +531,7 @@ async function openOrStart(
   const naming = req.naming ?? 'New';
   const goal = req.goal ?? 'Upgrade';
   const keep = req.keepWebComponents ?? [];
-  const input = await gatherPlanInput({
+  const input = readiness.reviewed?.input ?? await gatherPlanInput({
     hosts: req.hosts,
     installerPath: req.installerPath,
     naming,
@@ -489,9 +540,12 @@ async function openOrStart(
     backupDestination: req.backupDestination,
     warn: (m) => ctx.log('warning', m),
   });
-  const plan = buildUpgradePlan(input);
+  // With -PlanPath the run's plan is the reviewed one, as it was reviewed (the comparison found the live plan equal to it).
+  const plan = readiness.reviewed?.plan ?? buildUpgradePlan(input);
   ctx.log('warning', plan.Notice);
   ctx.log('info', `Goal: ${goal}${keep.length ? ` (keeping ${keep.join(', ')})` : ''}.`);
+  // -WhatIf shows the comparison (the information stream); a real run says it in its log too.
+  if (req.reviewedPlan) ctx.log(ctx.dryRun ? 'information' : 'info', reviewedPlanLine(req.reviewedPlan, plan));
   if (ctx.dryRun) return { plan, journal: null, installerPath: req.installerPath, resumed: false };
   await fs.mkdir(folder, { recursive: true });
   const bytes = serializePlan(plan);
@@ -515,11 +569,25 @@ async function openOrStart(
       ReadinessSha256: readinessSha256,
       // The run's own log: a stop recorded for this run later (mfa-core --record-stop) goes there and nowhere else.
       LogPath: runLogPath(req),
+      // -PlanPath: the reviewed plan this run runs, by path, content SHA-256 (its own Sha256) and file SHA-256 (Get-FileHash).
+      ...(req.reviewedPlan ? {
+        ReviewedPlanPath: req.reviewedPlan.path,
+        ReviewedPlanSha256: req.reviewedPlan.sha256,
+        ReviewedPlanFileSha256: req.reviewedPlan.fileSha256,
+      } : {}),
     },
     journalOptions,
   );
   ctx.log('info', runByLine(runBy(req), false));
   return { plan, journal, installerPath: req.installerPath, resumed: false };
+}
+
+/** What the log says of a run of a reviewed plan: which file, its hashes, who made it, and that the servers matched it. */
+function reviewedPlanLine(reviewed: ReviewedPlan, plan: UpgradePlan): string {
+  const d = reviewed.document;
+  return `Reviewed plan ${reviewed.path} (SHA-256 ${reviewed.sha256}; file SHA-256 ${reviewed.fileSha256}), made ${d.CreatedAt} by ${d.CreatedBy.Account} ` +
+    `on ${d.CreatedBy.Machine}: the servers (${d.Source.Servers.map((s) => `${s.ComputerName} fingerprint ${s.Fingerprint.slice(0, 12)}`).join(', ')}), ` +
+    `the media and all ${plan.Steps.length} steps are as reviewed: the run runs exactly that plan.`;
 }
 
 /**

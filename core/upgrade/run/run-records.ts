@@ -47,6 +47,13 @@ export const RECORD_REFUSALS = new Set([
   'ReplanNotPossible',
   'PlanInstallerRefused',
   'PlanUnsafe',
+  // -PlanPath: the reviewed plan the admin hands in is a record too, checked before anything changes.
+  'ReviewedPlanNotFound',
+  'ReviewedPlanCorrupt',
+  'ReviewedPlanTampered',
+  'ReviewedPlanParameterConflict',
+  'ReviewedPlanOfOtherServers',
+  'ReviewedPlanDiffers',
 ]);
 
 export interface RunRecordsRequest {
@@ -64,6 +71,8 @@ export interface RunRecordsRequest {
   backupDestination: string;
   resume: boolean;
   replan: boolean;
+  /** -PlanPath: the content SHA-256 of the reviewed plan given (a resumed run must have been started from it). */
+  reviewedPlanSha256?: string;
   /** -WhatIf: nothing is written, set aside or re-planned on disk; the run shows what it would do. */
   dryRun: boolean;
   journalOptions: JournalOptions;
@@ -297,23 +306,32 @@ export async function setAsideFiles(files: string[], why: string): Promise<strin
   return kept;
 }
 
+/** The same -InstallerPath: blanks around it, trailing separators and case aside. */
+export const sameInstallerPath = (a: string, b: string) => normalizePath(a) === normalizePath(b);
 const normalizePath = (p: string) => p.trim().replace(/[\\/]+$/, '').toLowerCase();
 
 /** The parameters that shape the plan, as given now against the journal's record. */
 function parameterDifferences(doc: JournalDocument, req: RunRecordsRequest): string[] {
   const out: string[] = [];
   const { recordedPath, recordedNaming, recordedGoal, recordedKeep } = recordedParameters(doc);
-  if (normalizePath(recordedPath) !== normalizePath(req.installerPath)) out.push(`-InstallerPath '${recordedPath}' was recorded, ` +
+  if (!sameInstallerPath(recordedPath, req.installerPath)) out.push(`-InstallerPath '${recordedPath}' was recorded, ` +
     `'${req.installerPath}' was given`);
   if (req.naming !== undefined && req.naming !== recordedNaming) out.push(`-VirtualDirectoryNaming ${recordedNaming} was recorded, ${req.naming} was given`);
   if (req.goal !== undefined && req.goal !== recordedGoal) out.push(`-Goal ${recordedGoal} was recorded, ${req.goal} was given`);
   if (req.keepWebComponents !== undefined && keepKey(req.keepWebComponents) !== keepKey(recordedKeep)) {
     out.push(`-KeepWebComponent ${recordedKeep.join(',') || '(none)'} was recorded, ${req.keepWebComponents.join(',') || '(none)'} was given`);
   }
+  // A run started from a reviewed plan goes on from that plan; -PlanPath with another (or on a run started without one) is another run.
+  const reviewed = doc.Meta.ReviewedPlanSha256;
+  if (req.reviewedPlanSha256 !== undefined && req.reviewedPlanSha256 !== reviewed) {
+    out.push(`-PlanPath: ${typeof reviewed === 'string' ? `the run was started from the reviewed plan with SHA-256 ${reviewed}` : 'the run was started ' +
+      'without a reviewed plan'}, the one given has SHA-256 ${req.reviewedPlanSha256}`);
+  }
   return out;
 }
 
-const keepKey = (names: string[]) => [...names].map((n) => n.toLowerCase()).sort().join(',');
+/** The same -KeepWebComponent list: order and case aside. */
+export const keepKey = (names: string[]) => [...names].map((n) => n.toLowerCase()).sort().join(',');
 
 /**
  * The parameters the run's plan was made with: those it started with, or those of its last re-plan. A journal written

@@ -24,3 +24,8 @@ test('the scan accepts what JSON.parse accepts', () => {
   for (const ok of ['{}', '[]', '{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}', ' "x" ', '0']) assert.equal(firstErrorOffset(ok), undefined, ok);
   for (const bad of ['{"a":01}', '[1,]', '{"a" 1}', '"\u0001"', 'nul', '{} x']) assert.notEqual(firstErrorOffset(bad), undefined, bad);
 });
+
+test('a long text that Node quotes as an excerpt ("...") is not quoted either', () => {
+  const message = why('{\n  "FormatVersion": 1,\n  "Kind": nope\n}');
+  assert.match(message, /^line 3, column 12: Unexpected token 'o'$/);
+});
