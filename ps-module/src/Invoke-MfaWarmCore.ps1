@@ -59,7 +59,7 @@ function Open-MfaWarmCore {
             throw (Get-MfaTransportError -Id 'ModuleUpdated' -Category InvalidOperation -Target $script:MfaModuleRoot -Message $message -Action "Run 'Import-Module MfaServerUpgrade -Force', then the command again.")
         }
         Write-Verbose "Started the MfaServerUpgrade core for this session (process $($process.Id))."
-        $watch = Register-MfaRunspaceEnd -Process $process
+        $watch = Register-MfaRunspaceEnd -Resource $process.StandardInput
         $script:MfaWarmCore = [pscustomobject]@{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false; RunspaceWatch = $watch }
         $started = $true
         return $script:MfaWarmCore
@@ -74,21 +74,22 @@ function Open-MfaWarmCore {
 }
 
 function Register-MfaRunspaceEnd {
-    # The core ends when this runspace closes: a runspace closed without removing the module (each runspace of a
-    # ForEach-Object -Parallel loop, a thread job) left its core for the idle time (12 items, throttle 6: 6 cores, 364 MB
-    # for 10 minutes), because the core's input belongs to the process, which lives on. The runspace's StateChanged
-    # event is raised on the thread that closes it, where no PowerShell script can run; so the handler is a compiled
-    # expression (no script, no compiler needed): on Closing, Closed or Broken it closes the core's input, and the core,
-    # idle, exits. Returns what Unregister-MfaRunspaceEnd needs.
-    param([Parameter(Mandatory = $true)] [System.Diagnostics.Process] $Process)
+    # What this runspace keeps outside itself ends when it closes: a runspace closed without removing the module (each
+    # runspace of a ForEach-Object -Parallel loop, a thread job) left its core for the idle time (12 items, throttle 6:
+    # 6 cores, 364 MB for 10 minutes), because the core's input belongs to the process, which lives on; the same holds
+    # for the pool of kept remote sessions (Get-MfaParking.ps1). The runspace's StateChanged event is raised on the
+    # thread that closes it, where no PowerShell script can run; so the handler is a compiled expression (no script, no
+    # compiler needed): on Closing, Closed or Broken it disposes $Resource (the core's input: the core, idle, exits;
+    # the pool: its sessions close). Returns what Unregister-MfaRunspaceEnd needs.
+    param([Parameter(Mandatory = $true)] [System.IDisposable] $Resource)
     $x = [System.Linq.Expressions.Expression]
     $states = [System.Management.Automation.Runspaces.RunspaceState]
     $source = $x::Parameter([object], 'sender')
     $e = $x::Parameter([System.Management.Automation.Runspaces.RunspaceStateEventArgs], 'e')
     $state = $x::Property($x::Property($e, 'RunspaceStateInfo'), 'State')
     $ending = $x::OrElse($x::Equal($state, $x::Constant($states::Closing)), $x::OrElse($x::Equal($state, $x::Constant($states::Closed)), $x::Equal($state, $x::Constant($states::Broken))))
-    $close = $x::Call($x::Constant($Process.StandardInput), [System.IO.TextWriter].GetMethod('Close', [Type[]]@()))
-    # The input may be closed already (the core ended): nothing may fail in the thread that closes the runspace.
+    $close = $x::Call($x::Constant($Resource, [System.IDisposable]), [System.IDisposable].GetMethod('Dispose', [Type[]]@()))
+    # It may be closed already (the core ended): nothing may fail in the thread that closes the runspace.
     $safely = $x::TryCatch($close, [System.Linq.Expressions.CatchBlock[]]@($x::Catch([System.Exception], $x::Empty())))
     $type = [System.EventHandler[System.Management.Automation.Runspaces.RunspaceStateEventArgs]]
     $handler = $x::Lambda($type, $x::IfThen($ending, $safely), [System.Linq.Expressions.ParameterExpression[]]@($source, $e)).Compile()

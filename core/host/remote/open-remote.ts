@@ -19,7 +19,9 @@ function connectionTo(computerName: string, settings: RemoteSettings): Promise<R
   let c = connections.get(key);
   if (!c) {
     const broker = activeBroker();
-    c = RemoteConnection.open(remoteOptionsFor(computerName, settings), localModuleBuild(), broker ? () => broker.channel(computerName) : ownPowerShell);
+    c = broker
+      ? RemoteConnection.open(remoteOptionsFor(computerName, settings), localModuleBuild(), () => broker.channel(computerName), (m) => broker.warn(m))
+      : RemoteConnection.open(remoteOptionsFor(computerName, settings), localModuleBuild(), ownPowerShell);
     connections.set(key, c);
     c.catch(() => connections.delete(key));
   }
@@ -38,8 +40,9 @@ export async function openRemoteHosts(computerName: string, labPath?: string, se
 }
 
 /**
- * Closes every open session (the core is about to exit): the far cores are told to end, sessions we opened are removed,
- * sessions the admin gave (-Session) stay open. A server that does not answer within `limitMs` is left to the
+ * Closes every open session (the core is about to exit): sessions we opened through the caller's PowerShell are kept
+ * there for its next command (parked, with their far cores, which forget this command's secrets first); others end with
+ * their far cores (sessions we opened in a pwsh of our own are removed, sessions the admin gave stay open). A server that does not answer within `limitMs` is left to the
  * process ending (which drops our own pwsh and its sessions).
  */
 export async function closeRemoteConnections(limitMs = 15_000): Promise<void> {
