@@ -14,7 +14,7 @@ $script:MfaParkingReaper = @'
 param([hashtable] $Parking)
 while ($true) {
     Start-Sleep -Milliseconds 250
-    $expired = New-Object System.Collections.Generic.List[object]
+    $expired = [System.Collections.Generic.List[object]]::new()
     $done = $false
     [System.Threading.Monitor]::Enter($Parking.Lock)
     try {

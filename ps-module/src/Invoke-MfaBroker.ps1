@@ -69,10 +69,17 @@ function Split-MfaRemoting {
     }
 }
 
+function Test-MfaBrokerAsk {
+    # Whether a line of a per-call core's stderr is an ask of its broker (a ps-run event).
+    param([string] $Line)
+    return $Line.StartsWith('{"event":"ps-run"')
+}
+
 function Invoke-MfaBrokerRun {
-    # One ps-run request from the core: run its command in the pool, on the state table of its channel.
-    param([Parameter(Mandatory = $true)] [hashtable] $Remoting, [Parameter(Mandatory = $true)] [string] $Line, [Parameter(Mandatory = $true)] [System.IO.Stream] $Answers)
-    $ask = ConvertFrom-Json -InputObject $Line
+    # One ps-run request from the core (a per-call core's stderr line, or the warm core's ask): run its command in the
+    # pool, on the state table of its channel; the answer goes to the core's stdin ($Answers).
+    param([Parameter(Mandatory = $true)] [hashtable] $Remoting, [Parameter(Mandatory = $true)] $Ask, [Parameter(Mandatory = $true)] [System.IO.Stream] $Answers)
+    $ask = $Ask
     $channel = [string]$ask.channel
     if (-not $Remoting.States.ContainsKey($channel)) {
         $given = $null

@@ -120,13 +120,14 @@ function Test-MfaWarmCoreFree {
 }
 
 function Invoke-MfaWarmCall {
-    # One call on the warm core: the request line out; its events and its envelope back, in order, on stdout.
-    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    # One call on the warm core: the request line out; its events, its asks for remoting scripts ($Remoting: the
+    # broker's state of this command, Invoke-MfaBroker.ps1) and its envelope back, in order, on stdout.
+    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting)
     for ($attempt = 1; $attempt -le 2; $attempt++) {
         $core = Get-MfaWarmCore
         $core.NextId++
         $id = $core.NextId
-        $answer = Send-MfaWarmCall -Core $core -Id $id -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds
+        $answer = Send-MfaWarmCall -Core $core -Id $id -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting
         if ($null -ne $answer) { return $answer }
         # The core ended before it read the call, having been idle past its time at that very moment: once more.
     }
@@ -146,7 +147,7 @@ function Get-MfaCallerEnvironment {
 function Send-MfaWarmCall {
     # Returns the answer, or $null when the core had ended before it saw the call (idle past its time, or found dead:
     # its input no longer took the call), so that a new one takes it.
-    param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting)
     $process = $Core.Process
     $variables = Get-MfaCallerEnvironment
     $environment = '{}'
@@ -194,7 +195,8 @@ function Send-MfaWarmCall {
             if ((Get-MfaProperty -Object $message -Name 'id') -ne $Id) { continue }
             $seen = $true
             if ($null -eq (Get-MfaProperty -Object $message -Name 'exitCode')) {
-                Write-MfaEvent -CoreEvent $message -Caller $Caller
+                if ((Get-MfaProperty -Object $message -Name 'event') -eq 'ps-run') { Send-MfaWarmAsk -Remoting $Remoting -Ask $message.ask -Answers $process.StandardInput.BaseStream }
+                else { Write-MfaEvent -CoreEvent $message -Caller $Caller }
                 continue
             }
             $answered = $true
@@ -207,4 +209,15 @@ function Send-MfaWarmCall {
         # next call starts a fresh one.
         if (-not $answered) { Close-MfaWarmCore }
     }
+}
+
+function Send-MfaWarmAsk {
+    # An ask of the warm core's broker: run here (Invoke-MfaBrokerRun). A command given no server has no broker state;
+    # the core then gets an error for an answer rather than waiting for one.
+    param($Remoting, $Ask, [System.IO.Stream] $Answers)
+    if ($null -ne $Remoting) { return Invoke-MfaBrokerRun -Remoting $Remoting -Ask $Ask -Answers $Answers }
+    $answer = @{ id = [long]$Ask.id; error = 'This command was given no remote server, so this PowerShell holds no remoting session for it.' }
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $answer -Compress) + "`n")
+    $Answers.Write($bytes, 0, $bytes.Length)
+    $Answers.Flush()
 }
