@@ -53,7 +53,7 @@ function Get-MfaParking {
     return $script:MfaParking
 }
 
-function Start-MfaParkingReaper {
+function Open-MfaParkingReaper {
     # After a command: the reaper runs while sessions are parked (it stops by itself once none is left).
     $parking = $script:MfaParking
     if ($null -eq $parking) { return }
@@ -63,14 +63,14 @@ function Start-MfaParkingReaper {
         if ($parking.ReaperRunning -or ($parking.Entries.Count -eq 0)) { return }
         $parking.ReaperRunning = $true
     } finally { [System.Threading.Monitor]::Exit($parking.Lock) }
-    Stop-MfaParkingReaper -Parking $parking
+    Close-MfaParkingReaper -Parking $parking
     $shell = [powershell]::Create()
     $shell.RunspacePool = $parking.Pool
     [void]$shell.AddScript($script:MfaParkingReaper).AddArgument($parking)
     $parking.Reaper = @{ Shell = $shell; Handle = $shell.BeginInvoke() }
 }
 
-function Stop-MfaParkingReaper {
+function Close-MfaParkingReaper {
     param([Parameter(Mandatory = $true)] [hashtable] $Parking)
     $reaper = $Parking.Reaper
     $Parking.Reaper = $null
@@ -88,7 +88,7 @@ function Close-MfaParkedSession {
     $script:MfaParking = $null
     if ($null -eq $parking) { return }
     Unregister-MfaRunspaceEnd -Watch $parking.RunspaceWatch
-    Stop-MfaParkingReaper -Parking $parking
+    Close-MfaParkingReaper -Parking $parking
     [System.Threading.Monitor]::Enter($parking.Lock)
     try {
         $all = $parking.Entries.ToArray()

@@ -119,5 +119,5 @@ function Close-MfaBroker {
         if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Remove-PSSession -Session $state.Session -ErrorAction Ignore }
     }
     $Remoting.States.Clear()
-    Start-MfaParkingReaper
+    Open-MfaParkingReaper
 }
