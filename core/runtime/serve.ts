@@ -10,8 +10,16 @@
  * Why one stream: events and the envelope of a call must arrive in order and belong to that call; stderr is kept for
  * what node itself prints when something breaks (the transport shows it if the core dies).
  *
+ * Remote servers (-ComputerName, -Session, -Credential): the sessions live in the caller's PowerShell, which runs the
+ * remoting scripts for the core (host/remote/brokered-powershell.ts). An ask is one more line of the call,
+ *   out: {"id":7,"event":"ps-run","ask":{"event":"ps-run","id":3,"channel":1,"computerName":"…","command":"…"}}
+ * and its answer comes back on stdin between the calls' lines: {"id":3,"output":"…"} or {"id":3,"error":"…"} (no
+ * "operation": that is how it is told from a call).
+ *
  * Calls run one at a time, in the order received (a runspace makes one call at a time anyway). Process-wide state is
- * reset between calls: remote connections are closed and known secret values forgotten, so a call never sees another's.
+ * reset between calls: remote connections are closed (the caller's PowerShell keeps the sessions it opened for the
+ * next command, their far cores having forgotten the call's secrets: remote-scripts.ts CLOSE_SESSION) and known secret
+ * values forgotten, so a call never sees another's.
  * The caller's MFA_* environment variables travel with each call (`"env":{…}`) and replace the core's: an admin who
  * sets one between two calls gets what a core started for that call would have seen.
  *
@@ -30,6 +38,7 @@ import { writeLastWords } from '../util/core-stop';
 import { CoreError } from '../util/errors';
 import { redactor } from '../util/secrets';
 import { closeRemoteConnections } from '../host/remote/open-remote';
+import { Broker, useBroker } from '../host/remote/brokered-powershell';
 import type { StandaloneValidator } from './validate';
 
 export interface ServeOptions {
@@ -71,6 +80,13 @@ export function serve(options: ServeOptions): void {
     idleTimer = setTimeout(() => exit(0), options.idleSeconds * 1000);
   };
 
+  // The id of the call under way: asks for remoting scripts go out as lines of that call.
+  let current: number | null = null;
+  const broker = new Broker((ask) =>
+    write(JSON.stringify(ask.event === 'ps-run' ? { id: current, event: 'ps-run', ask } : { id: current, ...redactEvent(ask) })),
+  );
+  useBroker(broker);
+
   const next = async (): Promise<void> => {
     if (busy) return;
     const line = queue.shift();
@@ -82,6 +98,7 @@ export function serve(options: ServeOptions): void {
     busy = true;
     clearTimeout(idleTimer);
     const id = callId(line);
+    current = id;
     const outcome = await runCall(line, (e) => write(JSON.stringify({ id, ...redactEvent(e) })), options.toolVersion);
     await closeRemoteConnections();
     redactor.forget();
@@ -93,11 +110,13 @@ export function serve(options: ServeOptions): void {
   const lines = readline.createInterface({ input: options.input ?? process.stdin, crlfDelay: Infinity });
   lines.on('line', (line) => {
     if (line.trim() === '') return;
+    if (isBrokerAnswer(line)) return broker.deliver(line);
     queue.push(line);
     void next();
   });
   lines.on('close', () => {
     ended = true;
+    broker.end('the PowerShell that holds the remoting sessions stopped answering the core');
     if (!busy) return exit(0);
     // The caller stopped this call (Ctrl+C, time-out) or is gone: stop as an attached core does.
     writeLastWords({ cause: 'CallerGone', detail: 'The PowerShell session of the warm core stopped the call (Ctrl+C, a time-out) or ended.', at: new Date() });
@@ -106,6 +125,17 @@ export function serve(options: ServeOptions): void {
 
   write(JSON.stringify({ ready: true, buildId: options.buildId, version: options.toolVersion, pid: process.pid }));
   armIdle();
+}
+
+/** An answer of the caller's PowerShell to an ask of the broker: {id, output} or {id, error}, never an operation. */
+function isBrokerAnswer(line: string): boolean {
+  if (!line.includes('"output"') && !line.includes('"error"')) return false;
+  try {
+    const value = JSON.parse(line.replace(/^\uFEFF/, '')) as Record<string, unknown> | null;
+    return typeof value === 'object' && value !== null && !('operation' in value) && typeof value.id === 'number' && ('output' in value || 'error' in value);
+  } catch {
+    return false;
+  }
 }
 
 function callId(line: string): number | null {

@@ -65,30 +65,33 @@ function Split-MfaRemoting {
         Sessions = $sessions
         States = @{}
         Runs = [System.Collections.Generic.List[object]]::new()
-        Pool = $null
         AnswerLock = New-Object object
     }
 }
 
+function Test-MfaBrokerAsk {
+    # Whether a line of a per-call core's stderr is an ask of its broker (a ps-run event).
+    param([string] $Line)
+    return $Line.StartsWith('{"event":"ps-run"')
+}
+
 function Invoke-MfaBrokerRun {
-    # One ps-run request from the core: run its command in the pool, on the state table of its channel.
-    param([Parameter(Mandatory = $true)] [hashtable] $Remoting, [Parameter(Mandatory = $true)] [string] $Line, [Parameter(Mandatory = $true)] [System.IO.Stream] $Answers)
-    $ask = ConvertFrom-Json -InputObject $Line
+    # One ps-run request from the core (a per-call core's stderr line, or the warm core's ask): run its command in the
+    # pool, on the state table of its channel; the answer goes to the core's stdin ($Answers).
+    param([Parameter(Mandatory = $true)] [hashtable] $Remoting, [Parameter(Mandatory = $true)] $Ask, [Parameter(Mandatory = $true)] [System.IO.Stream] $Answers)
+    $ask = $Ask
     $channel = [string]$ask.channel
     if (-not $Remoting.States.ContainsKey($channel)) {
         $given = $null
         $key = ([string]$ask.computerName).ToLowerInvariant()
         if ($Remoting.Sessions.ContainsKey($key)) { $given = $Remoting.Sessions[$key] }
-        $Remoting.States[$channel] = @{ Given = $given; Credential = $Remoting.Credential; Session = $null; Borrowed = $false }
-    }
-    if ($null -eq $Remoting.Pool) {
-        # At most 64 servers at once: the ceiling of -ThrottleLimit, which the core applies before asking.
-        $Remoting.Pool = [runspacefactory]::CreateRunspacePool(1, 64)
-        $Remoting.Pool.Open()
+        # Parking: the sessions kept between commands (Get-MfaParking.ps1), which OPEN_SESSION takes from and CLOSE_SESSION
+        # parks in; the sessions live in its pool, so that they outlive the command.
+        $Remoting.States[$channel] = @{ Given = $given; Credential = $Remoting.Credential; Session = $null; Borrowed = $false; Parking = (Get-MfaParking); ParkKey = $null }
     }
     Clear-MfaFinishedBrokerRun -Remoting $Remoting
     $shell = [powershell]::Create()
-    $shell.RunspacePool = $Remoting.Pool
+    $shell.RunspacePool = (Get-MfaParking).Pool
     [void]$shell.AddScript($script:MfaBrokerRunner).AddArgument([string]$ask.command).AddArgument($Remoting.States[$channel]).AddArgument([long]$ask.id).AddArgument($Answers).AddArgument($Remoting.AnswerLock)
     $Remoting.Runs.Add(@{ Shell = $shell; Handle = $shell.BeginInvoke() })
 }
@@ -104,8 +107,9 @@ function Clear-MfaFinishedBrokerRun {
 }
 
 function Close-MfaBroker {
-    # The core has ended. Calls still running are stopped; sessions the broker opened and the core did not close (it
-    # was stopped) are removed; the sessions the admin gave stay as they are.
+    # The core has ended. Calls still running are stopped; sessions the broker opened and the core neither parked nor
+    # closed (it was stopped) are removed; the sessions the admin gave stay as they are; parked ones wait for the next
+    # command (the reaper closes them when they have been idle too long).
     param([Parameter(Mandatory = $true)] [hashtable] $Remoting)
     foreach ($run in $Remoting.Runs.ToArray()) {
         if (-not $run.Handle.IsCompleted) { try { $run.Shell.Stop() } catch { Clear-MfaHandledError -ErrorRecord $_; Write-Verbose "Stopping a remoting call: $($_.Exception.Message)" } }
@@ -115,9 +119,5 @@ function Close-MfaBroker {
         if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Remove-PSSession -Session $state.Session -ErrorAction Ignore }
     }
     $Remoting.States.Clear()
-    if ($null -ne $Remoting.Pool) {
-        $Remoting.Pool.Close()
-        $Remoting.Pool.Dispose()
-        $Remoting.Pool = $null
-    }
+    Open-MfaParkingReaper
 }

@@ -174,8 +174,11 @@ function Invoke-MfaCoreProcess {
     # Without remoting through this PowerShell, and unless the operation keeps a process of its own, the call goes to
     # this runspace's warm core instead (Invoke-MfaWarmCore.ps1).
     param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting, [switch] $OwnProcess)
-    if (($null -eq $Remoting) -and (-not $OwnProcess) -and (Test-MfaWarmCoreFree)) {
-        $answer = Invoke-MfaWarmCall -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds
+    if ((-not $OwnProcess) -and (Test-MfaWarmCoreFree)) {
+        try {
+            $answer = Invoke-MfaWarmCall -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting
+        }
+        finally { if ($null -ne $Remoting) { Close-MfaBroker -Remoting $Remoting } }
         Write-MfaProgressDone -Caller $Caller
         return $answer
     }
@@ -204,8 +207,8 @@ function Invoke-MfaCoreProcess {
             Wait-MfaTask -Task $lineTask -Deadline $deadline -Process $process -Operation $Operation -TimeoutSeconds $TimeoutSeconds -RunRecords $runRecords
             $line = $lineTask.Result
             if ($null -eq $line) { break }
-            if (($null -ne $Remoting) -and $line.StartsWith('{"event":"ps-run"')) {
-                Invoke-MfaBrokerRun -Remoting $Remoting -Line $line -Answers $process.StandardInput.BaseStream
+            if (($null -ne $Remoting) -and (Test-MfaBrokerAsk -Line $line)) {
+                Invoke-MfaBrokerRun -Remoting $Remoting -Ask (ConvertFrom-Json -InputObject $line) -Answers $process.StandardInput.BaseStream
                 continue
             }
             # Graph broker hook (Invoke-MfaGraphBroker.ps1): the tenant cmdlets read Graph through this PowerShell's session.
@@ -393,9 +396,8 @@ function Invoke-MfaCore {
     # An empty pipeline (a filter that matched nothing) is nothing to do, as for any cmdlet; the core refuses an empty
     # request as a bad one.
     if (@($Items).Count -eq 0) { return }
-    # Commands that reach other servers (-ComputerName) run in a core of their own, which asks this PowerShell to hold
-    # the remoting sessions (the broker): they end with the command, and opening them costs far more than starting node.
-    foreach ($item in $Items) { if ($item.Contains('ComputerName') -and $item['ComputerName']) { $OwnProcess = $true } }
+    # Commands that reach other servers (-ComputerName, -Session, -Credential) ask this PowerShell to hold the remoting
+    # sessions (the broker), whichever core runs them; the sessions we open are kept for the next command (Get-MfaParking.ps1).
     $remoting = Split-MfaRemoting -Items $Items -Caller $Caller
     # Graph broker hook (Invoke-MfaGraphBroker.ps1): -AccessToken becomes text only inside the request on the core's stdin.
     ConvertFrom-MfaSecureParameter -Items $Items

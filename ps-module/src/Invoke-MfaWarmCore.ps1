@@ -59,7 +59,7 @@ function Open-MfaWarmCore {
             throw (Get-MfaTransportError -Id 'ModuleUpdated' -Category InvalidOperation -Target $script:MfaModuleRoot -Message $message -Action "Run 'Import-Module MfaServerUpgrade -Force', then the command again.")
         }
         Write-Verbose "Started the MfaServerUpgrade core for this session (process $($process.Id))."
-        $watch = Register-MfaRunspaceEnd -Process $process
+        $watch = Register-MfaRunspaceEnd -Resource $process.StandardInput
         $script:MfaWarmCore = [pscustomobject]@{ Process = $process; Stderr = $stderr; NextId = 0; Busy = $false; RunspaceWatch = $watch }
         $started = $true
         return $script:MfaWarmCore
@@ -74,21 +74,22 @@ function Open-MfaWarmCore {
 }
 
 function Register-MfaRunspaceEnd {
-    # The core ends when this runspace closes: a runspace closed without removing the module (each runspace of a
-    # ForEach-Object -Parallel loop, a thread job) left its core for the idle time (12 items, throttle 6: 6 cores, 364 MB
-    # for 10 minutes), because the core's input belongs to the process, which lives on. The runspace's StateChanged
-    # event is raised on the thread that closes it, where no PowerShell script can run; so the handler is a compiled
-    # expression (no script, no compiler needed): on Closing, Closed or Broken it closes the core's input, and the core,
-    # idle, exits. Returns what Unregister-MfaRunspaceEnd needs.
-    param([Parameter(Mandatory = $true)] [System.Diagnostics.Process] $Process)
+    # What this runspace keeps outside itself ends when it closes: a runspace closed without removing the module (each
+    # runspace of a ForEach-Object -Parallel loop, a thread job) left its core for the idle time (12 items, throttle 6:
+    # 6 cores, 364 MB for 10 minutes), because the core's input belongs to the process, which lives on; the same holds
+    # for the pool of kept remote sessions (Get-MfaParking.ps1). The runspace's StateChanged event is raised on the
+    # thread that closes it, where no PowerShell script can run; so the handler is a compiled expression (no script, no
+    # compiler needed): on Closing, Closed or Broken it disposes $Resource (the core's input: the core, idle, exits;
+    # the pool: its sessions close). Returns what Unregister-MfaRunspaceEnd needs.
+    param([Parameter(Mandatory = $true)] [System.IDisposable] $Resource)
     $x = [System.Linq.Expressions.Expression]
     $states = [System.Management.Automation.Runspaces.RunspaceState]
     $source = $x::Parameter([object], 'sender')
     $e = $x::Parameter([System.Management.Automation.Runspaces.RunspaceStateEventArgs], 'e')
     $state = $x::Property($x::Property($e, 'RunspaceStateInfo'), 'State')
     $ending = $x::OrElse($x::Equal($state, $x::Constant($states::Closing)), $x::OrElse($x::Equal($state, $x::Constant($states::Closed)), $x::Equal($state, $x::Constant($states::Broken))))
-    $close = $x::Call($x::Constant($Process.StandardInput), [System.IO.TextWriter].GetMethod('Close', [Type[]]@()))
-    # The input may be closed already (the core ended): nothing may fail in the thread that closes the runspace.
+    $close = $x::Call($x::Constant($Resource, [System.IDisposable]), [System.IDisposable].GetMethod('Dispose', [Type[]]@()))
+    # It may be closed already (the core ended): nothing may fail in the thread that closes the runspace.
     $safely = $x::TryCatch($close, [System.Linq.Expressions.CatchBlock[]]@($x::Catch([System.Exception], $x::Empty())))
     $type = [System.EventHandler[System.Management.Automation.Runspaces.RunspaceStateEventArgs]]
     $handler = $x::Lambda($type, $x::IfThen($ending, $safely), [System.Linq.Expressions.ParameterExpression[]]@($source, $e)).Compile()
@@ -119,13 +120,14 @@ function Test-MfaWarmCoreFree {
 }
 
 function Invoke-MfaWarmCall {
-    # One call on the warm core: the request line out; its events and its envelope back, in order, on stdout.
-    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    # One call on the warm core: the request line out; its events, its asks for remoting scripts ($Remoting: the
+    # broker's state of this command, Invoke-MfaBroker.ps1) and its envelope back, in order, on stdout.
+    param([string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting)
     for ($attempt = 1; $attempt -le 2; $attempt++) {
         $core = Get-MfaWarmCore
         $core.NextId++
         $id = $core.NextId
-        $answer = Send-MfaWarmCall -Core $core -Id $id -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds
+        $answer = Send-MfaWarmCall -Core $core -Id $id -Operation $Operation -RequestJson $RequestJson -Caller $Caller -TimeoutSeconds $TimeoutSeconds -Remoting $Remoting
         if ($null -ne $answer) { return $answer }
         # The core ended before it read the call, having been idle past its time at that very moment: once more.
     }
@@ -145,7 +147,7 @@ function Get-MfaCallerEnvironment {
 function Send-MfaWarmCall {
     # Returns the answer, or $null when the core had ended before it saw the call (idle past its time, or found dead:
     # its input no longer took the call), so that a new one takes it.
-    param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds)
+    param($Core, [long] $Id, [string] $Operation, [string] $RequestJson, $Caller, [int] $TimeoutSeconds, $Remoting)
     $process = $Core.Process
     $variables = Get-MfaCallerEnvironment
     $environment = '{}'
@@ -193,7 +195,8 @@ function Send-MfaWarmCall {
             if ((Get-MfaProperty -Object $message -Name 'id') -ne $Id) { continue }
             $seen = $true
             if ($null -eq (Get-MfaProperty -Object $message -Name 'exitCode')) {
-                Write-MfaEvent -CoreEvent $message -Caller $Caller
+                if ((Get-MfaProperty -Object $message -Name 'event') -eq 'ps-run') { Send-MfaWarmAsk -Remoting $Remoting -Ask $message.ask -Answers $process.StandardInput.BaseStream }
+                else { Write-MfaEvent -CoreEvent $message -Caller $Caller }
                 continue
             }
             $answered = $true
@@ -206,4 +209,15 @@ function Send-MfaWarmCall {
         # next call starts a fresh one.
         if (-not $answered) { Close-MfaWarmCore }
     }
+}
+
+function Send-MfaWarmAsk {
+    # An ask of the warm core's broker: run here (Invoke-MfaBrokerRun). A command given no server has no broker state;
+    # the core then gets an error for an answer rather than waiting for one.
+    param($Remoting, $Ask, [System.IO.Stream] $Answers)
+    if ($null -ne $Remoting) { return Invoke-MfaBrokerRun -Remoting $Remoting -Ask $Ask -Answers $Answers }
+    $answer = @{ id = [long]$Ask.id; error = 'This command was given no remote server, so this PowerShell holds no remoting session for it.' }
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $answer -Compress) + "`n")
+    $Answers.Write($bytes, 0, $bytes.Length)
+    $Answers.Flush()
 }

@@ -157,6 +157,16 @@ export class LoopbackSshd {
     await this.resume();
   }
 
+  /** A second port on 127.0.0.1 (another way to reach the same "server"), vouched for by the same host key; restarts sshd. */
+  async listenAlsoOnPort(): Promise<number> {
+    const port = await freePort();
+    appendFileSync(path.join(this.dir, 'sshd_config'), `Port ${port}\n`);
+    appendFileSync(this.knownHostsFile, `[127.0.0.1]:${port} ${readFileSync(path.join(this.dir, 'host_key.pub'), 'utf8')}`);
+    this.kill();
+    await this.resume();
+    return port;
+  }
+
   /** Starts sshd (again, after kill()) on the same port with the same keys. */
   async resume(): Promise<void> {
     // sshd refuses to start without its privilege separation folder (normally made by the system service).

@@ -187,10 +187,12 @@ test('-Credential reaches New-PSSession (WinRM) in the admin\'s PowerShell and n
     String.raw`
     $saved = @{ T = $env:MFA_REMOTE_TRANSPORT; S = $env:MFA_TEST_REMOTING_SHIM; N = $env:MFA_NODE }
     $env:MFA_REMOTE_TRANSPORT = 'wsman'; $env:MFA_TEST_REMOTING_SHIM = $V.shim; $env:MFA_TEST_SSH_PORT = $V.port; $env:MFA_NODE = $V.node
+    # The session's warm core is started again, on the node that keeps what it reads, and after the test on the usual one.
+    & (Get-Module MfaServerUpgrade) { Close-MfaWarmCore }
     try {
         $cred = New-Object System.Management.Automation.PSCredential('CONTOSO\mfaadmin', (ConvertTo-SecureString -String $V.password -AsPlainText -Force))
         Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab -Credential $cred -Verbose | Select-Object ComputerName, Component
-    } finally { $env:MFA_REMOTE_TRANSPORT = $saved.T; $env:MFA_TEST_REMOTING_SHIM = $saved.S; $env:MFA_NODE = $saved.N }`,
+    } finally { $env:MFA_REMOTE_TRANSPORT = $saved.T; $env:MFA_TEST_REMOTING_SHIM = $saved.S; $env:MFA_NODE = $saved.N; & (Get-Module MfaServerUpgrade) { Close-MfaWarmCore } }`,
     { ...sshValues(), shim: fakes.shim, node: fakes.nodeWrapper, password: PASSWORD },
   );
   assert.ok(r.ok, r.terminatingError?.message);
@@ -206,6 +208,31 @@ test('-Credential reaches New-PSSession (WinRM) in the admin\'s PowerShell and n
   assert.ok(!JSON.stringify(r).includes(PASSWORD), 'nor any output stream');
   assert.deepEqual(filesHolding(root, PASSWORD), [], 'nor any file of the run, here or in the far lab');
   assert.deepEqual(filesHolding(sshd.dir, PASSWORD), [], 'nor the far side');
+});
+
+test('-Credential: the next command with the same credential takes the kept session; another credential object never does', { skip }, async () => {
+  const fakes = credentialFakes();
+  const r = await ps.run(
+    String.raw`
+    $saved = @{ T = $env:MFA_REMOTE_TRANSPORT; S = $env:MFA_TEST_REMOTING_SHIM; N = $env:MFA_NODE }
+    $env:MFA_REMOTE_TRANSPORT = 'wsman'; $env:MFA_TEST_REMOTING_SHIM = $V.shim; $env:MFA_TEST_SSH_PORT = $V.port; $env:MFA_NODE = $V.node
+    # The session's warm core is started again, on the node that keeps what it reads, and after the test on the usual one.
+    & (Get-Module MfaServerUpgrade) { Close-MfaWarmCore }
+    try {
+        $cred = New-Object System.Management.Automation.PSCredential('CONTOSO\mfaadmin', (ConvertTo-SecureString -String $V.password -AsPlainText -Force))
+        # The same user and password, typed again (Get-Credential gives a new object each time).
+        $again = New-Object System.Management.Automation.PSCredential('CONTOSO\mfaadmin', (ConvertTo-SecureString -String $V.password -AsPlainText -Force))
+        foreach ($c in @($cred, $cred, $again, $cred)) { @(Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab -Credential $c).Count }
+    } finally { $env:MFA_REMOTE_TRANSPORT = $saved.T; $env:MFA_TEST_REMOTING_SHIM = $saved.S; $env:MFA_NODE = $saved.N; & (Get-Module MfaServerUpgrade) { Close-MfaWarmCore } }`,
+    { ...sshValues(), shim: fakes.shim, node: fakes.nodeWrapper, password: PASSWORD },
+  );
+  assert.ok(r.ok, r.terminatingError?.message);
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  assert.ok(r.output.length === 4 && r.output.every((n) => (n as number) >= 3), JSON.stringify(r.output));
+  const calls = readFileSync(fakes.record, 'utf8').trim().split('\n');
+  assert.equal(calls.length, 2, 'one session for $cred (kept for its next commands), one for the other credential object');
+  assert.ok(!readFileSync(fakes.coreInput, 'utf8').includes(PASSWORD), 'the password never reaches the core');
+  assert.deepEqual(filesHolding(root, PASSWORD), [], 'nor any file here');
 });
 
 test('-Credential over SSH is refused with what to do instead; nothing is opened', { skip }, async () => {

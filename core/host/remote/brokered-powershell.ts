@@ -19,6 +19,13 @@ export interface PsRunEvent {
   command: string;
 }
 
+/** A warning for the admin (a kept session replaced), shown by the transport as any core's log event is. */
+export interface BrokerWarning {
+  event: 'log';
+  level: 'warning';
+  message: string;
+}
+
 interface Waiter {
   resolve: (output: string) => void;
   reject: (e: Error) => void;
@@ -30,11 +37,16 @@ export class Broker {
   private readonly waiting = new Map<number, Waiter>();
   private endedBecause: string | undefined;
 
-  constructor(private readonly send: (e: PsRunEvent) => void) {}
+  constructor(private readonly send: (e: PsRunEvent | BrokerWarning) => void) {}
 
   /** A channel for one connection to one server. */
   channel(computerName: string): PowerShellChannel {
     return new BrokeredPowerShell(this, this.nextChannel++, computerName);
+  }
+
+  /** Shows a warning through the transport, beside the command's other output. */
+  warn(message: string): void {
+    this.send({ event: 'log', level: 'warning', message });
   }
 
   /** Asks the transport to run a command; resolves with everything it printed. */

@@ -6,6 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 
+/**
+ * Between two commands the far core kept running (serve-host.ts) gets this line instead of a batch: it forgets every
+ * secret value it learned and answers FORGOT_LINE, which is not an `{"ok":` line, so no batch's reader takes it.
+ */
+export const FORGET_LINE = '{"forget":true}';
+export const FORGOT_LINE = '{"forgot":true}';
+
 /** Host methods a remote caller may run. Nothing else is callable through host-call. */
 export const HOST_METHODS = [
   'stat',

@@ -1,6 +1,6 @@
 /**
  * Hosts on a remote server: the server itself (a real Windows server), or the servers of a lab folder on it. One
- * remoting session per server name for the life of the core process, shared by every host on that server; a failed
+ * remoting connection per server name and settings for one command, shared by every host on that server; a failed
  * open is not cached, so the next command tries again.
  */
 import { CoreError } from '../../util/errors';
@@ -19,7 +19,10 @@ function connectionTo(computerName: string, settings: RemoteSettings): Promise<R
   let c = connections.get(key);
   if (!c) {
     const broker = activeBroker();
-    c = RemoteConnection.open(remoteOptionsFor(computerName, settings), localModuleBuild(), broker ? () => broker.channel(computerName) : ownPowerShell);
+    const options = remoteOptionsFor(computerName, settings);
+    c = broker
+      ? RemoteConnection.open(options, localModuleBuild(), () => broker.channel(computerName), (m) => broker.warn(m))
+      : RemoteConnection.open(options, localModuleBuild(), ownPowerShell);
     connections.set(key, c);
     c.catch(() => connections.delete(key));
   }
@@ -38,9 +41,11 @@ export async function openRemoteHosts(computerName: string, labPath?: string, se
 }
 
 /**
- * Closes every open session (the core is about to exit): the far cores are told to end, sessions we opened are removed,
- * sessions the admin gave (-Session) stay open. A server that does not answer within `limitMs` is left to the
- * process ending (which drops our own pwsh and its sessions).
+ * Closes every open session (the command has ended, or the core is about to exit): sessions we opened through the
+ * caller's PowerShell are kept there for its next command (parked, with their far cores, which forget this command's
+ * secrets first); others end with their far cores (sessions we opened in a pwsh of our own are removed, sessions the
+ * admin gave stay open). A server that does not answer within `limitMs` is left to the process ending (which drops
+ * our own pwsh and its sessions).
  */
 export async function closeRemoteConnections(limitMs = 15_000): Promise<void> {
   const all = [...connections.values()];

@@ -76,26 +76,30 @@ export class RemoteConnection {
     return this.serveUnavailable;
   }
 
-  /** Opens the session and puts the module on the target if it is not there yet (or is another build). */
+  /**
+   * Opens the session (or takes the one an earlier command kept: remote-scripts.ts OPEN_SESSION) and puts the module on
+   * the target if it is not there yet (or is another build). A kept session that has ended, or does not answer the
+   * module check, is replaced by a new one once, with a warning (`warn`); a new one that fails is the usual error.
+   */
   static async open(
     options: RemoteOptions,
     build: ModuleBuild = localModuleBuild(),
     openChannel: () => PowerShellChannel = ownPowerShell,
+    warn: (message: string) => void = () => undefined,
   ): Promise<RemoteConnection> {
     const ps = openChannel();
     try {
-      const opened = await ps.run(OPEN_SESSION, options);
-      if (!opened.ok) {
-        const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
-        if (known) throw new CoreError(
-          remoteErrorCode(known[1]),
-          `[${options.computerName}] ${opened.terminatingError!.message}`,
-          known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session',
-        );
-        throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
+      let opened = await openSession(ps, options);
+      const replaced = (why: string) =>
+        warn(`[${options.computerName}] The remoting session kept open since an earlier command had ended (${why.trim()}); a new one was opened.`);
+      if (opened.dead) replaced(opened.dead);
+      let found = await ps.run(FIND_FAR_MODULE, { version: build.version });
+      if (opened.reused && (!found.ok || !found.output[0])) {
+        replaced(found.terminatingError?.message ?? 'it did not answer');
+        opened = await openSession(ps, { ...options, fresh: true });
+        found = await ps.run(FIND_FAR_MODULE, { version: build.version });
       }
-      const given = (opened.output[0] as { given?: string } | undefined)?.given;
-      const found = await ps.run(FIND_FAR_MODULE, { version: build.version });
+      const given = opened.given;
       const far = found.output[0] as { base: string; root: string; fingerprint: string | null } | undefined;
       if (!found.ok || !far) {
         const why = found.terminatingError?.message ?? 'the server did not answer';
@@ -369,6 +373,31 @@ export class RemoteConnection {
     }
     return envelope.result as HostCallOutcome[];
   }
+}
+
+/** What OPEN_SESSION says about the session it left in the channel's state. */
+interface OpenedSession {
+  /** How the session the admin gave (-Session) is named in messages. */
+  given?: string;
+  /** A session an earlier command kept (not yet known to answer). */
+  reused?: boolean;
+  /** Why the session an earlier command kept could not be used (a new one was opened instead). */
+  dead?: string;
+}
+
+/** OPEN_SESSION: a failure becomes this server's error (a known cause by its code, else RemoteUnreachable). */
+async function openSession(ps: PowerShellChannel, options: RemoteOptions & { fresh?: boolean }): Promise<OpenedSession> {
+  const opened = await ps.run(OPEN_SESSION, options);
+  if (!opened.ok) {
+    const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
+    if (known) throw new CoreError(
+      remoteErrorCode(known[1]),
+      `[${options.computerName}] ${opened.terminatingError!.message}`,
+      known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session',
+    );
+    throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
+  }
+  return (opened.output[0] as OpenedSession | undefined) ?? {};
 }
 
 /** A pwsh of our own for one connection (one command at a time, so one per server). */

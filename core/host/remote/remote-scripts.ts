@@ -1,5 +1,6 @@
 import '../../util/test-hooks';
 import { CORE_PROCESS_FUNCTIONS } from '../../generated/core-process';
+import { FORGET_LINE, FORGOT_LINE } from './host-rpc';
 
 /**
  * The PowerShell the remote adapter runs on this machine, in a pwsh of our own or in the admin's own PowerShell
@@ -10,6 +11,9 @@ import { CORE_PROCESS_FUNCTIONS } from '../../generated/core-process';
  *   Borrowed    true when Session is the admin's own.
  * Everything here must run on Windows PowerShell 5.1 as well: no ternary, no ??, no ::new().
  *
+ *   Parking     the transport's parking lot (ps-module/src/Get-MfaParking.ps1): sessions kept between commands; absent
+ *               when this PowerShell is a pwsh of our own (then sessions end with the command, as before);
+ *   ParkKey     the server and settings the session was opened with (PARKING_KEY).
  * The far side keeps its core in $MfaFarCore (and the task draining its stderr in $MfaFarCoreStderr): plain variables,
  * because every Invoke-Command -Session call runs in the session's global scope, so what one call sets the next sees
  * (test/remote/session-credential.test.ts looks for it there).
@@ -55,9 +59,35 @@ $node = Find-MfaNode -ModuleRoot $Root -Hint $NodeHint
 if (-not $node) { return @{ nodeMissing = $true } }`;
 
 /**
- * Opens the remoting session, or takes the one the admin gave for this server; a failure is a terminating error whose
- * message says why (error id Mfa:<code> when the cause is known, so the core reports that code). In the test build
- * only (core/util/test-hooks.ts), MFA_TEST_REMOTING_SHIM names a script dot-sourced first: it may stand in for
+ * Which kept session a command may take: the same server reached the same way (transport, port, user, key and known
+ * hosts file). The credential is compared apart, as the very PSCredential object the session was opened with (the
+ * session holds it anyway): nothing of the password is kept or derived anywhere for the comparison, and a session is
+ * never taken with another credential (Get-Credential again gives another object, hence a new session).
+ */
+const PARKING_KEY = String.raw`
+$key = @($V.transport, ([string]$V.computerName).ToLowerInvariant(), $V.port, $V.userName, $V.keyFilePath, $V.knownHostsFile) -join '|'`;
+
+/**
+ * Takes the session an earlier command kept (CLOSE_SESSION) for this key and credential, out of the parking lot, into
+ * $parked (or $null). Under the lot's lock: the transport's idle reaper closes kept sessions from another runspace.
+ */
+const TAKE_PARKED = String.raw`
+$parked = $null
+$lot = $MfaState.Parking
+[System.Threading.Monitor]::Enter($lot.Lock)
+try {
+    foreach ($entry in $lot.Entries) {
+        if (($entry.Key -ceq $key) -and [object]::ReferenceEquals($entry.Credential, $MfaState.Credential)) { $parked = $entry; break }
+    }
+    if ($null -ne $parked) { [void]$lot.Entries.Remove($parked) }
+} finally { [System.Threading.Monitor]::Exit($lot.Lock) }`;
+
+/**
+ * Opens the remoting session, or takes the one the admin gave for this server, or the one an earlier command kept
+ * (answers {reused}; a kept one found ended is removed and a new one opened: {dead: why}); a failure is a terminating
+ * error whose message says why (error id Mfa:<code> when the cause is known, so the core reports that code).
+ * $V.fresh: the session taken did not answer (RemoteConnection.open): it is removed and a new one opened. In the test
+ * build only (core/util/test-hooks.ts), MFA_TEST_REMOTING_SHIM names a script dot-sourced first: it may stand in for
  * New-PSSession, the way the recorded-command fakes stand in for Windows tools. The shipped core has no such line.
  */
 const REMOTING_SHIM_FOR_TESTS = globalThis.__MFA_TEST_HOOKS__ ? 'if ($env:MFA_TEST_REMOTING_SHIM) { . $env:MFA_TEST_REMOTING_SHIM }' : '';
@@ -74,6 +104,25 @@ if ($null -ne $MfaState.Given) {
     $MfaState.Session = $given
     $MfaState.Borrowed = $true
     return @{ given = "The session you gave (Id $($given.Id), $($given.Name))" }
+}
+${PARKING_KEY}
+$dead = $null
+if ($V.fresh -and ($null -ne $MfaState.Session)) {
+    Remove-PSSession -Session $MfaState.Session -ErrorAction SilentlyContinue
+    $MfaState.Session = $null
+}
+elseif ($null -ne $MfaState.Parking) {
+${TAKE_PARKED}
+    if ($null -ne $parked) {
+        if ($parked.Session.State -eq 'Opened') {
+            $MfaState.Session = $parked.Session
+            $MfaState.Borrowed = $false
+            $MfaState.ParkKey = $key
+            return @{ reused = $true }
+        }
+        $dead = "it is $($parked.Session.State)"
+        Remove-PSSession -Session $parked.Session -ErrorAction SilentlyContinue
+    }
 }
 ${REMOTING_SHIM_FOR_TESTS}
 $p = @{ ErrorAction = 'Stop' }
@@ -96,6 +145,8 @@ if ($V.transport -eq 'ssh') {
 }
 $MfaState.Session = New-PSSession @p
 $MfaState.Borrowed = $false
+$MfaState.ParkKey = $key
+if ($dead) { return @{ dead = $dead } }
 `;
 
 /** Where the module lives on the target and which build is there (the fingerprint file written after each copy). */
@@ -268,10 +319,50 @@ export const COPY_TO_FAR = String.raw`
 Copy-Item -LiteralPath $V.localPath -Destination $V.farPath -ToSession $MfaState.Session -Force -ErrorAction Stop
 `;
 
-/** Ends the far core; removes the session when we opened it (one the admin gave stays open, as it was). */
+/**
+ * Keeps the session we opened for the next command to the same server (the transport's parking lot; its idle reaper,
+ * Remove-Module and the end of the runspace close it): the far core is kept too, once it has said that it forgot every
+ * secret value of this command (serve-host.ts FORGET_LINE). Answers $true when parked; anything else (no lot, a
+ * session the admin gave, one no longer open, a far core that does not answer) leaves it to CLOSE_SESSION's close.
+ */
+const PARK_SESSION = String.raw`
+$parkedNow = $false
+if ((-not $MfaState.Borrowed) -and ($null -ne $MfaState.Parking) -and $MfaState.ParkKey -and ($s.State -eq 'Opened')) {
+    try {
+        $forgot = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList '${FORGET_LINE}', '${FORGOT_LINE}' -ScriptBlock {
+            param([string] $Forget, [string] $Forgot)
+            $p = $MfaFarCore
+            # No far core (none started, or it ended): nothing of this command is left to forget.
+            if (($null -eq $p) -or $p.HasExited) { return $true }
+            $bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($Forget + [char]10)
+            $p.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+            $p.StandardInput.BaseStream.Flush()
+            $line = $p.StandardOutput.ReadLine()
+            while (($null -ne $line) -and ($line -ne $Forgot) -and (-not $line.StartsWith('{"ok":'))) { $line = $p.StandardOutput.ReadLine() }
+            return ($line -eq $Forgot)
+        }
+        $parkedNow = ($forgot -eq $true)
+    } catch {
+        Write-Verbose "The far core could not be told to forget: $($_.Exception.Message)"
+    }
+}
+if ($parkedNow) {
+    $lot = $MfaState.Parking
+    [System.Threading.Monitor]::Enter($lot.Lock)
+    try { $lot.Entries.Add(@{ Key = $MfaState.ParkKey; Session = $s; Credential = $MfaState.Credential; ParkedAt = [DateTime]::UtcNow }) }
+    finally { [System.Threading.Monitor]::Exit($lot.Lock) }
+    $MfaState.Session = $null
+    return @{ parked = $true }
+}`;
+
+/**
+ * The end of a command's connection: the session we opened is kept for the next command (PARK_SESSION); otherwise the
+ * far core ends and the session we opened is removed (one the admin gave stays open, as it was, without our state).
+ */
 export const CLOSE_SESSION = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
 $s = $MfaState.Session
 if ($s) {
+${PARK_SESSION}
     # The far core ends when its stdin closes; closing it first lets it go before the session is torn down.
     try {
         Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock {
