@@ -68,9 +68,18 @@ export function newLab(runFolder: string, scenario: string): void {
  * (`<snapshots>/<n>`, the state a SIGKILL at write n leaves); answers the run and its write points.
  */
 export function runWithSnapshots(operation: string, request: unknown, runFolder: string, snapshots: string): { run: CoreRun; points: WritePoint[] } {
-  const pointsFile = `${snapshots}.points.txt`;
+  return runListingWritePoints(operation, request, `${snapshots}.points.txt`, { MFA_KILL_SNAPSHOT_ROOT: runFolder, MFA_KILL_SNAPSHOT_DIR: snapshots });
+}
+
+/** Runs one operation uninterrupted and answers it with its write points (listed in `pointsFile`). */
+export function runListingWritePoints(
+  operation: string,
+  request: unknown,
+  pointsFile: string,
+  env: Record<string, string> = {},
+): { run: CoreRun; points: WritePoint[] } {
   rmSync(pointsFile, { force: true });
-  const run = runCore(operation, request, { MFA_KILL_SNAPSHOT_ROOT: runFolder, MFA_KILL_SNAPSHOT_DIR: snapshots, MFA_KILL_POINTS_FILE: pointsFile });
+  const run = runCore(operation, request, { ...env, MFA_KILL_POINTS_FILE: pointsFile });
   const points = readFileSync(pointsFile, 'utf8')
     .trim()
     .split('\n')
