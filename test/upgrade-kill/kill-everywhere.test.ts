@@ -8,52 +8,33 @@
 // through the real cmdlets in pwsh, to show that the copies stand for kills.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, openModuleSession } from '../helpers/pwsh';
-import { diffStates, hashTree, labEndState } from '../e2e/helpers';
-import { openLab } from '../../core/host/lab/open-lab';
-
-const CORE = path.join(repoRoot, 'ps-module', 'MfaServerUpgrade', 'lib', 'mfa-core.cjs');
-const PRELOAD = path.join(__dirname, 'kill-at-write.mjs');
-const INSTALLER_PATH = 'C:\\Media\\MfaServer';
+import { openModuleSession } from '../helpers/pwsh';
+import { diffStates, LAB_INSTALLER_PATH, labEndState } from '../e2e/helpers';
+import {
+  countKinds,
+  KILL_PRELOAD,
+  newLab,
+  putBack as putBackInto,
+  rollbackDivergences,
+  runCore as core,
+  runStatus as status,
+  runWithSnapshots,
+  snapshotOf,
+  withInstallerRuns,
+  type WritePoint,
+} from './kill-harness';
 
 let root: string;
 let work: string;
 let template: string;
 let snapshots: string;
 let reference: Record<string, string>;
-let points: { n: number; point: string }[] = [];
+let points: WritePoint[] = [];
 
-interface CoreRun {
-  signal: NodeJS.Signals | null;
-  envelope?: { ok: boolean; result?: { Status: string; ExitCode: number; Message: string }[]; error?: { code: string; message: string } };
-  stderr: string;
-}
-
-function core(operation: string, request: unknown, env: Record<string, string> = {}): CoreRun {
-  const r = spawnSync(process.execPath, ['--import', PRELOAD, CORE, operation], {
-    input: JSON.stringify(request),
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    maxBuffer: 1 << 26,
-  });
-  let envelope: CoreRun['envelope'];
-  try {
-    envelope = JSON.parse(r.stdout);
-  } catch {
-    envelope = undefined;
-  }
-  return { signal: r.signal, envelope, stderr: r.stderr };
-}
-
-const upgradeRequest = (resume: boolean) => ({ LabPath: path.join(work, 'lab'), InstallerPath: INSTALLER_PATH, BackupDestination: path.join(work, 'backups'), Resume: resume });
-
-function status(run: CoreRun): string {
-  return run.envelope?.ok ? `${run.envelope.result?.[0].Status} (${run.envelope.result?.[0].ExitCode}): ${run.envelope.result?.[0].Message}` : `error ${JSON.stringify(run.envelope?.error ?? run.stderr.slice(-500))}`;
-}
+const upgradeRequest = (resume: boolean) => ({ LabPath: path.join(work, 'lab'), InstallerPath: LAB_INSTALLER_PATH, BackupDestination: path.join(work, 'backups'), Resume: resume });
 
 /** Resumes whatever is in the run's folder and answers the differences from the uninterrupted run (empty = same). */
 function resumeAndCompare(label: string): string[] {
@@ -64,71 +45,43 @@ function resumeAndCompare(label: string): string[] {
   return problems;
 }
 
-function putBack(from: string): void {
-  rmSync(work, { recursive: true, force: true });
-  cpSync(from, work, { recursive: true });
-}
+const putBack = (from: string) => putBackInto(from, work);
 
 before(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'mfa-kill-everywhere-'));
   work = path.join(root, 'run');
   template = path.join(root, 'template');
   snapshots = path.join(root, 'snapshots');
-  const made = core('new-lab', { Path: path.join(work, 'lab'), Scenario: 'SingleServer' });
-  assert.equal(made.envelope?.ok, true, made.stderr);
-  cpSync(work, template, { recursive: true });
-  const pointsFile = path.join(root, 'points.txt');
-  const run = core('invoke-upgrade', upgradeRequest(false), { MFA_KILL_SNAPSHOT_ROOT: work, MFA_KILL_SNAPSHOT_DIR: snapshots, MFA_KILL_POINTS_FILE: pointsFile });
-  assert.equal(run.envelope?.result?.[0].Status, 'Completed', status(run));
+  newLab(work, 'SingleServer');
+  putBackInto(work, template);
+  const recorded = runWithSnapshots('invoke-upgrade', upgradeRequest(false), work, snapshots);
+  assert.equal(recorded.run.envelope?.result?.[0].Status, 'Completed', status(recorded.run));
   reference = labEndState(path.join(work, 'lab'));
-  points = readFileSync(pointsFile, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [n, point] = line.split('\t');
-      return { n: Number(n), point };
-    });
+  points = recorded.points;
 });
 
 after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-/** Which writes these are: the journal's, the lab installers' (their files, registry, installer database, rollback script), or others. */
-function kindOf(point: string): 'journal' | 'installer' | 'other' {
-  if (/journal\.json|run\.lock|plan\.json/i.test(point)) return 'journal';
-  if (/installer-rollback|registry\.reg|server\.json|[\\/]lab[\\/]C[\\/]/i.test(point)) return 'installer';
-  return 'other';
-}
-
-/** Files of a folder tree without logs (Windows Installer's and the engine's logs carry times and are no transaction's part). */
-const withoutLogs = (folder: string) => hashTree(folder, (rel, bytes) => (/\.log$/i.test(rel) ? null : bytes));
-
 test('killed before any write of the run, -Resume ends as the uninterrupted run does (lab, registry, installer database)', async () => {
   const t0 = Date.now();
-  const kinds = { journal: 0, installer: 0, other: 0 };
-  for (const p of points) kinds[kindOf(p.point)]++;
+  const kinds = countKinds(points);
   assert.ok(kinds.journal >= 10 && kinds.installer >= 50, `the run announces its writes: ${JSON.stringify(kinds)}`);
   const divergences: string[] = [];
   let resumed = 0;
   let rolledBack = 0;
-  // A kill inside an installer's transaction (after it began, up to its commit) must leave, once the lab server is
-  // opened again, exactly the files there were when the transaction began: then its -Resume is the -Resume of that
-  // point, which is run in full. Every other point is resumed in full.
-  let began: number | undefined;
-  for (const p of points) {
-    putBack(path.join(snapshots, String(p.n)));
-    if (began !== undefined) {
-      for (const server of await openLab(path.join(work, 'lab'))) void server; // opening rolls back
-      const diff = diffStates(withoutLogs(path.join(snapshots, String(began))), withoutLogs(work));
-      divergences.push(...diff.map((d) => `#${p.n} before ${p.point} (inside the installer run begun at #${began}), after the rollback: ${d}`));
+  // A kill inside an installer's transaction must leave, once the lab is opened again, exactly the files there were when
+  // it began (kill-harness.ts: withInstallerRuns): its -Resume is the -Resume of that point, which is run in full.
+  for (const { p, began } of withInstallerRuns(points)) {
+    putBack(snapshotOf(snapshots, p));
+    if (began) {
+      divergences.push(...(await rollbackDivergences(work, snapshots, began, `#${p.n} before ${p.point}`)));
       rolledBack++;
     } else {
       divergences.push(...resumeAndCompare(`#${p.n} before ${p.point}`));
       resumed++;
     }
-    if (/^begin installer-rollback/.test(p.point)) began = p.n;
-    if (/^commit installer-rollback/.test(p.point)) began = undefined;
   }
   console.log(`kill-everywhere: ${points.length} write points (${JSON.stringify(kinds)}): ${resumed} resumed in full, ${rolledBack} inside installer runs checked to roll back to their start; ${divergences.length} divergence(s); ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   assert.deepEqual(divergences, []);
@@ -143,7 +96,7 @@ test('the copies stand for kills: real SIGKILLs at writes inside installers and 
     points.find((p) => /commit installer-rollback/.test(p.point)),
     points.find((p) => /undo|lab[\\/]C[\\/].*web\.config/i.test(p.point)),
     points.find((p) => /journal\.json/.test(p.point) && p.n > points.length / 2),
-  ].filter((p): p is { n: number; point: string } => p !== undefined);
+  ].filter((p): p is WritePoint => p !== undefined);
   assert.ok(picks.length >= 5, 'points to kill at were found');
   const divergences: string[] = [];
   for (const p of picks) {
@@ -164,14 +117,14 @@ test('through the real cmdlets: pwsh runs Invoke-MfaServerUpgrade, its core is k
     // The module starts its cores without NODE_OPTIONS (the environment must not change what the core runs), so the
     // hook comes in on node's command line: MFA_NODE names a node that preloads it.
     const node = path.join(work, 'node-with-kill-hook.sh');
-    writeFileSync(node, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(PRELOAD)} "$@"\n`);
+    writeFileSync(node, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(KILL_PRELOAD)} "$@"\n`);
     chmodSync(node, 0o755);
     const script = String.raw`
 $env:MFA_NODE = $V.node
 if ($V.killAt) { $env:MFA_KILL_AT_WRITE = $V.killAt } else { Remove-Item Env:MFA_KILL_AT_WRITE -ErrorAction SilentlyContinue }
 try { Invoke-MfaServerUpgrade -LabPath $V.lab -InstallerPath $V.installer -BackupDestination $V.backups -Resume:$V.resume -Confirm:$false }
 finally { Remove-Item Env:MFA_NODE, Env:MFA_KILL_AT_WRITE -ErrorAction SilentlyContinue }`;
-    const values = { node, lab: path.join(work, 'lab'), backups: path.join(work, 'backups'), installer: INSTALLER_PATH };
+    const values = { node, lab: path.join(work, 'lab'), backups: path.join(work, 'backups'), installer: LAB_INSTALLER_PATH };
     const killed = await ps.run(script, { ...values, killAt: String(p.n), resume: false });
     assert.equal(killed.ok, false, 'the killed core is a terminating error');
     assert.ok(existsSync(path.join(work, 'lab', 'installer-rollback')), `killed inside an installer (#${p.n} ${p.point}): its rollback script is left`);

@@ -6,6 +6,7 @@
  * each server holds now. A product the Undo must reinstall without a verified package stops it before it changes
  * anything (UndoPackageMissing).
  */
+import { createHash } from 'node:crypto';
 import type { Host } from '../../host/host';
 import type { PlanStep, UpgradePlan } from '../../domain/plan-types';
 import type { ServerInventory } from '../../domain/inventory-types';
@@ -49,7 +50,7 @@ export async function gatherUndoFacts(hosts: Host[], upgrade: UpgradeRecords, ba
       continue;
     }
     const backupPath = recordedBackup(backupStep.Id, { stepData: data, backupDestination });
-    facts.servers.push(await serverFacts(host, backupPath, mine, status, data));
+    facts.servers.push(await serverFacts(host, backupPath, mine, status, data, hosts));
   }
   return facts;
 }
@@ -60,6 +61,7 @@ async function serverFacts(
   steps: PlanStep[],
   status: (id: string) => string,
   data: (id: string) => Record<string, unknown> | undefined,
+  hosts: Host[],
 ): Promise<UndoServerPlanInput> {
   const { inventory, record } = await checkedBackup(backupPath, host.computerName);
   const now = (await inventoryServer(host)).Components;
@@ -98,7 +100,7 @@ async function serverFacts(
     computerName: host.computerName,
     isMfaServer: inventory.Components.some((c) => c.Component === 'Agent') || now.some((c) => c.Component === 'MfaServer'),
     uninstall,
-    upgradeFiles: upgradeFiles(steps, ran, data, backupPath),
+    upgradeFiles: await upgradeFiles(steps, ran, (s) => stagedInstallerSha256(s, data, hosts), backupPath),
     reinstall: toReinstall.map((p) => ({ component: p.component, productCode: p.productCode, displayName: p.displayName, version: p.version })),
     backupPath,
     consumers: rewrittenConsumers(steps, ran),
@@ -137,12 +139,12 @@ export async function checkedBackup(backupPath: string, computerName: string): P
 }
 
 /** What the run wrote into each new web application (themes, files the old web.config named) and which installers it staged. */
-function upgradeFiles(
+async function upgradeFiles(
   steps: PlanStep[],
   ran: (s: PlanStep) => boolean,
-  data: (id: string) => Record<string, unknown> | undefined,
+  stagedSha256: (s: PlanStep) => Promise<string | null>,
   backupPath: string,
-): UndoServerPlanInput['upgradeFiles'] {
+): Promise<UndoServerPlanInput['upgradeFiles']> {
   const byComponent = new Map<string, Record<string, UndoParameterValue>>();
   const entry = (s: PlanStep) => {
     const key = String(s.Component);
@@ -167,7 +169,7 @@ function upgradeFiles(
       });
     }
     if (s.Action === 'CopyInstaller') {
-      Object.assign(entry(s), { stagedInstaller: text(s.Parameters.destinationPath), stagedSha256: text(data(s.Id)?.Sha256) });
+      Object.assign(entry(s), { stagedInstaller: text(s.Parameters.destinationPath), stagedSha256: await stagedSha256(s) });
     }
   }
   return [...byComponent.entries()].map(([component, parameters]) => {
@@ -178,6 +180,24 @@ function upgradeFiles(
     ].filter(Boolean);
     return { component, parameters, description: `Remove what the upgrade put in place for the new ${component}: ${what.join(', ') || 'nothing recorded'}` };
   });
+}
+
+/**
+ * The SHA-256 of the installer a CopyInstaller step staged, which the Undo removes only while the file holds it: as the
+ * step recorded it when it completed; for a step stopped before it completed (killed after it wrote the copy but before
+ * the journal recorded it), the hash of the file it copies, read now from the MFA server (the copy is of those bytes,
+ * written atomically, and the Undo uninstalls MFA Server only after it plans). Null when neither can be read: then a
+ * staged file is left and named.
+ */
+async function stagedInstallerSha256(step: PlanStep, data: (id: string) => Record<string, unknown> | undefined, hosts: Host[]): Promise<string | null> {
+  const recorded = data(step.Id)?.Sha256;
+  if (typeof recorded === 'string') return recorded;
+  const sourceName = step.Parameters.sourceComputerName;
+  const sourcePath = step.Parameters.sourcePath;
+  const source = hosts.find((h) => typeof sourceName === 'string' && h.computerName.toLowerCase() === sourceName.toLowerCase());
+  const found = source && typeof sourcePath === 'string' ? await source.stat(sourcePath) : undefined;
+  if (!source || typeof sourcePath !== 'string' || !found || found.isDirectory) return null;
+  return createHash('sha256').update(await source.readFile(sourcePath)).digest('hex');
 }
 
 /**

@@ -59,6 +59,8 @@ const removeUpgradeFiles: Executor = async (step, run) => {
   const backup = str(step, 'backupPath');
   const removed: string[] = [];
   const kept: string[] = [];
+  // A staged installer whose bytes the Undo cannot check (undo-facts.ts: stagedInstallerSha256) is left, and named.
+  const unchecked: string[] = [];
   const removeIfSame = async (target: string, expected: string) => {
     if (!(await host.stat(target))) return;
     if (sha256Hex(await host.readFile(target)) === expected) {
@@ -88,15 +90,22 @@ const removeUpgradeFiles: Executor = async (step, run) => {
     }
   }
   const staged = opt(step, 'stagedInstaller');
-  const stagedSha = opt(step, 'stagedSha256');
-  if (staged && stagedSha) {
-    await removeIfSame(staged, stagedSha);
+  if (staged) {
+    const stagedSha = opt(step, 'stagedSha256');
+    if (stagedSha) await removeIfSame(staged, stagedSha);
+    else if (await host.stat(staged)) unchecked.push(staged);
+    // The staging folder the step made goes when empty, also when the step was stopped before its copy was written.
     if (windowsParent(staged).toLowerCase() === STAGING_FOLDER.toLowerCase()) await removeEmptyFolders(host, STAGING_FOLDER);
   }
   for (const k of kept) run.log('warning', `${host.computerName}: ${k} changed since the upgrade put it there; it is left in place.`);
+  for (const u of unchecked) {
+    run.log('warning', `${host.computerName}: ${u} was staged by an upgrade step that did not complete, and its source is gone, so its bytes cannot be ` +
+      `checked; it is left in place. Remove it yourself if it is the component's installer.`);
+  }
+  const left = [...kept.map((k) => `${k} (changed since)`), ...unchecked.map((u) => `${u} (not checkable)`)];
   return {
-    outcome: `Removed ${removed.length} file(s) the upgrade had put in place${kept.length ? `; kept ${kept.length} changed since: ${kept.join(', ')}` : ''}.`,
-    data: { Removed: removed.length, Kept: kept.length },
+    outcome: `Removed ${removed.length} file(s) the upgrade had put in place${left.length ? `; kept ${left.length}: ${left.join(', ')}` : ''}.`,
+    data: { Removed: removed.length, Kept: left.length },
   };
 };
 
