@@ -138,8 +138,15 @@ function useOurOutputReader(shell: PowerShell): void {
 
 export class PowerShellSession implements PowerShellChannel {
   private broken = false;
+  /** What PowerShell wrote to stderr (bounded): when the process dies, .NET's unhandled-exception text is there. */
+  private stderrText = '';
 
-  private constructor(private readonly shell: PowerShell) {}
+  private constructor(private readonly shell: PowerShell) {
+    const streams = (shell as unknown as { streams?: { stderr?: NodeJS.ReadableStream } }).streams;
+    streams?.stderr?.on('data', (chunk: Buffer | string) => {
+      if (this.stderrText.length < STDERR_KEPT_CHARS) this.stderrText += chunk.toString();
+    });
+  }
 
   static open(options: PowerShellSessionOptions): PowerShellSession {
     try {
@@ -170,7 +177,8 @@ export class PowerShellSession implements PowerShellChannel {
     } catch (e) {
       this.broken = true;
       await this.close();
-      throw new Error(`PowerShell call failed or timed out (session discarded): ${(e as Error).message || 'timeout'}`, { cause: e });
+      const why = `${(e as Error).message || 'timeout'}${howItEnded(e)}${this.stderrShown()}`;
+      throw new Error(`PowerShell call failed or timed out (session discarded): ${why}`, { cause: e });
     }
     return parseWrappedOutput(raw);
   }
@@ -178,4 +186,21 @@ export class PowerShellSession implements PowerShellChannel {
   async close(): Promise<void> {
     await this.shell.dispose().catch(() => undefined);
   }
+
+  private stderrShown(): string {
+    // The exception's message and first frames come first; the rest of a .NET stack says little.
+    const text = this.stderrText.trim();
+    if (text === '') return '';
+    return `; its error output: ${text.length > STDERR_SHOWN_CHARS ? `${text.slice(0, STDERR_SHOWN_CHARS)}…` : text}`;
+  }
+}
+
+const STDERR_KEPT_CHARS = 64 * 1024;
+const STDERR_SHOWN_CHARS = 1500;
+
+/** How the PowerShell process ended, when it did (child-shell's ProcessError): a crash and a kill read differently. */
+function howItEnded(e: unknown): string {
+  const { exitCode, signalCode } = (e ?? {}) as { exitCode?: number | null; signalCode?: string | null };
+  if (exitCode === undefined && signalCode === undefined) return '';
+  return ` (exit code ${String(exitCode)}, signal ${String(signalCode)})`;
 }
