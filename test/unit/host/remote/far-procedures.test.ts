@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { dispatchCalls, parseCalls } from '../../../../core/host/remote/host-dispatch';
 import { farProcedure } from '../../../../core/host/remote/far-procedures';
 import { RemoteHost, type HostChannel } from '../../../../core/host/remote/remote-host';
-import type { FarIdentity, HostCall } from '../../../../core/host/remote/host-rpc';
+import type { FarIdentity, HostCall, HostCallOutcome } from '../../../../core/host/remote/host-rpc';
 import { inventoryServer } from '../../../../core/survey/inventory';
+import { readInstalledProducts } from '../../../../core/host/installed-products';
+import { folderSize } from '../../../../core/upgrade/readiness/folder-size';
+import { findRollbackMedia } from '../../../../core/survey/rollback-media';
 import { CoreError, isCoreError } from '../../../../core/util/errors';
 import { redactor } from '../../../../core/util/secrets';
 import { newLab } from '../lab/helpers';
@@ -24,7 +27,8 @@ function farLabHost(labPath: string, identity: FarIdentity): { host: RemoteHost<
     farRoot: '/far/module',
     call: async (call) => {
       calls.push(call);
-      const [o] = await dispatchCalls(parseCalls(JSON.stringify([call])));
+      // As on the wire: the outcome crosses as JSON.
+      const [o] = JSON.parse(JSON.stringify(await dispatchCalls(parseCalls(JSON.stringify([call]))))) as HostCallOutcome[];
       // The far core is another process: what it learned is not known here unless the answer carries it.
       redactor.forget();
       if (!o.Ok) throw new CoreError(o.Error.code as never, `[far01] ${o.Error.message}`, o.Error.target, o.Error.details);
@@ -51,6 +55,27 @@ test('the inventory of a far server is one call, and the same inventory the lab 
   assert.deepEqual(remote, { ...local, Components: local.Components.map((c) => ({ ...c, LabPath: null })) }, 'no local lab folder: LabPath null');
   assert.ok(local.Components.some((c) => c.SdkUrl), 'a web.config named the SDK');
   assert.equal(redactor.redact('S3cr3t!Pass'), '********', "the SDK password read on the far side is masked on this side too");
+});
+
+test('the readiness reads that walk many files are one call each, with what they give here', async () => {
+  const lab = await newLab('SingleServer');
+  const here = lab.hosts[0];
+  const [identity] = (await dispatchCalls([{ target: { labPath: lab.path }, method: 'describe', args: [] }]))[0].Value as FarIdentity[];
+  const { host, calls } = farLabHost(lab.path, identity);
+  const { Components } = await inventoryServer(here);
+  const asJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+  const pairs: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+    ['readInstalledProducts', () => readInstalledProducts(host), () => readInstalledProducts(here)],
+    ['folderSize', () => folderSize(host, 'C:\\inetpub\\wwwroot\\PhoneFactor'), () => folderSize(here, 'C:\\inetpub\\wwwroot\\PhoneFactor')],
+    ['findRollbackMedia', () => findRollbackMedia(host, Components), () => findRollbackMedia(here, Components)],
+  ];
+  for (const [name, remote, local] of pairs) {
+    calls.length = 0;
+    const far = await remote();
+    assert.deepEqual(calls.map((c) => c.args[0]), [name], `${name}: one host call`);
+    assert.deepEqual(far, asJson(await local()), `${name}: the same answer as here`);
+  }
+  assert.ok((await folderSize(here, 'C:\\inetpub\\wwwroot\\PhoneFactor')) > 0, 'the folder has files');
 });
 
 test('a batch runs its calls in order and answers each, a procedure failing with its own code beside the others', async () => {
