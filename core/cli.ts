@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
     const request = parseRequest(await readRequest(mode));
     const validate: StandaloneValidator = validators[contract.name];
     const outcome = await execute(contract, validate, request, stderrSink, TOOL_VERSION);
-    await closeRemoteConnections();
+    await closeRemoteConnections(undefined, (message) => stderrSink({ event: 'log', level: 'verbose', message }));
     finish(outcome.envelope, outcome.exitCode);
   } catch (e) {
     await closeRemoteConnections();

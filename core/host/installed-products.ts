@@ -1,6 +1,7 @@
 import type { Host, RegistryKey, RegistryView } from './host';
 import { isCoreError } from '../util/errors';
 import { readExport } from './registry-file';
+import { farProcedure } from './remote/far-procedures';
 
 /** Errors that mean one Uninstall entry cannot be read (its data, or reg.exe refusing that key). */
 const DAMAGED_ENTRY = new Set(['RegistryOutputUnreadable', 'RegistryReadFailed']);
@@ -70,8 +71,11 @@ function toProduct(keyName: string, key: RegistryKey, view: RegistryView, warn: 
 /**
  * Every installed product in both registry views (64-bit first), with a warning for each entry that could not be
  * read: one damaged entry must not hide the others. On 32-bit Windows there is a single view, read once.
+ * On a remote server it runs on the core there, in one round trip (far-procedures.ts).
  */
-export async function readInstalledProducts(host: Host): Promise<{ products: InstalledProduct[]; warnings: InstalledProductWarning[] }> {
+export const readInstalledProducts = farProcedure('readInstalledProducts', readBothViews);
+
+async function readBothViews(host: Host): Promise<{ products: InstalledProduct[]; warnings: InstalledProductWarning[] }> {
   const products: InstalledProduct[] = [];
   const warnings: InstalledProductWarning[] = [];
   const views: RegistryView[] = host.is64Bit ? ['64', '32'] : ['32'];

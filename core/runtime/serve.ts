@@ -99,8 +99,9 @@ export function serve(options: ServeOptions): void {
     clearTimeout(idleTimer);
     const id = callId(line);
     current = id;
-    const outcome = await runCall(line, (e) => write(JSON.stringify({ id, ...redactEvent(e) })), options.toolVersion);
-    await closeRemoteConnections();
+    const emit = (e: CoreEvent) => write(JSON.stringify({ id, ...redactEvent(e) }));
+    const outcome = await runCall(line, emit, options.toolVersion);
+    await closeRemoteConnections(undefined, (message) => emit({ event: 'log', level: 'verbose', message }));
     redactor.forget();
     write(JSON.stringify({ id, exitCode: outcome.exitCode, envelope: outcome.envelope }));
     busy = false;

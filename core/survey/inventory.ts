@@ -12,6 +12,7 @@ import type { ComponentRecord, ServerInventory } from '../domain/inventory-types
 import { readWebConfigSettings } from '../webconfig/index';
 import { CoreError, isLinkFailure } from '../util/errors';
 import { sameWindowsPath } from '../util/windows-path';
+import { farProcedure } from '../host/remote/far-procedures';
 
 const trimSlash = (p: string) => p.replace(/[\\/]+$/, '');
 
@@ -25,7 +26,31 @@ export async function readInstallPath(host: Host): Promise<string | null> {
   return null;
 }
 
+/**
+ * The inventory of the server `host` is. Read-only, so on a remote server it runs whole on the core there, in one
+ * round trip (far-procedures.ts); the identity it reports is the one this side reaches the server by.
+ */
 export async function inventoryServer(host: Host): Promise<ServerInventory> {
+  return namedAs(host, await readInventoryWhereItIs(host));
+}
+
+const readInventoryWhereItIs = farProcedure('inventoryServer', readInventory);
+
+/**
+ * The server as `host` names it: a far core names its host as it sees it (a lab there by its folder there); the
+ * RemoteHost that reached it names it as the admin did (no local lab folder). Locally, the same names again.
+ */
+function namedAs(host: Host, inventory: ServerInventory): ServerInventory {
+  return {
+    ...inventory,
+    ComputerName: host.computerName,
+    DnsName: host.dnsName ?? host.computerName,
+    Is64Bit: host.is64Bit,
+    Components: inventory.Components.map((c) => ({ ...c, ComputerName: host.computerName, LabPath: host.labFolder })),
+  };
+}
+
+async function readInventory(host: Host): Promise<ServerInventory> {
   const warnings: string[] = [];
   const products = await listInstalledProducts(host, (w) => warnings.push(`Uninstall entry ${w.keyName ?? ''}: ${w.message}`));
   const apps = await listWebApplications(host).catch((e: unknown) => {

@@ -25,6 +25,7 @@ import { readMsi, readMsiTable } from '../msi/reader';
 import { findVirtualDirectoryProperty } from '../msi/select';
 import { CoreError, isCoreError, isLinkFailure } from '../util/errors';
 import { joinWindowsPath, windowsParent } from '../util/windows-path';
+import { farProcedure } from '../host/remote/far-procedures';
 
 export type RollbackSource = 'GivenMedia' | 'CachedPackage' | 'OriginalSource';
 
@@ -90,8 +91,13 @@ export interface RollbackMediaRequest {
   mediaPath?: string;
 }
 
-/** Every PhoneFactor-era product of the server, with its candidates and the package chosen (or none). */
-export async function findRollbackMedia(host: Host, components: ComponentRecord[], req: RollbackMediaRequest = {}): Promise<ProductRollbackMedia[]> {
+/**
+ * Every PhoneFactor-era product of the server, with its candidates and the package chosen (or none). On a remote
+ * server it runs on the core there, in one round trip, and the packages it reads never cross (far-procedures.ts).
+ */
+export const findRollbackMedia = farProcedure('findRollbackMedia', findMediaOfProducts);
+
+async function findMediaOfProducts(host: Host, components: ComponentRecord[], req: RollbackMediaRequest = {}): Promise<ProductRollbackMedia[]> {
   const legacy = components.filter((c) => c.IsLegacy);
   if (legacy.length === 0) return [];
   const views = new Map((await readInstalledProducts(host)).products.filter((p) => p.productCode).map((p) => [p.productCode!.toUpperCase(), p.view]));

@@ -130,10 +130,13 @@ export function maskIfSecret(name: string, value: string | null): string | null 
  */
 export class SecretRedactor {
   private readonly values = new Set<string>();
+  /** The values as registered (without their URL forms): what a far core hands back (remote/far-procedures.ts). */
+  private readonly originals = new Set<string>();
   private pattern: RegExp | undefined;
 
   register(value: string | null | undefined): void {
     if (!value || value.length < 3) return;
+    this.originals.add(value);
     for (const form of [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+'), encodeURI(value)]) this.values.add(form);
     this.pattern = undefined;
   }
@@ -141,7 +144,13 @@ export class SecretRedactor {
   /** Drops every registered value: a warm core forgets one call's secrets before the next call (runtime/serve.ts). */
   forget(): void {
     this.values.clear();
+    this.originals.clear();
     this.pattern = undefined;
+  }
+
+  /** Every value registered since the last forget(), as registered. */
+  registered(): string[] {
+    return [...this.originals];
   }
 
   /** Every known secret in `text` replaced by `mask` (by default MASK), in one pass, the longest first. */

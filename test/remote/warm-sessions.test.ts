@@ -109,6 +109,23 @@ test('two commands in one PowerShell share the session and the far core; the far
   assert.equal(far('-sshs').length, 1, 'the server saw one connection');
 });
 
+test('a following inventory asks the far core two things: who the server is and its whole inventory, then to forget (issue 29)', { skip }, async () => {
+  await inventory();
+  const before = readFileSync(farStdin, 'utf8').trim().split('\n').length;
+  const r = await ps.run(
+    `Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ` +
+      `ForEach-Object Message`,
+    { lab: farLab },
+  );
+  assert.ok(r.ok, r.terminatingError?.message);
+  // What the far core received: one line per round trip that reached it.
+  const lines = readFileSync(farStdin, 'utf8').trim().split('\n').slice(before);
+  const asked = lines.map((l) => (l === FORGET_LINE ? 'forget' : (JSON.parse(l) as { method: string; args: unknown[] }[]).map((c) => c.method === 'runProcedure' ? c.args[0] : c.method).join('+')));
+  assert.deepEqual(asked, ['describe', 'inventoryServer', 'forget']);
+  // Every remoting script of the command: take the kept session (local), the module check, the two batches, closing.
+  assert.ok(r.output.includes('127.0.0.1: 2 batch(es) of host calls (2 call(s)), 5 remoting script(s) in all, closing included.'), r.output.join('\n'));
+});
+
 test('another port is another way to reach the server: its own session, never the kept one', { skip }, async () => {
   await inventory();
   const [kept] = await parked();

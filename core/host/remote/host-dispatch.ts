@@ -10,6 +10,7 @@ import { openLab, openLabServer } from '../lab/open-lab';
 import { createLocalWindowsHost } from '../local';
 import { CoreError, isCoreError } from '../../util/errors';
 import { redactor } from '../../util/secrets';
+import { farProcedureNamed } from './far-procedures';
 import {
   HOST_METHODS,
   INLINE_FILE_LIMIT,
@@ -25,6 +26,7 @@ import {
   type HostCallError,
   type HostCallOutcome,
   type HostMethod,
+  type ProcedureAnswer,
   type WireStagedFile,
 } from './host-rpc';
 
@@ -45,6 +47,9 @@ export function parseCalls(json: string): HostCall[] {
     }
     if (!isRemoteMethod(call.method)) {
       throw new CoreError('HostMethodNotAllowed', `Call ${i}: '${call.method}' is not a host method that can be called remotely.`, 'Calls');
+    }
+    if (call.method === 'runProcedure' && !farProcedureNamed(String(call.args[0]))) {
+      throw new CoreError('HostMethodNotAllowed', `Call ${i}: '${String(call.args[0])}' is not a procedure that can be run remotely.`, 'Calls');
     }
     const target = (call.target ?? {}) as FarTarget;
     const textOrAbsent = (value: unknown) => value === undefined || typeof value === 'string';
@@ -100,11 +105,23 @@ async function runCall(host: Host, call: HostCall): Promise<unknown> {
       return host.writeFileAtomic(String(a[0]), received(a[1], String(a[0])));
     case 'stageWrite':
       return writeFromStaging(host, String(a[0]), String(a[1]), String(a[2]));
+    case 'runProcedure':
+      return runProcedure(host, String(a[0]), a.slice(1));
     default:
       if (!(HOST_METHODS as readonly string[]).includes(call.method)) throw new CoreError('HostMethodNotAllowed', `'${call.method}' is not callable.`, 'Calls');
       // The remaining methods take and return plain JSON values.
       return (host[call.method as HostMethod] as (...args: unknown[]) => Promise<unknown>).apply(host, a);
   }
+}
+
+/**
+ * A registered read-only procedure run on this side's host (far-procedures.ts), with every secret value this core
+ * knows (this command's: it forgets between commands) for the caller to mask what it shows, as if it had read them.
+ */
+async function runProcedure(host: Host, name: string, args: unknown[]): Promise<ProcedureAnswer> {
+  // parseCalls refused the batch already when no procedure has this name.
+  const value = await farProcedureNamed(name)!(host, ...args);
+  return { value: value === undefined ? null : value, secrets: redactor.registered() };
 }
 
 /** Who the target is: every server of a far lab when no server is named (as -LabPath alone does locally). */

@@ -44,9 +44,17 @@ export const HOST_METHODS = [
 
 /**
  * Calls that are not Host methods but belong to the remote protocol: `describe` (who the target is),
- * `stageWrite` (put a file copied to the target's staging folder into place, checked against its hash).
+ * `stageWrite` (put a file copied to the target's staging folder into place, checked against its hash),
+ * `runProcedure` (run a registered read-only procedure on the target's host, far-procedures.ts: args are its name and
+ * its arguments; the value is a ProcedureAnswer).
  */
-export const PROTOCOL_METHODS = ['describe', 'stageWrite'] as const;
+export const PROTOCOL_METHODS = ['describe', 'stageWrite', 'runProcedure'] as const;
+
+/** What `runProcedure` answers: the procedure's value, and the secret values the far core learned running it. */
+export interface ProcedureAnswer {
+  value: unknown;
+  secrets: string[];
+}
 
 export type HostMethod = (typeof HOST_METHODS)[number];
 export type RemoteMethod = HostMethod | (typeof PROTOCOL_METHODS)[number];

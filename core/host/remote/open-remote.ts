@@ -47,21 +47,26 @@ export async function openRemoteHosts(computerName: string, labPath?: string, se
  * admin gave stay open). A server that does not answer within `limitMs` is left to the process ending (which drops
  * our own pwsh and its sessions).
  */
-export async function closeRemoteConnections(limitMs = 15_000): Promise<void> {
+export async function closeRemoteConnections(limitMs = 15_000, report: (line: string) => void = () => undefined): Promise<void> {
   const all = [...connections.values()];
   connections.clear();
-  const closing = Promise.all(all.map((c) => c.then((x) => x.close()).catch(() => undefined)));
+  const closing = Promise.all(
+    all.map((c) =>
+      c
+        .then(async (x) => {
+          await x.close();
+          report(describeStats(x));
+        })
+        .catch(() => undefined),
+    ),
+  );
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, limitMs)))]);
   clearTimeout(timer);
 }
 
-/** Round trips and calls per server so far: for verbose logs and benchmarks. */
-export async function remoteStats(): Promise<Record<string, { roundTrips: number; calls: number }>> {
-  const out: Record<string, { roundTrips: number; calls: number }> = {};
-  for (const [name, c] of connections) {
-    const conn = await c.catch(() => undefined);
-    if (conn) out[name] = { ...conn.stats };
-  }
-  return out;
+/** What a command asked of one server, for the verbose stream (issue 29: the round trips a command costs). */
+function describeStats(connection: RemoteConnection): string {
+  const { roundTrips, calls, scripts } = connection.stats;
+  return `${connection.name}: ${roundTrips} batch(es) of host calls (${calls} call(s)), ${scripts} remoting script(s) in all, closing included.`;
 }

@@ -43,10 +43,28 @@ interface Pending {
 }
 
 export interface ConnectionStats {
+  /** Batches of host calls sent to the target (each one Invoke-Command). */
   roundTrips: number;
   calls: number;
   /** Round trips answered by the core kept running on the target (the rest started a core each). */
   served: number;
+  /**
+   * Every script the connection ran in its PowerShell, from opening to closing: the host-call batches and the rest
+   * (taking or opening the session, the module check, copies, closing). All but the local ask that takes a kept
+   * session reach the server.
+   */
+  scripts: number;
+}
+
+/** The channel, with every script it runs counted in `stats.scripts`. */
+function counted(channel: PowerShellChannel, stats: ConnectionStats): PowerShellChannel {
+  return {
+    run: (script, values) => {
+      stats.scripts++;
+      return channel.run(script, values);
+    },
+    close: () => channel.close(),
+  };
 }
 
 export class RemoteConnection {
@@ -56,15 +74,14 @@ export class RemoteConnection {
   private lostReason: string | undefined;
   /** Set once the persistent far core could not be used: later batches start a core each (the slower, older path). */
   private serveUnavailable: string | undefined;
-  readonly stats: ConnectionStats = { roundTrips: 0, calls: 0, served: 0 };
-
   private constructor(
     readonly options: RemoteOptions,
     private readonly ps: PowerShellChannel,
     /** The module folder on the target. */
     readonly farRoot: string,
     /** How the session the admin gave (-Session) is named in messages; undefined when we opened the session. */
-    private readonly givenSession?: string,
+    private readonly givenSession: string | undefined,
+    readonly stats: ConnectionStats,
   ) {}
 
   get name(): string {
@@ -87,7 +104,8 @@ export class RemoteConnection {
     openChannel: () => PowerShellChannel = ownPowerShell,
     warn: (message: string) => void = () => undefined,
   ): Promise<RemoteConnection> {
-    const ps = openChannel();
+    const stats: ConnectionStats = { roundTrips: 0, calls: 0, served: 0, scripts: 0 };
+    const ps = counted(openChannel(), stats);
     try {
       let opened = await openSession(ps, options);
       const replaced = (why: string) =>
@@ -125,7 +143,7 @@ export class RemoteConnection {
           );
         }
       }
-      const connection = new RemoteConnection(options, ps, far.root, given);
+      const connection = new RemoteConnection(options, ps, far.root, given, stats);
       if (options.perCallCore) connection.serveUnavailable = 'turned off by MFA_REMOTE_PER_CALL_CORE';
       return connection;
     } catch (e) {

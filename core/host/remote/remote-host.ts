@@ -26,6 +26,7 @@ import type {
   VolumeSpace,
 } from '../host';
 import { CoreError } from '../../util/errors';
+import { redactor } from '../../util/secrets';
 import type { RemoteConnection } from './remote-connection';
 import { checkRange } from '../file-range';
 import {
@@ -39,6 +40,7 @@ import {
   type FarIdentity,
   type FarTarget,
   type HostMethod,
+  type ProcedureAnswer,
   type RemoteMethod,
 } from './host-rpc';
 
@@ -81,6 +83,19 @@ export class RemoteHost<C extends HostChannel = RemoteConnection> implements Hos
 
   private invoke(method: RemoteMethod, ...args: unknown[]): Promise<unknown> {
     return this.connection.call({ target: this.farTarget, method, args: encodeArgs(args) });
+  }
+
+  /**
+   * A registered read-only procedure (far-procedures.ts) run on the far core in one round trip; the secret values it
+   * learned there are taught to this core's redactor, as reading the files here would have.
+   */
+  async runProcedure(name: string, args: unknown[]): Promise<unknown> {
+    const answer = (await this.invoke('runProcedure', name, ...args)) as ProcedureAnswer | null;
+    if (answer === null || typeof answer !== 'object' || !Array.isArray(answer.secrets)) {
+      throw new CoreError('RemoteProtocolError', `[${this.remoteName}] The server answered ${name} with no result.`, this.remoteName);
+    }
+    for (const secret of answer.secrets) redactor.register(String(secret));
+    return answer.value;
   }
 
   /** Methods whose "not there" answer is undefined (null on the wire). */

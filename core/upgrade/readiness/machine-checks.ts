@@ -46,8 +46,10 @@ const RESTART_INDICATORS = [
 
 export async function checkPendingRestart(host: Host): Promise<ReadinessRow> {
   const found: string[] = [];
-  for (const i of RESTART_INDICATORS) {
-    const key = await host.getRegistryKey(i.key, '64');
+  // Read together: on a remote server, one round trip for all of them.
+  const keys = await Promise.all(RESTART_INDICATORS.map((i) => host.getRegistryKey(i.key, '64')));
+  for (const [n, i] of RESTART_INDICATORS.entries()) {
+    const key = keys[n];
     if (!key) continue;
     if (!('value' in i)) {
       found.push(i.name);
