@@ -10,7 +10,7 @@ import { join, resolve, win32 } from 'node:path';
 import { protectFolder } from './protect-folder';
 import { MEDIA_MANIFEST, findLabMediaFolder, labMediaFile, labMediaNames } from '../host/lab/media';
 import { finishLab, prepareFolder } from '../host/lab/scenarios';
-import type { LabFile, LabServerSummary } from '../host/lab/lab-file';
+import { withLabInstallerPath, type LabFile, type LabServerSummary } from '../host/lab/lab-file';
 import { LAB_FILE } from '../host/lab/server-file';
 import { labReadme } from '../host/lab/templates/lab-readme';
 import { verifyBackup } from './verify-backup';
@@ -325,5 +325,5 @@ export async function createLabFromBackups(
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
   await writeFile(join(labPath, 'README.txt'), labReadme('FromBackup', summaries, labPath));
   await finishLab(labPath, backups.length === 1 ? ['.'] : [...servers.values()].map((s) => s.name), foreign, prepared);
-  return summaries;
+  return withLabInstallerPath(summaries);
 }

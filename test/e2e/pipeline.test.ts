@@ -34,3 +34,19 @@ test('Get-PhoneFactorComponent | Get-MfaUpgradePlan / Invoke-MfaServerUpgrade: a
   assert.equal(result.ExitCode, 0);
   assert.match(result.JournalPath, /MfaServerUpgrade-MFA01\+WEB01/);
 });
+
+test('New-MfaLab | Get-MfaUpgradePlan: every server of a lab carries its media path, so a server without media of its own (an SDK caller) binds too', async () => {
+  for (const scenario of ['SdkConsumers', 'SeparateWebServer']) {
+    const values = { lab: path.join(dir, `lab-${scenario}`), backups: path.join(dir, `backups-${scenario}`) };
+    const made = await ps.run('New-MfaLab -Path $V.lab -Scenario $V.scenario -Confirm:$false | Select-Object ComputerName, InstallerPath', { ...values, scenario });
+    assert.ok(made.ok, made.terminatingError?.message);
+    const servers = made.output as Array<{ ComputerName: string; InstallerPath: string | null }>;
+    assert.ok(servers.length >= 2, `${scenario}: several servers`);
+    for (const s of servers) assert.equal(s.InstallerPath, 'C:\\Media\\MfaServer', `${scenario}/${s.ComputerName}: the lab's media path`);
+    const plan = await ps.run('New-MfaLab -Path $V.lab -Scenario $V.scenario -Force -Confirm:$false | Get-MfaUpgradePlan -BackupDestination $V.backups', { ...values, scenario });
+    assert.ok(plan.ok, plan.terminatingError?.message);
+    assert.deepEqual(plan.errors.map((e) => e.message), [], `${scenario}: no server refused the binding`);
+    const planned = new Set((plan.output as Array<{ ComputerName: string }>).map((s) => s.ComputerName));
+    assert.deepEqual([...planned].sort(), servers.map((s) => s.ComputerName).sort(), `${scenario}: every server of the lab is in the plan`);
+  }
+});

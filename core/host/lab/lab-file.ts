@@ -24,7 +24,11 @@ export const LAB_SCENARIOS: LabScenario[] = [
 export interface LabServerSummary {
   LabPath: string;
   ComputerName: string;
-  /** Where the MFA Server media sits in the lab's own Windows namespace; null when the server has none. */
+  /**
+   * Where the MFA Server media sits in the lab's Windows namespace: on the server itself, or for a server without media
+   * of its own (an SDK caller's) the lab's media on its MFA server, which is where an upgrade of the lab reads them.
+   * Null only when no server of the lab has media.
+   */
   InstallerPath: string | null;
   Scenario: LabScenario | 'FromBackup';
   /** What the lab made up or could not rebuild (labs from a backup); [] for a scenario. */
@@ -36,4 +40,14 @@ export interface LabFile {
   scenario: LabScenario | 'FromBackup';
   /** Server folders relative to the lab folder; '.' when the lab folder is the server. */
   servers: string[];
+}
+
+/**
+ * The lab's objects as New-MfaLab outputs them: every server carries the lab's installer media path, because they are
+ * piped together into one upgrade (InstallerPath binds by name) and a server without media of its own (an SDK caller)
+ * must not refuse the binding for the whole batch. The media path is one per lab: the first server that has one.
+ */
+export function withLabInstallerPath(summaries: LabServerSummary[]): LabServerSummary[] {
+  const labMedia = summaries.find((s) => s.InstallerPath !== null)?.InstallerPath ?? null;
+  return summaries.map((s) => ({ ...s, InstallerPath: s.InstallerPath ?? labMedia }));
 }

@@ -16,7 +16,7 @@ import { LAB_FILE, SERVER_FILE } from './server-file';
 import { labReadme } from './templates/lab-readme';
 import { placeSdkConsumers } from './templates/sdk-consumers';
 import type { LabHost } from './lab-host';
-import { LAB_SCENARIOS, type LabFile, type LabScenario, type LabServerSummary } from './lab-file';
+import { LAB_SCENARIOS, withLabInstallerPath, type LabFile, type LabScenario, type LabServerSummary } from './lab-file';
 
 export interface CreateLabOptions {
   force?: boolean;
@@ -295,7 +295,7 @@ export async function createLab(path: string, scenario: LabScenario = 'SingleSer
   await writeFile(join(labPath, LAB_FILE), JSON.stringify(labFile, null, 2) + '\n');
   await writeFile(join(labPath, 'README.txt'), labReadme(scenario, summaries, labPath));
   await finishLab(labPath, servers.map((s) => s.folder), foreign, prepared);
-  return summaries;
+  return withLabInstallerPath(summaries);
 }
 
 /** Writes the lab's mark (last): every top-level entry but those the admin had there before (`foreign`), and its servers. */
