@@ -30,6 +30,9 @@ const Output = Type.Object({
   BackupPath: Type.Array(Type.String()),
   NextAction: Nullable(Type.String()),
   ChangeId: Type.Array(Type.String()),
+  ReviewedPlan: Nullable(Type.String({
+    description: 'The reviewed plan file the run runs (Invoke-MfaServerUpgrade -PlanPath) and its SHA-256; null for a plan made at run time.',
+  })),
   LastRunBy: Nullable(Type.String()),
   StartedUtc: Type.String(),
   UpdatedUtc: Type.String(),

@@ -115,6 +115,10 @@ describe('a reviewed plan: Get-MfaUpgradePlan -OutFile, then Invoke-MfaServerUpg
     assert.deepEqual(ran, (JSON.parse(readFileSync(file, 'utf8')) as { Plan: unknown }).Plan);
     const report = readFileSync(path.join(runFolderOf(backups), 'report.html'), 'utf8');
     assert.match(report, new RegExp(`Reviewed plan.*${doc.Sha256}`, 's'));
+    // Read back: Get-MfaUpgradeRun names the reviewed plan the run ran.
+    const status = await ps.run('Get-MfaUpgradeRun -BackupDestination $V.backups | Select-Object -ExpandProperty ReviewedPlan', { backups });
+    assert.ok(status.ok, status.terminatingError?.message);
+    assert.deepEqual(status.output, [`${file} (SHA-256 ${doc.Sha256})`]);
   });
 
   // Each: the lab changed between the export and the run → refused with each difference named, nothing changed.

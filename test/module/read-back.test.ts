@@ -36,6 +36,7 @@ interface RunState {
   BackupPath: string[];
   NextAction: string | null;
   ChangeId: string[];
+  ReviewedPlan: string | null;
   LastRunBy: string | null;
   ReportPath: string | null;
 }
@@ -63,6 +64,7 @@ test('Get-MfaUpgradeRun: a failed run says where it stopped and what to do, as t
   assert.deepEqual(state.BackupPath, failed.BackupPath);
   assert.deepEqual(state.ChangeId, ['CHG100']);
   assert.match(state.LastRunBy ?? '', / on /);
+  assert.equal(state.ReviewedPlan, null, 'a plan made at run time, not a reviewed one');
 
   const lines = await viewLines('Get-MfaUpgradeRun $V.backups', { backups });
   // A list view (issue 28 item 2): the run's servers, status and the step a -Resume continues with, each on its line.

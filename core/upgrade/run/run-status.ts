@@ -38,6 +38,8 @@ export interface UpgradeRunStatus {
   NextAction: string | null;
   /** Every change number the runs were done under, in order. */
   ChangeId: string[];
+  /** `<path> (SHA-256 <content hash>)` of the reviewed plan the run runs (-PlanPath); null for a plan made at run time. */
+  ReviewedPlan: string | null;
   /** Who ran it last (`DOMAIN\user` on MACHINE), null for a journal written before runs were recorded. */
   LastRunBy: string | null;
   StartedUtc: string;
@@ -101,6 +103,7 @@ async function runStatus(folder: string, destination: string): Promise<UpgradeRu
     BackupPath: backups,
     NextAction: await nextAction(folder, doc.Status, next, plan, journal, backups),
     ChangeId: [...new Set(doc.Runs.map((r) => r.ChangeId).filter((c): c is string => c !== null))],
+    ReviewedPlan: reviewedPlanOf(doc.Meta),
     LastRunBy: last ? `${last.Account} on ${last.Machine}` : null,
     StartedUtc: doc.CreatedAt,
     UpdatedUtc: doc.UpdatedAt,
@@ -136,4 +139,10 @@ async function nextAction(
     return `A run is going on now (process ${owner.pid} of ${owner.user} on ${owner.computerName}, started ${owner.startedUtc}): wait for it to end.`;
   }
   return `The run stopped in ${next?.Id ?? 'its last step'} without finishing. Run the same Invoke-MfaServerUpgrade command with -Resume to continue.`;
+}
+
+/** The reviewed plan a run records in its journal (engine.ts), as one line an admin can match with the ticket's file. */
+function reviewedPlanOf(meta: Record<string, unknown>): string | null {
+  const { ReviewedPlanPath: file, ReviewedPlanSha256: sha } = meta;
+  return typeof file === 'string' && typeof sha === 'string' ? `${file} (SHA-256 ${sha})` : null;
 }
