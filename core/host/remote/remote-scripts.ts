@@ -143,6 +143,26 @@ if ($V.transport -eq 'ssh') {
     $p.ComputerName = $V.computerName
     if ($null -ne $MfaState.Credential) { $p.Credential = $MfaState.Credential }
 }
+if ($V.transport -eq 'ssh') {
+    # The port is reached before ssh is started. PowerShell's SSH client can end its whole process when ssh exits at
+    # once, as ssh does for a name that does not resolve or a port that refuses: an unhandled IOException (Broken pipe)
+    # as it closes ssh's input in SSHClientSessionTransportManager.HandleSSHError (seen with pwsh 7.6.9 on Linux). The
+    # caller's PowerShell holds the sessions, so that would end the admin's console with the command.
+    $sshPort = 22
+    if ($V.port) { $sshPort = [int]$V.port }
+    $probe = New-Object System.Net.Sockets.TcpClient
+    $unreached = $null
+    try {
+        if (-not $probe.ConnectAsync($V.computerName, $sshPort).Wait(20000)) { $unreached = "no answer within 20 s" }
+    } catch {
+        $inner = $_.Exception
+        while ($null -ne $inner.InnerException) { $inner = $inner.InnerException }
+        $unreached = $inner.Message
+    } finally {
+        $probe.Dispose()
+    }
+    if ($null -ne $unreached) { throw "port $sshPort of $($V.computerName) could not be reached, so ssh was not started ($unreached)." }
+}
 $MfaState.Session = New-PSSession @p
 $MfaState.Borrowed = $false
 $MfaState.ParkKey = $key
