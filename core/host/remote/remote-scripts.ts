@@ -83,6 +83,33 @@ try {
 } finally { [System.Threading.Monitor]::Exit($lot.Lock) }`;
 
 /**
+ * Keeps a lost SSH connection from ending the PowerShell that holds the session. PowerShell's SSH client (seen with
+ * pwsh 7.6.9) writes to ssh's input through a buffered pipe; once ssh stops reading, a write fails and leaves its bytes
+ * in the buffer, and closing the connection later flushes them into the broken pipe again: from Remove-PSSession that
+ * is an IOException ("Broken pipe") the caller sees, and from the transport's own error thread (ssh ended) it is
+ * unhandled and ends the whole process, which for the broker is the admin's console (seen in CI, the connection-lost
+ * upgrade test; reproduced by test/remote/ssh-client-crash.test.ts). The transport's reference to that writer is taken
+ * away, so closing never flushes it: PowerShell still ends ssh when the session closes, and the writer is left to the
+ * garbage collector, whose finalizer ignores a broken pipe. Best effort: a PowerShell built otherwise is left as it is.
+ * Applied to every SSH session the scripts use, the admin's own (-Session) included: its console is at stake too.
+ */
+const SHIELD_SSH_CLOSE = String.raw`
+function Protect-MfaSshSessionClose([object] $Session) {
+    if ([string]$Session.Transport -ne 'SSH') { return }
+    try {
+        $flags = [Reflection.BindingFlags]'Instance, NonPublic, Public'
+        $pool = $Session.Runspace.GetType().GetProperty('RunspacePool', $flags).GetValue($Session.Runspace)
+        $internal = $pool.GetType().GetProperty('RemoteRunspacePoolInternal', $flags).GetValue($pool)
+        $handler = $internal.GetType().GetProperty('DataStructureHandler', $flags).GetValue($internal)
+        $transport = $handler.GetType().GetProperty('TransportManager', $flags).GetValue($handler)
+        $writer = $transport.GetType().GetField('_stdInWriter', $flags)
+        if ($null -ne $writer) { $writer.SetValue($transport, $null) }
+    } catch {
+        Write-Verbose "The SSH session's input could not be shielded: $($_.Exception.Message)"
+    }
+}`;
+
+/**
  * Opens the remoting session, or takes the one the admin gave for this server, or the one an earlier command kept
  * (answers {reused}; a kept one found ended is removed and a new one opened: {dead: why}); a failure is a terminating
  * error whose message says why (error id Mfa:<code> when the cause is known, so the core reports that code).
@@ -94,6 +121,7 @@ const REMOTING_SHIM_FOR_TESTS = globalThis.__MFA_TEST_HOOKS__ ? 'if ($env:MFA_TE
 
 export const OPEN_SESSION = String.raw`
 $ErrorActionPreference = 'Stop'
+${SHIELD_SSH_CLOSE}
 if ($null -ne $MfaState.Given) {
     $given = $MfaState.Given
     if ($given.State -ne 'Opened') {
@@ -101,6 +129,7 @@ if ($null -ne $MfaState.Given) {
         if ([string]$given.State -eq 'Disconnected') { $todo = 'Reconnect it with Connect-PSSession and run the command again.' }
         Write-Error -ErrorId 'Mfa:SessionNotOpen' -Message "The session given with -Session for $($V.computerName) (Id $($given.Id), $($given.Name)) is $($given.State), not Opened. $todo"
     }
+    Protect-MfaSshSessionClose $given
     $MfaState.Session = $given
     $MfaState.Borrowed = $true
     return @{ given = "The session you gave (Id $($given.Id), $($given.Name))" }
@@ -164,6 +193,7 @@ if ($V.transport -eq 'ssh') {
     if ($null -ne $unreached) { throw "port $sshPort of $($V.computerName) could not be reached, so ssh was not started ($unreached)." }
 }
 $MfaState.Session = New-PSSession @p
+Protect-MfaSshSessionClose $MfaState.Session
 $MfaState.Borrowed = $false
 $MfaState.ParkKey = $key
 if ($dead) { return @{ dead = $dead } }
