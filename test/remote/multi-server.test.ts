@@ -3,11 +3,10 @@
 // while the others' output still comes back. Remote objects pipe onward to the same server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 const skip = remoteTestsSkip();
@@ -26,21 +25,15 @@ interface Row {
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-multi-'));
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-multi-'));
   twoServerLab = path.join(root, 'two-servers');
   farLab = path.join(root, 'far-lab');
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv });
   const made = await ps.run('New-MfaLab -Path $V.two -Scenario SeparateWebServer | Out-Null; New-MfaLab -Path $V.far -Scenario SingleServer | Out-Null', { two: twoServerLab, far: farLab });
   assert.ok(made.ok, made.terminatingError?.message);
 });
 
 after(async () => {
-  if (skip) return;
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root });
 });
 
 const names = (rows: unknown[]) => [...new Set((rows as Row[]).map((r) => r.ComputerName))];

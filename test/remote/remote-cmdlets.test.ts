@@ -5,11 +5,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { modulePath, openModuleSession, pwshExecutable } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, descendants, remoteTestsSkip } from '../helpers/sshd';
+import { modulePath, pwshExecutable } from '../helpers/pwsh';
+import { LoopbackSshd, descendants, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 const skip = remoteTestsSkip();
@@ -20,20 +20,14 @@ let farLab: string;
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-remote-'));
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-remote-'));
   farLab = path.join(root, 'far-lab');
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv });
   const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SingleServer | Out-Null', { lab: farLab });
   assert.ok(made.ok, made.terminatingError?.message);
 });
 
 after(async () => {
-  if (skip) return;
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root });
 });
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

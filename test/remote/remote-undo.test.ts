@@ -3,11 +3,9 @@
 // each ends equal to the lab before the upgrade (files by hash, registry, products, IIS: labStateAfterReinstall).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite } from '../helpers/remote-suite';
 import { diffStates, LAB_INSTALLER_PATH, LAB_SDK_PASSWORD, allText, labStateAfterReinstall } from '../e2e/helpers';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
@@ -18,18 +16,11 @@ let root: string;
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-remote-undo-'));
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv });
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-remote-undo-'));
 });
 
 after(async () => {
-  if (skip) return;
-  await ps?.run('Get-PSSession | Remove-PSSession').catch(() => undefined);
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root }, true);
 });
 
 interface RunResult {

@@ -2,11 +2,10 @@
 // middle (sshd and every session killed once the journal shows completed steps), then -Resume with sshd back: done.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite, completedSteps, FAR_LAB_UPGRADE } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 const skip = remoteTestsSkip();
@@ -16,17 +15,11 @@ let root: string;
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-remote-upgrade-'));
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv });
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-remote-upgrade-'));
 });
 
 after(async () => {
-  if (skip) return;
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root });
 });
 
 interface Result {
@@ -36,17 +29,7 @@ interface Result {
   Steps: { Id: string; Status: string }[];
 }
 
-const UPGRADE = `Invoke-MfaServerUpgrade -ComputerName 127.0.0.1 -LabPath $V.lab -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination $V.backups -Confirm:$false`;
-
-function completedSteps(journalFile: string): number {
-  try {
-    const j = JSON.parse(readFileSync(journalFile, 'utf8')) as { Steps?: Record<string, { Status: string }> | { Status: string }[] };
-    const steps = Array.isArray(j.Steps) ? j.Steps : Object.values(j.Steps ?? {});
-    return steps.filter((s) => s.Status === 'Completed').length;
-  } catch {
-    return 0; // not written yet, or caught between write and rename
-  }
-}
+const UPGRADE = FAR_LAB_UPGRADE;
 
 test('a connection lost mid-upgrade fails the run cleanly; -Resume after the server is back completes it', { skip, timeout: 900_000 }, async () => {
   const lab = path.join(root, 'far-lab');

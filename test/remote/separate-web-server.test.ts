@@ -5,11 +5,10 @@
 // covers the run across both servers; the connection is cut mid-run and -Resume finishes it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite, completedSteps } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 const skip = remoteTestsSkip();
@@ -20,12 +19,8 @@ let lab: string;
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  await sshd.listenAlsoOn('127.0.0.2');
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-remote-sws-'));
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-remote-sws-', { prepare: (server) => server.listenAlsoOn('127.0.0.2') }));
   lab = path.join(root, 'far-lab');
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv });
   const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SeparateWebServer | Out-Null', { lab });
   assert.ok(made.ok, made.terminatingError?.message);
   // The module is copied to the far side once here, so the two servers (one far folder) do not race to copy it.
@@ -34,10 +29,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (skip) return;
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root });
 });
 
 /** The two far servers as pipeline objects: the address that reaches each, and its lab folder there. */
@@ -50,14 +42,6 @@ interface Step {
   Status: string;
 }
 
-function completedSteps(journalFile: string): number {
-  try {
-    const j = JSON.parse(readFileSync(journalFile, 'utf8')) as { Steps: { Status: string }[] };
-    return j.Steps.filter((s) => s.Status === 'Completed').length;
-  } catch {
-    return 0;
-  }
-}
 
 test('inventory and plan span both remote servers; the plan names the servers by their own names', { skip }, async () => {
   const inv = await ps.run(`${TARGETS}; $targets | Get-PhoneFactorComponent`, values());

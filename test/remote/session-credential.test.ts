@@ -5,12 +5,12 @@
 // the SSH session, so everything after the credential hand-off is real.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { openModuleSession, faultModulePath } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { faultModulePath } from '../helpers/pwsh';
+import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 const skip = remoteTestsSkip();
@@ -28,14 +28,15 @@ const sshValues = () => ({ port: sshd.port, user: sshd.user, key: sshd.keyFile, 
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  await sshd.listenAlsoOn('127.0.0.2'); // a second "server" for the closed-session and separate-web-server cases
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-session-'));
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-session-', {
+    // A second "server" for the closed-session and separate-web-server cases.
+    prepare: (server) => server.listenAlsoOn('127.0.0.2'),
+    // The module's own remoting would go to port 1 (nothing listens): only the sessions given can reach the server.
+    env: () => ({ MFA_REMOTE_SSH_PORT: '1' }),
+    // The test build: the -Credential test stands in for New-PSSession through MFA_TEST_REMOTING_SHIM.
+    module: faultModulePath,
+  }));
   farLab = path.join(root, 'far-lab');
-  // The module's own remoting would go to port 1 (nothing listens): only the sessions given can reach the server.
-  // The test build: the -Credential test stands in for New-PSSession through MFA_TEST_REMOTING_SHIM.
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv, MFA_REMOTE_SSH_PORT: '1' }, faultModulePath);
   const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SingleServer | Out-Null', { lab: farLab });
   assert.ok(made.ok, made.terminatingError?.message);
   const opened = await ps.run(openSession('S1', '127.0.0.1'), sshValues());
@@ -43,11 +44,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (skip) return;
-  await ps?.run('Get-PSSession | Remove-PSSession').catch(() => undefined);
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root }, true);
 });
 
 test('remoting settings are parameters: -RemoteTransport/-RemotePort/-RemoteUserName/-RemoteKeyFilePath reach the server with no MFA_REMOTE_* variable set', { skip }, async () => {

@@ -11,11 +11,10 @@
 // Through the real interfaces: the module in real pwsh, a private loopback sshd, a far lab.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openModuleSession } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite, completedSteps, FAR_LAB_UPGRADE } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
 const skip = remoteTestsSkip();
@@ -49,26 +48,24 @@ exec /usr/bin/ssh "$@" < "$fifo"
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-ssh-crash-'));
+  const bin = (folder: string) => path.join(folder, 'bin');
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-ssh-crash-', {
+    prepare: (_server, folder) => {
+      relays = path.join(folder, 'relays');
+      mkdirSync(relays);
+      mkdirSync(bin(folder));
+      writeFileSync(path.join(bin(folder), 'ssh'), STAND_IN_SSH(relays));
+      chmodSync(path.join(bin(folder), 'ssh'), 0o755);
+    },
+    env: (_server, folder) => ({ PATH: `${bin(folder)}:${process.env.PATH}` }),
+  }));
   farLab = path.join(root, 'far-lab');
-  relays = path.join(root, 'relays');
-  mkdirSync(relays);
-  const bin = path.join(root, 'bin');
-  mkdirSync(bin);
-  writeFileSync(path.join(bin, 'ssh'), STAND_IN_SSH(relays));
-  chmodSync(path.join(bin, 'ssh'), 0o755);
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv, PATH: `${bin}:${process.env.PATH}` });
   const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SingleServer | Out-Null', { lab: farLab });
   assert.ok(made.ok, made.terminatingError?.message);
 });
 
 after(async () => {
-  if (skip) return;
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root });
 });
 
 const started = () => readdirSync(relays).filter((f) => f.startsWith('relay-')).map((f) => f.slice('relay-'.length));
@@ -109,17 +106,7 @@ test('ssh stops reading while its session is kept: the next command replaces it 
   assert.deepEqual(third.warnings, [], 'the new session is kept without a word');
 });
 
-const UPGRADE = `Invoke-MfaServerUpgrade -ComputerName 127.0.0.1 -LabPath $V.lab -InstallerPath 'C:\\Media\\MfaServer' -BackupDestination $V.backups -Confirm:$false`;
-
-function completedSteps(journalFile: string): number {
-  try {
-    const j = JSON.parse(readFileSync(journalFile, 'utf8')) as { Steps?: Record<string, { Status: string }> | { Status: string }[] };
-    const steps = Array.isArray(j.Steps) ? j.Steps : Object.values(j.Steps ?? {});
-    return steps.filter((x) => x.Status === 'Completed').length;
-  } catch {
-    return 0; // not written yet, or caught between write and rename
-  }
-}
+const UPGRADE = FAR_LAB_UPGRADE;
 
 test('ssh stops reading mid-upgrade: the run fails cleanly, the caller lives on, -Resume completes it', { skip, timeout: 600_000 }, async () => {
   const lab = path.join(root, 'upgraded-lab');

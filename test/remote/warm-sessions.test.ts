@@ -6,11 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { modulePath, openModuleSession, pwshExecutable } from '../helpers/pwsh';
-import { LoopbackSshd, assertSshdAvailable, remoteTestsSkip } from '../helpers/sshd';
+import { modulePath, pwshExecutable } from '../helpers/pwsh';
+import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
+import { startRemoteSuite, stopRemoteSuite } from '../helpers/remote-suite';
 import { FORGET_LINE } from '../../core/host/remote/host-rpc';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 
@@ -24,14 +24,24 @@ let farStdin: string;
 
 before(async () => {
   if (skip) return;
-  assertSshdAvailable();
-  sshd = await LoopbackSshd.start();
-  secondPort = await sshd.listenAlsoOnPort();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mfa-warm-remote-'));
-  farLab = path.join(root, 'far-lab');
   // Node on the far side, with every line its core reads on stdin kept (MFA_REMOTE_NODE: the far side's node hint).
-  farStdin = path.join(root, 'far-core-stdin.log');
-  const tee = path.join(root, 'tee-far-core.cjs');
+  const farNode = (folder: string) => path.join(folder, 'far-node');
+  ({ sshd, ps, root } = await startRemoteSuite('mfa-warm-remote-', {
+    prepare: async (server, folder) => {
+      secondPort = await server.listenAlsoOnPort();
+      writeFarNode(folder, farNode(folder));
+    },
+    env: (_server, folder) => ({ MFA_REMOTE_NODE: farNode(folder) }),
+  }));
+  farLab = path.join(root, 'far-lab');
+  const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SingleServer | Out-Null', { lab: farLab });
+  assert.ok(made.ok, made.terminatingError?.message);
+});
+
+/** A far "node" that runs the real one through a tee keeping every line the far core reads (into farStdin). */
+function writeFarNode(folder: string, farNode: string): void {
+  farStdin = path.join(folder, 'far-core-stdin.log');
+  const tee = path.join(folder, 'tee-far-core.cjs');
   writeFileSync(tee, `
 const { spawn } = require('node:child_process');
 const { appendFileSync } = require('node:fs');
@@ -41,19 +51,12 @@ process.stdin.on('end', () => core.stdin.end());
 core.stdin.on('error', () => {});
 core.on('exit', (code) => process.exit(code ?? 1));
 `);
-  const farNode = path.join(root, 'far-node');
   writeFileSync(farNode, `#!/bin/sh\nexec '${process.execPath}' '${tee}' "$@"\n`);
   chmodSync(farNode, 0o755);
-  ps = await openModuleSession(root, { ...process.env, ...sshd.clientEnv, MFA_REMOTE_NODE: farNode });
-  const made = await ps.run('New-MfaLab -Path $V.lab -Scenario SingleServer | Out-Null', { lab: farLab });
-  assert.ok(made.ok, made.terminatingError?.message);
-});
+}
 
 after(async () => {
-  if (skip) return;
-  await ps?.close();
-  await sshd?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) await stopRemoteSuite({ sshd, ps, root });
 });
 
 /** The sessions the module keeps in this PowerShell: their ids and states. */
