@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { COMPONENT_NAMES } from './catalog';
 import { UPGRADE_GOALS, type PlanAction, type PlanStep, type UpgradeGoal, type UpgradePlan } from './plan-types';
 import { CoreError } from '../util/errors';
-import { jsonSyntaxError } from '../util/json-syntax';
+import { parseRecordJson } from '../util/json-syntax';
 
 export const PLAN_ACTIONS: PlanAction[] = [
   'Backup',
@@ -33,13 +33,7 @@ export function serializePlan(plan: UpgradePlan): Buffer {
 }
 
 export function parsePlan(bytes: Buffer, file: string): UpgradePlan {
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw corrupt(file, `it is not valid JSON (${jsonSyntaxError(text, e)})`);
-  }
+  const doc = parseRecordJson(bytes.toString('utf8'), (why) => corrupt(file, why));
   const problem = planDocumentProblem(doc);
   if (problem) throw corrupt(file, problem);
   return doc as UpgradePlan;

@@ -1,18 +1,12 @@
 /** Read journal.json back, refusing anything that is not a journal this version wrote (JournalCorrupt). */
 import { dirname } from 'node:path';
 import { CoreError } from '../util/errors';
-import { jsonSyntaxError } from '../util/json-syntax';
+import { parseRecordJson } from '../util/json-syntax';
 import { isCoreStopCause } from '../util/core-stop';
 import { JOURNAL_FORMAT_VERSION, RUN_STATUSES, STEP_STATUSES, STOP_RECORDERS, type JournalDocument, type JournalStep } from './journal-types';
 
 export function parseJournal(text: string, file: string): JournalDocument {
-  let doc: unknown;
-  const json = text.replace(/^\uFEFF/, '');
-  try {
-    doc = JSON.parse(json);
-  } catch (e) {
-    throw corrupt(file, `it is not valid JSON (${jsonSyntaxError(json, e)})`);
-  }
+  const doc = parseRecordJson(text, (why) => corrupt(file, why));
   if (!isObject(doc)) throw corrupt(file, 'it does not hold a JSON object');
   if (doc.FormatVersion !== JOURNAL_FORMAT_VERSION) {
     throw corrupt(file, `its format version is ${JSON.stringify(doc.FormatVersion)}, this module reads version ${JOURNAL_FORMAT_VERSION}`);

@@ -16,6 +16,19 @@ export function jsonSyntaxError(text: string, e: unknown): string {
   return `line ${line}, column ${column}: ${what}`;
 }
 
+/**
+ * A record file's JSON read back: a leading byte order mark dropped (Notepad writes one), a syntax error thrown as
+ * `invalid("it is not valid JSON (line L, column C: …)")` so each record names its own file and error code.
+ */
+export function parseRecordJson(text: string, invalid: (why: string) => Error): unknown {
+  const json = text.replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (e) {
+    throw invalid(`it is not valid JSON (${jsonSyntaxError(json, e)})`);
+  }
+}
+
 /** The offset of the first character that cannot continue valid JSON (a strict scan; undefined if none is found). */
 export function firstErrorOffset(text: string): number | undefined {
   let i = 0;

@@ -57,6 +57,15 @@ async function exportPlan(ps: PowerShellSession, lab: string, backups: string, f
   assert.ok(r.ok && r.errors.length === 0, `Get-MfaUpgradePlan -OutFile: ${r.terminatingError?.message} ${r.errors.map((e) => e.message).join(' | ')}`);
 }
 
+/** A SingleServer lab in its own folder under root, with its plan exported to plan.json beside it. */
+async function labWithPlan(ps: PowerShellSession, name: string): Promise<{ dir: string; lab: string; backups: string; file: string }> {
+  const dir = path.join(root, name);
+  const made = { dir, lab: path.join(dir, 'lab'), backups: path.join(dir, 'backups'), file: path.join(dir, 'plan.json') };
+  await newLab(ps, made.lab);
+  await exportPlan(ps, made.lab, made.backups, made.file);
+  return made;
+}
+
 /** A refusal before anything changed: no step ran, exit code 69003, the named error, the lab exactly as before. */
 function assertRefused(r: Invoked, code: string, labBefore: Record<string, string>, lab: string): void {
   assert.deepEqual(r.errorIds, [code], r.messages.join(' | '));
@@ -147,12 +156,7 @@ describe('a reviewed plan: Get-MfaUpgradePlan -OutFile, then Invoke-MfaServerUpg
   ];
   for (const c of changes) {
     test(`refused when the lab changed since the export: ${c.name}; -WhatIf says the same`, async () => {
-      const dir = path.join(root, c.name.replace(/\W+/g, '-'));
-      const lab = path.join(dir, 'lab');
-      const backups = path.join(dir, 'backups');
-      const file = path.join(dir, 'plan.json');
-      await newLab(ps, lab);
-      await exportPlan(ps, lab, backups, file);
+      const { lab, backups, file } = await labWithPlan(ps, c.name.replace(/\W+/g, '-'));
       c.change(lab);
       const labBefore = labEndState(lab);
 
@@ -170,12 +174,7 @@ describe('a reviewed plan: Get-MfaUpgradePlan -OutFile, then Invoke-MfaServerUpg
   }
 
   test('a step the plan would now have differently is named step by step', async () => {
-    const dir = path.join(root, 'steps');
-    const lab = path.join(dir, 'lab');
-    const backups = path.join(dir, 'backups');
-    const file = path.join(dir, 'plan.json');
-    await newLab(ps, lab);
-    await exportPlan(ps, lab, backups, file);
+    const { lab, backups, file } = await labWithPlan(ps, 'steps');
     // The portal's folder moves: the uninstall, the merge and the themes steps name other paths now.
     editFile(
       path.join(lab, 'C', 'Windows', 'System32', 'inetsrv', 'config', 'applicationHost.config'),
@@ -187,12 +186,7 @@ describe('a reviewed plan: Get-MfaUpgradePlan -OutFile, then Invoke-MfaServerUpg
   });
 
   test('refused: a tampered file, bad JSON (line and column), a file that is no reviewed plan (the field), a file of another server', async () => {
-    const dir = path.join(root, 'bad');
-    const lab = path.join(dir, 'lab');
-    const backups = path.join(dir, 'backups');
-    const file = path.join(dir, 'plan.json');
-    await newLab(ps, lab);
-    await exportPlan(ps, lab, backups, file);
+    const { dir, lab, backups, file } = await labWithPlan(ps, 'bad');
     const labBefore = labEndState(lab);
     const text = readFileSync(file, 'utf8');
 
@@ -237,12 +231,7 @@ describe('a reviewed plan: Get-MfaUpgradePlan -OutFile, then Invoke-MfaServerUpg
   });
 
   test('parameters that would change the plan are refused by name; the plan\'s own values are accepted', async () => {
-    const dir = path.join(root, 'conflict');
-    const lab = path.join(dir, 'lab');
-    const backups = path.join(dir, 'backups');
-    const file = path.join(dir, 'plan.json');
-    await newLab(ps, lab);
-    await exportPlan(ps, lab, backups, file);
+    const { dir, lab, backups, file } = await labWithPlan(ps, 'conflict');
     const labBefore = labEndState(lab);
     const r = await invoke(ps, { lab, backups: path.join(dir, 'elsewhere'), file, Goal: 'Migrate', VirtualDirectoryNaming: 'Legacy', replan: true });
     assertRefused(r, 'ReviewedPlanParameterConflict', labBefore, lab);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { openModuleSession, faultModulePath as modulePath, pwshExecutable, repoRoot } from '../helpers/pwsh';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
 import { LAB_INSTALLER_PATH, makeTempRoot, runOk, type UpgradeResult } from './helpers';
+import { until } from '../helpers/until';
 
 const root = makeTempRoot('stops');
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -62,12 +63,7 @@ function readJournal(c: Case): JournalFile | undefined {
 const stepState = (c: Case) => readJournal(c)?.Steps.find((s) => s.Id === STEP)?.Status;
 const lastStop = (c: Case) => readJournal(c)?.Stops.at(-1);
 const logLines = (c: Case) => readFileSync(c.log, 'utf8').trim().split('\n');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, check: () => boolean, seconds = 120): Promise<void> {
-  for (let i = 0; i < seconds * 10 && !check(); i++) await sleep(100);
-  assert.ok(check(), `timed out waiting until ${what}`);
-}
 
 /** Core processes of the test build still running with one of these fault points in their environment. */
 function coresWith(point: string): string[] {
@@ -128,7 +124,7 @@ async function startInRunspace(ps: PowerShellSession, c: Case, fault: Record<str
     { fault, module: modulePath, lab: c.lab, installer: LAB_INSTALLER_PATH, backups: c.backups },
   );
   assert.ok(started.ok, started.terminatingError?.message);
-  await until(`${STEP} runs`, () => stepState(c) === 'Running');
+  await until(`${STEP} runs`, () => stepState(c) === 'Running', 120_000);
   // Only now: the runspace's core inherits the fault point when it starts, which may be a while after BeginInvoke.
   await runOk(ps, 'foreach ($k in $V.fault.PSObject.Properties) { Remove-Item -Path "Env:$($k.Name)" }', { fault });
 }
@@ -147,7 +143,7 @@ describe('every end of a run has a cause on record', () => {
     assert.equal(coresWith(`inside:${STEP}`).length, 1, 'its core is running');
     const stopped = await ps.run('$global:Upgrade.Stop(); [string]$global:Upgrade.InvocationStateInfo.State; $global:Upgrade.Dispose()');
     assert.equal(stopped.output[0], 'Stopped');
-    await until('the core has ended', () => coresWith(`inside:${STEP}`).length === 0, 10);
+    await until('the core has ended', () => coresWith(`inside:${STEP}`).length === 0, 10_000);
     const stop = assertStopRecorded(c, 'Cancelled', 'Core', t0);
     assert.match(stop.Detail, /Ctrl\+C/);
     await assertResumeCompletes(ps, c, 'Cancelled');
@@ -172,7 +168,7 @@ describe('every end of a run has a cause on record', () => {
     assert.equal(r.terminatingError?.exceptionType, 'System.TimeoutException');
     assert.match(r.terminatingError?.fullyQualifiedErrorId ?? '', /^CoreTimedOut\b/);
     assert.match(r.terminatingError?.message ?? '', /core \(invoke-upgrade\) did not finish within 8 seconds and was stopped/);
-    await until('the core has ended', () => coresWith(`inside:${STEP}`).length === 0, 10);
+    await until('the core has ended', () => coresWith(`inside:${STEP}`).length === 0, 10_000);
     const stop = assertStopRecorded(c, 'TimedOut', 'Core', t0);
     assert.match(stop.Detail, /within 8 seconds/);
     await assertResumeCompletes(ps, c, 'TimedOut');
@@ -187,11 +183,11 @@ describe('every end of a run has a cause on record', () => {
       ['-NoProfile', '-NonInteractive', '-Command', `Import-Module ${q(modulePath)}; Invoke-MfaServerUpgrade -LabPath ${q(c.lab)} -InstallerPath ${q(LAB_INSTALLER_PATH)} -BackupDestination ${q(c.backups)} -Confirm:$false`],
       { env: { ...process.env, MFA_TEST_HANG_AT: `inside:${STEP}` }, stdio: 'ignore' },
     );
-    await until(`${STEP} runs`, () => stepState(c) === 'Running');
+    await until(`${STEP} runs`, () => stepState(c) === 'Running', 120_000);
     const exited = new Promise((r) => shell.once('exit', r));
     shell.kill('SIGKILL'); // as Task Manager or a deployment's time limit ends a process: nothing in it runs after
     await exited;
-    await until('the core has ended', () => coresWith(`inside:${STEP}`).length === 0, 10);
+    await until('the core has ended', () => coresWith(`inside:${STEP}`).length === 0, 10_000);
     assertStopRecorded(c, 'CallerGone', 'Core', t0);
     await assertResumeCompletes(ps, c, 'CallerGone');
   });
@@ -228,7 +224,7 @@ describe('every end of a run has a cause on record', () => {
     core.stdin.write(JSON.stringify({ LabPath: c.lab, InstallerPath: LAB_INSTALLER_PATH, BackupDestination: c.backups }) + '\n');
     core.stdout.resume();
     core.stderr.resume();
-    await until(`${STEP} runs`, () => stepState(c) === 'Running');
+    await until(`${STEP} runs`, () => stepState(c) === 'Running', 120_000);
     const exited = new Promise<number | null>((r) => core.once('exit', (code) => r(code)));
     core.stdout.destroy();
     core.stderr.destroy(); // the reader goes; stdin stays open, so only the broken pipe can tell the core
@@ -247,7 +243,7 @@ describe('every end of a run has a cause on record', () => {
     let said = '';
     core.stderr.on('data', (d: Buffer) => (said += d.toString()));
     core.stdin.write(JSON.stringify({ LabPath: c.lab, InstallerPath: LAB_INSTALLER_PATH, BackupDestination: c.backups }) + '\n');
-    await until('the run waits before its journal', () => said.includes('test hang at before-journal'));
+    await until('the run waits before its journal', () => said.includes('test hang at before-journal'), 120_000);
     const exited = new Promise<number | null>((r) => core.once('exit', (code) => r(code)));
     core.stdin.end(JSON.stringify({ stop: 'Cancelled', detail: 'The command was stopped (Ctrl+C, Stop-Job or a stopped pipeline).' }) + '\n');
     assert.equal(await exited, 1);

@@ -11,6 +11,7 @@ import { modulePath, pwshExecutable } from '../helpers/pwsh';
 import { LoopbackSshd, descendants, remoteTestsSkip } from '../helpers/sshd';
 import { startRemoteSuite, stopRemoteSuite } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
+import { until } from '../helpers/until';
 
 const skip = remoteTestsSkip();
 let sshd: LoopbackSshd;
@@ -142,12 +143,12 @@ test('a killed PowerShell ends everything its -ComputerName command started, her
   const its = () => sshd.sessionProcesses().filter((pid) => !kept.has(pid));
   try {
     // The command is under way on both ends: a core here, a core on the server.
-    await until(() => farCores().some((pid) => !kept.has(pid)), 180_000, 'the far core to start');
+    await until('the far core to start', () => farCores().some((pid) => !kept.has(pid)), 180_000);
     const here = descendants(shell.pid!);
     const there = its();
     assert.ok(here.length > 0 && there.length > 0, 'processes run on both ends');
     shell.kill('SIGKILL'); // as Task Manager or a deployment's time limit ends it: nothing in it runs after
-    await until(() => [...here, ...there].every((pid) => !running(pid)), 60_000, 'every process of the command to end');
+    await until('every process of the command to end', () => [...here, ...there].every((pid) => !running(pid)), 60_000);
     assert.deepEqual(its(), [], 'no session of the command is left on the server');
   } finally {
     shell.kill('SIGKILL');
@@ -175,11 +176,3 @@ function running(pid: number): boolean {
   }
 }
 
-/** Waits for a condition (the bound only turns a hang into a failure that says what never happened). */
-async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what} after ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
 import { startRemoteSuite, stopRemoteSuite, completedSteps, FAR_LAB_UPGRADE } from '../helpers/remote-suite';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
+import { until } from '../helpers/until';
 
 const skip = remoteTestsSkip();
 let sshd: LoopbackSshd;
@@ -70,13 +71,6 @@ after(async () => {
 
 const started = () => readdirSync(relays).filter((f) => f.startsWith('relay-')).map((f) => f.slice('relay-'.length));
 
-async function until(what: string, done: () => boolean, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('ssh stops reading while its session is kept: the next command replaces it with a warning and the caller lives on', { skip, timeout: 300_000 }, async () => {
   const inventory = () => ps.run('Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab | Select-Object Component', { lab: farLab });

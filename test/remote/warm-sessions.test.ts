@@ -13,6 +13,7 @@ import { LoopbackSshd, remoteTestsSkip } from '../helpers/sshd';
 import { startRemoteSuite, stopRemoteSuite } from '../helpers/remote-suite';
 import { FORGET_LINE } from '../../core/host/remote/host-rpc';
 import type { PowerShellSession } from '../../core/host/remote/powershell-session';
+import { until } from '../helpers/until';
 
 const skip = remoteTestsSkip();
 let sshd: LoopbackSshd;
@@ -87,14 +88,6 @@ function far(mark: string): number[] {
   });
 }
 
-/** Waits for a condition (the bound only turns a hang into a failure that says what never happened). */
-async function until(done: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what} after ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('two commands in one PowerShell share the session and the far core; the far core is told to forget between them', { skip }, async () => {
   await inventory();
@@ -146,7 +139,7 @@ test('Remove-Module closes the kept sessions, and nothing of them is left on the
   assert.ok(far('--serve-host').length > 0);
   const removed = await ps.run('Remove-Module MfaServerUpgrade');
   assert.ok(removed.ok, removed.terminatingError?.message);
-  await until(() => sshd.sessionProcesses().length === 0, 30_000, 'every session process on the server to end');
+  await until('every session process on the server to end', () => sshd.sessionProcesses().length === 0, 30_000);
   const imported = await ps.run(`Import-Module '${modulePath}'`);
   assert.ok(imported.ok, imported.terminatingError?.message);
 });
@@ -156,8 +149,8 @@ test('a kept session closes by itself after the idle time the module is set to',
   assert.ok(set.ok, set.terminatingError?.message);
   try {
     await inventory();
-    await until(async () => (await parked()).length === 0, 30_000, 'the idle session to be closed');
-    await until(() => sshd.sessionProcesses().length === 0, 30_000, 'its processes on the server to end');
+    await until('the idle session to be closed', async () => (await parked()).length === 0, 30_000);
+    await until('its processes on the server to end', () => sshd.sessionProcesses().length === 0, 30_000);
   } finally {
     await ps.run('& (Get-Module MfaServerUpgrade) { $script:MfaRemoteIdleSeconds = 300 }');
   }
@@ -175,7 +168,7 @@ test('a kept session that died on the server is replaced once, with one warning,
       /* already gone */
     }
   }
-  await until(() => sshd.sessionProcesses().length === 0, 30_000, 'the session to end on the server');
+  await until('the session to end on the server', () => sshd.sessionProcesses().length === 0, 30_000);
   const r = await inventory();
   assert.equal(r.warnings.length, 1, r.warnings.join('\n'));
   assert.match(r.warnings[0], /^\[127\.0\.0\.1\] The remoting session kept open since an earlier command had ended \(.+\); a new one was opened\.$/);
@@ -196,11 +189,11 @@ test('a killed PowerShell ends its kept sessions and their far cores', { skip },
   const before = new Set(sshd.sessionProcesses());
   const shell = spawn(pwshExecutable(), ['-NoProfile', '-NonInteractive', '-File', script], { env: { ...process.env, ...sshd.clientEnv }, stdio: 'ignore' });
   try {
-    await until(() => existsSync(done), 180_000, 'the first command to finish');
+    await until('the first command to finish', () => existsSync(done), 180_000);
     const its = sshd.sessionProcesses().filter((pid) => !before.has(pid));
     assert.ok(its.length > 0, 'its session is kept on the server');
     shell.kill('SIGKILL');
-    await until(() => its.every((pid) => !sshd.sessionProcesses().includes(pid)), 60_000, 'its processes on the server to end');
+    await until('its processes on the server to end', () => its.every((pid) => !sshd.sessionProcesses().includes(pid)), 60_000);
   } finally {
     shell.kill('SIGKILL');
   }

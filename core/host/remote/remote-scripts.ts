@@ -102,8 +102,8 @@ function Protect-MfaSshSessionClose([object] $Session) {
         $internal = $pool.GetType().GetProperty('RemoteRunspacePoolInternal', $flags).GetValue($pool)
         $handler = $internal.GetType().GetProperty('DataStructureHandler', $flags).GetValue($internal)
         $transport = $handler.GetType().GetProperty('TransportManager', $flags).GetValue($handler)
-        $writer = $transport.GetType().GetField('_stdInWriter', $flags)
-        if ($null -ne $writer) { $writer.SetValue($transport, $null) }
+        $inputField = $transport.GetType().GetField('_stdInWriter', $flags)
+        if ($null -ne $inputField) { $inputField.SetValue($transport, $null) }
     } catch {
         Write-Verbose "The SSH session's input could not be shielded: $($_.Exception.Message)"
     }

@@ -16,7 +16,7 @@ import type { UpgradePlan } from '../../domain/plan-types';
 import { planDocumentProblem, planSha256 } from '../../domain/plan-parse';
 import { inventoryProblem } from '../../domain/inventory-parse';
 import { CoreError } from '../../util/errors';
-import { jsonSyntaxError } from '../../util/json-syntax';
+import { parseRecordJson } from '../../util/json-syntax';
 import { describeAjvError } from '../../util/ajv-errors';
 import { fileError, writeFileAtomic } from '../../util/atomic-write';
 import { callerFacts, type CallerFacts } from '../../util/caller-facts';
@@ -87,13 +87,7 @@ export async function readReviewedPlan(file: string): Promise<ReviewedPlan> {
     if (error.code === 'AccessDenied') throw error;
     throw corrupt(file, `it cannot be read (${(e as Error).message})`);
   }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw corrupt(file, `it is not valid JSON (${jsonSyntaxError(text, e)})`);
-  }
+  const doc = parseRecordJson(bytes.toString('utf8'), (why) => corrupt(file, why));
   const validate = recordValidators[REVIEWED_PLAN_RECORD];
   if (!validate(doc)) {
     const errors = (validate.errors ?? []).map((e) => describeAjvError(e, 'field'));

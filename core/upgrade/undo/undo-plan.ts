@@ -12,7 +12,7 @@
  */
 import { CoreError } from '../../util/errors';
 import type { SdkUrlChange } from '../../webconfig/index';
-import { jsonSyntaxError } from '../../util/json-syntax';
+import { parseRecordJson } from '../../util/json-syntax';
 import { UNDO_JOURNAL_FILE_NAME } from '../../journal/journal-types';
 
 export { UNDO_JOURNAL_FILE_NAME };
@@ -180,13 +180,7 @@ export function serializeUndoPlan(plan: UndoPlan): Buffer {
 
 /** undo-plan.json read back: every field checked, the file and the step at fault named (PlanCorrupt). */
 export function parseUndoPlan(bytes: Buffer, file: string): UndoPlan {
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw corrupt(file, `it is not valid JSON (${jsonSyntaxError(text, e)})`);
-  }
+  const doc = parseRecordJson(bytes.toString('utf8'), (why) => corrupt(file, why));
   const problem = planProblem(doc);
   if (problem) throw corrupt(file, problem);
   return doc as UndoPlan;
