@@ -9,9 +9,11 @@
 # - with this PowerShell (its ssh clients end with it, and with them the far sessions and cores).
 # Must parse on Windows PowerShell 5.1: no ternary, null-coalescing, null-conditional or pipeline-chain operators.
 
-# Runs in the pool, so it is passed as text (see $script:MfaBrokerRunner). Ends when no session is parked any more.
+# Runs in the pool, so it is passed as text (see $script:MfaBrokerRunner), with the text of Close-MfaRemotingSession
+# (nothing of the module is defined there). Ends when no session is parked any more.
 $script:MfaParkingReaper = @'
-param([hashtable] $Parking)
+param([hashtable] $Parking, [string] $SessionCloseFunction)
+. ([scriptblock]::Create($SessionCloseFunction))
 while ($true) {
     Start-Sleep -Milliseconds 250
     $expired = [System.Collections.Generic.List[object]]::new()
@@ -30,7 +32,7 @@ while ($true) {
         }
     } finally { [System.Threading.Monitor]::Exit($Parking.Lock) }
     # The far core ends with its session (its input closes when the far PowerShell ends).
-    foreach ($entry in $expired) { Remove-PSSession -Session $entry.Session -ErrorAction SilentlyContinue }
+    foreach ($entry in $expired) { Close-MfaRemotingSession $entry.Session }
     if ($done) { return }
 }
 '@
@@ -66,7 +68,8 @@ function Open-MfaParkingReaper {
     Close-MfaParkingReaper -Parking $parking
     $shell = [powershell]::Create()
     $shell.RunspacePool = $parking.Pool
-    [void]$shell.AddScript($script:MfaParkingReaper).AddArgument($parking)
+    $sessionClose = 'function Close-MfaRemotingSession {' + ${function:Close-MfaRemotingSession}.ToString() + '}'
+    [void]$shell.AddScript($script:MfaParkingReaper).AddArgument($parking).AddArgument($sessionClose)
     $parking.Reaper = @{ Shell = $shell; Handle = $shell.BeginInvoke() }
 }
 
@@ -94,7 +97,7 @@ function Close-MfaParkedSession {
         $all = $parking.Entries.ToArray()
         $parking.Entries.Clear()
     } finally { [System.Threading.Monitor]::Exit($parking.Lock) }
-    foreach ($entry in $all) { Remove-PSSession -Session $entry.Session -ErrorAction SilentlyContinue }
+    foreach ($entry in $all) { Close-MfaRemotingSession $entry.Session }
     $parking.Pool.Close()
     $parking.Pool.Dispose()
 }

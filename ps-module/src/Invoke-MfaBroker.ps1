@@ -116,7 +116,7 @@ function Close-MfaBroker {
     }
     Clear-MfaFinishedBrokerRun -Remoting $Remoting
     foreach ($state in $Remoting.States.Values) {
-        if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Remove-PSSession -Session $state.Session -ErrorAction Ignore }
+        if (($null -ne $state.Session) -and (-not $state.Borrowed)) { Close-MfaRemotingSession $state.Session }
     }
     $Remoting.States.Clear()
     Open-MfaParkingReaper

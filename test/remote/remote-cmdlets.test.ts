@@ -102,14 +102,14 @@ test('an unreachable server fails its own object with RemoteUnreachable; the oth
   assert.match(r.errors[0].message, /^\[unreachable\.invalid\] Cannot open a PowerShell remoting session to unreachable\.invalid/);
   assert.ok(r.output.length >= 3 && r.output.every((c) => (c as { ComputerName: string }).ComputerName === '127.0.0.1'), 'the reachable server was inventoried');
 
-  // A closed port: the message names the server and the port.
+  // A closed port: the message names the server and the port, and says why once (the probe before ssh is the diagnosis).
   const closed = await ps.run(
     `$env:MFA_REMOTE_SSH_PORT = '1'; try { Get-PhoneFactorComponent -ComputerName 127.0.0.1 -LabPath $V.lab -ErrorAction Continue } finally { $env:MFA_REMOTE_SSH_PORT = $V.port }`,
     { lab: farLab, port: String(sshd.port) },
   );
   assert.equal(closed.errors.length, 1);
   assert.match(closed.errors[0].fullyQualifiedErrorId, /^RemoteUnreachable,/);
-  assert.match(closed.errors[0].message, /^\[127\.0\.0\.1\] .*port 1\b/);
+  assert.match(closed.errors[0].message, /^\[127\.0\.0\.1\] Cannot open a PowerShell remoting session to .*: nothing accepts connections on port 1, so ssh was not started\. \(127/);
 });
 
 test('-ComputerName opens its sessions in the caller\'s PowerShell: the core starts no PowerShell of its own', { skip }, async () => {

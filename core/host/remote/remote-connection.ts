@@ -8,7 +8,6 @@
  * a dead link turns every later call into RemoteConnectionLost at once, and never touches other servers' sessions.
  */
 import { randomUUID } from 'node:crypto';
-import * as net from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -408,12 +407,13 @@ async function openSession(ps: PowerShellChannel, options: RemoteOptions & { fre
   const opened = await ps.run(OPEN_SESSION, options);
   if (!opened.ok) {
     const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
+    if (known?.[1] === 'PortUnreached') throw unreachable(options, opened.terminatingError!.message);
     if (known) throw new CoreError(
       remoteErrorCode(known[1]),
       `[${options.computerName}] ${opened.terminatingError!.message}`,
       known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session',
     );
-    throw unreachable(options, `${await diagnose(options)}${opened.terminatingError?.message ?? 'no reason given'}`);
+    throw unreachable(options, opened.terminatingError?.message ?? 'no reason given');
   }
   return (opened.output[0] as OpenedSession | undefined) ?? {};
 }
@@ -443,22 +443,3 @@ function unreachable(options: RemoteOptions, reason: string): CoreError {
   );
 }
 
-/** PowerShell only says the SSH process ended; a plain TCP connection tells why (refused, unknown name, no answer). */
-async function diagnose(options: RemoteOptions): Promise<string> {
-  if (options.transport !== 'ssh') return '';
-  const port = options.port ?? 22;
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: options.computerName, port, timeout: 5000 });
-    const done = (why: string) => {
-      socket.destroy();
-      resolve(why);
-    };
-    socket.once('connect', () => done(`port ${port} answers, so the SSH login or the powershell subsystem failed. `));
-    socket.once('timeout', () => done(`no answer on port ${port} within 5 s. `));
-    socket.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNREFUSED') done(`nothing accepts connections on port ${port}. `);
-      else if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') done('the name does not resolve. ');
-      else done(`${e.code ?? e.message}. `);
-    });
-  });
-}

@@ -1,5 +1,6 @@
 import '../../util/test-hooks';
 import { CORE_PROCESS_FUNCTIONS } from '../../generated/core-process';
+import { SESSION_CLOSE_FUNCTION } from '../../generated/session-close';
 import { FORGET_LINE, FORGOT_LINE } from './host-rpc';
 
 /**
@@ -122,6 +123,7 @@ const REMOTING_SHIM_FOR_TESTS = globalThis.__MFA_TEST_HOOKS__ ? 'if ($env:MFA_TE
 export const OPEN_SESSION = String.raw`
 $ErrorActionPreference = 'Stop'
 ${SHIELD_SSH_CLOSE}
+${SESSION_CLOSE_FUNCTION}
 if ($null -ne $MfaState.Given) {
     $given = $MfaState.Given
     if ($given.State -ne 'Opened') {
@@ -137,7 +139,7 @@ if ($null -ne $MfaState.Given) {
 ${PARKING_KEY}
 $dead = $null
 if ($V.fresh -and ($null -ne $MfaState.Session)) {
-    Remove-PSSession -Session $MfaState.Session -ErrorAction SilentlyContinue
+    Close-MfaRemotingSession $MfaState.Session
     $MfaState.Session = $null
 }
 elseif ($null -ne $MfaState.Parking) {
@@ -150,7 +152,7 @@ ${TAKE_PARKED}
             return @{ reused = $true }
         }
         $dead = "it is $($parked.Session.State)"
-        Remove-PSSession -Session $parked.Session -ErrorAction SilentlyContinue
+        Close-MfaRemotingSession $parked.Session
     }
 }
 ${REMOTING_SHIM_FOR_TESTS}
@@ -176,23 +178,31 @@ if ($V.transport -eq 'ssh') {
     # The port is reached before ssh is started. PowerShell's SSH client can end its whole process when ssh exits at
     # once, as ssh does for a name that does not resolve or a port that refuses: an unhandled IOException (Broken pipe)
     # as it closes ssh's input in SSHClientSessionTransportManager.HandleSSHError (seen with pwsh 7.6.9 on Linux). The
-    # caller's PowerShell holds the sessions, so that would end the admin's console with the command.
+    # caller's PowerShell holds the sessions, so that would end the admin's console with the command. The probe is also
+    # the diagnosis: PowerShell only says that ssh ended, the probe says why (error id Mfa:PortUnreached).
     $sshPort = 22
     if ($V.port) { $sshPort = [int]$V.port }
     $probe = New-Object System.Net.Sockets.TcpClient
     $unreached = $null
     try {
-        if (-not $probe.ConnectAsync($V.computerName, $sshPort).Wait(20000)) { $unreached = "no answer within 20 s" }
+        if (-not $probe.ConnectAsync($V.computerName, $sshPort).Wait(20000)) { $unreached = "no answer on port $sshPort within 20 s" }
     } catch {
         $inner = $_.Exception
         while ($null -ne $inner.InnerException) { $inner = $inner.InnerException }
-        $unreached = $inner.Message
+        $code = ''
+        if ($inner -is [System.Net.Sockets.SocketException]) { $code = [string]$inner.SocketErrorCode }
+        if ($code -eq 'ConnectionRefused') { $unreached = "nothing accepts connections on port $sshPort" }
+        elseif (@('HostNotFound', 'TryAgain', 'NoData') -contains $code) { $unreached = 'the name does not resolve' }
+        else { $unreached = "port $sshPort could not be reached ($($inner.Message))" }
     } finally {
         $probe.Dispose()
     }
-    if ($null -ne $unreached) { throw "port $sshPort of $($V.computerName) could not be reached, so ssh was not started ($unreached)." }
+    if ($null -ne $unreached) { Write-Error -ErrorId 'Mfa:PortUnreached' -Message "$unreached, so ssh was not started." }
+    try { $MfaState.Session = New-PSSession @p }
+    catch { throw "port $sshPort answers, so the SSH login or the powershell subsystem failed: $($_.Exception.Message)" }
+} else {
+    $MfaState.Session = New-PSSession @p
 }
-$MfaState.Session = New-PSSession @p
 Protect-MfaSshSessionClose $MfaState.Session
 $MfaState.Borrowed = $false
 $MfaState.ParkKey = $key
@@ -410,6 +420,7 @@ if ($parkedNow) {
  * far core ends and the session we opened is removed (one the admin gave stays open, as it was, without our state).
  */
 export const CLOSE_SESSION = String.raw`${FAR_BLOCKS_TAKE_ARGUMENTS}
+${SESSION_CLOSE_FUNCTION}
 $s = $MfaState.Session
 if ($s) {
 ${PARK_SESSION}
@@ -425,7 +436,7 @@ ${PARK_SESSION}
         # A session already broken has no core left to end; removing it below is all there is to do.
         Write-Verbose "The far core could not be told to end: $($_.Exception.Message)"
     }
-    if (-not $MfaState.Borrowed) { Remove-PSSession -Session $s -ErrorAction SilentlyContinue }
+    if (-not $MfaState.Borrowed) { Close-MfaRemotingSession $s }
     $MfaState.Session = $null
 }
 `;
