@@ -1,7 +1,7 @@
 // npm run bench: every benchmark prints its figures as a ratio against a baseline measured in the same run.
 // NODE_EXTRA_CA_CERTS is unset: on these machines it adds ~65 ms to every Node start and would blur the ratios.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,12 @@ if (!only || only === 'warm') warmCall();
 for (const name of ['webconfig-long-value', 'backup', 'usage', 'remote']) {
   if (only && !name.startsWith(only)) continue;
   const file = name === 'remote' ? 'remote.bench.ts' : `${name}.bench.mjs`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], { cwd: root, env, stdio: 'inherit' });
-  if (r.status !== 0) process.exitCode = 1;
+  // The verified backup twice where memory-backed storage exists: on the disk (the disk's figure) and in /dev/shm (the
+  // processors' figure, which is what the code decides; a VM's shared disk swings from run to run: bench/README.md).
+  const places = name === 'backup' && !env.BENCH_BACKUP_DIR && existsSync('/dev/shm') ? [undefined, '/dev/shm'] : [undefined];
+  for (const place of places) {
+    const runEnv = place ? { ...env, BENCH_BACKUP_DIR: place } : env;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], { cwd: root, env: runEnv, stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
 }
