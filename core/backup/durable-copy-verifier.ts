@@ -45,8 +45,13 @@ function readFully(handle, into, length, at) {
   }
   return done;
 }
+/** A source that cannot be read again (gone, locked) is a difference too: the copy is then hashed, as it always was. */
 function sameAsSource(n) {
-  return readFully(sourceFd, sourceBuffer, n, position) === n && buffer.subarray(0, n).equals(sourceBuffer.subarray(0, n));
+  try {
+    return readFully(sourceFd, sourceBuffer, n, position) === n && buffer.subarray(0, n).equals(sourceBuffer.subarray(0, n));
+  } catch {
+    return false;
+  }
 }
 /** From comparing to hashing: the copy from its first byte to where the comparison got. */
 function startHashing() {
@@ -74,8 +79,14 @@ parentPort.on('message', (message) => {
   try {
     if (fd === undefined) {
       fd = fs.openSync(workerData.path, 'r');
-      if (workerData.sourcePath === undefined) hash = createHash('sha256');
-      else sourceFd = fs.openSync(workerData.sourcePath, 'r');
+      if (workerData.sourcePath !== undefined) {
+        try {
+          sourceFd = fs.openSync(workerData.sourcePath, 'r');
+        } catch {
+          sourceFd = undefined;
+        }
+      }
+      if (sourceFd === undefined) hash = createHash('sha256');
     }
     if (message.durableUpTo !== undefined) {
       readUpTo(message.durableUpTo);

@@ -207,6 +207,10 @@ describe('durableCopyVerifier', () => {
     assert.deepEqual(await reread(sourceFile), { size: DATA.length, sha256: sha256(DATA) });
   });
 
+  it('hashes the copy when the source cannot be read again (the verification is never weaker, and never the source\'s failure)', async () => {
+    assert.deepEqual(await reread(path.join(dir, 'gone.bin')), { size: DATA.length, sha256: sha256(DATA) });
+  });
+
   it('hashes the copy when there is no local source', async () => {
     assert.deepEqual(await reread(undefined), { size: DATA.length, sha256: sha256(DATA) });
   });
