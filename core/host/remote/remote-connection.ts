@@ -407,7 +407,8 @@ async function openSession(ps: PowerShellChannel, options: RemoteOptions & { fre
   const opened = await ps.run(OPEN_SESSION, options);
   if (!opened.ok) {
     const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
-    if (known?.[1] === 'PortUnreached') throw unreachable(options, opened.terminatingError!.message);
+    // The port probe before ssh (OPEN_SESSION) says why the server cannot be reached: its words are the reason.
+    if (known?.[1] === 'RemoteUnreachable') throw unreachable(options, opened.terminatingError!.message);
     if (known) throw new CoreError(
       remoteErrorCode(known[1]),
       `[${options.computerName}] ${opened.terminatingError!.message}`,
