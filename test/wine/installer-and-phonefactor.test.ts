@@ -121,6 +121,7 @@ test('through pwsh and the real transport: Get-PhoneFactorComponent, Backup-Phon
     const backup = await session.run('Backup-PhoneFactor -Destination $V.dest -Verbose', { dest: 'C:\\Backups' });
     assert.ok(backup.ok, JSON.stringify(backup.errors.concat(backup.terminatingError ?? [])));
     const made = backup.output[0] as Record<string, unknown>;
+    assert.ok(made, JSON.stringify(backup.errors));
     assert.equal(made.IsVerified, true);
     assert.ok(Number(made.Items) >= 2, `the install folder's files are in the backup: ${JSON.stringify(made)}`);
 
