@@ -407,13 +407,12 @@ async function openSession(ps: PowerShellChannel, options: RemoteOptions & { fre
   const opened = await ps.run(OPEN_SESSION, options);
   if (!opened.ok) {
     const known = /^Mfa:(\w+)/.exec(opened.terminatingError?.fullyQualifiedErrorId ?? '');
-    // The port probe before ssh (OPEN_SESSION) says why the server cannot be reached: its words are the reason.
-    if (known?.[1] === 'RemoteUnreachable') throw unreachable(options, opened.terminatingError!.message);
     if (known) throw new CoreError(
       remoteErrorCode(known[1]),
       `[${options.computerName}] ${opened.terminatingError!.message}`,
       known[1] === 'CredentialNotSupported' ? 'Credential' : 'Session',
     );
+    // Any other failure: the server could not be reached, in OPEN_SESSION's words (its port probe says why).
     throw unreachable(options, opened.terminatingError?.message ?? 'no reason given');
   }
   return (opened.output[0] as OpenedSession | undefined) ?? {};

@@ -179,7 +179,7 @@ if ($V.transport -eq 'ssh') {
     # once, as ssh does for a name that does not resolve or a port that refuses: an unhandled IOException (Broken pipe)
     # as it closes ssh's input in SSHClientSessionTransportManager.HandleSSHError (seen with pwsh 7.6.9 on Linux). The
     # caller's PowerShell holds the sessions, so that would end the admin's console with the command. The probe is also
-    # the diagnosis: PowerShell only says that ssh ended, the probe says why (error id Mfa:RemoteUnreachable).
+    # the diagnosis: PowerShell only says that ssh ended, the probe says why (the core makes it RemoteUnreachable).
     $sshPort = 22
     if ($V.port) { $sshPort = [int]$V.port }
     $probe = New-Object System.Net.Sockets.TcpClient
@@ -197,7 +197,7 @@ if ($V.transport -eq 'ssh') {
     } finally {
         $probe.Dispose()
     }
-    if ($null -ne $unreached) { Write-Error -ErrorId 'Mfa:RemoteUnreachable' -Message "$unreached, so ssh was not started." }
+    if ($null -ne $unreached) { throw "$unreached, so ssh was not started." }
     try { $MfaState.Session = New-PSSession @p }
     catch { throw "port $sshPort answers, so the SSH login or the powershell subsystem failed: $($_.Exception.Message)" }
 } else {

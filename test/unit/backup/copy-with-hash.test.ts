@@ -162,7 +162,8 @@ for (const [sourceKind, openSource] of Object.entries(SOURCES)) {
       await small.close();
     });
 
-    it('a source that changes after it was read does not fail a faithful copy (a running service writes on)', async () => {
+    // A buffer source is in memory: only a local source can change under the verification.
+    it('a source that changes after it was read does not fail a faithful copy (a running service writes on)', { skip: sourceKind === 'a buffer' }, async () => {
       // Changed once its first segment is durable, before the verification is told: the comparison with the source read
       // again finds a difference, and the copy, hashed whole, holds what was read.
       const writeFs = writeSide({
