@@ -64,7 +64,6 @@ const stepState = (c: Case) => readJournal(c)?.Steps.find((s) => s.Id === STEP)?
 const lastStop = (c: Case) => readJournal(c)?.Stops.at(-1);
 const logLines = (c: Case) => readFileSync(c.log, 'utf8').trim().split('\n');
 
-
 /** Core processes of the test build still running with one of these fault points in their environment. */
 function coresWith(point: string): string[] {
   return readdirSync('/proc')
